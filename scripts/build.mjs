@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// One build for all four outputs: main (+ worker), preload (one CommonJS bundle), CLI, renderer (Vite).
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+
+// Native or binary-carrying packages stay outside the bundles and load from node_modules.
+const external = ['electron', 'sharp', 'onnxruntime-node', 'ffmpeg-static', 'ffprobe-static', 'pdfkit', 'fontkit', 'nedb-promises', '@seald-io/nedb'];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: { __MG_VERSION__: JSON.stringify(pkg.version) },
+  external,
+};
+
+const t0 = Date.now();
+const jobs = [];
+if (want('main')) {
+  const entryPoints = { main: 'src-main/electron/main.ts' };
+  const worker = 'src-main/core/analysis/worker-entry.ts';
+  if (fs.existsSync(path.join(root, worker))) entryPoints['analysis-worker'] = worker;
+  jobs.push(esbuild({ ...common, entryPoints, outdir: 'dist/main', outExtension: { '.js': '.cjs' } }).then(() => 'main'));
+}
+if (want('preload')) {
+  // A sandboxed preload can require only 'electron' and a few built-ins: everything else is inlined.
+  jobs.push(
+    esbuild({ ...common, minify: true, external: ['electron'], entryPoints: { preload: 'src-preload/preload.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' } }).then(() => 'preload'),
+  );
+}
+if (want('cli')) {
+  const entryPoints = { mediaguard: 'src-main/cli/entry.ts' };
+  const worker = 'src-main/core/analysis/worker-entry.ts';
+  if (fs.existsSync(path.join(root, worker))) entryPoints['analysis-worker'] = worker;
+  jobs.push(esbuild({ ...common, entryPoints, outdir: 'dist/cli', outExtension: { '.js': '.cjs' } }).then(() => 'cli'));
+}
+if (want('renderer')) {
+  jobs.push(viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: 'warn' }).then(() => 'renderer'));
+}
+
+try {
+  const done = await Promise.all(jobs);
+  console.log(`built ${done.join(', ')} in ${((Date.now() - t0) / 1000).toFixed(1)}s → dist/`);
+} catch (e) {
+  console.error(`build failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}

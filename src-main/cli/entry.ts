@@ -1,0 +1,4 @@
+/** Bundle entry for bin/mediaguard.cjs. */
+import { main } from './main';
+
+main();

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { channel } from './define';
+import { zEmpty, zId, zPath } from './common';
+import { ANY_ROLE } from '../roles';
+
+export interface ReportRecord {
+  id: string;
+  detectionId: string;
+  path: string;
+  sha256: string;
+  createdAt: string;
+  authorId: string;
+  authorName: string;
+  fileName: string;
+}
+
+export interface ReportVerifyResult {
+  path: string;
+  sha256: string;
+  issued: boolean;
+  report: ReportRecord | null;
+}
+
+export const reportChannels = {
+  'reports:export': channel<ReportRecord | null>()({
+    input: z
+      .object({
+        detectionId: zId,
+        caseReference: z.string().max(200).optional(),
+        notes: z.string().max(5000).optional(),
+      })
+      .strict(),
+    access: ANY_ROLE,
+    description: 'Write a PDF report to a path the user picks in main\'s save dialog (null when cancelled).',
+  }),
+  'reports:list': channel<ReportRecord[]>()({
+    input: zEmpty,
+    access: ANY_ROLE,
+    description: 'Exported reports (own, or all for investigators and admins).',
+  }),
+  'reports:reveal': channel<null>()({
+    input: z.object({ id: zId }).strict(),
+    access: ANY_ROLE,
+    description: 'Open the folder holding an exported report.',
+  }),
+  'reports:verify': channel<ReportVerifyResult>()({
+    input: z.object({ path: zPath }).strict(),
+    access: ANY_ROLE,
+    description: 'Hash a PDF and say whether it is a report this installation issued.',
+  }),
+} as const;

@@ -1,0 +1,170 @@
+import type { FileHashes, MediaInfo, MediaKind, MetadataReport, SamplingRecord, ToolInfo } from './media';
+import type { ModelRef, ModelThresholds } from './models';
+
+/** The three verdict bands, plus 'undetermined' when no model could judge the file. */
+export const VERDICT_BANDS = ['authentic', 'inconclusive', 'manipulated', 'undetermined'] as const;
+export type VerdictBand = (typeof VERDICT_BANDS)[number];
+
+export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** An input-quality or scope warning attached to a verdict. */
+export interface AnalysisWarning {
+  code:
+    | 'NO_FACE'
+    | 'SMALL_FACES'
+    | 'SHORT_VIDEO'
+    | 'HEAVY_RECOMPRESSION'
+    | 'TOO_MANY_FACES'
+    | 'EXTENSION_MISMATCH'
+    | 'MODEL_ERROR'
+    | 'SEEK_FALLBACK'
+    | 'LOW_RESOLUTION'
+    | 'METADATA'
+    | 'OTHER';
+  message: string;
+}
+
+/** Stored evidence images (heatmaps, thumbnails, key frames), served by record id + key. */
+export interface ArtifactRef {
+  key: string;
+  kind: 'keyframe' | 'heatmap' | 'face' | 'ela' | 'noise' | 'overlay';
+  mime: string;
+  width: number;
+  height: number;
+  frameIndex?: number;
+  trackId?: number;
+}
+
+export interface FaceBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Detector confidence 0..1. */
+  confidence: number;
+  landmarks?: [number, number][];
+}
+
+/** One face in one frame with its score. */
+export interface FaceObservation {
+  frameIndex: number;
+  timeSec: number;
+  box: FaceBox;
+  /** Calibrated probability of manipulation, or null when the classifier failed. */
+  probability: number | null;
+  rawLogit: number | null;
+  faceArtifact?: string;
+  heatmapArtifact?: string;
+}
+
+/** A person followed across frames. */
+export interface FaceTrack {
+  trackId: number;
+  observations: FaceObservation[];
+  probability: number | null;
+  band: VerdictBand;
+}
+
+/** One sampled frame. */
+export interface FrameResult {
+  index: number;
+  timeSec: number;
+  faceCount: number;
+  /** Highest calibrated face probability in this frame, or null. */
+  probability: number | null;
+  keyframeArtifact?: string;
+  heatmapArtifact?: string;
+}
+
+/** Whole-image score from a detector that does not need faces. */
+export interface ImageScore {
+  modelId: string;
+  probability: number | null;
+  rawLogit: number | null;
+  band: VerdictBand;
+  heatmapArtifact?: string;
+  error?: string;
+}
+
+export interface Verdict {
+  band: VerdictBand;
+  /** Calibrated probability that the media is manipulated, or null when undetermined. */
+  probability: number | null;
+  thresholds: ModelThresholds;
+  /** Plain-language explanation. */
+  explanation: string;
+  decidedBy: 'faces' | 'generated-image' | 'combined' | 'none';
+}
+
+export interface Annotation {
+  id: string;
+  authorId: string;
+  authorName: string;
+  createdAt: string;
+  note: string;
+  /** An investigator's override of the verdict, shown as such. */
+  override?: { band: VerdictBand; reason: string };
+}
+
+export interface DetectionFile {
+  name: string;
+  path: string;
+  sizeBytes: number;
+  hashes: FileHashes;
+  claimedExtension: string;
+  extensionMismatch: boolean;
+}
+
+/** One analysis of one file: the record kept in history. */
+export interface Detection {
+  id: string;
+  ownerId: string;
+  ownerName: string;
+  status: JobState;
+  createdAt: string;
+  finishedAt: string | null;
+  kind: MediaKind;
+  file: DetectionFile;
+  media: MediaInfo | null;
+  metadata: MetadataReport | null;
+  sampling: SamplingRecord | null;
+  verdict: Verdict;
+  faceTracks: FaceTrack[];
+  frames: FrameResult[];
+  imageScores: ImageScore[];
+  models: ModelRef[];
+  warnings: AnalysisWarning[];
+  timingsMs: Record<string, number>;
+  tools: { ffmpeg: ToolInfo | null; ffprobe: ToolInfo | null; appVersion: string; executionProvider: string };
+  artifacts: ArtifactRef[];
+  annotations: Annotation[];
+  error: { code: string; message: string } | null;
+  reports: { id: string; path: string; sha256: string; createdAt: string }[];
+}
+
+/** A row of the history list: what the table needs, not the whole record. */
+export interface DetectionSummary {
+  id: string;
+  ownerId: string;
+  ownerName: string;
+  status: JobState;
+  createdAt: string;
+  kind: MediaKind;
+  fileName: string;
+  sha256: string;
+  band: VerdictBand;
+  probability: number | null;
+  overridden: boolean;
+}
+
+/** Progress pushed while a job runs. */
+export interface AnalysisProgress {
+  jobId: string;
+  fileName: string;
+  stage: 'queued' | 'probe' | 'hash' | 'metadata' | 'frames' | 'faces' | 'classify' | 'image-model' | 'forensics' | 'aggregate' | 'store' | 'done';
+  /** 0..1 over the whole job. */
+  fraction: number;
+  etaSec: number | null;
+  message?: string;
+}

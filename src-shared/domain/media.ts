@@ -1,0 +1,87 @@
+/** What a file is, by its content. */
+export type MediaKind = 'image' | 'video';
+
+export interface FileHashes {
+  sha256: string;
+  sha1: string;
+  md5: string;
+}
+
+export interface StreamInfo {
+  index: number;
+  type: 'video' | 'audio' | 'subtitle' | 'data' | 'attachment' | 'unknown';
+  codec: string | null;
+  profile?: string | null;
+  width?: number;
+  height?: number;
+  pixFmt?: string | null;
+  fps?: number | null;
+  bitRate?: number | null;
+  durationSec?: number | null;
+  frameCount?: number | null;
+  sampleRate?: number | null;
+  channels?: number | null;
+  tags?: Record<string, string>;
+}
+
+/** Facts about the container and streams (ffprobe for video, decoder for images). */
+export interface MediaInfo {
+  kind: MediaKind;
+  /** Identified format, e.g. jpeg, png, webp, gif, tiff, bmp, heif, avif, mp4, mov, matroska, webm, avi. */
+  format: string;
+  mime: string;
+  sizeBytes: number;
+  width: number;
+  height: number;
+  rotation: number;
+  durationSec: number | null;
+  fps: number | null;
+  frameCount: number | null;
+  bitRate: number | null;
+  container: string | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  streams: StreamInfo[];
+  tags: Record<string, string>;
+}
+
+export type MetadataFlagSeverity = 'info' | 'notice' | 'warning';
+
+/** Something in the metadata an investigator looks at (editing software, missing camera data...). */
+export interface MetadataFlag {
+  code: string;
+  severity: MetadataFlagSeverity;
+  message: string;
+}
+
+/** EXIF/XMP/IPTC highlights and flags. */
+export interface MetadataReport {
+  highlights: { label: string; value: string }[];
+  /** Raw parsed tags, grouped (exif, xmp, iptc, gps, container); values stringified. */
+  groups: Record<string, Record<string, string>>;
+  flags: MetadataFlag[];
+  hasEmbeddedThumbnail: boolean;
+  thumbnailDiffers: boolean | null;
+}
+
+/** How frames were chosen. */
+export type SamplingStrategy =
+  | { kind: 'even'; count: number }
+  | { kind: 'rate'; fps: number; max: number }
+  | { kind: 'scene'; threshold: number; max: number };
+
+export interface SamplingRecord {
+  strategy: SamplingStrategy;
+  /** 'seek' when frames were fetched by seeking, 'sequential' when decoded from the start. */
+  method: 'seek' | 'sequential' | 'image';
+  /** Why sequential decoding was used, if it was a fallback. */
+  fallbackReason?: string;
+  frames: { index: number; timeSec: number }[];
+}
+
+/** The ffmpeg/ffprobe binaries that ran, and where they came from. */
+export interface ToolInfo {
+  path: string;
+  version: string;
+  source: 'setting' | 'env' | 'bundled' | 'path';
+}

@@ -1,0 +1,77 @@
+/** Model manifests: what every model file ships with (models/<id>.json). */
+
+export type ModelTask = 'face-detection' | 'face-manipulation' | 'generated-image';
+
+export interface ModelInputSpec {
+  name: string;
+  shape: number[];
+  layout: 'NCHW' | 'NHWC';
+  colorOrder: 'RGB' | 'BGR';
+  /** Pixels are divided by this first (255 for 0..1, 1 for raw). */
+  scale: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+  resize: 'stretch' | 'letterbox';
+  /** Face models: square crop side = cropMargin × max(face w, h), centred on the face. */
+  cropMargin?: number;
+}
+
+export type ModelCalibration =
+  | { method: 'temperature'; params: { T: number }; fittedOn: string }
+  | { method: 'platt'; params: { a: number; b: number }; fittedOn: string }
+  | { method: 'isotonic'; params: { x: number[]; y: number[] }; fittedOn: string };
+
+export interface ModelThresholds {
+  /** Calibrated probability below this is 'authentic'. */
+  authentic: number;
+  /** Calibrated probability at or above this is 'manipulated'. */
+  manipulated: number;
+}
+
+export interface ModelMetric {
+  name: string;
+  value: number;
+  data: string;
+}
+
+export interface ModelManifest {
+  id: string;
+  version: string;
+  file: string;
+  sha256: string;
+  task: ModelTask;
+  input: ModelInputSpec;
+  outputs: Record<string, { name: string; shape?: number[]; meaning?: string; format?: string; points?: string[] } | number | string>;
+  calibration?: ModelCalibration;
+  thresholds?: ModelThresholds;
+  errorRates?: Record<string, unknown>;
+  metrics: ModelMetric[];
+  license: string;
+  provenance: Record<string, unknown>;
+  limits?: Record<string, number>;
+  description?: string;
+}
+
+/** A model as listed to the user. */
+export interface ModelSummary {
+  id: string;
+  version: string;
+  task: ModelTask;
+  sha256: string;
+  file: string;
+  sizeBytes: number;
+  license: string;
+  source: 'bundled' | 'imported' | 'path';
+  /** null until verified; false when the file's hash does not match the manifest. */
+  verified: boolean | null;
+  error?: string;
+}
+
+/** The model reference stored with every verdict. */
+export interface ModelRef {
+  id: string;
+  version: string;
+  sha256: string;
+  task: ModelTask;
+  provider: string;
+}

@@ -1,0 +1,129 @@
+"""Face detector evaluation: recall/precision against YuNet's boxes (IoU >= 0.5) on the still images of a
+MANIFEST.tsv folder, and speed on a 640x480 frame, for the project's detector and the reference detectors
+(UltraFace RFB-320 / slim-320), all run through onnxruntime-node in the same run.
+
+Usage: python3 training/eval_face_detector.py --data ../shared/datasets --refs ../shared/reference-models \
+          [--model models/mg-face-detector.json] [--json out.json]
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import ROOT, read_manifest, load_image_rgb, yunet_detect, ultraface_detect, nms, iou_matrix  # noqa
+from ort_bridge import OrtBridge  # noqa
+
+
+def mg_detect(bridge, key, man, img_rgb, thr=None, iou=None):
+    """Runs a manifest-described face detector exactly as the engine should: letterbox, normalise, threshold, NMS."""
+    inp = man['input']
+    size = inp['shape'][2]
+    h, w = img_rgb.shape[:2]
+    s = size / max(h, w)
+    nw, nh = max(1, round(w * s)), max(1, round(h * s))
+    px, py = (size - nw) // 2, (size - nh) // 2
+    canvas = np.zeros((size, size, 3), np.uint8)
+    canvas[py:py + nh, px:px + nw] = cv2.resize(img_rgb, (nw, nh), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    x = (canvas.astype(np.float32) / inp['scale'] - np.array(inp['mean'], np.float32)) / np.array(inp['std'], np.float32)
+    x = x.transpose(2, 0, 1)[None]
+    out, ms = bridge.run(key, {inp['name']: x})
+    o = man['outputs']
+    b = out[o['boxes']['name']][0] * size
+    sc = out[o['scores']['name']][0]
+    kp = out[o['landmarks']['name']][0] * size
+    thr = o['scoreThreshold'] if thr is None else thr
+    m = sc >= thr
+    b, sc, kp = b[m], sc[m], kp[m]
+    keep = nms(b, sc, o['nmsIou'] if iou is None else iou)
+    res = [((b[i] - [px, py, px, py]) / s, float(sc[i]), (kp[i] - [px, py]) / s) for i in keep]
+    return res, ms
+
+
+def match(gt, pred, thr=0.5):
+    """Greedy one-to-one matching by IoU; returns true positives."""
+    iou = iou_matrix([g[0] for g in gt], [p[0] for p in pred])
+    tp = 0
+    used = set()
+    for gi in np.argsort(-iou.max(1) if iou.size else np.zeros(len(gt))):
+        if iou.shape[1] == 0:
+            break
+        order = np.argsort(-iou[gi])
+        for pj in order:
+            if pj not in used and iou[gi, pj] >= thr:
+                used.add(pj); tp += 1
+                break
+    return tp
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--refs', required=True)
+    ap.add_argument('--model', default=os.path.join(ROOT, 'models/mg-face-detector.json'))
+    ap.add_argument('--json', default=None)
+    ap.add_argument('--max-side', type=int, default=1600, help='teacher input cap (YuNet runs at native size up to this)')
+    a = ap.parse_args()
+    man = json.load(open(a.model))
+    br = OrtBridge()
+    br.load('mg', os.path.join(os.path.dirname(a.model), man['file']))
+    br.load('yunet', os.path.join(a.refs, 'yunet/yunet_n_dynamic.onnx'))
+    br.load('uf_rfb', os.path.join(a.refs, 'ultraface/version-RFB-320.onnx'))
+    br.load('uf_slim', os.path.join(a.refs, 'ultraface/version-slim-320.onnx'))
+    dets = {
+        'mg-face-detector': lambda im: mg_detect(br, 'mg', man, im),
+        'ultraface-RFB-320': lambda im: ultraface_detect(br, 'uf_rfb', im),
+        'ultraface-slim-320': lambda im: ultraface_detect(br, 'uf_slim', im),
+    }
+    stats = {}
+    rows = [r for r in read_manifest(a.data) if not r['is_video']]
+    for r in rows:
+        im = load_image_rgb(r['path'])
+        if im is None:
+            continue
+        s = min(1.0, a.max_side / max(im.shape[:2]))
+        if s < 1:
+            im = cv2.resize(im, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+        gt, _ = yunet_detect(br, 'yunet', im)
+        gt = [g for g in gt if g[1] >= 0.5]
+        for src in (r['source'], 'ALL'):
+            for name, fn in dets.items():
+                pass
+        for name, fn in dets.items():
+            pred, _ = fn(im)
+            tp = match(gt, pred)
+            for src in (r['source'], 'ALL'):
+                st = stats.setdefault(name, {}).setdefault(src, dict(gt=0, pred=0, tp=0, imgs=0))
+                st['gt'] += len(gt); st['pred'] += len(pred); st['tp'] += tp; st['imgs'] += 1
+    # speed on a 640x480 frame (median of 30 runs after warm-up), same process, 1 thread
+    frame = load_image_rgb(os.path.join(a.data, 'ultraface_imgs/real/1.jpg'))
+    frame = cv2.resize(frame, (640, 480))
+    speed = {}
+    for name, fn in list(dets.items()) + [('yunet_n_dynamic (teacher)', lambda im: yunet_detect(br, 'yunet', im))]:
+        for _ in range(3):
+            fn(frame)
+        ts, tot = [], []
+        for _ in range(30):
+            t0 = time.perf_counter(); _, ms = fn(frame); tot.append((time.perf_counter() - t0) * 1e3); ts.append(ms)
+        speed[name] = dict(model_ms=float(np.median(ts)), total_ms=float(np.median(tot)))
+    print('Face detection vs YuNet (yunet_n_dynamic, score=cls*obj>=0.5, NMS 0.45) boxes, IoU>=0.5; images of', a.data)
+    print('%-20s %-22s %6s %6s %6s %7s %9s' % ('source', 'detector', 'imgs', 'gt', 'pred', 'recall', 'precision'))
+    for src in sorted(stats['mg-face-detector']):
+        for name in dets:
+            st = stats[name][src]
+            st['recall'] = st['tp'] / max(1, st['gt']); st['precision'] = st['tp'] / max(1, st['pred'])
+            print('%-20s %-22s %6d %6d %6d %7.3f %9.3f' % (src, name, st['imgs'], st['gt'], st['pred'], st['recall'], st['precision']))
+    print('\nSpeed on one 640x480 frame, onnxruntime-node CPU, 1 thread, median of 30 (model = session.run; total = incl. pre/post in Python):')
+    for name, v in speed.items():
+        print('  %-28s model %6.1f ms   total %6.1f ms' % (name, v['model_ms'], v['total_ms']))
+    if a.json:
+        json.dump(dict(stats=stats, speed=speed), open(a.json, 'w'), indent=1)
+    br.close()
+
+
+if __name__ == '__main__':
+    main()
