@@ -51,6 +51,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const now = opts.now ?? Date.now;
   const sessions = new SessionManager(30 * 60_000, now);
   const events = new EventBus();
+  // Services register how to close themselves here; closed in reverse order at quit.
+  const closers: (() => Promise<void>)[] = [];
   return {
     dataDir,
     appVersion: opts.appVersion,
@@ -60,6 +62,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     events,
     dialogs: opts.dialogs ?? headlessDialogs,
     async close() {
+      for (const c of closers.reverse()) {
+        try {
+          await c();
+        } catch (e) {
+          log.error('error while closing', { error: e instanceof Error ? e.message : String(e) });
+        }
+      }
       events.clear();
     },
   };

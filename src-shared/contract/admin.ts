@@ -108,6 +108,10 @@ export const adminChannels = {
     access: ADMIN_ONLY,
     description: 'Change settings (audited).',
   }),
+} as const;
+
+/** Model administration: served by the analysis engine's handlers. */
+export const adminModelChannels = {
   'admin:models:import': channel<ModelSummary>()({
     input: z.object({ manifestPath: zPath }).strict(),
     access: ADMIN_ONLY,

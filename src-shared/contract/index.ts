@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { ChannelDef, EventDef } from './define';
-import { adminChannels } from './admin';
+import { adminChannels, adminModelChannels } from './admin';
 import { analysisChannels, analysisEvents } from './analysis';
 import { appChannels, appEvents } from './app';
 import { authChannels } from './auth';
@@ -23,7 +23,7 @@ export const events = {
 } as const;
 
 /** Domain contracts declared but not yet served; kept here so they type-check. */
-export const pendingDomains = { authChannels, adminChannels, analysisChannels, analysisEvents, historyChannels, reportChannels, liveChannels };
+export const pendingDomains = { authChannels, adminChannels, adminModelChannels, analysisChannels, analysisEvents, historyChannels, reportChannels, liveChannels };
 
 export type Channels = typeof channels;
 export type ChannelName = keyof Channels;
