@@ -112,9 +112,14 @@ def main():
     ap.add_argument('--pkg', required=True, help='path to node_modules/@mediapipe/face_detection')
     ap.add_argument('--variant', default='full', choices=list(VARIANTS))
     ap.add_argument('--out', required=True)
+    ap.add_argument('--size', type=int, default=0, help='input size override (full-range only; pixel-space decoding)')
     a = ap.parse_args()
     torch.manual_seed(0)
     m = BlazeFaceDetector(a.pkg, a.variant).eval()
+    if a.size:
+        assert a.variant == 'full'
+        m.size = a.size
+        m.anchors = torch.from_numpy(anchor_centres(a.size, [4], [1]))
     x = torch.zeros(1, 3, m.size, m.size)
     torch.onnx.export(m, x, a.out, input_names=['image'], output_names=['boxes', 'scores', 'landmarks'],
                       opset_version=13, do_constant_folding=True)

@@ -5,6 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SessionManager } from './auth/sessions';
+import { AuthService } from './auth/auth-service';
+import { AuditLog } from './audit/audit-log';
+import { ArtifactStore } from './db/artifacts';
+import { DetectionsRepo } from './db/detections';
+import { ReportsRepo } from './db/reports-repo';
+import { Store } from './db/store';
+import { SettingsService } from './settings/settings-service';
+import { createAnalysisService, type AnalysisService } from './analysis/service';
 import { createLogger, type Logger } from './log/logger';
 import { EventBus } from './events';
 import type { DialogService } from './dialogs';
@@ -17,6 +25,14 @@ export interface CoreOptions {
   dialogs?: DialogService;
   /** Override the clock (tests). */
   now?: () => number;
+  /** bcrypt cost override (tests only: keeps them fast; production uses settings, default 12). */
+  bcryptCost?: number;
+  /** Store compaction interval in ms (default 10 min; null: only at close). */
+  compactEveryMs?: number | null;
+  /** An extra model folder (CLI --models-dir; else MEDIAGUARD_MODELS_DIR). */
+  modelsDir?: string | null;
+  /** Run analyses on this thread instead of a worker (tests). */
+  analysisInProcess?: boolean;
 }
 
 export interface Core {
@@ -27,6 +43,21 @@ export interface Core {
   readonly sessions: SessionManager;
   readonly events: EventBus;
   readonly dialogs: DialogService;
+  /** nedb collections (users, detections index, reports, meta); see core/db/README.md. */
+  readonly db: Store;
+  /** Hash-chained activity log: core.audit.append({actor, action, target, details}). */
+  readonly audit: AuditLog;
+  readonly settings: SettingsService;
+  /** Sign-in and account administration. */
+  readonly auth: AuthService;
+  /** Detection records (history). */
+  readonly detections: DetectionsRepo;
+  /** Evidence files per record, by id + key. */
+  readonly artifacts: ArtifactStore;
+  /** Records of exported PDF reports. */
+  readonly reportsRepo: ReportsRepo;
+  /** Model registry + analysis queue (core/analysis). */
+  readonly analysis: AnalysisService;
   close(): Promise<void>;
 }
 
@@ -53,6 +84,41 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const events = new EventBus();
   // Services register how to close themselves here; closed in reverse order at quit.
   const closers: (() => Promise<void>)[] = [];
+  const db = await Store.open({ dataDir, log: log.child('db'), now, compactEveryMs: opts.compactEveryMs });
+  closers.push(() => db.close());
+  let audit: AuditLog;
+  let settings: SettingsService;
+  let detections: DetectionsRepo;
+  const artifacts = new ArtifactStore(dataDir);
+  try {
+    audit = await AuditLog.open(db.dbDir, log.child('audit'), now);
+    for (const r of db.repairs) {
+      await audit.append({ actor: null, action: 'store.repaired', target: r.file, details: { tornTail: r.tornTail, corruptLines: r.corruptLines.slice(0, 100), backup: r.backup } });
+    }
+    settings = await SettingsService.open(dataDir, audit, log.child('settings'));
+    sessions.setIdleMs(settings.get().sessionIdleMinutes * 60_000);
+    settings.onChange((next) => sessions.setIdleMs(next.sessionIdleMinutes * 60_000));
+    detections = new DetectionsRepo(dataDir, db.detections, artifacts, log.child('detections'), now);
+    await detections.recover();
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  const auth = new AuthService({ users: db.users, sessions, audit, settings, events, log: log.child('auth'), now, bcryptCost: opts.bcryptCost });
+  const reportsRepo = new ReportsRepo(db.reports, now);
+  const analysis = createAnalysisService({
+    dataDir,
+    modelsDir: opts.modelsDir ?? null,
+    inProcess: opts.analysisInProcess ?? false,
+    settings: () => settings.get(),
+    detections,
+    artifacts,
+    audit,
+    events,
+    log: log.child('analysis'),
+    appVersion: opts.appVersion,
+  });
+  closers.push(() => analysis.close());
   return {
     dataDir,
     appVersion: opts.appVersion,
@@ -61,6 +127,14 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     sessions,
     events,
     dialogs: opts.dialogs ?? headlessDialogs,
+    db,
+    audit,
+    settings,
+    auth,
+    detections,
+    artifacts,
+    reportsRepo,
+    analysis,
     async close() {
       for (const c of closers.reverse()) {
         try {

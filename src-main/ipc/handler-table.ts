@@ -6,11 +6,20 @@ import { channels, type Channels } from '../../src-shared/contract/index';
 import type { Core } from '../core/core';
 import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
 import { appHandlers } from './handlers/app';
+import { adminHandlers } from './handlers/admin';
+import { authHandlers } from './handlers/auth';
+import { historyHandlers } from './handlers/history';
+import { adminModelHandlers, analysisHandlers } from './handlers/analysis';
 
 /** Build the full handler table for a core. The type forces every channel to be covered. */
 export function buildHandlers(core: Core): HandlerTable<Channels> {
   return {
     ...appHandlers(core),
+    ...authHandlers(core),
+    ...adminHandlers(core),
+    ...historyHandlers(core),
+    ...analysisHandlers(core),
+    ...adminModelHandlers(core),
   };
 }
 

@@ -16,14 +16,20 @@ import { reportChannels } from './reports';
 // must cover every channel listed, which the type checker enforces).
 export const channels = {
   ...appChannels,
+  ...authChannels,
+  ...adminChannels,
+  ...historyChannels,
+  ...analysisChannels,
+  ...adminModelChannels,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...analysisEvents,
 } as const;
 
 /** Domain contracts declared but not yet served; kept here so they type-check. */
-export const pendingDomains = { authChannels, adminChannels, adminModelChannels, analysisChannels, analysisEvents, historyChannels, reportChannels, liveChannels };
+export const pendingDomains = { reportChannels, liveChannels };
 
 export type Channels = typeof channels;
 export type ChannelName = keyof Channels;

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'settings.changed',
   'model.imported',
   'audit.exported',
+  'store.repaired',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

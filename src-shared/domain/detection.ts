@@ -18,6 +18,7 @@ export interface AnalysisWarning {
     | 'TOO_MANY_FACES'
     | 'EXTENSION_MISMATCH'
     | 'MODEL_ERROR'
+    | 'MODEL_MISSING'
     | 'SEEK_FALLBACK'
     | 'LOW_RESOLUTION'
     | 'METADATA'

@@ -24,7 +24,22 @@ export interface StreamInfo {
   tags?: Record<string, string>;
 }
 
-/** Facts about the container and streams (ffprobe for video, decoder for images). */
+/** What the content says the file is (magic bytes, then ffprobe), next to what its name claims. */
+export interface MediaIdentity {
+  kind: MediaKind;
+  /** Identified format, e.g. jpeg, png, webp, gif, tiff, bmp, heif, avif, mp4, mov, matroska, webm, avi. */
+  format: string;
+  mime: string;
+  /** Lower-case extension of the file name without the dot, or null when it has none. */
+  claimedExtension: string | null;
+  /** True when the name has an extension that does not belong to the identified format. */
+  extensionMismatch: boolean;
+}
+
+/**
+ * Facts about the container and streams (ffprobe for video, decoder for images).
+ * width/height are as displayed: rotation (and non-square pixels) already applied.
+ */
 export interface MediaInfo {
   kind: MediaKind;
   /** Identified format, e.g. jpeg, png, webp, gif, tiff, bmp, heif, avif, mp4, mov, matroska, webm, avi. */
@@ -43,6 +58,10 @@ export interface MediaInfo {
   audioCodec: string | null;
   streams: StreamInfo[];
   tags: Record<string, string>;
+  /** Intake observations the report should state (extension lies, truncated stream...). */
+  warnings?: MetadataFlag[];
+  /** ffprobe index of the analysed video stream (videos only). */
+  videoStreamIndex?: number;
 }
 
 export type MetadataFlagSeverity = 'info' | 'notice' | 'warning';
@@ -68,7 +87,8 @@ export interface MetadataReport {
 export type SamplingStrategy =
   | { kind: 'even'; count: number }
   | { kind: 'rate'; fps: number; max: number }
-  | { kind: 'scene'; threshold: number; max: number };
+  | { kind: 'scene'; threshold: number; max: number }
+  | { kind: 'keyframes'; max: number };
 
 export interface SamplingRecord {
   strategy: SamplingStrategy;
@@ -77,6 +97,12 @@ export interface SamplingRecord {
   /** Why sequential decoding was used, if it was a fallback. */
   fallbackReason?: string;
   frames: { index: number; timeSec: number }[];
+  /** Frames in the stream according to the demuxed packet index (videos). */
+  totalFrames?: number;
+  /** The seek check: one frame fetched by seeking compared with the same frame decoded from the start. */
+  seekCheck?: { frameIndex: number; meanAbsDiff: number; decoderErrors: boolean; passed: boolean };
+  /** Decoder complaints and other observations (truncated stream, damaged packets). */
+  warnings?: MetadataFlag[];
 }
 
 /** The ffmpeg/ffprobe binaries that ran, and where they came from. */

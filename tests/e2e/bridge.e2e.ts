@@ -3,6 +3,7 @@ import { test, expect, snap } from './fixtures';
 test.describe('renderer over the test bridge', () => {
   test('opens the real renderer and shows app:info from the handler table', async ({ page, harness }) => {
     await page.goto(harness.url);
+    // A fresh data dir starts at first-run setup, which names the version and the data dir.
     await expect(page.getByTestId('app-version')).toHaveText('0.0.0-e2e');
     await expect(page.getByText(harness.dataDir)).toBeVisible();
     await snap(page, 'foundation-app-info');

@@ -78,7 +78,7 @@ async function bridgeScript(): Promise<string> {
 }
 
 /** Start the static server and a core on a fresh data dir. */
-export async function startHarness(opts: { dataDir?: string } = {}): Promise<Harness> {
+export async function startHarness(opts: { dataDir?: string; modelsDir?: string } = {}): Promise<Harness> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error('dist/renderer is missing: run `npm run build` before the end-to-end tests.');
   }
@@ -90,6 +90,7 @@ export async function startHarness(opts: { dataDir?: string } = {}): Promise<Har
     appVersion: '0.0.0-e2e',
     log: createLogger('e2e', { level: 'error' }),
     dialogs,
+    ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}),
   });
   const dispatcher = createAppDispatcher(core);
 

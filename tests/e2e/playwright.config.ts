@@ -35,5 +35,6 @@ export default defineConfig({
   },
   projects: [
     { name: 'light', use: { colorScheme: 'light' } },
+    { name: 'dark', use: { colorScheme: 'dark' } },
   ],
 });

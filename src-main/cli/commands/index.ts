@@ -1,4 +1,8 @@
 /** The registered sub-commands; each issue adds its own file here. */
 import type { CliCommand } from '../command';
+import { analyzeCommand } from './analyze';
+import { auditCommand } from './audit';
+import { modelsCommand } from './models';
+import { usersCommand } from './users';
 
-export const COMMANDS: CliCommand[] = [];
+export const COMMANDS: CliCommand[] = [analyzeCommand, modelsCommand, usersCommand, auditCommand];

@@ -1,0 +1,106 @@
+/** `mediaguard analyze <files or folders...>`: the same engine as the window, headless. */
+import type { AnalysisProgress } from '../../../src-shared/domain/detection';
+import { AppError } from '../../../src-shared/result';
+import type { Core } from '../../core/core';
+import { jsonSummary } from '../../core/analysis/record';
+import { EXIT, type CliCommand, type CliIo } from '../command';
+import { cliSenderId, flagString, openCliCore, parseFlags, printError, requireRole } from '../context';
+
+const USAGE = `Usage: mediaguard analyze <files or folders...> [options]
+
+Options:
+  --json               one JSON object per file on stdout (failures: {"file","error":{code,message}})
+  --frames <N>         frames to sample from a video (default: settings, 16)
+  --strategy <s>       even | rate | scene (default: settings)
+  --models-dir <dir>   an extra model folder (also MEDIAGUARD_MODELS_DIR)
+  --store              keep the results in the history of the account given by --as
+  --as <username>      account for --store (password from MEDIAGUARD_PASSWORD or a prompt)
+  --data-dir <dir>     data directory (settings, imported models, history)
+
+Exit code 0 when every file was analysed, 1 when any failed, 2 for usage errors.`;
+
+const pct = (p: number | null) => (p === null ? '—' : `${(p * 100).toFixed(1)} %`);
+
+function printHuman(io: CliIo, s: Record<string, unknown>): void {
+  const verdict = String(s.verdict).toUpperCase();
+  io.stdout(`${String(s.name)}: ${verdict} ${pct(s.score as number | null)}  [${String(s.kind)}, sha256 ${String(s.sha256).slice(0, 16)}…]\n`);
+  io.stdout(`  ${String(s.explanation)}\n`);
+  for (const w of s.warnings as { code: string; message: string }[]) io.stdout(`  ! ${w.code}: ${w.message}\n`);
+  const models = (s.models as { id: string; version: string; provider: string }[]).map((m) => `${m.id}@${m.version} (${m.provider})`).join(', ');
+  io.stdout(`  models: ${models || 'none'}; total ${Math.round(((s.timings as Record<string, number>).total ?? 0) as number)} ms\n`);
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const p = parseFlags(args, { string: ['frames', 'strategy', 'models-dir', 'report'], boolean: ['json', 'store'] });
+  if ('error' in p) {
+    io.stderr(`mediaguard analyze: ${p.error}\n${USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  if (!p.positionals.length) {
+    io.stderr(`mediaguard analyze: name at least one file or folder\n${USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  const framesFlag = flagString(p, 'frames');
+  const frames = framesFlag === undefined ? undefined : Number(framesFlag);
+  if (frames !== undefined && !(Number.isInteger(frames) && frames >= 1 && frames <= 4096)) {
+    io.stderr('mediaguard analyze: --frames must be an integer from 1 to 4096\n');
+    return EXIT.USAGE;
+  }
+  const strategy = flagString(p, 'strategy');
+  if (strategy !== undefined && !['even', 'rate', 'scene'].includes(strategy)) {
+    io.stderr('mediaguard analyze: --strategy must be even, rate or scene\n');
+    return EXIT.USAGE;
+  }
+  if (flagString(p, 'report')) {
+    io.stderr('mediaguard analyze: --report is not available in this build yet; use `mediaguard report` on a stored record.\n');
+    return EXIT.USAGE;
+  }
+  const store = p.flags.store === true;
+  if (store && !flagString(p, 'as')) {
+    io.stderr('mediaguard analyze: --store needs --as <username>\n');
+    return EXIT.USAGE;
+  }
+  const json = p.flags.json === true;
+  let core: Core | null = null;
+  try {
+    core = await openCliCore(p, io, { modelsDir: flagString(p, 'models-dir') ?? null });
+    const owner = store ? (await requireRole(core, p, io, ['user', 'investigator', 'admin'])).session : null;
+    let lastStage = '';
+    const onProgress = (pr: AnalysisProgress) => {
+      if (json || pr.stage === lastStage) return;
+      lastStage = pr.stage;
+      io.stderr(`  ${pr.fileName}: ${pr.stage} (${Math.round(pr.fraction * 100)} %)\n`);
+    };
+    const jobs = await core.analysis.engine.enqueue(p.positionals, owner ? { userId: owner.userId, username: owner.username, role: owner.role } : null, {
+      store,
+      senderId: null,
+      onProgress,
+      options: { ...(frames ? { frames } : {}), ...(strategy ? { strategy: strategy as 'even' | 'rate' | 'scene' } : {}) },
+    });
+    let failed = 0;
+    for (const j of jobs) {
+      const outcome = await core.analysis.engine.wait(j.jobId);
+      if (outcome.output && outcome.job.state === 'done') {
+        const summary = jsonSummary(outcome.output, outcome.job.detectionId);
+        if (json) io.stdout(JSON.stringify(summary) + '\n');
+        else printHuman(io, summary);
+      } else {
+        failed++;
+        const error = outcome.job.error ?? { code: 'INTERNAL', message: 'unknown failure' };
+        if (json) io.stdout(JSON.stringify({ file: j.path, error }) + '\n');
+        else io.stderr(`${j.fileName}: FAILED ${error.code}: ${error.message}\n`);
+      }
+    }
+    return failed ? EXIT.FAILURE : EXIT.OK;
+  } catch (e) {
+    if (json && e instanceof AppError && e.code === 'NOT_FOUND') io.stdout(JSON.stringify({ file: p.positionals.join(' '), error: e.toShape() }) + '\n');
+    return printError(io, 'analyze', e);
+  } finally {
+    if (core) {
+      core.sessions.end(cliSenderId());
+      await core.close();
+    }
+  }
+}
+
+export const analyzeCommand: CliCommand = { name: 'analyze', summary: 'analyse images and videos (verdict, faces, frames, evidence)', usage: USAGE, run };

@@ -1,0 +1,182 @@
+/**
+ * One file from path to result: intake (path check, identify, hash, probe, metadata,
+ * frames — the media module) then the model pipeline. Runs inside the analysis worker (or
+ * in-process in tests); knows nothing about the store, which the engine writes afterwards.
+ */
+import path from 'node:path';
+import type { DetectionFile } from '../../../src-shared/domain/detection';
+import type { MediaInfo, MetadataReport, SamplingRecord, SamplingStrategy, ToolInfo } from '../../../src-shared/domain/media';
+import type { AppSettings } from '../../../src-shared/domain/settings';
+import { AppError } from '../../../src-shared/result';
+import { extractFrames } from '../media/frames';
+import { hashFile } from '../media/hash';
+import { identify } from '../media/identify';
+import { checkInputPath } from '../media/input-path';
+import { jpegQualityOfFile } from '../media/jpeg-quality';
+import { readMetadata } from '../media/metadata';
+import { probe } from '../media/probe';
+import { extensionOf } from '../media/sniff';
+import { resolveTools, type ResolvedTools } from '../media/tools';
+import { resolveModels, type ModelSelection } from './model-set';
+import { runPipeline, type PipelineResult } from './pipeline';
+import type { ModelRegistry } from './registry';
+import type { StageName } from './types';
+
+/** What the caller may choose per job (the contract's analysis options). */
+export interface JobOptions {
+  frames?: number;
+  strategy?: 'even' | 'rate' | 'scene';
+  fps?: number;
+  models?: ModelSelection;
+}
+
+/** Everything an analysis produced, before it becomes a stored record. */
+export interface AnalysisOutput {
+  kind: MediaInfo['kind'];
+  file: DetectionFile;
+  media: MediaInfo;
+  metadata: MetadataReport | null;
+  sampling: SamplingRecord;
+  tools: { ffmpeg: ToolInfo | null; ffprobe: ToolInfo | null };
+  result: PipelineResult;
+}
+
+/** Where each stage sits in the overall progress (fractions of the whole job). */
+const STAGE_SPAN: Record<StageName, [number, number]> = {
+  probe: [0, 0.03],
+  hash: [0.03, 0.12],
+  metadata: [0.12, 0.15],
+  frames: [0.15, 0.4],
+  faces: [0.4, 0.45],
+  classify: [0.45, 0.88],
+  'image-model': [0.88, 0.9],
+  aggregate: [0.9, 0.92],
+  forensics: [0.92, 0.98],
+  store: [0.98, 1],
+};
+
+/** Overall fraction for a stage and its own fraction. */
+export function overallFraction(stage: StageName, f: number): number {
+  const [a, b] = STAGE_SPAN[stage];
+  return a + (b - a) * Math.min(1, Math.max(0, f));
+}
+
+/** The sampling strategy for a job: job options first, then settings. */
+export function samplingFor(opts: JobOptions, s: AppSettings): SamplingStrategy {
+  const strategy = opts.strategy ?? s.sampling.strategy;
+  const max = Math.min(s.limits.maxFrames, s.sampling.max);
+  switch (strategy) {
+    case 'rate':
+      return { kind: 'rate', fps: opts.fps ?? s.sampling.fps, max: opts.frames ?? max };
+    case 'scene':
+      return { kind: 'scene', threshold: 0.3, max: opts.frames ?? max };
+    default:
+      return { kind: 'even', count: Math.min(opts.frames ?? s.sampling.count, s.limits.maxFrames) };
+  }
+}
+
+let toolsCache: { key: string; tools: Promise<ResolvedTools> } | null = null;
+
+function tools(s: AppSettings): Promise<ResolvedTools> {
+  const key = `${s.ffmpegPath ?? ''}|${s.ffprobePath ?? ''}`;
+  if (!toolsCache || toolsCache.key !== key) {
+    const p = resolveTools({ ffmpegPath: s.ffmpegPath, ffprobePath: s.ffprobePath, env: process.env });
+    p.catch(() => (toolsCache = null));
+    toolsCache = { key, tools: p };
+  }
+  return toolsCache.tools;
+}
+
+/** Analyse one file. Expected failures throw AppError; model failures end up as warnings. */
+export async function analyzeFile(
+  filePath: string,
+  ctx: {
+    registry: ModelRegistry;
+    settings: AppSettings;
+    options: JobOptions;
+    signal: AbortSignal;
+    /** Longest side of decoded video frames (faces stay large enough; memory stays bounded). */
+    maxSide?: number;
+    timeoutMs?: number;
+    progress: (stage: StageName, fraction: number, message?: string) => void;
+  },
+): Promise<AnalysisOutput> {
+  const { settings, signal } = ctx;
+  const check = () => {
+    if (signal.aborted) throw signal.reason instanceof AppError ? signal.reason : new AppError('CANCELLED', 'The analysis was cancelled.');
+  };
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await f();
+    } finally {
+      timings[name] = Math.round((performance.now() - t0) * 10) / 10;
+    }
+  };
+  const t0 = performance.now();
+  // Models first: with no model there is no verdict, so do not spend minutes decoding.
+  const models = await resolveModels(ctx.registry, ctx.options.models);
+  if (!models.imageModels.length && (!models.detector || !models.faceClassifiers.length)) {
+    throw new AppError('MODEL_MISSING', `No verdict is possible: ${models.missing.join(' ')}`);
+  }
+  check();
+  ctx.progress('probe', 0);
+  const checked = await timed('probe', () => checkInputPath(path.resolve(filePath), settings.limits));
+  const t = await tools(settings);
+  const identity = await timed('identify', () => identify(checked.path, { tools: t, signal }));
+  const media = await timed('probe', () => probe(checked.path, t, { signal, limits: settings.limits, identity, timeoutMs: 60_000 }));
+  check();
+  ctx.progress('hash', 0);
+  const hashes = await timed('hash', () => hashFile(checked.path, { signal, onProgress: (done, total) => ctx.progress('hash', total ? done / total : 1) }));
+  check();
+  ctx.progress('metadata', 0);
+  let metadata: MetadataReport | null = null;
+  try {
+    metadata = await timed('metadata', () => readMetadata(checked.path, media, { limits: settings.limits }));
+  } catch {
+    // Unreadable metadata is itself a finding, not a reason to refuse the picture.
+    metadata = null;
+  }
+  check();
+  ctx.progress('frames', 0, media.kind === 'video' ? 'decoding frames' : 'decoding image');
+  const strategy = samplingFor(ctx.options, settings);
+  const extracted = await timed('frames', () =>
+    extractFrames(checked.path, media, t, {
+      strategy,
+      ...(media.kind === 'video' ? { maxSide: ctx.maxSide ?? 1920 } : {}),
+      signal,
+      ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+      limits: settings.limits,
+    }),
+  );
+  check();
+  const jpegQuality = media.format === 'jpeg' ? ((await jpegQualityOfFile(checked.path).catch(() => null))?.quality ?? null) : null;
+  const result = await runPipeline(
+    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
+    models,
+    { thresholds: settings.thresholds, progress: ctx.progress, check },
+  );
+  result.timingsMs = { ...timings, ...result.timingsMs, total: Math.round((performance.now() - t0) * 10) / 10 };
+  for (const f of [...(media.warnings ?? []), ...(extracted.sampling.warnings ?? [])]) {
+    result.warnings.push({ code: f.code === 'EXTENSION_MISMATCH' ? 'EXTENSION_MISMATCH' : 'METADATA', message: f.message });
+  }
+  if (extracted.sampling.fallbackReason) result.warnings.push({ code: 'SEEK_FALLBACK', message: extracted.sampling.fallbackReason });
+  const claimed = extensionOf(path.basename(filePath)) ?? '';
+  return {
+    kind: media.kind,
+    file: {
+      name: path.basename(filePath),
+      path: checked.path,
+      sizeBytes: hashes.sizeBytes,
+      hashes: { sha256: hashes.sha256, sha1: hashes.sha1, md5: hashes.md5 },
+      claimedExtension: claimed,
+      extensionMismatch: identity.extensionMismatch,
+    },
+    media,
+    metadata,
+    sampling: extracted.sampling,
+    tools: { ffmpeg: t.ffmpeg, ffprobe: t.ffprobe },
+    result,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Calibration (raw logit → probability of manipulation) and verdict bands. A model with no
+ * calibration uses the plain sigmoid of its logit, which is the uncalibrated probability.
+ */
+import type { VerdictBand } from '../../../src-shared/domain/detection';
+import type { ModelCalibration, ModelThresholds } from '../../../src-shared/domain/models';
+import { assertNever } from '../../../src-shared/result';
+
+/** Numerically safe logistic function. */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** Inverse of sigmoid, clamped so probabilities of exactly 0 or 1 stay finite. */
+export function logit(p: number): number {
+  const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
+  return Math.log(q / (1 - q));
+}
+
+/** Piecewise-linear interpolation through an increasing isotonic fit, flat beyond its ends. */
+function isotonic(x: number, xs: number[], ys: number[]): number {
+  if (xs.length === 0) return sigmoid(x);
+  if (x <= xs[0]!) return ys[0]!;
+  const last = xs.length - 1;
+  if (x >= xs[last]!) return ys[last]!;
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= x) lo = mid;
+    else hi = mid;
+  }
+  const x0 = xs[lo]!;
+  const x1 = xs[hi]!;
+  const t = x1 === x0 ? 0 : (x - x0) / (x1 - x0);
+  return ys[lo]! + t * (ys[hi]! - ys[lo]!);
+}
+
+/** Map a raw logit to a calibrated probability of manipulation. */
+export function calibrate(raw: number, cal: ModelCalibration | undefined): number {
+  if (!Number.isFinite(raw)) return raw > 0 ? 1 : 0;
+  if (!cal) return sigmoid(raw);
+  switch (cal.method) {
+    case 'temperature':
+      return sigmoid(raw / (cal.params.T > 0 ? cal.params.T : 1));
+    case 'platt':
+      return sigmoid(cal.params.a * raw + cal.params.b);
+    case 'isotonic':
+      return Math.min(1, Math.max(0, isotonic(raw, cal.params.x, cal.params.y)));
+    default:
+      return assertNever(cal, 'calibration method');
+  }
+}
+
+/** Thresholds used when neither settings nor the deciding model's manifest give any. */
+export const DEFAULT_THRESHOLDS: ModelThresholds = { authentic: 0.3, manipulated: 0.7 };
+
+/** The band of a calibrated probability; null means no model could judge. */
+export function bandOf(p: number | null, t: ModelThresholds): VerdictBand {
+  if (p === null || Number.isNaN(p)) return 'undetermined';
+  if (p >= t.manipulated) return 'manipulated';
+  if (p < t.authentic) return 'authentic';
+  return 'inconclusive';
+}

@@ -1,0 +1,133 @@
+/**
+ * Face detection: frame → model input (stretched or letterboxed), run, decode the boxes
+ * back into frame pixels, and greedy non-maximum suppression. Two output conventions are
+ * decoded: the project's normalised boxes/scores/landmarks, and YuNet's stride grids.
+ */
+import type { FaceBox } from '../../../src-shared/domain/detection';
+import type { ModelManifest } from '../../../src-shared/domain/models';
+import { floatTensor, readOutput } from './ort-session';
+import { inputSize, placeFrame, toTensor, type Placement } from './image-ops';
+import { outputName, outputNumber } from './manifest';
+import type { LoadedModel } from './registry';
+import type { RgbImage } from './types';
+
+/** Intersection over union of two boxes. */
+export function iou(a: FaceBox, b: FaceBox): number {
+  const x1 = Math.max(a.x, b.x);
+  const y1 = Math.max(a.y, b.y);
+  const x2 = Math.min(a.x + a.w, b.x + b.w);
+  const y2 = Math.min(a.y + a.h, b.y + b.h);
+  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const union = a.w * a.h + b.w * b.h - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** Greedy NMS: keep the highest-scoring box, drop those overlapping it by more than iouMax. */
+export function nms(boxes: FaceBox[], iouMax: number, maxKeep = 200): FaceBox[] {
+  const sorted = [...boxes].sort((p, q) => q.confidence - p.confidence);
+  const keep: FaceBox[] = [];
+  for (const b of sorted) {
+    if (keep.length >= maxKeep) break;
+    if (keep.every((k) => iou(k, b) <= iouMax)) keep.push(b);
+  }
+  return keep;
+}
+
+/** Decode normalised x1y1x2y2 boxes [1,N,4], scores [1,N], landmarks [1,N,K,2] into input pixels. */
+export function decodeNormalised(
+  boxes: Float32Array,
+  scores: Float32Array,
+  landmarks: Float32Array | null,
+  opts: { inW: number; inH: number; threshold: number },
+): FaceBox[] {
+  const n = scores.length;
+  const k = landmarks && n > 0 ? Math.floor(landmarks.length / n / 2) : 0;
+  const out: FaceBox[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]!;
+    if (!(s >= opts.threshold)) continue;
+    const x1 = boxes[i * 4]! * opts.inW;
+    const y1 = boxes[i * 4 + 1]! * opts.inH;
+    const x2 = boxes[i * 4 + 2]! * opts.inW;
+    const y2 = boxes[i * 4 + 3]! * opts.inH;
+    if (!(x2 > x1 && y2 > y1)) continue;
+    const box: FaceBox = { x: x1, y: y1, w: x2 - x1, h: y2 - y1, confidence: s };
+    if (landmarks && k > 0) {
+      box.landmarks = [];
+      for (let j = 0; j < k; j++) box.landmarks.push([landmarks[(i * k + j) * 2]! * opts.inW, landmarks[(i * k + j) * 2 + 1]! * opts.inH]);
+    }
+    out.push(box);
+  }
+  return out;
+}
+
+/** Decode YuNet's per-stride grids (cls, obj, bbox, kps) into input pixels. */
+export function decodeYunet(outputs: Record<string, Float32Array>, opts: { inW: number; inH: number; threshold: number }): FaceBox[] {
+  const out: FaceBox[] = [];
+  for (const s of [8, 16, 32]) {
+    const cls = outputs[`cls_${s}`];
+    const obj = outputs[`obj_${s}`];
+    const bbox = outputs[`bbox_${s}`];
+    const kps = outputs[`kps_${s}`];
+    if (!cls || !obj || !bbox || !kps) throw new Error(`YuNet output for stride ${s} is missing`);
+    const cols = Math.floor(opts.inW / s);
+    for (let i = 0; i < cls.length; i++) {
+      // OpenCV's FaceDetectorYN uses the geometric mean of class and objectness scores.
+      const score = Math.sqrt(Math.min(1, Math.max(0, cls[i]!)) * Math.min(1, Math.max(0, obj[i]!)));
+      if (score < opts.threshold) continue;
+      const ax = (i % cols) * s;
+      const ay = Math.floor(i / cols) * s;
+      const cx = bbox[i * 4]! * s + ax;
+      const cy = bbox[i * 4 + 1]! * s + ay;
+      const w = Math.exp(bbox[i * 4 + 2]!) * s;
+      const h = Math.exp(bbox[i * 4 + 3]!) * s;
+      const landmarks: [number, number][] = [];
+      for (let j = 0; j < 5; j++) landmarks.push([kps[i * 10 + j * 2]! * s + ax, kps[i * 10 + j * 2 + 1]! * s + ay]);
+      out.push({ x: cx - w / 2, y: cy - h / 2, w, h, confidence: score, landmarks });
+    }
+  }
+  return out;
+}
+
+/** Map a box from model-input pixels to frame pixels, clipped to the frame. */
+function toFrame(b: FaceBox, p: Placement, W: number, H: number): FaceBox {
+  const x1 = Math.max(0, b.x * p.sx);
+  const y1 = Math.max(0, b.y * p.sy);
+  const x2 = Math.min(W, (b.x + b.w) * p.sx);
+  const y2 = Math.min(H, (b.y + b.h) * p.sy);
+  const out: FaceBox = { x: x1, y: y1, w: Math.max(0, x2 - x1), h: Math.max(0, y2 - y1), confidence: b.confidence };
+  if (b.landmarks) out.landmarks = b.landmarks.map(([x, y]) => [x * p.sx, y * p.sy] as [number, number]);
+  return out;
+}
+
+/** Detector input size: fixed dims from the manifest; a dynamic one falls back to 640. */
+function detectorSize(m: ModelManifest): { w: number; h: number } {
+  const { w, h } = inputSize(m.input);
+  return { w: w > 0 ? w : 640, h: h > 0 ? h : 640 };
+}
+
+/** Detect faces in one frame; boxes are in frame pixels, after NMS, best first. */
+export async function detectFaces(model: LoadedModel, frame: RgbImage): Promise<FaceBox[]> {
+  const m = model.manifest;
+  const { w, h } = detectorSize(m);
+  const { image, placement } = placeFrame(frame, w, h, m.input.resize);
+  const feeds = { [m.input.name]: floatTensor(toTensor([image], m.input, w, h), m.input.layout === 'NCHW' ? [1, 3, h, w] : [1, h, w, 3]) };
+  const res = await model.ort.session.run(feeds);
+  const yunet = m.outputs.format === 'yunet';
+  const threshold = outputNumber(m, 'scoreThreshold', yunet ? 0.6 : 0.5);
+  let raw: FaceBox[];
+  if (yunet) {
+    const outs: Record<string, Float32Array> = {};
+    for (const name of model.ort.outputNames) outs[name] = readOutput(res, name).data;
+    raw = decodeYunet(outs, { inW: w, inH: h, threshold });
+  } else {
+    const lmName = outputName(m, 'landmarks');
+    raw = decodeNormalised(readOutput(res, outputName(m, 'boxes')!).data, readOutput(res, outputName(m, 'scores')!).data, lmName ? readOutput(res, lmName).data : null, {
+      inW: w,
+      inH: h,
+      threshold,
+    });
+  }
+  const kept = nms(raw, outputNumber(m, 'nmsIou', yunet ? 0.45 : 0.3));
+  return kept.map((b) => toFrame(b, placement, frame.width, frame.height)).filter((b) => b.w >= 2 && b.h >= 2);
+}

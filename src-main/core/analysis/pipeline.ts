@@ -1,0 +1,353 @@
+/**
+ * The model part of an analysis, as a pure function of decoded frames and loaded models:
+ * faces → tracks → aligned crops → classifiers (+ whole-image detectors) → heatmaps →
+ * aggregation → verdict, plus evidence images. Frames stream through one at a time, so a
+ * long video holds only the best crop of each track, never all frames.
+ */
+import type { AnalysisWarning, FaceObservation, FaceTrack, FrameResult, ImageScore, Verdict } from '../../../src-shared/domain/detection';
+import type { MediaKind } from '../../../src-shared/domain/media';
+import type { ModelRef, ModelThresholds } from '../../../src-shared/domain/models';
+import { alignedCrop, eyeIndices } from './align';
+import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
+import { bandOf, DEFAULT_THRESHOLDS } from './calibration';
+import { classifierSize, classify, classifyImage, occlusionMap, type HeatMap } from './classify';
+import { detectFaces } from './face-detect';
+import { errorLevel, noiseResidual } from './forensics';
+import { drawBoxes, encodeJpeg, encodePng, fitWithin, overlayHeatmap } from './render';
+import type { LoadedModel } from './registry';
+import { FaceTracker } from './tracking';
+import type { ArtifactOut, CancelCheck, RgbImage, SampledFrame, StageProgress } from './types';
+
+/** The models one analysis runs with (resolved by the caller from the registry). */
+export interface PipelineModels {
+  detector: LoadedModel | null;
+  faceClassifiers: LoadedModel[];
+  imageModels: LoadedModel[];
+  /** Plain-language lines naming what is not installed or failed to load. */
+  missing: string[];
+}
+
+export interface PipelineInput {
+  kind: MediaKind;
+  frames: AsyncIterable<SampledFrame> | Iterable<SampledFrame>;
+  /** How many frames will come (for progress). */
+  expectedFrames: number;
+  /** Estimated JPEG quality of a still image (from its quantisation tables), if it is a JPEG. */
+  jpegQuality?: number | null;
+  durationSec?: number | null;
+  bitRate?: number | null;
+  fps?: number | null;
+}
+
+export interface PipelineOptions {
+  /** Thresholds from settings; null → the deciding model's manifest, then defaults. */
+  thresholds: ModelThresholds | null;
+  /** Faces analysed per frame (largest first). */
+  maxFacesPerFrame?: number;
+  /** Frames of a video the whole-image detectors see (spread evenly). */
+  imageModelFrames?: number;
+  progress?: StageProgress;
+  check?: CancelCheck;
+}
+
+export interface PipelineResult {
+  verdict: Verdict;
+  faceTracks: FaceTrack[];
+  frames: FrameResult[];
+  imageScores: ImageScore[];
+  models: ModelRef[];
+  warnings: AnalysisWarning[];
+  timingsMs: Record<string, number>;
+  artifacts: ArtifactOut[];
+  executionProvider: string;
+}
+
+const SMALL_FACE_PX = 64;
+
+interface TrackBest {
+  obs: FaceObservation;
+  score: number;
+  thumb: RgbImage;
+  crops: Map<string, RgbImage>;
+  maps: Map<string, HeatMap | null>;
+  probs: Map<string, number>;
+}
+
+/** Run the model pipeline over frames. Model failures become warnings, never exceptions. */
+export async function runPipeline(input: PipelineInput, models: PipelineModels, opts: PipelineOptions): Promise<PipelineResult> {
+  const timings: Record<string, number> = {};
+  const time = async <T>(stage: string, f: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await f();
+    } finally {
+      timings[stage] = (timings[stage] ?? 0) + (performance.now() - t0);
+    }
+  };
+  const check = opts.check ?? (() => undefined);
+  const progress = opts.progress ?? (() => undefined);
+  const warnings: AnalysisWarning[] = models.missing.map((m) => ({ code: 'MODEL_MISSING', message: m }));
+  const failed = new Set<string>();
+  const fail = (model: LoadedModel, e: unknown) => {
+    if (failed.has(model.manifest.id)) return;
+    failed.add(model.manifest.id);
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    warnings.push({ code: 'MODEL_ERROR', message: `Model '${model.manifest.id}' failed and was left out of the verdict: ${why}` });
+  };
+  const maxFaces = opts.maxFacesPerFrame ?? 8;
+  const tracker = new FaceTracker();
+  const tracks = new Map<number, FaceObservation[]>();
+  const best = new Map<number, TrackBest>();
+  const frames: FrameResult[] = [];
+  const imageFrameScores = new Map<string, { probability: number; rawLogit: number }[]>();
+  const imageMaps = new Map<string, { map: HeatMap; frame: RgbImage; p: number }>();
+  const imageEvery = Math.max(1, Math.ceil(input.expectedFrames / (opts.imageModelFrames ?? 8)));
+  let keyframe: { frame: RgbImage; index: number; score: number; boxes: FaceObservation[] } | null = null;
+  let firstFrame: SampledFrame | null = null;
+  let tooMany = 0;
+  let faceSizes: number[] = [];
+  let seen = 0;
+  const canJudgeFaces = models.detector !== null && models.faceClassifiers.length > 0;
+
+  for await (const frame of input.frames) {
+    check();
+    if (!firstFrame) firstFrame = frame;
+    const obsHere: FaceObservation[] = [];
+    if (canJudgeFaces && !failed.has(models.detector!.manifest.id)) {
+      let boxes: Awaited<ReturnType<typeof detectFaces>> = [];
+      try {
+        boxes = await time('faces', () => detectFaces(models.detector!, frame));
+      } catch (e) {
+        fail(models.detector!, e);
+      }
+      faceSizes = faceSizes.concat(boxes.map((b) => Math.min(b.w, b.h)));
+      if (boxes.length > maxFaces) {
+        tooMany = Math.max(tooMany, boxes.length);
+        boxes = [...boxes].sort((a, b) => b.w * b.h - a.w * a.h).slice(0, maxFaces);
+      }
+      const tracked = tracker.update(frame.index, boxes);
+      const perModel = new Map<string, { p: number; logit: number; map: HeatMap | null }[]>();
+      const cropsByModel = new Map<string, RgbImage[]>();
+      await time('classify', async () => {
+        for (const clf of models.faceClassifiers) {
+          if (failed.has(clf.manifest.id) || !tracked.length) continue;
+          try {
+            const size = classifierSize(clf.manifest);
+            const eyes = eyeIndices(pointsOf(models.detector!));
+            const crops = tracked.map((t) => alignedCrop(frame, t.box, { margin: clf.manifest.input.cropMargin ?? 1.3, size, eyes }).image);
+            const res = await classify(clf, crops);
+            cropsByModel.set(clf.manifest.id, crops);
+            perModel.set(clf.manifest.id, res.map((r) => ({ p: r.probability, logit: r.rawLogit, map: r.heatmap })));
+          } catch (e) {
+            fail(clf, e);
+          }
+        }
+      });
+      tracked.forEach((t, i) => {
+        const ps = [...perModel.values()].map((r) => r[i]!.p);
+        const logits = [...perModel.values()].map((r) => r[i]!.logit);
+        const probability = meanOrNull(ps);
+        const obs: FaceObservation = { frameIndex: frame.index, timeSec: frame.timeSec, box: t.box, probability, rawLogit: meanOrNull(logits) };
+        obsHere.push(obs);
+        const list = tracks.get(t.trackId) ?? [];
+        list.push(obs);
+        tracks.set(t.trackId, list);
+        const score = probability ?? -1 + t.box.confidence;
+        const prev = best.get(t.trackId);
+        if (!prev || score > prev.score) {
+          const crops = new Map<string, RgbImage>();
+          const maps = new Map<string, HeatMap | null>();
+          const probs = new Map<string, number>();
+          for (const [id, cs] of cropsByModel) crops.set(id, cs[i]!);
+          for (const [id, rs] of perModel) {
+            maps.set(id, rs[i]!.map);
+            probs.set(id, rs[i]!.p);
+          }
+          const thumb = alignedCrop(frame, t.box, { margin: 1.3, size: 160, eyes: eyeIndices(pointsOf(models.detector!)) }).image;
+          best.set(t.trackId, { obs, score, thumb, crops, maps, probs });
+        }
+      });
+    }
+    const frameP = maxOrNull(obsHere.map((o) => o.probability));
+    frames.push({ index: frame.index, timeSec: frame.timeSec, faceCount: obsHere.length, probability: frameP });
+
+    if (seen % imageEvery === 0) {
+      await time('image-model', async () => {
+        for (const im of models.imageModels) {
+          if (failed.has(im.manifest.id)) continue;
+          try {
+            const r = await classifyImage(im, frame);
+            const list = imageFrameScores.get(im.manifest.id) ?? [];
+            list.push({ probability: r.probability, rawLogit: r.rawLogit });
+            imageFrameScores.set(im.manifest.id, list);
+            const prev = imageMaps.get(im.manifest.id);
+            if (r.heatmap && (!prev || r.probability > prev.p)) imageMaps.set(im.manifest.id, { map: r.heatmap, frame: fitWithin(frame, 1024), p: r.probability });
+          } catch (e) {
+            fail(im, e);
+          }
+        }
+      });
+    }
+    const kScore = frameP ?? -1;
+    if (!keyframe || kScore > keyframe.score) keyframe = { frame: fitWithin(frame, 1280), index: frame.index, score: kScore, boxes: obsHere };
+    if (keyframe.index === frame.index && keyframe.frame.width !== frame.width) {
+      const s = keyframe.frame.width / frame.width;
+      keyframe.boxes = obsHere.map((o) => ({ ...o, box: { ...o.box, x: o.box.x * s, y: o.box.y * s, w: o.box.w * s, h: o.box.h * s } }));
+    }
+    seen++;
+    progress('classify', Math.min(1, seen / Math.max(1, input.expectedFrames)));
+  }
+  check();
+
+  // --- aggregation ---------------------------------------------------------------------
+  progress('aggregate', 0);
+  const t0 = performance.now();
+  const imageScores: ImageScore[] = models.imageModels.map((im) => {
+    const list = imageFrameScores.get(im.manifest.id) ?? [];
+    const probability = meanOrNull(list.map((s) => s.probability));
+    const t = opts.thresholds ?? im.manifest.thresholds ?? DEFAULT_THRESHOLDS;
+    const s: ImageScore = { modelId: im.manifest.id, probability, rawLogit: meanOrNull(list.map((x) => x.rawLogit)), band: bandOf(probability, t) };
+    if (failed.has(im.manifest.id)) s.error = warnings.find((w) => w.message.includes(`'${im.manifest.id}'`))?.message ?? 'model failed';
+    return s;
+  });
+  const faceModel = models.faceClassifiers.find((m) => !failed.has(m.manifest.id)) ?? null;
+  const faceThresholds = opts.thresholds ?? faceModel?.manifest.thresholds ?? DEFAULT_THRESHOLDS;
+  let faceTracks: FaceTrack[] = [...tracks.entries()].map(([trackId, observations]) => ({ trackId, observations, probability: null, band: 'undetermined' }));
+  faceTracks = scoreTracks(faceTracks, faceThresholds);
+  const fp = facesProbability(faceTracks);
+  let topImage: ImageScore | null = null;
+  for (const s of imageScores) if (s.probability !== null && (!topImage || s.probability > topImage.probability!)) topImage = s;
+  const imageModel = topImage ? models.imageModels.find((m) => m.manifest.id === topImage!.modelId)! : null;
+  const decidingThresholds =
+    opts.thresholds ?? (topImage && (fp.probability === null || topImage.probability! > fp.probability) ? imageModel?.manifest.thresholds : faceModel?.manifest.thresholds) ?? DEFAULT_THRESHOLDS;
+  const verdict = decide({
+    faces: { ...fp, trackCount: faceTracks.length },
+    image: { probability: topImage?.probability ?? null, modelId: topImage?.modelId ?? null },
+    thresholds: decidingThresholds,
+    undeterminedReason: undeterminedReason(models, warnings, faceTracks.length),
+  });
+
+  // --- warnings ----------------------------------------------------------------------
+  if (canJudgeFaces && !failed.has(models.detector!.manifest.id) && faceTracks.length === 0 && faceSizes.length === 0) {
+    warnings.push({ code: 'NO_FACE', message: `No face was found in ${seen} frame(s); ${imageScores.length ? 'only the whole-image detector judged this file' : 'no detector that works without faces is installed'}.` });
+  }
+  if (faceSizes.length) {
+    const sorted = [...faceSizes].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    if (median < SMALL_FACE_PX) warnings.push({ code: 'SMALL_FACES', message: `Faces are small (median ${Math.round(median)} px, under ${SMALL_FACE_PX} px): manipulation traces may be lost at this size.` });
+  }
+  if (tooMany) warnings.push({ code: 'TOO_MANY_FACES', message: `Up to ${tooMany} faces in a frame; only the ${maxFaces} largest were analysed.` });
+  if (input.kind === 'video' && ((input.durationSec ?? Infinity) < 2 || seen < 4)) {
+    warnings.push({ code: 'SHORT_VIDEO', message: `Very short video (${input.durationSec?.toFixed(1) ?? '?'} s, ${seen} frame(s) sampled): the verdict rests on little evidence.` });
+  }
+  if (firstFrame && Math.min(firstFrame.width, firstFrame.height) < 256) {
+    warnings.push({ code: 'LOW_RESOLUTION', message: `Low resolution (${firstFrame.width}×${firstFrame.height}).` });
+  }
+  const quality = input.jpegQuality ?? null;
+  if (quality !== null && quality < 70) warnings.push({ code: 'HEAVY_RECOMPRESSION', message: `JPEG quality is about ${quality}: heavy compression hides fine traces.` });
+  if (input.kind === 'video' && firstFrame && input.bitRate && input.fps) {
+    const bpp = input.bitRate / (firstFrame.width * firstFrame.height * input.fps);
+    if (bpp < 0.04) warnings.push({ code: 'HEAVY_RECOMPRESSION', message: `Heavily compressed video (${bpp.toFixed(3)} bits per pixel): fine traces may be gone.` });
+  }
+  timings.aggregate = performance.now() - t0;
+  check();
+
+  // --- evidence images ---------------------------------------------------------------
+  const artifacts: ArtifactOut[] = [];
+  await time('heatmaps', async () => {
+    for (const tr of faceTracks) {
+      const b = best.get(tr.trackId);
+      if (!b) continue;
+      const faceKey = `face-t${tr.trackId}`;
+      artifacts.push({ ref: { key: faceKey, kind: 'face', mime: 'image/jpeg', width: b.thumb.width, height: b.thumb.height, frameIndex: b.obs.frameIndex, trackId: tr.trackId }, data: await encodeJpeg(b.thumb) });
+      b.obs.faceArtifact = faceKey;
+      const clf = models.faceClassifiers.find((m) => b.crops.has(m.manifest.id) && !failed.has(m.manifest.id));
+      if (!clf || b.obs.probability === null) continue;
+      const crop = b.crops.get(clf.manifest.id)!;
+      let map = b.maps.get(clf.manifest.id) ?? null;
+      if (!map) {
+        try {
+          map = await occlusionMap(clf, crop, b.probs.get(clf.manifest.id) ?? b.obs.probability);
+        } catch (e) {
+          fail(clf, e);
+          continue;
+        }
+      }
+      const hmKey = `heatmap-t${tr.trackId}`;
+      const overlay = overlayHeatmap(crop, map);
+      artifacts.push({ ref: { key: hmKey, kind: 'heatmap', mime: 'image/png', width: overlay.width, height: overlay.height, frameIndex: b.obs.frameIndex, trackId: tr.trackId }, data: await encodePng(overlay) });
+      b.obs.heatmapArtifact = hmKey;
+    }
+    for (const s of imageScores) {
+      const m = imageMaps.get(s.modelId);
+      if (!m) continue;
+      const overlay = overlayHeatmap(m.frame, m.map);
+      const key = `heatmap-image-${s.modelId}`;
+      artifacts.push({ ref: { key, kind: 'heatmap', mime: 'image/png', width: overlay.width, height: overlay.height }, data: await encodePng(overlay) });
+      s.heatmapArtifact = key;
+    }
+  });
+  check();
+  progress('forensics', 0);
+  await time('forensics', async () => {
+    if (keyframe) {
+      const colored = drawBoxes(
+        keyframe.frame,
+        keyframe.boxes.map((o) => ({ box: o.box, color: bandColor(bandOf(o.probability, faceThresholds)) })),
+      );
+      artifacts.push({ ref: { key: 'keyframe', kind: 'keyframe', mime: 'image/jpeg', width: colored.width, height: colored.height, frameIndex: keyframe.index }, data: await encodeJpeg(colored) });
+      const fr = frames.find((f) => f.index === keyframe!.index);
+      if (fr) fr.keyframeArtifact = 'keyframe';
+    }
+    // ELA only means something on the original encoding of a still picture; on decoded
+    // video frames it would show the analysis' own re-encoding.
+    const still = input.kind === 'image' ? firstFrame : keyframe?.frame ?? null;
+    if (input.kind === 'image' && still) {
+      const ela = await errorLevel(fitWithin(still, 4096));
+      const shown = fitWithin(ela.image, 1600);
+      artifacts.push({ ref: { key: 'ela', kind: 'ela', mime: 'image/png', width: shown.width, height: shown.height }, data: await encodePng(shown) });
+    }
+    if (still) {
+      const noise = fitWithin(noiseResidual(fitWithin(still, 4096)), 1600);
+      artifacts.push({ ref: { key: 'noise', kind: 'noise', mime: 'image/png', width: noise.width, height: noise.height }, data: await encodePng(noise) });
+    }
+  });
+
+  const used = [models.detector, ...models.faceClassifiers, ...models.imageModels].filter((m): m is LoadedModel => m !== null);
+  const providers = [...new Set(used.map((m) => m.ref.provider))];
+  return {
+    verdict,
+    faceTracks,
+    frames,
+    imageScores,
+    models: used.map((m) => m.ref),
+    warnings,
+    timingsMs: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+    artifacts,
+    executionProvider: providers.join('+') || 'none',
+  };
+}
+
+function maxOrNull(xs: (number | null)[]): number | null {
+  const v = xs.filter((x): x is number => x !== null);
+  return v.length ? Math.max(...v) : null;
+}
+
+function pointsOf(detector: LoadedModel): string[] | undefined {
+  const lm = detector.manifest.outputs.landmarks;
+  return typeof lm === 'object' && lm !== null ? lm.points : undefined;
+}
+
+function bandColor(band: string): [number, number, number] {
+  return band === 'manipulated' ? [230, 40, 40] : band === 'authentic' ? [40, 200, 90] : band === 'inconclusive' ? [240, 180, 30] : [150, 150, 150];
+}
+
+/** Why no verdict was possible, naming what is missing or failed. */
+function undeterminedReason(models: PipelineModels, warnings: AnalysisWarning[], trackCount: number): string {
+  const problems = warnings.filter((w) => w.code === 'MODEL_MISSING' || w.code === 'MODEL_ERROR').map((w) => w.message);
+  if (problems.length) return `No verdict: ${problems.join(' ')}`;
+  if (models.detector && models.faceClassifiers.length && trackCount === 0 && !models.imageModels.length) {
+    return 'No verdict: no face was found, and no detector that works without faces is installed.';
+  }
+  return 'No verdict: no model could judge this file.';
+}

@@ -1,0 +1,103 @@
+/**
+ * Schema of a full Detection record, checked before it is stored: the fields history,
+ * reports and the audit rely on are checked strictly; engine detail (media, metadata,
+ * per-frame data) is checked for shape only, so the engine can grow it freely.
+ */
+import { z } from 'zod';
+import { JOB_STATES, VERDICT_BANDS, type Detection } from '../../../src-shared/domain/detection';
+
+const zIso = z.string().min(10).max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO date');
+const zId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
+const zProb = z.number().min(0).max(1).nullable();
+const zBand = z.enum(VERDICT_BANDS);
+const zHex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`), `not a ${n}-digit lowercase hex digest`);
+const zObj = z.record(z.string(), z.unknown());
+
+export const zArtifactKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'artifact keys are letters, digits, dot, dash, underscore, not starting with a dot');
+
+const zAnnotation = z
+  .object({
+    id: zId,
+    authorId: zId,
+    authorName: z.string().max(100),
+    createdAt: zIso,
+    note: z.string().min(1).max(5000),
+    override: z.object({ band: zBand, reason: z.string().min(1).max(2000) }).strict().optional(),
+  })
+  .strict();
+
+/** The full record schema. */
+export const zDetection = z
+  .object({
+    id: zId,
+    ownerId: zId,
+    ownerName: z.string().max(100),
+    status: z.enum(JOB_STATES),
+    createdAt: zIso,
+    finishedAt: zIso.nullable(),
+    kind: z.enum(['image', 'video']),
+    file: z
+      .object({
+        name: z.string().max(1024),
+        path: z.string().max(4096),
+        sizeBytes: z.number().int().min(0),
+        // Empty until the hash stage ran (a record can fail before it).
+        hashes: z.object({ sha256: z.union([zHex(64), z.literal('')]), sha1: z.union([zHex(40), z.literal('')]), md5: z.union([zHex(32), z.literal('')]) }).strict(),
+        claimedExtension: z.string().max(64),
+        extensionMismatch: z.boolean(),
+      })
+      .strict(),
+    media: zObj.nullable(),
+    metadata: zObj.nullable(),
+    sampling: zObj.nullable(),
+    verdict: z
+      .object({
+        band: zBand,
+        probability: zProb,
+        thresholds: z.object({ authentic: z.number().min(0).max(1), manipulated: z.number().min(0).max(1) }).passthrough(),
+        explanation: z.string().max(10_000),
+        decidedBy: z.enum(['faces', 'generated-image', 'combined', 'none']),
+      })
+      .strict(),
+    faceTracks: z.array(z.object({ trackId: z.number().int(), observations: z.array(zObj), probability: zProb, band: zBand }).passthrough()),
+    frames: z.array(z.object({ index: z.number().int().min(0), timeSec: z.number().min(0), probability: zProb }).passthrough()),
+    imageScores: z.array(z.object({ modelId: z.string(), probability: zProb, band: zBand }).passthrough()),
+    models: z.array(z.object({ id: z.string().min(1), version: z.string(), sha256: z.string(), task: z.string(), provider: z.string() }).passthrough()),
+    warnings: z.array(z.object({ code: z.string().min(1), message: z.string() }).strict()),
+    timingsMs: z.record(z.string(), z.number()),
+    tools: z.object({ ffmpeg: zObj.nullable(), ffprobe: zObj.nullable(), appVersion: z.string(), executionProvider: z.string() }).strict(),
+    artifacts: z.array(
+      z
+        .object({
+          key: zArtifactKey,
+          kind: z.enum(['keyframe', 'heatmap', 'face', 'ela', 'noise', 'overlay']),
+          mime: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/),
+          width: z.number().int().min(0),
+          height: z.number().int().min(0),
+          frameIndex: z.number().int().min(0).optional(),
+          trackId: z.number().int().optional(),
+        })
+        .strict(),
+    ),
+    annotations: z.array(zAnnotation),
+    error: z.object({ code: z.string().min(1), message: z.string() }).strict().nullable(),
+    reports: z.array(z.object({ id: zId, path: z.string(), sha256: zHex(64), createdAt: zIso }).strict()),
+  })
+  .strict();
+
+/** Validate a record; returns the issues or null. */
+export function detectionIssues(d: unknown): string[] | null {
+  const r = zDetection.safeParse(d);
+  if (r.success) return null;
+  return r.error.issues.slice(0, 8).map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`);
+}
+
+// Compile-time check that the schema and the domain type agree on the top-level keys.
+type Keys = keyof z.infer<typeof zDetection>;
+type KeysMatch = Keys extends keyof Detection ? (keyof Detection extends Keys ? true : false) : false;
+const keysMatch: KeysMatch = true;
+void keysMatch;

@@ -1,0 +1,181 @@
+/**
+ * Frame extraction with a recorded sampling strategy. Seeking is used when few frames are
+ * needed, but only after checking that seeking returns the true pictures: on some files
+ * (FaceForensics++ c40, intra-refresh streams) a keyframe is not a clean random-access
+ * point, and a seek hands back grey/green garbage while decoding from the start is clean.
+ * Any doubt falls back to sequential decoding, and the record says why.
+ */
+import path from 'node:path';
+import type { MediaInfo, MetadataFlag, SamplingRecord, SamplingStrategy } from '../../../src-shared/domain/media';
+import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
+import { AppError } from '../../../src-shared/result';
+import { decodeToFrames, meanAbsDiff, outputSize, type PipeRequest } from './frame-pipe';
+import { decodeImage } from './image-decode';
+import { ffInputArg, lastErrorLine, runTool, SAFE_INPUT_OPTS } from './run-tool';
+import { keyBefore, parsePacketCsv, pickScenes, planIndices, preferSeek, type FrameEntry } from './sampling';
+import type { ResolvedTools } from './tools';
+
+export interface ExtractedFrame {
+  index: number;
+  timeSec: number;
+  width: number;
+  height: number;
+  /** RGB24, row-major, width*height*3 bytes. */
+  data: Buffer;
+}
+
+export interface ExtractOptions {
+  strategy: SamplingStrategy;
+  /** Longest side of the returned frames; omitted = full displayed size. */
+  maxSide?: number;
+  signal?: AbortSignal;
+  /** For the whole extraction, all ffmpeg runs together. */
+  timeoutMs?: number;
+  limits?: Pick<AppSettings['limits'], 'maxFrames'>;
+  /** Force a method (tests, bench); 'auto' picks by cost and checks seeking first. */
+  method?: 'auto' | 'seek' | 'sequential';
+  /** Refuse to hold more pixel memory than this (default 1.5 GiB). */
+  maxBytes?: number;
+}
+
+/** Seeks per ffmpeg process: one input each, so the process start is paid once per batch. */
+export const SEEK_BATCH = 8;
+
+/**
+ * Starting an ffmpeg process, in frames of this size it could have decoded meanwhile
+ * (≈0.15 s of start-up against ≈2.5 ns per pixel of H.264 decoding).
+ */
+export function processCostFrames(pixels: number): number {
+  return Math.min(1000, Math.max(10, Math.round(6e7 / Math.max(1, pixels))));
+}
+
+/** A seeked frame further than this (mean absolute difference, 0..255) from the true one is garbage. */
+export const SEEK_TOLERANCE = 1.5;
+
+/** The main video stream's frames in presentation order, from a demux-only ffprobe pass. */
+export async function readFrameIndex(p: string, info: MediaInfo, tools: ResolvedTools, opts: { signal?: AbortSignal; timeoutMs?: number }) {
+  const sel = info.videoStreamIndex !== undefined ? String(info.videoStreamIndex) : 'v:0';
+  const r = await runTool(
+    tools.ffprobe.path,
+    ['-v', 'error', ...SAFE_INPUT_OPTS, '-select_streams', sel, '-show_entries', 'packet=pts_time,dts_time,flags:format=start_time', '-of', 'csv', ffInputArg(p)],
+    { what: 'frame index (ffprobe)', signal: opts.signal, timeoutMs: opts.timeoutMs, maxStdoutBytes: 512 * 1024 * 1024 },
+  );
+  if (r.code !== 0) throw new AppError('UNSUPPORTED_MEDIA', `Cannot index the frames of "${path.basename(p)}": ${lastErrorLine(r.stderr)}`);
+  return parsePacketCsv(r.stdout.toString('utf8'));
+}
+
+/** Per-frame scene-change scores (mean absolute luma difference of 64-px thumbnails, 0..1). */
+async function sceneScores(p: string, info: MediaInfo, tools: ResolvedTools, total: number, o: RunCtx): Promise<number[]> {
+  const small = outputSize(info, 64);
+  const { frames } = await decodeToFrames(p, info, tools, { ...small, pixFmt: 'gray', maxFrames: total, what: 'scene detection', signal: o.signal, timeoutMs: o.remaining() });
+  return frames.map((f, i) => (i === 0 ? 1 : meanAbsDiff(f, frames[i - 1]!) / 255));
+}
+
+interface RunCtx {
+  signal?: AbortSignal;
+  remaining: () => number | undefined;
+}
+
+/** Where to put -ss so the first frame at or after it is exactly frame i: halfway from the previous one. */
+function seekPoint(index: readonly FrameEntry[], formatStart: number, i: number): number {
+  const cur = index[i]!;
+  const prev = index[i - 1];
+  const half = prev ? (cur.ptsSec - prev.ptsSec) / 2 : 0;
+  return Math.max(0, cur.ptsSec - formatStart - half);
+}
+
+/** Extract frames by a strategy; RGB24 buffers sized by maxSide, rotation applied, with the sampling record. */
+export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedTools, opts: ExtractOptions): Promise<{ frames: ExtractedFrame[]; sampling: SamplingRecord }> {
+  const maxFrames = opts.limits?.maxFrames ?? DEFAULT_SETTINGS.limits.maxFrames;
+  if (info.kind === 'image') {
+    const img = await decodeImage(p, info, { maxSide: opts.maxSide, tools });
+    return {
+      frames: [{ index: 0, timeSec: 0, width: img.width, height: img.height, data: img.data }],
+      sampling: { strategy: opts.strategy, method: 'image', frames: [{ index: 0, timeSec: 0 }] },
+    };
+  }
+  const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : null;
+  const ctx: RunCtx = {
+    signal: opts.signal,
+    remaining: () => {
+      if (deadline === null) return undefined;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new AppError('TIMEOUT', `Frame extraction took longer than ${Math.round(opts.timeoutMs! / 1000)} s and was stopped.`);
+      return left;
+    },
+  };
+  const warnings: MetadataFlag[] = [];
+  const { frames: index, formatStart } = await readFrameIndex(p, info, tools, { signal: ctx.signal, timeoutMs: ctx.remaining() });
+  const total = index.length;
+  if (total === 0) throw new AppError('UNSUPPORTED_MEDIA', `"${path.basename(p)}" contains no video frames that can be read.`);
+  if (info.frameCount && total < info.frameCount * 0.98) {
+    warnings.push({ code: 'TRUNCATED', severity: 'warning', message: `The container declares ${info.frameCount} frames but only ${total} are present: the file is truncated or damaged.` });
+  }
+  const size = outputSize(info, opts.maxSide);
+  const frameBytes = size.width * size.height * 3;
+
+  const targets =
+    opts.strategy.kind === 'scene'
+      ? pickScenes(await sceneScores(p, info, tools, total, ctx), opts.strategy.threshold, Math.min(opts.strategy.max, maxFrames))
+      : planIndices(index, opts.strategy, maxFrames);
+  if (targets.length * frameBytes > (opts.maxBytes ?? 1.5 * 1024 ** 3)) {
+    throw new AppError('LIMIT_EXCEEDED', `${targets.length} frames of ${size.width}×${size.height} would need ${((targets.length * frameBytes) / 1024 ** 3).toFixed(1)} GiB; sample fewer frames or a smaller size.`);
+  }
+
+  const method = opts.method && opts.method !== 'auto' ? opts.method : preferSeek(index, targets, processCostFrames(info.width * info.height)) ? 'seek' : 'sequential';
+  let fallbackReason: string | undefined;
+  let seekCheck: SamplingRecord['seekCheck'];
+  let data: Buffer[] | null = null;
+
+  const run = (req: Omit<PipeRequest, 'width' | 'height' | 'what' | 'signal' | 'timeoutMs'>) =>
+    decodeToFrames(p, info, tools, { ...req, ...size, what: 'frame extraction', signal: ctx.signal, timeoutMs: ctx.remaining() });
+
+  if (method === 'seek') {
+    // Only seeks that land on a later keyframe can go wrong (one landing on frame 0 is a decode
+    // from the start). Check the earliest such target against the truth, which is cheapest to decode.
+    const risky = targets.filter((t) => keyBefore(index, t) > 0);
+    const got = new Map<number, Buffer>();
+    if (risky.length > 0) {
+      const probeAt = risky[0]!;
+      const truth = (await run({ select: [probeAt], maxFrames: 1 })).frames[0] ?? null;
+      const seeked = await run({ seeksSec: [seekPoint(index, formatStart, probeAt)], maxFrames: 1 });
+      const frame = seeked.frames[0] ?? null;
+      const diff = truth && frame ? meanAbsDiff(truth, frame) : 255;
+      const passed = diff <= SEEK_TOLERANCE && seeked.decoderErrors.length === 0;
+      seekCheck = { frameIndex: probeAt, meanAbsDiff: Math.round(diff * 100) / 100, decoderErrors: seeked.decoderErrors.length > 0, passed };
+      if (!passed) {
+        fallbackReason =
+          `seeking is unreliable in this file: frame ${probeAt} fetched by seeking differs from the same frame decoded from the start ` +
+          `(mean difference ${diff.toFixed(1)}/255${seeked.decoderErrors.length ? `; decoder: ${seeked.decoderErrors[0]}` : ''}); keyframes are not clean random-access points`;
+      } else if (truth) got.set(probeAt, truth);
+    }
+    const todo = targets.filter((t) => !got.has(t));
+    for (let i = 0; i < todo.length && !fallbackReason; i += SEEK_BATCH) {
+      const batch = todo.slice(i, i + SEEK_BATCH);
+      const r = await run({ seeksSec: batch.map((t) => seekPoint(index, formatStart, t)), maxFrames: batch.length });
+      if (r.decoderErrors.length) fallbackReason = `the decoder reported errors after seeking (${r.decoderErrors[0]}); decoding from the start instead`;
+      else if (r.frames.length < batch.length) fallbackReason = `seeking returned ${r.frames.length} of ${batch.length} pictures; decoding from the start instead`;
+      else batch.forEach((t, k) => got.set(t, r.frames[k]!));
+    }
+    if (!fallbackReason) data = targets.map((t) => got.get(t)!);
+  }
+  if (!data) {
+    const r = await run({ select: targets, maxFrames: targets.length });
+    data = r.frames;
+    if (r.decoderErrors.length) warnings.push({ code: 'DECODE_ERRORS', severity: 'warning', message: `The decoder reported damaged data: ${r.decoderErrors[0]}${r.decoderErrors.length > 1 ? ` (+${r.decoderErrors.length - 1} more)` : ''}` });
+    if (data.length < targets.length) warnings.push({ code: 'FRAMES_MISSING', severity: 'warning', message: `Only ${data.length} of ${targets.length} requested frames could be decoded.` });
+  }
+  if (data.length === 0) throw new AppError('UNSUPPORTED_MEDIA', `No frame of "${path.basename(p)}" could be decoded (damaged or truncated video).`);
+
+  const frames: ExtractedFrame[] = data.map((buf, k) => ({ index: targets[k]!, timeSec: index[targets[k]!]!.timeSec, width: size.width, height: size.height, data: buf }));
+  const sampling: SamplingRecord = {
+    strategy: opts.strategy,
+    method: data && !fallbackReason && method === 'seek' ? 'seek' : 'sequential',
+    ...(fallbackReason ? { fallbackReason } : {}),
+    frames: frames.map((f) => ({ index: f.index, timeSec: f.timeSec })),
+    totalFrames: total,
+    ...(seekCheck ? { seekCheck } : {}),
+    ...(warnings.length ? { warnings } : {}),
+  };
+  return { frames, sampling };
+}

@@ -1,0 +1,67 @@
+/**
+ * Decode an image to RGB24 with sharp: first frame of animations, EXIF orientation applied,
+ * alpha dropped, greyscale/CMYK converted to sRGB, pixel limit enforced by libvips too.
+ */
+import path from 'node:path';
+import sharp from 'sharp';
+import type { MediaInfo } from '../../../src-shared/domain/media';
+import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
+import { AppError } from '../../../src-shared/result';
+import { FrameCollector, outputSize } from './frame-pipe';
+import { ffInputArg, lastErrorLine, runTool, SAFE_INPUT_OPTS } from './run-tool';
+import type { ResolvedTools } from './tools';
+
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** RGB24, row-major. */
+  data: Buffer;
+}
+
+/** Turn a sharp/libvips failure into a clear UNSUPPORTED_MEDIA or LIMIT_EXCEEDED. */
+export function sharpError(e: unknown, name: string, format: string): AppError {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/pixel limit|exceeds pixel limit/i.test(msg)) return new AppError('LIMIT_EXCEEDED', `"${name}" is larger than the image pixel limit; it was not decoded.`);
+  if (/premature end|truncated|unexpected end|end of (file|stream)|corrupt|not enough|read error|out of order|bad huffman|invalid|VipsJpeg|decode/i.test(msg)) {
+    return new AppError('UNSUPPORTED_MEDIA', `"${name}" is a damaged or truncated ${format.toUpperCase()} image: ${msg.split('\n')[0]}`, { decoder: msg.slice(0, 300) });
+  }
+  if (/unsupported|no decoder|not a known|codec/i.test(msg)) {
+    return new AppError('UNSUPPORTED_MEDIA', `"${name}" is ${format.toUpperCase()}, which this build cannot decode: ${msg.split('\n')[0]}`, { decoder: msg.slice(0, 300) });
+  }
+  return new AppError('UNSUPPORTED_MEDIA', `"${name}" could not be decoded as ${format.toUpperCase()}: ${msg.split('\n')[0]}`, { decoder: msg.slice(0, 300) });
+}
+
+/** BMP (which this sharp build cannot read) through ffmpeg's content-probed bmp demuxer. */
+async function decodeBmp(p: string, info: Pick<MediaInfo, 'width' | 'height'>, tools: ResolvedTools, maxSide?: number): Promise<DecodedImage> {
+  const size = outputSize(info, maxSide);
+  const collector = new FrameCollector(size.width * size.height * 3, 1);
+  const args = ['-nostdin', '-hide_banner', '-v', 'error', ...SAFE_INPUT_OPTS, '-f', 'bmp_pipe', '-i', ffInputArg(p), '-frames:v', '1', '-vf', `scale=${size.width}:${size.height}:flags=area`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
+  const r = await runTool(tools.ffmpeg.path, args, { what: 'BMP decoding', timeoutMs: 60_000, onStdout: (c) => collector.push(c) });
+  const frame = collector.frames[0];
+  if (!frame) throw new AppError('UNSUPPORTED_MEDIA', `"${path.basename(p)}" is a damaged BMP image: ${lastErrorLine(r.stderr).replaceAll(ffInputArg(p), '(input)')}`);
+  return { ...size, data: frame };
+}
+
+/** Decode to RGB24, fitted inside maxSide (never enlarged). BMP needs tools (decoded by ffmpeg). */
+export async function decodeImage(
+  p: string,
+  info: Pick<MediaInfo, 'format' | 'width' | 'height'>,
+  opts: { maxSide?: number; limits?: Pick<AppSettings['limits'], 'maxImagePixels'>; tools?: ResolvedTools } = {},
+): Promise<DecodedImage> {
+  const limit = opts.limits?.maxImagePixels ?? DEFAULT_SETTINGS.limits.maxImagePixels;
+  if (info.format === 'bmp') {
+    if (info.width * info.height > limit) throw new AppError('LIMIT_EXCEEDED', `"${path.basename(p)}" is larger than the image pixel limit; it was not decoded.`);
+    if (!opts.tools) throw new AppError('FFMPEG_MISSING', 'BMP images are decoded with ffmpeg; pass the resolved tools.');
+    return decodeBmp(p, info, opts.tools, opts.maxSide);
+  }
+  try {
+    // failOn 'truncated': a cut-off file is an error, not a half-grey picture handed to detectors.
+    let img = sharp(p, { limitInputPixels: limit, failOn: 'truncated', pages: 1, page: 0, sequentialRead: true }).rotate();
+    if (opts.maxSide && opts.maxSide > 0) img = img.resize({ width: opts.maxSide, height: opts.maxSide, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' });
+    const { data, info: out } = await img.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    if (out.channels !== 3) throw new Error(`unexpected channel count ${out.channels}`);
+    return { width: out.width, height: out.height, data };
+  } catch (e) {
+    throw sharpError(e, path.basename(p), info.format);
+  }
+}

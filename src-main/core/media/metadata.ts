@@ -1,0 +1,196 @@
+/**
+ * Metadata an investigator reads: EXIF/XMP/IPTC/GPS for images (exifr), container and
+ * stream tags for videos (ffprobe, already in MediaInfo), the embedded EXIF thumbnail
+ * compared with the main picture, and the flags of metadata-flags.ts.
+ */
+import fs from 'node:fs';
+import exifr from 'exifr';
+import sharp from 'sharp';
+import type { MediaInfo, MetadataReport } from '../../../src-shared/domain/media';
+import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
+import { jpegQualityOfFile } from './jpeg-quality';
+import { imageFlags, videoFlags } from './metadata-flags';
+
+const GROUPS = ['ifd0', 'exif', 'gps', 'xmp', 'iptc', 'ifd1', 'jfif', 'interop'] as const;
+
+/** Any parsed tag value → a bounded display string. */
+export function tagString(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v.replace(/\0+$/, '').slice(0, 1000);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v instanceof Date) return Number.isFinite(v.getTime()) ? v.toISOString() : '';
+  if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+  if (Array.isArray(v)) return v.map(tagString).join(', ').slice(0, 1000);
+  try {
+    return JSON.stringify(v).slice(0, 1000);
+  } catch {
+    return String(v).slice(0, 1000);
+  }
+}
+
+function toGroup(o: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!o || typeof o !== 'object') return out;
+  for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
+    const s = tagString(v);
+    if (s !== '') out[k] = s;
+  }
+  return out;
+}
+
+/** Degrees/minutes/seconds + ref → signed decimal degrees. */
+function dms(v: string | undefined, ref: string | undefined): number | null {
+  if (!v) return null;
+  const parts = v.split(',').map((x) => Number(x.trim()));
+  if (parts.length < 1 || parts.some((x) => !Number.isFinite(x))) return null;
+  const deg = (parts[0] ?? 0) + (parts[1] ?? 0) / 60 + (parts[2] ?? 0) / 3600;
+  return ref && /^[SW]/i.test(ref) ? -deg : deg;
+}
+
+/** 32×32 greyscale of an image for coarse comparison (stored orientation, not rotated). */
+async function tiny(input: Buffer | string, limit: number, crop?: number): Promise<Buffer> {
+  let img = sharp(input, { limitInputPixels: limit, failOn: 'none' });
+  if (crop) {
+    // Letterboxed thumbnails: keep the centre band with the main picture's aspect.
+    const m = await img.metadata();
+    const w = m.width ?? 1;
+    const h = m.height ?? 1;
+    const targetH = Math.min(h, Math.round(w / crop));
+    const targetW = Math.min(w, Math.round(h * crop));
+    img = sharp(input, { limitInputPixels: limit, failOn: 'none' }).extract({ left: Math.floor((w - targetW) / 2), top: Math.floor((h - targetH) / 2), width: targetW, height: targetH });
+  }
+  return img.greyscale().resize(32, 32, { fit: 'fill' }).raw().toBuffer();
+}
+
+/** A thumbnail this far (mean absolute difference, 0..255) from the main picture shows other content. */
+export const THUMBNAIL_TOLERANCE = 24;
+
+async function compareThumbnail(p: string, thumb: Buffer, info: MediaInfo, limit: number): Promise<boolean | null> {
+  try {
+    const swap = info.rotation === 90 || info.rotation === 270;
+    const aspect = swap ? info.height / info.width : info.width / info.height;
+    const [a, b] = await Promise.all([tiny(p, limit), tiny(thumb, limit, aspect)]);
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+    return sum / a.length > THUMBNAIL_TOLERANCE;
+  } catch {
+    return null; // an undecodable thumbnail proves nothing either way
+  }
+}
+
+async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits']): Promise<MetadataReport> {
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed =
+      ((await exifr.parse(p, {
+        tiff: true,
+        ifd1: true,
+        exif: true,
+        gps: true,
+        xmp: true,
+        iptc: true,
+        jfif: true,
+        icc: false,
+        makerNote: false,
+        userComment: true,
+        mergeOutput: false,
+        reviveValues: false,
+        translateValues: true,
+        sanitize: true,
+      })) as Record<string, unknown> | undefined) ?? {};
+  } catch {
+    parsed = {}; // unknown container for exifr or damaged segments: report no metadata
+  }
+  const groups: Record<string, Record<string, string>> = {};
+  for (const g of GROUPS) {
+    const grp = toGroup(parsed[g]);
+    if (Object.keys(grp).length) groups[g] = grp;
+  }
+  let thumb: Buffer | null = null;
+  try {
+    const t = await exifr.thumbnail(p);
+    thumb = t && t.length > 0 ? Buffer.from(t) : null;
+  } catch {
+    thumb = null;
+  }
+  const thumbnailDiffers = thumb ? await compareThumbnail(p, thumb, info, limits.maxImagePixels) : null;
+  const flags = imageFlags(groups, { width: info.width, height: info.height });
+  if (thumbnailDiffers) {
+    flags.push({ code: 'THUMBNAIL_DIFFERS', severity: 'warning', message: 'The embedded EXIF thumbnail shows different content from the main picture: a classic sign that the picture was edited and the thumbnail left behind.' });
+  }
+  const highlights: { label: string; value: string }[] = [];
+  const add = (label: string, value: string | undefined) => {
+    if (value) highlights.push({ label, value });
+  };
+  const g = (grp: string, k: string) => groups[grp]?.[k];
+  add('Camera', [g('ifd0', 'Make'), g('ifd0', 'Model')].filter(Boolean).join(' ') || undefined);
+  add('Lens', g('exif', 'LensModel'));
+  add('Software', g('ifd0', 'Software') ?? g('xmp', 'CreatorTool'));
+  add('Taken', g('exif', 'DateTimeOriginal'));
+  add('Modified', g('ifd0', 'ModifyDate') ?? g('xmp', 'ModifyDate'));
+  const lat = dms(g('gps', 'GPSLatitude'), g('gps', 'GPSLatitudeRef'));
+  const lon = dms(g('gps', 'GPSLongitude'), g('gps', 'GPSLongitudeRef'));
+  if (lat !== null && lon !== null) add('GPS', `${lat.toFixed(6)}, ${lon.toFixed(6)}`);
+  add('Author', g('ifd0', 'Artist') ?? g('iptc', 'Byline') ?? g('xmp', 'creator'));
+  if (info.format === 'jpeg') {
+    const q = await jpegQualityOfFile(p).catch(() => null);
+    if (q) {
+      add('JPEG quality', `≈${q.quality}${q.standardTables ? ' (standard libjpeg tables)' : ' (custom tables)'}`);
+      groups.jpeg = { estimatedQuality: String(q.quality), standardTables: String(q.standardTables) };
+      if (q.standardTables && (g('ifd0', 'Make') || g('ifd0', 'Model'))) {
+        flags.push({ code: 'REENCODED', severity: 'info', message: `Camera metadata, but quantisation tables are libjpeg's standard ones at quality ${q.quality}: typical of software re-saving rather than camera firmware.` });
+      }
+    }
+  }
+  return { highlights, groups, flags, hasEmbeddedThumbnail: thumb !== null, thumbnailDiffers };
+}
+
+/** The x264 settings string x264 embeds in its first SEI, if present in the first 2 MiB. */
+export async function findX264Sei(p: string): Promise<string | null> {
+  const fh = await fs.promises.open(p, 'r');
+  try {
+    const buf = Buffer.alloc(2 * 1024 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const text = buf.subarray(0, bytesRead).toString('latin1');
+    const m = /x264 - core (\d+)[^\0]{0,120}?options: ([ -~]{0,2000})/.exec(text);
+    return m ? `core ${m[1]}; ${m[2]}` : null;
+  } finally {
+    await fh.close();
+  }
+}
+
+function videoReport(info: MediaInfo, x264: string | null): MetadataReport {
+  const groups: Record<string, Record<string, string>> = {};
+  if (Object.keys(info.tags).length) groups.container = { ...info.tags };
+  const v = info.streams.find((s) => s.index === info.videoStreamIndex) ?? info.streams.find((s) => s.type === 'video');
+  const a = info.streams.find((s) => s.type === 'audio');
+  if (v?.tags && Object.keys(v.tags).length) groups.video = { ...v.tags };
+  if (a?.tags && Object.keys(a.tags).length) groups.audio = { ...a.tags };
+  if (x264) groups.encoder = { x264 };
+  const highlights: { label: string; value: string }[] = [];
+  const add = (label: string, value: string | null | undefined) => {
+    if (value) highlights.push({ label, value });
+  };
+  const t = { ...groups.container, ...groups.video };
+  add('Container', info.container);
+  add('Video', [info.videoCodec, v?.profile, `${info.width}×${info.height}`, info.fps ? `${info.fps.toFixed(3).replace(/\.?0+$/, '')} fps` : null].filter(Boolean).join(', '));
+  add('Audio', info.audioCodec);
+  add('Duration', info.durationSec !== null ? `${info.durationSec.toFixed(2)} s` : null);
+  add('Rotation', info.rotation ? `${info.rotation}°` : null);
+  add('Device', [t['com.apple.quicktime.make'] ?? t['com.android.manufacturer'], t['com.apple.quicktime.model'] ?? t['com.android.model']].filter(Boolean).join(' ') || null);
+  add('Created', t.creation_time ?? t['com.apple.quicktime.creationdate']);
+  add('Encoder', t.encoder ?? (x264 ? `x264 ${x264.split(';')[0]}` : null));
+  add('Location', t.location ?? t['com.apple.quicktime.location.ISO6709']);
+  return { highlights, groups, flags: videoFlags(groups, x264), hasEmbeddedThumbnail: false, thumbnailDiffers: null };
+}
+
+/** The metadata report for a probed file. */
+export async function readMetadata(p: string, info: MediaInfo, opts: { limits?: AppSettings['limits'] } = {}): Promise<MetadataReport> {
+  const limits = opts.limits ?? DEFAULT_SETTINGS.limits;
+  switch (info.kind) {
+    case 'image':
+      return imageReport(p, info, limits);
+    case 'video':
+      return videoReport(info, await findX264Sei(p).catch(() => null));
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Section 2, Findings: the verdict and what it means, input-quality warnings, whole-image
+ * scores, face tracks, the score timeline, key frames with heatmaps, face crops and the
+ * forensic layers. Picture counts are capped so a video with many tracks stays readable.
+ */
+import type { Detection, FaceObservation, FaceTrack } from '../../../src-shared/domain/detection';
+import type { ModelManifest } from '../../../src-shared/domain/models';
+import { drawSparkline, drawTimeline, trackColor, type Series } from './chart';
+import { bandColor, bandLabel, describeValue, mean, pct, seconds } from './format';
+import { prepareImage } from './images';
+import type { ReportInput } from './report-input';
+import { COLORS, type ReportWriter } from './report-writer';
+
+export const LIMITS = { keyFrames: 6, faceTracksPictured: 12, forensicLayers: 4, trackLinesInChart: 8 } as const;
+
+const LAYER_TEXT: Record<string, string> = {
+  ela: 'Error level analysis: the image is recompressed once more and the difference amplified. Regions edited after the last save often recompress differently and stand out; uniform noise is normal.',
+  noise: 'Noise residual: the image minus a denoised copy. Pasted or synthesised regions often carry a different sensor-noise texture than their surroundings.',
+  overlay: 'Overlay of the model’s attention on the image.',
+};
+
+function scoreMeaning(d: Detection, manifests: ModelManifest[]): string {
+  const t = d.verdict.thresholds;
+  const base =
+    `The score is a calibrated probability: among files like those the models were measured on, a score of ${pct(0.8, 0)} means that about 8 in 10 such files were manipulated. ` +
+    `Scores below ${t.authentic.toFixed(2)} are reported as "no manipulation detected", at or above ${t.manipulated.toFixed(2)} as "manipulation likely", and in between as inconclusive. ` +
+    'It is a statistical indication, not proof, and it is only as reliable as the match between this file and the models’ test data.';
+  const rates = manifests
+    .filter((m) => m.task !== 'face-detection' && m.errorRates && Object.keys(m.errorRates).length)
+    .map((m) => `${m.id} ${m.version}: ${describeValue(m.errorRates)}`);
+  return rates.length ? `${base}\nMeasured error rates — ${rates.join(' | ')}` : `${base}\nNo error rates were published with the models used.`;
+}
+
+function trackStats(t: FaceTrack) {
+  const ps = t.observations.map((o) => o.probability);
+  const valid = ps.filter((p): p is number => p !== null);
+  const first = t.observations[0]?.timeSec ?? 0;
+  const last = t.observations[t.observations.length - 1]?.timeSec ?? 0;
+  return { mean: mean(ps), max: valid.length ? Math.max(...valid) : null, failed: ps.length - valid.length, first, last };
+}
+
+function bestObservation(t: FaceTrack): FaceObservation | undefined {
+  return [...t.observations].filter((o) => o.faceArtifact).sort((a, b) => (b.probability ?? -1) - (a.probability ?? -1))[0];
+}
+
+async function picturePair(w: ReportWriter, input: ReportInput, keys: (string | undefined)[], captions: string[], maxPx: number, boxH: number): Promise<void> {
+  const imgs = await Promise.all(keys.map(async (k) => (k ? input.readArtifact(k).then((a) => (a ? prepareImage(a, maxPx) : null)) : null)));
+  const n = keys.length;
+  const gap = 10;
+  const cellW = (w.width - gap * (n - 1)) / n;
+  const caps = captions.map((c) => w.rt.layout(c, cellW, { style: 'regular', size: 7.5, color: COLORS.muted, wrap: 'data' }));
+  const capH = Math.max(...caps.map((c) => c.height));
+  w.ensure(boxH + capH + 10);
+  imgs.forEach((img, i) => {
+    const x = w.x + i * (cellW + gap);
+    if (img) {
+      const scale = Math.min(cellW / img.width, boxH / img.height);
+      const iw = img.width * scale;
+      const ih = img.height * scale;
+      w.doc.image(img.data, x + (cellW - iw) / 2, w.y + (boxH - ih) / 2, { width: iw, height: ih });
+      w.doc.rect(x + (cellW - iw) / 2, w.y + (boxH - ih) / 2, iw, ih).lineWidth(0.4).strokeColor(COLORS.rule).stroke();
+    } else {
+      w.doc.rect(x, w.y, cellW, boxH).lineWidth(0.4).strokeColor(COLORS.rule).stroke();
+      const l = w.rt.layout(keys[i] ? 'Image unavailable (missing or unreadable artifact)' : 'No image stored', cellW - 10, { style: 'regular', size: 7.5, color: COLORS.muted, align: 'center' });
+      w.rt.draw(l, x + 5, w.y + boxH / 2 - l.height / 2, cellW - 10);
+    }
+    w.rt.draw(caps[i]!, x, w.y + boxH + 3, cellW);
+  });
+  w.y += boxH + capH + 10;
+}
+
+/** Section 2. */
+export async function findingsSection(w: ReportWriter, input: ReportInput): Promise<void> {
+  const d = input.detection;
+  w.heading('2  Findings');
+  w.heading('Verdict', 2);
+  w.keyValues([
+    ['Automated verdict', bandLabel(d.verdict.band), { style: 'bold', color: bandColor(d.verdict.band) }],
+    ['Calibrated probability', pct(d.verdict.probability)],
+    ['Decided by', { faces: 'face-manipulation models on the detected faces', 'generated-image': 'the whole-image (generated-image) model', combined: 'faces and whole-image models combined', none: 'no model could judge this file' }[d.verdict.decidedBy]],
+    ['Explanation', d.verdict.explanation],
+  ]);
+  w.paragraph(scoreMeaning(d, input.manifests), { size: 8.5, color: COLORS.muted });
+
+  w.heading('Input quality and scope warnings', 2);
+  if (d.warnings.length) for (const wr of d.warnings) w.callout(`${wr.code}: ${wr.message}`);
+  else w.paragraph('No input-quality warnings were raised for this file.');
+
+  if (d.imageScores.length) {
+    w.heading('Whole-image scores', 2);
+    w.table(
+      [
+        { title: 'Model', width: 0.34, style: 'mono', wrap: 'data' },
+        { title: 'Probability', width: 0.16, align: 'right' },
+        { title: 'Band', width: 0.2, color: (r) => bandColor(d.imageScores[r]!.band) },
+        { title: 'Note', width: 0.3 },
+      ],
+      d.imageScores.map((s) => [s.modelId, pct(s.probability), bandLabel(s.band), s.error ? `model error: ${s.error}` : s.rawLogit !== null ? `raw logit ${s.rawLogit.toFixed(3)}` : '']),
+    );
+  }
+
+  const duration = d.media?.durationSec ?? Math.max(0, ...d.frames.map((f) => f.timeSec));
+  w.heading(`Faces (${d.faceTracks.length} track${d.faceTracks.length === 1 ? '' : 's'})`, 2);
+  if (!d.faceTracks.length) w.paragraph('No face was found in the sampled frames, so the face-manipulation models had nothing to judge.');
+  else {
+    const video = d.kind === 'video';
+    const tracks = [...d.faceTracks].sort((a, b) => a.trackId - b.trackId);
+    w.table(
+      [
+        { title: 'Track', width: 0.08, align: 'right' },
+        { title: 'Faces scored', width: 0.11, align: 'right' },
+        { title: video ? 'Seen (s)' : 'Box', width: 0.17 },
+        { title: 'Mean', width: 0.1, align: 'right' },
+        { title: 'Max', width: 0.1, align: 'right' },
+        { title: 'Track verdict', width: video ? 0.2 : 0.44, color: (r) => bandColor(tracks[r]!.band) },
+        ...(video ? [{ title: 'Score over time', width: 0.24 }] : []),
+      ],
+      tracks.map((t, i) => {
+        const s = trackStats(t);
+        const o = t.observations[0];
+        const row: (string | ((x: number, y: number, cw: number, ch: number) => void))[] = [
+          String(t.trackId),
+          `${t.observations.length - s.failed}${s.failed ? ` (+${s.failed} failed)` : ''}`,
+          video ? `${s.first.toFixed(1)}–${s.last.toFixed(1)}` : o ? `${Math.round(o.box.w)}×${Math.round(o.box.h)} at ${Math.round(o.box.x)},${Math.round(o.box.y)}` : '—',
+          pct(s.mean),
+          pct(s.max),
+          `${bandLabel(t.band)} (${pct(t.probability)})`,
+        ];
+        if (video) row.push((x, y, cw, ch) => drawSparkline(w.doc, { x, y, w: cw, h: ch }, t.observations.map((ob) => ({ t: ob.timeSec, p: ob.probability })), duration, d.verdict.thresholds, trackColor(i)));
+        return row;
+      }),
+      { minRowHeight: video ? 14 : 0 },
+    );
+  }
+
+  if (d.kind === 'video' && d.frames.length) {
+    w.heading('Score over time', 2);
+    const series: Series[] = [...d.faceTracks]
+      .sort((a, b) => (b.probability ?? -1) - (a.probability ?? -1))
+      .slice(0, LIMITS.trackLinesInChart)
+      .map((t, i) => ({ label: `Track ${t.trackId}`, points: t.observations.map((o) => ({ t: o.timeSec, p: o.probability })), color: trackColor(i), width: 0.7 }));
+    series.push({ label: 'Highest face score per frame', points: d.frames.map((f) => ({ t: f.timeSec, p: f.probability })), color: COLORS.ink, width: 1.6 });
+    w.ensure(230);
+    drawTimeline(w.doc, w.rt, { x: w.x, y: w.y, w: w.width, h: 190 }, series, d.verdict.thresholds, duration || 1);
+    w.y += 194;
+    const extra = d.faceTracks.length > LIMITS.trackLinesInChart ? ` Thin lines: the ${LIMITS.trackLinesInChart} highest-scoring tracks (of ${d.faceTracks.length}); every track is in the table above.` : ' Thin coloured lines: individual face tracks.';
+    w.paragraph(`Black line: the highest calibrated face score in each sampled frame (gaps: no face or a failed score). Shading: green below ${d.verdict.thresholds.authentic.toFixed(2)}, amber inconclusive, red at or above ${d.verdict.thresholds.manipulated.toFixed(2)}.${extra}`, { size: 8, color: COLORS.muted });
+  }
+
+  const keyFrames = d.frames
+    .filter((f) => f.keyframeArtifact)
+    .sort((a, b) => (b.probability ?? -1) - (a.probability ?? -1))
+    .slice(0, LIMITS.keyFrames)
+    .sort((a, b) => a.index - b.index);
+  if (keyFrames.length) {
+    w.heading(d.kind === 'video' ? 'Key frames and heatmaps' : 'Image and heatmap', 2);
+    if (d.kind === 'video' && d.frames.filter((f) => f.keyframeArtifact).length > keyFrames.length) w.paragraph(`The ${keyFrames.length} highest-scoring frames are shown, in time order. Heatmaps mark the regions that most influenced the score; they show where the model looked, not proof of where an edit is.`, { size: 8.5, color: COLORS.muted });
+    for (const f of keyFrames) {
+      const cap = `Frame ${f.index} at ${seconds(f.timeSec)} · ${f.faceCount} face(s) · highest score ${pct(f.probability)}`;
+      await picturePair(w, input, [f.keyframeArtifact, f.heatmapArtifact], [cap, 'Heatmap'], 560, 170);
+    }
+  }
+
+  const pictured = [...d.faceTracks].sort((a, b) => (b.probability ?? -1) - (a.probability ?? -1)).slice(0, LIMITS.faceTracksPictured);
+  const withCrops = pictured.map((t) => ({ t, o: bestObservation(t) })).filter((x) => x.o);
+  if (withCrops.length) {
+    w.heading('Face crops', 2);
+    w.paragraph(`For each track, the face with the highest score and its heatmap${d.faceTracks.length > pictured.length ? ` (the ${pictured.length} highest-scoring of ${d.faceTracks.length} tracks)` : ''}.`, { size: 8.5, color: COLORS.muted });
+    for (let i = 0; i < withCrops.length; i += 3) {
+      const row = withCrops.slice(i, i + 3);
+      const keys = row.flatMap(({ o }) => [o!.faceArtifact, o!.heatmapArtifact]);
+      const caps = row.flatMap(({ t, o }) => [`Track ${t.trackId} · ${d.kind === 'video' ? `${seconds(o!.timeSec)} · ` : ''}${pct(o!.probability)}`, 'heatmap']);
+      await picturePair(w, input, keys, caps, 200, 78);
+    }
+  }
+
+  const layers = d.artifacts.filter((a) => a.kind === 'ela' || a.kind === 'noise' || a.kind === 'overlay').slice(0, LIMITS.forensicLayers);
+  if (layers.length) {
+    w.heading('Forensic layers', 2);
+    for (const l of layers) {
+      w.paragraph(LAYER_TEXT[l.kind] ?? l.kind, { size: 8.5, color: COLORS.muted });
+      await picturePair(w, input, [l.key], [`${l.kind.toUpperCase()}${l.frameIndex !== undefined ? ` · frame ${l.frameIndex}` : ''} · ${l.width}×${l.height}`], 700, 200);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/** analysis:*, files:pick, models:list and admin:models:* handlers over the analysis engine. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { adminModelChannels } from '../../../src-shared/contract/admin';
+import type { analysisChannels } from '../../../src-shared/contract/analysis';
+import { AppError, ok } from '../../../src-shared/result';
+import type { Core } from '../../core/core';
+import { checkInputPath } from '../../core/media/input-path';
+import type { HandlerTable } from '../dispatcher';
+import { sessionOf } from './session-of';
+
+/** Re-check paths from the renderer: absolute, existing, and regular files or folders. */
+async function checkPaths(core: Core, paths: string[]): Promise<string[]> {
+  const limits = core.settings.get().limits;
+  for (const p of paths) {
+    if (!path.isAbsolute(p)) throw new AppError('VALIDATION', `Paths must be absolute: ${path.basename(p)}`);
+    const st = await fs.promises.stat(p).catch(() => null);
+    if (st?.isDirectory()) continue;
+    await checkInputPath(p, limits);
+  }
+  return paths;
+}
+
+/** Handlers for the analysis domain. */
+export function analysisHandlers(core: Core): HandlerTable<typeof analysisChannels> {
+  const owner = (s: ReturnType<typeof sessionOf>) => ({ userId: s.userId, username: s.username, role: s.role });
+  return {
+    'analysis:start': async (input, meta) => {
+      const s = sessionOf(meta);
+      const paths = await checkPaths(core, input.paths);
+      const opts = input.options ?? {};
+      return ok(
+        await core.analysis.engine.enqueue(paths, owner(s), {
+          store: true,
+          senderId: meta.senderId,
+          options: { ...(opts.frames ? { frames: opts.frames } : {}), ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(opts.fps ? { fps: opts.fps } : {}) },
+        }),
+      );
+    },
+    'analysis:cancel': (input, meta) => {
+      core.analysis.engine.cancel(input.jobId, owner(sessionOf(meta)));
+      return ok(null);
+    },
+    'analysis:queue': (_input, meta) => ok(core.analysis.engine.list(owner(sessionOf(meta)))),
+    'files:pick': async (input, meta) => ok(await core.dialogs.openFiles(meta.senderId, { directories: input.directories ?? false })),
+    'models:list': () => ok(core.analysis.registry.list()),
+  };
+}
+
+/** Handlers for model administration. */
+export function adminModelHandlers(core: Core): HandlerTable<typeof adminModelChannels> {
+  return {
+    'admin:models:import': async (input, meta) => {
+      const s = sessionOf(meta);
+      if (!path.isAbsolute(input.manifestPath)) throw new AppError('VALIDATION', 'The manifest path must be absolute.');
+      const summary = await core.analysis.registry.import(input.manifestPath);
+      core.analysis.engine.reloadModels();
+      await core.audit.append({ actor: s, action: 'model.imported', target: summary.id, details: { version: summary.version, sha256: summary.sha256, task: summary.task, from: input.manifestPath } });
+      return ok(summary);
+    },
+    'admin:models:verify': async () => ok(await core.analysis.registry.verify()),
+  };
+}

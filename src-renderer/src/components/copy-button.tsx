@@ -1,0 +1,21 @@
+/** Copy a value (hash, path) to the clipboard, with feedback. */
+import { useState } from 'react';
+
+/** A small button that copies `value` and says so. */
+export function CopyButton({ value, label }: { value: string; label: string }) {
+  const [state, setState] = useState<'idle' | 'done' | 'failed'>('idle');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      setState('done');
+    } catch {
+      setState('failed');
+    }
+    setTimeout(() => setState('idle'), 1500);
+  };
+  return (
+    <button type="button" className="btn btn-small btn-ghost copy" onClick={() => void copy()} aria-label={`Copy ${label}`}>
+      {state === 'done' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}
+    </button>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * The analysis walk: generated media dropped on the window, progress followed in the
+ * queue, a job cancelled, a non-media file refused with advice, then the image and the
+ * video results explored: heatmap opacity and toggle, zoom, faces, the video timeline
+ * (clicking a point shows that frame), forensic layers, hashes, models, annotations.
+ * Runs the real engine with the small deterministic test models (see fixtures.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { test, expect, snap } from './fixtures';
+import { createFirstAdmin, dropFiles, nav, settled } from './walk-helpers';
+import { ROOT } from './harness';
+
+const MEDIA = path.join(ROOT, 'tests', 'fixtures', 'generated', 'media');
+const file = (name: string, mime: string, as = name) => ({ name: as, mime, bytes: fs.readFileSync(path.join(MEDIA, name)) });
+
+test.use({ testModels: true });
+
+test('drop, follow progress, cancel, and explore image and video results', async ({ page, harness, pageProblems }) => {
+  test.skip(!fs.existsSync(path.join(MEDIA, 'clip.mp4')), 'run `npm run fixtures` first (npm test does)');
+  await createFirstAdmin(page, harness.url);
+  await nav(page, 'analyse');
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  await snap(page, 'analyse-empty');
+
+  // Several files at once, dropped anywhere on the window.
+  await dropFiles(page, [file('camera.jpg', 'image/jpeg'), file('clip.mp4', 'video/mp4'), file('notes.txt', 'text/plain'), file('scenes.mp4', 'video/mp4', 'long-take.mp4')]);
+  const row = (name: string) => page.locator(`[data-testid="queue-row"][data-file="${name}"]`);
+  await expect(page.getByTestId('queue-row')).toHaveCount(4);
+  await snap(page, 'analyse-progress');
+
+  // The last video waits behind the others: cancel it.
+  const last = row('long-take.mp4');
+  if ((await last.getAttribute('data-state')) !== 'done') {
+    await last.getByRole('button', { name: 'Cancel long-take.mp4' }).click();
+    await expect(last).toHaveAttribute('data-state', 'cancelled');
+  }
+
+  // A text file is refused with what was wrong and what to do.
+  await expect(row('notes.txt')).toHaveAttribute('data-state', 'failed', { timeout: 60_000 });
+  await expect(row('notes.txt').getByTestId('queue-error')).toContainText(/image|video/i);
+
+  await expect(row('camera.jpg')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(row('clip.mp4')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(row('clip.mp4').getByTestId('queue-stage')).toHaveText('Done');
+  await snap(page, 'analyse-done');
+
+  // Image result: verdict, heatmap controls, zoom.
+  await row('camera.jpg').getByTestId('open-result').click();
+  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await expect(page.getByTestId('verdict-label')).not.toBeEmpty();
+  await expect(page.getByTestId('verdict-explanation')).not.toBeEmpty();
+  await expect(page.getByTestId('viewer-base')).toBeVisible();
+  const heat = page.getByTestId('viewer-heat');
+  await expect(heat).toBeVisible();
+  await page.getByTestId('heatmap-opacity').fill('80');
+  await expect(heat).toHaveCSS('opacity', '0.8');
+  await page.getByTestId('heatmap-opacity').fill('20');
+  await expect(heat).toHaveCSS('opacity', '0.2');
+  await page.getByTestId('heatmap-toggle').uncheck();
+  await expect(heat).toHaveCount(0);
+  await page.getByTestId('heatmap-toggle').check();
+  await page.getByTestId('zoom-in').click();
+  await expect(page.getByTestId('zoom-level')).toHaveText('125 %');
+  await page.getByTestId('viewer-stage').focus();
+  await page.keyboard.press('0');
+  await expect(page.getByTestId('zoom-level')).toHaveText('100 %');
+  await page.getByTestId('heatmap-opacity').fill('55');
+  await expect(page.getByTestId('face-tile').first()).toBeVisible();
+  await expect(page.getByTestId('hashes')).toContainText(/[0-9a-f]{64}/);
+  await expect(page.getByTestId('models-used')).toContainText('t-face');
+  await settled(page);
+  await snap(page, 'result-image');
+
+  // Video result: timeline per face; clicking the chart shows that frame.
+  await nav(page, 'history');
+  await page.getByRole('button', { name: 'clip.mp4', exact: true }).click();
+  await expect(page.getByTestId('screen-result')).toBeVisible();
+  const timeline = page.getByTestId('timeline');
+  await expect(timeline.locator('canvas')).toBeVisible();
+  const selection = page.getByTestId('timeline-selection');
+  const before = await selection.textContent();
+  const box = (await timeline.locator('canvas').boundingBox())!;
+  await timeline.locator('canvas').click({ position: { x: box.width * 0.15, y: box.height * 0.5 } });
+  await expect(selection).not.toHaveText(before ?? '');
+  const early = await selection.textContent();
+  const caption = await page.getByTestId('heatmap-viewer').locator('figcaption').textContent();
+  await timeline.locator('canvas').click({ position: { x: box.width * 0.9, y: box.height * 0.5 } });
+  await expect(selection).not.toHaveText(early ?? '');
+  await expect(page.getByTestId('heatmap-viewer').locator('figcaption')).not.toHaveText(caption ?? '');
+  await expect(page.getByTestId('viewer-base')).toBeVisible();
+  await expect(page.getByTestId('section-layers')).toBeVisible();
+
+  await page.getByTestId('annotation-note').fill('Frame-by-frame review done; consistent with the camera original.');
+  await page.getByTestId('save-annotation').click();
+  await expect(page.getByTestId('annotation')).toHaveCount(1);
+  await settled(page);
+  await snap(page, 'result-video');
+
+  await nav(page, 'dashboard');
+  await settled(page);
+  await expect(page.getByTestId('summary-row')).toHaveCount(2);
+  await snap(page, 'dashboard-after-analysis');
+  expect(pageProblems.problems).toEqual([]);
+});

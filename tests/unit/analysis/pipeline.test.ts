@@ -1,0 +1,141 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelRegistry } from '../../../src-main/core/analysis/registry';
+import { runPipeline, type PipelineModels } from '../../../src-main/core/analysis/pipeline';
+import type { SampledFrame } from '../../../src-main/core/analysis/types';
+import { createLogger } from '../../../src-main/core/log/logger';
+import { classifierGraph, solidFrame, testManifest, throwingGraph, writeModel, writeStandardModels } from '../../helpers/analysis-models';
+import { tempDir } from '../../helpers/core';
+import sharp from 'sharp';
+
+const log = createLogger('test', { level: 'error', sink: () => undefined });
+const W = 160;
+const H = 120;
+const face = (color: [number, number, number]) => ({ x1: 0.3, y1: 0.25, x2: 0.7, y2: 0.75, color });
+
+function frames(n: number, make: (i: number) => Uint8Array): SampledFrame[] {
+  return Array.from({ length: n }, (_, i) => ({ index: i, timeSec: i * 0.5, width: W, height: H, data: make(i) }));
+}
+
+describe('analysis pipeline (generated models, generated frames)', () => {
+  let t: { dir: string; cleanup: () => void };
+  let reg: ModelRegistry;
+  let std: PipelineModels;
+  beforeAll(async () => {
+    t = tempDir('mg-pipe-');
+    const dir = path.join(t.dir, 'models');
+    writeStandardModels(dir);
+    writeModel(dir, throwingGraph(), testManifest('t-throws', 'face-manipulation'));
+    writeModel(dir, classifierGraph([8, 0, -8], 0, false), testManifest('t-face-nomap', 'face-manipulation', { outputs: { logit: { name: 'logit' } } }));
+    reg = new ModelRegistry({ dirs: [{ dir, source: 'bundled' }], importDir: path.join(t.dir, 'imp'), log, threads: 1 });
+    std = { detector: await reg.get('t-detector'), faceClassifiers: [await reg.get('t-face')], imageModels: [await reg.get('t-image')], missing: [] };
+  });
+  afterAll(async () => {
+    await reg.close();
+    t.cleanup();
+  });
+
+  it('finds, tracks and scores a red (manipulated-looking) face with heatmaps and evidence', async () => {
+    const input = { kind: 'video' as const, frames: frames(6, () => solidFrame(W, H, [120, 120, 120], face([230, 40, 40]))), expectedFrames: 6, durationSec: 3 };
+    const stages: string[] = [];
+    const r = await runPipeline(input, std, { thresholds: null, progress: (s) => stages.push(s) });
+    expect(r.faceTracks).toHaveLength(1);
+    const tr = r.faceTracks[0]!;
+    expect(tr.observations).toHaveLength(6);
+    expect(tr.probability!).toBeGreaterThan(0.9);
+    expect(tr.band).toBe('manipulated');
+    const box = tr.observations[0]!.box;
+    expect(box.x).toBeCloseTo(0.3 * W, 0);
+    expect(box.w).toBeCloseTo(0.4 * W, 0);
+    expect(box.landmarks).toHaveLength(5);
+    expect(r.verdict).toMatchObject({ band: 'manipulated', decidedBy: 'combined' });
+    expect(r.verdict.probability!).toBeGreaterThan(0.9);
+    expect(r.frames.map((f) => f.faceCount)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(r.models.map((m) => m.id)).toEqual(['t-detector', 't-face', 't-image']);
+    const kinds = r.artifacts.map((a) => a.ref.kind).sort();
+    expect(kinds).toEqual(['face', 'heatmap', 'keyframe', 'noise']);
+    const hm = r.artifacts.find((a) => a.ref.kind === 'heatmap')!;
+    expect((await sharp(hm.data).metadata()).format).toBe('png');
+    expect(tr.observations.some((o) => o.heatmapArtifact === hm.ref.key)).toBe(true);
+    expect(r.timingsMs.faces).toBeGreaterThan(0);
+    expect(r.timingsMs.classify).toBeGreaterThan(0);
+    expect(stages).toContain('classify');
+    expect(r.executionProvider).toMatch(/cpu|cuda|dml|coreml/);
+  });
+
+  it('calls a blue face authentic and a grey one inconclusive', async () => {
+    const blue = await runPipeline({ kind: 'image', frames: frames(1, () => solidFrame(W, H, [120, 120, 120], face([40, 40, 230]))), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
+    expect(blue.verdict).toMatchObject({ band: 'authentic', decidedBy: 'faces' });
+    const grey = await runPipeline({ kind: 'image', frames: frames(1, () => solidFrame(W, H, [120, 120, 120])), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
+    expect(grey.verdict.band).toBe('inconclusive');
+    expect(grey.verdict.probability!).toBeCloseTo(0.5, 2);
+  });
+
+  it('settings thresholds override the manifest', async () => {
+    const r = await runPipeline({ kind: 'image', frames: frames(1, () => solidFrame(W, H, [120, 120, 120])), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: { authentic: 0.1, manipulated: 0.4 } });
+    expect(r.verdict.band).toBe('manipulated');
+    expect(r.verdict.thresholds).toEqual({ authentic: 0.1, manipulated: 0.4 });
+  });
+
+  it('with no face falls back to the whole-image detector and says so', async () => {
+    const dark = frames(1, () => solidFrame(W, H, [5, 60, 5]));
+    const r = await runPipeline({ kind: 'image', frames: dark, expectedFrames: 1 }, std, { thresholds: null });
+    expect(r.faceTracks).toHaveLength(0);
+    expect(r.warnings.map((w) => w.code)).toContain('NO_FACE');
+    expect(r.verdict.decidedBy).toBe('generated-image');
+    expect(r.imageScores[0]).toMatchObject({ modelId: 't-image' });
+    // an image gets error-level analysis; a video would not
+    expect(r.artifacts.map((a) => a.ref.kind)).toContain('ela');
+  });
+
+  it('with no face and no image model gives no verdict, never a fallback score', async () => {
+    const r = await runPipeline({ kind: 'image', frames: frames(1, () => solidFrame(W, H, [5, 5, 5])), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
+    expect(r.verdict).toMatchObject({ band: 'undetermined', probability: null, decidedBy: 'none' });
+    expect(r.verdict.explanation).toMatch(/no face was found/);
+  });
+
+  it('names missing models in the verdict', async () => {
+    const r = await runPipeline(
+      { kind: 'image', frames: frames(1, () => solidFrame(W, H, [120, 120, 120], face([230, 40, 40]))), expectedFrames: 1 },
+      { detector: null, faceClassifiers: [], imageModels: [], missing: ["No face-manipulation model is installed (models/<id>.json with task 'face-manipulation')."] },
+      { thresholds: null },
+    );
+    expect(r.verdict.band).toBe('undetermined');
+    expect(r.verdict.explanation).toMatch(/face-manipulation model/);
+    expect(r.warnings[0]!.code).toBe('MODEL_MISSING');
+  });
+
+  it('a model that throws becomes an error in the result; the others still decide', async () => {
+    const models = { ...std, faceClassifiers: [await reg.get('t-throws'), await reg.get('t-face')] };
+    const r = await runPipeline({ kind: 'image', frames: frames(2, () => solidFrame(W, H, [120, 120, 120], face([230, 40, 40]))), expectedFrames: 2 }, models, { thresholds: null });
+    const errs = r.warnings.filter((w) => w.code === 'MODEL_ERROR');
+    expect(errs).toHaveLength(1);
+    expect(errs[0]!.message).toMatch(/t-throws/);
+    expect(r.verdict.band).toBe('manipulated');
+    const only = await runPipeline({ kind: 'image', frames: frames(1, () => solidFrame(W, H, [120, 120, 120], face([230, 40, 40]))), expectedFrames: 1 }, { ...std, faceClassifiers: [await reg.get('t-throws')], imageModels: [] }, { thresholds: null });
+    expect(only.verdict.band).toBe('undetermined');
+    expect(only.verdict.explanation).toMatch(/t-throws/);
+  });
+
+  it('uses occlusion for a model without a heatmap output', async () => {
+    const models = { ...std, faceClassifiers: [await reg.get('t-face-nomap')], imageModels: [] };
+    const r = await runPipeline({ kind: 'image', frames: frames(1, () => solidFrame(W, H, [120, 120, 120], face([230, 40, 40]))), expectedFrames: 1 }, models, { thresholds: null });
+    expect(r.artifacts.filter((a) => a.ref.kind === 'heatmap')).toHaveLength(1);
+  });
+
+  it('warns about small faces, short videos, low resolution and too many faces', async () => {
+    const small = frames(2, () => solidFrame(W, H, [120, 120, 120], face([230, 40, 40])));
+    const r = await runPipeline({ kind: 'video', frames: small, expectedFrames: 2, durationSec: 1 }, std, { thresholds: null, maxFacesPerFrame: 0 });
+    const codes = r.warnings.map((w) => w.code);
+    expect(codes).toEqual(expect.arrayContaining(['SMALL_FACES', 'SHORT_VIDEO', 'LOW_RESOLUTION', 'TOO_MANY_FACES']));
+  });
+
+  it('stops when cancelled between frames', async () => {
+    let n = 0;
+    const check = () => {
+      if (++n > 3) throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
+    };
+    await expect(runPipeline({ kind: 'video', frames: frames(10, () => solidFrame(W, H, [120, 120, 120])), expectedFrames: 10 }, std, { thresholds: null, check })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(n).toBe(4);
+  });
+});

@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../../src-main/core/audit/audit-log';
+import { canonicalJson, entryHash, GENESIS_HASH, verifyChain } from '../../../src-main/core/audit/chain';
+import { createLogger } from '../../../src-main/core/log/logger';
+import type { AuditEntry } from '../../../src-shared/domain/audit';
+import { tempDir } from '../../helpers/core';
+
+const log = createLogger('test', { level: 'error', sink: () => undefined });
+const cleanups: (() => unknown)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+async function logWith(n: number): Promise<AuditLog> {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  const a = await AuditLog.open(t.dir, log);
+  const actor = { userId: 'u1', username: 'alice' };
+  for (let i = 1; i <= n; i++) await a.append({ actor: i % 2 ? actor : null, action: i % 3 ? 'auth.login' : 'record.viewed', target: `t${i}`, details: { i, nested: { b: 1, a: [i] } } });
+  return a;
+}
+
+const lines = (a: AuditLog) => fs.readFileSync(a.file, 'utf8').split('\n').filter(Boolean);
+const write = (a: AuditLog, ls: string[]) => fs.writeFileSync(a.file, ls.join('\n') + '\n');
+
+describe('audit chain', () => {
+  it('hashes canonically (key order does not matter)', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}');
+  });
+
+  it('chains each entry to the one before, starting from the genesis hash', async () => {
+    const a = await logWith(5);
+    const es = lines(a).map((l) => JSON.parse(l) as AuditEntry);
+    expect(es.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(es[0]!.prevHash).toBe(GENESIS_HASH);
+    for (let i = 1; i < es.length; i++) expect(es[i]!.prevHash).toBe(es[i - 1]!.hash);
+    for (const e of es) {
+      const { hash, ...rest } = e;
+      expect(entryHash(rest)).toBe(hash);
+    }
+    const v = await a.verify();
+    expect(v).toEqual({ ok: true, entries: 5, breaks: [], headHash: es[4]!.hash });
+  });
+
+  it('names an edited entry', async () => {
+    const a = await logWith(6);
+    const ls = lines(a);
+    ls[2] = ls[2]!.replace('"target":"t3"', '"target":"tX"');
+    write(a, ls);
+    const v = await a.verify();
+    expect(v.ok).toBe(false);
+    expect(v.breaks).toEqual([expect.objectContaining({ seq: 3, kind: 'hash-mismatch' })]);
+  });
+
+  it('names an edited entry whose hash was recomputed (the next entry no longer follows it)', async () => {
+    const a = await logWith(6);
+    const ls = lines(a);
+    const e = JSON.parse(ls[3]!) as AuditEntry;
+    const forged = { ...e, actorName: 'mallory' };
+    const { hash: _h, ...rest } = forged;
+    ls[3] = JSON.stringify({ ...rest, hash: entryHash(rest) });
+    write(a, ls);
+    const v = await a.verify();
+    expect(v.breaks).toEqual([expect.objectContaining({ seq: 5, kind: 'prev-mismatch' })]);
+    expect(v.breaks[0]!.message).toMatch(/entry 5 does not follow entry 4/i);
+  });
+
+  it('names deleted entries, in the middle, at the start and at the end', async () => {
+    const a = await logWith(8);
+    const ls = lines(a);
+    write(a, [ls[1]!, ls[2]!, ls[5]!, ls[6]!]); // drop 1, 4–5 and 8
+    const v = await a.verify();
+    expect(v.breaks.map((b) => [b.seq, b.kind])).toEqual([
+      [1, 'missing'],
+      [4, 'missing'],
+      [8, 'missing'],
+    ]);
+    expect(v.breaks[1]!.message).toMatch(/Entries 4–5 are missing/);
+    expect(v.breaks[2]!.message).toMatch(/from the end of the log/);
+  });
+
+  it('names reordered entries', async () => {
+    const a = await logWith(6);
+    const ls = lines(a);
+    write(a, [ls[0]!, ls[1]!, ls[3]!, ls[2]!, ls[4]!, ls[5]!]);
+    const v = await a.verify();
+    expect(v.breaks).toEqual([expect.objectContaining({ seq: 3, kind: 'reordered' })]);
+    expect(v.breaks[0]!.message).toMatch(/stored after entry 4/);
+  });
+
+  it('names renumbered entries (swapping seq breaks the hashes)', async () => {
+    const a = await logWith(4);
+    const ls = lines(a);
+    ls[1] = ls[1]!.replace('"seq":2', '"seq":3');
+    ls[2] = ls[2]!.replace('"seq":3', '"seq":2');
+    write(a, [ls[0]!, ls[2]!, ls[1]!, ls[3]!]);
+    const v = await a.verify();
+    expect(v.ok).toBe(false);
+    expect(v.breaks.filter((b) => b.kind === 'hash-mismatch').map((b) => b.seq).sort()).toEqual([2, 3]);
+  });
+
+  it('names an unreadable entry and a duplicated one', async () => {
+    const a = await logWith(5);
+    const ls = lines(a);
+    ls[1] = ls[1]!.slice(0, 30) + '###';
+    write(a, [...ls, ls[4]!]);
+    const v = await a.verify();
+    expect(v.breaks.map((b) => [b.seq, b.kind])).toEqual([
+      [2, 'unparseable'],
+      [5, 'reordered'],
+    ]);
+  });
+
+  it('keeps appending after tampering, and the earlier break stays reported', async () => {
+    const a = await logWith(4);
+    const ls = lines(a);
+    write(a, [ls[0]!, ls[1]!, ls[3]!]);
+    const reopened = await AuditLog.open(path.dirname(a.file), log);
+    const e = await reopened.append({ actor: null, action: 'settings.changed', details: {} });
+    expect(e.seq).toBe(5);
+    const v = await reopened.verify();
+    expect(v.breaks.map((b) => [b.seq, b.kind])).toEqual([[3, 'missing']]);
+  });
+
+  it('sets aside a torn final entry at open (never acknowledged) and stays intact', async () => {
+    const a = await logWith(3);
+    fs.appendFileSync(a.file, '{"seq":4,"time":"20');
+    const reopened = await AuditLog.open(path.dirname(a.file), log);
+    expect(reopened.size).toBe(3);
+    expect((await reopened.verify()).ok).toBe(true);
+    expect(fs.readdirSync(path.dirname(a.file)).some((n) => n.startsWith('activity_logs.jsonl.torn-'))).toBe(true);
+    expect((await reopened.append({ actor: null, action: 'settings.changed' })).seq).toBe(4);
+  });
+
+  it('filters and pages newest first', async () => {
+    const a = await logWith(9);
+    expect(a.list({ limit: 2 }).items.map((e) => e.seq)).toEqual([9, 8]);
+    expect(a.list({ action: 'record.viewed' }).items.map((e) => e.seq)).toEqual([9, 6, 3]);
+    expect(a.list({ action: 'record' }).total).toBe(3);
+    expect(a.list({ actor: 'ALICE' }).total).toBe(5);
+    expect(a.list({ from: '2999-01-01' }).total).toBe(0);
+  });
+
+  it('exports a verifiable copy and refuses to overwrite', async () => {
+    const a = await logWith(3);
+    const dest = path.join(path.dirname(a.file), 'export.jsonl');
+    const r = await a.exportTo(dest, { userId: 'u1', username: 'alice' });
+    expect(r.entries).toBe(3);
+    expect(verifyChain(fs.readFileSync(dest, 'utf8')).ok).toBe(true);
+    expect(a.list({ action: 'audit.exported' }).total).toBe(1);
+    await expect(a.exportTo(dest, null)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+});

@@ -1,0 +1,237 @@
+"""Trains the face-manipulation detector (mg-face-sbi) on self-blended images made from real faces,
+optionally plus the dev set's own fakes, and exports ONNX.
+
+Usage (CPU or GPU, auto): python3 training/train_face.py --faces training/.cache/faces --out training/.cache/runs/face_v1 \
+   --faceapi node_modules/@vladmandic/face-api/model --exclude-sources ffpp_c40_mudouble,dfdc_aaronchong888,mesonet,cnndetection
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import cv2
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from face_model import MGFaceNet, MEAN_RGB, INPUT_SIZE  # noqa
+from sbi import self_blend  # noqa
+
+CROP_MARGIN_STORED = 1.5
+CROP_MARGIN_MODEL = 1.3
+GEN_SOURCES = ('fakefaces_basemax', 'sdfd_sd21')  # fully generated faces: not a blending task
+
+
+def load_faces(faces_dir):
+    meta = json.load(open(os.path.join(faces_dir, 'meta.json')))
+    for m in meta:
+        m['path'] = os.path.join(faces_dir, m['file'])
+    return meta
+
+
+def model_crop(img, rng=None, jitter=0.0, size=INPUT_SIZE):
+    """Takes the 1.3x-margin square from a stored 1.5x crop (optionally jittered) and resizes to size."""
+    H = img.shape[0]
+    side = H * CROP_MARGIN_MODEL / CROP_MARGIN_STORED
+    if rng is not None and jitter:
+        side *= rng.uniform(1 - jitter, 1 + jitter)
+        cx = H / 2 + rng.uniform(-jitter, jitter) * side
+        cy = H / 2 + rng.uniform(-jitter, jitter) * side
+    else:
+        cx = cy = H / 2
+    x0, y0 = cx - side / 2, cy - side / 2
+    s = size / side
+    M = np.array([[s, 0, -x0 * s], [0, s, -y0 * s]], np.float32)
+    return M, cv2.warpAffine(img, M, (size, size), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REFLECT)
+
+
+def degrade(img, rng):
+    """Post-processing applied identically to reals and fakes: JPEG, blur, down-up, noise."""
+    if rng.random() < 0.3:
+        s = rng.uniform(0.4, 0.9)
+        h, w = img.shape[:2]
+        img = cv2.resize(cv2.resize(img, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA), (w, h))
+    if rng.random() < 0.15:
+        img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 1.0))
+    if rng.random() < 0.5:
+        q = int(rng.integers(35, 96))
+        ok, enc = cv2.imencode('.jpg', img, [cv2.IMWRITE_JPEG_QUALITY, q])
+        img = cv2.imdecode(enc, cv2.IMREAD_UNCHANGED)
+    if rng.random() < 0.1:
+        img = np.clip(img.astype(np.float32) + rng.normal(0, rng.uniform(1, 5), img.shape), 0, 255).astype(np.uint8)
+    return img
+
+
+def to_tensor(img):
+    x = torch.from_numpy(img).float().permute(2, 0, 1)
+    return (x - torch.tensor(MEAN_RGB).view(3, 1, 1)) / 255.0
+
+
+class Sampler:
+    def __init__(self, reals, fakes, seed, hm_size):
+        self.reals, self.fakes = reals, fakes
+        self.rng = np.random.default_rng(seed)
+        self.hm_size = hm_size
+        self.cache = {}
+
+    def _img(self, m):
+        if m['path'] not in self.cache:
+            self.cache[m['path']] = cv2.cvtColor(cv2.imread(m['path']), cv2.COLOR_BGR2RGB)
+        return self.cache[m['path']]
+
+    def sample(self, kind):
+        rng = self.rng
+        if kind == 'dev_fake':
+            m = self.fakes[rng.integers(len(self.fakes))]
+            img, hm, hm_w = self._img(m), np.zeros((self.hm_size, self.hm_size), np.float32), 0.0
+            y = 1.0
+        else:
+            m = self.reals[rng.integers(len(self.reals))]
+            img = self._img(m)
+            if kind == 'sbi':
+                img, b = self_blend(img, np.array(m['kps'], np.float32), rng)
+                y, hm_w = 1.0, 1.0
+            else:
+                b, y, hm_w = np.zeros(img.shape[:2], np.float32), 0.0, 1.0
+        if kind != 'dev_fake':
+            pass
+        if rng.random() < 0.5:
+            img = img[:, ::-1].copy()
+            if kind != 'dev_fake':
+                b = b[:, ::-1].copy()
+        M, crop = model_crop(img, rng, jitter=0.06)
+        crop = degrade(crop, rng)
+        if kind != 'dev_fake':
+            bc = cv2.warpAffine(b, M, (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR)
+            hm = cv2.resize(bc, (self.hm_size, self.hm_size), interpolation=cv2.INTER_AREA)
+        return to_tensor(crop), y, torch.from_numpy(hm), hm_w
+
+    def batch(self, n, p_dev_fake):
+        kinds = []
+        for i in range(n):
+            if i % 2 == 0:
+                kinds.append('real')
+            else:
+                kinds.append('dev_fake' if self.fakes and self.rng.random() < p_dev_fake else 'sbi')
+        items = [self.sample(k) for k in kinds]
+        x = torch.stack([it[0] for it in items])
+        y = torch.tensor([it[1] for it in items]).float()
+        hm = torch.stack([it[2] for it in items]).unsqueeze(1)
+        hw = torch.tensor([it[3] for it in items]).float()
+        return x, y, hm, hw
+
+
+def predict(net, metas, device, bs=64):
+    """Deterministic scoring (centre crop, no augmentation) of stored crops; returns logits and heatmaps mean."""
+    net.eval()
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(metas), bs):
+            xs = []
+            for m in metas[i:i + bs]:
+                img = cv2.cvtColor(cv2.imread(m['path']), cv2.COLOR_BGR2RGB)
+                xs.append(to_tensor(model_crop(img)[1]))
+            logit, _ = net(torch.stack(xs).to(device))
+            out.append(logit[:, 0].cpu())
+    return torch.cat(out).numpy() if out else np.zeros(0)
+
+
+def auc(y, s):
+    y, s = np.asarray(y), np.asarray(s)
+    pos, neg = s[y == 1], s[y == 0]
+    if len(pos) == 0 or len(neg) == 0:
+        return float('nan')
+    order = np.argsort(np.concatenate([pos, neg]), kind='mergesort')
+    ranks = np.empty(len(order)); ranks[order] = np.arange(1, len(order) + 1)
+    # average ranks for ties
+    allv = np.concatenate([pos, neg])
+    _, inv, cnt = np.unique(allv, return_inverse=True, return_counts=True)
+    sums = np.bincount(inv, ranks); ranks = (sums / cnt)[inv]
+    return float((ranks[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--faces', required=True)
+    ap.add_argument('--faceapi', required=True, help='path to @vladmandic/face-api/model')
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--exclude-sources', default='', help='sources not used for training at all (held out)')
+    ap.add_argument('--exclude-groups', default='', help='split groups (identity pairs) held out')
+    ap.add_argument('--dev-fakes', type=float, default=0.0, help='share of fake slots filled with dev-set fakes')
+    ap.add_argument('--steps', type=int, default=600)
+    ap.add_argument('--batch', type=int, default=32)
+    ap.add_argument('--lr', type=float, default=3e-4)
+    ap.add_argument('--hm-weight', type=float, default=5.0)
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--freeze-upto', default='conv64_3', help="backbone blocks up to this one get no gradient ('' = none)")
+    ap.add_argument('--max-minutes', type=float, default=1e9)
+    a = ap.parse_args()
+    torch.manual_seed(a.seed); np.random.seed(a.seed)
+    torch.set_num_threads(a.threads)
+    device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    os.makedirs(a.out, exist_ok=True)
+    ex_src = set(filter(None, a.exclude_sources.split(',')))
+    ex_grp = set(filter(None, a.exclude_groups.split(',')))
+    meta = load_faces(a.faces)
+    train = [m for m in meta if m['source'] not in ex_src and m['group'] not in ex_grp and m['source'] not in GEN_SOURCES]
+    reals = [m for m in train if m['y'] == 0 and m['face_px'] >= 48]
+    fakes = [m for m in train if m['y'] == 1]
+    held = [m for m in meta if m['source'] in ex_src or m['group'] in ex_grp]
+    print('train reals %d, dev fakes %d (used: %s), held-out faces %d' % (len(reals), len(fakes), a.dev_fakes > 0, len(held)), flush=True)
+
+    net = MGFaceNet()
+    net.backbone.load_faceapi(os.path.join(a.faceapi, 'face_recognition_model-weights_manifest.json'))
+    net.backbone.freeze_upto = a.freeze_upto or None
+    if a.freeze_upto:
+        names = ['stem'] + [n for n, *_ in net.backbone.SPEC]
+        for n in names[:names.index(a.freeze_upto) + 1]:
+            mod = net.backbone.stem if n == 'stem' else net.backbone.blocks[n]
+            for p in mod.parameters():
+                p.requires_grad_(False)
+    net.to(device)
+    with torch.no_grad():
+        hm_size = net(torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE, device=device))[1].shape[-1]
+    samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size)
+    params = [{'params': [p for p in net.backbone.parameters() if p.requires_grad], 'lr': a.lr},
+              {'params': list(net.cls.parameters()) + list(net.hm.parameters()), 'lr': a.lr * 5}]
+    opt = torch.optim.AdamW(params, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[a.lr, a.lr * 5], total_steps=a.steps, pct_start=0.1)
+    t0 = time.time()
+    log = []
+    for step in range(a.steps):
+        net.train()
+        for mod in net.backbone.modules():  # keep the converted scale layers as fixed affine (no batch stats)
+            if isinstance(mod, nn.BatchNorm2d):
+                mod.eval()
+        x, y, hm, hw = samp.batch(a.batch, a.dev_fakes)
+        x, y, hm, hw = x.to(device), y.to(device), hm.to(device), hw.to(device)
+        logit, hml = net(x)
+        l_cls = F.binary_cross_entropy_with_logits(logit[:, 0], y)
+        l_hm = (F.binary_cross_entropy_with_logits(hml, hm, reduction='none').mean((1, 2, 3)) * hw).sum() / hw.sum().clamp(min=1)
+        loss = l_cls + a.hm_weight * l_hm
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        if step % 20 == 0 or step == a.steps - 1:
+            el = time.time() - t0
+            print('step %d loss %.4f cls %.4f hm %.4f  %.1fs' % (step, loss.item(), l_cls.item(), l_hm.item(), el), flush=True)
+            log.append(dict(step=step, loss=loss.item(), cls=l_cls.item(), hm=l_hm.item(), t=el))
+            if el > a.max_minutes * 60:
+                print('time budget reached'); break
+    torch.save(net.state_dict(), os.path.join(a.out, 'model.pt'))
+    if held:
+        s = predict(net, held, device)
+        res = {}
+        for key in sorted({m['source'] for m in held}):
+            idx = [i for i, m in enumerate(held) if m['source'] == key]
+            res[key] = dict(n=len(idx), auc=auc([held[i]['y'] for i in idx], s[idx]))
+        res['ALL'] = dict(n=len(held), auc=auc([m['y'] for m in held], s))
+        print('held-out face-level AUC:', json.dumps(res), flush=True)
+        json.dump(dict(scores=s.tolist(), files=[m['file'] for m in held]), open(os.path.join(a.out, 'heldout_scores.json'), 'w'))
+    json.dump(dict(args=vars(a), log=log, n_reals=len(reals), n_fakes=len(fakes)), open(os.path.join(a.out, 'train_log.json'), 'w'), indent=1)
+
+
+if __name__ == '__main__':
+    main()
