@@ -52,19 +52,19 @@ def load_image_rgb(path):
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
 
-def video_frames(path, n=8, max_side=None):
-    """Decodes the whole video sequentially (no seeking: FF++ files have bad random-access points) and
-    returns n evenly spaced RGB frames."""
-    probe = subprocess.run(['ffprobe', '-v', 'error', '-select_streams', 'v:0', '-show_entries',
-                            'stream=width,height', '-of', 'csv=p=0', path], capture_output=True, text=True)
-    w, h = [int(v) for v in probe.stdout.strip().split(',')[:2]]
-    raw = subprocess.run(['ffmpeg', '-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
-                         capture_output=True).stdout
+def video_frames(path, n=8):
+    """n evenly spaced RGB frames. Decodes sequentially from the start (no seeking: FF++ files have bad
+    random-access points) and lets ffmpeg's select filter keep only the wanted frames."""
+    probe = subprocess.run(['ffprobe', '-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries',
+                            'stream=width,height,nb_read_packets', '-of', 'csv=p=0', path], capture_output=True, text=True)
+    w, h, cnt = [int(v) for v in probe.stdout.strip().split(',')[:3]]
+    idx = sorted(set(np.linspace(0, cnt - 1, n).round().astype(int).tolist())) if n < cnt else list(range(cnt))
+    sel = '+'.join('eq(n\\,%d)' % i for i in idx)
+    raw = subprocess.run(['ffmpeg', '-v', 'error', '-i', path, '-vf', 'select=' + sel, '-vsync', '0',
+                          '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], capture_output=True).stdout
     frames = np.frombuffer(raw, np.uint8)
-    cnt = len(frames) // (w * h * 3)
-    frames = frames[:cnt * w * h * 3].reshape(cnt, h, w, 3)
-    idx = np.linspace(0, cnt - 1, n).round().astype(int) if n < cnt else np.arange(cnt)
-    return [frames[i].copy() for i in idx]
+    k = len(frames) // (w * h * 3)
+    return [f.copy() for f in frames[:k * w * h * 3].reshape(k, h, w, 3)]
 
 
 def load_media(r, n_frames=8):

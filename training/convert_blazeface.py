@@ -62,6 +62,25 @@ class BlazeFaceDetector(nn.Module):
         return boxes, scores, kp
 
 
+class TwoScaleBlazeFace(nn.Module):
+    """One graph, two scales: the net runs on the 2·S input (small faces) and on its 2x2-average-pooled S
+    version (large faces); candidates of both are concatenated, so the app still only thresholds + NMS."""
+
+    def __init__(self, pkg, size=384):
+        super().__init__()
+        self.big = BlazeFaceDetector(pkg, 'full')
+        self.big.size = size
+        self.big.anchors = torch.from_numpy(anchor_centres(size, [4], [1]))
+        self.small = BlazeFaceDetector(pkg, 'full')
+        self.small.net = self.big.net  # shared weights
+        self.size = size
+
+    def forward(self, x):
+        b1, s1, k1 = self.big(x)
+        b2, s2, k2 = self.small(torch.nn.functional.avg_pool2d(x, 2))
+        return torch.cat([b2, b1], 1), torch.cat([s2, s1], 1), torch.cat([k2, k1], 1)
+
+
 def letterbox(img_rgb, size):
     """Centred letterbox into size×size (black padding). Returns tensor [-1,1] NCHW, scale, pad (x,y)."""
     import cv2
@@ -113,10 +132,13 @@ def main():
     ap.add_argument('--variant', default='full', choices=list(VARIANTS))
     ap.add_argument('--out', required=True)
     ap.add_argument('--size', type=int, default=0, help='input size override (full-range only; pixel-space decoding)')
+    ap.add_argument('--two-scale', action='store_true', help='input --size (default 384) run at full and half scale in one graph')
     a = ap.parse_args()
     torch.manual_seed(0)
     m = BlazeFaceDetector(a.pkg, a.variant).eval()
-    if a.size:
+    if a.two_scale:
+        m = TwoScaleBlazeFace(a.pkg, a.size or 384).eval()
+    elif a.size:
         assert a.variant == 'full'
         m.size = a.size
         m.anchors = torch.from_numpy(anchor_centres(a.size, [4], [1]))

@@ -74,6 +74,7 @@ def main():
     ap.add_argument('--out', default=os.path.join(CACHE, 'faces'))
     ap.add_argument('--video-frames', type=int, default=16)
     ap.add_argument('--min-face', type=int, default=40)
+    ap.add_argument('--rows', default='', help='a:b subset of manifest rows (parallel parts; meta_<a>.json)')
     a = ap.parse_args()
     torch.set_num_threads(2)
     os.makedirs(a.out, exist_ok=True)
@@ -88,7 +89,10 @@ def main():
         det.load('bf%d' % size, p)
     meta = []
     rows = read_manifest(a.data)
+    lo, hi = (int(v) for v in a.rows.split(':')) if a.rows else (0, len(rows))
     for n, r in enumerate(rows):
+        if not lo <= n < hi:
+            continue
         frames = load_media(r, a.video_frames)
         multi_ok = r['y'] == 0  # extra faces in real images are real too; in fakes only the main face is known fake
         for fi, im in enumerate(frames):
@@ -114,7 +118,7 @@ def main():
                                  is_video=r['is_video']))
         if n % 100 == 0:
             print(n, len(rows), len(meta), flush=True)
-    json.dump(meta, open(os.path.join(a.out, 'meta.json'), 'w'))
+    json.dump(meta, open(os.path.join(a.out, 'meta_%d.json' % lo if a.rows else 'meta.json'), 'w'))
     print('faces:', len(meta))
 
 

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import CACHE, read_manifest, load_image_rgb, generator_group, sha256_file  # noqa
 from gen_model import GenDetector, SpectralFeatures, SIZE  # noqa
-from train_face import auc  # noqa
+from metrics import auc  # noqa
 
 EXCLUDE = ('ffpp_c40_mudouble', 'dfdc_aaronchong888', 'mesonet')  # face swaps in real frames: the face model's job
 # held-out real sources paired with fake sources that have no real counterpart

@@ -11,6 +11,7 @@ import { ArtifactStore } from './db/artifacts';
 import { DetectionsRepo } from './db/detections';
 import { ReportsRepo } from './db/reports-repo';
 import { Store } from './db/store';
+import { guardFs } from './db/fs-errors';
 import { SettingsService } from './settings/settings-service';
 import { createAnalysisService, type AnalysisService } from './analysis/service';
 import { createLogger, type Logger } from './log/logger';
@@ -33,6 +34,8 @@ export interface CoreOptions {
   modelsDir?: string | null;
   /** Run analyses on this thread instead of a worker (tests). */
   analysisInProcess?: boolean;
+  /** Use the models shipped with the app (default true; tests turn it off to control the set). */
+  bundledModels?: boolean;
 }
 
 export interface Core {
@@ -77,7 +80,7 @@ export const headlessDialogs: DialogService = {
 /** Open (creating if needed) the data dir and assemble the core services. */
 export async function openCore(opts: CoreOptions): Promise<Core> {
   const dataDir = path.resolve(opts.dataDir);
-  await fs.promises.mkdir(dataDir, { recursive: true });
+  await guardFs(`the data directory ${dataDir}`, () => fs.promises.mkdir(dataDir, { recursive: true, mode: 0o700 }));
   const log = opts.log ?? createLogger('mediaguard');
   const now = opts.now ?? Date.now;
   const sessions = new SessionManager(30 * 60_000, now);
@@ -110,6 +113,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     dataDir,
     modelsDir: opts.modelsDir ?? null,
     inProcess: opts.analysisInProcess ?? false,
+    bundledModels: opts.bundledModels ?? true,
     settings: () => settings.get(),
     detections,
     artifacts,

@@ -9,7 +9,7 @@ import { appHandlers } from './handlers/app';
 import { adminHandlers } from './handlers/admin';
 import { authHandlers } from './handlers/auth';
 import { historyHandlers } from './handlers/history';
-import { adminModelHandlers, analysisHandlers } from './handlers/analysis';
+import { adminModelHandlers, analysisHandlers, liveHandlers } from './handlers/analysis';
 
 /** Build the full handler table for a core. The type forces every channel to be covered. */
 export function buildHandlers(core: Core): HandlerTable<Channels> {
@@ -20,6 +20,7 @@ export function buildHandlers(core: Core): HandlerTable<Channels> {
     ...historyHandlers(core),
     ...analysisHandlers(core),
     ...adminModelHandlers(core),
+    ...liveHandlers(core),
   };
 }
 

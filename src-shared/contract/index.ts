@@ -21,6 +21,7 @@ export const channels = {
   ...historyChannels,
   ...analysisChannels,
   ...adminModelChannels,
+  ...liveChannels,
 } as const;
 
 export const events = {
@@ -29,7 +30,7 @@ export const events = {
 } as const;
 
 /** Domain contracts declared but not yet served; kept here so they type-check. */
-export const pendingDomains = { reportChannels, liveChannels };
+export const pendingDomains = { reportChannels };
 
 export type Channels = typeof channels;
 export type ChannelName = keyof Channels;

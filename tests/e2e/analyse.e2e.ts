@@ -84,10 +84,17 @@ test('drop, follow progress, cancel, and explore image and video results', async
   await timeline.locator('canvas').click({ position: { x: box.width * 0.15, y: box.height * 0.5 } });
   await expect(selection).not.toHaveText(before ?? '');
   const early = await selection.textContent();
-  const caption = await page.getByTestId('heatmap-viewer').locator('figcaption').textContent();
+  // The viewer says which moment it shows (caption) and, when no pixels were stored for
+  // the clicked moment, what that moment scored and which stored view stands in (note).
+  const described = page.getByTestId('heatmap-viewer');
+  const before2 = await described.textContent();
   await timeline.locator('canvas').click({ position: { x: box.width * 0.9, y: box.height * 0.5 } });
   await expect(selection).not.toHaveText(early ?? '');
-  await expect(page.getByTestId('heatmap-viewer').locator('figcaption')).not.toHaveText(caption ?? '');
+  await expect(described).not.toHaveText(before2 ?? '');
+  await expect(page.getByTestId('viewer-base')).toBeVisible();
+  await expect(page.getByTestId('viewer-heat')).toBeVisible();
+  // The same choice from the keyboard: the frame list beside the chart.
+  await page.getByTestId('timeline-frame').selectOption({ index: 0 });
   await expect(page.getByTestId('viewer-base')).toBeVisible();
   await expect(page.getByTestId('section-layers')).toBeVisible();
 

@@ -90,6 +90,9 @@ export async function startHarness(opts: { dataDir?: string; modelsDir?: string 
     appVersion: '0.0.0-e2e',
     log: createLogger('e2e', { level: 'error' }),
     dialogs,
+    // Fast bcrypt in tests (production: settings, default cost 12); compaction only at close.
+    bcryptCost: 4,
+    compactEveryMs: null,
     ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}),
   });
   const dispatcher = createAppDispatcher(core);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { createApi } from '../../src-preload/create-api';
 import { createAppDispatcher } from '../../src-main/ipc/handler-table';
 import type { Core } from '../../src-main/core/core';

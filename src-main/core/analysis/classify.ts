@@ -11,7 +11,7 @@
  * references) we fall back to occlusion sensitivity: grey out each cell of a grid and
  * measure how much the probability of manipulation drops. It is model-agnostic and
  * honest (it shows what moves the score), at the price of extra inferences, so it is
- * computed only for the most suspicious face of each track.
+ * computed only for the best crop of the three most suspicious tracks.
  */
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { calibrate, logit } from './calibration';
@@ -103,7 +103,7 @@ export async function classifyImage(model: LoadedModel, frame: RgbImage): Promis
  * Occlusion sensitivity over a grid×grid partition of the crop: each cell greyed out in
  * turn; the map is how much the probability of manipulation falls, scaled to 0..1.
  */
-export async function occlusionMap(model: LoadedModel, crop: RgbImage, base: number, grid = 6): Promise<HeatMap> {
+export async function occlusionMap(model: LoadedModel, crop: RgbImage, base: number, grid = 5): Promise<HeatMap> {
   const variants: RgbImage[] = [];
   const cw = Math.ceil(crop.width / grid);
   const ch = Math.ceil(crop.height / grid);

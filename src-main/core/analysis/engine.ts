@@ -219,7 +219,11 @@ export class AnalysisEngine {
       const cancelled = shape.code === 'CANCELLED';
       if (j.pub.detectionId) {
         // No partial records: the audit log keeps the trace of what was tried and why it stopped.
-        await this.deps.detections!.remove(j.pub.detectionId).catch((err: unknown) => this.deps.log.error('could not remove a failed record', { id: j.pub.detectionId, error: String(err) }));
+        const id = j.pub.detectionId;
+        await this.deps.detections!
+          .setStatus(id, cancelled ? 'cancelled' : 'failed', { error: { code: shape.code, message: shape.message } })
+          .then(() => this.deps.detections!.remove(id))
+          .catch((err: unknown) => this.deps.log.error('could not remove a failed record', { id: j.pub.detectionId, error: String(err) }));
       }
       await this.deps.audit
         ?.append({ actor, action: cancelled ? 'analysis.cancelled' : 'analysis.failed', target: j.pub.jobId, details: { file: j.pub.fileName, code: shape.code, message: shape.message } })

@@ -48,6 +48,8 @@ export interface PipelineOptions {
   imageModelFrames?: number;
   progress?: StageProgress;
   check?: CancelCheck;
+  /** Produce evidence images (default true; evaluation and benchmarks of bare scoring turn it off). */
+  evidence?: boolean;
 }
 
 export interface PipelineResult {
@@ -125,7 +127,8 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
         tooMany = Math.max(tooMany, boxes.length);
         boxes = [...boxes].sort((a, b) => b.w * b.h - a.w * a.h).slice(0, maxFaces);
       }
-      const tracked = tracker.update(frame.index, boxes);
+      // The tracker counts sampled frames, not video frame numbers (samples may be far apart).
+      const tracked = tracker.update(seen, boxes);
       const perModel = new Map<string, { p: number; logit: number; map: HeatMap | null }[]>();
       const cropsByModel = new Map<string, RgbImage[]>();
       await time('classify', async () => {
@@ -254,7 +257,17 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
 
   // --- evidence images ---------------------------------------------------------------
   const artifacts: ArtifactOut[] = [];
+  const evidence = opts.evidence ?? true;
+  // Occlusion costs grid² inferences per face: only the most suspicious tracks get one.
+  const occlusionFor = new Set(
+    [...faceTracks]
+      .filter((t) => t.probability !== null)
+      .sort((a, b) => b.probability! - a.probability!)
+      .slice(0, 3)
+      .map((t) => t.trackId),
+  );
   await time('heatmaps', async () => {
+    if (!evidence) return;
     for (const tr of faceTracks) {
       const b = best.get(tr.trackId);
       if (!b) continue;
@@ -266,6 +279,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
       const crop = b.crops.get(clf.manifest.id)!;
       let map = b.maps.get(clf.manifest.id) ?? null;
       if (!map) {
+        if (!occlusionFor.has(tr.trackId)) continue;
         try {
           map = await occlusionMap(clf, crop, b.probs.get(clf.manifest.id) ?? b.obs.probability);
         } catch (e) {
@@ -290,6 +304,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   check();
   progress('forensics', 0);
   await time('forensics', async () => {
+    if (!evidence) return;
     if (keyframe) {
       const colored = drawBoxes(
         keyframe.frame,

@@ -11,6 +11,7 @@ import type { DetectionsRepo } from '../db/detections';
 import type { EventBus } from '../events';
 import type { Logger } from '../log/logger';
 import { AnalysisEngine } from './engine';
+import { LiveService } from './live';
 import { defaultThreads } from './ort-session';
 import { ModelRegistry, type ModelDir } from './registry';
 import { createRunner, InProcessRunner } from './runner';
@@ -18,6 +19,7 @@ import { createRunner, InProcessRunner } from './runner';
 export interface AnalysisService {
   readonly registry: ModelRegistry;
   readonly engine: AnalysisEngine;
+  readonly live: LiveService;
   readonly modelDirs: ModelDir[];
   close(): Promise<void>;
 }
@@ -38,10 +40,10 @@ export function bundledModelsDir(start = __dirname): string | null {
 }
 
 /** Model folders in precedence order (later ones override an id): bundled, imported, then explicit. */
-export function modelDirsFor(dataDir: string, opts: { modelsDir?: string | null; env?: NodeJS.ProcessEnv } = {}): ModelDir[] {
+export function modelDirsFor(dataDir: string, opts: { modelsDir?: string | null; env?: NodeJS.ProcessEnv; bundled?: boolean } = {}): ModelDir[] {
   const env = opts.env ?? process.env;
   const dirs: ModelDir[] = [];
-  const bundled = bundledModelsDir();
+  const bundled = opts.bundled === false ? null : bundledModelsDir();
   if (bundled) dirs.push({ dir: bundled, source: 'bundled' });
   dirs.push({ dir: path.join(dataDir, 'models'), source: 'imported' });
   const extra = opts.modelsDir ?? env.MEDIAGUARD_MODELS_DIR;
@@ -54,6 +56,7 @@ export function createAnalysisService(deps: {
   dataDir: string;
   modelsDir?: string | null;
   inProcess?: boolean;
+  bundledModels?: boolean;
   settings: () => AppSettings;
   detections: DetectionsRepo;
   artifacts: ArtifactStore;
@@ -62,15 +65,17 @@ export function createAnalysisService(deps: {
   log: Logger;
   appVersion: string;
 }): AnalysisService {
-  const modelDirs = modelDirsFor(deps.dataDir, { modelsDir: deps.modelsDir ?? null });
+  const modelDirs = modelDirsFor(deps.dataDir, { modelsDir: deps.modelsDir ?? null, bundled: deps.bundledModels ?? true });
   const importDir = path.join(deps.dataDir, 'models');
   const registry = new ModelRegistry({ dirs: modelDirs, importDir, log: deps.log.child('models') });
   const init = { modelDirs, importDir, threads: defaultThreads() };
   const runner = deps.inProcess ? new InProcessRunner(init) : createRunner(init, deps.log);
   const engine = new AnalysisEngine({ runner, settings: deps.settings, detections: deps.detections, artifacts: deps.artifacts, audit: deps.audit, events: deps.events, log: deps.log, appVersion: deps.appVersion });
+  const live = new LiveService({ registry, detections: deps.detections, audit: deps.audit, settings: deps.settings, appVersion: deps.appVersion });
   return {
     registry,
     engine,
+    live,
     modelDirs,
     async close() {
       await engine.close();

@@ -58,9 +58,9 @@ export class AuthService extends AccountService {
       if ((await this.deps.users.count()) > 0) throw new AppError('CONFLICT', 'Setup is already done: accounts exist. Sign in instead.');
       return this.insertUser({ ...input, role: 'admin', mustChangePassword: false });
     });
-    const s = this.startSession(senderId, u);
-    await this.deps.audit.append({ actor: s, action: 'auth.setup', target: u.username, details: { userId: u._id } });
-    return this.sessionInfo(s);
+    // Audited before the session starts: no session exists whose start is not on record.
+    await this.deps.audit.append({ actor: { userId: u._id, username: u.username }, action: 'auth.setup', target: u.username, details: { userId: u._id } });
+    return this.sessionInfo(this.startSession(senderId, u));
   }
 
   /** Check a password, counting failures toward lockout; returns the account on success. */
@@ -128,9 +128,8 @@ export class AuthService extends AccountService {
       lastLoginAt: this.iso(),
       ...(rehash ? { passwordHash: rehash } : {}),
     }));
-    const s = this.startSession(senderId, u);
-    await this.deps.audit.append({ actor: s, action: 'auth.login', target: u.username, details: { via, mustChangePassword: u.mustChangePassword } });
-    return s;
+    await this.deps.audit.append({ actor: { userId: u._id, username: u.username }, action: 'auth.login', target: u.username, details: { via, mustChangePassword: u.mustChangePassword } });
+    return this.startSession(senderId, u);
   }
 
   /** Sign the caller out. */

@@ -50,7 +50,14 @@ export class Collection<T extends BaseDoc> {
     private readonly schema: z.ZodType<T>,
   ) {
     // corruptAlertThreshold 1: damage was already quarantined by repairDatafile before load.
-    this.ds = Datastore.create({ filename: file, autoload: false, corruptAlertThreshold: 1, timestampData: false }) as unknown as Datastore<T>;
+    // Owner-only files: the users collection holds password hashes on a shared laptop.
+    this.ds = Datastore.create({
+      filename: file,
+      autoload: false,
+      corruptAlertThreshold: 1,
+      timestampData: false,
+      modes: { fileMode: 0o600, dirMode: 0o700 },
+    } as Parameters<typeof Datastore.create>[0] & object) as unknown as Datastore<T>;
   }
 
   private get raw(): NedbInternals {

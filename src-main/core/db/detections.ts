@@ -211,25 +211,32 @@ export class DetectionsRepo {
     return d;
   }
 
-  /** Index rows the scope may see, filtered (no paging). */
+  /**
+   * The nedb query for what the scope may see, filtered. Plain fields stay at the top level
+   * so nedb can answer them from its indexes (owner, band, status, date) instead of a scan.
+   */
   private scopedQuery(q: DetectionQuery, scope: Scope): Query {
-    const and: Query[] = [];
+    const query: Query = {};
     if (!canSeeAllRecords(scope.role)) {
       if (q.ownerId && q.ownerId !== scope.userId) throw new AppError('FORBIDDEN', 'You can only see your own records.');
-      and.push({ ownerId: scope.userId });
-    } else if (q.ownerId) and.push({ ownerId: q.ownerId });
+      query.ownerId = scope.userId;
+    } else if (q.ownerId) query.ownerId = q.ownerId;
     const s = q.search?.trim().toLowerCase();
     if (s) {
       const or: Query[] = [{ fileNameKey: { $regex: new RegExp(escapeRegex(s)) } }];
       if (/^[0-9a-f]{4,64}$/.test(s)) or.push({ sha256: { $regex: new RegExp(`^${s}`) } });
-      and.push({ $or: or });
+      query.$or = or;
     }
-    if (q.band) and.push({ band: q.band });
-    if (q.kind) and.push({ kind: q.kind });
-    if (q.status) and.push({ status: q.status });
-    if (q.from) and.push({ createdAt: { $gte: bound(q.from, false) } });
-    if (q.to) and.push({ createdAt: { $lt: bound(q.to, true) } });
-    return and.length ? { $and: and } : {};
+    if (q.band) query.band = q.band;
+    if (q.kind) query.kind = q.kind;
+    if (q.status) query.status = q.status;
+    if (q.from || q.to) {
+      query.createdAt = {
+        ...(q.from ? { $gte: bound(q.from, false) } : {}),
+        ...(q.to ? { $lt: bound(q.to, true) } : {}),
+      };
+    }
+    return query;
   }
 
   /** A page of history, scoped by role, filtered, sorted. */

@@ -61,7 +61,7 @@ export class Store {
   static async open(opts: StoreOptions): Promise<Store> {
     const dataDir = path.resolve(opts.dataDir);
     const dbDir = path.join(dataDir, 'db');
-    await guardFs(`the data directory ${dataDir}`, () => fs.promises.mkdir(dbDir, { recursive: true }));
+    await guardFs(`the data directory ${dataDir}`, () => fs.promises.mkdir(dbDir, { recursive: true, mode: 0o700 }));
     const store = new Store(dataDir, dbDir, opts.log, opts.now ?? Date.now);
     store.lock = await lockDataDir(dataDir);
     try {

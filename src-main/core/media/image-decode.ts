@@ -2,12 +2,14 @@
  * Decode an image to RGB24 with sharp: first frame of animations, EXIF orientation applied,
  * alpha dropped, greyscale/CMYK converted to sRGB, pixel limit enforced by libvips too.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { MediaInfo } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
 import { FrameCollector, outputSize } from './frame-pipe';
+import { ioError } from './input-path';
 import { ffInputArg, lastErrorLine, runTool, SAFE_INPUT_OPTS } from './run-tool';
 import type { ResolvedTools } from './tools';
 
@@ -16,6 +18,20 @@ export interface DecodedImage {
   height: number;
   /** RGB24, row-major. */
   data: Buffer;
+}
+
+/**
+ * The image file's bytes, for sharp. Given a path, libvips memory-maps the file and keeps the
+ * mapping in its operation cache after the call returns, which would pin the evidence (a
+ * removable drive could not be ejected, Windows could not move the file). Image files are
+ * bounded by the size limit, so reading them whole is cheap.
+ */
+export async function readImageBytes(p: string): Promise<Buffer> {
+  try {
+    return await fs.promises.readFile(p);
+  } catch (e) {
+    throw ioError(e, p, 'read');
+  }
 }
 
 /** Turn a sharp/libvips failure into a clear UNSUPPORTED_MEDIA or LIMIT_EXCEEDED. */
@@ -56,12 +72,14 @@ export async function decodeImage(
   }
   try {
     // failOn 'truncated': a cut-off file is an error, not a half-grey picture handed to detectors.
-    let img = sharp(p, { limitInputPixels: limit, failOn: 'truncated', pages: 1, page: 0, sequentialRead: true }).rotate();
+    const bytes = await readImageBytes(p);
+    let img = sharp(bytes, { limitInputPixels: limit, failOn: 'truncated', pages: 1, page: 0, sequentialRead: true }).rotate();
     if (opts.maxSide && opts.maxSide > 0) img = img.resize({ width: opts.maxSide, height: opts.maxSide, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' });
     const { data, info: out } = await img.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     if (out.channels !== 3) throw new Error(`unexpected channel count ${out.channels}`);
     return { width: out.width, height: out.height, data };
   } catch (e) {
+    if (e instanceof AppError) throw e;
     throw sharpError(e, path.basename(p), info.format);
   }
 }

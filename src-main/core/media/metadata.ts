@@ -8,6 +8,7 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import type { MediaInfo, MetadataReport } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
+import { readImageBytes } from './image-decode';
 import { jpegQualityOfFile } from './jpeg-quality';
 import { imageFlags, videoFlags } from './metadata-flags';
 
@@ -48,7 +49,7 @@ function dms(v: string | undefined, ref: string | undefined): number | null {
 }
 
 /** 32×32 greyscale of an image for coarse comparison (stored orientation, not rotated). */
-async function tiny(input: Buffer | string, limit: number, crop?: number): Promise<Buffer> {
+async function tiny(input: Buffer, limit: number, crop?: number): Promise<Buffer> {
   let img = sharp(input, { limitInputPixels: limit, failOn: 'none' });
   if (crop) {
     // Letterboxed thumbnails: keep the centre band with the main picture's aspect.
@@ -69,7 +70,7 @@ async function compareThumbnail(p: string, thumb: Buffer, info: MediaInfo, limit
   try {
     const swap = info.rotation === 90 || info.rotation === 270;
     const aspect = swap ? info.height / info.width : info.width / info.height;
-    const [a, b] = await Promise.all([tiny(p, limit), tiny(thumb, limit, aspect)]);
+    const [a, b] = await Promise.all([readImageBytes(p).then((buf) => tiny(buf, limit)), tiny(thumb, limit, aspect)]);
     let sum = 0;
     for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
     return sum / a.length > THUMBNAIL_TOLERANCE;
@@ -78,11 +79,31 @@ async function compareThumbnail(p: string, thumb: Buffer, info: MediaInfo, limit
   }
 }
 
+/** Formats exifr reads; others (GIF, BMP) have no EXIF container worth a parse. */
+const EXIF_FORMATS = new Set(['jpeg', 'tiff', 'heif', 'avif', 'png', 'webp']);
+/** Metadata lives in the header for every format but TIFF, whose IFDs may sit anywhere. */
+const METADATA_READ_BYTES = 64 * 1024 * 1024;
+
+/** The bytes exifr parses: read here (not by exifr from a path) so no file handle is left open on a parse error. */
+async function metadataBytes(p: string): Promise<Buffer> {
+  const fh = await fs.promises.open(p, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const buf = Buffer.alloc(Math.min(size, METADATA_READ_BYTES));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
 async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits']): Promise<MetadataReport> {
   let parsed: Record<string, unknown> = {};
+  const bytes = EXIF_FORMATS.has(info.format) ? await metadataBytes(p) : null;
   try {
-    parsed =
-      ((await exifr.parse(p, {
+    parsed = !bytes
+      ? {}
+      : ((await exifr.parse(bytes, {
         tiff: true,
         ifd1: true,
         exif: true,
@@ -108,7 +129,7 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   }
   let thumb: Buffer | null = null;
   try {
-    const t = await exifr.thumbnail(p);
+    const t = bytes ? await exifr.thumbnail(bytes) : undefined;
     thumb = t && t.length > 0 ? Buffer.from(t) : null;
   } catch {
     thumb = null;

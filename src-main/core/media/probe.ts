@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/s
 import { AppError } from '../../../src-shared/result';
 import { mediaInfoFromFfprobe, mainVideoStream, type FfprobeJson } from './ffprobe-parse';
 import { identify, readHead } from './identify';
+import { readImageBytes } from './image-decode';
 import { headerDimensions, jpegDimensions, type Dimensions } from './image-header';
 import { ioError } from './input-path';
 import { ffInputArg, runTool, SAFE_INPUT_OPTS } from './run-tool';
@@ -73,11 +74,12 @@ async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limit
   if (id.format === 'bmp') {
     // This sharp build has no BMP reader (decoded by ffmpeg instead): the header is all we need.
     if (!declared) throw new AppError('UNSUPPORTED_MEDIA', `"${name}" has a damaged BMP header.`);
-    meta = { format: 'bmp', width: declared.width, height: declared.height, channels: 3, space: 'srgb' } as Metadata;
+    meta = { format: 'bmp', width: declared.width, height: declared.height, channels: 3, space: 'srgb' } as unknown as Metadata;
   } else try {
     // Header only: sharp does not decode pixels for metadata().
-    meta = await sharp(p, { limitInputPixels: false, failOn: 'none' }).metadata();
+    meta = await sharp(await readImageBytes(p), { limitInputPixels: false, failOn: 'none' }).metadata();
   } catch (e) {
+    if (e instanceof AppError) throw e;
     throw new AppError('UNSUPPORTED_MEDIA', `"${name}" looks like ${id.format.toUpperCase()} but its header cannot be read: ${(e as Error).message}`, { format: id.format });
   }
   const w = meta.width ?? 0;
@@ -139,7 +141,7 @@ export async function ffprobeJson(p: string, tools: ResolvedTools, opts: { signa
     timeoutMs: opts.timeoutMs ?? 60_000,
     maxStdoutBytes: 64 * 1024 * 1024,
   });
-  const why = [...new Set(r.stderr.split(/\r?\n/).map((l) => l.replaceAll(ffInputArg(p), '').replace(/^:\s*/, '').trim()).filter(Boolean))].slice(-3).join('; ').slice(0, 400);
+  const why = [...new Set(r.stderr.split(/\r?\n/).map((l) => l.replaceAll(ffInputArg(p), '').replace(/^\[[^\]]+ @ 0x[0-9a-f]+\]\s*/, '').replace(/^:\s*/, '').trim()).filter(Boolean))].slice(-3).join('; ').slice(0, 400);
   if (r.code !== 0) {
     throw new AppError('UNSUPPORTED_MEDIA', `"${path.basename(p)}" cannot be read as a video: ${why || `ffprobe exited with ${r.code}`} (damaged, truncated or not a video).`, {
       ffprobe: why,

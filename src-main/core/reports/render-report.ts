@@ -60,7 +60,7 @@ export async function renderReportDetailed(input: ReportInput): Promise<Rendered
     integritySection(w, input, tz);
     const pages = w.stampPages(
       { left: `Media forensic examination report${input.caseReference?.trim() ? ` · Case ${input.caseReference.trim()}` : ''}`, right: `Report ID ${input.reportId}` },
-      { left: `Evidence SHA-256 ${d.file.hashes.sha256} · Report ${input.reportId}` },
+      { left: `Evidence SHA-256 ${d.file.hashes.sha256}` },
     );
     doc.end();
     return { pdf: await done, pages, missingGlyphs: [...w.rt.missing].sort((a, b) => a - b) };

@@ -40,14 +40,14 @@ export function coverPage(w: ReportWriter, input: ReportInput, tz: string): void
   verdictBox(w, d, tz);
   const a = input.author;
   w.keyValues([
-    ['Report ID', input.reportId, { style: 'mono' }],
+    ['Report ID', input.reportId, { style: 'mono', size: 8.5 }],
     ['Generated', dateTime(input.generatedAt, tz)],
     ['Generated (UTC)', dateTime(input.generatedAt, 'UTC')],
     ['Issued by', `${a.displayName} (${a.username}), role: ${a.role}`],
     ['Case reference', input.caseReference?.trim() || 'none given'],
     ['Evidence file', d.file.name],
-    ['Evidence SHA-256', d.file.hashes.sha256, { style: 'mono' }],
-    ['Analysis record', d.id, { style: 'mono' }],
+    ['Evidence SHA-256', d.file.hashes.sha256, { style: 'mono', size: 8.5 }],
+    ['Analysis record', d.id, { style: 'mono', size: 8.5 }],
     ['Analysed', `${dateTime(d.createdAt, tz)} by ${d.ownerName}`],
     ['Software', `MediaGuard ${input.appVersion} (analysis by ${d.tools.appVersion})`],
   ]);
@@ -59,7 +59,7 @@ export function coverPage(w: ReportWriter, input: ReportInput, tz: string): void
   for (const s of SECTIONS) w.text(s, { size: 9.5 });
 }
 
-function mediaFacts(d: Detection): [string, string, { style: 'mono' }?][] {
+function mediaFacts(d: Detection): [string, string, { style: 'mono'; size: number }?][] {
   const m = d.media;
   if (!m) return [['Media facts', 'The file could not be probed; no container or stream facts are available.']];
   const rows: [string, string][] = [
@@ -92,9 +92,9 @@ export function evidenceSection(w: ReportWriter, input: ReportInput, tz: string)
     ['Claimed extension', d.file.claimedExtension ? `.${d.file.claimedExtension.replace(/^\./, '')}` : 'none'],
     ['Type as identified', d.media ? `${d.media.format} (${d.media.mime}), identified from the content, not the name` : d.kind],
     ['Extension matches content', d.file.extensionMismatch ? 'NO — the extension does not match the content' : 'yes', d.file.extensionMismatch ? { color: COLORS.manipulated, style: 'bold' } : {}],
-    ['SHA-256', d.file.hashes.sha256, { style: 'mono' }],
-    ['SHA-1', d.file.hashes.sha1, { style: 'mono' }],
-    ['MD5', d.file.hashes.md5, { style: 'mono' }],
+    ['SHA-256', d.file.hashes.sha256, { style: 'mono', size: 8.5 }],
+    ['SHA-1', d.file.hashes.sha1, { style: 'mono', size: 8.5 }],
+    ['MD5', d.file.hashes.md5, { style: 'mono', size: 8.5 }],
     ['Acquired for analysis', dateTime(d.createdAt, tz)],
     ['Analysis finished', dateTime(d.finishedAt, tz)],
     ['Analysis status', d.status + (d.error ? ` — ${d.error.code}: ${d.error.message}` : '')],

@@ -48,7 +48,7 @@ async function picturePair(w: ReportWriter, input: ReportInput, keys: (string | 
   const n = keys.length;
   const gap = 10;
   const cellW = (w.width - gap * (n - 1)) / n;
-  const caps = captions.map((c) => w.rt.layout(c, cellW, { style: 'regular', size: 7.5, color: COLORS.muted, wrap: 'data' }));
+  const caps = captions.map((c) => w.rt.layout(c, cellW, { style: 'regular', size: 7.5, color: COLORS.muted, wrap: 'data', align: 'center' }));
   const capH = Math.max(...caps.map((c) => c.height));
   w.ensure(boxH + capH + 10);
   imgs.forEach((img, i) => {
@@ -67,6 +67,22 @@ async function picturePair(w: ReportWriter, input: ReportInput, keys: (string | 
     w.rt.draw(caps[i]!, x, w.y + boxH + 3, cellW);
   });
   w.y += boxH + capH + 10;
+}
+
+function drawLegend(w: ReportWriter, series: Series[]): void {
+  let x = w.x + 30;
+  w.ensure(12);
+  for (const s of [...series].reverse()) {
+    const label = w.rt.layout(s.label, 120, { style: 'regular', size: 7, color: COLORS.ink });
+    if (x + 20 + label.width > w.x + w.width) {
+      x = w.x + 30;
+      w.y += 10;
+    }
+    w.doc.moveTo(x, w.y + 5).lineTo(x + 14, w.y + 5).lineWidth(s.width).strokeColor(s.color).stroke();
+    w.rt.draw(label, x + 17, w.y, 120);
+    x += 17 + label.width + 12;
+  }
+  w.y += 14;
 }
 
 /** Section 2. */
@@ -99,6 +115,7 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
     );
   }
 
+  const colorOf = new Map([...d.faceTracks].sort((a, b) => a.trackId - b.trackId).map((t, i) => [t.trackId, trackColor(i)]));
   const duration = d.media?.durationSec ?? Math.max(0, ...d.frames.map((f) => f.timeSec));
   w.heading(`Faces (${d.faceTracks.length} track${d.faceTracks.length === 1 ? '' : 's'})`, 2);
   if (!d.faceTracks.length) w.paragraph('No face was found in the sampled frames, so the face-manipulation models had nothing to judge.');
@@ -115,7 +132,7 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
         { title: 'Track verdict', width: video ? 0.2 : 0.44, color: (r) => bandColor(tracks[r]!.band) },
         ...(video ? [{ title: 'Score over time', width: 0.24 }] : []),
       ],
-      tracks.map((t, i) => {
+      tracks.map((t) => {
         const s = trackStats(t);
         const o = t.observations[0];
         const row: (string | ((x: number, y: number, cw: number, ch: number) => void))[] = [
@@ -126,7 +143,7 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
           pct(s.max),
           `${bandLabel(t.band)} (${pct(t.probability)})`,
         ];
-        if (video) row.push((x, y, cw, ch) => drawSparkline(w.doc, { x, y, w: cw, h: ch }, t.observations.map((ob) => ({ t: ob.timeSec, p: ob.probability })), duration, d.verdict.thresholds, trackColor(i)));
+        if (video) row.push((x, y, cw, ch) => drawSparkline(w.doc, { x, y, w: cw, h: ch }, t.observations.map((ob) => ({ t: ob.timeSec, p: ob.probability })), duration, d.verdict.thresholds, colorOf.get(t.trackId) ?? COLORS.ink));
         return row;
       }),
       { minRowHeight: video ? 14 : 0 },
@@ -134,15 +151,17 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
   }
 
   if (d.kind === 'video' && d.frames.length) {
+    w.ensure(270);
     w.heading('Score over time', 2);
     const series: Series[] = [...d.faceTracks]
       .sort((a, b) => (b.probability ?? -1) - (a.probability ?? -1))
       .slice(0, LIMITS.trackLinesInChart)
-      .map((t, i) => ({ label: `Track ${t.trackId}`, points: t.observations.map((o) => ({ t: o.timeSec, p: o.probability })), color: trackColor(i), width: 0.7 }));
+      .map((t) => ({ label: `Track ${t.trackId}`, points: t.observations.map((o) => ({ t: o.timeSec, p: o.probability })), color: colorOf.get(t.trackId) ?? COLORS.muted, width: 0.7 }));
     series.push({ label: 'Highest face score per frame', points: d.frames.map((f) => ({ t: f.timeSec, p: f.probability })), color: COLORS.ink, width: 1.6 });
     w.ensure(230);
     drawTimeline(w.doc, w.rt, { x: w.x, y: w.y, w: w.width, h: 190 }, series, d.verdict.thresholds, duration || 1);
     w.y += 194;
+    drawLegend(w, series);
     const extra = d.faceTracks.length > LIMITS.trackLinesInChart ? ` Thin lines: the ${LIMITS.trackLinesInChart} highest-scoring tracks (of ${d.faceTracks.length}); every track is in the table above.` : ' Thin coloured lines: individual face tracks.';
     w.paragraph(`Black line: the highest calibrated face score in each sampled frame (gaps: no face or a failed score). Shading: green below ${d.verdict.thresholds.authentic.toFixed(2)}, amber inconclusive, red at or above ${d.verdict.thresholds.manipulated.toFixed(2)}.${extra}`, { size: 8, color: COLORS.muted });
   }
@@ -155,9 +174,12 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
   if (keyFrames.length) {
     w.heading(d.kind === 'video' ? 'Key frames and heatmaps' : 'Image and heatmap', 2);
     if (d.kind === 'video' && d.frames.filter((f) => f.keyframeArtifact).length > keyFrames.length) w.paragraph(`The ${keyFrames.length} highest-scoring frames are shown, in time order. Heatmaps mark the regions that most influenced the score; they show where the model looked, not proof of where an edit is.`, { size: 8.5, color: COLORS.muted });
-    for (const f of keyFrames) {
-      const cap = `Frame ${f.index} at ${seconds(f.timeSec)} · ${f.faceCount} face(s) · highest score ${pct(f.probability)}`;
-      await picturePair(w, input, [f.keyframeArtifact, f.heatmapArtifact], [cap, 'Heatmap'], 560, 170);
+    const single = keyFrames.length === 1;
+    for (let i = 0; i < keyFrames.length; i += single ? 1 : 2) {
+      const row = keyFrames.slice(i, i + 2);
+      const keys = row.flatMap((f) => [f.keyframeArtifact, f.heatmapArtifact]);
+      const caps = row.flatMap((f) => [d.kind === 'video' ? `Frame ${f.index} at ${seconds(f.timeSec)} · ${f.faceCount} face(s) · highest ${pct(f.probability)}` : `Image · ${f.faceCount} face(s) · highest ${pct(f.probability)}`, 'heatmap']);
+      await picturePair(w, input, keys, caps, single ? 560 : 320, single ? 170 : 86);
     }
   }
 
@@ -177,9 +199,11 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
   const layers = d.artifacts.filter((a) => a.kind === 'ela' || a.kind === 'noise' || a.kind === 'overlay').slice(0, LIMITS.forensicLayers);
   if (layers.length) {
     w.heading('Forensic layers', 2);
-    for (const l of layers) {
-      w.paragraph(LAYER_TEXT[l.kind] ?? l.kind, { size: 8.5, color: COLORS.muted });
-      await picturePair(w, input, [l.key], [`${l.kind.toUpperCase()}${l.frameIndex !== undefined ? ` · frame ${l.frameIndex}` : ''} · ${l.width}×${l.height}`], 700, 200);
+    const kinds = [...new Set(layers.map((l) => l.kind))];
+    w.paragraph(kinds.map((k) => LAYER_TEXT[k] ?? k).join(' '), { size: 8.5, color: COLORS.muted });
+    for (let i = 0; i < layers.length; i += 2) {
+      const row = layers.slice(i, i + 2);
+      await picturePair(w, input, row.map((l) => l.key), row.map((l) => `${l.kind.toUpperCase()}${l.frameIndex !== undefined ? ` · frame ${l.frameIndex}` : ''} · ${l.width}×${l.height}`), 560, 150);
     }
   }
 }

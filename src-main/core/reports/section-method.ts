@@ -15,6 +15,8 @@ function strategyText(s: SamplingStrategy): string {
       return `${s.fps} frame(s) per second, at most ${s.max}`;
     case 'scene':
       return `frames at scene changes (threshold ${s.threshold}), at most ${s.max}`;
+    case 'keyframes':
+      return `the video's key frames (I-frames), at most ${s.max}`;
     default:
       return assertNever(s, 'sampling strategy');
   }
@@ -157,8 +159,8 @@ export function integritySection(w: ReportWriter, input: ReportInput, tz: string
   w.space(6);
   w.paragraph('Any change to the file — a single byte — gives a different SHA-256, and the command then reports it as not issued.');
   w.keyValues([
-    ['Report ID', input.reportId, { style: 'mono' }],
-    ['Evidence SHA-256', input.detection.file.hashes.sha256, { style: 'mono' }],
+    ['Report ID', input.reportId, { style: 'mono', size: 8.5 }],
+    ['Evidence SHA-256', input.detection.file.hashes.sha256, { style: 'mono', size: 8.5 }],
     ['Issued by', `${input.author.displayName} (${input.author.username}, ${input.author.role})`],
     ['Issued at', dateTime(input.generatedAt, tz)],
   ]);

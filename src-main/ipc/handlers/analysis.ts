@@ -1,8 +1,9 @@
-/** analysis:*, files:pick, models:list and admin:models:* handlers over the analysis engine. */
+/** analysis:*, files:pick, models:list, admin:models:* and live:* handlers over the analysis engine. */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { adminModelChannels } from '../../../src-shared/contract/admin';
 import type { analysisChannels } from '../../../src-shared/contract/analysis';
+import type { liveChannels } from '../../../src-shared/contract/live';
 import { AppError, ok } from '../../../src-shared/result';
 import type { Core } from '../../core/core';
 import { checkInputPath } from '../../core/media/input-path';
@@ -59,5 +60,18 @@ export function adminModelHandlers(core: Core): HandlerTable<typeof adminModelCh
       return ok(summary);
     },
     'admin:models:verify': async () => ok(await core.analysis.registry.verify()),
+  };
+}
+
+/** Handlers for live monitoring. */
+export function liveHandlers(core: Core): HandlerTable<typeof liveChannels> {
+  const owner = (m: Parameters<typeof sessionOf>[0]) => {
+    const s = sessionOf(m);
+    return { userId: s.userId, username: s.username, role: s.role };
+  };
+  return {
+    'live:start': async (input, meta) => ok(await core.analysis.live.start(owner(meta), input.deviceLabel)),
+    'live:frame': async (input, meta) => ok(await core.analysis.live.frame(input.liveId, owner(meta), input.timeSec, input.jpegBase64)),
+    'live:stop': async (input, meta) => ok(await core.analysis.live.stop(input.liveId, owner(meta))),
   };
 }

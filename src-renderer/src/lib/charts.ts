@@ -19,7 +19,7 @@ import type { VerdictBand } from '../../../src-shared/domain/detection';
 
 Chart.register(ArcElement, BarController, BarElement, CategoryScale, DoughnutController, Filler, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip);
 // Charts animate only briefly so streaming updates stay calm.
-Chart.defaults.animation = { duration: 150 };
+Chart.defaults.set('animation', { duration: 150 });
 
 /** Read a CSS custom property from :root. */
 export function cssVar(name: string, fallback = '#888'): string {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Collection } from '../../../src-main/core/db/collection';
 import { Store } from '../../../src-main/core/db/store';
 import { SCHEMA_VERSION } from '../../../src-main/core/db/migrations';
 import { createLogger } from '../../../src-main/core/log/logger';
@@ -188,6 +189,19 @@ describe('store', () => {
     expect(fs.readFileSync(path.join(d, 'db', 'users.db'), 'utf8')).toBe(before);
     s = await open(d);
     expect(await s.users.count()).toBe(1);
+  });
+
+  it('schedules compaction of every collection, and stops it at close', async () => {
+    const calls: (number | null)[] = [];
+    const spy = vi.spyOn(Collection.prototype, 'setAutocompaction').mockImplementation((ms) => void calls.push(ms));
+    try {
+      const s = await Store.open({ dataDir: dir(), log, compactEveryMs: 60_000 });
+      expect(calls).toEqual([60_000, 60_000, 60_000, 60_000]);
+      await s.close();
+      expect(calls.slice(4)).toEqual([null, null, null, null]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('compacts superseded lines at close', async () => {

@@ -14,7 +14,7 @@ function Layer({ id, a }: { id: string; a: ArtifactRef }) {
   return (
     <figure className="layer" data-testid={`layer-${a.kind}`}>
       <div className="layer-img">
-        {img.status === 'ok' ? <img src={img.url} alt={`${about.title} of frame ${a.frameIndex ?? 0}`} /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : <Loading />}
+        {img.status === 'ok' ? <img src={img.url} alt={about.title} /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : <Loading />}
       </div>
       <figcaption>
         <strong>{about.title}</strong>
@@ -24,15 +24,13 @@ function Layer({ id, a }: { id: string; a: ArtifactRef }) {
   );
 }
 
-/** Layers for the selected frame (or the first available). */
-export function ForensicLayers({ d, frameIndex }: { d: Detection; frameIndex: number | null }) {
+/** The stored layers (error level only exists for still images: on decoded video it would show our own re-encoding). */
+export function ForensicLayers({ d }: { d: Detection }) {
   const layers = d.artifacts.filter((a) => a.kind === 'ela' || a.kind === 'noise');
   if (layers.length === 0) return <p className="muted">No forensic layers were stored for this analysis.</p>;
-  const forFrame = layers.filter((a) => a.frameIndex === frameIndex);
-  const shown = forFrame.length > 0 ? forFrame : layers.filter((a) => a.frameIndex === layers[0]!.frameIndex);
   return (
     <div className="layers">
-      {shown.map((a) => (
+      {layers.map((a) => (
         <Layer key={a.key} id={d.id} a={a} />
       ))}
     </div>

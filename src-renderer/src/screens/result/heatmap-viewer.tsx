@@ -4,22 +4,15 @@
  * fixed height so nothing below it moves while images stream in.
  */
 import { useCallback, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
-import type { FaceBox } from '../../../../src-shared/domain/detection';
 import { useArtifact } from '../../lib/artifacts';
 import { pct } from '../../lib/format';
 import { ErrorState, Loading } from '../../components/states';
 
-export interface BoxLabel {
-  box: FaceBox;
-  label: string;
-  band: string;
-}
-
 const MIN_ZOOM = 1;
 const MAX_ZOOM = 8;
 
-/** Viewer props: artifacts by key, face boxes in source pixels of a w×h frame. */
-export function HeatmapViewer(props: { id: string; baseKey?: string; heatmapKey?: string; width: number; height: number; boxes: BoxLabel[]; caption: string }) {
+/** Viewer props: the base image and its heatmap overlay (same framing), by artifact key. */
+export function HeatmapViewer(props: { id: string; baseKey?: string; heatmapKey?: string; width: number; height: number; caption: string; note?: string }) {
   const base = useArtifact(props.id, props.baseKey);
   const heat = useArtifact(props.id, props.heatmapKey);
   const [show, setShow] = useState(true);
@@ -109,23 +102,18 @@ export function HeatmapViewer(props: { id: string; baseKey?: string; heatmapKey?
           <div className="viewer-layer" style={{ transform, aspectRatio: `${props.width} / ${props.height}` }}>
             <img src={base.url} alt="" draggable={false} data-testid="viewer-base" />
             {heat.status === 'ok' && show && <img className="heat" src={heat.url} alt="" draggable={false} style={{ opacity: opacity / 100 }} data-testid="viewer-heat" />}
-            {props.boxes.map((b, i) => (
-              <div
-                key={i}
-                className={`face-box band-${b.band}`}
-                style={{ left: `${(b.box.x / props.width) * 100}%`, top: `${(b.box.y / props.height) * 100}%`, width: `${(b.box.w / props.width) * 100}%`, height: `${(b.box.h / props.height) * 100}%` }}
-              >
-                <span>{b.label}</span>
-              </div>
-            ))}
           </div>
         )}
       </div>
-      <figcaption className="muted small">
+      <figcaption className="muted small" data-testid="viewer-caption">
         {props.caption}
         {heat.status === 'error' && ' · heatmap unavailable'}
         {hasHeat && heat.status === 'ok' && ` · heatmap at ${pct(opacity / 100, 0)}`}
       </figcaption>
+      {/* Always rendered, so a note appearing does not push the page down. */}
+      <p className="viewer-note small" data-testid="viewer-note">
+        {props.note ?? ''}
+      </p>
     </figure>
   );
 }

@@ -4,36 +4,17 @@ import type { Detection } from '../../../../src-shared/domain/detection';
 import { ErrorState, Loading } from '../../components/states';
 import { releaseArtifacts } from '../../lib/artifacts';
 import { exportReport } from '../../lib/export-report';
-import { pct, timecode, when } from '../../lib/format';
+import { when } from '../../lib/format';
 import { useCall } from '../../lib/use-call';
 import { useNav } from '../../stores/nav-store';
 import { AnnotationsPanel } from './annotations-panel';
 import { FaceGallery } from './face-gallery';
 import { ForensicLayers } from './forensic-layers';
-import { HeatmapViewer, type BoxLabel } from './heatmap-viewer';
+import { HeatmapViewer } from './heatmap-viewer';
+import { defaultView, evidenceFor, frameView, type EvidenceView } from './evidence';
 import { IdentityPanel, MetadataPanel, ModelsPanel } from './metadata-panel';
 import { TimelineChart } from './timeline-chart';
 import { VerdictBand } from './verdict-band';
-
-function defaultFrame(d: Detection): number | null {
-  if (d.frames.length === 0) return null;
-  return [...d.frames].sort((a, b) => (b.probability ?? -1) - (a.probability ?? -1))[0]!.index;
-}
-
-function evidenceFor(d: Detection, frameIndex: number | null) {
-  const frame = d.frames.find((f) => f.index === frameIndex);
-  const byKind = (kind: string) => d.artifacts.find((a) => a.kind === kind && (frameIndex === null || a.frameIndex === undefined || a.frameIndex === frameIndex))?.key;
-  const baseKey = frame?.keyframeArtifact ?? byKind('keyframe');
-  const heatmapKey = frame?.heatmapArtifact ?? byKind('heatmap') ?? d.imageScores.find((s) => s.heatmapArtifact)?.heatmapArtifact;
-  const boxes: BoxLabel[] = [];
-  for (const t of d.faceTracks) {
-    for (const o of t.observations) {
-      if (o.frameIndex === frameIndex || (frameIndex === null && d.kind === 'image')) boxes.push({ box: o.box, label: `Face ${t.trackId + 1} · ${pct(o.probability, 0)}`, band: t.band });
-    }
-  }
-  const caption = d.kind === 'video' && frame ? `Frame ${frame.index} at ${timecode(frame.timeSec)} · frame score ${pct(frame.probability)}` : d.file.name;
-  return { baseKey, heatmapKey, boxes, caption };
-}
 
 function Section({ title, children, id }: { title: string; children: React.ReactNode; id: string }) {
   return (
@@ -46,13 +27,11 @@ function Section({ title, children, id }: { title: string; children: React.React
 
 function Loaded({ initial }: { initial: Detection }) {
   const [d, setD] = useState(initial);
-  const [frame, setFrame] = useState<number | null>(() => defaultFrame(initial));
+  const [view, setView] = useState<EvidenceView>(() => defaultView(initial));
   const go = useNav((s) => s.go);
-  const ev = useMemo(() => evidenceFor(d, frame), [d, frame]);
-  const w = d.media?.width ?? 1;
-  const h = d.media?.height ?? 1;
-  const select = (i: number) => {
-    setFrame(i);
+  const ev = useMemo(() => evidenceFor(d, view), [d, view]);
+  const select = (v: EvidenceView) => {
+    setView(v);
     document.getElementById('evidence')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   };
   return (
@@ -76,21 +55,42 @@ function Loaded({ initial }: { initial: Detection }) {
       <VerdictBand d={d} />
       <div className="result-grid" id="evidence">
         <div className="panel">
-          <h2>Evidence</h2>
-          <HeatmapViewer id={d.id} baseKey={ev.baseKey} heatmapKey={ev.heatmapKey} width={w} height={h} boxes={ev.boxes} caption={ev.caption} />
+          <div className="panel-head">
+            <h2>Evidence</h2>
+            <div className="segmented" role="group" aria-label="What to show">
+              <button type="button" className={`btn btn-small${view.kind === 'frame' ? ' active' : ''}`} aria-pressed={view.kind === 'frame'} onClick={() => setView(frameView(d))} data-testid="show-whole">
+                {d.kind === 'video' ? 'Key frame' : 'Whole image'}
+              </button>
+              <button
+                type="button"
+                className={`btn btn-small${view.kind === 'face' ? ' active' : ''}`}
+                aria-pressed={view.kind === 'face'}
+                disabled={d.faceTracks.length === 0}
+                onClick={() => {
+                  const v = defaultView(d);
+                  const t = d.faceTracks[0];
+                  setView(v.kind === 'face' ? v : t ? { kind: 'face', trackId: t.trackId, frameIndex: null } : v);
+                }}
+                data-testid="show-face"
+              >
+                Faces
+              </button>
+            </div>
+          </div>
+          <HeatmapViewer id={d.id} baseKey={ev.baseKey} heatmapKey={ev.heatmapKey} width={ev.width} height={ev.height} caption={ev.caption} note={ev.note} />
         </div>
         <div className="panel">
           <h2>Faces</h2>
-          <FaceGallery d={d} onSelect={select} />
+          <FaceGallery d={d} selected={view.kind === 'face' ? view.trackId : null} onSelect={(trackId, frameIndex) => select({ kind: 'face', trackId, frameIndex })} />
         </div>
       </div>
       {d.kind === 'video' && (
         <Section title="Timeline" id="timeline">
-          {d.frames.length === 0 ? <p className="muted">No frames were scored.</p> : <TimelineChart d={d} selected={frame} onSelect={select} />}
+          {d.frames.length === 0 ? <p className="muted">No frames were scored.</p> : <TimelineChart d={d} selected={view.frameIndex} onSelect={(frameIndex, trackId) => select(trackId === null ? { kind: 'frame', frameIndex } : { kind: 'face', trackId, frameIndex })} />}
         </Section>
       )}
       <Section title="Forensic layers" id="layers">
-        <ForensicLayers d={d} frameIndex={frame} />
+        <ForensicLayers d={d} />
       </Section>
       <div className="grid-2">
         <Section title="File and hashes" id="file">

@@ -1,0 +1,165 @@
+/**
+ * Live monitoring: frames from a capture device are scored one at a time (face boxes and
+ * probabilities back within one call), faces are tracked across the session, and stopping
+ * stores a summary record like any other analysis. Frames run on the main process with
+ * the same models as files; one frame in flight per session keeps latency bounded (a
+ * caller that sends faster gets CONFLICT and should drop frames).
+ */
+import crypto from 'node:crypto';
+import sharp from 'sharp';
+import type { LiveFrameResult } from '../../../src-shared/contract/live';
+import type { Detection, FaceObservation, FaceTrack, FrameResult } from '../../../src-shared/domain/detection';
+import type { AppSettings } from '../../../src-shared/domain/settings';
+import { AppError } from '../../../src-shared/result';
+import type { AuditLog } from '../audit/audit-log';
+import type { DetectionsRepo } from '../db/detections';
+import { alignedCrop, eyeIndices } from './align';
+import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
+import { DEFAULT_THRESHOLDS } from './calibration';
+import { classifierSize, classify } from './classify';
+import { detectFaces } from './face-detect';
+import { resolveModels } from './model-set';
+import type { PipelineModels } from './pipeline';
+import { placeholderDetection } from './record';
+import type { ModelRegistry } from './registry';
+import { FaceTracker } from './tracking';
+import type { JobOwner } from './engine';
+
+const MAX_SESSIONS_PER_USER = 2;
+const MAX_FRAMES_KEPT = 3600;
+const IDLE_MS = 10 * 60_000;
+
+interface LiveSession {
+  id: string;
+  owner: JobOwner;
+  deviceLabel: string;
+  startedAt: number;
+  lastSeen: number;
+  busy: boolean;
+  tracker: FaceTracker;
+  seq: number;
+  frames: FrameResult[];
+  tracks: Map<number, FaceObservation[]>;
+  models: PipelineModels | null;
+}
+
+export class LiveService {
+  private readonly sessions = new Map<string, LiveSession>();
+
+  constructor(
+    private readonly deps: { registry: ModelRegistry; detections: DetectionsRepo; audit: AuditLog; settings: () => AppSettings; appVersion: string; now?: () => number },
+  ) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private sweep(): void {
+    for (const [id, s] of this.sessions) if (this.now() - s.lastSeen > IDLE_MS) this.sessions.delete(id);
+  }
+
+  /** Open a session; the models are checked now so a missing one is reported at once. */
+  async start(owner: JobOwner, deviceLabel = 'camera'): Promise<{ liveId: string }> {
+    this.sweep();
+    if ([...this.sessions.values()].filter((s) => s.owner.userId === owner.userId).length >= MAX_SESSIONS_PER_USER) {
+      throw new AppError('CONFLICT', `At most ${MAX_SESSIONS_PER_USER} live sessions at a time; stop one first.`);
+    }
+    const models = await resolveModels(this.deps.registry, { imageModels: [] });
+    if (!models.detector || !models.faceClassifiers.length) throw new AppError('MODEL_MISSING', `Live monitoring needs a face detector and a face-manipulation model: ${models.missing.join(' ')}`);
+    const id = crypto.randomUUID();
+    this.sessions.set(id, { id, owner, deviceLabel, startedAt: this.now(), lastSeen: this.now(), busy: false, tracker: new FaceTracker(5), seq: 0, frames: [], tracks: new Map(), models });
+    await this.deps.audit.append({ actor: owner, action: 'analysis.started', target: id, details: { live: true, device: deviceLabel } });
+    return { liveId: id };
+  }
+
+  private get(liveId: string, owner: JobOwner): LiveSession {
+    const s = this.sessions.get(liveId);
+    if (!s || s.owner.userId !== owner.userId) throw new AppError('NOT_FOUND', 'No such live session (it may have expired).');
+    return s;
+  }
+
+  /** Score one JPEG frame. */
+  async frame(liveId: string, owner: JobOwner, timeSec: number, jpegBase64: string): Promise<LiveFrameResult> {
+    const s = this.get(liveId, owner);
+    if (s.busy) throw new AppError('CONFLICT', 'The previous frame is still being analysed; drop this one.');
+    s.busy = true;
+    s.lastSeen = this.now();
+    const t0 = performance.now();
+    try {
+      let img: { width: number; height: number; data: Uint8Array };
+      try {
+        const r = await sharp(Buffer.from(jpegBase64, 'base64'), { limitInputPixels: 4096 * 4096, failOn: 'truncated' })
+          .resize({ width: 1280, height: 1280, fit: 'inside', withoutEnlargement: true })
+          .removeAlpha()
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        img = { width: r.info.width, height: r.info.height, data: r.data };
+      } catch (e) {
+        throw new AppError('UNSUPPORTED_MEDIA', `The frame could not be decoded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      }
+      const m = s.models!;
+      const boxes = (await detectFaces(m.detector!, img)).slice(0, 8);
+      const tracked = s.tracker.update(s.seq, boxes);
+      const per: number[][] = tracked.map(() => []);
+      for (const clf of m.faceClassifiers) {
+        const size = classifierSize(clf.manifest);
+        const crops = tracked.map((t) => alignedCrop(img, t.box, { margin: clf.manifest.input.cropMargin ?? 1.3, size, eyes: eyeIndices(undefined) }).image);
+        if (crops.length) (await classify(clf, crops)).forEach((r, i) => per[i]!.push(r.probability));
+      }
+      const faces = tracked.map((t, i) => {
+        const probability = meanOrNull(per[i]!);
+        const obs: FaceObservation = { frameIndex: s.seq, timeSec, box: t.box, probability, rawLogit: null };
+        const list = s.tracks.get(t.trackId) ?? [];
+        if (list.length < MAX_FRAMES_KEPT) list.push(obs);
+        s.tracks.set(t.trackId, list);
+        return { box: t.box, probability };
+      });
+      const ps = faces.map((f) => f.probability).filter((p): p is number => p !== null);
+      const probability = ps.length ? Math.max(...ps) : null;
+      if (s.frames.length < MAX_FRAMES_KEPT) s.frames.push({ index: s.seq, timeSec, faceCount: faces.length, probability });
+      s.seq++;
+      return { faces, probability, elapsedMs: Math.round(performance.now() - t0) };
+    } finally {
+      s.busy = false;
+    }
+  }
+
+  /** End a session and store its summary (null when no frame was scored). */
+  async stop(liveId: string, owner: JobOwner): Promise<{ detectionId: string | null }> {
+    const s = this.get(liveId, owner);
+    this.sessions.delete(liveId);
+    if (!s.frames.length) return { detectionId: null };
+    const thresholds = this.deps.settings().thresholds ?? s.models!.faceClassifiers[0]!.manifest.thresholds ?? DEFAULT_THRESHOLDS;
+    const tracks: FaceTrack[] = scoreTracks(
+      [...s.tracks.entries()].map(([trackId, observations]) => ({ trackId, observations, probability: null, band: 'undetermined' })),
+      thresholds,
+    );
+    const fp = facesProbability(tracks);
+    const verdict = decide({
+      faces: { ...fp, trackCount: tracks.length },
+      image: { probability: null, modelId: null },
+      thresholds,
+      undeterminedReason: 'No verdict: no face was seen during the live session.',
+    });
+    const createdAt = new Date(s.startedAt).toISOString();
+    const base = placeholderDetection('', s.owner, { jobId: s.id, fileName: `live-${s.deviceLabel}`, path: `live:${s.deviceLabel}`, state: 'done', progress: null, detectionId: null, error: null, ownerId: s.owner.userId }, createdAt, this.deps.appVersion);
+    const models = [s.models!.detector!, ...s.models!.faceClassifiers];
+    const rec: Detection = {
+      ...base,
+      id: this.deps.detections.newId(),
+      status: 'done',
+      kind: 'video',
+      finishedAt: new Date(this.now()).toISOString(),
+      file: { ...base.file, claimedExtension: '' },
+      verdict,
+      faceTracks: tracks,
+      frames: s.frames,
+      models: models.map((m) => m.ref),
+      warnings: tracks.length ? [] : [{ code: 'NO_FACE', message: 'No face was seen during the live session.' }],
+      tools: { ...base.tools, executionProvider: [...new Set(models.map((m) => m.ref.provider))].join('+') },
+    };
+    const saved = await this.deps.detections.insert(rec);
+    await this.deps.audit.append({ actor: owner, action: 'analysis.finished', target: saved.id, details: { live: true, frames: s.frames.length, band: verdict.band, probability: verdict.probability } });
+    return { detectionId: saved.id };
+  }
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Core } from '../../../src-main/core/core';
+import { createAppDispatcher } from '../../../src-main/ipc/handler-table';
+import type { Dispatcher } from '../../../src-main/ipc/dispatcher';
+import { classifierGraph, solidFrame, testManifest, writeModel, writeStandardModels } from '../../helpers/analysis-models';
+import { signIn, tempDir, testCore } from '../../helpers/core';
+
+describe('analysis and model handlers', () => {
+  let core: Core;
+  let d: Dispatcher;
+  let cleanup: () => Promise<void>;
+  let t: { dir: string; cleanup: () => void };
+  let image: string;
+  beforeAll(async () => {
+    t = tempDir('mg-h-');
+    writeStandardModels(path.join(t.dir, 'models'));
+    image = path.join(t.dir, 'face.png');
+    await sharp(Buffer.from(solidFrame(160, 120, [120, 120, 120], { x1: 0.3, y1: 0.25, x2: 0.7, y2: 0.75, color: [230, 40, 40] })), { raw: { width: 160, height: 120, channels: 3 } }).png().toFile(image);
+    const c = await testCore({ analysisInProcess: true, bundledModels: false, modelsDir: path.join(t.dir, 'models') });
+    core = c.core;
+    cleanup = c.cleanup;
+    d = createAppDispatcher(core);
+    await signIn(core, 'admin', 'w-admin');
+    await signIn(core, 'user', 'w-user');
+  });
+  afterAll(async () => {
+    await cleanup();
+    t.cleanup();
+  });
+
+  it('analysis:start queues, runs and stores; analysis:queue shows it', async () => {
+    const done = new Promise<unknown>((resolve) => core.events.attach('w-user', (ev, p) => ev === 'analysis:done' && resolve(p)));
+    const r = await d.invoke('w-user', 'analysis:start', { paths: [image] });
+    expect(r).toMatchObject({ ok: true, value: [{ fileName: 'face.png', state: 'queued' }] });
+    const fin = (await done) as { state: string; detectionId: string };
+    expect(fin.state).toBe('done');
+    const q = await d.invoke('w-user', 'analysis:queue', {});
+    expect(q).toMatchObject({ ok: true, value: [{ state: 'done', detectionId: fin.detectionId }] });
+    const rec = await d.invoke('w-user', 'history:get', { id: fin.detectionId });
+    expect(rec).toMatchObject({ ok: true, value: { verdict: { band: 'manipulated' } } });
+  });
+
+  it('refuses relative, missing and non-file paths, and callers without a session', async () => {
+    expect(await d.invoke('w-user', 'analysis:start', { paths: ['relative/x.jpg'] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await d.invoke('w-user', 'analysis:start', { paths: [path.join(t.dir, 'gone.jpg')] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await d.invoke('w-user', 'analysis:start', { paths: ['/dev/null'] })).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_MEDIA' } });
+    expect(await d.invoke('nobody', 'analysis:start', { paths: [image] })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await d.invoke('w-user', 'analysis:start', { paths: [] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await d.invoke('w-user', 'analysis:cancel', { jobId: 'no-such-job' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('models:list for everyone; import and verify for admins only', async () => {
+    const list = await d.invoke('w-user', 'models:list', {});
+    expect(list.ok && (list.value as { id: string }[]).map((m) => m.id).sort()).toEqual(['t-detector', 't-face', 't-image']);
+    const src = path.join(t.dir, 'incoming');
+    const good = writeModel(src, classifierGraph(), testManifest('t-imported', 'face-manipulation'));
+    expect(await d.invoke('w-user', 'admin:models:import', { manifestPath: good.json })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await d.invoke('w-user', 'admin:models:verify', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await d.invoke('w-admin', 'admin:models:import', { manifestPath: good.json })).toMatchObject({ ok: true, value: { id: 't-imported', source: 'imported', verified: true } });
+    const bad = writeModel(src, classifierGraph(), testManifest('t-wrong', 'face-manipulation'), { sha256: 'd'.repeat(64) });
+    expect(await d.invoke('w-admin', 'admin:models:import', { manifestPath: bad.json })).toMatchObject({ ok: false, error: { code: 'MODEL_INVALID' } });
+    expect(fs.existsSync(path.join(core.dataDir, 'models', 't-wrong.onnx'))).toBe(false);
+    const v = await d.invoke('w-admin', 'admin:models:verify', {});
+    expect(v.ok && (v.value as { verified: boolean }[]).every((m) => m.verified)).toBe(true);
+    const audit = await core.audit.list({ offset: 0, limit: 100 });
+    expect(audit.items.some((e) => e.action === 'model.imported' && e.target === 't-imported')).toBe(true);
+  });
+
+  it('live: start, score frames, refuse garbage and strangers, stop into a stored record', async () => {
+    const jpeg = await sharp(image).jpeg().toBuffer();
+    const st = await d.invoke('w-user', 'live:start', { deviceLabel: 'webcam' });
+    expect(st.ok).toBe(true);
+    const liveId = (st as { value: { liveId: string } }).value.liveId;
+    for (let i = 0; i < 3; i++) {
+      const f = await d.invoke('w-user', 'live:frame', { liveId, timeSec: i * 0.2, jpegBase64: jpeg.toString('base64') });
+      expect(f).toMatchObject({ ok: true, value: { faces: [{ probability: expect.any(Number) }] } });
+      expect((f as { value: { probability: number } }).value.probability).toBeGreaterThan(0.7);
+    }
+    expect(await d.invoke('w-user', 'live:frame', { liveId, timeSec: 1, jpegBase64: Buffer.from('not a jpeg').toString('base64') })).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_MEDIA' } });
+    expect(await d.invoke('w-admin', 'live:frame', { liveId, timeSec: 1, jpegBase64: jpeg.toString('base64') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const stop = await d.invoke('w-user', 'live:stop', { liveId });
+    expect(stop).toMatchObject({ ok: true, value: { detectionId: expect.any(String) } });
+    const rec = await d.invoke('w-user', 'history:get', { id: (stop as { value: { detectionId: string } }).value.detectionId });
+    expect(rec).toMatchObject({ ok: true, value: { kind: 'video', verdict: { band: 'manipulated' }, frames: [{}, {}, {}] } });
+    expect(await d.invoke('w-user', 'live:stop', { liveId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { auc, bandAccuracy, eer, tprAtFpr } from '../../../src-main/core/analysis/metrics';
+import { bandOf, calibrate, logit, sigmoid } from '../../../src-main/core/analysis/calibration';
+import { decodeNormalised, iou, nms } from '../../../src-main/core/analysis/face-detect';
+import { FaceTracker } from '../../../src-main/core/analysis/tracking';
+import { cropTransform, rollAngle } from '../../../src-main/core/analysis/align';
+
+const s = (fake: boolean, score: number) => ({ fake, score });
+
+describe('metrics', () => {
+  it('AUC: perfect, inverted, chance with ties, undefined with one class', () => {
+    expect(auc([s(true, 0.9), s(true, 0.8), s(false, 0.1), s(false, 0.2)])).toBe(1);
+    expect(auc([s(true, 0.1), s(false, 0.9)])).toBe(0);
+    expect(auc([s(true, 0.5), s(false, 0.5)])).toBe(0.5);
+    expect(auc([s(true, 0.5)])).toBeNull();
+  });
+  it('EER and TPR at 5 % FPR', () => {
+    const sep = [s(true, 0.9), s(true, 0.8), s(false, 0.1), s(false, 0.2)];
+    expect(eer(sep)).toBe(0);
+    expect(tprAtFpr(sep)).toBe(1);
+    const mixed = [s(true, 0.9), s(false, 0.8), s(true, 0.3), s(false, 0.1)];
+    expect(eer(mixed)).toBeCloseTo(0.5, 5);
+    expect(tprAtFpr(mixed)).toBe(0.5);
+  });
+  it('band accuracy leaves inconclusive out', () => {
+    expect(bandAccuracy([{ fake: true, band: 'manipulated' }, { fake: false, band: 'manipulated' }, { fake: true, band: 'inconclusive' }])).toEqual({ accuracy: 0.5, decided: 2, inconclusive: 1 });
+  });
+});
+
+describe('calibration and bands', () => {
+  it('maps logits through temperature, platt and isotonic fits', () => {
+    expect(calibrate(2, undefined)).toBeCloseTo(sigmoid(2));
+    expect(calibrate(2, { method: 'temperature', params: { T: 2 }, fittedOn: 'x' })).toBeCloseTo(sigmoid(1));
+    expect(calibrate(1, { method: 'platt', params: { a: 2, b: -1 }, fittedOn: 'x' })).toBeCloseTo(sigmoid(1));
+    const iso = { method: 'isotonic' as const, params: { x: [-2, 0, 2], y: [0.1, 0.4, 0.9] }, fittedOn: 'x' };
+    expect(calibrate(-5, iso)).toBe(0.1);
+    expect(calibrate(1, iso)).toBeCloseTo(0.65);
+    expect(calibrate(9, iso)).toBe(0.9);
+    expect(logit(sigmoid(1.5))).toBeCloseTo(1.5);
+    expect(Number.isFinite(logit(1))).toBe(true);
+  });
+  it('bands follow the thresholds, null is undetermined', () => {
+    const t = { authentic: 0.3, manipulated: 0.7 };
+    expect([bandOf(0.1, t), bandOf(0.3, t), bandOf(0.69, t), bandOf(0.7, t), bandOf(null, t)]).toEqual(['authentic', 'inconclusive', 'inconclusive', 'manipulated', 'undetermined']);
+  });
+});
+
+describe('detection geometry', () => {
+  const box = (x: number, y: number, w: number, h: number, confidence = 0.9) => ({ x, y, w, h, confidence });
+  it('IoU and NMS keep the best of overlapping boxes', () => {
+    expect(iou(box(0, 0, 10, 10), box(5, 0, 10, 10))).toBeCloseTo(50 / 150);
+    const kept = nms([box(0, 0, 10, 10, 0.8), box(1, 1, 10, 10, 0.95), box(50, 50, 10, 10, 0.6)], 0.3);
+    expect(kept.map((b) => b.confidence)).toEqual([0.95, 0.6]);
+  });
+  it('decodes normalised boxes and drops low scores and degenerate boxes', () => {
+    const boxes = Float32Array.from([0.1, 0.1, 0.5, 0.5, 0.2, 0.2, 0.1, 0.3, 0, 0, 1, 1]);
+    const r = decodeNormalised(boxes, Float32Array.from([0.9, 0.9, 0.2]), null, { inW: 100, inH: 50, threshold: 0.5 });
+    expect(r).toHaveLength(1);
+    expect(r[0]!.x).toBeCloseTo(10);
+    expect(r[0]!.y).toBeCloseTo(5);
+    expect(r[0]!.w).toBeCloseTo(40);
+    expect(r[0]!.h).toBeCloseTo(20);
+  });
+  it('tracks a moving face across sparse frames and starts new tracks for new faces', () => {
+    const tr = new FaceTracker();
+    const a = tr.update(0, [box(100, 100, 50, 50)]);
+    const b = tr.update(1, [box(115, 105, 52, 52), box(400, 100, 50, 50)]);
+    expect(b[0]!.trackId).toBe(a[0]!.trackId);
+    expect(b[1]!.trackId).not.toBe(a[0]!.trackId);
+    const c = tr.update(6, [box(115, 105, 52, 52)]);
+    expect(c[0]!.trackId).not.toBe(a[0]!.trackId);
+  });
+  it('levels the eyes: roll angle and crop centre', () => {
+    const f = { ...box(0, 0, 100, 100), landmarks: [[30, 40], [70, 60]] as [number, number][] };
+    expect(rollAngle(f, [0, 1])).toBeCloseTo(Math.atan2(20, 40));
+    const m = cropTransform(f, 1.5, 64, 0);
+    expect(m.a * 32 + m.b * 32 + m.c).toBeCloseTo(50);
+    expect(m.a).toBeCloseTo(150 / 64);
+  });
+});

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src-main/cli/main';
+import { cliCoreDefaults } from '../../../src-main/cli/context';
+import type { CliIo } from '../../../src-main/cli/command';
+import { solidFrame, testManifest, writeModel, writeStandardModels, classifierGraph } from '../../helpers/analysis-models';
+import { tempDir } from '../../helpers/core';
+
+function io(env: Record<string, string> = {}): CliIo & { out: string; err: string } {
+  const o = { out: '', err: '' } as CliIo & { out: string; err: string };
+  o.stdout = (s) => (o.out += s);
+  o.stderr = (s) => (o.err += s);
+  o.env = env;
+  o.promptSecret = async () => null;
+  return o;
+}
+
+describe('mediaguard analyze / models', () => {
+  let t: { dir: string; cleanup: () => void };
+  let models: string;
+  let image: string;
+  beforeAll(async () => {
+    cliCoreDefaults.bcryptCost = 4;
+    cliCoreDefaults.compactEveryMs = null;
+    cliCoreDefaults.analysisInProcess = true;
+    cliCoreDefaults.bundledModels = false;
+    t = tempDir('mg-cli-an-');
+    models = path.join(t.dir, 'models');
+    writeStandardModels(models);
+    image = path.join(t.dir, 'face.jpg');
+    await sharp(Buffer.from(solidFrame(160, 120, [120, 120, 120], { x1: 0.3, y1: 0.25, x2: 0.7, y2: 0.75, color: [230, 40, 40] })), { raw: { width: 160, height: 120, channels: 3 } }).jpeg().toFile(image);
+  });
+  afterAll(() => {
+    delete cliCoreDefaults.analysisInProcess;
+    delete cliCoreDefaults.bundledModels;
+    t.cleanup();
+  });
+  const dd = () => ['--data-dir', path.join(t.dir, 'data')];
+
+  it('--json prints one object per file; a failure is an error object and exit 1', async () => {
+    const o = io();
+    const code = await runCli(['analyze', '--json', '--models-dir', models, image, path.join(t.dir, 'nope.jpg'), ...dd()], o);
+    expect(code).toBe(1);
+    const lines = o.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ file: fs.realpathSync(image), kind: 'image', verdict: 'manipulated', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(lines[0]!.score).toBeGreaterThan(0.7);
+    expect(lines[0]!.faces).toHaveLength(1);
+    expect(lines[0]!.frames).toEqual([expect.objectContaining({ index: 0, timeSec: 0 })]);
+    expect((lines[0]!.models as { id: string; sha256: string }[]).map((m) => m.id)).toEqual(['t-detector', 't-face', 't-image']);
+    expect(lines[0]!.timings).toMatchObject({ total: expect.any(Number) });
+    expect(lines[1]).toMatchObject({ file: path.join(t.dir, 'nope.jpg'), error: { code: 'NOT_FOUND' } });
+  });
+
+  it('human output and exit 0 when all files succeed', async () => {
+    const o = io();
+    expect(await runCli(['analyze', '--models-dir', models, image, ...dd()], o)).toBe(0);
+    expect(o.out).toMatch(/face\.jpg: MANIPULATED \d+\.\d %/);
+  });
+
+  it('with no models there is no verdict, and the message names what is missing', async () => {
+    const o = io();
+    const code = await runCli(['analyze', '--json', image, ...dd()], o);
+    expect(code).toBe(1);
+    const line = JSON.parse(o.out.trim()) as { error: { code: string; message: string } };
+    expect(line.error.code).toBe('MODEL_MISSING');
+    expect(line.error.message).toMatch(/face detector|face-manipulation model/);
+  });
+
+  it('rejects bad options', async () => {
+    expect(await runCli(['analyze', ...dd()], io())).toBe(2);
+    expect(await runCli(['analyze', '--frames', '0', image, ...dd()], io())).toBe(2);
+    expect(await runCli(['analyze', '--store', image, ...dd()], io())).toBe(2);
+    const o = io();
+    expect(await runCli(['analyze', '--store', '--as', 'ghost', '--models-dir', models, image, ...dd()], o)).toBe(3);
+  });
+
+  it('models list and verify; verify fails (exit 4) on a wrong hash', async () => {
+    const o = io();
+    expect(await runCli(['models', 'list', '--json', '--models-dir', models, ...dd()], o)).toBe(0);
+    expect((JSON.parse(o.out) as { id: string }[]).map((m) => m.id).sort()).toEqual(['t-detector', 't-face', 't-image']);
+    const v = io();
+    expect(await runCli(['models', 'verify', '--models-dir', models, ...dd()], v)).toBe(0);
+    expect(v.out).toMatch(/t-face\s.*verified/);
+    const bad = path.join(t.dir, 'bad-models');
+    writeModel(bad, classifierGraph(), testManifest('t-bad', 'face-manipulation'), { sha256: 'e'.repeat(64) });
+    const b = io();
+    expect(await runCli(['models', 'verify', '--models-dir', bad, ...dd()], b)).toBe(4);
+    expect(b.out).toMatch(/t-bad.*FAILED/);
+  });
+});

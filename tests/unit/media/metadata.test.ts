@@ -1,0 +1,75 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { probe, readMetadata } from '../../../src-main/core/media';
+import { estimateJpegQuality, parseDqt } from '../../../src-main/core/media/jpeg-quality';
+import { fixture, testTools } from './helpers';
+
+async function report(name: string) {
+  const p = fixture(name);
+  return readMetadata(p, await probe(p, await testTools()));
+}
+const codes = (r: { flags: { code: string }[] }) => r.flags.map((f) => f.code);
+const highlight = (r: { highlights: { label: string; value: string }[] }, label: string) => r.highlights.find((h) => h.label === label)?.value;
+
+describe('readMetadata (images)', () => {
+  it('reads camera, dates, GPS and a matching embedded thumbnail from a camera-like JPEG', async () => {
+    const r = await report('camera.jpg');
+    expect(highlight(r, 'Camera')).toBe('Canon Canon EOS 80D');
+    expect(highlight(r, 'Taken')).toBe('2024:05:01 10:00:00');
+    expect(highlight(r, 'GPS')).toBe('48.858222, 2.294500');
+    expect(highlight(r, 'JPEG quality')).toMatch(/≈88/);
+    expect(r.hasEmbeddedThumbnail).toBe(true);
+    expect(r.thumbnailDiffers).toBe(false);
+    expect(r.groups.gps?.GPSLatitudeRef).toBe('N');
+    expect(codes(r)).not.toContain('EDITING_SOFTWARE');
+    expect(codes(r)).not.toContain('THUMBNAIL_DIFFERS');
+  });
+
+  it('flags an edited JPEG: editor, thumbnail of other content, late modification, stale EXIF size', async () => {
+    const r = await report('edited.jpg');
+    expect(r.thumbnailDiffers).toBe(true);
+    expect(codes(r)).toEqual(expect.arrayContaining(['EDITING_SOFTWARE', 'THUMBNAIL_DIFFERS', 'MODIFIED_AFTER_CAPTURE', 'DIMENSION_MISMATCH']));
+    expect(r.flags.find((f) => f.code === 'THUMBNAIL_DIFFERS')?.severity).toBe('warning');
+  });
+
+  it('reads EXIF written by sharp (withExif): editing software and no camera', async () => {
+    const r = await report('gimp.jpg');
+    expect(highlight(r, 'Software')).toBe('GIMP 2.10.36');
+    expect(codes(r)).toEqual(expect.arrayContaining(['EDITING_SOFTWARE', 'NO_CAMERA_DATA']));
+  });
+
+  it('says metadata was stripped, and handles formats without EXIF', async () => {
+    const r = await report('stripped.jpg');
+    expect(codes(r)).toContain('NO_METADATA');
+    expect(r.hasEmbeddedThumbnail).toBe(false);
+    expect(r.thumbnailDiffers).toBeNull();
+    expect(codes(await report('plain.bmp'))).toContain('NO_METADATA');
+    expect(codes(await report('anim.gif'))).toContain('NO_METADATA');
+  });
+});
+
+describe('readMetadata (videos)', () => {
+  it('reports container and stream tags, the x264 settings and re-encoding traces', async () => {
+    const r = await report('clip.mp4');
+    expect(r.groups.container?.encoder).toMatch(/^Lavf/);
+    expect(r.groups.encoder?.x264).toMatch(/^core \d+; .*crf=/);
+    expect(codes(r)).toEqual(expect.arrayContaining(['REENCODED', 'NO_CAMERA_DATA', 'NO_CREATION_TIME']));
+    expect(highlight(r, 'Video')).toMatch(/h264.*320×240.*25 fps/);
+    expect(highlight(r, 'Duration')).toMatch(/^4\.0\d s$/);
+    const rot = await report('rotated.mp4');
+    expect(highlight(rot, 'Rotation')).toBe('90°');
+  });
+});
+
+describe('JPEG quality estimate', () => {
+  it('recovers the libjpeg quality and tells standard tables from custom ones', async () => {
+    const img = sharp({ create: { width: 32, height: 32, channels: 3, background: '#808080' } });
+    for (const q of [50, 75, 95]) {
+      const buf = await img.clone().jpeg({ quality: q }).toBuffer();
+      expect(estimateJpegQuality(parseDqt(buf))).toEqual({ quality: q, standardTables: true });
+    }
+    const moz = await img.clone().jpeg({ quality: 75, mozjpeg: true }).toBuffer();
+    expect(estimateJpegQuality(parseDqt(moz))?.standardTables).toBe(false);
+    expect(estimateJpegQuality(parseDqt(Buffer.from([0xff, 0xd8, 0xff, 0xd9])))).toBeNull();
+  });
+});
