@@ -10,6 +10,7 @@ import { AuditLog } from './audit/audit-log';
 import { ArtifactStore } from './db/artifacts';
 import { DetectionsRepo } from './db/detections';
 import { ReportsRepo } from './db/reports-repo';
+import { ReportService } from './reports/report-service';
 import { Store } from './db/store';
 import { guardFs } from './db/fs-errors';
 import { SettingsService } from './settings/settings-service';
@@ -59,6 +60,8 @@ export interface Core {
   readonly artifacts: ArtifactStore;
   /** Records of exported PDF reports. */
   readonly reportsRepo: ReportsRepo;
+  /** PDF report export and verification (core/reports). */
+  readonly reports: ReportService;
   /** Model registry + analysis queue (core/analysis). */
   readonly analysis: AnalysisService;
   close(): Promise<void>;
@@ -123,6 +126,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     appVersion: opts.appVersion,
   });
   closers.push(() => analysis.close());
+  const reports = new ReportService({ detections, artifacts, reportsRepo, audit, appVersion: opts.appVersion, manifests: () => analysis.registry.entries().map((e) => e.manifest), log: log.child('reports'), now });
   return {
     dataDir,
     appVersion: opts.appVersion,
@@ -138,6 +142,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     detections,
     artifacts,
     reportsRepo,
+    reports,
     analysis,
     async close() {
       for (const c of closers.reverse()) {

@@ -10,6 +10,7 @@ import { adminHandlers } from './handlers/admin';
 import { authHandlers } from './handlers/auth';
 import { historyHandlers } from './handlers/history';
 import { adminModelHandlers, analysisHandlers, liveHandlers } from './handlers/analysis';
+import { reportHandlers } from './handlers/reports';
 
 /** Build the full handler table for a core. The type forces every channel to be covered. */
 export function buildHandlers(core: Core): HandlerTable<Channels> {
@@ -21,6 +22,7 @@ export function buildHandlers(core: Core): HandlerTable<Channels> {
     ...analysisHandlers(core),
     ...adminModelHandlers(core),
     ...liveHandlers(core),
+    ...reportHandlers(core),
   };
 }
 

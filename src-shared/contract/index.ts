@@ -22,6 +22,7 @@ export const channels = {
   ...analysisChannels,
   ...adminModelChannels,
   ...liveChannels,
+  ...reportChannels,
 } as const;
 
 export const events = {
@@ -30,7 +31,7 @@ export const events = {
 } as const;
 
 /** Domain contracts declared but not yet served; kept here so they type-check. */
-export const pendingDomains = { reportChannels };
+export const pendingDomains = {};
 
 export type Channels = typeof channels;
 export type ChannelName = keyof Channels;

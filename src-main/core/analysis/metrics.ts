@@ -32,7 +32,11 @@ function roc(xs: Scored[]): { fpr: number; tpr: number; t: number }[] {
   for (const t of ts) {
     let tp = 0;
     let fp = 0;
-    for (const x of xs) if (x.score >= t) x.fake ? tp++ : fp++;
+    for (const x of xs) {
+      if (x.score < t) continue;
+      if (x.fake) tp++;
+      else fp++;
+    }
     pts.push({ fpr: fp / neg, tpr: tp / pos, t });
   }
   return pts;

@@ -10,10 +10,10 @@ import type { ModelRef, ModelThresholds } from '../../../src-shared/domain/model
 import { alignedCrop, eyeIndices } from './align';
 import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
 import { bandOf, DEFAULT_THRESHOLDS } from './calibration';
-import { classifierSize, classify, classifyImage, occlusionMap, type HeatMap } from './classify';
+import { classifierSize, classify, classifyImage, type HeatMap } from './classify';
 import { detectFaces } from './face-detect';
-import { errorLevel, noiseResidual } from './forensics';
-import { drawBoxes, encodeJpeg, encodePng, fitWithin, overlayHeatmap } from './render';
+import { faceEvidence, imageEvidence, stillEvidence, type TrackBest } from './evidence';
+import { fitWithin } from './render';
 import type { LoadedModel } from './registry';
 import { FaceTracker } from './tracking';
 import type { ArtifactOut, CancelCheck, RgbImage, SampledFrame, StageProgress } from './types';
@@ -66,14 +66,6 @@ export interface PipelineResult {
 
 const SMALL_FACE_PX = 64;
 
-interface TrackBest {
-  obs: FaceObservation;
-  score: number;
-  thumb: RgbImage;
-  crops: Map<string, RgbImage>;
-  maps: Map<string, HeatMap | null>;
-  probs: Map<string, number>;
-}
 
 /** Run the model pipeline over frames. Model failures become warnings, never exceptions. */
 export async function runPipeline(input: PipelineInput, models: PipelineModels, opts: PipelineOptions): Promise<PipelineResult> {
@@ -257,76 +249,17 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
 
   // --- evidence images ---------------------------------------------------------------
   const artifacts: ArtifactOut[] = [];
-  const evidence = opts.evidence ?? true;
-  // Occlusion costs grid² inferences per face: only the most suspicious tracks get one.
-  const occlusionFor = new Set(
-    [...faceTracks]
-      .filter((t) => t.probability !== null)
-      .sort((a, b) => b.probability! - a.probability!)
-      .slice(0, 3)
-      .map((t) => t.trackId),
-  );
-  await time('heatmaps', async () => {
-    if (!evidence) return;
-    for (const tr of faceTracks) {
-      const b = best.get(tr.trackId);
-      if (!b) continue;
-      const faceKey = `face-t${tr.trackId}`;
-      artifacts.push({ ref: { key: faceKey, kind: 'face', mime: 'image/jpeg', width: b.thumb.width, height: b.thumb.height, frameIndex: b.obs.frameIndex, trackId: tr.trackId }, data: await encodeJpeg(b.thumb) });
-      b.obs.faceArtifact = faceKey;
-      const clf = models.faceClassifiers.find((m) => b.crops.has(m.manifest.id) && !failed.has(m.manifest.id));
-      if (!clf || b.obs.probability === null) continue;
-      const crop = b.crops.get(clf.manifest.id)!;
-      let map = b.maps.get(clf.manifest.id) ?? null;
-      if (!map) {
-        if (!occlusionFor.has(tr.trackId)) continue;
-        try {
-          map = await occlusionMap(clf, crop, b.probs.get(clf.manifest.id) ?? b.obs.probability);
-        } catch (e) {
-          fail(clf, e);
-          continue;
-        }
-      }
-      const hmKey = `heatmap-t${tr.trackId}`;
-      const overlay = overlayHeatmap(crop, map);
-      artifacts.push({ ref: { key: hmKey, kind: 'heatmap', mime: 'image/png', width: overlay.width, height: overlay.height, frameIndex: b.obs.frameIndex, trackId: tr.trackId }, data: await encodePng(overlay) });
-      b.obs.heatmapArtifact = hmKey;
-    }
-    for (const s of imageScores) {
-      const m = imageMaps.get(s.modelId);
-      if (!m) continue;
-      const overlay = overlayHeatmap(m.frame, m.map);
-      const key = `heatmap-image-${s.modelId}`;
-      artifacts.push({ ref: { key, kind: 'heatmap', mime: 'image/png', width: overlay.width, height: overlay.height }, data: await encodePng(overlay) });
-      s.heatmapArtifact = key;
-    }
-  });
-  check();
-  progress('forensics', 0);
-  await time('forensics', async () => {
-    if (!evidence) return;
-    if (keyframe) {
-      const colored = drawBoxes(
-        keyframe.frame,
-        keyframe.boxes.map((o) => ({ box: o.box, color: bandColor(bandOf(o.probability, faceThresholds)) })),
-      );
-      artifacts.push({ ref: { key: 'keyframe', kind: 'keyframe', mime: 'image/jpeg', width: colored.width, height: colored.height, frameIndex: keyframe.index }, data: await encodeJpeg(colored) });
-      const fr = frames.find((f) => f.index === keyframe!.index);
-      if (fr) fr.keyframeArtifact = 'keyframe';
-    }
-    // ELA only means something on the original encoding of a still picture; on decoded
-    // video frames it would show the analysis' own re-encoding.
-    const still = input.kind === 'image' ? firstFrame : keyframe?.frame ?? null;
-    if (input.kind === 'image' && still) {
-      const ela = await errorLevel(fitWithin(still, 4096));
-      const shown = fitWithin(ela.image, 1600);
-      artifacts.push({ ref: { key: 'ela', kind: 'ela', mime: 'image/png', width: shown.width, height: shown.height }, data: await encodePng(shown) });
-    }
-    if (still) {
-      const noise = fitWithin(noiseResidual(fitWithin(still, 4096)), 1600);
-      artifacts.push({ ref: { key: 'noise', kind: 'noise', mime: 'image/png', width: noise.width, height: noise.height }, data: await encodePng(noise) });
-    }
-  });
+  if (opts.evidence ?? true) {
+    await time('heatmaps', async () => {
+      artifacts.push(...(await faceEvidence(faceTracks, best, models.faceClassifiers.filter((m) => !failed.has(m.manifest.id)), fail)));
+      artifacts.push(...(await imageEvidence(imageScores, imageMaps)));
+    });
+    check();
+    progress('forensics', 0);
+    await time('forensics', async () => {
+      artifacts.push(...(await stillEvidence({ kind: input.kind, keyframe, firstFrame, frames, thresholds: faceThresholds })));
+    });
+  }
 
   const used = [models.detector, ...models.faceClassifiers, ...models.imageModels].filter((m): m is LoadedModel => m !== null);
   const providers = [...new Set(used.map((m) => m.ref.provider))];
@@ -353,9 +286,6 @@ function pointsOf(detector: LoadedModel): string[] | undefined {
   return typeof lm === 'object' && lm !== null ? lm.points : undefined;
 }
 
-function bandColor(band: string): [number, number, number] {
-  return band === 'manipulated' ? [230, 40, 40] : band === 'authentic' ? [40, 200, 90] : band === 'inconclusive' ? [240, 180, 30] : [150, 150, 150];
-}
 
 /** Why no verdict was possible, naming what is missing or failed. */
 function undeterminedReason(models: PipelineModels, warnings: AnalysisWarning[], trackCount: number): string {

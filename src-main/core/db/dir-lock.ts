@@ -59,7 +59,11 @@ export async function lockDataDir(dataDir: string): Promise<DirLock> {
       // Vanished between open and read: retry.
     }
     if (owner !== process.pid && alive(owner)) {
-      throw new AppError('CONFLICT', `The data directory ${key} is in use by another MediaGuard process (pid ${owner}). Close it first.`, { pid: owner });
+      throw new AppError(
+        'CONFLICT',
+        `The data directory ${key} is in use by another MediaGuard process (pid ${owner}). Close it first (if no such process runs, delete ${file}).`,
+        { pid: owner },
+      );
     }
     // Stale lock from a process that died (or our own, left by an unclean close): take it over.
     await fs.promises.rm(file, { force: true }).catch((e: unknown) => {

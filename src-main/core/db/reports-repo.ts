@@ -8,6 +8,8 @@ import type { Scope } from './detections';
 import type { ReportDoc } from './schemas';
 
 export interface NewReport {
+  /** The id printed in the PDF (defaults to a new UUID). */
+  id?: string;
   detectionId: string;
   /** Owner of the analysed record (reports are visible to whoever may see that record). */
   ownerId: string;
@@ -45,7 +47,7 @@ export class ReportsRepo {
   /** Record an exported report durably. */
   async insert(r: NewReport): Promise<ReportRecord> {
     const doc: ReportDoc = {
-      _id: crypto.randomUUID(),
+      _id: r.id ?? crypto.randomUUID(),
       detectionId: r.detectionId,
       ownerId: r.ownerId,
       fileName: r.fileName,

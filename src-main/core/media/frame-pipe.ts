@@ -85,6 +85,24 @@ export interface PipeRequest {
   what: string;
 }
 
+/**
+ * A select-filter expression true exactly on the given frame numbers. Runs of consecutive
+ * frames become between(); terms are summed as a balanced tree, because ffmpeg's expression
+ * parser refuses a flat sum of a hundred-odd terms.
+ */
+export function selectExpr(frames: readonly number[]): string {
+  const sorted = [...new Set(frames)].sort((a, b) => a - b);
+  const terms: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    terms.push(i === j ? `eq(n\\,${sorted[i]})` : `between(n\\,${sorted[i]}\\,${sorted[j]})`);
+    i = j + 1;
+  }
+  const tree = (t: string[]): string => (t.length === 1 ? t[0]! : `(${tree(t.slice(0, t.length >> 1))}+${tree(t.slice(t.length >> 1))})`);
+  return terms.length ? tree(terms) : '0';
+}
+
 /** The ffmpeg argument list for a request (exported for tests: no shell, file: inputs). */
 export function decodeArgs(p: string, info: MediaInfo, tools: ResolvedTools, req: PipeRequest): string[] {
   const stream = info.videoStreamIndex !== undefined ? String(info.videoStreamIndex) : 'v:0';
@@ -100,7 +118,7 @@ export function decodeArgs(p: string, info: MediaInfo, tools: ResolvedTools, req
     return [...common, ...inputs, '-filter_complex', graph, '-map', '[out]', ...tail];
   }
   const filters: string[] = [];
-  if (req.select) filters.push(`select='${req.select.map((n) => `eq(n\\,${n})`).join('+')}'`);
+  if (req.select) filters.push(`select='${selectExpr(req.select)}'`);
   filters.push(scale);
   return [...common, ...SAFE_INPUT_OPTS, '-i', ffInputArg(p), '-map', `0:${stream}`, '-an', '-sn', '-dn', '-vf', filters.join(','), ...tail];
 }

@@ -9,11 +9,12 @@
  *   hashes = await hashFile(input.path, { signal })            // sha256/sha1/md5, one read
  *   meta  = await readMetadata(input.path, info, { limits })
  *   { frames, sampling } = await extractFrames(input.path, info, tools, { strategy, maxSide, signal, timeoutMs, limits })
+ *   await assertUnchanged(input)                                // same file from first byte to last frame
  * Every expected failure is an AppError (UNSUPPORTED_MEDIA, LIMIT_EXCEEDED, NOT_FOUND, IO,
  * FFMPEG_MISSING, CANCELLED, TIMEOUT) with a message an analyst can act on.
  */
 export { resolveTools, findOnPath, toolVersion, type ResolvedTools, type ResolveToolsOptions } from './tools';
-export { checkInputPath, ioError, fmtBytes, type CheckedInput } from './input-path';
+export { checkInputPath, assertUnchanged, ioError, fmtBytes, type CheckedInput } from './input-path';
 export { identify, readHead } from './identify';
 export { sniff, extensionOf, isExtensionMismatch, FORMAT_EXTENSIONS, FORMAT_MIME } from './sniff';
 export { hashFile, type HashOptions } from './hash';

@@ -102,3 +102,23 @@ export function fmtBytes(n: number): string {
   }
   return i === 0 ? `${n} bytes` : `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
 }
+
+/**
+ * Re-check, after the work, that the checked file is still the same one (same inode, size and
+ * modification time): the hashes, metadata and frames must all describe one content.
+ */
+export async function assertUnchanged(input: CheckedInput): Promise<void> {
+  let st: fs.Stats;
+  try {
+    st = await fs.promises.stat(input.path);
+  } catch (e) {
+    const err = ioError(e, input.path);
+    if (err.code === 'NOT_FOUND') throw new AppError('IO', `"${path.basename(input.path)}" was deleted during the analysis.`, { path: input.path });
+    throw err;
+  }
+  if (st.ino !== input.ino || st.dev !== input.dev || st.size !== input.sizeBytes || st.mtimeMs !== input.mtimeMs) {
+    throw new AppError('IO', `"${path.basename(input.path)}" changed during the analysis; its results would not describe one definite file. Copy it somewhere stable and retry.`, {
+      path: input.path,
+    });
+  }
+}

@@ -307,7 +307,13 @@ export class RichText {
         if (p.text.trim() !== '' || p.marker) {
           this.use(p.face, style.size);
           this.doc.fillColor(p.marker ? '#b3261e' : style.color ?? '#1a1a1a');
+          const rtl = RTL_LETTER.test(p.text);
+          const font = (this.doc as unknown as { _font?: { unicode?: number[][] } })._font;
+          const before = rtl ? font?.unicode?.length ?? 0 : 0;
           this.doc.text(p.text, cx, baseline, { lineBreak: false, baseline: 'alphabetic', features: [] });
+          // A ligature first seen in a right-to-left run (lam-alef) maps to its letters in reverse, because
+          // extractors reverse right-to-left text character by character after mapping glyphs.
+          if (rtl && font?.unicode) for (let g = before; g < font.unicode.length; g++) if ((font.unicode[g]?.length ?? 0) > 1) font.unicode[g] = [...font.unicode[g]!].reverse();
         }
         cx += p.width;
       }

@@ -191,7 +191,7 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
     for (let i = 0; i < withCrops.length; i += 3) {
       const row = withCrops.slice(i, i + 3);
       const keys = row.flatMap(({ o }) => [o!.faceArtifact, o!.heatmapArtifact]);
-      const caps = row.flatMap(({ t, o }) => [`Track ${t.trackId} · ${d.kind === 'video' ? `${seconds(o!.timeSec)} · ` : ''}${pct(o!.probability)}`, 'heatmap']);
+      const caps = row.flatMap(({ t, o }) => [`Track ${t.trackId}${d.kind === 'video' ? ` · ${o!.timeSec.toFixed(1)} s` : ''}`, `score ${pct(o!.probability)}`]);
       await picturePair(w, input, keys, caps, 200, 78);
     }
   }

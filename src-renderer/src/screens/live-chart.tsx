@@ -9,8 +9,12 @@ export interface LivePoint {
 }
 
 /** The chart; gaps where no face (no score) was seen. */
-export function LiveChart({ points }: { points: LivePoint[] }) {
+export function LiveChart({ points, windowSec }: { points: LivePoint[]; windowSec: number }) {
   const t = useChartTheme();
+  // A fixed-width window that scrolls, so the axis does not rescale with every frame.
+  const last = points.length ? points[points.length - 1]!.t : 0;
+  const max = Math.max(windowSec, Math.ceil(last));
+  const min = max - windowSec;
   return (
     <div className="chart-box" data-testid="live-chart">
       <Line
@@ -21,7 +25,7 @@ export function LiveChart({ points }: { points: LivePoint[] }) {
           animation: false,
           parsing: false,
           scales: {
-            x: { type: 'linear', ticks: { color: t.muted, callback: (v) => `${Number(v).toFixed(0)} s` }, grid: { color: t.grid } },
+            x: { type: 'linear', min, max, ticks: { color: t.muted, stepSize: 5, callback: (v) => `${Number(v).toFixed(0)} s` }, grid: { color: t.grid } },
             y: { min: 0, max: 100, ticks: { color: t.muted }, grid: { color: t.grid } },
           },
           plugins: { legend: { display: false } },

@@ -180,16 +180,19 @@ export function Live() {
       <div className="result-grid">
         <div className="panel">
           <div className="live-stage">
-            <video ref={videoRef} muted playsInline className={running ? '' : 'dim'} data-testid="live-video" />
-            {running && last && (
-              <div className="live-boxes">
-                {last.faces.map((f, i) => (
-                  <div key={i} className="face-box" style={{ left: `${(f.box.x / last.width) * 100}%`, top: `${(f.box.y / last.height) * 100}%`, width: `${(f.box.w / last.width) * 100}%`, height: `${(f.box.h / last.height) * 100}%` }}>
-                    <span>{pct(f.probability, 0)}</span>
-                  </div>
-                ))}
-              </div>
-            )}
+            {/* Boxes are placed over the video's own picture, not the letterboxed stage. */}
+            <div className="live-frame" style={{ aspectRatio: last ? `${last.width} / ${last.height}` : '16 / 9' }}>
+              <video ref={videoRef} muted playsInline className={running ? '' : 'dim'} data-testid="live-video" />
+              {running && last && (
+                <div className="live-boxes">
+                  {last.faces.map((f, i) => (
+                    <div key={i} className="face-box" style={{ left: `${(f.box.x / last.width) * 100}%`, top: `${(f.box.y / last.height) * 100}%`, width: `${(f.box.w / last.width) * 100}%`, height: `${(f.box.h / last.height) * 100}%` }}>
+                      <span>{pct(f.probability, 0)}</span>
+                    </div>
+                  ))}
+                </div>
+              )}
+            </div>
             {!running && <p className="live-hint muted">{phase === 'idle' ? 'Press Start to analyse the camera continuously.' : '…'}</p>}
           </div>
         </div>
@@ -209,7 +212,7 @@ export function Live() {
       </div>
       <div className="panel">
         <h2>Last {Math.round((WINDOW * INTERVAL_MS) / 1000)} seconds</h2>
-        <LiveChart points={points} />
+        <LiveChart points={points} windowSec={Math.round((WINDOW * INTERVAL_MS) / 1000)} />
       </div>
     </section>
   );

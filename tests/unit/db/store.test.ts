@@ -172,7 +172,7 @@ describe('store', () => {
     expect((err as AppError).message).toContain(String(process.ppid));
   });
 
-  it.skipIf(process.getuid?.() === 0)('gives READ_ONLY for a data dir it cannot write, and changes nothing', async () => {
+  it.skipIf(process.getuid?.() === 0)('gives READ_ONLY for a data dir it cannot write, and changes nothing (needs a non-root user; faults.test.ts covers root)', async () => {
     const d = dir();
     let s = await open(d);
     await s.users.insert(userDoc('u1', 'hank'));

@@ -96,6 +96,14 @@ describe('extractFrames (videos)', () => {
     expect(scenes.frames.map((f) => f.timeSec)).toEqual([0, 1, 2]);
   });
 
+  it('selects hundreds of scattered frames in one sequential pass', async () => {
+    const p = fixture('trap.mp4');
+    const info = await probe(p, tools);
+    const r = await extractFrames(p, info, tools, { strategy: { kind: 'even', count: 140 }, maxSide: 32, method: 'sequential' });
+    expect(r.frames).toHaveLength(140);
+    expectTrue(r.frames, sequentialTruth(p, 32, 24));
+  });
+
   it('caps the number of frames at the limit from settings and refuses absurd memory', async () => {
     const info = await probe(fixture('clip.mp4'), tools);
     const r = await extractFrames(fixture('clip.mp4'), info, tools, { strategy: { kind: 'even', count: 50 }, maxSide: 32, limits: { maxFrames: 5 } });

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkInputPath, ioError } from '../../../src-main/core/media';
+import { assertUnchanged, checkInputPath, ioError } from '../../../src-main/core/media';
 import { tempDir } from '../../helpers/core';
 import { fixture, rejectsWith } from './helpers';
 
@@ -48,6 +48,20 @@ describe('checkInputPath', () => {
     const e = await rejectsWith(checkInputPath(fixture('clip.mp4'), { maxFileBytes: 1000 }), 'LIMIT_EXCEEDED');
     expect(e.message).toMatch(/limit/);
     expect(e.details).toMatchObject({ limit: 1000 });
+  });
+
+  it('notices a file changed, replaced or deleted after it was checked', async () => {
+    const p = path.join(t.dir, 'evidence.mp4');
+    fs.copyFileSync(fixture('clip.mp4'), p);
+    const input = await checkInputPath(p, limits);
+    await assertUnchanged(input);
+    fs.appendFileSync(p, 'x');
+    expect((await rejectsWith(assertUnchanged(input), 'IO')).message).toMatch(/changed during the analysis/);
+    const q = path.join(t.dir, 'evidence2.mp4');
+    fs.copyFileSync(fixture('clip.mp4'), q);
+    const input2 = await checkInputPath(q, limits);
+    fs.rmSync(q);
+    expect((await rejectsWith(assertUnchanged(input2), 'IO')).message).toMatch(/deleted/);
   });
 
   it('maps permission errors to a clear IO error', () => {

@@ -82,3 +82,21 @@ describe('pickScenes', () => {
     expect(pickScenes([], 0.3, 8)).toEqual([]);
   });
 });
+
+describe('selectExpr', () => {
+  it('merges runs and nests sums so ffmpeg can parse hundreds of frames', async () => {
+    const { selectExpr } = await import('../../../src-main/core/media/frame-pipe');
+    expect(selectExpr([5])).toBe('eq(n\\,5)');
+    expect(selectExpr([3, 1, 2, 7])).toBe('(between(n\\,1\\,3)+eq(n\\,7))');
+    expect(selectExpr([])).toBe('0');
+    const sparse = selectExpr(Array.from({ length: 256 }, (_, i) => i * 3));
+    // Nesting depth grows with log2 of the terms, not with their number.
+    let depth = 0;
+    let max = 0;
+    for (const c of sparse) {
+      if (c === '(') max = Math.max(max, ++depth);
+      if (c === ')') depth--;
+    }
+    expect(max).toBeLessThanOrEqual(10);
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Evaluation: `npm run eval -- --data <folder>` reads <folder>/MANIFEST.tsv (relpath, label,
+ * manipulation_or_generator, ...), runs the project's full pipeline on every file and, when
+ * the reference models folder is present, the MesoNet references (YuNet faces + MesoNet) on
+ * the same decoded frames, and prints per source and per generator: AUC, EER, TPR at 5 %
+ * FPR, accuracy at the shipped thresholds, inconclusive/undetermined counts and errors.
+ *
+ * Options: --models-dir <dir> (extra project models), --reference <dir> (default
+ * $MEDIAGUARD_REFERENCE_MODELS, then ../shared/reference-models), --frames <N> (video
+ * frames, default 8), --limit <N> (files per source, for a quick look), --only <src,...>,
+ * --json <file> (per-file scores and the tables).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_SETTINGS } from '../src-shared/domain/settings';
+import { AppError } from '../src-shared/result';
+import { createLogger } from '../src-main/core/log/logger';
+import { extractFrames } from '../src-main/core/media/frames';
+import { identify } from '../src-main/core/media/identify';
+import { probe } from '../src-main/core/media/probe';
+import { resolveTools } from '../src-main/core/media/tools';
+import { auc, bandAccuracy, eer, tprAtFpr, type Scored } from '../src-main/core/analysis/metrics';
+import { resolveModels } from '../src-main/core/analysis/model-set';
+import { runPipeline, type PipelineModels } from '../src-main/core/analysis/pipeline';
+import { ModelRegistry } from '../src-main/core/analysis/registry';
+import { bundledModelsDir } from '../src-main/core/analysis/service';
+
+interface Row {
+  relpath: string;
+  fake: boolean;
+  generator: string;
+  source: string;
+}
+
+interface Outcome {
+  score: number | null;
+  band: string;
+  error: string | null;
+}
+
+function args(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) continue;
+    const eq = a.indexOf('=');
+    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
+    else out[a.slice(2)] = argv[++i] ?? '';
+  }
+  return out;
+}
+
+function readManifest(dir: string): Row[] {
+  const lines = fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8').split('\n').filter((l) => l.trim());
+  const head = lines[0]!.split('\t');
+  const col = (n: string) => head.indexOf(n);
+  const [iRel, iLab, iGen] = [col('relpath'), col('label'), col('manipulation_or_generator')];
+  if (iRel < 0 || iLab < 0) throw new Error('MANIFEST.tsv needs relpath and label columns');
+  return lines.slice(1).map((l) => {
+    const c = l.split('\t');
+    const relpath = c[iRel]!;
+    return { relpath, fake: c[iLab] === 'fake', generator: (iGen >= 0 ? c[iGen] : '') || '?', source: relpath.split('/')[0]! };
+  });
+}
+
+const f3 = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStart(6));
+
+async function main(): Promise<number> {
+  const a = args(process.argv.slice(2));
+  if (!a.data) {
+    process.stderr.write('usage: npm run eval -- --data <folder with MANIFEST.tsv> [--models-dir d] [--reference d] [--frames N] [--limit N] [--only a,b] [--json out]\n');
+    return 2;
+  }
+  const log = createLogger('eval', { level: 'error' });
+  const repo = path.resolve(__dirname, '..');
+  const refDir = a.reference ?? process.env.MEDIAGUARD_REFERENCE_MODELS ?? path.resolve(repo, '..', 'shared', 'reference-models');
+  const projectDirs = [bundledModelsDir(repo) ?? path.join(repo, 'models'), ...(a['models-dir'] ? [path.resolve(a['models-dir'])] : [])].map((dir) => ({ dir, source: 'bundled' as const }));
+  const project = new ModelRegistry({ dirs: projectDirs, importDir: path.join(repo, '.cache', 'eval-imports'), log });
+  const systems: { name: string; models: PipelineModels | null; note: string }[] = [];
+  const own = await resolveModels(project, {});
+  const ownUsable = own.imageModels.length > 0 || (own.detector !== null && own.faceClassifiers.length > 0);
+  systems.push({ name: 'MediaGuard', models: ownUsable ? own : null, note: ownUsable ? [own.detector, ...own.faceClassifiers, ...own.imageModels].filter(Boolean).map((m) => m!.manifest.id).join('+') : `no usable project models: ${own.missing.join(' ')}` });
+  let refReg: ModelRegistry | null = null;
+  if (fs.existsSync(refDir)) {
+    refReg = new ModelRegistry({ dirs: [{ dir: refDir, source: 'path' }], importDir: path.join(repo, '.cache', 'eval-imports'), log });
+    for (const [name, id] of [['Meso4-DF (ref)', 'ref-meso4-df'], ['MesoInception-DF (ref)', 'ref-mesoinception-df']] as const) {
+      const m = await resolveModels(refReg, { detector: 'ref-yunet-n-640', faceClassifiers: [id], imageModels: [] });
+      systems.push({ name, models: m.detector && m.faceClassifiers.length ? m : null, note: m.missing.join(' ') || `YuNet + ${id}` });
+    }
+  } else process.stderr.write(`reference models not found at ${refDir}: the MesoNet columns are left out\n`);
+
+  let rows = readManifest(a.data);
+  if (a.only) {
+    const keep = new Set(a.only.split(','));
+    rows = rows.filter((r) => keep.has(r.source));
+  }
+  if (a.limit) {
+    const per = new Map<string, number>();
+    const n = Number(a.limit);
+    rows = rows.filter((r) => {
+      const k = per.get(r.source) ?? 0;
+      per.set(r.source, k + 1);
+      return k < n;
+    });
+  }
+  const tools = await resolveTools({ env: process.env });
+  const frames = Number(a.frames ?? 8);
+  const results: (Row & { outcomes: Outcome[] })[] = [];
+  const t0 = Date.now();
+  for (const [i, row] of rows.entries()) {
+    const file = path.join(a.data, row.relpath);
+    let decoded: Awaited<ReturnType<typeof extractFrames>> | null = null;
+    let kind: 'image' | 'video' = 'image';
+    let intakeError: string | null = null;
+    try {
+      const id = await identify(file, { tools });
+      const info = await probe(file, tools, { identity: id, limits: DEFAULT_SETTINGS.limits });
+      kind = info.kind;
+      decoded = await extractFrames(file, info, tools, { strategy: { kind: 'even', count: frames }, ...(info.kind === 'video' ? { maxSide: 1280 } : {}) });
+    } catch (e) {
+      intakeError = e instanceof AppError ? `${e.code}: ${e.message}` : String(e);
+    }
+    const outcomes: Outcome[] = [];
+    for (const s of systems) {
+      if (!s.models) {
+        outcomes.push({ score: null, band: 'undetermined', error: 'MODEL_MISSING' });
+        continue;
+      }
+      if (!decoded) {
+        outcomes.push({ score: null, band: 'undetermined', error: intakeError });
+        continue;
+      }
+      try {
+        const r = await runPipeline({ kind, frames: decoded.frames, expectedFrames: decoded.frames.length }, s.models, { thresholds: null, evidence: false });
+        outcomes.push({ score: r.verdict.probability, band: r.verdict.band, error: null });
+      } catch (e) {
+        outcomes.push({ score: null, band: 'undetermined', error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    results.push({ ...row, outcomes });
+    if ((i + 1) % 25 === 0 || i + 1 === rows.length) process.stderr.write(`  ${i + 1}/${rows.length} files, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  }
+
+  const tables: Record<string, unknown>[] = [];
+  const line = (group: string, items: typeof results) => {
+    const cells = systems.map((_, k) => {
+      // An undetermined file carries no information: it is scored 0.5 for the ranking metrics.
+      const sc: Scored[] = items.map((r) => ({ fake: r.fake, score: r.outcomes[k]!.score ?? 0.5 }));
+      const acc = bandAccuracy(items.map((r) => ({ fake: r.fake, band: r.outcomes[k]!.band })));
+      const errors = items.filter((r) => r.outcomes[k]!.error).length;
+      const undetermined = items.filter((r) => r.outcomes[k]!.band === 'undetermined').length;
+      const m = { auc: auc(sc), eer: eer(sc), tpr5: tprAtFpr(sc, 0.05), accuracy: acc.accuracy, inconclusive: acc.inconclusive - undetermined, undetermined, errors };
+      tables.push({ group, system: systems[k]!.name, n: items.length, ...m });
+      return `${f3(m.auc)} ${f3(m.eer)} ${f3(m.tpr5)} ${f3(m.accuracy)} ${String(m.inconclusive).padStart(4)} ${String(undetermined).padStart(4)} ${String(errors).padStart(4)}`;
+    });
+    process.stdout.write(`${group.slice(0, 44).padEnd(44)} ${String(items.length).padStart(5)} | ${cells.join(' | ')}\n`);
+  };
+  const header = () => {
+    process.stdout.write(`${''.padEnd(44)} ${''.padStart(5)} | ${systems.map((s) => s.name.padEnd(51)).join(' | ')}\n`);
+    process.stdout.write(`${'group'.padEnd(44)} ${'n'.padStart(5)} | ${systems.map(() => '   AUC    EER  TPR@5  acc.  inc  und  err').join(' | ')}\n`);
+  };
+  process.stdout.write(`\nSystems: ${systems.map((s) => `${s.name} = ${s.note}`).join('; ')}\n`);
+  process.stdout.write('Per source (AUC/EER/TPR need both labels in the group; acc. = accuracy of authentic/manipulated bands at the shipped thresholds):\n');
+  header();
+  for (const src of [...new Set(results.map((r) => r.source))].sort()) line(src, results.filter((r) => r.source === src));
+  const reals = results.filter((r) => !r.fake);
+  process.stdout.write(`\nPer generator (its fakes against all ${reals.length} real files):\n`);
+  header();
+  for (const g of [...new Set(results.filter((r) => r.fake).map((r) => r.generator))].sort()) line(g, [...results.filter((r) => r.fake && r.generator === g), ...reals]);
+  process.stdout.write('\n');
+  line('ALL', results);
+  if (a.json) fs.writeFileSync(a.json, JSON.stringify({ systems: systems.map((s) => ({ name: s.name, note: s.note })), tables, files: results }, null, 1));
+  await project.close();
+  await refReg?.close();
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    process.stderr.write(`eval failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,109 @@
+/**
+ * Evidence images of an analysis: face thumbnails and heatmap overlays per track, whole-image
+ * heatmaps, the key frame with its face boxes, error-level analysis and the noise residual.
+ */
+import type { FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
+import type { MediaKind } from '../../../src-shared/domain/media';
+import type { ModelThresholds } from '../../../src-shared/domain/models';
+import { bandOf } from './calibration';
+import { occlusionMap, type HeatMap } from './classify';
+import { errorLevel, noiseResidual } from './forensics';
+import type { LoadedModel } from './registry';
+import { drawBoxes, encodeJpeg, encodePng, fitWithin, overlayHeatmap } from './render';
+import type { ArtifactOut, RgbImage } from './types';
+
+/** The most suspicious observation of a track, with what is needed to show it. */
+export interface TrackBest {
+  obs: FaceObservation;
+  score: number;
+  thumb: RgbImage;
+  crops: Map<string, RgbImage>;
+  maps: Map<string, HeatMap | null>;
+  probs: Map<string, number>;
+}
+
+function bandColor(band: string): [number, number, number] {
+  return band === 'manipulated' ? [230, 40, 40] : band === 'authentic' ? [40, 200, 90] : band === 'inconclusive' ? [240, 180, 30] : [150, 150, 150];
+}
+
+/** Thumbnail and heatmap per track; occlusion (costly) only for the three most suspicious tracks. */
+export async function faceEvidence(tracks: FaceTrack[], best: Map<number, TrackBest>, classifiers: LoadedModel[], fail: (m: LoadedModel, e: unknown) => void): Promise<ArtifactOut[]> {
+  const out: ArtifactOut[] = [];
+  const occlusionFor = new Set(
+    tracks
+      .filter((t) => t.probability !== null)
+      .sort((a, b) => b.probability! - a.probability!)
+      .slice(0, 3)
+      .map((t) => t.trackId),
+  );
+  for (const tr of tracks) {
+    const b = best.get(tr.trackId);
+    if (!b) continue;
+    const faceKey = `face-t${tr.trackId}`;
+    out.push({ ref: { key: faceKey, kind: 'face', mime: 'image/jpeg', width: b.thumb.width, height: b.thumb.height, frameIndex: b.obs.frameIndex, trackId: tr.trackId }, data: await encodeJpeg(b.thumb) });
+    b.obs.faceArtifact = faceKey;
+    const clf = classifiers.find((m) => b.crops.has(m.manifest.id));
+    if (!clf || b.obs.probability === null) continue;
+    const crop = b.crops.get(clf.manifest.id)!;
+    let map = b.maps.get(clf.manifest.id) ?? null;
+    if (!map) {
+      if (!occlusionFor.has(tr.trackId)) continue;
+      try {
+        map = await occlusionMap(clf, crop, b.probs.get(clf.manifest.id) ?? b.obs.probability);
+      } catch (e) {
+        fail(clf, e);
+        continue;
+      }
+    }
+    const key = `heatmap-t${tr.trackId}`;
+    const overlay = overlayHeatmap(crop, map);
+    out.push({ ref: { key, kind: 'heatmap', mime: 'image/png', width: overlay.width, height: overlay.height, frameIndex: b.obs.frameIndex, trackId: tr.trackId }, data: await encodePng(overlay) });
+    b.obs.heatmapArtifact = key;
+  }
+  return out;
+}
+
+/** Overlays of the maps whole-image models output. */
+export async function imageEvidence(scores: ImageScore[], maps: Map<string, { map: HeatMap; frame: RgbImage }>): Promise<ArtifactOut[]> {
+  const out: ArtifactOut[] = [];
+  for (const s of scores) {
+    const m = maps.get(s.modelId);
+    if (!m) continue;
+    const overlay = overlayHeatmap(m.frame, m.map);
+    const key = `heatmap-image-${s.modelId}`;
+    out.push({ ref: { key, kind: 'heatmap', mime: 'image/png', width: overlay.width, height: overlay.height }, data: await encodePng(overlay) });
+    s.heatmapArtifact = key;
+  }
+  return out;
+}
+
+/** Key frame with coloured face boxes, ELA (stills only) and the noise residual. */
+export async function stillEvidence(ctx: {
+  kind: MediaKind;
+  keyframe: { frame: RgbImage; index: number; boxes: FaceObservation[] } | null;
+  firstFrame: RgbImage | null;
+  frames: FrameResult[];
+  thresholds: ModelThresholds;
+}): Promise<ArtifactOut[]> {
+  const out: ArtifactOut[] = [];
+  const { keyframe } = ctx;
+  if (keyframe) {
+    const colored = drawBoxes(keyframe.frame, keyframe.boxes.map((o) => ({ box: o.box, color: bandColor(bandOf(o.probability, ctx.thresholds)) })));
+    out.push({ ref: { key: 'keyframe', kind: 'keyframe', mime: 'image/jpeg', width: colored.width, height: colored.height, frameIndex: keyframe.index }, data: await encodeJpeg(colored) });
+    const fr = ctx.frames.find((f) => f.index === keyframe.index);
+    if (fr) fr.keyframeArtifact = 'keyframe';
+  }
+  // ELA only means something on the original encoding of a still picture; on decoded video
+  // frames it would show the analysis' own re-encoding.
+  const still = ctx.kind === 'image' ? ctx.firstFrame : (keyframe?.frame ?? null);
+  if (ctx.kind === 'image' && still) {
+    const ela = await errorLevel(fitWithin(still, 4096));
+    const shown = fitWithin(ela.image, 1600);
+    out.push({ ref: { key: 'ela', kind: 'ela', mime: 'image/png', width: shown.width, height: shown.height }, data: await encodePng(shown) });
+  }
+  if (still) {
+    const noise = fitWithin(noiseResidual(fitWithin(still, 4096)), 1600);
+    out.push({ ref: { key: 'noise', kind: 'noise', mime: 'image/png', width: noise.width, height: noise.height }, data: await encodePng(noise) });
+  }
+  return out;
+}

@@ -1,0 +1,149 @@
+/**
+ * Export and verification of reports over the store: render a record, write the PDF
+ * where the caller chose, hash what landed on disk, record the hash with the report and
+ * in the audit log, and later say whether a given PDF is one this installation issued.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ReportRecord, ReportVerifyResult } from '../../../src-shared/contract/reports';
+import type { ModelManifest } from '../../../src-shared/domain/models';
+import { AppError } from '../../../src-shared/result';
+import type { AuditLog } from '../audit/audit-log';
+import type { ArtifactStore } from '../db/artifacts';
+import type { DetectionsRepo } from '../db/detections';
+import { errnoCode, fsError } from '../db/fs-errors';
+import type { ReportsRepo } from '../db/reports-repo';
+import type { Logger } from '../log/logger';
+import type { FontSet } from './fonts';
+import { renderReportDetailed } from './render-report';
+import type { ReportAuthor } from './report-input';
+
+export interface ReportServiceDeps {
+  detections: DetectionsRepo;
+  artifacts: ArtifactStore;
+  reportsRepo: ReportsRepo;
+  audit: AuditLog;
+  appVersion: string;
+  /** Installed model manifests (for the Method section). */
+  manifests: () => ModelManifest[];
+  log: Logger;
+  now?: () => number;
+  timeZone?: string;
+  fonts?: FontSet;
+}
+
+export interface ExportRequest {
+  detectionId: string;
+  destPath: string;
+  author: ReportAuthor;
+  caseReference?: string | null;
+  notes?: string | null;
+  /** The save dialog already asked; the CLI refuses to overwrite unless told to. */
+  overwrite: boolean;
+}
+
+/** SHA-256 of a file, streamed. */
+export async function sha256OfFile(file: string): Promise<string> {
+  const h = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+const MAX_VERIFY_BYTES = 2 * 1024 * 1024 * 1024;
+
+export class ReportService {
+  constructor(private readonly deps: ReportServiceDeps) {}
+
+  private timeZone(): string {
+    return this.deps.timeZone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+  }
+
+  /** Render, write, hash, record and audit one report. */
+  async exportReport(req: ExportRequest): Promise<ReportRecord> {
+    const { deps } = this;
+    const dest = path.resolve(req.destPath.toLowerCase().endsWith('.pdf') ? req.destPath : `${req.destPath}.pdf`);
+    const detection = await deps.detections.getScoped(req.detectionId, { userId: req.author.userId, role: req.author.role });
+    if (detection.status === 'queued' || detection.status === 'running') throw new AppError('CONFLICT', 'The analysis is still running; export the report when it has finished.');
+    if (!req.overwrite && fs.existsSync(dest)) throw new AppError('CONFLICT', `${dest} already exists; choose another name.`);
+    const dir = path.dirname(dest);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new AppError('NOT_FOUND', `The folder ${dir} does not exist.`);
+
+    const reportId = crypto.randomUUID();
+    const generatedAt = new Date((deps.now ?? Date.now)());
+    const wanted = new Set(detection.models.map((m) => m.id));
+    const rendered = await renderReportDetailed({
+      reportId,
+      detection,
+      manifests: deps.manifests().filter((m) => wanted.has(m.id)),
+      author: req.author,
+      caseReference: req.caseReference ?? null,
+      notes: req.notes ?? null,
+      appVersion: deps.appVersion,
+      generatedAt,
+      timeZone: this.timeZone(),
+      readArtifact: async (key) => {
+        try {
+          const a = await deps.artifacts.read(detection.id, key);
+          return { data: a.data, mime: a.mime };
+        } catch (e) {
+          if (e instanceof AppError && (e.code === 'NOT_FOUND' || e.code === 'VALIDATION')) return null;
+          throw e;
+        }
+      },
+      ...(deps.fonts ? { fonts: deps.fonts } : {}),
+    });
+
+    // Write beside the destination and rename, so a crash never leaves half a report under the chosen name.
+    const tmp = path.join(dir, `.${path.basename(dest)}.${process.pid}.${reportId.slice(0, 8)}.tmp`);
+    try {
+      await fs.promises.writeFile(tmp, rendered.pdf, { flag: 'wx' });
+      await fs.promises.rename(tmp, dest);
+    } catch (e) {
+      await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+      throw fsError(e, `the report at ${dest}`);
+    }
+    const sha256 = await sha256OfFile(dest);
+    const expected = crypto.createHash('sha256').update(rendered.pdf).digest('hex');
+    if (sha256 !== expected) throw new AppError('IO', `The report written to ${dest} does not read back as written; the disk may be failing.`);
+
+    const record = await deps.reportsRepo.insert({
+      id: reportId,
+      detectionId: detection.id,
+      ownerId: detection.ownerId,
+      fileName: detection.file.name,
+      path: dest,
+      sha256,
+      authorId: req.author.userId,
+      authorName: req.author.username,
+      caseReference: req.caseReference ?? null,
+      createdAt: generatedAt.toISOString(),
+    });
+    await deps.detections.addReport(detection.id, { id: record.id, path: dest, sha256, createdAt: record.createdAt });
+    await deps.audit.append({
+      actor: { userId: req.author.userId, username: req.author.username },
+      action: 'report.exported',
+      target: detection.id,
+      details: { reportId, path: dest, sha256, bytes: rendered.pdf.length, pages: rendered.pages, evidenceSha256: detection.file.hashes.sha256, caseReference: req.caseReference ?? null },
+    });
+    deps.log.info('report exported', { reportId, detectionId: detection.id, pages: rendered.pages, bytes: rendered.pdf.length });
+    return record;
+  }
+
+  /** Hash a file and look it up among issued reports. */
+  async verify(file: string): Promise<ReportVerifyResult> {
+    const abs = path.resolve(file);
+    let st: fs.Stats;
+    try {
+      st = await fs.promises.stat(abs);
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT') throw new AppError('NOT_FOUND', `No file at ${abs}.`);
+      throw fsError(e, abs);
+    }
+    if (!st.isFile()) throw new AppError('VALIDATION', `${abs} is not a regular file.`);
+    if (st.size > MAX_VERIFY_BYTES) throw new AppError('LIMIT_EXCEEDED', `${abs} is larger than any report this application writes.`);
+    const sha256 = await sha256OfFile(abs);
+    const report = await this.deps.reportsRepo.findBySha256(sha256);
+    return { path: abs, sha256, issued: report !== null, report };
+  }
+}

@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { renderReportDetailed, type RenderedReport } from '../../../src-main/core/reports/render-report';
+import { loadFontSet } from '../../../src-main/core/reports/fonts';
+import { artifactReader, imageDetection, reportInput, videoDetection } from '../../helpers/report-fixtures';
+import { inkFraction, pdfPages, pdfText, renderPages, stripBidiMarks } from '../../helpers/pdf-tools';
+
+const ARTIFACTS = path.resolve(__dirname, '..', '..', '.artifacts', 'reports');
+// Bundled fonts only, so the output does not depend on what this machine has installed.
+const fonts = loadFontSet({ systemFallbacks: false });
+
+describe('renderReport: image result with a Japanese file name', () => {
+  const name = '東京タワー_夜景_2024年.jpg';
+  const d = imageDetection(name);
+  let r: RenderedReport;
+  let text: string;
+  beforeAll(async () => {
+    r = await renderReportDetailed(reportInput(d, { fonts }));
+    text = pdfText(r.pdf);
+  });
+
+  it('is a PDF whose page count matches the footer', () => {
+    expect(r.pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdfPages(r.pdf)).toBe(r.pages);
+    expect(text).toContain(`Page ${r.pages} of ${r.pages}`);
+  });
+
+  it('prints the hashes, the verdict, the override and the model ids', () => {
+    for (const h of [d.file.hashes.sha256, d.file.hashes.sha1, d.file.hashes.md5]) expect(text.replace(/\s+/g, '')).toContain(h);
+    expect(text).toContain('MANIPULATION LIKELY');
+    expect(text).toContain('87.3 %');
+    expect(text).toContain('investigator override');
+    expect(text.replace(/\s+/g, ' ')).toContain('Comparison with the original file from the source device.');
+    for (const m of d.models) expect(text).toContain(m.id);
+    expect(text).toContain('FaceForensics++ c23 test split');
+    expect(text).toContain('falsePositiveRate: 0.04100');
+    expect(text).toContain('/usr/bin/ffmpeg');
+    expect(text).toContain('5.1.6-0+deb12u1');
+  });
+
+  it('renders the Japanese name with the bundled CJK font (nothing replaced)', () => {
+    expect(text).toContain(name);
+    expect(r.missingGlyphs).toEqual([]);
+  });
+
+  it('carries the report id and evidence hash in the header and footer of every page', () => {
+    for (let p = 1; p <= r.pages; p++) {
+      const t = pdfText(r.pdf, { page: p });
+      expect(t).toContain('rpt-3f9c2a71-5b0e-4d8e-9a51-0c7e2b1d4f60');
+      expect(t).toContain(`Evidence SHA-256 ${d.file.hashes.sha256}`);
+      expect(t).toContain(`Page ${p} of ${r.pages}`);
+    }
+  });
+
+  it('prints times in the requested zone and in UTC', () => {
+    expect(text).toContain('2026-11-29 22:30:00 Europe/Berlin (UTC+01:00)');
+    expect(text).toContain('2026-11-29 21:30:00 UTC (UTC+00:00)');
+  });
+
+  it('renders pages that are not blank, and keeps page 1 and the findings page as artifacts', async () => {
+    const { files, cleanup } = renderPages(r.pdf, { dpi: 60 });
+    try {
+      expect(files).toHaveLength(r.pages);
+      for (const f of files) expect(await inkFraction(f)).toBeGreaterThan(0.01);
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      fs.copyFileSync(files[0]!, path.join(ARTIFACTS, 'image-report-page-1.png'));
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('renderReport: video result with an Arabic file name and several tracks', () => {
+  const name = 'تسجيل المقابلة الأولى.mp4';
+  const d = videoDetection(name, 4, 24);
+  let r: RenderedReport;
+  let text: string;
+  beforeAll(async () => {
+    r = await renderReportDetailed(reportInput(d, { fonts, caseReference: 'قضية ٤٧/٢٠٢٦' }));
+    text = stripBidiMarks(pdfText(r.pdf));
+  });
+
+  it('extracts the Arabic words in reading order and the extension', () => {
+    expect(text).toContain('تسجيل المقابلة الأولى');
+    expect(text).toContain('.mp4');
+    expect(r.missingGlyphs).toEqual([]);
+  });
+
+  it('prints the verdict, every track and the warnings', () => {
+    expect(text).toContain('INCONCLUSIVE');
+    expect(text).toContain('64.0 %');
+    expect(text).toContain('Faces (4 tracks)');
+    expect(text).toContain('HEAVY_RECOMPRESSION');
+    expect(text).toContain('Score over time');
+    expect(text).toContain('Highest face score per frame');
+  });
+
+  it('draws the timeline as vector paths, not as an image', () => {
+    // The key frames and crops are images; the chart adds none: count image XObjects.
+    const images = (r.pdf.toString('latin1').match(/\/Subtype \/Image/g) ?? []).length;
+    const pictured = 6 * 2 + 4 * 2; // key frames + heatmaps, face crops + heatmaps
+    expect(images).toBeLessThanOrEqual(pictured);
+  });
+
+  it('keeps a rendered findings page as an artifact and it is not blank', async () => {
+    const { files, cleanup } = renderPages(r.pdf, { dpi: 70 });
+    try {
+      for (const f of files) expect(await inkFraction(f)).toBeGreaterThan(0.01);
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      fs.copyFileSync(files[0]!, path.join(ARTIFACTS, 'video-report-page-1.png'));
+      const findings = files.findIndex((_, i) => pdfText(r.pdf, { page: i + 1 }).includes('Score over time'));
+      expect(findings).toBeGreaterThan(0);
+      fs.copyFileSync(files[findings]!, path.join(ARTIFACTS, 'video-report-timeline.png'));
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('renderReport: hostile and unusual input', () => {
+  it('shows direction overrides and undrawable characters as visible markers', async () => {
+    const d = imageDetection('invoice\u202Egpj.exe');
+    d.annotations = [{ id: 'x', authorId: 'u', authorName: 'anna', createdAt: '2026-11-22T14:30:00.000Z', note: 'smiley 😀 in the chat export' }];
+    const r = await renderReportDetailed(reportInput(d, { fonts }));
+    const text = pdfText(r.pdf);
+    expect(text).toContain('invoice[U+202E]gpj.exe');
+    expect(text).toContain('invisible or direction-changing characters');
+    expect(text).toContain('[U+1F600]');
+    expect(r.missingGlyphs).toContain(0x1f600);
+  });
+
+  it('survives missing and corrupt artifacts, a failed analysis and no manifests', async () => {
+    const d = videoDetection('broken.mp4', 2, 6);
+    d.frames[0]!.keyframeArtifact = 'missing.png';
+    d.status = 'failed';
+    d.error = { code: 'TIMEOUT', message: 'ffmpeg did not answer within 120 s' };
+    d.verdict = { band: 'undetermined', probability: null, thresholds: { authentic: 0.3, manipulated: 0.7 }, explanation: 'No model could judge the file.', decidedBy: 'none' };
+    d.media = null;
+    d.metadata = null;
+    const reader = artifactReader();
+    const r = await renderReportDetailed(
+      reportInput(d, {
+        fonts,
+        manifests: [],
+        timeZone: 'Not/A_Zone',
+        readArtifact: async (k) => (k.startsWith('heat') ? { data: Buffer.from('not an image'), mime: 'image/png' } : reader.read(k)),
+      }),
+    );
+    const text = pdfText(r.pdf);
+    expect(text).toContain('UNDETERMINED');
+    expect(text).toContain('TIMEOUT: ffmpeg did not answer within 120 s');
+    expect(text).toContain('manifest of this model is no longer installed');
+    expect(text).toContain('Image unavailable');
+    expect(text).toContain(' UTC (UTC+00:00)');
+  });
+
+  it('keeps a 20-track × 64-frame video report bounded in pages and bytes', async () => {
+    const d = videoDetection('long-interview.mp4', 20, 64);
+    const reader = artifactReader();
+    const r = await renderReportDetailed(reportInput(d, { fonts, readArtifact: reader.read }));
+    expect(r.pages).toBeGreaterThanOrEqual(6);
+    expect(r.pages).toBeLessThanOrEqual(12);
+    expect(r.pdf.length).toBeLessThan(1_500_000);
+    // Only the capped number of pictures is read: 6 key frames + heatmaps, 12 crops + heatmaps.
+    expect(reader.reads.length).toBeLessThanOrEqual(6 * 2 + 12 * 2);
+    const text = pdfText(r.pdf);
+    expect(text).toContain('Faces (20 tracks)');
+    for (let t = 1; t <= 20; t++) expect(text).toMatch(new RegExp(`\\n${t}\\n`));
+    expect(text).toContain('the 12 highest-scoring of 20 tracks');
+  });
+});
