@@ -26,7 +26,10 @@ GEN_SOURCES = ('fakefaces_basemax', 'sdfd_sd21')  # fully generated faces: not a
 
 
 def load_faces(faces_dir):
-    meta = json.load(open(os.path.join(faces_dir, 'meta.json')))
+    import glob
+    meta = []
+    for p in sorted(glob.glob(os.path.join(faces_dir, 'meta*.json'))):
+        meta += json.load(open(p))
     for m in meta:
         m['path'] = os.path.join(faces_dir, m['file'])
     return meta
@@ -168,6 +171,7 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--freeze-upto', default='conv64_3', help="backbone blocks up to this one get no gradient ('' = none)")
+    ap.add_argument('--skip-heldout', action='store_true', help='score held-out faces later (export_face.py --rescore)')
     ap.add_argument('--max-minutes', type=float, default=1e9)
     a = ap.parse_args()
     torch.manual_seed(a.seed); np.random.seed(a.seed)
@@ -180,7 +184,9 @@ def main():
     train = [m for m in meta if m['source'] not in ex_src and m['group'] not in ex_grp and m['source'] not in GEN_SOURCES]
     reals = [m for m in train if m['y'] == 0 and m['face_px'] >= 48]
     fakes = [m for m in train if m['y'] == 1]
-    held = [m for m in meta if m['source'] in ex_src or m['group'] in ex_grp]
+    held = [m for m in meta if m['source'] in ex_src or m['group'] in ex_grp or m['source'] in GEN_SOURCES]
+    if a.skip_heldout:
+        held = []
     print('train reals %d, dev fakes %d (used: %s), held-out faces %d' % (len(reals), len(fakes), a.dev_fakes > 0, len(held)), flush=True)
 
     net = MGFaceNet()
@@ -193,6 +199,7 @@ def main():
             for p in mod.parameters():
                 p.requires_grad_(False)
     net.to(device)
+    net.eval()
     with torch.no_grad():
         hm_size = net(torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE, device=device))[1].shape[-1]
     samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size)

@@ -103,7 +103,7 @@ def main():
     ap.add_argument('--out', required=True)
     ap.add_argument('--n-aug', type=int, default=6)
     ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--epochs', type=int, default=200)
+    ap.add_argument('--epochs', type=int, default=30)
     a = ap.parse_args()
     torch.manual_seed(a.seed)
     torch.set_num_threads(1)

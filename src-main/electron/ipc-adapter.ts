@@ -37,6 +37,7 @@ export function attachWindow(core: Core, win: BrowserWindow): void {
   });
   win.on('closed', () => {
     detach();
-    core.sessions.end(id);
+    // Closing the window signs its user out, and the audit log says so.
+    core.auth.logout(id).catch((e: unknown) => core.log.error('logout on window close failed', { error: e instanceof Error ? e.message : String(e) }));
   });
 }

@@ -20,7 +20,9 @@ export const authChannels = {
     input: z.object({ username: zUsername, password: zPassword }).strict(),
     access: 'public',
     allowDuringPasswordChange: true,
-    description: 'Sign in; counts failed attempts toward lockout.',
+    description:
+      'Sign in; counts failed attempts toward lockout. Errors: BAD_CREDENTIALS (same for unknown users and wrong passwords), ' +
+      'LOCKED (details.remainingSec and lockedUntil after too many attempts; details.adminLocked when an admin locked it).',
   }),
   'auth:logout': channel<null>()({
     input: zEmpty,

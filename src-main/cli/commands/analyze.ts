@@ -1,4 +1,6 @@
 /** `mediaguard analyze <files or folders...>`: the same engine as the window, headless. */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AnalysisProgress } from '../../../src-shared/domain/detection';
 import { AppError } from '../../../src-shared/result';
 import type { Core } from '../../core/core';
@@ -14,6 +16,7 @@ Options:
   --strategy <s>       even | rate | scene (default: settings)
   --models-dir <dir>   an extra model folder (also MEDIAGUARD_MODELS_DIR)
   --store              keep the results in the history of the account given by --as
+  --report <path>      also write a PDF report (needs --store); with several files <path> is a folder
   --as <username>      account for --store (password from MEDIAGUARD_PASSWORD or a prompt)
   --data-dir <dir>     data directory (settings, imported models, history)
 
@@ -51,11 +54,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr('mediaguard analyze: --strategy must be even, rate or scene\n');
     return EXIT.USAGE;
   }
-  if (flagString(p, 'report')) {
-    io.stderr('mediaguard analyze: --report is not available in this build yet; use `mediaguard report` on a stored record.\n');
+  const report = flagString(p, 'report');
+  const store = p.flags.store === true;
+  if (report && !store) {
+    io.stderr('mediaguard analyze: --report needs --store --as <username> (a report is issued for a stored record, by an account)\n');
     return EXIT.USAGE;
   }
-  const store = p.flags.store === true;
   if (store && !flagString(p, 'as')) {
     io.stderr('mediaguard analyze: --store needs --as <username>\n');
     return EXIT.USAGE;
@@ -65,6 +69,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   try {
     core = await openCliCore(p, io, { modelsDir: flagString(p, 'models-dir') ?? null });
     const owner = store ? (await requireRole(core, p, io, ['user', 'investigator', 'admin'])).session : null;
+    const reportPath = (name: string, many: boolean) => (many ? path.join(path.resolve(report!), `${name}.report.pdf`) : path.resolve(report!));
     let lastStage = '';
     const onProgress = (pr: AnalysisProgress) => {
       if (json || pr.stage === lastStage) return;
@@ -82,6 +87,23 @@ async function run(args: string[], io: CliIo): Promise<number> {
       const outcome = await core.analysis.engine.wait(j.jobId);
       if (outcome.output && outcome.job.state === 'done') {
         const summary = jsonSummary(outcome.output, outcome.job.detectionId);
+        if (report && owner && outcome.job.detectionId) {
+          try {
+            if (jobs.length > 1) await fs.promises.mkdir(path.resolve(report), { recursive: true });
+            const r = await core.reports.exportReport({
+              detectionId: outcome.job.detectionId,
+              destPath: reportPath(j.fileName, jobs.length > 1),
+              author: { userId: owner.userId, username: owner.username, displayName: owner.displayName || owner.username, role: owner.role },
+              overwrite: false,
+            });
+            summary.report = { path: r.path, sha256: r.sha256 };
+          } catch (e) {
+            // The analysis is stored either way; only the report failed, and the exit code says so.
+            failed++;
+            summary.report = { error: e instanceof AppError ? e.toShape() : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };
+            if (!json) io.stderr(`${j.fileName}: report not written: ${e instanceof Error ? e.message : String(e)}\n`);
+          }
+        }
         if (json) io.stdout(JSON.stringify(summary) + '\n');
         else printHuman(io, summary);
       } else {

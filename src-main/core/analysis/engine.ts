@@ -86,6 +86,7 @@ export class AnalysisEngine {
   private readonly jobs = new Map<string, Job>();
   private readonly queue: Job[] = [];
   private running: Job | null = null;
+  private lastOwner: string | null = null;
 
   constructor(
     private readonly deps: {
@@ -167,9 +168,12 @@ export class AnalysisEngine {
   }
 
   private pump(): void {
-    if (this.running) return;
-    const j = this.queue.shift();
+    if (this.running || !this.queue.length) return;
+    // Round-robin between owners: one user's folder of 500 files does not starve another's one file.
+    const other = this.queue.findIndex((q) => q.pub.ownerId !== this.lastOwner);
+    const [j] = this.queue.splice(other >= 0 ? other : 0, 1);
     if (!j) return;
+    this.lastOwner = j.pub.ownerId;
     this.running = j;
     void this.execute(j).finally(() => {
       this.running = null;

@@ -4,6 +4,7 @@
  * the same JobHost on this thread (tests, and the fallback when no worker file exists).
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../../src-shared/result';
@@ -43,7 +44,15 @@ export function findWorkerScript(dir = __dirname): WorkerScript | null {
   const source = path.join(dir, 'worker-entry.ts');
   // Source checkouts (tests, tsx): a tiny CommonJS bootstrap registers tsx inside the thread,
   // since loader flags of the parent process do not reach worker threads.
-  if (fs.existsSync(source)) return { file: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
+  if (fs.existsSync(source)) {
+    let tsx: string;
+    try {
+      tsx = createRequire(path.join(dir, 'runner.ts')).resolve('tsx/cjs/api');
+    } catch {
+      return null; // no tsx (a production install from source): run in-process
+    }
+    return { file: `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`, eval: true };
+  }
   return null;
 }
 

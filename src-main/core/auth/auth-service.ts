@@ -106,7 +106,8 @@ export class AuthService extends AccountService {
         lockedUntil: after.lockedUntil,
       });
     }
-    throw new AppError('BAD_CREDENTIALS', 'Wrong username or password.', { attemptsLeft: maxAttempts - after.failedAttempts });
+    // No attempts-left hint: it would tell an unknown username from a known one.
+    throw new AppError('BAD_CREDENTIALS', 'Wrong username or password.');
   }
 
   /** Sign in: starts the caller's session. */

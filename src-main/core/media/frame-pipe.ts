@@ -17,14 +17,22 @@ export function outputSize(info: Pick<MediaInfo, 'width' | 'height'>, maxSide?: 
   return { width: Math.max(1, Math.round(w * s)), height: Math.max(1, Math.round(h * s)) };
 }
 
-/** Collects a rawvideo byte stream into whole frames of a fixed size. */
+/**
+ * Collects a rawvideo byte stream into whole frames of a fixed size. With onFrame, frames are
+ * handed over as they complete and not kept (two buffers alternate), so a pass over a
+ * four-hour video holds two small frames, not all of them.
+ */
 export class FrameCollector {
   readonly frames: Buffer[] = [];
   private current: Buffer | null = null;
   private filled = 0;
+  private count = 0;
+  private spare: Buffer | null = null;
+  private prev: Buffer | null = null;
   constructor(
     private readonly frameBytes: number,
     private readonly maxFrames: number,
+    private readonly onFrame?: (frame: Buffer, index: number) => void,
   ) {}
 
   /** Copy a chunk into the frames; throws if ffmpeg sends more frames than were asked for. */
@@ -32,8 +40,8 @@ export class FrameCollector {
     let off = 0;
     while (off < chunk.length) {
       if (!this.current) {
-        if (this.frames.length >= this.maxFrames) throw new AppError('INTERNAL', `ffmpeg sent more than the ${this.maxFrames} frames requested`);
-        this.current = Buffer.allocUnsafe(this.frameBytes);
+        if (this.count >= this.maxFrames) throw new AppError('INTERNAL', `ffmpeg sent more than the ${this.maxFrames} frames requested`);
+        this.current = this.onFrame && this.spare ? this.spare : Buffer.allocUnsafe(this.frameBytes);
         this.filled = 0;
       }
       const n = Math.min(this.frameBytes - this.filled, chunk.length - off);
@@ -41,10 +49,25 @@ export class FrameCollector {
       this.filled += n;
       off += n;
       if (this.filled === this.frameBytes) {
-        this.frames.push(this.current);
-        this.current = null;
+        if (this.onFrame) {
+          this.onFrame(this.current, this.count);
+          // The caller may keep the previous frame until the next one completes.
+          const done = this.current;
+          this.current = null;
+          this.spare = this.prev;
+          this.prev = done;
+        } else {
+          this.frames.push(this.current);
+          this.current = null;
+        }
+        this.count++;
       }
     }
+  }
+
+  /** Frames completed so far. */
+  get frameCount(): number {
+    return this.count;
   }
 
   /** Bytes of an incomplete last frame (a clean run ends with 0). */
@@ -80,6 +103,8 @@ export interface PipeRequest {
   width: number;
   height: number;
   pixFmt?: 'rgb24' | 'gray';
+  /** Stream frames to this callback instead of keeping them (the buffer is reused after the next frame). */
+  onFrame?: (frame: Buffer, index: number) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
   what: string;
@@ -126,10 +151,10 @@ export function decodeArgs(p: string, info: MediaInfo, tools: ResolvedTools, req
 /** Run one ffmpeg decode into frame buffers; returns the frames and the decoders' complaints. */
 export async function decodeToFrames(p: string, info: MediaInfo, tools: ResolvedTools, req: PipeRequest): Promise<{ frames: Buffer[]; decoderErrors: string[] }> {
   const channels = req.pixFmt === 'gray' ? 1 : 3;
-  const collector = new FrameCollector(req.width * req.height * channels, req.maxFrames);
+  const collector = new FrameCollector(req.width * req.height * channels, req.maxFrames, req.onFrame);
   const args = decodeArgs(p, info, tools, req);
   const r = await runTool(tools.ffmpeg.path, args, { what: req.what, signal: req.signal, timeoutMs: req.timeoutMs, onStdout: (c) => collector.push(c) });
-  if (r.code !== 0 && collector.frames.length === 0) {
+  if (r.code !== 0 && collector.frameCount === 0) {
     const why = r.stderr.split(/\r?\n/).filter(Boolean).slice(-1)[0] ?? `exit ${r.code}`;
     throw new AppError('UNSUPPORTED_MEDIA', `ffmpeg could not decode the video: ${why.replaceAll(ffInputArg(p), '(input)').slice(0, 300)}`);
   }

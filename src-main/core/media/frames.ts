@@ -67,8 +67,14 @@ export async function readFrameIndex(p: string, info: MediaInfo, tools: Resolved
 /** Per-frame scene-change scores (mean absolute luma difference of 64-px thumbnails, 0..1). */
 async function sceneScores(p: string, info: MediaInfo, tools: ResolvedTools, total: number, o: RunCtx): Promise<number[]> {
   const small = outputSize(info, 64);
-  const { frames } = await decodeToFrames(p, info, tools, { ...small, pixFmt: 'gray', maxFrames: total, what: 'scene detection', signal: o.signal, timeoutMs: o.remaining() });
-  return frames.map((f, i) => (i === 0 ? 1 : meanAbsDiff(f, frames[i - 1]!) / 255));
+  const scores: number[] = [];
+  let prev: Buffer | null = null;
+  const onFrame = (f: Buffer) => {
+    scores.push(prev ? meanAbsDiff(f, prev) / 255 : 1);
+    prev = f;
+  };
+  await decodeToFrames(p, info, tools, { ...small, pixFmt: 'gray', maxFrames: total, onFrame, what: 'scene detection', signal: o.signal, timeoutMs: o.remaining() });
+  return scores;
 }
 
 interface RunCtx {

@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../components/modal';
 import { Pager } from '../components/pager';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { SummaryTable } from '../components/summary-table';
-import { exportReport } from '../lib/export-report';
+import { ExportReportButton } from '../components/export-report-button';
 import { useCall } from '../lib/use-call';
 import { useDebounced } from '../lib/use-debounced';
 import { useSession } from '../stores/session-store';
@@ -91,9 +91,7 @@ export function History() {
               showOwner={seesAll}
               actions={(d) => (
                 <>
-                  <button type="button" className="btn btn-small" onClick={() => void exportReport(d.id)} aria-label={`Export a report of ${d.fileName}`}>
-                    Export
-                  </button>
+                  <ExportReportButton detectionId={d.id} fileName={d.fileName} small />
                   <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => { setDeleteError(null); setConfirm(d); }} aria-label={`Delete ${d.fileName}`} data-testid="delete-record">
                     Delete
                   </button>

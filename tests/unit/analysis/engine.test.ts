@@ -129,3 +129,27 @@ describe('analysis engine: queue, store, events, cancel', () => {
     expect(() => core.analysis.engine.cancel(jobs[0]!.jobId, { userId: 'other', username: 'x', role: 'user' })).toThrow(/No such job/);
   });
 });
+
+describe('analysis engine: fairness', () => {
+  it('alternates between owners so one big batch does not starve another user', async () => {
+    const mediaDir = tempDir('mg-fair-');
+    const models = path.join(mediaDir.dir, 'models');
+    writeStandardModels(models);
+    const img = path.join(mediaDir.dir, 'a.png');
+    await sharp(Buffer.from(solidFrame(64, 48, [120, 120, 120])), { raw: { width: 64, height: 48, channels: 3 } }).png().toFile(img);
+    const t = await testCore({ analysisInProcess: true, bundledModels: false, modelsDir: models });
+    try {
+      const order: string[] = [];
+      const a = { userId: 'ua', username: 'a', role: 'user' as const };
+      const b = { userId: 'ub', username: 'b', role: 'user' as const };
+      const track = (who: string) => ({ store: false, senderId: null, onProgress: (p: AnalysisProgress) => p.stage === 'done' && order.push(who) });
+      const ja = await t.core.analysis.engine.enqueue([img, img, img, img], a, track('a'));
+      const jb = await t.core.analysis.engine.enqueue([img], b, track('b'));
+      await Promise.all([...ja, ...jb].map((j) => t.core.analysis.engine.wait(j.jobId)));
+      expect(order.indexOf('b')).toBeLessThanOrEqual(1);
+    } finally {
+      await t.cleanup();
+      mediaDir.cleanup();
+    }
+  });
+});

@@ -91,3 +91,39 @@ describe('mediaguard analyze / models', () => {
     expect(b.out).toMatch(/t-bad.*FAILED/);
   });
 });
+
+describe('mediaguard analyze --store --report', () => {
+  it('stores into the account\'s history and writes a PDF report', async () => {
+    cliCoreDefaults.bcryptCost = 4;
+    cliCoreDefaults.compactEveryMs = null;
+    cliCoreDefaults.analysisInProcess = true;
+    cliCoreDefaults.bundledModels = false;
+    const t = tempDir('mg-cli-rep-');
+    try {
+      const models = path.join(t.dir, 'models');
+      writeStandardModels(models);
+      const image = path.join(t.dir, 'face.jpg');
+      await sharp(Buffer.from(solidFrame(160, 120, [120, 120, 120], { x1: 0.3, y1: 0.25, x2: 0.7, y2: 0.75, color: [230, 40, 40] })), { raw: { width: 160, height: 120, channels: 3 } }).jpeg().toFile(image);
+      const data = ['--data-dir', path.join(t.dir, 'data')];
+      const env = { MEDIAGUARD_PASSWORD: 'correct-horse-42', MEDIAGUARD_NEW_PASSWORD: 'correct-horse-42' };
+      expect(await runCli(['users', 'create-admin', 'chief', ...data], io(env))).toBe(0);
+      expect(await runCli(['analyze', '--report', 'x.pdf', image, ...data], io(env))).toBe(2);
+      const pdf = path.join(t.dir, 'out.pdf');
+      const o = io(env);
+      const code = await runCli(['analyze', '--json', '--store', '--as', 'chief', '--report', pdf, '--models-dir', models, image, ...data], o);
+      expect(o.err).toBe('');
+      expect(code).toBe(0);
+      const line = JSON.parse(o.out.trim()) as { detectionId: string; report: { path: string; sha256: string } };
+      expect(line.detectionId).toMatch(/\w+/);
+      expect(line.report.path).toBe(pdf);
+      expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+      const again = io(env);
+      expect(await runCli(['analyze', '--json', '--store', '--as', 'chief', '--report', pdf, '--models-dir', models, image, ...data], again)).toBe(1);
+      expect(JSON.parse(again.out.trim())).toMatchObject({ report: { error: { code: expect.any(String) } } });
+    } finally {
+      delete cliCoreDefaults.analysisInProcess;
+      delete cliCoreDefaults.bundledModels;
+      t.cleanup();
+    }
+  });
+});

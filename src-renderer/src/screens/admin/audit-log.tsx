@@ -10,7 +10,7 @@ import { useDebounced } from '../../lib/use-debounced';
 
 const LIMIT = 100;
 
-function VerifyPanel() {
+function VerifyPanel({ onResult }: { onResult: (r: AuditVerifyResult) => void }) {
   const [result, setResult] = useState<AuditVerifyResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -21,6 +21,7 @@ function VerifyPanel() {
     if (!res.ok) return setError(res.error.message);
     setError(null);
     setResult(res.value);
+    onResult(res.value);
   };
   return (
     <div className="panel">
@@ -61,6 +62,7 @@ export function AuditLog() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [offset, setOffset] = useState(0);
+  const [broken, setBroken] = useState<Set<number>>(new Set());
   const actorD = useDebounced(actor, 300);
   const input = useMemo(() => {
     const i: In<'admin:audit:list'> = { offset, limit: LIMIT };
@@ -77,7 +79,7 @@ export function AuditLog() {
   };
   return (
     <div data-testid="audit">
-      <VerifyPanel />
+      <VerifyPanel onResult={(r) => setBroken(new Set(r.breaks.map((b) => b.seq)))} />
       <div className="filters">
         <label className="filter">
           <span>Action</span>
@@ -123,9 +125,9 @@ export function AuditLog() {
               </thead>
               <tbody>
                 {list.value.items.map((e) => (
-                  <tr key={e.seq} data-testid="audit-row" data-action={e.action}>
+                  <tr key={e.seq} data-testid="audit-row" data-action={e.action} className={broken.has(e.seq) ? 'row-broken' : undefined} title={broken.has(e.seq) ? 'The chain breaks at this entry' : undefined}>
                     <td className="mono">{e.seq}</td>
-                    <td>{when(e.time)}</td>
+                    <td className="cell-time">{when(e.time)}</td>
                     <td>{e.actorName ?? 'system'}</td>
                     <td className="mono">{e.action}</td>
                     <td className="mono small breakable">{e.target ?? ''}</td>

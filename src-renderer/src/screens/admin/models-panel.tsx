@@ -75,11 +75,11 @@ export function ModelsAdmin() {
             <tbody>
               {list.map((m) => (
                 <tr key={`${m.id}@${m.version}`} data-testid="model-row">
-                  <td>
+                  <td className="nowrap">
                     <strong>{m.id}</strong> <span className="muted">{m.version}</span>
                   </td>
-                  <td>{m.task}</td>
-                  <td>{bytes(m.sizeBytes)}</td>
+                  <td className="nowrap">{m.task}</td>
+                  <td className="nowrap">{bytes(m.sizeBytes)}</td>
                   <td>{m.source}</td>
                   <td>{m.license}</td>
                   <td className="mono with-copy">

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Detection } from '../../../../src-shared/domain/detection';
 import { ErrorState, Loading } from '../../components/states';
 import { releaseArtifacts } from '../../lib/artifacts';
-import { exportReport } from '../../lib/export-report';
+import { ExportReportButton } from '../../components/export-report-button';
 import { when } from '../../lib/format';
 import { useCall } from '../../lib/use-call';
 import { useNav } from '../../stores/nav-store';
@@ -48,9 +48,7 @@ function Loaded({ initial }: { initial: Detection }) {
             {d.kind} · analysed {when(d.createdAt)} by {d.ownerName}
           </p>
         </div>
-        <button type="button" className="btn btn-primary" onClick={() => void exportReport(d.id)} data-testid="export-report">
-          Export PDF report…
-        </button>
+        <ExportReportButton detectionId={d.id} fileName={d.file.name} primary />
       </header>
       <VerdictBand d={d} />
       <div className="result-grid" id="evidence">

@@ -1,0 +1,123 @@
+"""Exports a trained mg-face-sbi run to ONNX, fits Platt calibration on its held-out faces, writes the manifest.
+
+Usage: python3 training/export_face.py --run training/.cache/runs/face_v1 --faces training/.cache/faces \
+          --data ../shared/datasets --models models"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import sha256_file  # noqa
+from face_model import MGFaceNet, ExportWrapper, MEAN_RGB, INPUT_SIZE  # noqa
+from manifest_util import write_manifest, choose_thresholds  # noqa
+from metrics import auc, eer, tpr_at_fpr, fit_platt, platt, band_rates  # noqa
+from train_face import load_faces, GEN_SOURCES  # noqa
+
+FACE_SWAP_SOURCES = ('ffpp_c40_mudouble', 'dfdc_aaronchong888', 'mesonet', 'cnndetection')
+
+
+def score_onnx(onnx_path, metas):
+    """Scores stored crops with the exported ONNX through onnxruntime-node (centre 1.3x crop, area resize)."""
+    import cv2
+    from ort_bridge import OrtBridge
+    from train_face import model_crop
+    br = OrtBridge()
+    br.load('f', onnx_path)
+    out = []
+    for m in metas:
+        img = cv2.cvtColor(cv2.imread(m['path']), cv2.COLOR_BGR2RGB)
+        x = (model_crop(img)[1].astype(np.float32) - np.array(MEAN_RGB, np.float32)) / 255.0
+        o, _ = br.run('f', {'face': x.transpose(2, 0, 1)[None]})
+        out.append(float(o['logit'][0, 0]))
+    br.close()
+    return np.array(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--run', required=True)
+    ap.add_argument('--faces', required=True)
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--models', required=True)
+    ap.add_argument('--id', default='mg-face-sbi')
+    ap.add_argument('--version', default='1.0.0')
+    a = ap.parse_args()
+    log = json.load(open(os.path.join(a.run, 'train_log.json')))
+    net = MGFaceNet()
+    net.load_state_dict(torch.load(os.path.join(a.run, 'model.pt'), map_location='cpu'))
+    net.eval()
+    w = ExportWrapper(net).eval()
+    onnx_path = os.path.join(a.models, a.id + '.onnx')
+    x = torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE)
+    torch.onnx.export(w, x, onnx_path, input_names=['face'], output_names=['logit', 'heatmap'], opset_version=13,
+                      do_constant_folding=True)
+    with torch.no_grad():
+        hm_shape = list(w(x)[1].shape)
+
+    args = log['args']
+    ex_src = set(filter(None, args['exclude_sources'].split(','))) | set(GEN_SOURCES)
+    ex_grp = set(filter(None, args['exclude_groups'].split(',')))
+    held_meta = [m for m in load_faces(a.faces) if m['source'] in ex_src or m['group'] in ex_grp]
+    scores = score_onnx(onnx_path, held_meta)
+    json.dump(dict(files=[m['file'] for m in held_meta], scores=scores.tolist()),
+              open(os.path.join(a.run, 'heldout_scores_onnx.json'), 'w'))
+    items = list(zip(held_meta, scores.tolist()))
+    # calibration split: held-out face-swap sources (never used in training) — real and fake faces
+    cal = [(m, s) for m, s in items if m['source'] in FACE_SWAP_SOURCES and
+           (m['source'] != 'cnndetection' or m['generator'] in ('cnndetection/deepfake', 'cnndetection/real'))]
+    y = np.array([m['y'] for m, _ in cal]); s = np.array([v for _, v in cal])
+    pa, pb = fit_platt(s, y)
+    p = platt(s, pa, pb)
+    t_a, t_m = choose_thresholds(y, p)
+    rates = band_rates(y, p, t_a, t_m)
+    metrics = []
+    for src in sorted({m['source'] for m, _ in items}):
+        sub = [(m, v) for m, v in items if m['source'] == src]
+        yy = [m['y'] for m, _ in sub]; ss = [v for _, v in sub]
+        if len(set(yy)) == 2:
+            metrics.append(dict(name='AUC', value=round(auc(yy, ss), 4), data='held-out source %s, face level (%d faces; source never used in training)' % (src, len(sub))))
+    yy = [m['y'] for m, _ in cal]; ss = [v for _, v in cal]
+    metrics += [dict(name='AUC', value=round(auc(yy, ss), 4), data='all held-out face-swap sources (FF++ c40 frames+video frames, DFDC crops, MesoNet, CNNDetection deepfake), face level, %d faces' % len(cal)),
+                dict(name='EER', value=round(eer(yy, ss), 4), data='same'),
+                dict(name='TPR@5%FPR', value=round(tpr_at_fpr(yy, ss), 4), data='same')]
+    for src in GEN_SOURCES:
+        sub = [v for m, v in items if m['source'] == src]
+        if sub:
+            reals = [v for m, v in cal if m['y'] == 0]
+            metrics.append(dict(name='AUC', value=round(auc([1] * len(sub) + [0] * len(reals), sub + reals), 4),
+                                data='%s faces (fully generated, not this model\'s target) vs held-out real faces' % src))
+    data_sha = sha256_file(os.path.join(a.data, 'MANIFEST.tsv'))
+    man = {
+        'id': a.id, 'version': a.version, 'file': os.path.basename(onnx_path), 'task': 'face-manipulation',
+        'input': {'name': 'face', 'shape': [1, 3, INPUT_SIZE, INPUT_SIZE], 'layout': 'NCHW', 'colorOrder': 'RGB',
+                  'scale': 1, 'mean': [round(v, 3) for v in MEAN_RGB], 'std': [255, 255, 255], 'resize': 'stretch',
+                  'interpolation': 'area', 'cropMargin': 1.3},
+        'outputs': {
+            'logit': {'name': 'logit', 'shape': [1, 1], 'meaning': 'logit of manipulated (blended / swapped face)'},
+            'heatmap': {'name': 'heatmap', 'shape': hm_shape, 'meaning': 'per-pixel probability of a blending boundary (Face X-ray target 4M(1-M)), 0..1, over the input crop'}},
+        'calibration': {'method': 'platt', 'params': {'a': round(pa, 5), 'b': round(pb, 5)},
+                        'fittedOn': 'held-out face-swap sources never seen in training: FF++ c40 (frames + 16 frames/video), DFDC crops, MesoNet samples, CNNDetection deepfake+reals; face level, classes weighted equally'},
+        'thresholds': {'authentic': t_a, 'manipulated': t_m},
+        'errorRates': {'atAuthentic': {k: rates['atAuthentic'][k] for k in ('fpr', 'fnr')},
+                       'atManipulated': {k: rates['atManipulated'][k] for k in ('fpr', 'fnr')},
+                       'inconclusiveShare': rates['inconclusiveShare'],
+                       'measuredOn': 'the calibration split above (%d faces: %d real, %d fake); optimistic because thresholds were chosen on it' % (len(cal), int((y == 0).sum()), int((y == 1).sum()))},
+        'metrics': metrics,
+        'license': 'Apache-2.0 (project weights). Base weights: face-api face-recognition model, MIT.',
+        'provenance': {'producedBy': 'training/train_face.py + training/export_face.py',
+                       'command': 'python3 training/train_face.py ' + ' '.join('--%s %s' % (k.replace('_', '-'), v) for k, v in args.items() if v not in ('', None)),
+                       'seed': args['seed'], 'dataManifestSha256': data_sha,
+                       'trainingData': 'self-blended images made from real faces of celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs (DEV set)' + (' + dev fakes' if args.get('dev_fakes') else ''),
+                       'baseWeights': '@vladmandic/face-api@1.7.15 model/face_recognition_model.bin (MIT)'},
+        'limits': {'minFacePx': 48},
+    }
+    print(json.dumps(man, indent=1))
+    print('wrote', write_manifest(a.models, man))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,78 @@
+"""Exports mg-gen-spectrum to ONNX, calibrates it on the leave-one-source-out (out-of-fold) scores and writes
+the manifest. Usage: python3 training/export_gen.py --run training/.cache/runs/gen --data ../shared/datasets --models models"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import sha256_file  # noqa
+from gen_model import GenDetector, SIZE  # noqa
+from manifest_util import write_manifest, choose_thresholds  # noqa
+from metrics import auc, eer, tpr_at_fpr, fit_platt, platt, band_rates  # noqa
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--run', required=True)
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--models', required=True)
+    ap.add_argument('--id', default='mg-gen-spectrum')
+    a = ap.parse_args()
+    m = GenDetector()
+    m.load_state_dict(torch.load(os.path.join(a.run, 'model.pt'), map_location='cpu'))
+    m.eval()
+    onnx_path = os.path.join(a.models, a.id + '.onnx')
+    x = torch.rand(1, 3, SIZE, SIZE) * 255
+    torch.onnx.export(m, x, onnx_path, input_names=['image'], output_names=['logit'], opset_version=16, do_constant_folding=True)
+    # check the exported graph in onnxruntime-node against torch (FFT path used in training)
+    from ort_bridge import OrtBridge
+    br = OrtBridge(); br.load('g', onnx_path)
+    o, ms = br.run('g', {'image': x.numpy()})
+    with torch.no_grad():
+        ref = m.head(m.feat(x, use_fft=True)).item()
+    print('onnx vs torch(fft) logit: %.5f vs %.5f, %.1f ms' % (o['logit'][0, 0], ref, ms))
+    br.close()
+    L = json.load(open(os.path.join(a.run, 'loso.json')))
+    y = np.array(L['y']); s = np.array([np.nan if v is None else v for v in L['oof']]); folds = np.array(L['folds'])
+    ok = ~np.isnan(s)
+    y, s, folds = y[ok], s[ok], folds[ok]
+    pa, pb = fit_platt(s, y)
+    p = platt(s, pa, pb)
+    t_a, t_m = choose_thresholds(y, p)
+    rates = band_rates(y, p, t_a, t_m)
+    metrics = [dict(name='AUC', value=round(auc(y, s), 4), data='leave-one-source-out, out-of-fold scores of all %d images (each scored by a model that never saw its fake source nor its real counterparts)' % len(y)),
+               dict(name='EER', value=round(eer(y, s), 4), data='same'),
+               dict(name='TPR@5%FPR', value=round(tpr_at_fpr(y, s), 4), data='same')]
+    for f, r in sorted(L['loso'].items()):
+        metrics.append(dict(name='AUC', value=round(r['auc'], 4), data='LOSO fold %s: %d fakes vs %d held-out reals' % (f, r['n_fake'], r['n_real'])))
+    args = L['args']
+    man = {
+        'id': a.id, 'version': '1.0.0', 'file': os.path.basename(onnx_path), 'task': 'generated-image',
+        'input': {'name': 'image', 'shape': [1, 3, SIZE, SIZE], 'layout': 'NCHW', 'colorOrder': 'RGB', 'scale': 1,
+                  'mean': [0, 0, 0], 'std': [1, 1, 1], 'resize': 'stretch', 'interpolation': 'bilinear',
+                  'note': 'whole frame stretched to 256x256 (bilinear), raw 0..255'},
+        'outputs': {'logit': {'name': 'logit', 'shape': [1, 1], 'meaning': 'logit of generated (GAN / diffusion) picture'}},
+        'calibration': {'method': 'platt', 'params': {'a': round(pa, 5), 'b': round(pb, 5)},
+                        'fittedOn': 'leave-one-source-out out-of-fold logits on the DEV still images (cnndetection generators with their paired reals, fakefaces_basemax vs CelebA/CelebA-HQ reals, sdfd_sd21 vs deepface/ultraface reals), classes weighted equally'},
+        'thresholds': {'authentic': t_a, 'manipulated': t_m},
+        'errorRates': {'atAuthentic': {k: rates['atAuthentic'][k] for k in ('fpr', 'fnr')},
+                       'atManipulated': {k: rates['atManipulated'][k] for k in ('fpr', 'fnr')},
+                       'inconclusiveShare': rates['inconclusiveShare'],
+                       'measuredOn': 'the same out-of-fold scores (%d real, %d generated); thresholds chosen on them' % ((y == 0).sum(), (y == 1).sum())},
+        'metrics': metrics,
+        'license': 'Apache-2.0 (project weights; trained from scratch, no base weights)',
+        'provenance': {'producedBy': 'training/train_gen.py + training/export_gen.py',
+                       'command': 'python3 training/train_gen.py --data ../shared/datasets --out training/.cache/runs/gen --n-aug %d --epochs %d --seed %d' % (args['n_aug'], args['epochs'], args['seed']),
+                       'seed': args['seed'], 'dataManifestSha256': sha256_file(os.path.join(a.data, 'MANIFEST.tsv')),
+                       'trainingData': 'DEV still images except FF++/DFDC/MesoNet face swaps: cnndetection (all generators + reals), fakefaces_basemax, sdfd_sd21, celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs',
+                       'baseWeights': 'none'},
+    }
+    print('wrote', write_manifest(a.models, man))
+
+
+if __name__ == '__main__':
+    main()
