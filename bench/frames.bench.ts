@@ -17,8 +17,7 @@ interface Ctx {
   time: <T>(fn: () => Promise<T> | T, o?: { runs?: number }) => Promise<{ medianMs: number; runsMs: number[]; result: T }>;
 }
 
-function benchClip(ctx: Ctx): string {
-  const [w, h, secs] = ctx.quick ? [640, 360, 10] : [1280, 720, 20];
+function benchClip(ctx: Ctx, w: number, h: number, secs: number): string {
   const file = path.join(ctx.cacheDir, `clip-${w}x${h}-${secs}s-g60.mp4`);
   if (!fs.existsSync(file)) {
     ctx.log(`generating ${path.basename(file)} (cached for later runs)`);
@@ -33,7 +32,7 @@ export default {
   name: 'frames',
   description: 'frame extraction vs plain ffmpeg decoding of the same clip',
   async run(ctx: Ctx) {
-    const file = benchClip(ctx);
+    const file = ctx.quick ? benchClip(ctx, 640, 360, 10) : benchClip(ctx, 1280, 720, 20);
     const tools = await resolveTools({ env: process.env });
     const info = await probe(file, tools);
     const total = Math.round((info.durationSec ?? 0) * (info.fps ?? 0));
@@ -49,7 +48,7 @@ export default {
     const seek = await even('seek');
     const fps = (frames: number, ms: number) => (frames * 1000) / ms;
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    return [
+    const figures = [
       { figure: 'ffmpeg -f null decode (baseline)', value: fps(total, baseline.medianMs), unit: 'frames/s', detail: `${s(baseline.medianMs)} for ${desc}` },
       {
         figure: 'extractFrames, every frame → RGB24 @224',
@@ -67,5 +66,22 @@ export default {
         detail: `${(seek.medianMs / baseline.medianMs).toFixed(2)}× the baseline's time; seek check ${seek.result.sampling.seekCheck?.passed ? 'passed' : (seek.result.sampling.fallbackReason ?? 'n/a')}`,
       },
     ];
+    if (!ctx.quick) {
+      // Where seeking pays: few frames from a long video (2 min, keyframe every 2 s).
+      const long = benchClip(ctx, 640, 360, 120);
+      const linfo = await probe(long, tools);
+      const lbase = await ctx.time(() => execFileSync(tools.ffmpeg.path, ['-v', 'error', '-i', `file:${long}`, '-f', 'null', '-']), { runs: 1 });
+      const lauto = await ctx.time(() => extractFrames(long, linfo, tools, { strategy: { kind: 'even', count: 16 }, maxSide: 224 }), { runs: 1 });
+      figures.push(
+        { figure: 'long clip: ffmpeg -f null decode (baseline)', value: lbase.medianMs, unit: 'ms', detail: `640×360, 3600 frames` },
+        {
+          figure: 'long clip: extractFrames, 16 even frames (auto)',
+          value: lauto.medianMs,
+          unit: 'ms',
+          detail: `method ${lauto.result.sampling.method}; ${(lauto.medianMs / lbase.medianMs).toFixed(2)}× the baseline's time`,
+        },
+      );
+    }
+    return figures;
   },
 };

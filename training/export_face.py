@@ -47,8 +47,9 @@ def main():
     ap.add_argument('--version', default='1.0.0')
     a = ap.parse_args()
     log = json.load(open(os.path.join(a.run, 'train_log.json')))
-    net = MGFaceNet()
-    net.load_state_dict(torch.load(os.path.join(a.run, 'model.pt'), map_location='cpu'))
+    net = MGFaceNet(hm_cls=log['args'].get('hm_cls', False))
+    missing = net.load_state_dict(torch.load(os.path.join(a.run, 'model.pt'), map_location='cpu'), strict=False)
+    assert set(missing.missing_keys) <= {'hm_w'} and not missing.unexpected_keys, missing
     net.eval()
     w = ExportWrapper(net).eval()
     onnx_path = os.path.join(a.models, a.id + '.onnx')

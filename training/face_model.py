@@ -10,8 +10,10 @@ INPUT_SIZE = 150
 
 
 class MGFaceNet(nn.Module):
-    def __init__(self):
+    def __init__(self, hm_cls=False):
         super().__init__()
+        self.hm_cls = hm_cls  # Face X-ray style: the image logit also reads the strongest heatmap responses
+        self.hm_w = nn.Parameter(torch.tensor([1.0, 0.0]))
         self.backbone = FaceResNet()
         self.cls = nn.Sequential(nn.Dropout(0.3), nn.Linear(128 + 256, 1))
         self.hm = nn.Sequential(nn.Conv2d(32 + 64 + 128, 48, 1), nn.ReLU(inplace=True),
@@ -25,7 +27,11 @@ class MGFaceNet(nn.Module):
         hm = self.hm(torch.cat([a, F.interpolate(b, size=size, mode='bilinear', align_corners=False),
                                 F.interpolate(c, size=size, mode='bilinear', align_corners=False)], 1))
         g = torch.cat([c.mean((2, 3)), f['conv256_down_out'].mean((2, 3))], 1)
-        return self.cls(g), hm
+        logit = self.cls(g)
+        if self.hm_cls:
+            top = torch.topk(hm.flatten(1), 16, dim=1)[0].mean(1, keepdim=True)
+            logit = logit + self.hm_w[0] * top + self.hm_w[1]
+        return logit, hm
 
 
 class ExportWrapper(nn.Module):

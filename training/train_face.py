@@ -171,6 +171,7 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--freeze-upto', default='conv64_3', help="backbone blocks up to this one get no gradient ('' = none)")
+    ap.add_argument('--hm-cls', action='store_true', help='image logit also from the top heatmap responses (Face X-ray style)')
     ap.add_argument('--skip-heldout', action='store_true', help='score held-out faces later (export_face.py --rescore)')
     ap.add_argument('--max-minutes', type=float, default=1e9)
     a = ap.parse_args()
@@ -189,7 +190,7 @@ def main():
         held = []
     print('train reals %d, dev fakes %d (used: %s), held-out faces %d' % (len(reals), len(fakes), a.dev_fakes > 0, len(held)), flush=True)
 
-    net = MGFaceNet()
+    net = MGFaceNet(hm_cls=a.hm_cls)
     net.backbone.load_faceapi(os.path.join(a.faceapi, 'face_recognition_model-weights_manifest.json'))
     net.backbone.freeze_upto = a.freeze_upto or None
     if a.freeze_upto:
@@ -204,7 +205,7 @@ def main():
         hm_size = net(torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE, device=device))[1].shape[-1]
     samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size)
     params = [{'params': [p for p in net.backbone.parameters() if p.requires_grad], 'lr': a.lr},
-              {'params': list(net.cls.parameters()) + list(net.hm.parameters()), 'lr': a.lr * 5}]
+              {'params': list(net.cls.parameters()) + list(net.hm.parameters()) + [net.hm_w], 'lr': a.lr * 5}]
     opt = torch.optim.AdamW(params, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[a.lr, a.lr * 5], total_steps=a.steps, pct_start=0.1)
     t0 = time.time()

@@ -9,7 +9,7 @@ import { bandOf } from './calibration';
 import { occlusionMap, type HeatMap } from './classify';
 import { errorLevel, noiseResidual } from './forensics';
 import type { LoadedModel } from './registry';
-import { drawBoxes, encodeJpeg, encodePng, fitWithin, overlayHeatmap } from './render';
+import { drawBoxes, encodeJpeg, encodePng, overlayHeatmap } from './render';
 import type { ArtifactOut, RgbImage } from './types';
 
 /** The most suspicious observation of a track, with what is needed to show it. */
@@ -96,14 +96,8 @@ export async function stillEvidence(ctx: {
   // ELA only means something on the original encoding of a still picture; on decoded video
   // frames it would show the analysis' own re-encoding.
   const still = ctx.kind === 'image' ? ctx.firstFrame : (keyframe?.frame ?? null);
-  if (ctx.kind === 'image' && still) {
-    const ela = await errorLevel(fitWithin(still, 4096));
-    const shown = fitWithin(ela.image, 1600);
-    out.push({ ref: { key: 'ela', kind: 'ela', mime: 'image/png', width: shown.width, height: shown.height }, data: await encodePng(shown) });
-  }
-  if (still) {
-    const noise = fitWithin(noiseResidual(fitWithin(still, 4096)), 1600);
-    out.push({ ref: { key: 'noise', kind: 'noise', mime: 'image/png', width: noise.width, height: noise.height }, data: await encodePng(noise) });
-  }
+  const [ela, noise] = await Promise.all([ctx.kind === 'image' && still ? errorLevel(still) : null, still ? noiseResidual(still) : null]);
+  if (ela) out.push({ ref: { key: 'ela', kind: 'ela', mime: 'image/png', width: ela.image.width, height: ela.image.height }, data: await encodePng(ela.image) });
+  if (noise) out.push({ ref: { key: 'noise', kind: 'noise', mime: 'image/png', width: noise.width, height: noise.height }, data: await encodePng(noise) });
   return out;
 }

@@ -143,11 +143,3 @@ export function inputSize(spec: ModelInputSpec): { w: number; h: number } {
   const s = spec.shape;
   return spec.layout === 'NCHW' ? { h: s[2]!, w: s[3]! } : { h: s[1]!, w: s[2]! };
 }
-
-/** Luma (BT.601) of an RGB image as floats 0..255. */
-export function luma(img: RgbImage): Float32Array {
-  const n = img.width * img.height;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = 0.299 * img.data[i * 3]! + 0.587 * img.data[i * 3 + 1]! + 0.114 * img.data[i * 3 + 2]!;
-  return out;
-}

@@ -13,7 +13,7 @@ import { bandOf, DEFAULT_THRESHOLDS } from './calibration';
 import { classifierSize, classify, classifyImage, type HeatMap } from './classify';
 import { detectFaces } from './face-detect';
 import { faceEvidence, imageEvidence, stillEvidence, type TrackBest } from './evidence';
-import { fitWithin } from './render';
+import { shrink } from './render';
 import type { LoadedModel } from './registry';
 import { FaceTracker } from './tracking';
 import type { ArtifactOut, CancelCheck, RgbImage, SampledFrame, StageProgress } from './types';
@@ -176,7 +176,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
             list.push({ probability: r.probability, rawLogit: r.rawLogit });
             imageFrameScores.set(im.manifest.id, list);
             const prev = imageMaps.get(im.manifest.id);
-            if (r.heatmap && (!prev || r.probability > prev.p)) imageMaps.set(im.manifest.id, { map: r.heatmap, frame: fitWithin(frame, 1024), p: r.probability });
+            if (r.heatmap && (!prev || r.probability > prev.p)) imageMaps.set(im.manifest.id, { map: r.heatmap, frame: await shrink(frame, 1024), p: r.probability });
           } catch (e) {
             fail(im, e);
           }
@@ -184,7 +184,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
       });
     }
     const kScore = frameP ?? -1;
-    if (!keyframe || kScore > keyframe.score) keyframe = { frame: fitWithin(frame, 1280), index: frame.index, score: kScore, boxes: obsHere };
+    if (!keyframe || kScore > keyframe.score) keyframe = { frame: await shrink(frame, 1280), index: frame.index, score: kScore, boxes: obsHere };
     if (keyframe.index === frame.index && keyframe.frame.width !== frame.width) {
       const s = keyframe.frame.width / frame.width;
       keyframe.boxes = obsHere.map((o) => ({ ...o, box: { ...o.box, x: o.box.x * s, y: o.box.y * s, w: o.box.w * s, h: o.box.h * s } }));

@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import type { FaceBox } from '../../../src-shared/domain/detection';
 import type { HeatMap } from './classify';
-import { affineSample, resize } from './image-ops';
+import { affineSample } from './image-ops';
 import type { RgbImage } from './types';
 
 /** A perceptual colour ramp (dark blue → cyan → yellow → red) for 0..1. */
@@ -94,17 +94,21 @@ export function drawBoxes(img: RgbImage, boxes: { box: FaceBox; color: [number, 
   return out;
 }
 
-/** Shrink so the longer side is at most max (never enlarges). */
-export function fitWithin(img: RgbImage, max: number): RgbImage {
-  const s = Math.max(img.width, img.height) / max;
-  if (s <= 1) return img;
-  return resize(img, Math.max(1, Math.round(img.width / s)), Math.max(1, Math.round(img.height / s)));
+
+/** Shrink with libvips (multi-threaded, area-averaging) so the longer side is at most max. */
+export async function shrink(img: RgbImage, max: number): Promise<RgbImage> {
+  if (Math.max(img.width, img.height) <= max) return img;
+  const { data, info } = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 3 } })
+    .resize({ width: max, height: max, fit: 'inside', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
 }
 
 /** Encode RGB as PNG (lossless: for maps whose exact values are evidence). */
 export function encodePng(img: RgbImage): Promise<Buffer> {
   return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 3 } })
-    .png({ compressionLevel: 6 })
+    .png({ compressionLevel: 4, adaptiveFiltering: false })
     .toBuffer();
 }
 

@@ -61,7 +61,7 @@ export async function readFrameIndex(p: string, info: MediaInfo, tools: Resolved
     { what: 'frame index (ffprobe)', signal: opts.signal, timeoutMs: opts.timeoutMs, maxStdoutBytes: 512 * 1024 * 1024 },
   );
   if (r.code !== 0) throw new AppError('UNSUPPORTED_MEDIA', `Cannot index the frames of "${path.basename(p)}": ${lastErrorLine(r.stderr)}`);
-  return parsePacketCsv(r.stdout.toString('utf8'));
+  return parsePacketCsv(r.stdout.toString('utf8'), info.fps);
 }
 
 /** Per-frame scene-change scores (mean absolute luma difference of 64-px thumbnails, 0..1). */
@@ -111,7 +111,7 @@ export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedT
     },
   };
   const warnings: MetadataFlag[] = [];
-  const { frames: index, formatStart } = await readFrameIndex(p, info, tools, { signal: ctx.signal, timeoutMs: ctx.remaining() });
+  const { frames: index, formatStart, timestamps } = await readFrameIndex(p, info, tools, { signal: ctx.signal, timeoutMs: ctx.remaining() });
   const total = index.length;
   if (total === 0) throw new AppError('UNSUPPORTED_MEDIA', `"${path.basename(p)}" contains no video frames that can be read.`);
   if (info.frameCount && total < info.frameCount * 0.98) {
@@ -128,8 +128,9 @@ export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedT
     throw new AppError('LIMIT_EXCEEDED', `${targets.length} frames of ${size.width}×${size.height} would need ${((targets.length * frameBytes) / 1024 ** 3).toFixed(1)} GiB; sample fewer frames or a smaller size.`);
   }
 
-  const method = opts.method && opts.method !== 'auto' ? opts.method : preferSeek(index, targets, processCostFrames(info.width * info.height)) ? 'seek' : 'sequential';
-  let fallbackReason: string | undefined;
+  const method = !timestamps ? 'sequential' : opts.method && opts.method !== 'auto' ? opts.method : preferSeek(index, targets, processCostFrames(info.width * info.height)) ? 'seek' : 'sequential';
+  let fallbackReason: string | undefined = !timestamps && opts.method === 'seek' ? 'the stream carries no timestamps (raw elementary stream): frames are counted from the start' : undefined;
+  if (!timestamps) warnings.push({ code: 'NO_TIMESTAMPS', severity: 'notice', message: 'The stream carries no timestamps; frame times are computed from the frame rate.' });
   let seekCheck: SamplingRecord['seekCheck'];
   let data: Buffer[] | null = null;
 

@@ -80,6 +80,9 @@ async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limit
     meta = await sharp(await readImageBytes(p), { limitInputPixels: false, failOn: 'none' }).metadata();
   } catch (e) {
     if (e instanceof AppError) throw e;
+    if (id.format === 'heif') {
+      throw new AppError('UNSUPPORTED_MEDIA', `"${name}" is a HEIC/HEIF image, which this build cannot decode (HEVC); convert it to JPEG or PNG with the device's own tools first.`, { format: id.format });
+    }
     throw new AppError('UNSUPPORTED_MEDIA', `"${name}" looks like ${id.format.toUpperCase()} but its header cannot be read: ${(e as Error).message}`, { format: id.format });
   }
   const w = meta.width ?? 0;

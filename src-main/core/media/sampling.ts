@@ -13,9 +13,14 @@ export interface FrameEntry {
   key: boolean;
 }
 
-/** Parse `ffprobe -show_entries packet=pts_time,dts_time,flags:format=start_time -of csv` output. */
-export function parsePacketCsv(csv: string): { frames: FrameEntry[]; formatStart: number } {
+/**
+ * Parse `ffprobe -show_entries packet=pts_time,dts_time,flags:format=start_time -of csv` output.
+ * Raw elementary streams (.h264) carry no timestamps at all: their frames are then timed from
+ * the frame rate in read order, and `timestamps` is false (seeking there is blind).
+ */
+export function parsePacketCsv(csv: string, fps?: number | null): { frames: FrameEntry[]; formatStart: number; timestamps: boolean } {
   const raw: { pts: number; key: boolean }[] = [];
+  const untimed: boolean[] = [];
   let formatStart = 0;
   for (const line of csv.split(/\r?\n/)) {
     const cells = line.trim().split(',');
@@ -28,12 +33,19 @@ export function parsePacketCsv(csv: string): { frames: FrameEntry[]; formatStart
     const [, ptsS, dtsS, flags = ''] = cells;
     if (flags.includes('D')) continue; // discarded by an edit list: never shown
     const pts = Number(ptsS === 'N/A' ? dtsS : ptsS);
-    if (!Number.isFinite(pts)) continue;
+    if (!Number.isFinite(pts)) {
+      if (ptsS === 'N/A' && dtsS === 'N/A') untimed.push(flags.includes('K'));
+      continue;
+    }
     raw.push({ pts, key: flags.includes('K') });
+  }
+  if (raw.length === 0 && untimed.length > 0) {
+    const step = fps && fps > 0 ? 1 / fps : 1 / 25;
+    return { frames: untimed.map((key, i) => ({ timeSec: round6(i * step), ptsSec: round6(i * step), key })), formatStart, timestamps: false };
   }
   raw.sort((a, b) => a.pts - b.pts);
   const t0 = raw[0]?.pts ?? 0;
-  return { frames: raw.map((r) => ({ timeSec: round6(r.pts - t0), ptsSec: r.pts, key: r.key })), formatStart };
+  return { frames: raw.map((r) => ({ timeSec: round6(r.pts - t0), ptsSec: r.pts, key: r.key })), formatStart, timestamps: true };
 }
 
 function round6(x: number): number {

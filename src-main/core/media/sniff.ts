@@ -33,6 +33,9 @@ export const FORMAT_EXTENSIONS: Record<string, readonly string[]> = {
   flv: ['flv'],
   asf: ['wmv', 'asf'],
   ogg: ['ogv', 'ogg'],
+  h264: ['h264', '264', 'avc'],
+  hevc: ['h265', '265', 'hevc'],
+  mxf: ['mxf'],
 };
 
 export const FORMAT_MIME: Record<string, string> = {
@@ -54,6 +57,13 @@ export const FORMAT_MIME: Record<string, string> = {
   flv: 'video/x-flv',
   asf: 'video/x-ms-asf',
   ogg: 'video/ogg',
+  h264: 'video/h264',
+  hevc: 'video/h265',
+  mpeg4: 'video/mp4v-es',
+  ivf: 'video/x-ivf',
+  nut: 'video/x-nut',
+  mxf: 'application/mxf',
+  rm: 'application/vnd.rn-realmedia',
 };
 
 const img = (format: string): Sniffed => ({ kind: 'image', format, mime: FORMAT_MIME[format] ?? 'application/octet-stream' });
@@ -129,6 +139,11 @@ export function sniff(head: Buffer): SniffResult {
   if (startsWith(head, [0x25, 0x50, 0x44, 0x46])) return { kind: 'refused', reason: 'it is a PDF document, not an image or a video' };
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return { kind: 'refused', reason: 'it is a ZIP archive (or an Office document), not an image or a video' };
   if (startsWith(head, [0x7f, 0x45, 0x4c, 0x46]) || ascii(head, 0, 2) === 'MZ') return { kind: 'refused', reason: 'it is a program, not an image or a video' };
+  // Playlists and ffmpeg scripts point at other files: ffprobe would analyse (or wait forever
+  // on, for a live HLS list) something other than the evidence that was hashed.
+  if (/^(\uFEFF|\xEF\xBB\xBF)?\s*(#EXTM3U|ffconcat version|\[playlist\]|v=0\r?\n)/i.test(ascii(head, 0, 64))) {
+    return { kind: 'refused', reason: 'it is a playlist or script that refers to other files, not an image or a video' };
+  }
   if (ascii(head, 0, 5).toLowerCase() === '<?xml' || /^\s*<svg/i.test(ascii(head, 0, 64))) {
     return { kind: 'refused', reason: 'vector/XML images (SVG) are not analysed; export it as PNG first' };
   }

@@ -97,7 +97,7 @@ export function toolVersion(bin: string): Promise<string> {
 const INSTALL_HINT =
   'Install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg; Windows: put ffmpeg.exe and ffprobe.exe on PATH), or set the path to the binaries in Settings or in MEDIAGUARD_FFMPEG / MEDIAGUARD_FFPROBE.';
 
-async function resolveOne(name: ToolName, setting: string | null | undefined, opts: ResolveToolsOptions): Promise<ToolInfo> {
+async function resolveOne(name: ToolName, setting: string | null | undefined, opts: ResolveToolsOptions, pairWith?: ToolInfo): Promise<ToolInfo> {
   // An explicit choice (setting or env var) that does not work is an error, not a silent fallback:
   // the analyst asked for that binary and the report must not name another one.
   const explicit: [ToolInfo['source'], string | undefined | null][] = [
@@ -113,6 +113,19 @@ async function resolveOne(name: ToolName, setting: string | null | undefined, op
       return { path: abs, version: await toolVersion(abs), source };
     } catch (e) {
       throw new AppError('FFMPEG_MISSING', `${where} points to ${abs}, which does not run as ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  // ffprobe's packet index is matched frame for frame with ffmpeg's decoder output, so both
+  // should come from one build: prefer the ffprobe installed next to a non-bundled ffmpeg over
+  // the bundled one (ffprobe-static ships an ffprobe 4.0 even where ffmpeg-static is missing).
+  if (pairWith && pairWith.source !== 'bundled') {
+    const sibling = path.join(path.dirname(pairWith.path), name + (process.platform === 'win32' ? '.exe' : ''));
+    if (isExecutable(sibling)) {
+      try {
+        return { path: sibling, version: await toolVersion(sibling), source: pairWith.source };
+      } catch {
+        /* fall through to the usual order */
+      }
     }
   }
   const bundled = await (opts.bundled ?? defaultBundled)[name]();
@@ -134,8 +147,13 @@ async function resolveOne(name: ToolName, setting: string | null | undefined, op
   throw new AppError('FFMPEG_MISSING', `${name} was not found. ${INSTALL_HINT}`, { tool: name });
 }
 
-/** Resolve ffmpeg and ffprobe in the documented order; FFMPEG_MISSING with what to do when absent. */
+/**
+ * Resolve ffmpeg and ffprobe in the documented order (setting, env var, bundled, PATH), except
+ * that without an explicit ffprobe choice the ffprobe next to the chosen ffmpeg wins: probe and
+ * decoder then agree on every frame. FFMPEG_MISSING with what to do when absent.
+ */
 export async function resolveTools(opts: ResolveToolsOptions): Promise<ResolvedTools> {
-  const [ffmpeg, ffprobe] = await Promise.all([resolveOne('ffmpeg', opts.ffmpegPath, opts), resolveOne('ffprobe', opts.ffprobePath, opts)]);
+  const ffmpeg = await resolveOne('ffmpeg', opts.ffmpegPath, opts);
+  const ffprobe = await resolveOne('ffprobe', opts.ffprobePath, opts, ffmpeg);
   return { ffmpeg, ffprobe };
 }

@@ -6,7 +6,7 @@
  */
 import type PDFDocument from 'pdfkit';
 import type { FontSet } from './fonts';
-import { RichText, type TextStyle } from './rich-text';
+import { RichText, type LaidText, type TextStyle } from './rich-text';
 
 export const PAGE = { width: 595.28, height: 841.89, left: 56, right: 56, top: 72, bottom: 64 } as const;
 export const COLORS = {
@@ -76,6 +76,11 @@ export class ReportWriter {
       this.y += laid.height;
       return;
     }
+    this.flow(laid, x, width);
+  }
+
+  /** Draw laid-out text line by line, breaking pages between lines. */
+  flow(laid: LaidText, x: number, width: number): void {
     for (const line of laid.lines) {
       this.ensure(laid.lineHeight);
       this.rt.draw({ ...laid, lines: [line], height: laid.lineHeight }, x, this.y, width);
@@ -111,6 +116,14 @@ export class ReportWriter {
       const l = this.rt.layout(label, labelWidth, { style: 'bold', size: 8.5, color: COLORS.muted });
       const v = this.rt.layout(value === '' ? '—' : value, valueWidth, { style: 'regular', size: 9, wrap: 'data', ...ts });
       const h = Math.max(l.height, v.height) + 3;
+      if (h > this.bottom - PAGE.top - 40) {
+        // Longer than a page (a 4 KB path, say): the value flows over pages under its label.
+        this.ensure(l.height + v.lineHeight * 2);
+        this.rt.draw(l, this.x, this.y + 0.5, labelWidth);
+        this.flow(v, this.x + labelWidth + 8, valueWidth);
+        this.space(3);
+        continue;
+      }
       this.ensure(h);
       this.rt.draw(l, this.x, this.y + 0.5, labelWidth);
       this.rt.draw(v, this.x + labelWidth + 8, this.y, valueWidth);
@@ -147,6 +160,17 @@ export class ReportWriter {
           : null,
       );
       const h = Math.max(opts.minRowHeight ?? 0, ...laid.map((l) => (l ? l.height : 0))) + 2 * pad;
+      if (h > this.bottom - PAGE.top - 60) {
+        // A row taller than a page is printed as labelled paragraphs rather than cut off.
+        row.forEach((cell, i) => {
+          if (typeof cell !== 'string') return;
+          this.text(columns[i]!.title, { style: 'bold', size: size - 0.5, color: COLORS.muted });
+          this.flow(this.rt.layout(cell, this.width, { style: columns[i]!.style ?? 'regular', size, wrap: columns[i]!.wrap ?? 'words', direction: 'auto' }), this.x, this.width);
+        });
+        this.doc.moveTo(this.x, this.y + 2).lineTo(this.x + this.width, this.y + 2).lineWidth(0.3).strokeColor('#e3e5e8').stroke();
+        this.space(6);
+        return;
+      }
       if (this.y + h > this.bottom) {
         this.newPage();
         drawHeader();
@@ -162,6 +186,16 @@ export class ReportWriter {
       this.doc.moveTo(this.x, this.y).lineTo(this.x + this.width, this.y).lineWidth(0.3).strokeColor('#e3e5e8').stroke();
     });
     this.space(8);
+  }
+
+  /** A bulleted item with a hanging indent. */
+  bullet(text: string, ts: Partial<TextStyle> = {}): void {
+    const laid = this.rt.layout(text, this.width - 14, { style: 'regular', size: 9.5, direction: 'auto', ...ts });
+    this.ensure(Math.min(laid.height, laid.lineHeight * 2));
+    const dot = this.rt.layout('•', 10, { style: 'regular', size: ts.size ?? 9.5, color: COLORS.accent });
+    this.rt.draw(dot, this.x + 2, this.y, 10);
+    this.text(text, { size: 9.5, direction: 'auto', ...ts }, { x: this.x + 14, width: this.width - 14 });
+    this.space(4);
   }
 
   /** A shaded note box (limitations, warnings). */

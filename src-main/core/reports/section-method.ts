@@ -143,10 +143,7 @@ const LIMITATIONS = [
 /** Section 5. */
 export function limitationsSection(w: ReportWriter): void {
   w.heading('5  Limitations');
-  for (const l of LIMITATIONS) {
-    w.text(`•  ${l}`, { size: 9.5 }, { x: w.x + 4, width: w.width - 4 });
-    w.space(4);
-  }
+  for (const l of LIMITATIONS) w.bullet(l);
 }
 
 /** Section 6. */
@@ -164,4 +161,14 @@ export function integritySection(w: ReportWriter, input: ReportInput, tz: string
     ['Issued by', `${input.author.displayName} (${input.author.username}, ${input.author.role})`],
     ['Issued at', dateTime(input.generatedAt, tz)],
   ]);
+  // A line for a wet or digital signature when the report is filed on paper.
+  w.ensure(70);
+  w.space(24);
+  const col = (w.width - 30) / 2;
+  for (const [i, label] of ['Examiner’s signature', 'Date and place'].entries()) {
+    const x = w.x + i * (col + 30);
+    w.doc.moveTo(x, w.y + 20).lineTo(x + col, w.y + 20).lineWidth(0.6).strokeColor(COLORS.muted).stroke();
+    w.rt.draw(w.rt.layout(label, col, { style: 'regular', size: 8, color: COLORS.muted }), x, w.y + 24, col);
+  }
+  w.y += 40;
 }

@@ -1,4 +1,5 @@
 /** Dashboard: counts by verdict, activity, recent analyses, the running queue and a drop zone. */
+import { useEffect } from 'react';
 import { Bar, Doughnut } from 'react-chartjs-2';
 import { VERDICT_BANDS } from '../../../src-shared/domain/detection';
 import type { DashboardStats } from '../../../src-shared/contract/history';
@@ -63,6 +64,12 @@ export function Dashboard() {
   const rows = useQueue((s) => s.rows);
   const active = rows.filter((r) => r.state === 'queued' || r.state === 'running');
   const role = useSession((s) => s.session?.user.role);
+  // New results change the counts: reload when a job finishes.
+  const finished = rows.filter((r) => r.state === 'done').length;
+  const { reload } = stats;
+  useEffect(() => {
+    if (finished > 0) reload();
+  }, [finished, reload]);
   return (
     <section className="screen" data-testid="screen-dashboard" aria-labelledby="h-dash">
       <header className="screen-head">

@@ -9,6 +9,7 @@ import { SummaryTable } from '../components/summary-table';
 import { ExportReportButton } from '../components/export-report-button';
 import { useCall } from '../lib/use-call';
 import { useDebounced } from '../lib/use-debounced';
+import { useQueue } from '../stores/queue-store';
 import { useSession } from '../stores/session-store';
 import { toast } from '../stores/toast-store';
 import type { DetectionSummary } from '../../../src-shared/domain/detection';
@@ -40,6 +41,12 @@ export function History() {
   const input = useMemo(() => toInput(settled, offset), [settled, offset]);
   const list = useCall('history:list', input, JSON.stringify(input));
   const seesAll = role === 'investigator' || role === 'admin';
+  // Finished analyses appear without a manual refresh.
+  const finished = useQueue((s) => s.rows.filter((r) => r.state === 'done').length);
+  const { reload } = list;
+  useEffect(() => {
+    if (finished > 0) reload();
+  }, [finished, reload]);
 
   useEffect(() => setOffset(0), [settled]);
   // Owners for the filter: every account (admins) plus every analyst seen in the list, so

@@ -66,7 +66,9 @@ export const useSession = create<SessionState>((set, get) => ({
   checkIdle: async () => {
     const s = get().session;
     if (!s || get().phase !== 'ready') return;
-    if (msSinceLastCall() < s.idleTimeoutSec * 1000) return;
+    // A margin past main's limit, so this check never lands just before expiry and, by
+    // touching the session, extends it.
+    if (msSinceLastCall() < s.idleTimeoutSec * 1000 + 5000) return;
     const res = await call('auth:status', {});
     if (res.ok && !res.value.session) get().expire(`You were signed out after ${Math.round(s.idleTimeoutSec / 60)} minutes without activity.`);
   },

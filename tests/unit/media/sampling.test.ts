@@ -20,6 +20,12 @@ describe('parsePacketCsv', () => {
     expect(r.frames[0]!.ptsSec).toBe(1.5);
     expect(r.formatStart).toBe(1.4);
   });
+  it('times frames of a raw stream without timestamps from the frame rate', () => {
+    const r = parsePacketCsv('packet,N/A,N/A,K_\npacket,N/A,N/A,__\npacket,N/A,N/A,__\n', 25);
+    expect(r.timestamps).toBe(false);
+    expect(r.frames.map((f) => [f.timeSec, f.key])).toEqual([[0, true], [0.04, false], [0.08, false]]);
+    expect(parsePacketCsv('packet,0.1,0.1,K_\n').timestamps).toBe(true);
+  });
   it('ignores garbage lines', () => {
     expect(parsePacketCsv('nonsense\npacket,abc,def,K\n').frames).toEqual([]);
   });

@@ -32,10 +32,25 @@ describe('resolveTools', () => {
     expect(p.ffprobe.version).toBe(await toolVersion(ffprobe));
   });
 
+  it('pairs ffprobe with the ffmpeg it will be matched against, unless ffprobe is chosen explicitly', async () => {
+    const bundledProbeOnly = { ffmpeg: async () => null, ffprobe: async () => ffprobe };
+    const r = await resolveTools({ env: { PATH: path.dirname(ffmpeg) }, bundled: bundledProbeOnly });
+    expect(r.ffmpeg.source).toBe('path');
+    expect(r.ffprobe).toMatchObject({ path: path.join(path.dirname(ffmpeg), 'ffprobe'), source: 'path' });
+    // A lone ffmpeg with no sibling ffprobe: the usual order (bundled) applies.
+    const lone = path.join(t.dir, 'lone');
+    fs.mkdirSync(lone);
+    fs.symlinkSync(ffmpeg, path.join(lone, 'ffmpeg'));
+    const r2 = await resolveTools({ ffmpegPath: path.join(lone, 'ffmpeg'), env: { PATH: t.dir }, bundled: bundledProbeOnly });
+    expect(r2.ffprobe.source).toBe('bundled');
+    const r3 = await resolveTools({ ffprobePath: ffprobe, env: { PATH: path.dirname(ffmpeg) }, bundled: none });
+    expect(r3.ffprobe.source).toBe('setting');
+  });
+
   it('finds the real bundled ffprobe-static binary when its download exists', async () => {
-    const r = await resolveTools({ env: { PATH: path.dirname(ffmpeg) } });
-    expect(['bundled', 'path']).toContain(r.ffprobe.source);
-    expect(fs.existsSync(r.ffprobe.path)).toBe(true);
+    const r = await resolveTools({ env: { PATH: '' } }).catch(() => null);
+    // No ffmpeg on an empty PATH: the app must say so even though ffprobe-static is present.
+    expect(r).toBeNull();
   });
 
   it('falls through a broken bundled binary to PATH', async () => {

@@ -109,7 +109,7 @@ describe('renderReport: video result with an Arabic file name and several tracks
       for (const f of files) expect(await inkFraction(f)).toBeGreaterThan(0.01);
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       fs.copyFileSync(files[0]!, path.join(ARTIFACTS, 'video-report-page-1.png'));
-      const findings = files.findIndex((_, i) => pdfText(r.pdf, { page: i + 1 }).includes('Score over time'));
+      const findings = files.findIndex((_, i) => pdfText(r.pdf, { page: i + 1 }).includes('Highest face score per frame'));
       expect(findings).toBeGreaterThan(0);
       fs.copyFileSync(files[findings]!, path.join(ARTIFACTS, 'video-report-timeline.png'));
     } finally {
@@ -153,6 +153,18 @@ describe('renderReport: hostile and unusual input', () => {
     expect(text).toContain('manifest of this model is no longer installed');
     expect(text).toContain('Image unavailable');
     expect(text).toContain(' UTC (UTC+00:00)');
+  });
+
+  it('flows text longer than a page (notes, a note in the annotations table, a deep path) without losing any', async () => {
+    const d = imageDetection('deep.jpg');
+    const words = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag}${i}`).join(' ');
+    d.file.path = `/${Array.from({ length: 300 }, (_, i) => `dir${i}`).join('/')}/deep.jpg`;
+    d.annotations = [{ id: 'long', authorId: 'u', authorName: 'anna', createdAt: '2026-11-22T14:30:00.000Z', note: words('note', 900) }];
+    const r = await renderReportDetailed(reportInput(d, { fonts, notes: words('cover', 700) }));
+    const flat = pdfText(r.pdf).replace(/\s+/g, ' ');
+    for (const tag of ['note899', 'cover699', 'dir299/deep.jpg', 'note0 note1 note2']) expect(flat).toContain(tag);
+    for (let p = 1; p <= r.pages; p++) expect(pdfText(r.pdf, { page: p })).toContain(`Page ${p} of ${r.pages}`);
+    expect(r.pages).toBeLessThanOrEqual(14);
   });
 
   it('keeps a 20-track × 64-frame video report bounded in pages and bytes', async () => {
