@@ -93,11 +93,6 @@ export function subscribe<K extends AnyEvent>(event: K, listener: (payload: Payl
   return (api() as unknown as LooseApi).on(event, (p) => listener(p as Payload<K>));
 }
 
-/** True when main serves this channel in this build. */
-export function isServed(channel: AnyChannel): boolean {
-  return hasBridge() && (api().channels as readonly string[]).includes(channel);
-}
-
 /** What to tell the user about an error: the message plus what to do next. */
 export function describeError(e: AppErrorShape): { title: string; hint: string | null } {
   switch (e.code) {

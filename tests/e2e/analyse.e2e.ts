@@ -17,7 +17,7 @@ const file = (name: string, mime: string, as = name) => ({ name: as, mime, bytes
 test.use({ testModels: true });
 
 test('drop, follow progress, cancel, and explore image and video results', async ({ page, harness, pageProblems }) => {
-  test.skip(!fs.existsSync(path.join(MEDIA, 'clip.mp4')), 'run `npm run fixtures` first (npm test does)');
+  expect(fs.existsSync(path.join(MEDIA, 'clip.mp4')), 'generated media missing: run `npm run fixtures` (npm test does)').toBe(true);
   await createFirstAdmin(page, harness.url);
   await nav(page, 'analyse');
   await expect(page.getByTestId('empty-state')).toBeVisible();

@@ -15,7 +15,7 @@ const MEDIA = path.join(ROOT, 'tests', 'fixtures', 'generated', 'media');
 test.use({ testModels: true });
 
 test('export a PDF report, list it with its hash, reveal it and verify it', async ({ page, harness, pageProblems }) => {
-  test.skip(!fs.existsSync(path.join(MEDIA, 'camera.jpg')), 'run `npm run fixtures` first (npm test does)');
+  expect(fs.existsSync(path.join(MEDIA, 'camera.jpg')), 'generated media missing: run `npm run fixtures` (npm test does)').toBe(true);
   await createFirstAdmin(page, harness.url);
   await nav(page, 'reports');
   await expect(page.getByTestId('empty-state')).toBeVisible();

@@ -31,7 +31,7 @@ describe('queue store over the real handler table', () => {
   });
 
   it('one bad path in a batch does not block the others: each gets its own row', async () => {
-    if (!fs.existsSync(FIXTURE)) return expect.fail('run `npm run fixtures` first');
+    expect(fs.existsSync(FIXTURE), 'generated media missing: run `npm run fixtures`').toBe(true);
     await signIn(core, 'user', SENDER);
     const missing = path.join(path.dirname(FIXTURE), 'does-not-exist.jpg');
     await useQueue.getState().enqueuePaths([missing, FIXTURE]);

@@ -116,7 +116,7 @@ export async function analyzeFile(
   };
   const t0 = performance.now();
   // Models first: with no model there is no verdict, so do not spend minutes decoding.
-  const models = await resolveModels(ctx.registry, ctx.options.models);
+  const models = await timed('models', () => resolveModels(ctx.registry, ctx.options.models));
   if (!models.imageModels.length && (!models.detector || !models.faceClassifiers.length)) {
     throw new AppError('MODEL_MISSING', `No verdict is possible: ${models.missing.join(' ')}`);
   }

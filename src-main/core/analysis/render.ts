@@ -5,7 +5,6 @@
 import sharp from 'sharp';
 import type { FaceBox } from '../../../src-shared/domain/detection';
 import type { HeatMap } from './classify';
-import { affineSample } from './image-ops';
 import type { RgbImage } from './types';
 
 /** A perceptual colour ramp (dark blue → cyan → yellow → red) for 0..1. */
@@ -118,6 +117,3 @@ export function encodeJpeg(img: RgbImage, quality = 88): Promise<Buffer> {
     .jpeg({ quality })
     .toBuffer();
 }
-
-/** Copy of a region through an affine map (used to show the exact crop a classifier saw). */
-export { affineSample };

@@ -139,30 +139,44 @@ export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedT
 
   if (method === 'seek') {
     // Only seeks that land on a later keyframe can go wrong (one landing on frame 0 is a decode
-    // from the start). Check the earliest such target against the truth, which is cheapest to decode.
+    // from the start). The earliest such target, cheapest to decode from the start, is the probe:
+    // its true picture is decoded alongside the first batch of seeks (which includes it).
     const risky = targets.filter((t) => keyBefore(index, t) > 0);
+    const probeAt = risky[0];
     const got = new Map<number, Buffer>();
-    if (risky.length > 0) {
-      const probeAt = risky[0]!;
-      const truth = (await run({ select: [probeAt], maxFrames: 1 })).frames[0] ?? null;
-      const seeked = await run({ seeksSec: [seekPoint(index, formatStart, probeAt)], maxFrames: 1 });
-      const frame = seeked.frames[0] ?? null;
-      const diff = truth && frame ? meanAbsDiff(truth, frame) : 255;
-      const passed = diff <= SEEK_TOLERANCE && seeked.decoderErrors.length === 0;
-      seekCheck = { frameIndex: probeAt, meanAbsDiff: Math.round(diff * 100) / 100, decoderErrors: seeked.decoderErrors.length > 0, passed };
-      if (!passed) {
-        fallbackReason =
-          `seeking is unreliable in this file: frame ${probeAt} fetched by seeking differs from the same frame decoded from the start ` +
-          `(mean difference ${diff.toFixed(1)}/255${seeked.decoderErrors.length ? `; decoder: ${seeked.decoderErrors[0]}` : ''}); keyframes are not clean random-access points`;
-      } else if (truth) got.set(probeAt, truth);
-    }
-    const todo = targets.filter((t) => !got.has(t));
-    for (let i = 0; i < todo.length && !fallbackReason; i += SEEK_BATCH) {
-      const batch = todo.slice(i, i + SEEK_BATCH);
+    const batches: number[][] = [];
+    const rest = targets.filter((t) => t !== probeAt);
+    if (probeAt !== undefined) batches.push([probeAt, ...rest.splice(0, SEEK_BATCH - 1)]);
+    while (rest.length) batches.push(rest.splice(0, SEEK_BATCH));
+    const seekBatch = async (batch: number[]) => {
       const r = await run({ seeksSec: batch.map((t) => seekPoint(index, formatStart, t)), maxFrames: batch.length });
-      if (r.decoderErrors.length) fallbackReason = `the decoder reported errors after seeking (${r.decoderErrors[0]}); decoding from the start instead`;
-      else if (r.frames.length < batch.length) fallbackReason = `seeking returned ${r.frames.length} of ${batch.length} pictures; decoding from the start instead`;
-      else batch.forEach((t, k) => got.set(t, r.frames[k]!));
+      r.frames.forEach((f, k) => got.set(batch[k]!, f));
+      if (r.decoderErrors.length) return `the decoder reported errors after seeking (${r.decoderErrors[0]})`;
+      if (r.frames.length < batch.length) return `seeking returned ${r.frames.length} of ${batch.length} pictures`;
+      return null;
+    };
+    for (const [bi, batch] of batches.entries()) {
+      if (bi === 0 && probeAt !== undefined) {
+        const [truthRun, problem] = await Promise.all([run({ select: [probeAt], maxFrames: 1 }), seekBatch(batch)]);
+        const truth = truthRun.frames[0] ?? null;
+        const seeked = got.get(probeAt) ?? null;
+        const diff = truth && seeked ? meanAbsDiff(truth, seeked) : 255;
+        const passed = diff <= SEEK_TOLERANCE && !problem;
+        seekCheck = { frameIndex: probeAt, meanAbsDiff: Math.round(diff * 100) / 100, decoderErrors: !!problem && problem.startsWith('the decoder'), passed };
+        if (!passed) {
+          fallbackReason =
+            `seeking is unreliable in this file: frame ${probeAt} fetched by seeking differs from the same frame decoded from the start ` +
+            `(mean difference ${diff.toFixed(1)}/255${problem ? `; ${problem}` : ''}); keyframes are not clean random-access points`;
+          break;
+        }
+        if (truth) got.set(probeAt, truth);
+        continue;
+      }
+      const problem = await seekBatch(batch);
+      if (problem) {
+        fallbackReason = `${problem}; decoding from the start instead`;
+        break;
+      }
     }
     if (!fallbackReason) data = targets.map((t) => got.get(t)!);
   }

@@ -130,7 +130,14 @@ export class RichText {
         push(ch, prev, false);
         continue;
       }
-      if (IGNORABLE.test(ch) && !(prev ?? primary).font.hasGlyphForCodePoint(cp)) continue; // joiners and selectors a face lacks draw nothing either way
+      if (IGNORABLE.test(ch)) {
+        // Beside a marker (an emoji sequence, say) the joiner or selector is part of what must be shown;
+        // elsewhere a face that lacks it would draw nothing for it anyway.
+        if (prev === null) push(markerFor(cp), primary, true);
+        else if (!prev.font.hasGlyphForCodePoint(cp)) continue;
+        else push(ch, prev, false);
+        continue;
+      }
       const face: Face | null = SPACE.test(ch) && primary.font.hasGlyphForCodePoint(cp) ? primary : this.fonts.faceFor(cp, style);
       if (!face) {
         this.missing.add(cp);

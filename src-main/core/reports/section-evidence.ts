@@ -11,7 +11,8 @@ export function verdictBox(w: ReportWriter, d: Detection, tz: string): void {
   const override = latestOverride(d);
   const band = override?.override?.band ?? d.verdict.band;
   const lines: string[] = [];
-  lines.push(`Calibrated probability of manipulation: ${pct(d.verdict.probability)}`);
+  lines.push(d.verdict.explanation);
+  lines.push(`Calibrated probability of manipulation: ${pct(d.verdict.probability)}${d.warnings.length ? ` · ${d.warnings.length} input-quality warning${d.warnings.length > 1 ? 's' : ''} (see Findings)` : ''}`);
   lines.push(`Thresholds: authentic below ${d.verdict.thresholds.authentic.toFixed(2)}, manipulated at or above ${d.verdict.thresholds.manipulated.toFixed(2)}`);
   if (override?.override) {
     lines.push(`Investigator override by ${override.authorName} on ${dateTime(override.createdAt, tz)}: ${override.override.reason}`);

@@ -70,6 +70,14 @@ export function useChartTheme(): ChartTheme {
 export function axes(t: ChartTheme, yMax?: number) {
   return {
     x: { ticks: { color: t.muted }, grid: { color: t.grid } },
-    y: { ticks: { color: t.muted }, grid: { color: t.grid }, beginAtZero: true, ...(yMax !== undefined ? { max: yMax } : {}) },
+    // Counts are whole numbers: no 0.4-analysis ticks.
+    y: { ticks: { color: t.muted, precision: 0 }, grid: { color: t.grid }, beginAtZero: true, ...(yMax !== undefined ? { max: yMax } : {}) },
   };
+}
+
+/** "Nov 28" for a YYYY-MM-DD day key (as a calendar day, not shifted by the time zone). */
+export function dayLabel(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 }

@@ -7,7 +7,7 @@ import { DropZone } from '../components/drop-zone';
 import { QueueList } from '../components/queue-list';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { SummaryTable } from '../components/summary-table';
-import { axes, useChartTheme } from '../lib/charts';
+import { axes, dayLabel, useChartTheme } from '../lib/charts';
 import { BAND_LABEL } from '../lib/format';
 import { useCall } from '../lib/use-call';
 import { useQueue } from '../stores/queue-store';
@@ -49,7 +49,7 @@ function Charts({ s }: { s: DashboardStats }) {
         <div className="chart-box">
           <Bar
             aria-label="Analyses per day"
-            data={{ labels: s.perDay.map((d) => d.day), datasets: [{ label: 'Analyses', data: s.perDay.map((d) => d.count), backgroundColor: t.accent }] }}
+            data={{ labels: s.perDay.map((d) => dayLabel(d.day)), datasets: [{ label: 'Analyses', data: s.perDay.map((d) => d.count), backgroundColor: t.accent }] }}
             options={{ maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: axes(t) }}
           />
         </div>

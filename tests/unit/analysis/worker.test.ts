@@ -50,3 +50,38 @@ describe('analysis in a worker thread', () => {
     await expect(runner.run({ jobId: 'j5', path: image, options: {}, settings: DEFAULT_SETTINGS, timeoutMs: 1 }, () => undefined)).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
 });
+
+describe('worker failures', () => {
+  const init = { modelDirs: [], importDir: '/nonexistent' };
+  const req = { jobId: 'x', path: '/x.jpg', options: {}, settings: DEFAULT_SETTINGS };
+
+  it('a worker that dies fails its job with a clear error, and the next job gets a new worker', async () => {
+    // Dies on the first run; answers the second (a fresh thread starts with n = 0 again, so use a file flag).
+    const fd = tempDir('mg-wflag-');
+    const flag = path.join(fd.dir, 'died');
+    const script = `const { parentPort } = require('node:worker_threads'); const fs = require('node:fs');
+      parentPort.on('message', (m) => { if (m.type !== 'run') return;
+        if (!fs.existsSync(${JSON.stringify(flag)})) { fs.writeFileSync(${JSON.stringify(flag)}, '1'); process.exit(3); }
+        parentPort.postMessage({ type: 'error', jobId: m.req.jobId, error: { code: 'NOT_FOUND', message: 'second worker answered' } }); });`;
+    const r = new WorkerRunner(init, { file: script, eval: true }, log, 200);
+    try {
+      await expect(r.run(req, () => undefined)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/exited/) });
+      await expect(r.run({ ...req, jobId: 'y' }, () => undefined)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'second worker answered' });
+    } finally {
+      await r.close();
+      fd.cleanup();
+    }
+  });
+
+  it('a job that ignores cancel is stopped by ending the thread', async () => {
+    const hang = `require('node:worker_threads').parentPort.on('message', () => { /* never answers */ });`;
+    const r = new WorkerRunner(init, { file: hang, eval: true }, log, 150);
+    try {
+      const p = r.run(req, () => undefined);
+      setTimeout(() => r.cancel('x'), 50);
+      await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
+    } finally {
+      await r.close();
+    }
+  });
+});

@@ -79,6 +79,16 @@ describe('extractFrames (videos)', () => {
     expectTrue(auto.frames, truth);
   });
 
+  it('falls back when seeking an unindexed MPEG-TS lands mid-GOP', async () => {
+    const p = fixture('clip.ts');
+    const info = await probe(p, tools);
+    expect(info.format).toBe('mpegts');
+    const r = await extractFrames(p, info, tools, { strategy: { kind: 'even', count: 5 }, maxSide: 64, method: 'seek' });
+    const truth = sequentialTruth(p, 64, 48);
+    expectTrue(r.frames, truth);
+    if (r.sampling.method === 'sequential') expect(r.sampling.fallbackReason).toBeTruthy();
+  });
+
   it('records a passed seek check on a clean file', async () => {
     const info = await probe(fixture('clip.mp4'), tools);
     const r = await extractFrames(fixture('clip.mp4'), info, tools, { strategy: { kind: 'keyframes', max: 8 }, maxSide: 64, method: 'seek' });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findOnPath, resolveTools, toolVersion } from '../../../src-main/core/media';
+import { defaultBundled } from '../../../src-main/core/media/tools';
 import { tempDir } from '../../helpers/core';
 import { rejectsWith } from './helpers';
 
@@ -47,10 +48,21 @@ describe('resolveTools', () => {
     expect(r3.ffprobe.source).toBe('setting');
   });
 
-  it('finds the real bundled ffprobe-static binary when its download exists', async () => {
-    const r = await resolveTools({ env: { PATH: '' } }).catch(() => null);
-    // No ffmpeg on an empty PATH: the app must say so even though ffprobe-static is present.
-    expect(r).toBeNull();
+  it('uses the real ffmpeg-static/ffprobe-static packages when their binaries exist', async () => {
+    const bundledFfmpeg = await defaultBundled.ffmpeg();
+    const bundledFfprobe = await defaultBundled.ffprobe();
+    if (bundledFfmpeg && fs.existsSync(bundledFfmpeg)) {
+      const r = await resolveTools({ env: { PATH: '' } });
+      expect(r.ffmpeg).toMatchObject({ source: 'bundled', path: bundledFfmpeg });
+    } else {
+      // ffmpeg-static's download is absent here (no network at install): with nothing on PATH
+      // the app says ffmpeg is missing, even though ffprobe-static ships its binary.
+      await rejectsWith(resolveTools({ env: { PATH: '' } }), 'FFMPEG_MISSING');
+    }
+    if (bundledFfprobe && fs.existsSync(bundledFfprobe)) {
+      const r = await resolveTools({ ffmpegPath: ffmpeg, env: { PATH: '' }, bundled: { ffmpeg: async () => null, ffprobe: async () => bundledFfprobe } });
+      expect(['bundled', 'setting']).toContain(r.ffprobe.source);
+    }
   });
 
   it('falls through a broken bundled binary to PATH', async () => {

@@ -2,7 +2,7 @@
 import { Bar, Doughnut } from 'react-chartjs-2';
 import { VERDICT_BANDS } from '../../../../src-shared/domain/detection';
 import { Empty, ErrorState, Loading } from '../../components/states';
-import { axes, useChartTheme } from '../../lib/charts';
+import { axes, dayLabel, useChartTheme } from '../../lib/charts';
 import { BAND_LABEL } from '../../lib/format';
 import { useCall } from '../../lib/use-call';
 
@@ -39,7 +39,7 @@ export function Statistics() {
           <div className="panel chart-panel">
             <h2>Per day</h2>
             <div className="chart-box">
-              <Bar data={{ labels: s.perDay.map((d) => d.day), datasets: [{ label: 'Analyses', data: s.perDay.map((d) => d.count), backgroundColor: t.accent }] }} options={{ maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: axes(t) }} />
+              <Bar data={{ labels: s.perDay.map((d) => dayLabel(d.day)), datasets: [{ label: 'Analyses', data: s.perDay.map((d) => d.count), backgroundColor: t.accent }] }} options={{ maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: axes(t) }} />
             </div>
           </div>
           <div className="panel chart-panel">

@@ -1,0 +1,265 @@
+/**
+ * The analysis engine end to end (the app's path: openCore, worker thread, stored record)
+ * next to baselines measured in the same run: `ffmpeg -i clip -f null -` for videos, sharp's
+ * decode for the 12 MP photo, and decode-the-sampled-frames + a bare ONNX loop for overhead.
+ * Also: clip-length and queue-length scaling, peak RSS, RSS drift over 50 analyses, and the
+ * reference pipeline (YuNet + MesoNet from ../shared/reference-models) when it is present.
+ * Models: the project's models/ for every task they cover, tiny generated models otherwise
+ * (printed). `--long` adds a 10-minute clip.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { openCore, type Core } from '../src-main/core/core';
+import { createLogger } from '../src-main/core/log/logger';
+import { extractFrames, probe, resolveTools } from '../src-main/core/media';
+import { samplingFor } from '../src-main/core/analysis/analyze-file';
+import { floatTensor } from '../src-main/core/analysis/ort-session';
+import { DEFAULT_SETTINGS } from '../src-shared/domain/settings';
+import type { Detection } from '../src-shared/domain/detection';
+import { classifierGraph, detectorGraph, testManifest, writeModel } from '../tests/helpers/analysis-models';
+import { signIn } from '../tests/helpers/core';
+
+interface Ctx {
+  root: string;
+  cacheDir: string;
+  quick: boolean;
+  runs: number;
+  log: (m: string) => void;
+  time: <T>(fn: () => Promise<T> | T, o?: { runs?: number }) => Promise<{ medianMs: number; runsMs: number[]; result: T }>;
+}
+interface Figure {
+  figure: string;
+  value: number | string;
+  unit: string;
+  detail?: string;
+  compareTo?: string;
+}
+
+const REFERENCE = path.resolve(__dirname, '..', '..', 'shared', 'reference-models');
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (b: number) => Math.round(b / 1024 ** 2);
+
+/** Tiny models for the tasks models/ does not cover yet; returns the folder and what was used. */
+function modelSetup(ctx: Ctx): { extraDir: string; used: string } {
+  const tasks = new Map<string, string>();
+  const dir = path.join(ctx.root, 'models');
+  for (const f of fs.existsSync(dir) ? fs.readdirSync(dir).filter((x) => x.endsWith('.json')) : []) {
+    try {
+      const m = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { id: string; task: string };
+      if (m.task && fs.existsSync(path.join(dir, f.replace(/\.json$/, '.onnx')))) tasks.set(m.task, m.id);
+    } catch {
+      /* not a manifest */
+    }
+  }
+  const extraDir = path.join(ctx.cacheDir, 'bench-models');
+  fs.rmSync(extraDir, { recursive: true, force: true });
+  const parts: string[] = [];
+  if (tasks.has('face-detection')) parts.push(`detector ${tasks.get('face-detection')} (models/)`);
+  else {
+    writeModel(extraDir, detectorGraph(), testManifest('tiny-detector', 'face-detection'));
+    parts.push('detector tiny-detector (generated)');
+  }
+  if (tasks.has('face-manipulation')) parts.push(`face classifier ${tasks.get('face-manipulation')} (models/)`);
+  else {
+    writeModel(extraDir, classifierGraph(), testManifest('tiny-face', 'face-manipulation'));
+    parts.push('face classifier tiny-face (generated, 32×32, heatmap output)');
+  }
+  if (tasks.has('generated-image')) parts.push(`image model ${tasks.get('generated-image')} (models/)`);
+  else {
+    writeModel(extraDir, classifierGraph([0, 8, 0], -4, false), testManifest('tiny-image', 'generated-image', { outputs: { logit: { name: 'logit' } } }));
+    parts.push('image model tiny-image (generated)');
+  }
+  fs.mkdirSync(extraDir, { recursive: true });
+  return { extraDir, used: parts.join('; ') };
+}
+
+function clip(ctx: Ctx, ffmpeg: string, secs: number, w = 1280, h = 720): string {
+  const file = path.join(ctx.cacheDir, `analysis-${w}x${h}-${secs}s.mp4`);
+  if (!fs.existsSync(file)) {
+    ctx.log(`generating ${path.basename(file)}`);
+    // testsrc2 plus moving noise: a realistic bit rate, so decoding is not trivially cheap.
+    execFileSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${w}x${h}:rate=30:duration=${secs}`, '-vf', 'noise=alls=12:allf=t', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', '60', '-pix_fmt', 'yuv420p', `${file}.tmp.mp4`]);
+    fs.renameSync(`${file}.tmp.mp4`, file);
+  }
+  return file;
+}
+
+async function photo12mp(ctx: Ctx): Promise<string> {
+  const file = path.join(ctx.cacheDir, 'photo-4000x3000.jpg');
+  if (!fs.existsSync(file)) {
+    ctx.log('generating photo-4000x3000.jpg');
+    const w = 4000;
+    const h = 3000;
+    const raw = Buffer.alloc(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([(x * 255) / w, (y * 255) / h, ((x ^ y) & 0xff) * 0.6], (y * w + x) * 3);
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
+  }
+  return file;
+}
+
+/** A core on a fresh data dir, with the worker thread as in the app. */
+async function benchCore(ctx: Ctx, modelsDir: string, bundled: boolean): Promise<{ core: Core; session: Awaited<ReturnType<typeof signIn>>; close: () => Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-bench-'));
+  const core = await openCore({ dataDir, appVersion: '0.0.0-bench', log: createLogger('bench', { level: 'error', sink: () => undefined }), bcryptCost: 4, compactEveryMs: null, modelsDir, bundledModels: bundled });
+  const session = await signIn(core, 'user', 'bench');
+  return {
+    core,
+    session,
+    close: async () => {
+      await core.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function analyse(core: Core, session: { userId: string; username: string; role: 'user' | 'investigator' | 'admin' }, files: string[]): Promise<Detection[]> {
+  const jobs = await core.analysis.engine.enqueue(files, { userId: session.userId, username: session.username, role: session.role }, { store: true, senderId: null });
+  const out: Detection[] = [];
+  for (const j of jobs) {
+    const o = await core.analysis.engine.wait(j.jobId);
+    if (o.job.state !== 'done' || !o.detection) throw new Error(`${j.fileName}: ${o.job.state} ${o.job.error?.code}: ${o.job.error?.message}`);
+    out.push(o.detection);
+  }
+  return out;
+}
+
+/** Sample RSS every 25 ms while fn runs (the worker is a thread of this process; ffmpeg children are not counted). */
+async function peakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  let peak = process.memoryUsage.rss();
+  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 25);
+  try {
+    return { result: await fn(), peak };
+  } finally {
+    clearInterval(t);
+  }
+}
+
+const stages = (d: Detection) =>
+  Object.entries(d.timingsMs)
+    .filter(([k]) => k !== 'total')
+    .map(([k, v]) => `${k} ${Math.round(v)}`)
+    .join(', ');
+
+export default {
+  name: 'analysis',
+  description: 'engine end to end vs decoding; overhead; image; scaling; memory; reference pipeline',
+  async run(ctx: Ctx): Promise<Figure[]> {
+    const long = process.argv.includes('--long');
+    const tools = await resolveTools({ env: process.env });
+    const ffmpeg = tools.ffmpeg.path;
+    const { extraDir, used } = modelSetup(ctx);
+    ctx.log(`models: ${used}`);
+    ctx.log('video input: generated testsrc2 (no face: no drawable synthetic face is found by the detector) — the face classifiers do not run on it; the photo and the face pictures below exercise them');
+    const figures: Figure[] = [];
+    const b = await benchCore(ctx, extraDir, true);
+    try {
+      const secs = ctx.quick ? 10 : 60;
+      const video = clip(ctx, ffmpeg, secs);
+      // Warm: first model load and worker start are measured under start-up, not here.
+      const warm = await photoFace(ctx);
+      await analyse(b.core, b.session, [warm]);
+
+      const decode = await ctx.time(() => execFileSync(ffmpeg, ['-v', 'error', '-i', `file:${video}`, '-f', 'null', '-']));
+      const run = await peakRss(() => ctx.time(() => analyse(b.core, b.session, [video])));
+      const wall = run.result.medianMs;
+      const det = run.result.result[0]!;
+      figures.push({ figure: `ffmpeg -f null decode, ${secs} s 720p H.264 (baseline)`, value: decode.medianMs, unit: 'ms', detail: s(decode.medianMs) });
+      figures.push({ figure: `analysis of the same clip (default settings)`, value: wall, unit: 'ms', detail: `${(wall / decode.medianMs).toFixed(2)}× the decode (aim ≤ 1.0); ${det.frames.length} frames sampled (${det.sampling?.method ?? '?'}); stages ms: ${stages(det)}`, compareTo: `ffmpeg -f null decode, ${secs} s 720p H.264 (baseline)` });
+      figures.push({ figure: 'analysis ÷ decode', value: wall / decode.medianMs, unit: '×' });
+      figures.push({ figure: 'real-time factor (clip seconds per wall second)', value: (secs * 1000) / wall, unit: '×' });
+      figures.push({ figure: 'peak RSS during the video analysis', value: mb(run.peak), unit: 'MB', detail: 'main + worker thread; ffmpeg children not included' });
+
+      // Overhead: decode just the sampled frames + the same models on them in a bare loop.
+      const info = await probe(video, tools);
+      const strategy = samplingFor({}, DEFAULT_SETTINGS);
+      const frames = await ctx.time(() => extractFrames(video, info, tools, { strategy, maxSide: 1920 }));
+      const loaded = await Promise.all(det.models.map((m) => b.core.analysis.registry.get(m.id)));
+      const bare = await ctx.time(async () => {
+        for (const m of loaded) {
+          const shape = m.manifest.input.shape.map((x) => (typeof x === 'number' && x > 0 ? x : 1));
+          const n = m.manifest.task === 'face-detection' ? frames.result.frames.length : m.manifest.task === 'generated-image' ? Math.min(8, frames.result.frames.length) : det.faceTracks.reduce((a, t) => a + t.observations.length, 0);
+          const data = new Float32Array(shape.reduce((a, x) => a * x, 1)).fill(0.5);
+          for (let i = 0; i < n; i++) await m.ort.session.run({ [m.manifest.input.name]: floatTensor(data, shape) });
+        }
+      });
+      const floor = frames.medianMs + bare.medianMs;
+      figures.push({ figure: 'decode sampled frames + bare model loop (floor)', value: floor, unit: 'ms', detail: `frames ${Math.round(frames.medianMs)} + models ${Math.round(bare.medianMs)} (${loaded.map((m) => m.manifest.id).join(', ')})` });
+      figures.push({ figure: 'overhead: analysis ÷ floor', value: wall / floor, unit: '×', detail: 'aim ≤ 1.3; the rest is probe, hashing, metadata, crops, evidence images, store', compareTo: 'decode sampled frames + bare model loop (floor)' });
+
+      // 12 MP photo, heatmaps included, next to sharp's decode.
+      const photo = await photoFace(ctx, true);
+      const sharpDecode = await ctx.time(() => sharp(photo).raw().toBuffer());
+      const img = await ctx.time(() => analyse(b.core, b.session, [photo]));
+      const pd = img.result[0]!;
+      figures.push({ figure: "sharp decode of a 12 MP JPEG (baseline)", value: sharpDecode.medianMs, unit: 'ms' });
+      figures.push({ figure: '12 MP JPEG end to end', value: img.medianMs, unit: 'ms', detail: `${(img.medianMs / sharpDecode.medianMs).toFixed(1)}× the decode; ${pd.faceTracks.length} face(s), ${pd.artifacts.filter((a) => a.key.startsWith('heatmap')).length} heatmap(s), ${pd.artifacts.length} artifacts; stages ms: ${stages(pd)}`, compareTo: "sharp decode of a 12 MP JPEG (baseline)" });
+
+      // Scaling with clip length.
+      for (const len of [10, 60, ...(long ? [600] : [])].filter((l) => !(ctx.quick && l > 10))) {
+        const v = clip(ctx, ffmpeg, len);
+        const dec = await ctx.time(() => execFileSync(ffmpeg, ['-v', 'error', '-i', `file:${v}`, '-f', 'null', '-']), { runs: 1 });
+        const r = await peakRss(() => ctx.time(() => analyse(b.core, b.session, [v]), { runs: 1 }));
+        figures.push({ figure: `scaling: ${len} s clip`, value: r.result.medianMs, unit: 'ms', detail: `decode ${Math.round(dec.medianMs)} ms; ratio ${(r.result.medianMs / dec.medianMs).toFixed(2)}; peak RSS ${mb(r.peak)} MB` });
+      }
+      // Scaling with queue length (small pictures).
+      const small = await smallPictures(ctx, ctx.quick ? 20 : 100);
+      for (const n of [1, 10, ctx.quick ? 20 : 100]) {
+        const r = await peakRss(() => ctx.time(() => analyse(b.core, b.session, small.slice(0, n)), { runs: 1 }));
+        figures.push({ figure: `scaling: ${n} files queued`, value: r.result.medianMs, unit: 'ms', detail: `${Math.round(r.result.medianMs / n)} ms per file; peak RSS ${mb(r.peak)} MB` });
+      }
+      // Leak check: RSS after 50 analyses in a row vs after the first.
+      if (global.gc) global.gc();
+      await analyse(b.core, b.session, [small[0]!]);
+      const rss1 = process.memoryUsage.rss();
+      for (let i = 1; i < 50; i++) await analyse(b.core, b.session, [small[i % small.length]!]);
+      if (global.gc) global.gc();
+      const rss50 = process.memoryUsage.rss();
+      figures.push({ figure: 'RSS after 1 analysis', value: mb(rss1), unit: 'MB' });
+      figures.push({ figure: 'RSS after 50 analyses', value: mb(rss50), unit: 'MB', detail: `${mb(rss50 - rss1) >= 0 ? '+' : ''}${mb(rss50 - rss1)} MB (${global.gc ? 'after gc' : 'no --expose-gc'})`, compareTo: 'RSS after 1 analysis' });
+    } finally {
+      await b.close();
+    }
+
+    // The reference pipeline on the same files, side by side.
+    if (fs.existsSync(path.join(REFERENCE, 'SHA256SUMS'))) {
+      const r = await benchCore(ctx, REFERENCE, false);
+      try {
+        const secs = ctx.quick ? 10 : 60;
+        const video = clip(ctx, tools.ffmpeg.path, secs);
+        await analyse(r.core, r.session, [await photoFace(ctx)]);
+        const v = await ctx.time(() => analyse(r.core, r.session, [video]));
+        const big = await photoFace(ctx, true);
+        const p = await ctx.time(() => analyse(r.core, r.session, [big]));
+        const ids = v.result[0]!.models.map((m) => m.id).join(', ');
+        figures.push({ figure: `reference pipeline: ${secs} s 720p clip`, value: v.medianMs, unit: 'ms', detail: `${ids}; stages ms: ${stages(v.result[0]!)}`, compareTo: 'analysis of the same clip (default settings)' });
+        figures.push({ figure: 'reference pipeline: 12 MP JPEG', value: p.medianMs, unit: 'ms', detail: `stages ms: ${stages(p.result[0]!)}`, compareTo: '12 MP JPEG end to end' });
+      } finally {
+        await r.close();
+      }
+    } else ctx.log('../shared/reference-models not present: no reference pipeline figures');
+    return figures;
+  },
+};
+
+/** A picture with a plain drawn "face" region (the tiny detector's bright box; real detectors may find none). */
+async function photoFace(ctx: Ctx, big = false): Promise<string> {
+  if (big) return photo12mp(ctx);
+  const file = path.join(ctx.cacheDir, 'warm-320.png');
+  if (!fs.existsSync(file)) await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 90, b: 90 } } }).png().toFile(file);
+  return file;
+}
+
+async function smallPictures(ctx: Ctx, n: number): Promise<string[]> {
+  const dir = path.join(ctx.cacheDir, 'small-pictures');
+  fs.mkdirSync(dir, { recursive: true });
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const f = path.join(dir, `p${String(i).padStart(3, '0')}.jpg`);
+    if (!fs.existsSync(f)) await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: (i * 37) % 255, g: 120, b: 160 } } }).jpeg().toFile(f);
+    out.push(f);
+  }
+  return out;
+}
