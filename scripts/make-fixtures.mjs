@@ -12,7 +12,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
-const RECIPE = 'media-v4';
+const RECIPE = 'media-v5';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'tests', 'fixtures', 'generated');
 const dest = path.join(outRoot, 'media');
@@ -20,7 +20,7 @@ const ffmpeg = process.env.MEDIAGUARD_FFMPEG || 'ffmpeg';
 
 /** Every file this script makes; the cache is valid only if all exist. */
 export const MEDIA_FIXTURES = [
-  'clip.mp4', 'clip-faststart.mp4', 'clip.mkv', 'clip.ts', 'clip.avi', 'clip.webm', 'trap.mp4', 'rotated.mp4', 'scenes.mp4', 'audio-only.mp4',
+  'clip.mp4', 'clip-faststart.mp4', 'clip.mkv', 'clip.m2t', 'clip.avi', 'clip.webm', 'trap.mp4', 'rotated.mp4', 'scenes.mp4', 'audio-only.mp4',
   'truncated.mp4', 'truncated-faststart.mp4', 'random.mp4', 'empty.mp4', 'camera.jpg', 'edited.jpg', 'stripped.jpg', 'gimp.jpg',
   'rotated.jpg', 'truncated.jpg', 'jpeg-named.png', 'mp4-named.jpg', 'plain.png', 'grey.png', 'bomb.png', 'anim.gif', 'plain.webp',
   'plain.tiff', 'plain.bmp', 'plain.avif', 'notes.txt',
@@ -211,7 +211,7 @@ function videos() {
   ff('-i', at('clip.mp4'), '-c', 'copy', '-movflags', '+faststart', at('clip-faststart.mp4'));
   ff('-i', at('clip.mp4'), '-c', 'copy', at('clip.mkv'));
   // MPEG-TS has no index: ffmpeg's seek lands on whatever packet is near, often mid-GOP.
-  ff('-i', at('clip.mp4'), '-c', 'copy', '-f', 'mpegts', at('clip.ts'));
+  ff('-i', at('clip.mp4'), '-c', 'copy', '-f', 'mpegts', at('clip.m2t'));
   ff(...src('160x120', 2), '-c:v', 'mpeg4', '-q:v', '5', '-g', '12', at('clip.avi'));
   ff(...src('160x120', 1), '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', at('clip.webm'));
   // The seeking trap: intra refresh. Recovery points are flagged as keyframes, but a decoder

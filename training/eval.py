@@ -78,13 +78,8 @@ class Pipeline:
         if faces:
             box = max(faces, key=lambda f: (f[0][2] - f[0][0]) * (f[0][3] - f[0][1]))[0]
             out['face_px'] = float(max(box[2] - box[0], box[3] - box[1]))
-            if 'mg-face-sbi' in self.man:
-                m = self.man['mg-face-sbi']
-                crop = square_crop(img, box, m['input']['cropMargin'], m['input']['shape'][2])
-                o, ms = self.br.run('mg-face-sbi', {m['input']['name']: prep(m, crop)})
-                out['face_logit'] = float(o[m['outputs']['logit']['name']][0, 0])
-                out['face_p'] = calibrate(m, out['face_logit'])
-                out['face_ms'] = ms
+            out['box'] = [float(v) for v in box]
+            out.update(self.face_scores(img, box))
             crop = square_crop(img, box, 1.3, 256).astype(np.float32)[None] / 255.0
             for name in self.refs:
                 o, _ = self.br.run(name, {'input': crop})
@@ -97,6 +92,18 @@ class Pipeline:
             out['gen_ms'] = ms
         return out
 
+    def face_scores(self, img, box):
+        out = {}
+        if True:
+            if 'mg-face-sbi' in self.man:
+                m = self.man['mg-face-sbi']
+                crop = square_crop(img, box, m['input']['cropMargin'], m['input']['shape'][2])
+                o, ms = self.br.run('mg-face-sbi', {m['input']['name']: prep(m, crop)})
+                out['face_logit'] = float(o[m['outputs']['logit']['name']][0, 0])
+                out['face_p'] = calibrate(m, out['face_logit'])
+                out['face_ms'] = ms
+        return out
+
 
 def summarise(frames):
     keys = ['face_logit', 'face_p', 'gen_logit', 'gen_p', 'Meso4_DF', 'MesoInception_DF']
@@ -105,6 +112,7 @@ def summarise(frames):
         v = [f[k] for f in frames if k in f]
         res[k] = float(np.mean(v)) if v else None
     res['n_faces'] = max([f['n_faces'] for f in frames] or [0])
+    res['boxes'] = [f.get('box') for f in frames]
     return res
 
 
@@ -148,6 +156,7 @@ def main():
     ap.add_argument('--limit', type=int, default=0)
     ap.add_argument('--out', default=None, help='per-file scores TSV')
     ap.add_argument('--cache', default=None, help='reuse per-file scores from this JSON (written if absent)')
+    ap.add_argument('--rescore-face', action='store_true', help='with --cache: re-run only the face model on the cached boxes')
     a = ap.parse_args()
     rows = read_manifest(a.data)
     if a.limit:
@@ -171,6 +180,16 @@ def main():
                 print('[%d/%d] %.0fs' % (i, len(rows), time.time() - t0), file=sys.stderr, flush=True)
         if a.cache:
             json.dump([{k: v for k, v in r.items()} for r in rows], open(a.cache, 'w'))
+    if a.rescore_face:
+        pipe = Pipeline(a.models, a.refs)
+        for r in rows:
+            if r.get('error') or not any(r.get('boxes') or []):
+                continue
+            frames = load_media(r, a.frames)
+            fs = [pipe.face_scores(f, b) for f, b in zip(frames, r['boxes']) if b]
+            for k in ('face_logit', 'face_p'):
+                r[k] = float(np.mean([f[k] for f in fs])) if fs else None
+        json.dump(rows, open(a.cache.replace('.json', '_rescored.json'), 'w'))
     mans = {}
     for mid in ('mg-face-sbi', 'mg-gen-spectrum'):
         p = os.path.join(a.models, mid + '.json')

@@ -172,6 +172,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--freeze-upto', default='conv64_3', help="backbone blocks up to this one get no gradient ('' = none)")
     ap.add_argument('--hm-cls', action='store_true', help='image logit also from the top heatmap responses (Face X-ray style)')
+    ap.add_argument('--init', default='', help='start from this model.pt (e.g. an SBI-only run)')
     ap.add_argument('--skip-heldout', action='store_true', help='score held-out faces later (export_face.py --rescore)')
     ap.add_argument('--max-minutes', type=float, default=1e9)
     a = ap.parse_args()
@@ -192,6 +193,8 @@ def main():
 
     net = MGFaceNet(hm_cls=a.hm_cls)
     net.backbone.load_faceapi(os.path.join(a.faceapi, 'face_recognition_model-weights_manifest.json'))
+    if a.init:
+        net.load_state_dict(torch.load(a.init, map_location='cpu'), strict=False)
     net.backbone.freeze_upto = a.freeze_upto or None
     if a.freeze_upto:
         names = ['stem'] + [n for n, *_ in net.backbone.SPEC]

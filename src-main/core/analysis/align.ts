@@ -5,7 +5,8 @@
  * learn; the margin keeps the blending boundary around the face, where swaps leave traces.
  */
 import type { FaceBox } from '../../../src-shared/domain/detection';
-import { resampleRegion, type Affine } from './image-ops';
+import type { ModelInputSpec } from '../../../src-shared/domain/models';
+import { interpolationOf, sample, type Affine, type Interpolation } from './image-ops';
 import type { RgbImage } from './types';
 
 /** Indices of the two eye landmarks given the detector's point names (default: the first two). */
@@ -45,7 +46,16 @@ export function cropTransform(box: FaceBox, margin: number, size: number, angle:
 }
 
 /** Crop an aligned square face of size×size pixels. */
-export function alignedCrop(frame: RgbImage, box: FaceBox, opts: { margin: number; size: number; eyes: [number, number] }): { image: RgbImage; transform: Affine } {
-  const transform = cropTransform(box, opts.margin, opts.size, rollAngle(box, opts.eyes));
-  return { image: resampleRegion(frame, transform, opts.size, opts.size), transform };
+export function alignedCrop(
+  frame: RgbImage,
+  box: FaceBox,
+  opts: { margin: number; size: number; eyes: [number, number]; align?: boolean; interpolation?: Interpolation },
+): { image: RgbImage; transform: Affine } {
+  const transform = cropTransform(box, opts.margin, opts.size, opts.align === false ? 0 : rollAngle(box, opts.eyes));
+  return { image: sample(frame, transform, opts.size, opts.size, opts.interpolation), transform };
+}
+
+/** Crop options a classifier's manifest asks for (`input.align: false` keeps crops axis-aligned, as some models were trained). */
+export function cropOptions(spec: ModelInputSpec, size: number, eyes: [number, number]) {
+  return { margin: spec.cropMargin ?? 1.3, size, eyes, align: (spec as { align?: unknown }).align !== false, interpolation: interpolationOf(spec) };
 }

@@ -16,7 +16,7 @@
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { calibrate, logit } from './calibration';
 import { floatTensor, readOutput } from './ort-session';
-import { inputSize, placeFrame, toTensor } from './image-ops';
+import { inputSize, interpolationOf, placeFrame, toTensor } from './image-ops';
 import { outputName, scoreFormat } from './manifest';
 import type { LoadedModel } from './registry';
 import type { RgbImage } from './types';
@@ -94,7 +94,7 @@ export async function classify(model: LoadedModel, images: RgbImage[], maxBatch 
 /** Score a whole frame with a generated-image model (fitted per the manifest's resize mode). */
 export async function classifyImage(model: LoadedModel, frame: RgbImage): Promise<ClassifierOutput> {
   const { w, h } = inputSize(model.manifest.input);
-  const { image } = placeFrame(frame, w, h, model.manifest.input.resize);
+  const { image } = placeFrame(frame, w, h, model.manifest.input.resize, interpolationOf(model.manifest.input));
   const [r] = await classify(model, [image]);
   return r!;
 }

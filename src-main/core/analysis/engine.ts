@@ -113,7 +113,7 @@ export class AnalysisEngine {
     if (opts.store && (!owner || !this.deps.detections)) throw new AppError('UNAUTHENTICATED', 'Storing results needs a signed-in account.');
     const files = await expandPaths(paths);
     if (!files.length) throw new AppError('NOT_FOUND', 'No media files were found in the folders given.');
-    return files.map((file) => {
+    const queued = files.map((file) => {
       let finish!: (o: JobOutcome) => void;
       const done = new Promise<JobOutcome>((r) => (finish = r));
       const job: Job = {
@@ -130,10 +130,10 @@ export class AnalysisEngine {
       this.queue.push(job);
       this.emitProgress(job, { stage: 'queued', fraction: 0, etaSec: null });
       return { ...job.pub };
-    }).map((j) => {
-      queueMicrotask(() => this.pump());
-      return j;
     });
+    // Start after returning, so the caller has the job ids before the first events arrive.
+    queueMicrotask(() => this.pump());
+    return queued;
   }
 
   /** Wait for a job to end (done, failed or cancelled). */

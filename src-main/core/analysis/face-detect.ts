@@ -6,7 +6,7 @@
 import type { FaceBox } from '../../../src-shared/domain/detection';
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { floatTensor, readOutput } from './ort-session';
-import { inputSize, placeFrame, toTensor, type Placement } from './image-ops';
+import { inputSize, interpolationOf, placeFrame, toTensor, type Placement } from './image-ops';
 import { outputName, outputNumber } from './manifest';
 import type { LoadedModel } from './registry';
 import type { RgbImage } from './types';
@@ -110,7 +110,7 @@ function detectorSize(m: ModelManifest): { w: number; h: number } {
 export async function detectFaces(model: LoadedModel, frame: RgbImage): Promise<FaceBox[]> {
   const m = model.manifest;
   const { w, h } = detectorSize(m);
-  const { image, placement } = placeFrame(frame, w, h, m.input.resize);
+  const { image, placement } = placeFrame(frame, w, h, m.input.resize, interpolationOf(m.input));
   const feeds = { [m.input.name]: floatTensor(toTensor([image], m.input, w, h), m.input.layout === 'NCHW' ? [1, 3, h, w] : [1, h, w, 3]) };
   const res = await model.ort.session.run(feeds);
   const yunet = m.outputs.format === 'yunet';

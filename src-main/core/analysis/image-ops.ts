@@ -96,9 +96,36 @@ export function resampleRegion(img: RgbImage, m: Affine, outW: number, outH: num
   return affineSample(small, { a: m.a * sx, b: m.b * sx, c: m.c * sx, d: m.d * sy, e: m.e * sy, f: m.f * sy }, outW, outH);
 }
 
+/**
+ * How a model's inputs were resampled in training (manifest `input.interpolation`):
+ * 'bilinear' = plain bilinear (OpenCV INTER_LINEAR, no anti-aliasing); 'area' = pixel-area
+ * averaging (OpenCV INTER_AREA), approximated by supersampling then box-averaging, which
+ * also works for rotated crops; absent = box prefilter for 2× and larger shrinks.
+ */
+export type Interpolation = 'bilinear' | 'area' | undefined;
+
+/** The interpolation a manifest asks for. */
+export function interpolationOf(spec: ModelInputSpec): Interpolation {
+  const v = (spec as { interpolation?: unknown }).interpolation;
+  return v === 'bilinear' || v === 'area' ? v : undefined;
+}
+
+/** Resample through m with the given interpolation. */
+export function sample(img: RgbImage, m: Affine, outW: number, outH: number, interp: Interpolation): RgbImage {
+  if (interp === 'bilinear') return affineSample(img, m, outW, outH);
+  if (interp === 'area') {
+    const scale = Math.max(Math.hypot(m.a, m.d), Math.hypot(m.b, m.e));
+    const k = Math.min(4, Math.ceil(scale - 1e-6));
+    if (k <= 1) return affineSample(img, m, outW, outH);
+    const fine = affineSample(img, { a: m.a / k, b: m.b / k, c: m.c, d: m.d / k, e: m.e / k, f: m.f }, outW * k, outH * k);
+    return boxDownscale(fine, k);
+  }
+  return resampleRegion(img, m, outW, outH);
+}
+
 /** Plain resize of a whole image. */
-export function resize(img: RgbImage, w: number, h: number): RgbImage {
-  return resampleRegion(img, { a: img.width / w, b: 0, c: 0, d: 0, e: img.height / h, f: 0 }, w, h);
+export function resize(img: RgbImage, w: number, h: number, interp?: Interpolation): RgbImage {
+  return sample(img, { a: img.width / w, b: 0, c: 0, d: 0, e: img.height / h, f: 0 }, w, h, interp);
 }
 
 /** How a whole frame was placed into a model input, to map outputs back to frame pixels. */
@@ -109,10 +136,10 @@ export interface Placement {
 }
 
 /** Fit a frame into w×h: stretched, or aspect-preserving and anchored top-left with black padding. */
-export function placeFrame(img: RgbImage, w: number, h: number, mode: ModelInputSpec['resize']): { image: RgbImage; placement: Placement } {
-  if (mode === 'stretch') return { image: resize(img, w, h), placement: { sx: img.width / w, sy: img.height / h } };
+export function placeFrame(img: RgbImage, w: number, h: number, mode: ModelInputSpec['resize'], interp?: Interpolation): { image: RgbImage; placement: Placement } {
+  if (mode === 'stretch') return { image: resize(img, w, h, interp), placement: { sx: img.width / w, sy: img.height / h } };
   const s = Math.max(img.width / w, img.height / h);
-  return { image: resampleRegion(img, { a: s, b: 0, c: 0, d: 0, e: s, f: 0 }, w, h), placement: { sx: s, sy: s } };
+  return { image: sample(img, { a: s, b: 0, c: 0, d: 0, e: s, f: 0 }, w, h, interp), placement: { sx: s, sy: s } };
 }
 
 /** Write images (each exactly the spec's size) into one batch tensor per the input spec. */

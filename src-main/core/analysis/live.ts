@@ -13,7 +13,7 @@ import type { AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
 import type { AuditLog } from '../audit/audit-log';
 import type { DetectionsRepo } from '../db/detections';
-import { alignedCrop, eyeIndices } from './align';
+import { alignedCrop, cropOptions, eyeIndices } from './align';
 import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
 import { DEFAULT_THRESHOLDS } from './calibration';
 import { classifierSize, classify } from './classify';
@@ -103,7 +103,7 @@ export class LiveService {
       const per: number[][] = tracked.map(() => []);
       for (const clf of m.faceClassifiers) {
         const size = classifierSize(clf.manifest);
-        const crops = tracked.map((t) => alignedCrop(img, t.box, { margin: clf.manifest.input.cropMargin ?? 1.3, size, eyes: eyeIndices(undefined) }).image);
+        const crops = tracked.map((t) => alignedCrop(img, t.box, cropOptions(clf.manifest.input, size, eyeIndices(undefined))).image);
         if (crops.length) (await classify(clf, crops)).forEach((r, i) => per[i]!.push(r.probability));
       }
       const faces = tracked.map((t, i) => {

@@ -7,7 +7,7 @@
 import type { AnalysisWarning, FaceObservation, FaceTrack, FrameResult, ImageScore, Verdict } from '../../../src-shared/domain/detection';
 import type { MediaKind } from '../../../src-shared/domain/media';
 import type { ModelRef, ModelThresholds } from '../../../src-shared/domain/models';
-import { alignedCrop, eyeIndices } from './align';
+import { alignedCrop, cropOptions, eyeIndices } from './align';
 import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
 import { bandOf, DEFAULT_THRESHOLDS } from './calibration';
 import { classifierSize, classify, classifyImage, type HeatMap } from './classify';
@@ -129,7 +129,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
           try {
             const size = classifierSize(clf.manifest);
             const eyes = eyeIndices(pointsOf(models.detector!));
-            const crops = tracked.map((t) => alignedCrop(frame, t.box, { margin: clf.manifest.input.cropMargin ?? 1.3, size, eyes }).image);
+            const crops = tracked.map((t) => alignedCrop(frame, t.box, cropOptions(clf.manifest.input, size, eyes)).image);
             const res = await classify(clf, crops);
             cropsByModel.set(clf.manifest.id, crops);
             perModel.set(clf.manifest.id, res.map((r) => ({ p: r.probability, logit: r.rawLogit, map: r.heatmap })));

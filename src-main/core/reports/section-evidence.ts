@@ -75,8 +75,9 @@ function mediaFacts(d: Detection): [string, string, { style: 'mono'; size: numbe
     rows.push(['Video / audio codec', `${m.videoCodec ?? '—'} / ${m.audioCodec ?? 'none'}`]);
     rows.push(['Bit rate', m.bitRate ? `${(m.bitRate / 1000).toFixed(0)} kbit/s` : '—']);
   }
-  const tags = Object.entries(m.tags).slice(0, 8);
-  for (const [k, v] of tags) rows.push([`Container tag ${k}`, v]);
+  const tags = Object.entries(m.tags);
+  for (const [k, v] of tags.slice(0, 8)) rows.push([`Container tag ${k}`, v]);
+  if (tags.length > 8) rows.push(['More container tags', `${tags.length - 8} more, kept with the analysis record`]);
   return rows;
 }
 
@@ -127,6 +128,7 @@ export function evidenceSection(w: ReportWriter, input: ReportInput, tz: string)
         seconds(s.durationSec),
       ]),
     );
+    if (streams.length > 16) w.paragraph(`${streams.length - 16} further streams are not listed here; they are kept with the analysis record.`, { size: 8.5, color: COLORS.muted });
   }
   w.heading('Metadata (EXIF, XMP, IPTC, container)', 2);
   const md = d.metadata;
@@ -134,7 +136,10 @@ export function evidenceSection(w: ReportWriter, input: ReportInput, tz: string)
     w.paragraph('No metadata could be read from this file.');
     return;
   }
-  if (md.highlights.length) w.keyValues(md.highlights.slice(0, 30).map((h) => [h.label, h.value] as [string, string]));
+  if (md.highlights.length) {
+    w.keyValues(md.highlights.slice(0, 30).map((h) => [h.label, h.value] as [string, string]));
+    if (md.highlights.length > 30) w.paragraph(`${md.highlights.length - 30} further highlights are kept with the analysis record.`, { size: 8.5, color: COLORS.muted });
+  }
   else w.paragraph('The file carries no camera or editing metadata. Absence of metadata is common after messaging apps or social networks re-encode a file, and proves nothing by itself.');
   const groups = Object.entries(md.groups).map(([g, t]) => `${g} (${Object.keys(t).length})`);
   if (groups.length) w.paragraph(`Raw tags read: ${groups.join(', ')}. The complete list is kept with the analysis record.`, { size: 8.5, color: COLORS.muted });

@@ -196,9 +196,11 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
     }
   }
 
-  const layers = d.artifacts.filter((a) => a.kind === 'ela' || a.kind === 'noise' || a.kind === 'overlay').slice(0, LIMITS.forensicLayers);
+  const allLayers = d.artifacts.filter((a) => a.kind === 'ela' || a.kind === 'noise' || a.kind === 'overlay');
+  const layers = allLayers.slice(0, LIMITS.forensicLayers);
   if (layers.length) {
     w.heading('Forensic layers', 2);
+    if (allLayers.length > layers.length) w.paragraph(`The first ${layers.length} of ${allLayers.length} layers are shown; all are kept with the analysis record.`, { size: 8.5, color: COLORS.muted });
     const kinds = [...new Set(layers.map((l) => l.kind))];
     w.paragraph(kinds.map((k) => LAYER_TEXT[k] ?? k).join(' '), { size: 8.5, color: COLORS.muted });
     for (let i = 0; i < layers.length; i += 2) {

@@ -67,7 +67,8 @@ export function methodSection(w: ReportWriter, input: ReportInput): void {
     const rows: [string, string][] = [];
     if (m.description) rows.push(['Description', m.description]);
     if (m.sha256 !== ref.sha256) rows.push(['Manifest hash', `${m.sha256} — DIFFERS from the file that ran; the installed model changed since this analysis`]);
-    for (const [k, v] of Object.entries(prov).slice(0, 8)) rows.push([`Provenance: ${k}`, describeValue(v)]);
+    for (const [k, v] of Object.entries(prov).slice(0, 12)) rows.push([`Provenance: ${k}`, describeValue(v)]);
+    if (Object.keys(prov).length > 12) rows.push(['Provenance', `${Object.keys(prov).length - 12} more fields in the model manifest`]);
     rows.push(['Calibration', calibrationText(m)]);
     if (m.thresholds) rows.push(['Thresholds', `authentic < ${m.thresholds.authentic}, manipulated ≥ ${m.thresholds.manipulated}`]);
     if (m.errorRates && Object.keys(m.errorRates).length) rows.push(['Error rates', describeValue(m.errorRates)]);
@@ -161,6 +162,10 @@ export function integritySection(w: ReportWriter, input: ReportInput, tz: string
     ['Issued by', `${input.author.displayName} (${input.author.username}, ${input.author.role})`],
     ['Issued at', dateTime(input.generatedAt, tz)],
   ]);
+  if (w.rt.missing.size) {
+    const cps = [...w.rt.missing].sort((a, b) => a - b).slice(0, 20).map((c) => `U+${c.toString(16).toUpperCase().padStart(4, '0')}`);
+    w.paragraph(`Rendering note: ${w.rt.missing.size} character(s) could not be drawn with the fonts available (${cps.join(', ')}${w.rt.missing.size > 20 ? ', …' : ''}); they are printed as [U+XXXX] markers where they occur, so no text is hidden.`, { size: 8.5, color: COLORS.muted });
+  }
   // A line for a wet or digital signature when the report is filed on paper.
   w.ensure(70);
   w.space(24);

@@ -50,7 +50,7 @@ function Row({ row }: { row: QueueRow }) {
   const go = useNav((s) => s.go);
   const active = row.state === 'queued' || row.state === 'running';
   const fraction = row.state === 'done' ? 1 : (row.progress?.fraction ?? 0);
-  const stage = row.progress ? STAGE_LABEL[row.progress.stage] : row.state === 'queued' ? 'Waiting' : '';
+  const stage = row.progress ? STAGE_LABEL[row.progress.stage] : row.state === 'running' ? 'Starting' : row.state === 'queued' ? 'Waiting' : '';
   const err = row.error ? describeError({ code: asCode(row.error.code), message: row.error.message }) : null;
   const onCancel = async () => {
     const e = await cancel(row.jobId);

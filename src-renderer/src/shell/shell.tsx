@@ -1,5 +1,5 @@
 /** The signed-in window: sidebar, the current screen, the drop veil, toasts and the idle watch. */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { assertNever } from '../../../src-shared/result';
 import { subscribe } from '../api';
 import { useNav } from '../stores/nav-store';
@@ -67,6 +67,21 @@ export function Shell() {
     const t = setInterval(() => void checkIdle(), 15_000);
     return () => clearInterval(t);
   }, [checkIdle]);
+
+  // Screen readers and keyboard users land on the new screen's heading after navigation.
+  // Only a change of screen moves focus; switching tabs within a screen keeps it.
+  const screenName = useNav((s) => s.route.name);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const h = document.querySelector<HTMLElement>('#content h1');
+    if (!h) return;
+    h.tabIndex = -1;
+    h.focus({ preventScroll: true });
+  }, [screenName]);
 
   return (
     <div className="shell">

@@ -3,7 +3,9 @@ import { auc, bandAccuracy, eer, tprAtFpr } from '../../../src-main/core/analysi
 import { bandOf, calibrate, logit, sigmoid } from '../../../src-main/core/analysis/calibration';
 import { decodeNormalised, iou, nms } from '../../../src-main/core/analysis/face-detect';
 import { FaceTracker } from '../../../src-main/core/analysis/tracking';
-import { cropTransform, rollAngle } from '../../../src-main/core/analysis/align';
+import { cropOptions, cropTransform, rollAngle } from '../../../src-main/core/analysis/align';
+import { resize } from '../../../src-main/core/analysis/image-ops';
+import type { ModelInputSpec } from '../../../src-shared/domain/models';
 
 const s = (fake: boolean, score: number) => ({ fake, score });
 
@@ -76,5 +78,20 @@ describe('detection geometry', () => {
     const m = cropTransform(f, 1.5, 64, 0);
     expect(m.a * 32 + m.b * 32 + m.c).toBeCloseTo(50);
     expect(m.a).toBeCloseTo(150 / 64);
+  });
+
+  it('area interpolation averages a fine checkerboard to grey; plain bilinear aliases it', () => {
+    const w = 90;
+    const data = new Uint8Array(w * w * 3);
+    for (let y = 0; y < w; y++) for (let x = 0; x < w; x++) data.fill((x + y) % 2 ? 255 : 0, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    const img = { width: w, height: w, data };
+    const spread = (r: { data: Uint8Array }) => Math.max(...r.data) - Math.min(...r.data);
+    expect(spread(resize(img, 30, 30, 'area'))).toBeLessThan(40);
+    expect(spread(resize(img, 30, 30, 'bilinear'))).toBeGreaterThan(150);
+  });
+  it('reads crop options from the manifest', () => {
+    const spec: ModelInputSpec = { name: 'x', shape: [1, 3, 8, 8], layout: 'NCHW', colorOrder: 'RGB', scale: 1, mean: [0, 0, 0], std: [1, 1, 1], resize: 'stretch', cropMargin: 1.5 };
+    expect(cropOptions(spec, 8, [0, 1])).toMatchObject({ margin: 1.5, align: true, interpolation: undefined });
+    expect(cropOptions({ ...spec, align: false, interpolation: 'area' } as ModelInputSpec, 8, [0, 1])).toMatchObject({ align: false, interpolation: 'area' });
   });
 });

@@ -80,7 +80,7 @@ describe('extractFrames (videos)', () => {
   });
 
   it('falls back when seeking an unindexed MPEG-TS lands mid-GOP', async () => {
-    const p = fixture('clip.ts');
+    const p = fixture('clip.m2t');
     const info = await probe(p, tools);
     expect(info.format).toBe('mpegts');
     const r = await extractFrames(p, info, tools, { strategy: { kind: 'even', count: 5 }, maxSide: 64, method: 'seek' });
@@ -184,7 +184,8 @@ describe('cancel and timeout', () => {
     const info = await probe(fixture('clip.mp4'), tools);
     const ac = new AbortController();
     const run = extractFrames(fifo, info, tools, { strategy: { kind: 'even', count: 4 }, signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait (bounded) until ffprobe is really running and blocked on the FIFO.
+    for (let i = 0; i < 100 && ffChildren().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(ffChildren().length).toBeGreaterThan(0);
     ac.abort();
     await rejectsWith(run, 'CANCELLED');

@@ -100,7 +100,7 @@ describe('bad input keeps the process alive with clear errors', () => {
     ['truncated.jpg', 'UNSUPPORTED_MEDIA', /damaged or truncated/],
     ['bomb.png', 'LIMIT_EXCEEDED', /decompression bomb/],
     ['audio-only.mp4', 'UNSUPPORTED_MEDIA', /no video stream/],
-    ['notes.txt', 'UNSUPPORTED_MEDIA', /not a recognised/],
+    ['notes.txt', 'UNSUPPORTED_MEDIA', /recognised image or video|recognise it as an image or a video/],
   ])('%s → %s', async (name, code, message) => {
     const err = await intake(fixture(name)).then(
       () => null,

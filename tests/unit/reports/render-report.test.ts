@@ -128,6 +128,7 @@ describe('renderReport: hostile and unusual input', () => {
     expect(text).toContain('invisible or direction-changing characters');
     expect(text).toContain('[U+1F600]');
     expect(r.missingGlyphs).toContain(0x1f600);
+    expect(text.replace(/\s+/g, ' ')).toContain('could not be drawn with the fonts available (U+1F600)');
   });
 
   it('survives missing and corrupt artifacts, a failed analysis and no manifests', async () => {
