@@ -80,7 +80,7 @@ describe('hostile corpus through analysis:start', () => {
     const t0 = performance.now();
     for (const { f, jobId } of jobs) {
       const e = await finished(jobId);
-      if (process.env.MG_DEBUG) console.log(f.name, Math.round(performance.now() - t0), e.state, e.error?.code, e.error?.message);
+      if (process.env.MEDIAGUARD_DEBUG_CORPUS) console.log(f.name, Math.round(performance.now() - t0), e.state, e.error?.code, e.error?.message);
       if (e.state === 'done') outcomes.push({ file: f.name, why: f.why, where: 'job', code: 'DONE', message: `analysed as a valid file (record ${e.detectionId})` });
       else {
         expect(e.state, f.name).toBe('failed');
