@@ -153,11 +153,11 @@ async function main(): Promise<number> {
       tables.push({ group, system: systems[k]!.name, n: items.length, ...m });
       return `${f3(m.auc)} ${f3(m.eer)} ${f3(m.tpr5)} ${f3(m.accuracy)} ${String(m.inconclusive).padStart(4)} ${String(undetermined).padStart(4)} ${String(errors).padStart(4)}`;
     });
-    process.stdout.write(`${group.slice(0, 44).padEnd(44)} ${String(items.length).padStart(5)} | ${cells.join(' | ')}\n`);
+    process.stdout.write(`${group.slice(0, 60).padEnd(60)} ${String(items.length).padStart(5)} | ${cells.join(' | ')}\n`);
   };
   const header = () => {
-    process.stdout.write(`${''.padEnd(44)} ${''.padStart(5)} | ${systems.map((s) => s.name.padEnd(51)).join(' | ')}\n`);
-    process.stdout.write(`${'group'.padEnd(44)} ${'n'.padStart(5)} | ${systems.map(() => '   AUC    EER  TPR@5  acc.  inc  und  err').join(' | ')}\n`);
+    process.stdout.write(`${''.padEnd(60)} ${''.padStart(5)} | ${systems.map((s) => s.name.padEnd(51)).join(' | ')}\n`);
+    process.stdout.write(`${'group'.padEnd(60)} ${'n'.padStart(5)} | ${systems.map(() => '   AUC    EER  TPR@5  acc.  inc  und  err').join(' | ')}\n`);
   };
   process.stdout.write(`\nSystems: ${systems.map((s) => `${s.name} = ${s.note}`).join('; ')}\n`);
   process.stdout.write('Per source (AUC/EER/TPR need both labels in the group; acc. = accuracy of authentic/manipulated bands at the shipped thresholds):\n');

@@ -20,6 +20,20 @@ from train_face import load_faces, GEN_SOURCES  # noqa
 FACE_SWAP_SOURCES = ('ffpp_c40_mudouble', 'dfdc_aaronchong888', 'mesonet', 'cnndetection')
 
 
+def train_command(args):
+    """The train_face.py command line that reproduces a run (paths relative to the repo / node_modules)."""
+    parts = ['python3 training/train_face.py']
+    for k, v in args.items():
+        if v in ('', None, False):
+            continue
+        if k == 'faceapi':
+            v = 'node_modules/@vladmandic/face-api/model'
+        if k == 'init':
+            v = 'training/.cache/runs/%s/model.pt' % os.path.basename(os.path.dirname(v))
+        parts.append('--%s' % k.replace('_', '-') if v is True else '--%s %s' % (k.replace('_', '-'), v))
+    return ' '.join(parts)
+
+
 def score_onnx(onnx_path, metas):
     """Scores stored crops with the exported ONNX through onnxruntime-node (centre 1.3x crop, area resize)."""
     import cv2
@@ -110,7 +124,7 @@ def main():
         'metrics': metrics,
         'license': 'Apache-2.0 (project weights). Base weights: face-api face-recognition model, MIT.',
         'provenance': {'producedBy': 'training/train_face.py + training/export_face.py',
-                       'command': 'python3 training/train_face.py ' + ' '.join('--%s %s' % (k.replace('_', '-'), v) for k, v in args.items() if v not in ('', None)),
+                       'command': train_command(args),
                        'seed': args['seed'], 'dataManifestSha256': data_sha,
                        'trainingData': 'self-blended images made from real faces of celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs (DEV set)' + (' + dev fakes' if args.get('dev_fakes') else ''),
                        'baseWeights': '@vladmandic/face-api@1.7.15 model/face_recognition_model.bin (MIT)'},
