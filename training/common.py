@@ -37,7 +37,8 @@ def generator_group(r):
     """Short per-generator group name for reports."""
     g = r['manipulation_or_generator']
     if r['source'] == 'cnndetection':
-        return 'cnndetection/' + r['relpath'].split('/')[-1].split('_')[0] if r['y'] else 'cnndetection/real'
+        b = r['relpath'].split('/')[-1].split('_')
+        return 'cnndetection/' + (b[1] if len(b) > 2 else 'example') if r['y'] else 'cnndetection/real'
     if g.startswith('DFDC'):
         return 'DFDC face swap' if r['y'] else 'DFDC real'
     return g.split(';')[0].split(' (')[0] if r['y'] else 'real'

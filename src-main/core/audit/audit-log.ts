@@ -11,7 +11,7 @@ import type { AuditAction, AuditEntry, AuditVerifyResult } from '../../../src-sh
 import type { AuditPage } from '../../../src-shared/contract/admin';
 import { AppError } from '../../../src-shared/result';
 import type { Logger } from '../log/logger';
-import { appendDurable, fsyncFile, writeFileAtomic } from '../db/durable-file';
+import { appendDurable, fsyncFile, trimTornTail, writeFileAtomic } from '../db/durable-file';
 import { errnoCode, fsError } from '../db/fs-errors';
 import { Mutex } from '../db/mutex';
 import { GENESIS_HASH, entryHash, parseEntry, splitLines, verifyChain, type AuditHead } from './chain';
@@ -142,11 +142,7 @@ export class AuditLog {
   /** After a failed append (disk full), drop any half-written line so the next entry starts clean. */
   private async trimPartialLine(): Promise<void> {
     try {
-      const raw = await fs.promises.readFile(this.file);
-      if (raw.length && raw[raw.length - 1] !== 0x0a) {
-        await fs.promises.truncate(this.file, raw.lastIndexOf(0x0a) + 1);
-        await fsyncFile(this.file);
-      }
+      await trimTornTail(this.file);
     } catch {
       // Nothing readable to trim; load() sets aside a torn tail at next open.
     }

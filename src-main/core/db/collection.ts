@@ -3,11 +3,10 @@
  * each acknowledged write is fsynced (nedb itself only appends). Read-modify-write goes
  * through mutate(), serialised per collection, so the new document is validated whole.
  */
-import fs from 'node:fs';
 import Datastore from 'nedb-promises';
 import type { z } from 'zod';
 import { AppError } from '../../../src-shared/result';
-import { fsyncFile } from './durable-file';
+import { fsyncFile, trimTornTail } from './durable-file';
 import { errnoCode, fsError } from './fs-errors';
 import { Mutex } from './mutex';
 
@@ -123,11 +122,7 @@ export class Collection<T extends BaseDoc> {
    */
   private async recoverFromFailedWrite(): Promise<void> {
     try {
-      const raw = await fs.promises.readFile(this.file);
-      if (raw.length && raw[raw.length - 1] !== 0x0a) {
-        await fs.promises.truncate(this.file, raw.lastIndexOf(0x0a) + 1);
-        await fsyncFile(this.file);
-      }
+      await trimTornTail(this.file);
     } catch {
       // Unreadable now too: the reload below reports nothing new; the open-time repair handles it.
     }

@@ -72,3 +72,12 @@ export async function appendDurable(file: string, data: string | Uint8Array, mod
   }
   if (!existed) await fsyncDir(path.dirname(file));
 }
+
+/** Drop a half-written last line (an append cut short by a crash or a full disk), so the next append starts clean. */
+export async function trimTornTail(file: string): Promise<void> {
+  const raw = await fs.promises.readFile(file);
+  if (raw.length && raw[raw.length - 1] !== 0x0a) {
+    await fs.promises.truncate(file, raw.lastIndexOf(0x0a) + 1);
+    await fsyncFile(file);
+  }
+}

@@ -3,6 +3,7 @@
  * must be absolute, exist, be a regular file (no directory, device, FIFO or socket, which
  * would block or never end), be readable by this process and be within the size limit.
  */
+import { scaleBytes } from '../../../src-shared/format-bytes';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppSettings } from '../../../src-shared/domain/settings';
@@ -93,14 +94,8 @@ export async function checkInputPath(p: string, limits: Pick<AppSettings['limits
 
 /** 1536 → "1.5 KB" (decimal units, as file managers show them). */
 export function fmtBytes(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return i === 0 ? `${n} bytes` : `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+  const { value, unit, scaled } = scaleBytes(n);
+  return scaled ? `${value.toFixed(value >= 100 ? 0 : 1)} ${unit}` : `${n} bytes`;
 }
 
 /**

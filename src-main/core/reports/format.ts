@@ -1,19 +1,14 @@
 /** Number, size, time and verdict wording used throughout the report. */
 import type { Detection, VerdictBand } from '../../../src-shared/domain/detection';
 import { assertNever } from '../../../src-shared/result';
+import { scaleBytes } from '../../../src-shared/format-bytes';
 import { COLORS } from './report-writer';
 
 /** "12.4 MB (12,431,009 bytes)". */
 export function formatBytes(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
+  const { value, unit, scaled } = scaleBytes(n);
   const exact = `${n.toLocaleString('en-US')} bytes`;
-  return u === 0 ? exact : `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]} (${exact})`;
+  return scaled ? `${value.toFixed(value < 10 ? 2 : 1)} ${unit} (${exact})` : exact;
 }
 
 /** A probability as a percentage, or a dash when the model could not judge. */
