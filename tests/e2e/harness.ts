@@ -93,7 +93,8 @@ export async function startHarness(opts: { dataDir?: string; modelsDir?: string 
     // Fast bcrypt in tests (production: settings, default cost 12); compaction only at close.
     bcryptCost: 4,
     compactEveryMs: null,
-    ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}),
+    // With test models, only they are loaded: the bundled models would otherwise win and make results depend on what models/ holds.
+    ...(opts.modelsDir ? { modelsDir: opts.modelsDir, bundledModels: false } : {}),
   });
   const dispatcher = createAppDispatcher(core);
 
