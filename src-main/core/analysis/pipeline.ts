@@ -4,9 +4,9 @@
  * aggregation → verdict, plus evidence images. Frames stream through one at a time, so a
  * long video holds only the best crop of each track, never all frames.
  */
-import type { AnalysisWarning, FaceObservation, FaceTrack, FrameResult, ImageScore, Verdict } from '../../../src-shared/domain/detection';
+import type { AnalysisWarning, Detection, FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
 import type { MediaKind } from '../../../src-shared/domain/media';
-import type { ModelRef, ModelThresholds } from '../../../src-shared/domain/models';
+import type { ModelThresholds } from '../../../src-shared/domain/models';
 import { alignedCrop, cropOptions, eyeIndices } from './align';
 import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
 import { bandOf, DEFAULT_THRESHOLDS } from './calibration';
@@ -52,17 +52,11 @@ export interface PipelineOptions {
   evidence?: boolean;
 }
 
-export interface PipelineResult {
-  verdict: Verdict;
-  faceTracks: FaceTrack[];
-  frames: FrameResult[];
-  imageScores: ImageScore[];
-  models: ModelRef[];
-  warnings: AnalysisWarning[];
-  timingsMs: Record<string, number>;
+/** The scoring part of a Detection record, plus the evidence images to store with it. */
+export type PipelineResult = Pick<Detection, 'verdict' | 'faceTracks' | 'frames' | 'imageScores' | 'models' | 'warnings' | 'timingsMs'> & {
   artifacts: ArtifactOut[];
   executionProvider: string;
-}
+};
 
 const SMALL_FACE_PX = 64;
 
