@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run soak`: the robustness suite (tests/unit/robustness) at soak strength — 25 kill -9
-// cycles instead of the unit suite's 6 (MEDIAGUARD_SOAK_KILLS overrides; MEDIAGUARD_SOAK_SEED
+// cycles instead of the unit suite's 20 (MEDIAGUARD_SOAK_KILLS overrides; MEDIAGUARD_SOAK_SEED
 // replays a kill schedule). Several minutes on a 2-core machine; not part of `npm test`.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

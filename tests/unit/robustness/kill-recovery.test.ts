@@ -16,7 +16,7 @@ import { tempDir, testCore } from '../../helpers/core';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 // Each kill costs a child start-up (~1–2 s idle): the unit suite does 6, `npm run soak` 25.
-const KILLS = Number(process.env.MEDIAGUARD_SOAK_KILLS ?? 6);
+const KILLS = Number(process.env.MEDIAGUARD_SOAK_KILLS ?? 20);
 
 /** A seeded PRNG so a failing kill schedule can be replayed (the seed is in the test name). */
 function rng(seed: number): () => number {
