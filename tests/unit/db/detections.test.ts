@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core/core';
 import type { Scope } from '../../../src-main/core/db/detections';
+import { rowOf } from '../../../src-main/core/db/detection-query';
 import { AppError } from '../../../src-shared/result';
 import { testCore } from '../../helpers/core';
 import { makeDetection } from '../../helpers/detections';
@@ -179,22 +180,7 @@ describe('detections repository', () => {
         probability: (i % 100) / 100,
         createdAt: new Date(t0 + i * 60_000).toISOString(),
       });
-      const row = {
-        _id: d.id,
-        ownerId: d.ownerId,
-        ownerName: d.ownerName,
-        status: d.status,
-        createdAt: d.createdAt,
-        finishedAt: d.finishedAt,
-        kind: d.kind,
-        fileName: d.file.name,
-        fileNameKey: d.file.name.toLowerCase(),
-        sha256: d.file.hashes.sha256,
-        band: d.verdict.band,
-        probability: d.verdict.probability,
-        overridden: false,
-      };
-      return row;
+      return rowOf(d);
     });
     // Index rows in bulk: what history pages over (bodies are only read by get()).
     await c.db.detections.insertMany(rows);
