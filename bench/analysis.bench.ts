@@ -5,7 +5,14 @@
  * Also: clip-length and queue-length scaling, peak RSS, RSS drift over 50 analyses, and the
  * reference pipeline (YuNet + MesoNet from ../shared/reference-models) when it is present.
  * Models: the project's models/ for every task they cover, tiny generated models otherwise
- * (printed). `--long` adds a 10-minute clip.
+ * (printed). `--long` adds a 10-minute clip (`--long-secs N` to change its length; 60 s with
+ * --quick).
+ *
+ * Video input: when the dev media folder is there (`--data <dir>`, else $MEDIAGUARD_BENCH_DATA,
+ * else ../shared/datasets; read through its MANIFEST.tsv), the clips are a real FF++ original
+ * video with a face, looped to length and scaled to 720p, so face detection and the face
+ * classifiers run as they would on real footage. Without it they fall back to a synthetic
+ * clip with no face (said in the output). Clips are cached in bench/results/.cache.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -77,7 +84,64 @@ function modelSetup(ctx: Ctx): { extraDir: string; used: string } {
   return { extraDir, used: parts.join('; ') };
 }
 
-function clip(ctx: Ctx, ffmpeg: string, secs: number, w = 1280, h = 720): string {
+/** `--name value` from the bench command line. */
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** The dev media folder (with MANIFEST.tsv) the face clips are made from, or null. */
+function dataDir(ctx: Ctx): { dir: string | null; tried: string } {
+  const dir = path.resolve(argValue('--data') ?? process.env.MEDIAGUARD_BENCH_DATA ?? path.join(ctx.root, '..', 'shared', 'datasets'));
+  return { dir: fs.existsSync(path.join(dir, 'MANIFEST.tsv')) ? dir : null, tried: dir };
+}
+
+/**
+ * The source of the face clips: the first real (original, unmanipulated) FF++ video listed in
+ * MANIFEST.tsv, by path; null when the manifest lists none or the file is missing.
+ */
+function faceSource(dir: string): string | null {
+  const rows = fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8').split('\n').slice(1);
+  const videos = rows
+    .map((r) => r.split('\t'))
+    .filter(([rel, label]) => rel && label === 'real' && /^ffpp_[^/]*\/videos\/real\/.*\.mp4$/.test(rel))
+    .map(([rel]) => rel!)
+    .sort((a, b) => Number(!a.includes('/youtube/')) - Number(!b.includes('/youtube/')) || a.localeCompare(b));
+  const found = videos.map((rel) => path.join(dir, rel)).find((f) => fs.existsSync(f));
+  return found ?? null;
+}
+
+/** What the clips are made of, decided once per run. */
+interface VideoInput {
+  /** Source video with faces (looped), or null for the synthetic clip. */
+  source: string | null;
+  describe: string;
+}
+
+function videoInput(ctx: Ctx): VideoInput {
+  const d = dataDir(ctx);
+  const src = d.dir ? faceSource(d.dir) : null;
+  if (src) {
+    return { source: src, describe: `real video with a face: ${path.relative(d.dir!, src)} from ${d.dir} (looped to length, scaled and padded to 1280×720, H.264 veryfast CRF 23)` };
+  }
+  return {
+    source: null,
+    describe: `SYNTHETIC clip (testsrc2 + noise, no human face: a real detector finds none and the face classifiers idle on it) — ${d.dir ? `${d.dir}/MANIFEST.tsv lists no FF++ original video` : `no dataset at ${d.tried} (give --data <dir> or MEDIAGUARD_BENCH_DATA)`}`,
+  };
+}
+
+function clip(ctx: Ctx, ffmpeg: string, secs: number, input: VideoInput, w = 1280, h = 720): string {
+  if (input.source) {
+    const file = path.join(ctx.cacheDir, `faces-${path.basename(input.source, path.extname(input.source))}-${w}x${h}-${secs}s.mp4`);
+    if (!fs.existsSync(file)) {
+      ctx.log(`generating ${path.basename(file)} from ${path.basename(input.source)}`);
+      // Decoded from the start and looped (the FF++ files do not seek cleanly); re-encoded with
+      // a keyframe every 2 s, so the clip seeks like ordinary footage.
+      execFileSync(ffmpeg, ['-v', 'error', '-y', '-stream_loop', '-1', '-i', `file:${input.source}`, '-t', String(secs), '-vf', `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1`, '-r', '30', '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', '60', '-pix_fmt', 'yuv420p', `${file}.tmp.mp4`]);
+      fs.renameSync(`${file}.tmp.mp4`, file);
+    }
+    return file;
+  }
   const file = path.join(ctx.cacheDir, `analysis-${w}x${h}-${secs}s.mp4`);
   if (!fs.existsSync(file)) {
     ctx.log(`generating ${path.basename(file)}`);
@@ -153,21 +217,24 @@ export default {
     const ffmpeg = tools.ffmpeg.path;
     const { extraDir, used } = modelSetup(ctx);
     ctx.log(`models: ${used}`);
-    ctx.log('video input: generated testsrc2 + noise — no human face, so a real detector finds none and the face classifiers idle on it (a tiny generated detector fires on bright frames instead); face counts are printed per figure');
+    const input = videoInput(ctx);
+    ctx.log(`video input: ${input.describe}; face counts are printed per figure`);
     const figures: Figure[] = [];
+    figures.push({ figure: 'video input', value: input.source ? 'faces' : 'synthetic', unit: '', detail: input.describe });
     const b = await benchCore(ctx, extraDir, true);
     try {
       const secs = ctx.quick ? 10 : 60;
-      const video = clip(ctx, ffmpeg, secs);
-      // Warm: first model load and worker start are measured under start-up, not here.
-      const warm = await photoFace(ctx);
+      const video = clip(ctx, ffmpeg, secs, input);
+      // Warm: first model load and worker start are measured under start-up, not here. A frame
+      // of the clip (with its face) makes every model, the face classifiers too, run once.
+      const warm = input.source ? warmFrame(ctx, ffmpeg, video) : await photoFace(ctx);
       await analyse(b.core, b.session, [warm]);
 
       const decode = await ctx.time(() => execFileSync(ffmpeg, ['-v', 'error', '-i', `file:${video}`, '-f', 'null', '-']));
       const run = await peakRss(() => ctx.time(() => analyse(b.core, b.session, [video])));
       const wall = run.result.medianMs;
       const det = run.result.result[0]!;
-      figures.push({ figure: `ffmpeg -f null decode, ${secs} s 720p H.264 (baseline)`, value: decode.medianMs, unit: 'ms', detail: s(decode.medianMs) });
+      figures.push({ figure: `ffmpeg -f null decode, ${secs} s 720p H.264 (baseline)`, value: decode.medianMs, unit: 'ms', detail: `${s(decode.medianMs)}; ${((fs.statSync(video).size * 8) / secs / 1e6).toFixed(2)} Mbit/s` });
       figures.push({ figure: `analysis of the same clip (default settings)`, value: wall, unit: 'ms', detail: `${(wall / decode.medianMs).toFixed(2)}× the decode (aim ≤ 1.0); ${det.frames.length} frames sampled (${det.sampling?.method ?? '?'}), ${det.faceTracks.length} face track(s); stages ms: ${stages(det)}`, compareTo: `ffmpeg -f null decode, ${secs} s 720p H.264 (baseline)` });
       figures.push({ figure: 'analysis ÷ decode', value: wall / decode.medianMs, unit: '×' });
       figures.push({ figure: 'real-time factor (clip seconds per wall second)', value: (secs * 1000) / wall, unit: '×' });
@@ -178,16 +245,33 @@ export default {
       const strategy = samplingFor({}, DEFAULT_SETTINGS);
       const frames = await ctx.time(() => extractFrames(video, info, tools, { strategy, maxSide: 1920 }));
       const loaded = await Promise.all(det.models.map((m) => b.core.analysis.registry.get(m.id)));
+      // The same runs the analysis made, shape for shape: the detector once per sampled frame,
+      // each face classifier once per frame with faces (all of that frame's faces in one batch
+      // when the model takes batches, as classify() does), the whole-image models on every
+      // imageEvery-th frame (pipeline default: 8 frames spread evenly). Evidence heatmaps
+      // (occlusion) are engine work above this floor.
+      const sampled = det.frames.length;
+      const imageEvery = Math.max(1, Math.ceil(sampled / 8));
+      const faceCounts = det.frames.map((f) => f.faceCount).filter((k) => k > 0);
+      const bareRuns = new Map<string, number>();
       const bare = await ctx.time(async () => {
         for (const m of loaded) {
+          const dims = m.ort.inputShapes[m.manifest.input.name] ?? m.manifest.input.shape;
+          const batchable = typeof dims[0] !== 'number' || dims[0] < 0;
           const shape = m.manifest.input.shape.map((x) => (typeof x === 'number' && x > 0 ? x : 1));
-          const n = m.manifest.task === 'face-detection' ? frames.result.frames.length : m.manifest.task === 'generated-image' ? Math.min(8, frames.result.frames.length) : det.faceTracks.reduce((a, t) => a + t.observations.length, 0);
-          const data = new Float32Array(shape.reduce((a, x) => a * x, 1)).fill(0.5);
-          for (let i = 0; i < n; i++) await m.ort.session.run({ [m.manifest.input.name]: floatTensor(data, shape) });
+          const per = shape.slice(1).reduce((a, x) => a * x, 1);
+          const batches: number[] =
+            m.manifest.task === 'face-detection'
+              ? Array.from({ length: sampled }, () => 1)
+              : m.manifest.task === 'generated-image'
+                ? Array.from({ length: Math.ceil(sampled / imageEvery) }, () => 1)
+                : faceCounts.flatMap((k) => (batchable ? Array.from({ length: Math.ceil(k / 16) }, (_, i) => Math.min(16, k - i * 16)) : Array.from({ length: k }, () => 1)));
+          bareRuns.set(m.manifest.id, batches.length);
+          for (const n of batches) await m.ort.session.run({ [m.manifest.input.name]: floatTensor(new Float32Array(n * per).fill(0.5), [n, ...shape.slice(1)]) });
         }
       });
       const floor = frames.medianMs + bare.medianMs;
-      figures.push({ figure: 'decode sampled frames + bare model loop (floor)', value: floor, unit: 'ms', detail: `frames ${Math.round(frames.medianMs)} + models ${Math.round(bare.medianMs)} (${loaded.map((m) => m.manifest.id).join(', ')})` });
+      figures.push({ figure: 'decode sampled frames + bare model loop (floor)', value: floor, unit: 'ms', detail: `frames ${Math.round(frames.medianMs)} + models ${Math.round(bare.medianMs)} (${loaded.map((m) => `${m.manifest.id} ×${bareRuns.get(m.manifest.id) ?? 0}`).join(', ')} runs; ${faceCounts.reduce((a, k) => a + k, 0)} faces in ${faceCounts.length} of ${sampled} frames)` });
       figures.push({ figure: 'overhead: analysis ÷ floor', value: wall / floor, unit: '×', detail: 'aim ≤ 1.3; the rest is probe, hashing, metadata, crops, evidence images, store', compareTo: 'decode sampled frames + bare model loop (floor)' });
 
       // 12 MP photo, heatmaps included, next to sharp's decode.
@@ -199,11 +283,14 @@ export default {
       figures.push({ figure: '12 MP JPEG end to end', value: img.medianMs, unit: 'ms', detail: `${(img.medianMs / sharpDecode.medianMs).toFixed(1)}× the decode; ${pd.faceTracks.length} face(s), ${pd.artifacts.filter((a) => a.key.startsWith('heatmap')).length} heatmap(s), ${pd.artifacts.length} artifacts; stages ms: ${stages(pd)}`, compareTo: "sharp decode of a 12 MP JPEG (baseline)" });
 
       // Scaling with clip length.
-      for (const len of [10, 60, ...(long ? [600] : [])].filter((l) => !(ctx.quick && l > 10))) {
-        const v = clip(ctx, ffmpeg, len);
+      const longSecs = Number(argValue('--long-secs') ?? (ctx.quick ? 60 : 600));
+      if (long && !(Number.isInteger(longSecs) && longSecs > 0)) throw new Error(`--long-secs must be a whole number of seconds, not ${argValue('--long-secs')}`);
+      for (const len of [...new Set([10, ...(ctx.quick ? [] : [60]), ...(long ? [longSecs] : [])])]) {
+        const v = clip(ctx, ffmpeg, len, input);
         const dec = await ctx.time(() => execFileSync(ffmpeg, ['-v', 'error', '-i', `file:${v}`, '-f', 'null', '-']), { runs: 1 });
         const r = await peakRss(() => ctx.time(() => analyse(b.core, b.session, [v]), { runs: 1 }));
-        figures.push({ figure: `scaling: ${len} s clip`, value: r.result.medianMs, unit: 'ms', detail: `decode ${Math.round(dec.medianMs)} ms; ratio ${(r.result.medianMs / dec.medianMs).toFixed(2)}; peak RSS ${mb(r.peak)} MB` });
+        const rd = r.result.result[0]!;
+        figures.push({ figure: `scaling: ${len} s clip`, value: r.result.medianMs, unit: 'ms', detail: `decode ${Math.round(dec.medianMs)} ms; ratio ${(r.result.medianMs / dec.medianMs).toFixed(2)}; ${rd.frames.length} frames, ${rd.faceTracks.length} face track(s); peak RSS ${mb(r.peak)} MB` });
       }
       // Scaling with queue length (small pictures).
       const small = await smallPictures(ctx, ctx.quick ? 20 : 100);
@@ -229,13 +316,13 @@ export default {
       const r = await benchCore(ctx, REFERENCE, false);
       try {
         const secs = ctx.quick ? 10 : 60;
-        const video = clip(ctx, tools.ffmpeg.path, secs);
-        await analyse(r.core, r.session, [await photoFace(ctx)]);
+        const video = clip(ctx, tools.ffmpeg.path, secs, input);
+        await analyse(r.core, r.session, [input.source ? warmFrame(ctx, tools.ffmpeg.path, video) : await photoFace(ctx)]);
         const v = await ctx.time(() => analyse(r.core, r.session, [video]));
         const big = await photoFace(ctx, true);
         const p = await ctx.time(() => analyse(r.core, r.session, [big]));
         const ids = v.result[0]!.models.map((m) => m.id).join(', ');
-        figures.push({ figure: `reference pipeline: ${secs} s 720p clip`, value: v.medianMs, unit: 'ms', detail: `${ids}; stages ms: ${stages(v.result[0]!)}`, compareTo: 'analysis of the same clip (default settings)' });
+        figures.push({ figure: `reference pipeline: ${secs} s 720p clip`, value: v.medianMs, unit: 'ms', detail: `${ids}; ${v.result[0]!.faceTracks.length} face track(s); stages ms: ${stages(v.result[0]!)}`, compareTo: 'analysis of the same clip (default settings)' });
         figures.push({ figure: 'reference pipeline: 12 MP JPEG', value: p.medianMs, unit: 'ms', detail: `stages ms: ${stages(p.result[0]!)}`, compareTo: '12 MP JPEG end to end' });
       } finally {
         await r.close();
@@ -250,6 +337,16 @@ async function photoFace(ctx: Ctx, big = false): Promise<string> {
   if (big) return photo12mp(ctx);
   const file = path.join(ctx.cacheDir, 'warm-320.png');
   if (!fs.existsSync(file)) await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 90, b: 90 } } }).png().toFile(file);
+  return file;
+}
+
+/** One frame of a clip as PNG (cached beside it): the warm-up input when the clip has faces. */
+function warmFrame(ctx: Ctx, ffmpeg: string, video: string): string {
+  const file = path.join(ctx.cacheDir, `${path.basename(video, '.mp4')}-warm.png`);
+  if (!fs.existsSync(file)) {
+    execFileSync(ffmpeg, ['-v', 'error', '-y', '-ss', '1', '-i', `file:${video}`, '-frames:v', '1', `${file}.tmp.png`]);
+    fs.renameSync(`${file}.tmp.png`, file);
+  }
   return file;
 }
 

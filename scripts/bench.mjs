@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // Benchmark runner: `npm run bench [-- --only frames,hash] [--quick] [--runs N]`.
+// analysis also takes `--long` (adds a 10-minute clip; `--long-secs N`) and `--data <dir>`
+// (the media folder its face clips are made from; default $MEDIAGUARD_BENCH_DATA, then
+// ../shared/datasets; without one it uses a synthetic clip and says so).
 //
 // ADDING A FIGURE: drop a module in bench/ named <topic>.bench.ts (or .mjs). TypeScript is
 // loaded through tsx, so a module may import src-main/core directly. It default-exports

@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const only = process.argv.slice(2);
+// MEDIAGUARD_BUILD_OUT puts the esbuild outputs (main, preload, cli) elsewhere than dist/
+// (tests/unit/cli/lazy-load.test.ts builds a private CLI copy); the renderer stays in dist/.
+const out = process.env.MEDIAGUARD_BUILD_OUT ? path.resolve(process.env.MEDIAGUARD_BUILD_OUT) : path.join(root, 'dist');
 const want = (name) => only.length === 0 || only.includes(name);
 
 // Native or binary-carrying packages stay outside the bundles and load from node_modules.
@@ -32,19 +35,19 @@ if (want('main')) {
   const entryPoints = { main: 'src-main/electron/main.ts' };
   const worker = 'src-main/core/analysis/worker-entry.ts';
   if (fs.existsSync(path.join(root, worker))) entryPoints['analysis-worker'] = worker;
-  jobs.push(esbuild({ ...common, entryPoints, outdir: 'dist/main', outExtension: { '.js': '.cjs' } }).then(() => 'main'));
+  jobs.push(esbuild({ ...common, entryPoints, outdir: path.join(out, 'main'), outExtension: { '.js': '.cjs' } }).then(() => 'main'));
 }
 if (want('preload')) {
   // A sandboxed preload can require only 'electron' and a few built-ins: everything else is inlined.
   jobs.push(
-    esbuild({ ...common, minify: true, external: ['electron'], entryPoints: { preload: 'src-preload/preload.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' } }).then(() => 'preload'),
+    esbuild({ ...common, minify: true, external: ['electron'], entryPoints: { preload: 'src-preload/preload.ts' }, outdir: path.join(out, 'preload'), outExtension: { '.js': '.cjs' } }).then(() => 'preload'),
   );
 }
 if (want('cli')) {
   const entryPoints = { mediaguard: 'src-main/cli/entry.ts' };
   const worker = 'src-main/core/analysis/worker-entry.ts';
   if (fs.existsSync(path.join(root, worker))) entryPoints['analysis-worker'] = worker;
-  jobs.push(esbuild({ ...common, entryPoints, outdir: 'dist/cli', outExtension: { '.js': '.cjs' } }).then(() => 'cli'));
+  jobs.push(esbuild({ ...common, entryPoints, outdir: path.join(out, 'cli'), outExtension: { '.js': '.cjs' } }).then(() => 'cli'));
 }
 if (want('renderer')) {
   jobs.push(viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: 'warn' }).then(() => 'renderer'));
@@ -52,7 +55,7 @@ if (want('renderer')) {
 
 try {
   const done = await Promise.all(jobs);
-  console.log(`built ${done.join(', ')} in ${((Date.now() - t0) / 1000).toFixed(1)}s → dist/`);
+  console.log(`built ${done.join(', ')} in ${((Date.now() - t0) / 1000).toFixed(1)}s → ${path.relative(process.cwd(), out) || '.'}/`);
 } catch (e) {
   console.error(`build failed: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);

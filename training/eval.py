@@ -46,10 +46,18 @@ def square_crop(img, box, margin, size, interp=cv2.INTER_AREA):
     return cv2.warpAffine(img, M, (size, size), flags=interp, borderMode=cv2.BORDER_CONSTANT)
 
 
+GEN = 'mg-gen-residual'  # the generated-image model
+
+
 def prep(man, img):
     inp = man['input']
     h, w = inp['shape'][2], inp['shape'][3]
-    if img.shape[:2] != (h, w):
+    if inp.get('resize') == 'center-crop':  # native pixels, never resampled (as the app does)
+        H, W = img.shape[:2]
+        ch, cw = min(h, H), min(w, W)
+        y0, x0 = (H - ch) // 2, (W - cw) // 2
+        img = img[y0:y0 + ch, x0:x0 + cw]
+    elif img.shape[:2] != (h, w):
         interp = cv2.INTER_AREA if inp.get('interpolation') == 'area' else cv2.INTER_LINEAR
         img = cv2.resize(img, (w, h), interpolation=interp)
     x = (img.astype(np.float32) / inp['scale'] - np.array(inp['mean'], np.float32)) / np.array(inp['std'], np.float32)
@@ -60,7 +68,7 @@ class Pipeline:
     def __init__(self, models_dir, refs, node_modules=None):
         self.br = OrtBridge(node_modules)
         self.man = {}
-        for mid in ('mg-face-detector', 'mg-face-sbi', 'mg-gen-spectrum'):
+        for mid in ('mg-face-detector', 'mg-face-sbi', GEN):
             p = os.path.join(models_dir, mid + '.json')
             if os.path.exists(p):
                 self.man[mid] = json.load(open(p))
@@ -84,9 +92,9 @@ class Pipeline:
             for name in self.refs:
                 o, _ = self.br.run(name, {'input': crop})
                 out[name] = 1.0 - float(list(o.values())[0][0, 0])
-        if 'mg-gen-spectrum' in self.man:
-            m = self.man['mg-gen-spectrum']
-            o, ms = self.br.run('mg-gen-spectrum', {m['input']['name']: prep(m, img)})
+        if GEN in self.man:
+            m = self.man[GEN]
+            o, ms = self.br.run(GEN, {m['input']['name']: prep(m, img)})
             out['gen_logit'] = float(o[m['outputs']['logit']['name']][0, 0])
             out['gen_p'] = calibrate(m, out['gen_logit'])
             out['gen_ms'] = ms
@@ -191,7 +199,7 @@ def main():
                 r[k] = float(np.mean([f[k] for f in fs])) if fs else None
         json.dump(rows, open(a.cache.replace('.json', '_rescored.json'), 'w'))
     mans = {}
-    for mid in ('mg-face-sbi', 'mg-gen-spectrum'):
+    for mid in ('mg-face-sbi', GEN):
         p = os.path.join(a.models, mid + '.json')
         if os.path.exists(p):
             mans[mid] = json.load(open(p))
@@ -200,12 +208,12 @@ def main():
     th = {}
     if 'mg-face-sbi' in mans:
         t = mans['mg-face-sbi']['thresholds']; th['face_p'] = (t['authentic'], t['manipulated'])
-    if 'mg-gen-spectrum' in mans:
-        t = mans['mg-gen-spectrum']['thresholds']; th['gen_p'] = (t['authentic'], t['manipulated'])
+    if GEN in mans:
+        t = mans[GEN]['thresholds']; th['gen_p'] = (t['authentic'], t['manipulated'])
     if th:
         th['pipeline_p'] = (min(v[0] for v in th.values()), max(v[1] for v in th.values()))
     keys = ['pipeline_p', 'face_p', 'gen_p', 'Meso4_DF', 'MesoInception_DF']
-    print('\nScores: pipeline_p = max(face_p, gen_p) (calibrated); face_p = mg-face-sbi on the largest face; gen_p = mg-gen-spectrum on the whole frame;')
+    print('\nScores: pipeline_p = max(face_p, gen_p) (calibrated); face_p = mg-face-sbi on the largest face; gen_p = ' + GEN + ' on the frame;')
     print('Meso4_DF / MesoInception_DF = 1 - p_real of the MesoNet references on the same face crop (256x256). acc = accuracy on')
     print('files outside the inconclusive band at the shipped thresholds (MesoNet: 0.5); inc = inconclusive share. Files without a face')
     print('have no face/MesoNet score and count only for pipeline_p/gen_p. Positive class = fake.\n')

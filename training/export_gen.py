@@ -1,5 +1,7 @@
-"""Exports mg-gen-spectrum to ONNX, calibrates it on the leave-one-source-out (out-of-fold) scores and writes
-the manifest. Usage: python3 training/export_gen.py --run training/.cache/runs/gen --data ../shared/datasets --models models"""
+"""Exports a generated-image model to ONNX, calibrates it on the leave-one-source-out (out-of-fold) scores and
+writes the manifest.
+Usage: python3 training/export_gen.py --arch residual --run training/.cache/runs/gen_residual --data ../shared/datasets --models models
+       python3 training/export_gen.py --arch spectrum --run training/.cache/runs/gen --data ../shared/datasets --models models"""
 import argparse
 import json
 import os
@@ -11,6 +13,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import sha256_file  # noqa
 from gen_model import GenDetector, SIZE  # noqa
+from gen_residual import GenResidualDetector, CROP  # noqa
 from manifest_util import write_manifest, choose_thresholds  # noqa
 from metrics import auc, eer, tpr_at_fpr, fit_platt, platt, band_rates  # noqa
 
@@ -20,21 +23,29 @@ def main():
     ap.add_argument('--run', required=True)
     ap.add_argument('--data', required=True)
     ap.add_argument('--models', required=True)
-    ap.add_argument('--id', default='mg-gen-spectrum')
+    ap.add_argument('--arch', choices=['residual', 'spectrum'], default='residual')
+    ap.add_argument('--id', default='')
     a = ap.parse_args()
-    m = GenDetector()
+    residual = a.arch == 'residual'
+    a.id = a.id or ('mg-gen-residual' if residual else 'mg-gen-spectrum')
+    m = GenResidualDetector() if residual else GenDetector()
     m.load_state_dict(torch.load(os.path.join(a.run, 'model.pt'), map_location='cpu'))
     m.eval()
     onnx_path = os.path.join(a.models, a.id + '.onnx')
-    x = torch.rand(1, 3, SIZE, SIZE) * 255
-    torch.onnx.export(m, x, onnx_path, input_names=['image'], output_names=['logit'], opset_version=16, do_constant_folding=True)
-    # check the exported graph in onnxruntime-node against torch (FFT path used in training)
+    size = CROP if residual else SIZE
+    x = torch.rand(1, 3, size, size) * 255
+    torch.onnx.export(m, x, onnx_path, input_names=['image'], output_names=['logit'], opset_version=16, do_constant_folding=True,
+                      dynamic_axes={'image': {2: 'height', 3: 'width'}} if residual else None)
+    # check the exported graph in onnxruntime-node against torch (FFT path used in training for the spectrum model)
     from ort_bridge import OrtBridge
     br = OrtBridge(); br.load('g', onnx_path)
-    o, ms = br.run('g', {'image': x.numpy()})
-    with torch.no_grad():
-        ref = m.head(m.feat(x, use_fft=True)).item()
-    print('onnx vs torch(fft) logit: %.5f vs %.5f, %.1f ms' % (o['logit'][0, 0], ref, ms))
+    checks = [x, torch.round(torch.rand(1, 3, 218, 178) * 255)] if residual else [x]
+    for xx in checks:
+        o, ms = br.run('g', {'image': xx.numpy()})
+        with torch.no_grad():
+            ref = m(xx).item() if residual else m.head(m.feat(xx, use_fft=True)).item()
+        print('onnx vs torch logit %s: %.5f vs %.5f, %.1f ms' % (list(xx.shape), o['logit'][0, 0], ref, ms))
+        assert abs(o['logit'][0, 0] - ref) < 1e-3 * max(1.0, abs(ref)), 'exported graph disagrees with torch'
     br.close()
     L = json.load(open(os.path.join(a.run, 'loso.json')))
     y = np.array(L['y']); s = np.array([np.nan if v is None else v for v in L['oof']]); folds = np.array(L['folds'])
@@ -50,11 +61,30 @@ def main():
     for f, r in sorted(L['loso'].items()):
         metrics.append(dict(name='AUC', value=round(r['auc'], 4), data='LOSO fold %s: %d fakes vs %d held-out reals' % (f, r['n_fake'], r['n_real'])))
     args = L['args']
+    if residual:
+        big = [r['auc'] for r in L['loso'].values() if r['n_fake'] >= 5 and r['n_real'] >= 5]
+        metrics.insert(1, dict(name='mean LOSO AUC', value=round(float(np.mean(big)), 4),
+                               data='mean over the %d leave-one-source-out folds with at least 5 images of each class' % len(big)))
+        input_spec = {'name': 'image', 'shape': [1, 3, CROP, CROP], 'layout': 'NCHW', 'colorOrder': 'RGB', 'scale': 1,
+                      'mean': [0, 0, 0], 'std': [1, 1, 1], 'resize': 'center-crop',
+                      'note': 'central min(256, side) crop at native resolution, never resampled (any height/width accepted), raw 0..255'}
+        provenance = {'producedBy': 'training/train_gen_residual.py + training/export_gen.py --arch residual',
+                      'command': 'python3 training/train_gen_residual.py --data ../shared/datasets --out training/.cache/runs/gen_residual --n-aug %d --l2 %g --seed %d' % (args['n_aug'], args['l2'], args['seed']),
+                      'seed': args['seed'], 'dataManifestSha256': sha256_file(os.path.join(a.data, 'MANIFEST.tsv')),
+                      'trainingData': 'DEV still images except the FF++/DFDC/MesoNet face swaps: cnndetection (all generators + reals), fakefaces_basemax, sdfd_sd21, celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs, plus the real FF++ and DFDC frames as reals',
+                      'baseWeights': 'none (hand-designed residual statistics + logistic regression)'}
+    else:
+        input_spec = {'name': 'image', 'shape': [1, 3, SIZE, SIZE], 'layout': 'NCHW', 'colorOrder': 'RGB', 'scale': 1,
+                      'mean': [0, 0, 0], 'std': [1, 1, 1], 'resize': 'stretch', 'interpolation': 'bilinear',
+                      'note': 'whole frame stretched to 256x256 (bilinear), raw 0..255'}
+        provenance = {'producedBy': 'training/train_gen.py + training/export_gen.py',
+                      'command': 'python3 training/train_gen.py --data ../shared/datasets --out training/.cache/runs/gen --n-aug %d --epochs %d --seed %d' % (args['n_aug'], args['epochs'], args['seed']),
+                      'seed': args['seed'], 'dataManifestSha256': sha256_file(os.path.join(a.data, 'MANIFEST.tsv')),
+                      'trainingData': 'DEV still images except FF++/DFDC/MesoNet face swaps: cnndetection (all generators + reals), fakefaces_basemax, sdfd_sd21, celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs',
+                      'baseWeights': 'none'}
     man = {
         'id': a.id, 'version': '1.0.0', 'file': os.path.basename(onnx_path), 'task': 'generated-image',
-        'input': {'name': 'image', 'shape': [1, 3, SIZE, SIZE], 'layout': 'NCHW', 'colorOrder': 'RGB', 'scale': 1,
-                  'mean': [0, 0, 0], 'std': [1, 1, 1], 'resize': 'stretch', 'interpolation': 'bilinear',
-                  'note': 'whole frame stretched to 256x256 (bilinear), raw 0..255'},
+        'input': input_spec,
         'outputs': {'logit': {'name': 'logit', 'shape': [1, 1], 'meaning': 'logit of generated (GAN / diffusion) picture'}},
         'calibration': {'method': 'platt', 'params': {'a': round(pa, 5), 'b': round(pb, 5)},
                         'fittedOn': 'leave-one-source-out out-of-fold logits on the DEV still images (cnndetection generators with their paired reals, fakefaces_basemax vs CelebA/CelebA-HQ reals, sdfd_sd21 vs deepface/ultraface reals), classes weighted equally'},
@@ -65,11 +95,7 @@ def main():
                        'measuredOn': 'the same out-of-fold scores (%d real, %d generated); thresholds chosen on them' % ((y == 0).sum(), (y == 1).sum())},
         'metrics': metrics,
         'license': 'Apache-2.0 (project weights; trained from scratch, no base weights)',
-        'provenance': {'producedBy': 'training/train_gen.py + training/export_gen.py',
-                       'command': 'python3 training/train_gen.py --data ../shared/datasets --out training/.cache/runs/gen --n-aug %d --epochs %d --seed %d' % (args['n_aug'], args['epochs'], args['seed']),
-                       'seed': args['seed'], 'dataManifestSha256': sha256_file(os.path.join(a.data, 'MANIFEST.tsv')),
-                       'trainingData': 'DEV still images except FF++/DFDC/MesoNet face swaps: cnndetection (all generators + reals), fakefaces_basemax, sdfd_sd21, celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs',
-                       'baseWeights': 'none'},
+        'provenance': provenance,
     }
     print('wrote', write_manifest(a.models, man))
 

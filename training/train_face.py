@@ -175,6 +175,7 @@ def main():
     ap.add_argument('--init', default='', help='start from this model.pt (e.g. an SBI-only run)')
     ap.add_argument('--skip-heldout', action='store_true', help='score held-out faces later (export_face.py --rescore)')
     ap.add_argument('--max-minutes', type=float, default=1e9)
+    ap.add_argument('--ckpt-every', type=int, default=500, help='also save model.pt every N steps (long CPU runs)')
     a = ap.parse_args()
     torch.manual_seed(a.seed); np.random.seed(a.seed)
     torch.set_num_threads(a.threads)
@@ -231,6 +232,10 @@ def main():
             log.append(dict(step=step, loss=loss.item(), cls=l_cls.item(), hm=l_hm.item(), t=el))
             if el > a.max_minutes * 60:
                 print('time budget reached'); break
+        if a.ckpt_every and step and step % a.ckpt_every == 0:
+            torch.save(net.state_dict(), os.path.join(a.out, 'model.pt'))
+            json.dump(dict(args=vars(a), log=log, n_reals=len(reals), n_fakes=len(fakes), partial_step=step),
+                      open(os.path.join(a.out, 'train_log.json'), 'w'), indent=1)
     torch.save(net.state_dict(), os.path.join(a.out, 'model.pt'))
     if held:
         s = predict(net, held, device)

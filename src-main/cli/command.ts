@@ -9,9 +9,19 @@ export interface CliIo {
 
 export interface CliCommand {
   name: string;
-  summary: string;
   usage: string;
   run(args: string[], io: CliIo): Promise<number>;
+}
+
+/**
+ * A registered command: named and summarised up front for the help text, its module (and
+ * what that imports) loaded only when it is asked for, so `--help` or `users list` never
+ * load the analysis engine (README "Performance", CLI start-up).
+ */
+export interface CliCommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<CliCommand>;
 }
 
 /** Exit codes shared by all commands. */

@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../src-shared/result';
 import type { Session } from '../core/auth/sessions';
-import { openCore, type Core, type CoreOptions } from '../core/core';
+import type { Core, CoreOptions } from '../core/core';
 import { createLogger } from '../core/log/logger';
 import { resolveDataDir } from '../core/paths';
 import { APP_VERSION } from '../core/version';
@@ -62,6 +62,8 @@ export function flagString(p: ParsedArgs, name: string): string | undefined {
 export async function openCliCore(p: ParsedArgs, io: CliIo, extra: Partial<CoreOptions> = {}): Promise<Core> {
   const dd = flagString(p, 'data-dir');
   const dataDir = resolveDataDir({ argv: dd ? ['--data-dir', dd] : [], env: io.env });
+  // Imported here, not at the top: the store and engine load only for commands that open them.
+  const { openCore } = await import('../core/core');
   return openCore({
     dataDir,
     appVersion: APP_VERSION,

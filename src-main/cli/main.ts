@@ -37,11 +37,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${APP_VERSION}\n`);
     return EXIT.OK;
   }
-  const cmd = COMMANDS.find((c) => c.name === first);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === first);
+  if (!entry) {
     io.stderr(`mediaguard: unknown command '${first}'. Run 'mediaguard --help' for the list.\n`);
     return EXIT.USAGE;
   }
+  const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(`${cmd.usage}\n`);
     return EXIT.OK;

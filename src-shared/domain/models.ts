@@ -11,7 +11,13 @@ export interface ModelInputSpec {
   scale: number;
   mean: [number, number, number];
   std: [number, number, number];
-  resize: 'stretch' | 'letterbox';
+  /**
+   * How a whole frame becomes the model input: resampled to the input size ('stretch',
+   * or 'letterbox' keeping the aspect ratio), or 'center-crop': the central region of at
+   * most the input size taken at native resolution, never resampled (models that read
+   * pixel-level traces; the graph must accept smaller inputs for smaller frames).
+   */
+  resize: 'stretch' | 'letterbox' | 'center-crop';
   /** Face models: square crop side = cropMargin × max(face w, h), centred on the face. */
   cropMargin?: number;
 }

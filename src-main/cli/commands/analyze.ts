@@ -125,4 +125,4 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-export const analyzeCommand: CliCommand = { name: 'analyze', summary: 'analyse images and videos (verdict, faces, frames, evidence)', usage: USAGE, run };
+export const analyzeCommand: CliCommand = { name: 'analyze', usage: USAGE, run };

@@ -71,7 +71,6 @@ async function run(args: string[], io: CliIo): Promise<number> {
 /** The audit command. */
 export const auditCommand: CliCommand = {
   name: 'audit',
-  summary: 'verify or export the tamper-evident audit log',
   usage: USAGE,
   run,
 };

@@ -66,4 +66,4 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-export const modelsCommand: CliCommand = { name: 'models', summary: 'list, verify and import detection models', usage: USAGE, run };
+export const modelsCommand: CliCommand = { name: 'models', usage: USAGE, run };

@@ -71,4 +71,4 @@ async function run(args: string[], io: CliIo): Promise<number> {
   });
 }
 
-export const reportCommand: CliCommand = { name: 'report', summary: 'export a stored result as a PDF report, or verify a report file', usage: USAGE, run };
+export const reportCommand: CliCommand = { name: 'report', usage: USAGE, run };

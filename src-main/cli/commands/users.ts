@@ -121,7 +121,6 @@ async function run(args: string[], io: CliIo): Promise<number> {
 /** The users command. */
 export const usersCommand: CliCommand = {
   name: 'users',
-  summary: 'manage accounts (create-admin, add, list, set-role, unlock, reset-password)',
   usage: USAGE,
   run,
 };

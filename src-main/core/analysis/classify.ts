@@ -16,7 +16,7 @@
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { calibrate, logit } from './calibration';
 import { floatTensor, readOutput } from './ort-session';
-import { inputSize, interpolationOf, placeFrame, toTensor } from './image-ops';
+import { centerCrop, inputSize, interpolationOf, placeFrame, toTensor } from './image-ops';
 import { outputName, scoreFormat } from './manifest';
 import type { LoadedModel } from './registry';
 import type { RgbImage } from './types';
@@ -59,9 +59,9 @@ function batchable(model: LoadedModel): boolean {
   return typeof d !== 'number' || d < 0;
 }
 
-async function runBatch(model: LoadedModel, images: RgbImage[]): Promise<ClassifierOutput[]> {
+async function runBatch(model: LoadedModel, images: RgbImage[], size?: { w: number; h: number }): Promise<ClassifierOutput[]> {
   const m = model.manifest;
-  const { w, h } = inputSize(m.input);
+  const { w, h } = size ?? inputSize(m.input);
   const dims = m.input.layout === 'NCHW' ? [images.length, 3, h, w] : [images.length, h, w, 3];
   const res = await model.ort.session.run({ [m.input.name]: floatTensor(toTensor(images, m.input, w, h), dims) });
   const scores = readOutput(res, outputName(m, 'logit')!);
@@ -94,6 +94,11 @@ export async function classify(model: LoadedModel, images: RgbImage[], maxBatch 
 /** Score a whole frame with a generated-image model (fitted per the manifest's resize mode). */
 export async function classifyImage(model: LoadedModel, frame: RgbImage): Promise<ClassifierOutput> {
   const { w, h } = inputSize(model.manifest.input);
+  if (model.manifest.input.resize === 'center-crop') {
+    const crop = centerCrop(frame, w, h);
+    const [r] = await runBatch(model, [crop], { w: crop.width, h: crop.height });
+    return r!;
+  }
   const { image } = placeFrame(frame, w, h, model.manifest.input.resize, interpolationOf(model.manifest.input));
   const [r] = await classify(model, [image]);
   return r!;

@@ -85,19 +85,32 @@ export async function stillEvidence(ctx: {
   frames: FrameResult[];
   thresholds: ModelThresholds;
 }): Promise<ArtifactOut[]> {
-  const out: ArtifactOut[] = [];
   const { keyframe } = ctx;
-  if (keyframe) {
-    const colored = drawBoxes(keyframe.frame, keyframe.boxes.map((o) => ({ box: o.box, color: bandColor(bandOf(o.probability, ctx.thresholds)) })));
-    out.push({ ref: { key: 'keyframe', kind: 'keyframe', mime: 'image/jpeg', width: colored.width, height: colored.height, frameIndex: keyframe.index }, data: await encodeJpeg(colored) });
-    const fr = ctx.frames.find((f) => f.index === keyframe.index);
-    if (fr) fr.keyframeArtifact = 'keyframe';
-  }
   // ELA only means something on the original encoding of a still picture; on decoded video
   // frames it would show the analysis' own re-encoding.
   const still = ctx.kind === 'image' ? ctx.firstFrame : (keyframe?.frame ?? null);
-  const [ela, noise] = await Promise.all([ctx.kind === 'image' && still ? errorLevel(still) : null, still ? noiseResidual(still) : null]);
-  if (ela) out.push({ ref: { key: 'ela', kind: 'ela', mime: 'image/png', width: ela.image.width, height: ela.image.height }, data: await encodePng(ela.image) });
-  if (noise) out.push({ ref: { key: 'noise', kind: 'noise', mime: 'image/png', width: noise.width, height: noise.height }, data: await encodePng(noise) });
-  return out;
+  // The three are independent: encoding the key frame, ELA and the noise residual run side
+  // by side (libvips works on its own threads while the per-pixel loops run here).
+  const key = async (): Promise<ArtifactOut | null> => {
+    if (!keyframe) return null;
+    const colored = drawBoxes(keyframe.frame, keyframe.boxes.map((o) => ({ box: o.box, color: bandColor(bandOf(o.probability, ctx.thresholds)) })));
+    return { ref: { key: 'keyframe', kind: 'keyframe', mime: 'image/jpeg', width: colored.width, height: colored.height, frameIndex: keyframe.index }, data: await encodeJpeg(colored) };
+  };
+  const ela = async (): Promise<ArtifactOut | null> => {
+    if (ctx.kind !== 'image' || !still) return null;
+    const { image } = await errorLevel(still);
+    return { ref: { key: 'ela', kind: 'ela', mime: 'image/png', width: image.width, height: image.height }, data: await encodePng(image) };
+  };
+  const noise = async (): Promise<ArtifactOut | null> => {
+    if (!still) return null;
+    const image = await noiseResidual(still);
+    return { ref: { key: 'noise', kind: 'noise', mime: 'image/png', width: image.width, height: image.height }, data: await encodePng(image) };
+  };
+  // The libvips steps are queued first so they start while the key frame's boxes are drawn.
+  const [elaOut, noiseOut, keyOut] = await Promise.all([ela(), noise(), key()]);
+  if (keyOut && keyframe) {
+    const fr = ctx.frames.find((f) => f.index === keyframe.index);
+    if (fr) fr.keyframeArtifact = 'keyframe';
+  }
+  return [keyOut, elaOut, noiseOut].filter((p): p is ArtifactOut => p !== null);
 }

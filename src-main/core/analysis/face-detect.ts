@@ -6,7 +6,7 @@
 import type { FaceBox } from '../../../src-shared/domain/detection';
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { floatTensor, readOutput } from './ort-session';
-import { inputSize, interpolationOf, placeFrame, toTensor, type Placement } from './image-ops';
+import { inputSize, interpolationOf, letterboxAlignOf, placeFrame, toTensor, type Placement } from './image-ops';
 import { outputName, outputNumber } from './manifest';
 import type { LoadedModel } from './registry';
 import type { RgbImage } from './types';
@@ -91,12 +91,14 @@ export function decodeYunet(outputs: Record<string, Float32Array>, opts: { inW: 
 
 /** Map a box from model-input pixels to frame pixels, clipped to the frame. */
 function toFrame(b: FaceBox, p: Placement, W: number, H: number): FaceBox {
-  const x1 = Math.max(0, b.x * p.sx);
-  const y1 = Math.max(0, b.y * p.sy);
-  const x2 = Math.min(W, (b.x + b.w) * p.sx);
-  const y2 = Math.min(H, (b.y + b.h) * p.sy);
+  const ox = p.ox ?? 0;
+  const oy = p.oy ?? 0;
+  const x1 = Math.max(0, (b.x - ox) * p.sx);
+  const y1 = Math.max(0, (b.y - oy) * p.sy);
+  const x2 = Math.min(W, (b.x + b.w - ox) * p.sx);
+  const y2 = Math.min(H, (b.y + b.h - oy) * p.sy);
   const out: FaceBox = { x: x1, y: y1, w: Math.max(0, x2 - x1), h: Math.max(0, y2 - y1), confidence: b.confidence };
-  if (b.landmarks) out.landmarks = b.landmarks.map(([x, y]) => [x * p.sx, y * p.sy] as [number, number]);
+  if (b.landmarks) out.landmarks = b.landmarks.map(([x, y]) => [(x - ox) * p.sx, (y - oy) * p.sy] as [number, number]);
   return out;
 }
 
@@ -110,7 +112,7 @@ function detectorSize(m: ModelManifest): { w: number; h: number } {
 export async function detectFaces(model: LoadedModel, frame: RgbImage): Promise<FaceBox[]> {
   const m = model.manifest;
   const { w, h } = detectorSize(m);
-  const { image, placement } = placeFrame(frame, w, h, m.input.resize, interpolationOf(m.input));
+  const { image, placement } = placeFrame(frame, w, h, m.input.resize, interpolationOf(m.input), letterboxAlignOf(m.input));
   const feeds = { [m.input.name]: floatTensor(toTensor([image], m.input, w, h), m.input.layout === 'NCHW' ? [1, 3, h, w] : [1, h, w, 3]) };
   const res = await model.ort.session.run(feeds);
   const yunet = m.outputs.format === 'yunet';

@@ -6,7 +6,7 @@
  * caller that sends faster gets CONFLICT and should drop frames).
  */
 import crypto from 'node:crypto';
-import sharp from 'sharp';
+import { sharp } from '../native';
 import type { LiveFrameResult } from '../../../src-shared/contract/live';
 import type { Detection, FaceObservation, FaceTrack, FrameResult } from '../../../src-shared/domain/detection';
 import type { AppSettings } from '../../../src-shared/domain/settings';
@@ -43,8 +43,12 @@ interface LiveSession {
   models: PipelineModels | null;
 }
 
+/** What a live call gets once the service has been closed (the app is quitting). */
+const closing = () => new AppError('CANCELLED', 'Live monitoring stopped: the application is closing.');
+
 export class LiveService {
   private readonly sessions = new Map<string, LiveSession>();
+  private closed = false;
 
   constructor(
     private readonly deps: { registry: ModelRegistry; detections: DetectionsRepo; audit: AuditLog; settings: () => AppSettings; appVersion: string; now?: () => number },
@@ -58,13 +62,25 @@ export class LiveService {
     for (const [id, s] of this.sessions) if (this.now() - s.lastSeen > IDLE_MS) this.sessions.delete(id);
   }
 
+  /**
+   * Stop serving: drop every session (their models are about to be released). Calls that
+   * arrive afterwards — a camera frame already on its way while the app quits — and a frame
+   * whose models are released under it are answered CANCELLED, not as an internal error.
+   */
+  close(): void {
+    this.closed = true;
+    this.sessions.clear();
+  }
+
   /** Open a session; the models are checked now so a missing one is reported at once. */
   async start(owner: JobOwner, deviceLabel = 'camera'): Promise<{ liveId: string }> {
+    if (this.closed) throw closing();
     this.sweep();
     if ([...this.sessions.values()].filter((s) => s.owner.userId === owner.userId).length >= MAX_SESSIONS_PER_USER) {
       throw new AppError('CONFLICT', `At most ${MAX_SESSIONS_PER_USER} live sessions at a time; stop one first.`);
     }
     const models = await resolveModels(this.deps.registry, { imageModels: [] });
+    if (this.closed) throw closing();
     if (!models.detector || !models.faceClassifiers.length) throw new AppError('MODEL_MISSING', `Live monitoring needs a face detector and a face-manipulation model: ${models.missing.join(' ')}`);
     const id = crypto.randomUUID();
     this.sessions.set(id, { id, owner, deviceLabel, startedAt: this.now(), lastSeen: this.now(), busy: false, tracker: new FaceTracker(5), seq: 0, frames: [], tracks: new Map(), models });
@@ -73,6 +89,7 @@ export class LiveService {
   }
 
   private get(liveId: string, owner: JobOwner): LiveSession {
+    if (this.closed) throw closing();
     const s = this.sessions.get(liveId);
     if (!s || s.owner.userId !== owner.userId) throw new AppError('NOT_FOUND', 'No such live session (it may have expired).');
     return s;
@@ -119,6 +136,10 @@ export class LiveService {
       if (s.frames.length < MAX_FRAMES_KEPT) s.frames.push({ index: s.seq, timeSec, faceCount: faces.length, probability });
       s.seq++;
       return { faces, probability, elapsedMs: Math.round(performance.now() - t0) };
+    } catch (e) {
+      // Closed while this frame ran: whatever failed (a released model session) failed because of that.
+      if (this.closed) throw closing();
+      throw e;
     } finally {
       s.busy = false;
     }

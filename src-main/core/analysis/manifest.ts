@@ -29,7 +29,7 @@ const zManifest = z
         scale: z.number().positive().default(255),
         mean: z.tuple([z.number(), z.number(), z.number()]).default([0, 0, 0]),
         std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).default([1, 1, 1]),
-        resize: z.enum(['stretch', 'letterbox']).default('stretch'),
+        resize: z.enum(['stretch', 'letterbox', 'center-crop']).default('stretch'),
         cropMargin: z.number().min(1).max(4).optional(),
       })
       .passthrough(),
@@ -62,6 +62,9 @@ const zManifest = z
       const o = m.outputs[key];
       if (typeof o !== 'object') ctx.addIssue({ code: 'custom', path: ['outputs', key], message: `a ${m.task} model must declare outputs.${key}.name` });
     };
+    if (m.input.resize === 'center-crop' && m.task !== 'generated-image') {
+      ctx.addIssue({ code: 'custom', path: ['input', 'resize'], message: "'center-crop' is for generated-image models only" });
+    }
     if (m.task === 'face-detection') {
       if (m.outputs.format !== 'yunet') {
         need('boxes');

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { onnxruntime } from '../native';
 
 export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'cpu';
 
@@ -61,7 +62,7 @@ export async function createOrtModel(bytes: Uint8Array, opts: { threads?: number
   let lastError: unknown = null;
   for (const provider of candidateProviders()) {
     try {
-      const session = await ort.InferenceSession.create(bytes, {
+      const session = await onnxruntime().InferenceSession.create(bytes, {
         executionProviders: [provider],
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
@@ -84,7 +85,8 @@ export async function createOrtModel(bytes: Uint8Array, opts: { threads?: number
 
 /** A float32 tensor. */
 export function floatTensor(data: Float32Array, dims: number[]): ort.Tensor {
-  return new ort.Tensor('float32', data, dims);
+  const { Tensor } = onnxruntime();
+  return new Tensor('float32', data, dims);
 }
 
 /** Output data as float32 plus its dims (throws when the output is missing or not numeric). */

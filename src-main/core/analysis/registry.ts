@@ -248,4 +248,11 @@ export function checkShape(m: ModelManifest, model: OrtModel): void {
   const want = m.input.shape;
   const fits = actual.length === want.length && actual.every((d, i) => typeof d !== 'number' || d < 0 || want[i]! < 0 || d === want[i]);
   if (!fits) throw new AppError('MODEL_INVALID', `Model '${m.id}': input '${m.input.name}' has shape [${actual.join(',')}], the manifest says [${want.join(',')}].`);
+  if (m.input.resize === 'center-crop') {
+    // Frames smaller than the input are sent as they are, so height and width must be free in the graph.
+    const hw = m.input.layout === 'NCHW' ? [actual[2], actual[3]] : [actual[1], actual[2]];
+    if (hw.some((d) => typeof d === 'number' && d >= 0)) {
+      throw new AppError('MODEL_INVALID', `Model '${m.id}': a 'center-crop' input needs a dynamic height and width in the graph, it has [${actual.join(',')}].`);
+    }
+  }
 }

@@ -40,9 +40,11 @@ export class InProcessRunner implements AnalysisRunner {
 /** Where the worker script is: the bundle beside this file, or the TypeScript source (run through tsx). */
 export function findWorkerScript(dir = __dirname): WorkerScript | null {
   const bundled = path.join(dir, 'analysis-worker.cjs');
-  // Packaged app: the worker is unpacked beside the archive (electron-builder asarUnpack).
-  const unpacked = bundled.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
-  if (unpacked !== bundled && fs.existsSync(unpacked)) return { file: unpacked, eval: false };
+  // Packaged app: the worker runs from inside app.asar (Electron >= 17 gives worker threads
+  // asar support). It must not run from app.asar.unpacked: from there `require('sharp')`
+  // finds the unpacked native package but not its pure-JS dependencies (detect-libc,
+  // onnxruntime-common…), which stay in the archive. Native addons required through the
+  // archive path are loaded from the unpacked copy by Electron itself.
   if (fs.existsSync(bundled)) return { file: bundled, eval: false };
   const source = path.join(dir, 'worker-entry.ts');
   // Source checkouts (tests, tsx): a tiny CommonJS bootstrap registers tsx inside the thread,

@@ -78,6 +78,7 @@ export function createAnalysisService(deps: {
     live,
     modelDirs,
     async close() {
+      live.close();
       await engine.close();
       await registry.close();
     },

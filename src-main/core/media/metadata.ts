@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import exifr from 'exifr';
-import sharp from 'sharp';
+import { sharp } from '../native';
 import type { MediaInfo, MetadataReport } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
 import { readImageBytes } from './image-decode';

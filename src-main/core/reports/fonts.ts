@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import * as fontkit from 'fontkit';
+import type * as Fontkit from 'fontkit';
+import { fontkit } from '../native';
 
 export type FontStyle = 'regular' | 'bold' | 'mono';
 
@@ -16,7 +17,7 @@ export interface Face {
   file: string;
   /** PostScript name inside a collection (.ttc), for pdfkit. */
   postscriptName?: string;
-  font: fontkit.Font;
+  font: Fontkit.Font;
   source: 'bundled' | 'system';
 }
 
@@ -63,7 +64,7 @@ export function fontsDir(env: NodeJS.ProcessEnv = process.env): string {
 
 function loadFace(file: string, name: string, source: Face['source']): Face | null {
   try {
-    const opened = fontkit.create(fs.readFileSync(file));
+    const opened = fontkit().create(fs.readFileSync(file));
     const font = 'fonts' in opened ? opened.fonts[0] : opened;
     if (!font) return null;
     const face: Face = { name, file, font, source };

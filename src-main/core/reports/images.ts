@@ -1,5 +1,5 @@
 /** Evidence images for the report, re-encoded at a bounded size so a long video's report stays small. */
-import sharp from 'sharp';
+import { sharp } from '../native';
 import type { ReportImage } from './report-input';
 
 export interface PreparedImage {

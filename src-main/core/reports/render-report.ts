@@ -2,7 +2,7 @@
  * renderReport(input) → PDF bytes. Pure with respect to the store: everything it prints
  * comes from the input, so it is tested on synthetic records and reused by the CLI.
  */
-import PDFDocument from 'pdfkit';
+import { pdfDocumentClass } from '../native';
 import { loadFontSet } from './fonts';
 import { safeTimeZone } from './format';
 import type { ReportInput } from './report-input';
@@ -24,6 +24,7 @@ export async function renderReportDetailed(input: ReportInput): Promise<Rendered
   const tz = safeTimeZone(input.timeZone);
   const generatedAt = input.generatedAt instanceof Date ? input.generatedAt : new Date(input.generatedAt);
   const fonts = input.fonts ?? loadFontSet();
+  const PDFDocument = pdfDocumentClass();
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 72, bottom: 0, left: 56, right: 56 },

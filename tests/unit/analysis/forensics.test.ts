@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { errorLevel, noiseResidual } from '../../../src-main/core/analysis/forensics';
+import { absDiff, errorLevel, laplacianMagnitude, noiseResidual } from '../../../src-main/core/analysis/forensics';
 import { overlayHeatmap, heatColor } from '../../../src-main/core/analysis/render';
 
 /** A textured image whose left half went through JPEG q50 and whose right half never did. */
@@ -45,6 +45,70 @@ describe('forensic layers', () => {
     expect(r.width).toBe(1200);
     const m = halfMeans(r);
     expect(m.left).toBeLessThan(m.right / 10);
+  });
+
+  it('absDiff is |a − b| for every pair of byte values, aligned or not', () => {
+    const n = 256 * 256 + 7;
+    const backing = new Uint8Array(3 * (n + 8));
+    for (const off of [0, 1, 3]) {
+      const a = backing.subarray(off, off + n);
+      const b = backing.subarray(n + 8 + off, 2 * n + 8 + off);
+      const out = backing.subarray(2 * (n + 8) + ((off + 2) % 4), 2 * (n + 8) + ((off + 2) % 4) + n);
+      for (let i = 0; i < n; i++) {
+        a[i] = i & 255;
+        b[i] = (i >> 8) & 255;
+      }
+      const aCopy = a.slice();
+      const bCopy = b.slice();
+      absDiff(a, b, out);
+      for (let i = 0; i < n; i++) if (out[i] !== Math.abs(aCopy[i]! - bCopy[i]!)) throw new Error(`offset ${off}, byte ${i}: |${aCopy[i]} − ${bCopy[i]}| gave ${out[i]}`);
+    }
+    expect(() => absDiff(new Uint8Array(4), new Uint8Array(5), new Uint8Array(4))).toThrow(RangeError);
+  });
+
+  it('laplacianMagnitude is round(|4x − N − S − E − W| / 4) with copied edges, also on 1-pixel-wide pictures', () => {
+    let seed = 11;
+    for (const [w, h] of [[37, 23], [1, 9], [9, 1], [1, 1], [2, 2]] as const) {
+      const g = Uint8Array.from({ length: w * h }, () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % 256));
+      const at = (x: number, y: number) => g[Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))]!;
+      const m = laplacianMagnitude(g, w, h);
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          const s = 4 * at(x, y) - at(x - 1, y) - at(x + 1, y) - at(x, y - 1) - at(x, y + 1);
+          expect(m[y * w + x], `${w}×${h} at ${x},${y}`).toBe(Math.round(Math.abs(s) / 4));
+        }
+    }
+    const extreme = new Uint8Array(9);
+    extreme[4] = 255;
+    expect(laplacianMagnitude(extreme, 3, 3)[4]).toBe(255);
+    expect(() => laplacianMagnitude(new Uint8Array(5), 2, 3)).toThrow(RangeError);
+  });
+
+  it('the error-level map is exactly |image − JPEG(image)|, stretched, when no shrinking is needed', async () => {
+    const img = await spliced(64, 48);
+    const raw = { raw: { width: 64, height: 48, channels: 3 as const } };
+    const resaved = await sharp(await sharp(Buffer.from(img.data), raw).jpeg({ quality: 90, chromaSubsampling: '4:4:4' }).toBuffer()).raw().toBuffer();
+    const diff = img.data.map((v, i) => Math.abs(v - resaved[i]!));
+    const sorted = [...diff].sort((x, y) => x - y);
+    const p = Math.max(1, sorted[Math.ceil(0.995 * diff.length) - 1]!);
+    const { image, meanError } = await errorLevel(img, { maxSide: 4096 });
+    expect([image.width, image.height]).toEqual([64, 48]);
+    expect(meanError).toBeCloseTo(diff.reduce((a, v) => a + v, 0) / diff.length, 10);
+    expect(Array.from(image.data)).toEqual(Array.from(diff, (v) => Math.min(255, Math.round(v * (255 / p)))));
+  });
+
+  it('the noise residual shown is the Laplacian magnitude of the luma, stretched, when no shrinking is needed', async () => {
+    const img = await spliced(40, 30);
+    const grey = await sharp(Buffer.from(img.data), { raw: { width: 40, height: 30, channels: 3 } }).greyscale().raw().toBuffer();
+    const mag = laplacianMagnitude(grey, 40, 30);
+    const sorted = [...mag].sort((x, y) => x - y);
+    const p = Math.max(1, sorted[Math.ceil(0.995 * mag.length) - 1]!);
+    const r = await noiseResidual(img, { maxSide: 4096 });
+    expect([r.width, r.height]).toEqual([40, 30]);
+    for (let i = 0; i < mag.length; i++) {
+      const want = Math.min(255, Math.round(mag[i]! * (255 / p)));
+      expect([r.data[i * 3], r.data[i * 3 + 1], r.data[i * 3 + 2]]).toEqual([want, want, want]);
+    }
   });
 
   it('heatmap overlay colours hot areas red and keeps size', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core/core';
+import { createLogger } from '../../../src-main/core/log/logger';
 import { createAppDispatcher } from '../../../src-main/ipc/handler-table';
 import type { Dispatcher } from '../../../src-main/ipc/dispatcher';
 import { classifierGraph, solidFrame, testManifest, writeModel, writeStandardModels } from '../../helpers/analysis-models';
@@ -86,5 +87,42 @@ describe('analysis and model handlers', () => {
     const rec = await d.invoke('w-user', 'history:get', { id: (stop as { value: { detectionId: string } }).value.detectionId });
     expect(rec).toMatchObject({ ok: true, value: { kind: 'video', verdict: { band: 'manipulated' }, frames: [{}, {}, {}] } });
     expect(await d.invoke('w-user', 'live:stop', { liveId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('live monitoring while the app closes', () => {
+  it('a frame (or stop) arriving after core.close() is answered CANCELLED, nothing logged as internal', async () => {
+    const t = tempDir('mg-live-close-');
+    const logged: string[] = [];
+    writeStandardModels(path.join(t.dir, 'models'));
+    const c = await testCore({
+      analysisInProcess: true,
+      bundledModels: false,
+      modelsDir: path.join(t.dir, 'models'),
+      log: createLogger('test', { level: 'warn', sink: (line) => logged.push(line) }),
+    });
+    try {
+      const d = createAppDispatcher(c.core);
+      await signIn(c.core, 'user', 'w-user');
+      const frame = Buffer.from(solidFrame(160, 120, [120, 120, 120], { x1: 0.3, y1: 0.25, x2: 0.7, y2: 0.75, color: [230, 40, 40] }));
+      const jpegBase64 = (await sharp(frame, { raw: { width: 160, height: 120, channels: 3 } }).jpeg().toBuffer()).toString('base64');
+      const st = await d.invoke('w-user', 'live:start', { deviceLabel: 'webcam' });
+      const liveId = (st as { value: { liveId: string } }).value.liveId;
+      expect(await d.invoke('w-user', 'live:frame', { liveId, timeSec: 0, jpegBase64 })).toMatchObject({ ok: true });
+
+      // One frame in flight while the core closes, one after: neither may surface as INTERNAL.
+      const inFlight = d.invoke('w-user', 'live:frame', { liveId, timeSec: 0.2, jpegBase64 });
+      await c.core.close();
+      const during = await inFlight;
+      expect(during.ok || (!during.ok && during.error.code === 'CANCELLED'), JSON.stringify(during)).toBe(true);
+      const after = await d.invoke('w-user', 'live:frame', { liveId, timeSec: 0.4, jpegBase64 });
+      expect(after).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: expect.stringMatching(/closing/) } });
+      expect(await d.invoke('w-user', 'live:stop', { liveId })).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+      expect(await d.invoke('w-user', 'live:start', { deviceLabel: 'webcam' })).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+      expect(logged.filter((l) => /handler threw|disposed/i.test(l))).toEqual([]);
+    } finally {
+      t.cleanup();
+      fs.rmSync(c.dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,6 +29,41 @@ const write = (a: AuditLog, ls: string[]) => fs.writeFileSync(a.file, ls.join('\
 describe('audit chain', () => {
   it('hashes canonically (key order does not matter)', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}');
+  });
+
+  it('hashes exactly as the first release did (a known entry, and random ones against the plain definition)', () => {
+    // verify() recomputes every entry's hash with a hand-unrolled canonical form (see README
+    // "Performance"); logs already on disk were hashed with the plain definition below.
+    const plain = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+      if (Array.isArray(v)) return `[${v.map(plain).join(',')}]`;
+      const o = v as Record<string, unknown>;
+      return `{${Object.keys(o)
+        .filter((k) => o[k] !== undefined)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${plain(o[k])}`)
+        .join(',')}}`;
+    };
+    const known = { seq: 42, time: '2026-03-01T12:00:00.000Z', actorId: 'u-7', actorName: 'Zoë "ops" \\ admin', action: 'record.viewed' as const, target: null, details: { z: [3, { b: null, a: 'x\n\u2028' }], a: 1.5, m: { '\u00e9': true, e: -0 } }, prevHash: 'ab'.repeat(32) };
+    expect(entryHash(known)).toBe('471a958351fe6fe696d03901d0d6f696485696f500dd69451d58890dd98349dc');
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const str = () => Array.from({ length: rnd(12) }, () => String.fromCharCode([34, 92, 10, 0x2028, 0xd800, 0xe9, 65 + rnd(26)][rnd(7)]!)).join('');
+    const value = (depth: number): unknown => {
+      switch (rnd(depth > 2 ? 4 : 6)) {
+        case 0: return null;
+        case 1: return rnd(2) ? rnd(1e6) - 5e5 : rnd(1000) / 7;
+        case 2: return str();
+        case 3: return rnd(2) === 1;
+        case 4: return Array.from({ length: rnd(4) }, () => value(depth + 1));
+        default: return Object.fromEntries(Array.from({ length: rnd(5) }, () => [str(), rnd(6) ? value(depth + 1) : undefined]));
+      }
+    };
+    for (let i = 0; i < 300; i++) {
+      const body = { seq: 1 + rnd(1e6), time: str(), actorId: rnd(3) ? str() : null, actorName: rnd(3) ? str() : null, action: 'auth.login' as const, target: rnd(2) ? str() : null, details: value(0) as Record<string, unknown>, prevHash: '0'.repeat(64) };
+      expect(canonicalJson(body.details)).toBe(plain(body.details));
+      expect(entryHash(body)).toBe(crypto.createHash('sha256').update(plain(body)).digest('hex'));
+    }
   });
 
   it('chains each entry to the one before, starting from the genesis hash', async () => {
