@@ -19,3 +19,13 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
     </button>
   );
 }
+
+/** A table cell with a shortened hash (full value on hover) and a button copying all of it. */
+export function HashCell({ value, label, chars = 16 }: { value: string; label: string; chars?: number }) {
+  return (
+    <td className="mono with-copy">
+      <span title={value}>{value.slice(0, chars)}…</span>
+      <CopyButton value={value} label={label} />
+    </td>
+  );
+}

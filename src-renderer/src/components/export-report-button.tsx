@@ -1,7 +1,7 @@
 /** "Export PDF report…": asks for a case reference and notes, then main's save dialog picks the place. */
 import { useState, type FormEvent } from 'react';
 import { exportReport } from '../lib/export-report';
-import { Modal } from './modal';
+import { Modal, ModalActions } from './modal';
 
 /** The button and its dialog. */
 export function ExportReportButton({ detectionId, fileName, small, primary }: { detectionId: string; fileName: string; small?: boolean; primary?: boolean }) {
@@ -39,14 +39,7 @@ export function ExportReportButton({ detectionId, fileName, small, primary }: { 
               <textarea value={notes} maxLength={5000} rows={4} onChange={(e) => setNotes(e.target.value)} />
             </label>
             <p className="muted small">The report states the verdict, the evidence, the file’s hashes and the exact models used. Its own SHA-256 is recorded here.</p>
-            <div className="modal-actions">
-              <button type="button" className="btn" onClick={() => setOpen(false)}>
-                Cancel
-              </button>
-              <button type="submit" className="btn btn-primary" disabled={busy} data-testid="choose-report-location">
-                {busy ? 'Writing…' : 'Choose where to save…'}
-              </button>
-            </div>
+            <ModalActions actionLabel={busy ? 'Writing…' : 'Choose where to save…'} onCancel={() => setOpen(false)} busy={busy} actionTestId="choose-report-location" />
           </form>
         </Modal>
       )}

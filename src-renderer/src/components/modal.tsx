@@ -24,6 +24,37 @@ export function Modal({ title, onClose, children, testId }: { title: string; onC
   );
 }
 
+/**
+ * The footer every dialog ends with: Cancel, then the action. Without onAction the action
+ * submits the enclosing form; with it, it is a plain button.
+ */
+export function ModalActions(props: {
+  actionLabel: ReactNode;
+  onCancel: () => void;
+  onAction?: () => void;
+  busy?: boolean;
+  danger?: boolean;
+  cancelAutoFocus?: boolean;
+  actionTestId?: string;
+}) {
+  return (
+    <div className="modal-actions">
+      <button type="button" className="btn" onClick={props.onCancel} autoFocus={props.cancelAutoFocus}>
+        Cancel
+      </button>
+      <button
+        type={props.onAction ? 'button' : 'submit'}
+        className={`btn ${props.danger ? 'btn-danger' : 'btn-primary'}`}
+        onClick={props.onAction}
+        disabled={props.busy}
+        data-testid={props.actionTestId}
+      >
+        {props.actionLabel}
+      </button>
+    </div>
+  );
+}
+
 /** Ask before something irreversible. */
 export function ConfirmDialog(props: {
   title: string;
@@ -43,14 +74,7 @@ export function ConfirmDialog(props: {
           {props.error}
         </p>
       )}
-      <div className="modal-actions">
-        <button type="button" className="btn" onClick={props.onCancel} autoFocus>
-          Cancel
-        </button>
-        <button type="button" className={`btn ${props.danger ? 'btn-danger' : 'btn-primary'}`} onClick={props.onConfirm} disabled={props.busy}>
-          {props.confirmLabel}
-        </button>
-      </div>
+      <ModalActions actionLabel={props.confirmLabel} onCancel={props.onCancel} onAction={props.onConfirm} busy={props.busy} danger={props.danger} cancelAutoFocus />
     </Modal>
   );
 }

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { ReportVerifyResult } from '../../../src-shared/contract/reports';
 import { call } from '../api';
-import { CopyButton } from '../components/copy-button';
+import { HashCell } from '../components/copy-button';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { when } from '../lib/format';
 import { useCall } from '../lib/use-call';
@@ -80,10 +80,7 @@ export function Reports() {
                       </button>
                     </td>
                     <td className="mono small breakable">{r.path}</td>
-                    <td className="mono with-copy">
-                      <span title={r.sha256}>{r.sha256.slice(0, 16)}…</span>
-                      <CopyButton value={r.sha256} label="report hash" />
-                    </td>
+                    <HashCell value={r.sha256} label="report hash" />
                     <td>{when(r.createdAt)}</td>
                     <td>{r.authorName}</td>
                     <td>

@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../../../../src-shared/roles';
 import { PASSWORD_RULES } from '../../../../src-shared/domain/user';
 import { call } from '../../api';
 import { Field } from '../../components/field';
-import { Modal } from '../../components/modal';
+import { Modal, ModalActions } from '../../components/modal';
 import { FormError } from '../../components/states';
 import { passwordProblem, usernameProblem } from '../../lib/password';
 
@@ -43,14 +43,7 @@ export function CreateAccountDialog({ onClose, onCreated }: { onClose: () => voi
         </label>
         <Field label="Temporary password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" hint={`${PASSWORD_RULES.description} The user chooses their own at first sign-in.`} />
         <FormError error={error} />
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            Create account
-          </button>
-        </div>
+        <ModalActions actionLabel="Create account" onCancel={onClose} busy={busy} />
       </form>
     </Modal>
   );
@@ -77,14 +70,7 @@ export function ResetPasswordDialog({ id, name, onClose, onDone }: { id: string;
         <p className="muted">{name} will have to choose a new password at the next sign-in. Their current session ends.</p>
         <Field label="Temporary password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" autoFocus />
         <FormError error={error} />
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            Reset password
-          </button>
-        </div>
+        <ModalActions actionLabel="Reset password" onCancel={onClose} busy={busy} />
       </form>
     </Modal>
   );

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { ModelSummary } from '../../../../src-shared/domain/models';
 import { call } from '../../api';
-import { CopyButton } from '../../components/copy-button';
+import { HashCell } from '../../components/copy-button';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { bytes } from '../../lib/format';
 import { useCall } from '../../lib/use-call';
@@ -82,10 +82,7 @@ export function ModelsAdmin() {
                   <td className="nowrap">{bytes(m.sizeBytes)}</td>
                   <td>{m.source}</td>
                   <td>{m.license}</td>
-                  <td className="mono with-copy">
-                    <span title={m.sha256}>{m.sha256.slice(0, 12)}…</span>
-                    <CopyButton value={m.sha256} label={`${m.id} hash`} />
-                  </td>
+                  <HashCell value={m.sha256} label={`${m.id} hash`} chars={12} />
                   <td className={m.verified === false || m.error ? 'form-error' : ''}>{verifiedLabel(m)}</td>
                 </tr>
               ))}

@@ -1,6 +1,6 @@
 /** The file's identity (hashes with copy buttons), media facts, metadata highlights, flags and raw tags. */
 import type { Detection } from '../../../../src-shared/domain/detection';
-import { CopyButton } from '../../components/copy-button';
+import { CopyButton, HashCell } from '../../components/copy-button';
 import { bytes, duration } from '../../lib/format';
 
 function Row({ label, value, copy }: { label: string; value: string; copy?: boolean }) {
@@ -110,10 +110,7 @@ export function ModelsPanel({ d }: { d: Detection }) {
                 <td>{m.id}</td>
                 <td>{m.task}</td>
                 <td>{m.version}</td>
-                <td className="mono with-copy">
-                  <span title={m.sha256}>{m.sha256.slice(0, 16)}…</span>
-                  <CopyButton value={m.sha256} label={`${m.id} hash`} />
-                </td>
+                <HashCell value={m.sha256} label={`${m.id} hash`} />
                 <td>{m.provider}</td>
               </tr>
             ))}
