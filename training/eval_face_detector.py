@@ -44,6 +44,45 @@ def mg_detect(bridge, key, man, img_rgb, thr=None, iou=None):
     return res, ms
 
 
+# Still-image tiling, mirroring src-main/core/analysis/face-detect.ts (tileGrid / detectFaces with tiles).
+TILE_GRID, TILE_SHRINK, TILE_OVERLAP, TILE_MAX_FACE = 3, 1.5, 0.2, 0.4
+
+
+def tile_grid(W, H, side):
+    n = min(TILE_GRID, int(np.ceil(max(W, H) / (side * TILE_SHRINK))))
+    if n < 2:
+        return []
+    tw, th = W / (n - (n - 1) * TILE_OVERLAP), H / (n - (n - 1) * TILE_OVERLAP)
+    out = []
+    for gy in range(n):
+        for gx in range(n):
+            x, y = int(round(gx * tw * (1 - TILE_OVERLAP))), int(round(gy * th * (1 - TILE_OVERLAP)))
+            out.append((x, y, min(W, int(round(x + tw))) - x, min(H, int(round(y + th))) - y))
+    return out
+
+
+def mg_detect_tiled(bridge, key, man, img_rgb):
+    """The app's detection of a still image: the whole frame plus overlapping tiles, merged by NMS."""
+    whole, ms = mg_detect(bridge, key, man, img_rgb)
+    H, W = img_rgb.shape[:2]
+    boxes, scores, kps = [f[0] for f in whole], [f[1] for f in whole], [f[2] for f in whole]
+    for x, y, w, h in tile_grid(W, H, man['input']['shape'][2]):
+        res, t = mg_detect(bridge, key, man, img_rgb[y:y + h, x:x + w])
+        ms += t
+        for b, s, k in res:
+            b = np.array([max(0, b[0]), max(0, b[1]), min(w, b[2]), min(h, b[3])])
+            eps = 2
+            cut = (b[0] <= eps and x > 0) or (b[1] <= eps and y > 0) or (b[2] >= w - eps and x + w < W) or (b[3] >= h - eps and y + h < H)
+            if cut or max(b[2] - b[0], b[3] - b[1]) > TILE_MAX_FACE * min(w, h):
+                continue
+            boxes.append(b + [x, y, x, y]); scores.append(s); kps.append(k + [x, y])
+    if not boxes:
+        return [], ms
+    boxes, scores = np.array(boxes).reshape(-1, 4), np.array(scores)
+    keep = nms(boxes, scores, man['outputs']['nmsIou'])
+    return [(boxes[i], float(scores[i]), kps[i]) for i in keep], ms
+
+
 def match(gt, pred, thr=0.5):
     """Greedy one-to-one matching by IoU; returns true positives."""
     iou = iou_matrix([g[0] for g in gt], [p[0] for p in pred])
@@ -76,6 +115,7 @@ def main():
     br.load('uf_slim', os.path.join(a.refs, 'ultraface/version-slim-320.onnx'))
     dets = {
         'mg-face-detector': lambda im: mg_detect(br, 'mg', man, im),
+        'mg-face-detector+tiles': lambda im: mg_detect_tiled(br, 'mg', man, im),
         'ultraface-RFB-320': lambda im: ultraface_detect(br, 'uf_rfb', im),
         'ultraface-slim-320': lambda im: ultraface_detect(br, 'uf_slim', im),
     }

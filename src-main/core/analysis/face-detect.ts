@@ -108,8 +108,73 @@ function detectorSize(m: ModelManifest): { w: number; h: number } {
   return { w: w > 0 ? w : 640, h: h > 0 ? h : 640 };
 }
 
-/** Detect faces in one frame; boxes are in frame pixels, after NMS, best first. */
-export async function detectFaces(model: LoadedModel, frame: RgbImage): Promise<FaceBox[]> {
+/** Options for detectFaces. */
+export interface DetectOptions {
+  /**
+   * Also look at overlapping tiles of a large picture (still images: a group photo's faces
+   * are a few pixels wide once the whole frame is shrunk to the detector's input). Off for
+   * video frames and the live monitor, where the cost would repeat on every frame.
+   */
+  tiles?: boolean;
+}
+
+/** Tiling: at most TILE_GRID×TILE_GRID tiles, each shrunk by at most ~TILE_SHRINK, overlapping by TILE_OVERLAP. */
+const TILE_GRID = 3;
+const TILE_SHRINK = 1.5;
+const TILE_OVERLAP = 0.2;
+/** A face larger than this share of its tile is left to the whole-frame pass (it sees it uncut). */
+const TILE_MAX_FACE = 0.4;
+
+/** Tile rectangles (frame pixels) for a frame, or [] when the whole-frame pass is enough. */
+export function tileGrid(width: number, height: number, inputSide: number): { x: number; y: number; w: number; h: number }[] {
+  const n = Math.min(TILE_GRID, Math.ceil(Math.max(width, height) / (inputSide * TILE_SHRINK)));
+  if (n < 2) return [];
+  const tw = width / (n - (n - 1) * TILE_OVERLAP);
+  const th = height / (n - (n - 1) * TILE_OVERLAP);
+  const out: { x: number; y: number; w: number; h: number }[] = [];
+  for (let gy = 0; gy < n; gy++) {
+    for (let gx = 0; gx < n; gx++) {
+      const x = Math.round(gx * tw * (1 - TILE_OVERLAP));
+      const y = Math.round(gy * th * (1 - TILE_OVERLAP));
+      out.push({ x, y, w: Math.min(width, Math.round(x + tw)) - x, h: Math.min(height, Math.round(y + th)) - y });
+    }
+  }
+  return out;
+}
+
+function cropRect(img: RgbImage, r: { x: number; y: number; w: number; h: number }): RgbImage {
+  const data = new Uint8Array(r.w * r.h * 3);
+  for (let y = 0; y < r.h; y++) data.set(img.data.subarray(((r.y + y) * img.width + r.x) * 3, ((r.y + y) * img.width + r.x + r.w) * 3), y * r.w * 3);
+  return { width: r.w, height: r.h, data };
+}
+
+/**
+ * Detect faces in one frame; boxes are in frame pixels, after NMS, best first. With
+ * `tiles`, a large picture is also searched tile by tile (see tileGrid); a tile's box that
+ * touches an inner tile edge (a face cut in two) or is large for its tile is dropped, and
+ * everything is merged with the whole-frame pass by the same NMS.
+ */
+export async function detectFaces(model: LoadedModel, frame: RgbImage, opts: DetectOptions = {}): Promise<FaceBox[]> {
+  const whole = await detectOnce(model, frame);
+  const m = model.manifest;
+  const { w, h } = detectorSize(m);
+  const tiles = opts.tiles ? tileGrid(frame.width, frame.height, Math.min(w, h)) : [];
+  if (!tiles.length) return whole;
+  const all = [...whole];
+  for (const t of tiles) {
+    for (const b of await detectOnce(model, cropRect(frame, t))) {
+      const eps = 2;
+      const cut = (b.x <= eps && t.x > 0) || (b.y <= eps && t.y > 0) || (b.x + b.w >= t.w - eps && t.x + t.w < frame.width) || (b.y + b.h >= t.h - eps && t.y + t.h < frame.height);
+      if (cut || Math.max(b.w, b.h) > TILE_MAX_FACE * Math.min(t.w, t.h)) continue;
+      const moved: FaceBox = { ...b, x: b.x + t.x, y: b.y + t.y };
+      if (b.landmarks) moved.landmarks = b.landmarks.map(([lx, ly]) => [lx + t.x, ly + t.y] as [number, number]);
+      all.push(moved);
+    }
+  }
+  return nms(all, outputNumber(m, 'nmsIou', m.outputs.format === 'yunet' ? 0.45 : 0.3));
+}
+
+async function detectOnce(model: LoadedModel, frame: RgbImage): Promise<FaceBox[]> {
   const m = model.manifest;
   const { w, h } = detectorSize(m);
   const { image, placement } = placeFrame(frame, w, h, m.input.resize, interpolationOf(m.input), letterboxAlignOf(m.input));

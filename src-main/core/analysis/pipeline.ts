@@ -59,6 +59,18 @@ export type PipelineResult = Pick<Detection, 'verdict' | 'faceTracks' | 'frames'
 };
 
 const SMALL_FACE_PX = 64;
+/**
+ * Faces smaller than this (box side, frame pixels) are shown but not judged by a face
+ * classifier whose manifest sets no `limits.minFacePx`: blown up to a 150-pixel input such a
+ * crop is mostly interpolation, and in a group photo dozens of them would each get a chance
+ * to raise a false alarm (the verdict follows the most suspicious face).
+ */
+const DEFAULT_MIN_JUDGED_FACE_PX = 32;
+
+function minJudgedFacePx(m: { limits?: Record<string, number> }): number {
+  const v = m.limits?.minFacePx;
+  return typeof v === 'number' && v > 0 ? v : DEFAULT_MIN_JUDGED_FACE_PX;
+}
 
 
 /** Run the model pipeline over frames. Model failures become warnings, never exceptions. */
@@ -93,6 +105,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   let keyframe: { frame: RgbImage; index: number; score: number; boxes: FaceObservation[] } | null = null;
   let firstFrame: SampledFrame | null = null;
   let tooMany = 0;
+  let unjudgedFaces = 0;
   let faceSizes: number[] = [];
   let seen = 0;
   const canJudgeFaces = models.detector !== null && models.faceClassifiers.length > 0;
@@ -104,7 +117,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     if (canJudgeFaces && !failed.has(models.detector!.manifest.id)) {
       let boxes: Awaited<ReturnType<typeof detectFaces>> = [];
       try {
-        boxes = await time('faces', () => detectFaces(models.detector!, frame));
+        boxes = await time('faces', () => detectFaces(models.detector!, frame, { tiles: input.kind === 'image' }));
       } catch (e) {
         fail(models.detector!, e);
       }
@@ -115,26 +128,37 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
       }
       // The tracker counts sampled frames, not video frame numbers (samples may be far apart).
       const tracked = tracker.update(seen, boxes);
-      const perModel = new Map<string, { p: number; logit: number; map: HeatMap | null }[]>();
-      const cropsByModel = new Map<string, RgbImage[]>();
+      const perModel = new Map<string, ({ p: number; logit: number; map: HeatMap | null } | null)[]>();
+      const cropsByModel = new Map<string, (RgbImage | null)[]>();
       await time('classify', async () => {
         for (const clf of models.faceClassifiers) {
           if (failed.has(clf.manifest.id) || !tracked.length) continue;
           try {
             const size = classifierSize(clf.manifest);
             const eyes = eyeIndices(pointsOf(models.detector!));
-            const crops = tracked.map((t) => alignedCrop(frame, t.box, cropOptions(clf.manifest.input, size, eyes)).image);
-            const res = await classify(clf, crops);
+            const minPx = minJudgedFacePx(clf.manifest);
+            const judged = tracked.map((t) => Math.min(t.box.w, t.box.h) >= minPx);
+            unjudgedFaces += judged.filter((j) => !j).length;
+            const crops = tracked.map((t, i) => (judged[i] ? alignedCrop(frame, t.box, cropOptions(clf.manifest.input, size, eyes)).image : null));
+            const res = await classify(clf, crops.filter((c): c is RgbImage => c !== null));
+            let k = 0;
             cropsByModel.set(clf.manifest.id, crops);
-            perModel.set(clf.manifest.id, res.map((r) => ({ p: r.probability, logit: r.rawLogit, map: r.heatmap })));
+            perModel.set(
+              clf.manifest.id,
+              crops.map((c) => {
+                if (!c) return null;
+                const r = res[k++]!;
+                return { p: r.probability, logit: r.rawLogit, map: r.heatmap };
+              }),
+            );
           } catch (e) {
             fail(clf, e);
           }
         }
       });
       tracked.forEach((t, i) => {
-        const ps = [...perModel.values()].map((r) => r[i]!.p);
-        const logits = [...perModel.values()].map((r) => r[i]!.logit);
+        const ps = [...perModel.values()].map((r) => r[i]?.p ?? null);
+        const logits = [...perModel.values()].map((r) => r[i]?.logit ?? null);
         const probability = meanOrNull(ps);
         const obs: FaceObservation = { frameIndex: frame.index, timeSec: frame.timeSec, box: t.box, probability, rawLogit: meanOrNull(logits) };
         obsHere.push(obs);
@@ -147,10 +171,12 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
           const crops = new Map<string, RgbImage>();
           const maps = new Map<string, HeatMap | null>();
           const probs = new Map<string, number>();
-          for (const [id, cs] of cropsByModel) crops.set(id, cs[i]!);
+          for (const [id, cs] of cropsByModel) if (cs[i]) crops.set(id, cs[i]!);
           for (const [id, rs] of perModel) {
-            maps.set(id, rs[i]!.map);
-            probs.set(id, rs[i]!.p);
+            const r = rs[i];
+            if (!r) continue;
+            maps.set(id, r.map);
+            probs.set(id, r.p);
           }
           const thumb = alignedCrop(frame, t.box, { margin: 1.3, size: 160, eyes: eyeIndices(pointsOf(models.detector!)) }).image;
           best.set(t.trackId, { obs, score, thumb, crops, maps, probs });
@@ -223,7 +249,11 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   if (faceSizes.length) {
     const sorted = [...faceSizes].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)]!;
-    if (median < SMALL_FACE_PX) warnings.push({ code: 'SMALL_FACES', message: `Faces are small (median ${Math.round(median)} px, under ${SMALL_FACE_PX} px): manipulation traces may be lost at this size.` });
+    if (median < SMALL_FACE_PX && !unjudgedFaces) warnings.push({ code: 'SMALL_FACES', message: `Faces are small (median ${Math.round(median)} px, under ${SMALL_FACE_PX} px): manipulation traces may be lost at this size.` });
+  }
+  if (unjudgedFaces) {
+    const minPx = Math.min(...models.faceClassifiers.map((c) => minJudgedFacePx(c.manifest)));
+    warnings.push({ code: 'SMALL_FACES', message: `${unjudgedFaces} face observation(s) under ${minPx} px were located but not judged: too small for the face model.` });
   }
   if (tooMany) warnings.push({ code: 'TOO_MANY_FACES', message: `Up to ${tooMany} faces in a frame; only the ${maxFaces} largest were analysed.` });
   if (input.kind === 'video' && ((input.durationSec ?? Infinity) < 2 || seen < 4)) {

@@ -1,7 +1,7 @@
 /** Face detection maps boxes from the model input back to frame pixels, for each way of placing the frame. */
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detectFaces } from '../../../src-main/core/analysis/face-detect';
+import { detectFaces, tileGrid } from '../../../src-main/core/analysis/face-detect';
 import { ModelRegistry } from '../../../src-main/core/analysis/registry';
 import { createLogger } from '../../../src-main/core/log/logger';
 import { detectorGraph, solidFrame, TEST_BOX, testManifest, writeModel } from '../../helpers/analysis-models';
@@ -39,5 +39,33 @@ describe('face detection placement', () => {
     expect(b!.y).toBeCloseTo(Math.max(0, (y1! - 16) * 6.25), 3);
     expect(b!.y + b!.h).toBeCloseTo(Math.min(200, (y2! - 16) * 6.25), 3);
     expect(b!.landmarks![2]![1]).toBeCloseTo((0.5 * 64 - 16) * 6.25, 3);
+  });
+
+  it('tiles a large picture into at most 3×3 overlapping tiles, and not a small one', () => {
+    expect(tileGrid(500, 400, 384)).toEqual([]);
+    const g = tileGrid(1024, 768, 384);
+    expect(g).toHaveLength(4);
+    expect(g[0]).toMatchObject({ x: 0, y: 0 });
+    expect(Math.max(...g.map((t) => t.x + t.w))).toBe(1024);
+    expect(Math.max(...g.map((t) => t.y + t.h))).toBe(768);
+    expect(g[1]!.x).toBeLessThan(g[0]!.w); // overlap
+    expect(tileGrid(4000, 3000, 384)).toHaveLength(9);
+  });
+
+  it('finds a face only the tile pass can see, in frame coordinates, and only with tiles on', async () => {
+    const graph = detectorGraph();
+    graph.initializers = (graph.initializers ?? []).map((i) => (i.name === 'box_c' ? { ...i, data: [0.45, 0.45, 0.55, 0.55] } : i));
+    writeModel(path.join(t.dir, 'models'), graph, testManifest('d-small', 'face-detection'));
+    const model = await reg.get('d-small');
+    // Dark 1200×900 frame with one bright patch inside the first tile: too little light for
+    // the whole-frame pass, plenty for the tile that holds it.
+    const big = { width: 1200, height: 900, data: solidFrame(1200, 900, [0, 0, 0], { x1: 100 / 1200, y1: 100 / 900, x2: 400 / 1200, y2: 350 / 900, color: [255, 255, 255] }), index: 0, timeSec: 0 };
+    expect(await detectFaces(model, big)).toEqual([]);
+    const found = await detectFaces(model, big, { tiles: true });
+    expect(found).toHaveLength(1);
+    const tile = tileGrid(1200, 900, 64)[0]!;
+    expect(found[0]!.x).toBeCloseTo(0.45 * tile.w, 0);
+    expect(found[0]!.y).toBeCloseTo(0.45 * tile.h, 0);
+    expect(found[0]!.w).toBeCloseTo(0.1 * tile.w, 0);
   });
 });

@@ -71,6 +71,19 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     expect(grey.verdict.probability!).toBeCloseTo(0.5, 2);
   });
 
+  it('locates but does not judge faces too small for the face model (no false alarm from a 24-pixel face)', async () => {
+    const small = (w: number, h: number): SampledFrame[] => [{ index: 0, timeSec: 0, width: w, height: h, data: solidFrame(w, h, [120, 120, 120], face([230, 40, 40])) }];
+    const r = await runPipeline({ kind: 'image', frames: small(60, 50), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
+    expect(r.faceTracks).toHaveLength(1);
+    expect(r.faceTracks[0]!.probability).toBeNull();
+    expect(r.verdict.band).toBe('undetermined');
+    expect(r.warnings.find((w) => w.code === 'SMALL_FACES')?.message).toMatch(/1 face observation\(s\) under 32 px were located but not judged/);
+    // the same face at 80 px is judged (red: manipulated)
+    const big = await runPipeline({ kind: 'image', frames: small(200, 160), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
+    expect(big.verdict.band).toBe('manipulated');
+    expect(big.warnings.some((w) => w.code === 'SMALL_FACES')).toBe(false);
+  });
+
   it('settings thresholds override the manifest', async () => {
     const r = await runPipeline({ kind: 'image', frames: frames(1, () => solidFrame(W, H, [120, 120, 120])), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: { authentic: 0.1, manipulated: 0.4 } });
     expect(r.verdict.band).toBe('manipulated');

@@ -27,6 +27,7 @@ function Tile({ id, label, track, video, selected, onSelect }: { id: string; lab
         <div className="face-info">
           <strong>{label}</strong>
           <VerdictBadge band={track.band} probability={track.probability} />
+          {track.probability === null && <span className="muted small">not judged: see the warnings</span>}
           <span className="muted small">
             {video ? `${track.observations.length} frames${best ? ` · peak at ${timecode(best.timeSec)}` : ''}` : `detector confidence ${best ? (best.box.confidence * 100).toFixed(0) : '—'} %`}
           </span>
