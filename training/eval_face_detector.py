@@ -45,7 +45,7 @@ def mg_detect(bridge, key, man, img_rgb, thr=None, iou=None):
 
 
 # Still-image tiling, mirroring src-main/core/analysis/face-detect.ts (tileGrid / detectFaces with tiles).
-TILE_GRID, TILE_SHRINK, TILE_OVERLAP, TILE_MAX_FACE = 3, 1.5, 0.2, 0.4
+TILE_GRID, TILE_SHRINK, TILE_OVERLAP, TILE_MAX_FACE = 3, 2.0, 0.2, 0.4
 
 
 def tile_grid(W, H, side):

@@ -63,7 +63,7 @@ def main():
         if src != 'ALL':
             metrics.append(dict(name='recall@IoU0.5 vs YuNet' + (' [still images: whole frame + tiles]' if tiled else ''), value=round(s['recall'], 4), data='%s (%d faces)' % (src, s['gt'])))
     for name, v in st['speed'].items():
-        tag = {'mg-face-detector': '', 'mg-face-detector+tiles': ' [with the 2x2 tiles a 640x480 still gets]'}.get(name, ' [reference %s]' % name)
+        tag = {'mg-face-detector': '', 'mg-face-detector+tiles': ' [still-image path: a 640x480 picture is not tiled]'}.get(name, ' [reference %s]' % name)
         metrics.append(dict(name='ms per 640x480 frame (session.run, 1 thread)' + tag,
                             value=round(v['model_ms'], 1), data='onnxruntime-node 1.30 CPU, shared 2-core machine, median of 30'))
     man['metrics'] = metrics

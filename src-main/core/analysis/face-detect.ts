@@ -120,7 +120,7 @@ export interface DetectOptions {
 
 /** Tiling: at most TILE_GRID×TILE_GRID tiles, each shrunk by at most ~TILE_SHRINK, overlapping by TILE_OVERLAP. */
 const TILE_GRID = 3;
-const TILE_SHRINK = 1.5;
+const TILE_SHRINK = 2;
 const TILE_OVERLAP = 0.2;
 /** A face larger than this share of its tile is left to the whole-frame pass (it sees it uncut). */
 const TILE_MAX_FACE = 0.4;
