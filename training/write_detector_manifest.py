@@ -45,9 +45,13 @@ def main():
         st = json.load(open(a.stats))
     else:
         out = os.path.join(ROOT, 'training', '.cache', 'detector_stats.json')
-        json.dump(man, open(os.path.join(a.models, 'mg-face-detector.json'), 'w'))
+        # Measure through a temporary manifest (absolute path to the ONNX file): models/ keeps its complete manifest
+        # meanwhile, so an app or eval running at the same time never sees the detector without its sha256.
+        tmp = os.path.join(ROOT, 'training', '.cache', 'mg-face-detector.eval.json')
+        os.makedirs(os.path.dirname(tmp), exist_ok=True)
+        json.dump(dict(man, file=os.path.abspath(os.path.join(a.models, man['file']))), open(tmp, 'w'))
         subprocess.run([sys.executable, os.path.join(ROOT, 'training', 'eval_face_detector.py'), '--data', a.data, '--refs', a.refs,
-                        '--model', os.path.join(a.models, 'mg-face-detector.json'), '--json', out], check=True)
+                        '--model', tmp, '--json', out], check=True)
         st = json.load(open(out))
     metrics = []
     for name in ('mg-face-detector+tiles', 'mg-face-detector', 'ultraface-RFB-320', 'ultraface-slim-320'):
