@@ -6,7 +6,7 @@
 import type { FaceBox } from '../../../src-shared/domain/detection';
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { floatTensor, readOutput } from './ort-session';
-import { inputSize, interpolationOf, letterboxAlignOf, placeFrame, toTensor, type Placement } from './image-ops';
+import { cropRegion, inputSize, interpolationOf, letterboxAlignOf, placeFrame, toTensor, type Placement } from './image-ops';
 import { outputName, outputNumber } from './manifest';
 import type { LoadedModel } from './registry';
 import type { RgbImage } from './types';
@@ -142,12 +142,6 @@ export function tileGrid(width: number, height: number, inputSide: number): { x:
   return out;
 }
 
-function cropRect(img: RgbImage, r: { x: number; y: number; w: number; h: number }): RgbImage {
-  const data = new Uint8Array(r.w * r.h * 3);
-  for (let y = 0; y < r.h; y++) data.set(img.data.subarray(((r.y + y) * img.width + r.x) * 3, ((r.y + y) * img.width + r.x + r.w) * 3), y * r.w * 3);
-  return { width: r.w, height: r.h, data };
-}
-
 /**
  * Detect faces in one frame; boxes are in frame pixels, after NMS, best first. With
  * `tiles`, a large picture is also searched tile by tile (see tileGrid); a tile's box that
@@ -162,7 +156,7 @@ export async function detectFaces(model: LoadedModel, frame: RgbImage, opts: Det
   if (!tiles.length) return whole;
   const all = [...whole];
   for (const t of tiles) {
-    for (const b of await detectOnce(model, cropRect(frame, t))) {
+    for (const b of await detectOnce(model, cropRegion(frame, t))) {
       const eps = 2;
       const cut = (b.x <= eps && t.x > 0) || (b.y <= eps && t.y > 0) || (b.x + b.w >= t.w - eps && t.x + t.w < frame.width) || (b.y + b.h >= t.h - eps && t.y + t.h < frame.height);
       if (cut || Math.max(b.w, b.h) > TILE_MAX_FACE * Math.min(t.w, t.h)) continue;

@@ -251,15 +251,18 @@ export interface Placement {
   oy?: number;
 }
 
+/** The w×h region at (x, y) of an image (inside it), pixels copied as they are. */
+export function cropRegion(img: RgbImage, r: { x: number; y: number; w: number; h: number }): RgbImage {
+  const data = new Uint8Array(r.w * r.h * 3);
+  for (let y = 0; y < r.h; y++) data.set(img.data.subarray(((r.y + y) * img.width + r.x) * 3, ((r.y + y) * img.width + r.x + r.w) * 3), y * r.w * 3);
+  return { width: r.w, height: r.h, data };
+}
+
 /** The central min(w, width) × min(h, height) region of an image, pixels copied as they are. */
 export function centerCrop(img: RgbImage, w: number, h: number): RgbImage {
   const cw = Math.min(w, img.width);
   const ch = Math.min(h, img.height);
-  const x0 = (img.width - cw) >> 1;
-  const y0 = (img.height - ch) >> 1;
-  const data = new Uint8Array(cw * ch * 3);
-  for (let y = 0; y < ch; y++) data.set(img.data.subarray(((y0 + y) * img.width + x0) * 3, ((y0 + y) * img.width + x0 + cw) * 3), y * cw * 3);
-  return { width: cw, height: ch, data };
+  return cropRegion(img, { x: (img.width - cw) >> 1, y: (img.height - ch) >> 1, w: cw, h: ch });
 }
 
 /** Fit a frame into w×h: stretched, or aspect-preserving and anchored top-left with black padding. */
