@@ -102,6 +102,11 @@ function toFrame(b: FaceBox, p: Placement, W: number, H: number): FaceBox {
   return out;
 }
 
+/** The manifest's NMS overlap threshold (YuNet's own default when it says none). */
+function nmsIouOf(m: ModelManifest): number {
+  return outputNumber(m, 'nmsIou', m.outputs.format === 'yunet' ? 0.45 : 0.3);
+}
+
 /** Detector input size: fixed dims from the manifest; a dynamic one falls back to 640. */
 function detectorSize(m: ModelManifest): { w: number; h: number } {
   const { w, h } = inputSize(m.input);
@@ -165,7 +170,7 @@ export async function detectFaces(model: LoadedModel, frame: RgbImage, opts: Det
       all.push(moved);
     }
   }
-  return nms(all, outputNumber(m, 'nmsIou', m.outputs.format === 'yunet' ? 0.45 : 0.3));
+  return nms(all, nmsIouOf(m));
 }
 
 async function detectOnce(model: LoadedModel, frame: RgbImage): Promise<FaceBox[]> {
@@ -189,6 +194,6 @@ async function detectOnce(model: LoadedModel, frame: RgbImage): Promise<FaceBox[
       threshold,
     });
   }
-  const kept = nms(raw, outputNumber(m, 'nmsIou', yunet ? 0.45 : 0.3));
+  const kept = nms(raw, nmsIouOf(m));
   return kept.map((b) => toFrame(b, placement, frame.width, frame.height)).filter((b) => b.w >= 2 && b.h >= 2);
 }
