@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import sha256_file  # noqa
 from face_model import MGFaceNet, ExportWrapper, MEAN_RGB, INPUT_SIZE  # noqa
 from manifest_util import write_manifest, choose_thresholds  # noqa
-from metrics import auc, eer, tpr_at_fpr, fit_platt, platt, band_rates  # noqa
+from metrics import auc, eer, tpr_at_fpr, fit_platt, platt, band_rates, real_exceedance  # noqa
 from train_face import load_faces, GEN_SOURCES  # noqa
 
 FACE_SWAP_SOURCES = ('ffpp_c40_mudouble', 'dfdc_aaronchong888', 'mesonet', 'cnndetection')
@@ -121,6 +121,7 @@ def main():
                        'atManipulated': {k: rates['atManipulated'][k] for k in ('fpr', 'fnr')},
                        'inconclusiveShare': rates['inconclusiveShare'],
                        'measuredOn': 'the calibration split above (%d faces: %d real, %d fake); optimistic because thresholds were chosen on it' % (len(cal), int((y == 0).sum()), int((y == 1).sum()))},
+        'realExceedance': dict(real_exceedance(p[y == 0]), measuredOn='calibrated probabilities of the %d real faces of the calibration split above' % int((y == 0).sum())),
         'metrics': metrics,
         'license': 'Apache-2.0 (project weights). Base weights: face-api face-recognition model, MIT.',
         'provenance': {'producedBy': 'training/train_face.py + training/export_face.py',

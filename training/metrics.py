@@ -77,3 +77,30 @@ def band_rates(y, p, t_auth, t_manip):
                          fnr=float((f < t).mean()) if len(f) else None)
     out['inconclusiveShare'] = float(((p >= t_auth) & (p < t_manip)).mean())
     return out
+
+
+def real_exceedance(p_real, max_points=64):
+    """Share of real faces whose calibrated probability is >= p, as an increasing-p table for the manifest's
+    realExceedance (the app maps the most suspicious of k faces to the single-face probability with the same
+    false-alarm rate). Points: p=0 (share 1), then real scores spaced by rank, denser in the upper tail where
+    verdicts are decided, and just above the highest real score (share 0)."""
+    r = np.sort(np.asarray(p_real, np.float64))
+    n = len(r)
+    if n == 0:
+        return None
+    ranks = set(np.linspace(0, n - 1, max_points // 2).round().astype(int).tolist())
+    ranks |= set(range(max(0, n - max_points // 2), n))  # the top scores one by one
+    pts = {0.0: 1.0}
+    for j in sorted(ranks):
+        p = round(float(r[j]), 6)
+        if p <= 0:
+            continue
+        pts[p] = float(n - np.searchsorted(r, r[j], 'left')) / n
+    top = round(min(1.0, float(r[-1]) + 1e-4), 6)
+    if top > max(pts):
+        pts[top] = 0.0
+    ps = sorted(pts)
+    share = [round(pts[p], 6) for p in ps]
+    for i in range(1, len(share)):  # rounding must not break monotonicity
+        share[i] = min(share[i], share[i - 1])
+    return {'p': ps, 'share': share}

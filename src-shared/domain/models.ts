@@ -34,6 +34,17 @@ export interface ModelThresholds {
   manipulated: number;
 }
 
+/**
+ * Face models: the share of held-out real faces whose calibrated probability is at least p,
+ * at increasing p. The verdict uses it to keep the false-alarm rate of a picture with several
+ * judged faces at the single-face rate (the most suspicious of k faces has k chances).
+ */
+export interface RealExceedance {
+  p: number[];
+  share: number[];
+  measuredOn: string;
+}
+
 export interface ModelMetric {
   name: string;
   value: number;
@@ -51,6 +62,7 @@ export interface ModelManifest {
   calibration?: ModelCalibration;
   thresholds?: ModelThresholds;
   errorRates?: Record<string, unknown>;
+  realExceedance?: RealExceedance;
   metrics: ModelMetric[];
   license: string;
   provenance: Record<string, unknown>;

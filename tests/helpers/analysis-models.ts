@@ -13,14 +13,23 @@ import { buildOnnx, type GraphSpec } from './onnx-builder';
 /** Box the test detector always reports (normalised x1,y1,x2,y2). */
 export const TEST_BOX = [0.3, 0.25, 0.7, 0.75] as const;
 
-/** Face detector: input [1,3,64,64] 0..1; one box, score = sigmoid(20·mean − 4) (dark frames: no face). */
-export function detectorGraph(): GraphSpec {
+/**
+ * Face detector: input [1,3,64,64] 0..1; fixed boxes (TEST_BOX unless given), each scored
+ * sigmoid(20·mean − 4) (dark frames: no face), landmarks placed inside each box.
+ */
+export function detectorGraph(boxes: readonly (readonly [number, number, number, number])[] = [TEST_BOX]): GraphSpec {
+  const n = boxes.length;
+  const lm = boxes.flatMap(([x1, y1, x2, y2]) => {
+    const at = (fx: number, fy: number) => [x1 + fx * (x2 - x1), y1 + fy * (y2 - y1)];
+    return [...at(0.3, 0.34), ...at(0.7, 0.34), ...at(0.5, 0.5), ...at(0.35, 0.74), ...at(0.65, 0.74)];
+  });
   return {
     nodes: [
       { op: 'ReduceMean', inputs: ['image'], outputs: ['m'], attrs: { axes: [1, 2, 3], keepdims: 0 } },
       { op: 'Reshape', inputs: ['m', 'shape11'], outputs: ['m11'] },
       { op: 'Mul', inputs: ['m11', 'k'], outputs: ['mk'] },
-      { op: 'Add', inputs: ['mk', 'bias'], outputs: ['z'] },
+      { op: 'Add', inputs: ['mk', 'bias'], outputs: ['z1'] },
+      { op: 'Mul', inputs: ['z1', 'ones'], outputs: ['z'] },
       { op: 'Sigmoid', inputs: ['z'], outputs: ['scores'] },
       { op: 'Identity', inputs: ['box_c'], outputs: ['boxes'] },
       { op: 'Identity', inputs: ['lm_c'], outputs: ['landmarks'] },
@@ -29,14 +38,15 @@ export function detectorGraph(): GraphSpec {
       { name: 'shape11', dims: [2], data: [1, 1], int64: true },
       { name: 'k', dims: [1], data: [20] },
       { name: 'bias', dims: [1], data: [-4] },
-      { name: 'box_c', dims: [1, 1, 4], data: [...TEST_BOX] },
-      { name: 'lm_c', dims: [1, 1, 5, 2], data: [0.42, 0.42, 0.58, 0.42, 0.5, 0.5, 0.44, 0.62, 0.56, 0.62] },
+      { name: 'ones', dims: [1, n], data: Array(n).fill(1) },
+      { name: 'box_c', dims: [1, n, 4], data: boxes.flat() },
+      { name: 'lm_c', dims: [1, n, 5, 2], data: lm },
     ],
     inputs: [{ name: 'image', shape: [1, 3, 64, 64] }],
     outputs: [
-      { name: 'boxes', shape: [1, 1, 4] },
-      { name: 'scores', shape: [1, 1] },
-      { name: 'landmarks', shape: [1, 1, 5, 2] },
+      { name: 'boxes', shape: [1, n, 4] },
+      { name: 'scores', shape: [1, n] },
+      { name: 'landmarks', shape: [1, n, 5, 2] },
     ],
   };
 }

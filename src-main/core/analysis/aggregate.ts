@@ -6,12 +6,18 @@
  * - the faces' verdict is the most suspicious *major* track (one seen in at least 30 % of
  *   the frames the longest track was seen in): one swapped person makes the media
  *   manipulated, but a one-frame false detection should not decide;
+ * - with k major tracks the most suspicious one had k chances to raise a false alarm, so
+ *   when the face model ships how often real faces reach each probability
+ *   (`realExceedance`), the maximum is mapped to the single-face probability with the same
+ *   false-alarm rate, 1 − (1 − share(p))^k (Šidák). The correction only moves a verdict
+ *   from 'manipulated' towards 'inconclusive': it never goes below the authentic
+ *   threshold, because a swapped face among k real ones is missed no more often than alone;
  * - the generated-image score is the mean over the frames each model saw, the most
  *   suspicious model deciding; when faces and the image model both judged, the higher
  *   probability decides (either kind of manipulation makes the media manipulated).
  */
 import type { FaceTrack, Verdict } from '../../../src-shared/domain/detection';
-import type { ModelThresholds } from '../../../src-shared/domain/models';
+import type { ModelThresholds, RealExceedance } from '../../../src-shared/domain/models';
 import { bandOf } from './calibration';
 
 /** Mean of the non-null values, or null. */
@@ -28,22 +34,72 @@ export function scoreTracks(tracks: FaceTrack[], t: ModelThresholds): FaceTrack[
   });
 }
 
-/** The probability of the most suspicious major track, or null when no track was scored. */
-export function facesProbability(tracks: FaceTrack[]): { probability: number | null; trackId: number | null } {
+/** Share of real faces reaching probability p: linear between the table's points, flat beyond its ends. */
+export function exceedanceAt(p: number, t: RealExceedance): number {
+  const { p: xs, share: ys } = t;
+  if (p <= xs[0]!) return ys[0]!;
+  const last = xs.length - 1;
+  if (p >= xs[last]!) return ys[last]!;
+  let i = 0;
+  while (xs[i + 1]! < p) i++;
+  const f = (p - xs[i]!) / (xs[i + 1]! - xs[i]!);
+  return ys[i]! + f * (ys[i + 1]! - ys[i]!);
+}
+
+/** The lowest probability whose real-face share is down to `share` (inverse of exceedanceAt). */
+export function probabilityAtShare(share: number, t: RealExceedance): number {
+  const { p: xs, share: ys } = t;
+  if (share >= ys[0]!) return xs[0]!;
+  for (let i = 0; i + 1 < xs.length; i++) {
+    if (ys[i + 1]! <= share) {
+      const drop = ys[i]! - ys[i + 1]!;
+      return drop > 0 ? xs[i]! + ((ys[i]! - share) / drop) * (xs[i + 1]! - xs[i]!) : xs[i + 1]!;
+    }
+  }
+  return xs[xs.length - 1]!;
+}
+
+/**
+ * The most suspicious of k face probabilities, mapped to the single-face probability with the
+ * same false-alarm rate (see the header). Returns p itself for k ≤ 1, without a table, or when
+ * no real face in the table reached p.
+ */
+export function correctForFaceCount(p: number, k: number, table: RealExceedance | undefined, t: ModelThresholds): number {
+  if (!table || k <= 1 || !Number.isFinite(p)) return p;
+  const share = exceedanceAt(p, table);
+  if (!(share > 0)) return p;
+  const anyOfK = 1 - Math.pow(1 - Math.min(1, share), k);
+  const corrected = probabilityAtShare(anyOfK, table);
+  return Math.min(p, Math.max(corrected, Math.min(p, t.authentic)));
+}
+
+export interface FacesProbability {
+  /** The verdict's face probability: the most suspicious major track's, corrected for their number. */
+  probability: number | null;
+  trackId: number | null;
+  /** The most suspicious major track's own probability, before the correction. */
+  maxProbability: number | null;
+  /** How many major tracks were judged. */
+  majorCount: number;
+}
+
+/** The probability of the most suspicious major track (corrected for how many there were), or null when none was scored. */
+export function facesProbability(tracks: FaceTrack[], correction?: { table?: RealExceedance; thresholds: ModelThresholds }): FacesProbability {
   const scored = tracks.filter((t) => t.probability !== null);
-  if (!scored.length) return { probability: null, trackId: null };
+  if (!scored.length) return { probability: null, trackId: null, maxProbability: null, majorCount: 0 };
   const longest = Math.max(...scored.map((t) => t.observations.length));
   const major = scored.filter((t) => t.observations.length >= Math.max(1, 0.3 * longest));
   let best = major[0]!;
   for (const t of major) if (t.probability! > best.probability!) best = t;
-  return { probability: best.probability, trackId: best.trackId };
+  const probability = correction ? correctForFaceCount(best.probability!, major.length, correction.table, correction.thresholds) : best.probability;
+  return { probability, trackId: best.trackId, maxProbability: best.probability, majorCount: major.length };
 }
 
 const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
 
 /** Combine the face and whole-image evidence into the file's verdict. */
 export function decide(opts: {
-  faces: { probability: number | null; trackId: number | null; trackCount: number };
+  faces: { probability: number | null; trackId: number | null; trackCount: number; maxProbability?: number | null; majorCount?: number };
   image: { probability: number | null; modelId: string | null };
   thresholds: ModelThresholds;
   undeterminedReason: string;
@@ -67,11 +123,15 @@ export function decide(opts: {
   } else if (fp !== null) {
     probability = fp;
     decidedBy = 'faces';
-    explanation = `Face analysis of ${faces.trackCount} tracked face(s): the most suspicious (track ${faces.trackId}) has a ${pct(fp)} probability of manipulation.`;
+    explanation = `Face analysis of ${faces.trackCount} tracked face(s) gives a ${pct(fp)} probability of manipulation (most suspicious: track ${faces.trackId}).`;
   } else {
     probability = ip!;
     decidedBy = 'generated-image';
     explanation = `No face could be judged; the whole-image detector (${image.modelId}) gives a ${pct(ip!)} probability that the picture is generated or edited.`;
+  }
+  const fmax = faces.maxProbability;
+  if (fp !== null && fmax !== null && fmax !== undefined && fmax > fp && probability === fp) {
+    explanation += ` That face alone would read ${pct(fmax)}; with ${faces.majorCount} faces judged the most suspicious had ${faces.majorCount} chances of a false alarm, so it counts as the single-face probability with the same false-alarm rate, ${pct(fp)}.`;
   }
   const band = bandOf(probability, thresholds);
   const bandText = band === 'manipulated' ? 'at or above the manipulated threshold' : band === 'authentic' ? 'below the authentic threshold' : 'between the two thresholds: inconclusive';

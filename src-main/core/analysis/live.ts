@@ -155,7 +155,7 @@ export class LiveService {
       [...s.tracks.entries()].map(([trackId, observations]) => ({ trackId, observations, probability: null, band: 'undetermined' })),
       thresholds,
     );
-    const fp = facesProbability(tracks);
+    const fp = facesProbability(tracks, { table: s.models!.faceClassifiers[0]!.manifest.realExceedance, thresholds });
     const verdict = decide({
       faces: { ...fp, trackCount: tracks.length },
       image: { probability: null, modelId: null },

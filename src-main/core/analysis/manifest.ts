@@ -50,6 +50,12 @@ const zManifest = z
       .refine((t) => t.authentic <= t.manipulated, 'authentic threshold must not exceed manipulated')
       .optional(),
     errorRates: z.record(z.string(), z.unknown()).optional(),
+    realExceedance: z
+      .object({ p: z.array(z.number().min(0).max(1)).min(2).max(512), share: z.array(z.number().min(0).max(1)), measuredOn: z.string() })
+      .refine((e) => e.p.length === e.share.length, 'p and share differ in length')
+      .refine((e) => e.p.every((v, i) => i === 0 || v > e.p[i - 1]!), 'p must increase')
+      .refine((e) => e.share.every((v, i) => i === 0 || v <= e.share[i - 1]!), 'share must not increase')
+      .optional(),
     metrics: z.array(z.object({ name: z.string(), value: z.number(), data: z.string() })).default([]),
     license: z.string().min(1),
     provenance: z.record(z.string(), z.unknown()).default({}),

@@ -229,7 +229,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   const faceThresholds = opts.thresholds ?? faceModel?.manifest.thresholds ?? DEFAULT_THRESHOLDS;
   let faceTracks: FaceTrack[] = [...tracks.entries()].map(([trackId, observations]) => ({ trackId, observations, probability: null, band: 'undetermined' }));
   faceTracks = scoreTracks(faceTracks, faceThresholds);
-  const fp = facesProbability(faceTracks);
+  const fp = facesProbability(faceTracks, { table: faceModel?.manifest.realExceedance, thresholds: faceThresholds });
   let topImage: ImageScore | null = null;
   for (const s of imageScores) if (s.probability !== null && (!topImage || s.probability > topImage.probability!)) topImage = s;
   const imageModel = topImage ? models.imageModels.find((m) => m.manifest.id === topImage!.modelId)! : null;

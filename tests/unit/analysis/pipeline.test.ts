@@ -4,9 +4,11 @@ import { ModelRegistry } from '../../../src-main/core/analysis/registry';
 import { runPipeline, type PipelineModels } from '../../../src-main/core/analysis/pipeline';
 import type { SampledFrame } from '../../../src-main/core/analysis/types';
 import { createLogger } from '../../../src-main/core/log/logger';
-import { classifierGraph, solidFrame, testManifest, throwingGraph, writeModel, writeStandardModels } from '../../helpers/analysis-models';
+import { classifierGraph, detectorGraph, solidFrame, testManifest, throwingGraph, writeModel, writeStandardModels } from '../../helpers/analysis-models';
 import { tempDir } from '../../helpers/core';
 import sharp from 'sharp';
+import { correctForFaceCount } from '../../../src-main/core/analysis/aggregate';
+import type { RealExceedance } from '../../../src-shared/domain/models';
 
 const log = createLogger('test', { level: 'error', sink: () => undefined });
 const W = 160;
@@ -15,6 +17,22 @@ const face = (color: [number, number, number]) => ({ x1: 0.3, y1: 0.25, x2: 0.7,
 
 function frames(n: number, make: (i: number) => Uint8Array): SampledFrame[] {
   return Array.from({ length: n }, (_, i) => ({ index: i, timeSec: i * 0.5, width: W, height: H, data: make(i) }));
+}
+
+const THREE = [
+  [0.02, 0.2, 0.3, 0.8],
+  [0.36, 0.2, 0.64, 0.8],
+  [0.7, 0.2, 0.98, 0.8],
+] as const;
+const REAL_TABLE: RealExceedance = { p: [0, 0.5, 0.9, 0.999], share: [1, 0.2, 0.02, 0], measuredOn: 'test' };
+
+/** A grey frame with one rectangle per face box, each in its own colour. */
+function multiFace(colors: [number, number, number][]): Uint8Array {
+  const data = solidFrame(W, H, [120, 120, 120]);
+  THREE.forEach(([x1, y1, x2, y2], i) => {
+    for (let y = Math.ceil(y1 * H); y < y2 * H; y++) for (let x = Math.ceil(x1 * W); x < x2 * W; x++) data.set(colors[i]!, (y * W + x) * 3);
+  });
+  return data;
 }
 
 describe('analysis pipeline (generated models, generated frames)', () => {
@@ -27,6 +45,8 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     writeStandardModels(dir);
     writeModel(dir, throwingGraph(), testManifest('t-throws', 'face-manipulation'));
     writeModel(dir, classifierGraph([8, 0, -8], 0, false), testManifest('t-face-nomap', 'face-manipulation', { outputs: { logit: { name: 'logit' } } }));
+    writeModel(dir, detectorGraph(THREE), testManifest('t-detector3', 'face-detection'));
+    writeModel(dir, classifierGraph(), testManifest('t-face-null', 'face-manipulation', { realExceedance: REAL_TABLE }));
     reg = new ModelRegistry({ dirs: [{ dir, source: 'bundled' }], importDir: path.join(t.dir, 'imp'), log, threads: 1 });
     std = { detector: await reg.get('t-detector'), faceClassifiers: [await reg.get('t-face')], imageModels: [await reg.get('t-image')], missing: [] };
   });
@@ -82,6 +102,20 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     const big = await runPipeline({ kind: 'image', frames: small(200, 160), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
     expect(big.verdict.band).toBe('manipulated');
     expect(big.warnings.some((w) => w.code === 'SMALL_FACES')).toBe(false);
+  });
+
+  it('corrects the most suspicious of several faces for their number when the face model ships a real-face table', async () => {
+    const input = { kind: 'image' as const, frames: frames(1, () => multiFace([[40, 40, 230], [200, 110, 110], [60, 60, 200]])), expectedFrames: 1 };
+    const detector = await reg.get('t-detector3');
+    const plain = await runPipeline(input, { ...std, detector, imageModels: [] }, { thresholds: null });
+    const corrected = await runPipeline(input, { ...std, detector, faceClassifiers: [await reg.get('t-face-null')], imageModels: [] }, { thresholds: null });
+    expect(corrected.faceTracks).toHaveLength(3);
+    const max = Math.max(...corrected.faceTracks.map((t) => t.probability!));
+    expect(plain.verdict.probability).toBeCloseTo(max, 10);
+    const t = corrected.verdict.thresholds;
+    expect(corrected.verdict.probability!).toBeCloseTo(correctForFaceCount(max, 3, REAL_TABLE, t), 10);
+    expect(corrected.verdict.probability!).toBeLessThan(max - 0.01);
+    expect(corrected.verdict.explanation).toMatch(/3 faces judged/);
   });
 
   it('settings thresholds override the manifest', async () => {
