@@ -7,8 +7,10 @@
  *
  * Options: --models-dir <dir> (extra project models), --reference <dir> (default
  * $MEDIAGUARD_REFERENCE_MODELS, then ../shared/reference-models), --frames <N> (video
- * frames, default 8), --limit <N> (files per source, for a quick look), --only <src,...>,
- * --json <file> (per-file scores and the tables).
+ * frames, default 8), --limit <N> (the first N real and N fake files of each source, for a
+ * quick look; CI runs this), --only <src,...>, --json <file> (per-file scores and the tables),
+ * --strict (exit 1 when any file could not be analysed by the project's pipeline, or when the
+ * project's models are missing).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,7 +47,8 @@ function args(argv: string[]): Record<string, string> {
     if (!a.startsWith('--')) continue;
     const eq = a.indexOf('=');
     if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else out[a.slice(2)] = argv[++i] ?? '';
+    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) out[a.slice(2)] = argv[++i]!;
+    else out[a.slice(2)] = ''; // a flag
   }
   return out;
 }
@@ -95,11 +98,16 @@ async function main(): Promise<number> {
     rows = rows.filter((r) => keep.has(r.source));
   }
   if (a.limit) {
-    const per = new Map<string, number>();
     const n = Number(a.limit);
+    if (!Number.isInteger(n) || n < 1) {
+      process.stderr.write('--limit takes a whole number of files per source and label\n');
+      return 2;
+    }
+    const per = new Map<string, number>();
     rows = rows.filter((r) => {
-      const k = per.get(r.source) ?? 0;
-      per.set(r.source, k + 1);
+      const key = `${r.source}\t${r.fake}`;
+      const k = per.get(key) ?? 0;
+      per.set(key, k + 1);
       return k < n;
     });
   }
@@ -172,6 +180,10 @@ async function main(): Promise<number> {
   if (a.json) fs.writeFileSync(a.json, JSON.stringify({ systems: systems.map((s) => ({ name: s.name, note: s.note })), tables, files: results }, null, 1));
   await project.close();
   await refReg?.close();
+  const failed = results.filter((r) => r.outcomes[0]!.error);
+  process.stdout.write(`\n${results.length} files in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${failed.length} could not be analysed by ${systems[0]!.name}\n`);
+  for (const r of failed.slice(0, 20)) process.stdout.write(`  ${r.relpath}: ${r.outcomes[0]!.error}\n`);
+  if ('strict' in a && (failed.length > 0 || !systems[0]!.models)) return 1;
   return 0;
 }
 
