@@ -152,7 +152,8 @@ def main():
                   'interpolation': 'area', 'cropMargin': 1.3},
         'outputs': {
             'logit': {'name': 'logit', 'shape': [1, 1], 'meaning': 'logit of manipulated (blended / swapped face)'},
-            'heatmap': {'name': 'heatmap', 'shape': hm_shape, 'meaning': 'per-pixel probability of a blending boundary (Face X-ray target 4M(1-M)), 0..1, over the input crop'}},
+            'heatmap': {'name': 'heatmap', 'shape': hm_shape, 'meaning': 'per-pixel probability of a blending boundary (Face X-ray target 4M(1-M)), 0..1, over the input crop',
+                        'caption': 'where the model sees a blending boundary (red = likely). It also traces the face outline on real faces, where a blend would lie: read it together with the face score.'}},
         'calibration': {'method': 'platt', 'params': {'a': round(pa, 5), 'b': round(pb, 5)},
                         'fittedOn': 'held-out face-swap sources never seen in training: FF++ c40 (frames + 16 frames/video), DFDC crops, MesoNet samples, CNNDetection deepfake+reals; face level, classes weighted equally'},
         'thresholds': {'authentic': t_a, 'manipulated': t_m},

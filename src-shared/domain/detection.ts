@@ -35,6 +35,8 @@ export interface ArtifactRef {
   height: number;
   frameIndex?: number;
   trackId?: number;
+  /** Heatmaps: what the map shows and which model made it, in words for the viewer and the report. */
+  note?: string;
 }
 
 export interface FaceBox {

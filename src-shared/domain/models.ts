@@ -58,7 +58,8 @@ export interface ModelManifest {
   sha256: string;
   task: ModelTask;
   input: ModelInputSpec;
-  outputs: Record<string, { name: string; shape?: number[]; meaning?: string; format?: string; points?: string[] } | number | string>;
+  /** Outputs; a heatmap's `caption` says in plain words what its map shows (the viewer and report print it). */
+  outputs: Record<string, { name: string; shape?: number[]; meaning?: string; caption?: string; format?: string; points?: string[] } | number | string>;
   calibration?: ModelCalibration;
   thresholds?: ModelThresholds;
   errorRates?: Record<string, unknown>;

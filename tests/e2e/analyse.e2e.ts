@@ -66,6 +66,8 @@ test('drop, follow progress, cancel, and explore image and video results', async
   await page.keyboard.press('0');
   await expect(page.getByTestId('zoom-level')).toHaveText('100 %');
   await page.getByTestId('heatmap-opacity').fill('55');
+  // The viewer says what the heatmap shows and which model made it.
+  await expect(page.getByTestId('heatmap-note')).toContainText('t-face: brightness of each 4×4 cell');
   await expect(page.getByTestId('face-tile').first()).toBeVisible();
   await expect(page.getByTestId('hashes')).toContainText(/[0-9a-f]{64}/);
   await expect(page.getByTestId('models-used')).toContainText('t-face');

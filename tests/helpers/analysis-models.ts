@@ -103,7 +103,7 @@ export function testManifest(id: string, task: ModelManifest['task'], extra: Par
   return {
     ...base,
     input: { ...CLASSIFIER_INPUT, shape: [...CLASSIFIER_INPUT.shape], mean: [0, 0, 0], std: [1, 1, 1], cropMargin: 1.2 },
-    outputs: { logit: { name: 'logit' }, heatmap: { name: 'heatmap' } },
+    outputs: { logit: { name: 'logit' }, heatmap: { name: 'heatmap', meaning: 'mean channel pooled 4×4', caption: 'brightness of each 4×4 cell (test model)' } },
     thresholds: { authentic: 0.3, manipulated: 0.7 },
     calibration: { method: 'temperature', params: { T: 1 }, fittedOn: 'none (test model)' },
     ...extra,

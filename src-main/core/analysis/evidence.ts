@@ -4,7 +4,7 @@
  */
 import type { FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
 import type { MediaKind } from '../../../src-shared/domain/media';
-import type { ModelThresholds } from '../../../src-shared/domain/models';
+import type { ModelManifest, ModelThresholds } from '../../../src-shared/domain/models';
 import { bandOf } from './calibration';
 import { occlusionMap, type HeatMap } from './classify';
 import { errorLevel, noiseResidual } from './forensics';
@@ -24,6 +24,21 @@ export interface TrackBest {
 
 function bandColor(band: string): [number, number, number] {
   return band === 'manipulated' ? [230, 40, 40] : band === 'authentic' ? [40, 200, 90] : band === 'inconclusive' ? [240, 180, 30] : [150, 150, 150];
+}
+
+/**
+ * What a model's own map shows, for the viewer: the manifest's `outputs.heatmap.caption` (written
+ * for users), else its `meaning`, named after the model.
+ */
+export function heatmapNote(m: ModelManifest): string {
+  const o = m.outputs.heatmap;
+  const text = typeof o === 'object' && o !== null ? (typeof o.caption === 'string' && o.caption) || o.meaning : undefined;
+  return `${m.id}: ${text ?? 'the model’s localisation map'}`;
+}
+
+/** What an occlusion map shows. */
+export function occlusionNote(m: ModelManifest): string {
+  return `${m.id}: occlusion sensitivity — where greying out part of the crop lowers the score most (the model has no map of its own).`;
 }
 
 /** Thumbnail and heatmap per track; occlusion (costly) only for the three most suspicious tracks. */
@@ -46,7 +61,9 @@ export async function faceEvidence(tracks: FaceTrack[], best: Map<number, TrackB
     if (!clf || b.obs.probability === null) continue;
     const crop = b.crops.get(clf.manifest.id)!;
     let map = b.maps.get(clf.manifest.id) ?? null;
+    let note = heatmapNote(clf.manifest);
     if (!map) {
+      note = occlusionNote(clf.manifest);
       if (!occlusionFor.has(tr.trackId)) continue;
       try {
         map = await occlusionMap(clf, crop, b.probs.get(clf.manifest.id) ?? b.obs.probability);
@@ -57,21 +74,23 @@ export async function faceEvidence(tracks: FaceTrack[], best: Map<number, TrackB
     }
     const key = `heatmap-t${tr.trackId}`;
     const overlay = overlayHeatmap(crop, map);
-    out.push({ ref: { key, kind: 'heatmap', mime: 'image/png', width: overlay.width, height: overlay.height, frameIndex: b.obs.frameIndex, trackId: tr.trackId }, data: await encodePng(overlay) });
+    out.push({ ref: { key, kind: 'heatmap', mime: 'image/png', width: overlay.width, height: overlay.height, frameIndex: b.obs.frameIndex, trackId: tr.trackId, note }, data: await encodePng(overlay) });
     b.obs.heatmapArtifact = key;
   }
   return out;
 }
 
 /** Overlays of the maps whole-image models output. */
-export async function imageEvidence(scores: ImageScore[], maps: Map<string, { map: HeatMap; frame: RgbImage }>): Promise<ArtifactOut[]> {
+export async function imageEvidence(scores: ImageScore[], maps: Map<string, { map: HeatMap; frame: RgbImage }>, models: LoadedModel[] = []): Promise<ArtifactOut[]> {
   const out: ArtifactOut[] = [];
   for (const s of scores) {
     const m = maps.get(s.modelId);
     if (!m) continue;
     const overlay = overlayHeatmap(m.frame, m.map);
     const key = `heatmap-image-${s.modelId}`;
-    out.push({ ref: { key, kind: 'heatmap', mime: 'image/png', width: overlay.width, height: overlay.height }, data: await encodePng(overlay) });
+    const model = models.find((x) => x.manifest.id === s.modelId);
+    const note = model ? heatmapNote(model.manifest) : `${s.modelId}: the model’s localisation map`;
+    out.push({ ref: { key, kind: 'heatmap', mime: 'image/png', width: overlay.width, height: overlay.height, note }, data: await encodePng(overlay) });
     s.heatmapArtifact = key;
   }
   return out;

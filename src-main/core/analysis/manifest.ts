@@ -11,7 +11,9 @@ import { z } from 'zod';
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { AppError } from '../../../src-shared/result';
 
-const zOutput = z.object({ name: z.string().min(1), shape: z.array(z.number()).optional(), meaning: z.string().optional(), format: z.string().optional(), points: z.array(z.string()).optional() }).passthrough();
+const zOutput = z
+  .object({ name: z.string().min(1), shape: z.array(z.number()).optional(), meaning: z.string().optional(), caption: z.string().max(400).optional(), format: z.string().optional(), points: z.array(z.string()).optional() })
+  .passthrough();
 
 const zManifest = z
   .object({

@@ -276,7 +276,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   if (opts.evidence ?? true) {
     await time('heatmaps', async () => {
       artifacts.push(...(await faceEvidence(faceTracks, best, models.faceClassifiers.filter((m) => !failed.has(m.manifest.id)), fail)));
-      artifacts.push(...(await imageEvidence(imageScores, imageMaps)));
+      artifacts.push(...(await imageEvidence(imageScores, imageMaps, models.imageModels)));
     });
     check();
     progress('forensics', 0);

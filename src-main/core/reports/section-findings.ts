@@ -188,6 +188,9 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
   if (withCrops.length) {
     w.heading('Face crops', 2);
     w.paragraph(`For each track, the face with the highest score and its heatmap${d.faceTracks.length > pictured.length ? ` (the ${pictured.length} highest-scoring of ${d.faceTracks.length} tracks)` : ''}.`, { size: 8.5, color: COLORS.muted });
+    // What the face heatmaps show, once per model (stored with each heatmap by the engine).
+    const notes = [...new Set(withCrops.map(({ o }) => d.artifacts.find((a) => a.key === o!.heatmapArtifact)?.note).filter((n): n is string => Boolean(n)))];
+    if (notes.length) w.paragraph(`Heatmaps — ${notes.join(' ')}`, { size: 8.5, color: COLORS.muted });
     for (let i = 0; i < withCrops.length; i += 3) {
       const row = withCrops.slice(i, i + 3);
       const keys = row.flatMap(({ o }) => [o!.faceArtifact, o!.heatmapArtifact]);

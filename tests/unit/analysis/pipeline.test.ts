@@ -76,6 +76,7 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     expect(kinds).toEqual(['face', 'heatmap', 'keyframe', 'noise']);
     const hm = r.artifacts.find((a) => a.ref.kind === 'heatmap')!;
     expect((await sharp(hm.data).metadata()).format).toBe('png');
+    expect(hm.ref.note).toBe('t-face: brightness of each 4×4 cell (test model)');
     expect(tr.observations.some((o) => o.heatmapArtifact === hm.ref.key)).toBe(true);
     expect(r.timingsMs.faces).toBeGreaterThan(0);
     expect(r.timingsMs.classify).toBeGreaterThan(0);
@@ -167,7 +168,9 @@ describe('analysis pipeline (generated models, generated frames)', () => {
   it('uses occlusion for a model without a heatmap output', async () => {
     const models = { ...std, faceClassifiers: [await reg.get('t-face-nomap')], imageModels: [] };
     const r = await runPipeline({ kind: 'image', frames: frames(1, () => solidFrame(W, H, [120, 120, 120], face([230, 40, 40]))), expectedFrames: 1 }, models, { thresholds: null });
-    expect(r.artifacts.filter((a) => a.ref.kind === 'heatmap')).toHaveLength(1);
+    const maps = r.artifacts.filter((a) => a.ref.kind === 'heatmap');
+    expect(maps).toHaveLength(1);
+    expect(maps[0]!.ref.note).toMatch(/^t-face-nomap: occlusion sensitivity/);
   });
 
   it('warns about small faces, short videos, low resolution and too many faces', async () => {

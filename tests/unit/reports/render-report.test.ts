@@ -34,6 +34,7 @@ describe('renderReport: image result with a Japanese file name', () => {
     expect(text.replace(/\s+/g, ' ')).toContain('Comparison with the original file from the source device.');
     for (const m of d.models) expect(text).toContain(m.id);
     expect(text).toContain('FaceForensics++ c23 test split');
+    expect(text.replace(/\s+/g, ' ')).toContain('Heatmaps — mg-face-sbi: where it sees a blending boundary.');
     expect(text).toContain('falsePositiveRate: 0.04100');
     expect(text).toContain('/usr/bin/ffmpeg');
     expect(text).toContain('5.1.6-0+deb12u1');

@@ -18,6 +18,8 @@ export interface Evidence {
   caption: string;
   /** Set when the view differs from what was asked for. */
   note?: string;
+  /** What the heatmap shows and which model made it (from the heatmap artifact). */
+  heatmapNote?: string;
 }
 
 /** "Face 1", "Face 2"… in the order of the record's tracks (track ids need not start at 0). */
@@ -42,6 +44,7 @@ function faceEvidence(d: Detection, trackId: number, frameIndex: number | null):
   return {
     baseKey: obs.faceArtifact,
     heatmapKey: obs.heatmapArtifact,
+    heatmapNote: ref(d, obs.heatmapArtifact)?.note,
     width: r?.width ?? 1,
     height: r?.height ?? 1,
     caption: `${faceLabel(d, trackId)}${atTime} · face score ${pct(obs.probability)}`,
@@ -66,6 +69,7 @@ function frameEvidence(d: Detection, frameIndex: number | null): Evidence {
   return {
     baseKey: base?.key,
     heatmapKey: base && base !== imageHeat ? imageHeat?.key : undefined,
+    heatmapNote: imageHeat?.note,
     width: base?.width ?? d.media?.width ?? 1,
     height: base?.height ?? d.media?.height ?? 1,
     caption,

@@ -12,7 +12,7 @@ const MIN_ZOOM = 1;
 const MAX_ZOOM = 8;
 
 /** Viewer props: the base image and its heatmap overlay (same framing), by artifact key. */
-export function HeatmapViewer(props: { id: string; baseKey?: string; heatmapKey?: string; width: number; height: number; caption: string; note?: string }) {
+export function HeatmapViewer(props: { id: string; baseKey?: string; heatmapKey?: string; heatmapNote?: string; width: number; height: number; caption: string; note?: string }) {
   const base = useArtifact(props.id, props.baseKey);
   const heat = useArtifact(props.id, props.heatmapKey);
   const [show, setShow] = useState(true);
@@ -109,6 +109,12 @@ export function HeatmapViewer(props: { id: string; baseKey?: string; heatmapKey?
         {props.caption}
         {heat.status === 'error' && ' · heatmap unavailable'}
         {hasHeat && heat.status === 'ok' && ` · heatmap at ${pct(opacity / 100, 0)}`}
+        {hasHeat && props.heatmapNote && (
+          <span className="heatmap-note" data-testid="heatmap-note">
+            <br />
+            Heatmap — {props.heatmapNote}
+          </span>
+        )}
       </figcaption>
       {/* Always rendered, so a note appearing does not push the page down. */}
       <p className="viewer-note small" data-testid="viewer-note">

@@ -75,7 +75,7 @@ function Loaded({ initial }: { initial: Detection }) {
               </button>
             </div>
           </div>
-          <HeatmapViewer id={d.id} baseKey={ev.baseKey} heatmapKey={ev.heatmapKey} width={ev.width} height={ev.height} caption={ev.caption} note={ev.note} />
+          <HeatmapViewer id={d.id} baseKey={ev.baseKey} heatmapKey={ev.heatmapKey} heatmapNote={ev.heatmapNote} width={ev.width} height={ev.height} caption={ev.caption} note={ev.note} />
         </div>
         <div className="panel">
           <h2>Faces</h2>
