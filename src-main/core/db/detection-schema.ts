@@ -80,6 +80,7 @@ export const zDetection = z
           height: z.number().int().min(0),
           frameIndex: z.number().int().min(0).optional(),
           trackId: z.number().int().optional(),
+          note: z.string().max(1000).optional(),
         })
         .strict(),
     ),
