@@ -62,11 +62,20 @@ def fold_relus(graph, keep_float=(), only=()):
     return relu_out
 
 
-def tensors_to_quantise(graph, keep_float=(), only=()):
+def float_tensors(model):
+    """Names of the float32 tensors (shape inference), so integer shape arithmetic is never quantised."""
+    mi = onnx.shape_inference.infer_shapes(model)
+    vals = list(mi.graph.value_info) + list(mi.graph.input) + list(mi.graph.output)
+    return {v.name for v in vals if v.type.tensor_type.elem_type == TensorProto.FLOAT}
+
+
+def tensors_to_quantise(graph, keep_float=(), only=(), floats=None):
     inits = {i.name for i in graph.initializer}
     q, shared = [], {}
     for n in graph.node:
         if _float(n, keep_float, only):
+            continue
+        if floats is not None and n.output[0] not in floats:
             continue
         if n.op_type == 'Conv':
             q += [n.input[0], n.output[0]]
@@ -119,9 +128,10 @@ def qparams(lo, hi):
 
 def quantise(model_path, out_path, calib, node_modules=None, keep_float=(), only=(), pct=100.0):
     m = onnx.load(model_path)
+    floats = float_tensors(m)
     g = m.graph
     relu_out = fold_relus(g, keep_float, only)
-    names, shared = tensors_to_quantise(g, keep_float, only)
+    names, shared = tensors_to_quantise(g, keep_float, only, floats | relu_out)
     # ranges come from the original float model, where the folded tensors are the Relu outputs (>= 0)
     lo, hi = calibrate(model_path, names, calib, node_modules, pct)
     params = {t: qparams(0.0 if t in relu_out else lo[t], hi[t]) for t in names}
@@ -130,6 +140,14 @@ def quantise(model_path, out_path, calib, node_modules=None, keep_float=(), only
         if t not in names:
             names.append(t)
     inits = {i.name: i for i in g.initializer}
+    producers = {o: n for n in g.node for o in n.output}
+
+    def const(name):
+        """An initializer's value, following Identity nodes (exporters share equal constants that way)."""
+        while name not in inits and name in producers and producers[name].op_type == 'Identity':
+            name = producers[name].input[0]
+        return numpy_helper.to_array(inits[name]).astype(np.float32)
+
     new_nodes, new_inits = [], []
 
     def add_qdq(t):
@@ -156,7 +174,7 @@ def quantise(model_path, out_path, calib, node_modules=None, keep_float=(), only
     for n in g.node:
         if n.op_type != 'Conv' or _float(n, keep_float, only):
             continue
-        w = numpy_helper.to_array(inits[n.input[1]]).astype(np.float32)
+        w = const(n.input[1])
         ws = np.maximum(np.abs(w).reshape(w.shape[0], -1).max(1), 1e-8) / 127.0
         wq = np.clip(np.round(w / ws.reshape(-1, 1, 1, 1)), -127, 127).astype(np.int8)
         base = n.name or n.output[0]
@@ -167,7 +185,7 @@ def quantise(model_path, out_path, calib, node_modules=None, keep_float=(), only
         x_in = n.input[0][:-3] if n.input[0].endswith('_dq') else n.input[0]
         xs = params[x_in][0]
         if len(n.input) > 2 and n.input[2]:
-            b = numpy_helper.to_array(inits[n.input[2]]).astype(np.float32)
+            b = const(n.input[2])
             bs = (xs * ws).astype(np.float32)
             bq = np.round(b / bs).astype(np.int32)
             bn = base + '_b'
