@@ -71,7 +71,7 @@ const f3 = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStar
 async function main(): Promise<number> {
   const a = args(process.argv.slice(2));
   if (!a.data) {
-    process.stderr.write('usage: npm run eval -- --data <folder with MANIFEST.tsv> [--models-dir d] [--reference d] [--frames N] [--limit N] [--only a,b] [--json out]\n');
+    process.stderr.write('usage: npm run eval -- --data <folder with MANIFEST.tsv> [--models-dir d] [--reference d] [--frames N] [--limit N] [--only a,b] [--json out] [--strict]\n');
     return 2;
   }
   const log = createLogger('eval', { level: 'error' });
