@@ -33,8 +33,12 @@ function bandColor(band: string): [number, number, number] {
 export function heatmapNote(m: ModelManifest): string {
   const o = m.outputs.heatmap;
   const text = typeof o === 'object' && o !== null ? (typeof o.caption === 'string' && o.caption) || o.meaning : undefined;
-  return `${m.id}: ${text ?? 'the model’s localisation map'}`;
+  const note = `${m.id}: ${text ?? 'the model’s localisation map'}`;
+  // A third-party manifest's `meaning` has no length limit; the stored note has one (detection-schema).
+  return note.length > NOTE_MAX ? `${note.slice(0, NOTE_MAX - 1)}…` : note;
 }
+
+const NOTE_MAX = 600;
 
 /** What an occlusion map shows. */
 export function occlusionNote(m: ModelManifest): string {

@@ -8,6 +8,7 @@ import { classifierGraph, detectorGraph, solidFrame, testManifest, throwingGraph
 import { tempDir } from '../../helpers/core';
 import sharp from 'sharp';
 import { correctForFaceCount } from '../../../src-main/core/analysis/aggregate';
+import { heatmapNote } from '../../../src-main/core/analysis/evidence';
 import type { RealExceedance } from '../../../src-shared/domain/models';
 
 const log = createLogger('test', { level: 'error', sink: () => undefined });
@@ -171,6 +172,17 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     const maps = r.artifacts.filter((a) => a.ref.kind === 'heatmap');
     expect(maps).toHaveLength(1);
     expect(maps[0]!.ref.note).toMatch(/^t-face-nomap: occlusion sensitivity/);
+  });
+
+  it('a heatmap note prefers the caption, falls back to the meaning, and is cut to a storable length', async () => {
+    const m = (await reg.get('t-face')).manifest;
+    expect(heatmapNote(m)).toBe('t-face: brightness of each 4×4 cell (test model)');
+    const meaningOnly = { ...m, outputs: { ...m.outputs, heatmap: { name: 'heatmap', meaning: 'x'.repeat(5000) } } };
+    const note = heatmapNote(meaningOnly);
+    expect(note.length).toBeLessThanOrEqual(600);
+    expect(note.startsWith('t-face: xxx')).toBe(true);
+    expect(note.endsWith('…')).toBe(true);
+    expect(heatmapNote({ ...m, outputs: { logit: { name: 'logit' }, heatmap: { name: 'heatmap' } } })).toBe('t-face: the model’s localisation map');
   });
 
   it('warns about small faces, short videos, low resolution and too many faces', async () => {
