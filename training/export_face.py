@@ -42,18 +42,22 @@ def train_command(args):
     return ' '.join(parts)
 
 
-def score_onnx(onnx_path, metas):
-    """Scores stored crops with the exported ONNX through onnxruntime-node (centre 1.3x crop, area resize)."""
+def crop_input(path):
+    """A stored crop as the model's input: the centre 1.3x crop (area resize), (x - MEAN_RGB)/255, CHW float32."""
     import cv2
-    from ort_bridge import OrtBridge
     from train_face import model_crop
+    img = cv2.cvtColor(cv2.imread(path), cv2.COLOR_BGR2RGB)
+    return ((model_crop(img)[1].astype(np.float32) - np.array(MEAN_RGB, np.float32)) / 255.0).transpose(2, 0, 1)
+
+
+def score_onnx(onnx_path, metas):
+    """Scores stored crops with the exported ONNX through onnxruntime-node."""
+    from ort_bridge import OrtBridge
     br = OrtBridge()
     br.load('f', onnx_path)
     out = []
     for m in metas:
-        img = cv2.cvtColor(cv2.imread(m['path']), cv2.COLOR_BGR2RGB)
-        x = (model_crop(img)[1].astype(np.float32) - np.array(MEAN_RGB, np.float32)) / 255.0
-        o, _ = br.run('f', {'face': x.transpose(2, 0, 1)[None]})
+        o, _ = br.run('f', {'face': crop_input(m['path'])[None]})
         out.append(float(o['logit'][0, 0]))
     br.close()
     return np.array(out)
@@ -61,16 +65,12 @@ def score_onnx(onnx_path, metas):
 
 def quant_calibration(meta, args, n=QUANT_CALIB_N, seed=0):
     """Activation-range inputs for int8: centre crops of n real faces the run trained on (no held-out face, no label)."""
-    import cv2
-    from train_face import model_crop
     ex_src = set(filter(None, args['exclude_sources'].split(','))) | set(GEN_SOURCES)
     ex_grp = set(filter(None, args['exclude_groups'].split(',')))
     pool = [m for m in meta if m['y'] == 0 and m['face_px'] >= 48 and m['source'] not in ex_src and m['group'] not in ex_grp]
     rng = np.random.default_rng(seed)
     sel = [pool[i] for i in rng.permutation(len(pool))[:n]]
-    xs = [((model_crop(cv2.cvtColor(cv2.imread(m['path']), cv2.COLOR_BGR2RGB))[1].astype(np.float32) - np.array(MEAN_RGB, np.float32)) / 255.0).transpose(2, 0, 1)
-          for m in sel]
-    return np.stack(xs).astype(np.float32), len(sel)
+    return np.stack([crop_input(m['path']) for m in sel]).astype(np.float32), len(sel)
 
 
 def main():

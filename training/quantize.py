@@ -158,7 +158,6 @@ def quantise(model_path, out_path, calib, node_modules=None, keep_float=(), only
         dq = helper.make_node('DequantizeLinear', [t + '_q', sn, zn], [t + '_dq'], name=t + '_DQ')
         return q, dq
 
-    cons = consumers(g)
     rename = {}
     for t in names:
         q, dq = add_qdq(t)
@@ -169,7 +168,6 @@ def quantise(model_path, out_path, calib, node_modules=None, keep_float=(), only
         for k, i in enumerate(n.input):
             if i in rename:
                 n.input[k] = rename[i]
-    # graph outputs that were quantised keep their float value: an Identity keeps the name
     # weights and biases of Conv
     for n in g.node:
         if n.op_type != 'Conv' or _float(n, keep_float, only):
