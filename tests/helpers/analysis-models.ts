@@ -129,6 +129,13 @@ export function writeStandardModels(dir: string): void {
   writeModel(dir, classifierGraph([0, 8, 0], -4, false), testManifest('t-image', 'generated-image', { outputs: { logit: { name: 'logit' } } }));
 }
 
+/** A w×h RGB frame of deterministic pseudo-random pixels (full 0..255 range). */
+export function noiseImage(w: number, h: number, seed: number): { width: number; height: number; data: Uint8Array } {
+  const data = new Uint8Array(w * h * 3);
+  for (let i = 0; i < data.length; i++) data[i] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
+  return { width: w, height: h, data };
+}
+
 /** A w×h RGB frame of one colour with an optional rectangle (fractions of the frame) of another. */
 export function solidFrame(w: number, h: number, bg: [number, number, number], rect?: { x1: number; y1: number; x2: number; y2: number; color: [number, number, number] }): Uint8Array {
   const data = new Uint8Array(w * h * 3);

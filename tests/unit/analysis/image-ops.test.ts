@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { affineSample, areaResizeAxis, placeFrame, resize, type Affine } from '../../../src-main/core/analysis/image-ops';
 import type { RgbImage } from '../../../src-main/core/analysis/types';
+import { noiseImage } from '../../helpers/analysis-models';
 
 /** affineSample as first written (one general loop): the oracle for the axis-aligned fast path. */
 function reference(img: RgbImage, m: Affine, outW: number, outH: number): RgbImage {
@@ -59,11 +60,7 @@ function maxDiff(a: Uint8Array, b: Uint8Array): number {
   return d;
 }
 
-function noise(w: number, h: number, seed: number): RgbImage {
-  const data = new Uint8Array(w * h * 3);
-  for (let i = 0; i < data.length; i++) data[i] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
-  return { width: w, height: h, data };
-}
+const noise = (w: number, h: number, seed: number): RgbImage => noiseImage(w, h, seed);
 
 describe('image ops', () => {
   it('axis-aligned sampling is byte-identical to the general bilinear loop (shrink, enlarge, offsets, outside)', () => {

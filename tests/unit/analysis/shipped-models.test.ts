@@ -12,19 +12,10 @@ import { classify, classifyImage } from '../../../src-main/core/analysis/classif
 import { detectFaces } from '../../../src-main/core/analysis/face-detect';
 import { createLogger } from '../../../src-main/core/log/logger';
 import { tempDir } from '../../helpers/core';
+import { noiseImage as noise } from '../../helpers/analysis-models';
 
 const MODELS = path.resolve(__dirname, '../../../models');
 const log = createLogger('test', { level: 'error', sink: () => undefined });
-
-function noise(width: number, height: number, seed = 1): { width: number; height: number; data: Uint8Array } {
-  const data = new Uint8Array(width * height * 3);
-  let s = seed;
-  for (let i = 0; i < data.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    data[i] = 96 + ((s >>> 16) % 64);
-  }
-  return { width, height, data };
-}
 
 describe('shipped default models', () => {
   let t: { dir: string; cleanup: () => void };
@@ -68,7 +59,7 @@ describe('shipped default models', () => {
 
   it('the detector runs on a 640×480 frame and finds no face in noise', async () => {
     const det = await reg.get(reg.byTask('face-detection')[0]!.manifest.id);
-    expect(await detectFaces(det, noise(640, 480), { tiles: true })).toEqual([]);
+    expect(await detectFaces(det, noise(640, 480, 1), { tiles: true })).toEqual([]);
   });
 
   it('the face model gives a probability and a 0..1 heatmap for a batch of crops', async () => {
