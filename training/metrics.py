@@ -104,3 +104,19 @@ def real_exceedance(p_real, max_points=64):
     for i in range(1, len(share)):  # rounding must not break monotonicity
         share[i] = min(share[i], share[i - 1])
     return {'p': ps, 'share': share}
+
+
+def loso(y, folds, fit_score):
+    """Leave-one-source-out validation: for every fold that holds fakes, fit_score(train_mask, test_mask) trains on
+    the other folds and returns scores for the held-out one. Prints each fold; returns (per-fold n_fake / n_real /
+    AUC, out-of-fold scores with NaN for folds without fakes)."""
+    y, folds = np.asarray(y), np.asarray(folds)
+    oof = np.full(len(y), np.nan)
+    res = {}
+    for f in sorted({f for f, yy in zip(folds, y) if yy == 1}):
+        te = folds == f
+        s = np.asarray(fit_score(~te, te))
+        oof[te] = s
+        res[f] = dict(n_fake=int(y[te].sum()), n_real=int((1 - y[te]).sum()), auc=auc(y[te], s))
+        print('LOSO fold %-26s %s' % (f, res[f]), flush=True)
+    return res, oof

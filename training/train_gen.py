@@ -18,7 +18,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import CACHE, read_manifest, load_image_rgb, generator_group, sha256_file  # noqa
 from gen_model import GenDetector, SpectralFeatures, SIZE  # noqa
-from metrics import auc  # noqa
+from metrics import loso  # noqa
 
 EXCLUDE = ('ffpp_c40_mudouble', 'dfdc_aaronchong888', 'mesonet')  # face swaps in real frames: the face model's job
 # held-out real sources paired with fake sources that have no real counterpart
@@ -112,21 +112,13 @@ def main():
     d = build_features(rows, a.n_aug, a.seed, os.path.join(CACHE, 'gen_features_s%d_a%d.pt' % (a.seed, a.n_aug)))
     y = torch.tensor([float(r['y']) for r in rows])
     folds = np.array([fold_of(r) for r in rows])
-    fake_folds = sorted({f for f, r in zip(folds, rows) if r['y'] == 1})
-    oof = np.full(len(rows), np.nan)
-    res = {}
-    for f in fake_folds:
-        te = folds == f
-        tr = ~te
-        Xtr = d['aug'][torch.from_numpy(tr)].reshape(-1, d['aug'].shape[-1])
-        ytr = y[torch.from_numpy(tr)].repeat_interleave(d['aug'].shape[1])
-        m = fit(GenDetector(), Xtr, ytr, a.seed, a.epochs)
+
+    def fit_score(tr, te):
+        tr, te = torch.from_numpy(tr), torch.from_numpy(te)
+        m = fit(GenDetector(), d['aug'][tr].reshape(-1, d['aug'].shape[-1]), y[tr].repeat_interleave(d['aug'].shape[1]), a.seed, a.epochs)
         with torch.no_grad():
-            s = m.head(d['clean'][torch.from_numpy(te)])[:, 0].numpy()
-        oof[te] = s
-        res[f] = dict(n_fake=int(y[torch.from_numpy(te)].sum()), n_real=int((1 - y[torch.from_numpy(te)]).sum()),
-                      auc=auc(y[torch.from_numpy(te)].numpy(), s))
-        print('LOSO fold %-26s %s' % (f, res[f]), flush=True)
+            return m.head(d['clean'][te])[:, 0].numpy()
+    res, oof = loso(y.numpy(), folds, fit_score)
     m = fit(GenDetector(), d['aug'].reshape(-1, d['aug'].shape[-1]), y.repeat_interleave(d['aug'].shape[1]), a.seed, a.epochs)
     torch.save(m.state_dict(), os.path.join(a.out, 'model.pt'))
     json.dump(dict(loso=res, oof=[None if np.isnan(v) else float(v) for v in oof], relpaths=[r['relpath'] for r in rows],

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import CACHE, read_manifest, load_image_rgb  # noqa
 from gen_residual import GenResidualDetector, features_np, center_crop, CROP, N_FEAT  # noqa
-from metrics import auc  # noqa
+from metrics import auc, loso  # noqa
 from train_gen import fold_of  # noqa
 
 FACE_SWAP_SOURCES = ('ffpp_c40_mudouble', 'dfdc_aaronchong888', 'mesonet')
@@ -104,21 +104,16 @@ def main():
     clean, aug = build_features(rows, a.n_aug, a.seed, os.path.join(CACHE, 'gen_residual_s%d_a%d.npz' % (a.seed, a.n_aug)))
     y = np.array([float(r['y']) for r in rows], np.float32)
     folds = np.array([fold_of(r) for r in rows])
-    fake_folds = sorted({f for f, yy in zip(folds, y) if yy == 1})
-    oof = np.full(len(rows), np.nan)
-    res = {}
-    for f in fake_folds:
-        te, tr = folds == f, folds != f
+
+    def fit_score(tr, te):
         X = np.concatenate([clean[tr]] + [aug[tr, k] for k in range(a.n_aug)])
-        yy = np.tile(y[tr], 1 + a.n_aug)
-        m = fit(X, yy, a.l2, a.seed)
+        m = fit(X, np.tile(y[tr], 1 + a.n_aug), a.l2, a.seed)
         with torch.no_grad():
-            s = m.head(torch.from_numpy(clean[te]))[:, 0].numpy()
-        oof[te] = s
-        res[f] = dict(n_fake=int(y[te].sum()), n_real=int((1 - y[te]).sum()), auc=auc(y[te], s))
-        print('LOSO fold %-26s %s' % (f, res[f]), flush=True)
+            return m.head(torch.from_numpy(clean[te]))[:, 0].numpy()
+    res, oof = loso(y, folds, fit_score)
     big = [v['auc'] for v in res.values() if v['n_fake'] >= 5 and v['n_real'] >= 5]
-    print('mean LOSO AUC over folds with >= 5 of each class: %.3f; out-of-fold AUC: %.3f' % (np.mean(big), auc(y, oof)), flush=True)
+    ok = ~np.isnan(oof)  # reals of folds without fakes (FF++/DFDC frames) get no out-of-fold score
+    print('mean LOSO AUC over folds with >= 5 of each class: %.3f; out-of-fold AUC: %.3f (%d images)' % (np.mean(big), auc(y[ok], oof[ok]), ok.sum()), flush=True)
     X = np.concatenate([clean] + [aug[:, k] for k in range(a.n_aug)])
     m = fit(X, np.tile(y, 1 + a.n_aug), a.l2, a.seed)
     torch.save(m.state_dict(), os.path.join(a.out, 'model.pt'))
