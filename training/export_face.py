@@ -63,11 +63,8 @@ def score_onnx(onnx_path, metas):
     return np.array(out)
 
 
-def quant_calibration(meta, args, n=QUANT_CALIB_N, seed=0):
-    """Activation-range inputs for int8: centre crops of n real faces the run trained on (no held-out face, no label)."""
-    ex_src = set(filter(None, args['exclude_sources'].split(','))) | set(GEN_SOURCES)
-    ex_grp = set(filter(None, args['exclude_groups'].split(',')))
-    pool = [m for m in meta if m['y'] == 0 and m['face_px'] >= 48 and m['source'] not in ex_src and m['group'] not in ex_grp]
+def quant_calibration(pool, n=QUANT_CALIB_N, seed=0):
+    """Activation-range inputs for int8: centre crops of n of the given faces (the run's training reals; no label)."""
     rng = np.random.default_rng(seed)
     sel = [pool[i] for i in rng.permutation(len(pool))[:n]]
     return np.stack([crop_input(m['path']) for m in sel]).astype(np.float32), len(sel)
@@ -98,12 +95,18 @@ def main():
         hm_shape = list(w(x)[1].shape)
 
     args = log['args']
+    meta = load_faces(a.faces)
+    ex_src = set(filter(None, args['exclude_sources'].split(','))) | set(GEN_SOURCES)
+    ex_grp = set(filter(None, args['exclude_groups'].split(',')))
+
+    def held(m):  # never trained on: held-out sources and groups, and the generated faces
+        return m['source'] in ex_src or m['group'] in ex_grp
     quant_note = None
     if a.no_quantize:
         import shutil
         shutil.copyfile(float_path, onnx_path)
     else:
-        calib, n_calib = quant_calibration(load_faces(a.faces), args)
+        calib, n_calib = quant_calibration([m for m in meta if m['y'] == 0 and m['face_px'] >= 48 and not held(m)])
         quantise(float_path, onnx_path, calib, **QUANT)
         agree = compare(float_path, onnx_path, calib[:32])
         print('int8 vs float on calibration inputs:', agree)
@@ -113,9 +116,7 @@ def main():
                       'calibrationInputs': '%d centre crops of real faces the run trained on (seed 0)' % n_calib,
                       'floatSha256': sha256_file(float_path),
                       'agreement': 'logit correlation with the float graph %.4f on 32 calibration inputs; held-out metrics below are the int8 file\'s' % agree['logit'][1]}
-    ex_src = set(filter(None, args['exclude_sources'].split(','))) | set(GEN_SOURCES)
-    ex_grp = set(filter(None, args['exclude_groups'].split(',')))
-    held_meta = [m for m in load_faces(a.faces) if m['source'] in ex_src or m['group'] in ex_grp]
+    held_meta = [m for m in meta if held(m)]
     scores = score_onnx(onnx_path, held_meta)
     json.dump(dict(files=[m['file'] for m in held_meta], scores=scores.tolist()),
               open(os.path.join(a.run, 'heldout_scores_onnx.json'), 'w'))
