@@ -13,7 +13,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import sha256_file  # noqa
-from face_model import MGFaceNet, ExportWrapper, MEAN_RGB, INPUT_SIZE  # noqa
+from face_model import build_net, ExportWrapper, MEAN_RGB, INPUT_SIZE  # noqa
 from manifest_util import write_manifest, choose_thresholds  # noqa
 from metrics import auc, eer, tpr_at_fpr, fit_platt, platt, band_rates, real_exceedance  # noqa
 from train_face import load_faces, GEN_SOURCES  # noqa
@@ -26,13 +26,17 @@ QUANT = dict(only=('/net/backbone',), keep_float=('/net/backbone/stem',), pct=99
 QUANT_CALIB_N = 160
 
 FACE_SWAP_SOURCES = ('ffpp_c40_mudouble', 'dfdc_aaronchong888', 'mesonet', 'cnndetection')
+BASE_WEIGHTS = {
+    'resnet': ('face-api face-recognition model', '@vladmandic/face-api@1.7.15 model/face_recognition_model.bin (MIT)'),
+    'dense': ('face-api 68-point face-landmark model', '@vladmandic/face-api@1.7.15 model/face_landmark_68_model.bin (MIT)'),
+}
 
 
 def train_command(args):
     """The train_face.py command line that reproduces a run (paths relative to the repo / node_modules)."""
     parts = ['python3 training/train_face.py']
     for k, v in args.items():
-        if v in ('', None, False):
+        if v in ('', None, False) or (k == 'max_minutes' and v >= 1e9):
             continue
         if k == 'faceapi':
             v = 'node_modules/@vladmandic/face-api/model'
@@ -42,93 +46,56 @@ def train_command(args):
     return ' '.join(parts)
 
 
-def crop_input(path):
+def crop_input(path, size=INPUT_SIZE):
     """A stored crop as the model's input: the centre 1.3x crop (area resize), (x - MEAN_RGB)/255, CHW float32."""
     import cv2
     from train_face import model_crop
     img = cv2.cvtColor(cv2.imread(path), cv2.COLOR_BGR2RGB)
-    return ((model_crop(img)[1].astype(np.float32) - np.array(MEAN_RGB, np.float32)) / 255.0).transpose(2, 0, 1)
+    return ((model_crop(img, size=size)[1].astype(np.float32) - np.array(MEAN_RGB, np.float32)) / 255.0).transpose(2, 0, 1)
 
 
-def score_onnx(onnx_path, metas):
+def score_onnx(onnx_path, metas, size=INPUT_SIZE):
     """Scores stored crops with the exported ONNX through onnxruntime-node."""
     from ort_bridge import OrtBridge
     br = OrtBridge()
     br.load('f', onnx_path)
     out = []
     for m in metas:
-        o, _ = br.run('f', {'face': crop_input(m['path'])[None]})
+        o, _ = br.run('f', {'face': crop_input(m['path'], size)[None]})
         out.append(float(o['logit'][0, 0]))
     br.close()
     return np.array(out)
 
 
-def quant_calibration(pool, n=QUANT_CALIB_N, seed=0):
+def quant_calibration(pool, n=QUANT_CALIB_N, seed=0, size=INPUT_SIZE):
     """Activation-range inputs for int8: centre crops of n of the given faces (the run's training reals; no label)."""
     rng = np.random.default_rng(seed)
     sel = [pool[i] for i in rng.permutation(len(pool))[:n]]
-    return np.stack([crop_input(m['path']) for m in sel]).astype(np.float32), len(sel)
+    return np.stack([crop_input(m['path'], size) for m in sel]).astype(np.float32), len(sel)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--run', required=True)
-    ap.add_argument('--faces', required=True)
-    ap.add_argument('--data', required=True)
-    ap.add_argument('--models', required=True)
-    ap.add_argument('--id', default='mg-face-sbi')
-    ap.add_argument('--version', default='1.0.0')
-    ap.add_argument('--no-quantize', action='store_true', help='ship the float graph (4x larger, ~1.3x slower on AVX2)')
-    a = ap.parse_args()
-    log = json.load(open(os.path.join(a.run, 'train_log.json')))
-    net = MGFaceNet(hm_cls=log['args'].get('hm_cls', False))
-    missing = net.load_state_dict(torch.load(os.path.join(a.run, 'model.pt'), map_location='cpu'), strict=False)
-    assert set(missing.missing_keys) <= {'hm_w'} and not missing.unexpected_keys, missing
-    net.eval()
-    w = ExportWrapper(net).eval()
-    onnx_path = os.path.join(a.models, a.id + '.onnx')
-    float_path = os.path.join(a.run, a.id + '.float.onnx')
-    x = torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE)
-    torch.onnx.export(w, x, float_path, input_names=['face'], output_names=['logit', 'heatmap'], opset_version=13,
-                      do_constant_folding=True)
-    with torch.no_grad():
-        hm_shape = list(w(x)[1].shape)
+def run_config(args):
+    """(backbone, input size) of a run from its train_log args (runs before the dense backbone: resnet, 150)."""
+    return args.get('backbone') or 'resnet', args.get('input_size') or INPUT_SIZE
 
-    args = log['args']
-    meta = load_faces(a.faces)
+
+def held_out(args):
+    """Predicate: a face the run never trained on (its excluded sources and groups, and the generated faces)."""
     ex_src = set(filter(None, args['exclude_sources'].split(','))) | set(GEN_SOURCES)
     ex_grp = set(filter(None, args['exclude_groups'].split(',')))
+    return lambda m: m['source'] in ex_src or m['group'] in ex_grp
 
-    def held(m):  # never trained on: held-out sources and groups, and the generated faces
-        return m['source'] in ex_src or m['group'] in ex_grp
-    quant_note = None
-    if a.no_quantize:
-        import shutil
-        shutil.copyfile(float_path, onnx_path)
-    else:
-        calib, n_calib = quant_calibration([m for m in meta if m['y'] == 0 and m['face_px'] >= 48 and not held(m)])
-        quantise(float_path, onnx_path, calib, **QUANT)
-        agree = compare(float_path, onnx_path, calib[:32])
-        print('int8 vs float on calibration inputs:', agree)
-        assert agree['logit'][1] > 0.99, 'int8 logits drifted from the float graph: %s' % agree
-        quant_note = {'method': 'static int8, QDQ format (training/quantize.py): weights per output channel, activations per tensor (uint8, %g-th percentile ranges)' % QUANT['pct'],
-                      'quantised': 'backbone convolutions and residual adds; the stem convolution and the heads stay float',
-                      'calibrationInputs': '%d centre crops of real faces the run trained on (seed 0)' % n_calib,
-                      'floatSha256': sha256_file(float_path),
-                      'agreement': 'logit correlation with the float graph %.4f on 32 calibration inputs; held-out metrics below are the int8 file\'s' % agree['logit'][1]}
-    held_meta = [m for m in meta if held(m)]
-    scores = score_onnx(onnx_path, held_meta)
-    json.dump(dict(files=[m['file'] for m in held_meta], scores=scores.tolist()),
-              open(os.path.join(a.run, 'heldout_scores_onnx.json'), 'w'))
-    items = list(zip(held_meta, scores.tolist()))
-    # calibration split: held-out face-swap sources (never used in training) — real and fake faces
-    cal = [(m, s) for m, s in items if m['source'] in FACE_SWAP_SOURCES and
-           (m['source'] != 'cnndetection' or m['generator'] in ('cnndetection/deepfake', 'cnndetection/real'))]
-    y = np.array([m['y'] for m, _ in cal]); s = np.array([v for _, v in cal])
-    pa, pb = fit_platt(s, y)
-    p = platt(s, pa, pb)
-    t_a, t_m = choose_thresholds(y, p)
-    rates = band_rates(y, p, t_a, t_m)
+
+def calibration_split(items):
+    """Held-out face-swap sources (never used in training), real and fake faces: (meta, score) pairs."""
+    return [(m, s) for m, s in items if m['source'] in FACE_SWAP_SOURCES and
+            (m['source'] != 'cnndetection' or m['generator'] in ('cnndetection/deepfake', 'cnndetection/real'))]
+
+
+def heldout_metrics(items):
+    """The card's metric rows for (meta, score) pairs of held-out faces: AUC per source, all face-swap sources
+    together (AUC, EER, TPR@5%FPR), and the generated faces against the held-out reals."""
+    cal = calibration_split(items)
     metrics = []
     for src in sorted({m['source'] for m, _ in items}):
         sub = [(m, v) for m, v in items if m['source'] == src]
@@ -145,10 +112,69 @@ def main():
             reals = [v for m, v in cal if m['y'] == 0]
             metrics.append(dict(name='AUC', value=round(auc([1] * len(sub) + [0] * len(reals), sub + reals), 4),
                                 data='%s faces (fully generated, not this model\'s target) vs held-out real faces' % src))
+    return metrics
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--run', required=True)
+    ap.add_argument('--faces', required=True)
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--models', required=True)
+    ap.add_argument('--id', default='mg-face-sbi')
+    ap.add_argument('--version', default='1.0.0')
+    ap.add_argument('--no-quantize', action='store_true', help='ship the float graph (4x larger, ~1.3x slower on AVX2)')
+    a = ap.parse_args()
+    log = json.load(open(os.path.join(a.run, 'train_log.json')))
+    backbone, size = run_config(log['args'])
+    net = build_net(backbone, log['args'].get('hm_cls', False))
+    missing = net.load_state_dict(torch.load(os.path.join(a.run, 'model.pt'), map_location='cpu'), strict=False)
+    assert set(missing.missing_keys) <= {'hm_w'} and not missing.unexpected_keys, missing
+    net.eval()
+    w = ExportWrapper(net).eval()
+    onnx_path = os.path.join(a.models, a.id + '.onnx')
+    float_path = os.path.join(a.run, a.id + '.float.onnx')
+    x = torch.zeros(1, 3, size, size)
+    torch.onnx.export(w, x, float_path, input_names=['face'], output_names=['logit', 'heatmap'], opset_version=13,
+                      do_constant_folding=True)
+    with torch.no_grad():
+        hm_shape = list(w(x)[1].shape)
+
+    args = log['args']
+    meta = load_faces(a.faces)
+    held = held_out(args)
+    quant_note = None
+    if a.no_quantize or backbone == 'dense':  # int8 depthwise convolutions gain nothing on AVX2 (see the card)
+        import shutil
+        shutil.copyfile(float_path, onnx_path)
+    else:
+        calib, n_calib = quant_calibration([m for m in meta if m['y'] == 0 and m['face_px'] >= 48 and not held(m)], size=size)
+        quantise(float_path, onnx_path, calib, **QUANT)
+        agree = compare(float_path, onnx_path, calib[:32])
+        print('int8 vs float on calibration inputs:', agree)
+        assert agree['logit'][1] > 0.99, 'int8 logits drifted from the float graph: %s' % agree
+        quant_note = {'method': 'static int8, QDQ format (training/quantize.py): weights per output channel, activations per tensor (uint8, %g-th percentile ranges)' % QUANT['pct'],
+                      'quantised': 'backbone convolutions and residual adds; the stem convolution and the heads stay float',
+                      'calibrationInputs': '%d centre crops of real faces the run trained on (seed 0)' % n_calib,
+                      'floatSha256': sha256_file(float_path),
+                      'agreement': 'logit correlation with the float graph %.4f on 32 calibration inputs; held-out metrics below are the int8 file\'s' % agree['logit'][1]}
+    held_meta = [m for m in meta if held(m)]
+    scores = score_onnx(onnx_path, held_meta, size)
+    json.dump(dict(files=[m['file'] for m in held_meta], scores=scores.tolist()),
+              open(os.path.join(a.run, 'heldout_scores_onnx.json'), 'w'))
+    items = list(zip(held_meta, scores.tolist()))
+    # calibration split: held-out face-swap sources (never used in training) — real and fake faces
+    cal = calibration_split(items)
+    y = np.array([m['y'] for m, _ in cal]); s = np.array([v for _, v in cal])
+    pa, pb = fit_platt(s, y)
+    p = platt(s, pa, pb)
+    t_a, t_m = choose_thresholds(y, p)
+    rates = band_rates(y, p, t_a, t_m)
+    metrics = heldout_metrics(items)
     data_sha = sha256_file(os.path.join(a.data, 'MANIFEST.tsv'))
     man = {
         'id': a.id, 'version': a.version, 'file': os.path.basename(onnx_path), 'task': 'face-manipulation',
-        'input': {'name': 'face', 'shape': [1, 3, INPUT_SIZE, INPUT_SIZE], 'layout': 'NCHW', 'colorOrder': 'RGB',
+        'input': {'name': 'face', 'shape': [1, 3, size, size], 'layout': 'NCHW', 'colorOrder': 'RGB',
                   'scale': 1, 'mean': [round(v, 3) for v in MEAN_RGB], 'std': [255, 255, 255], 'resize': 'stretch',
                   'interpolation': 'area', 'cropMargin': 1.3},
         'outputs': {
@@ -164,12 +190,12 @@ def main():
                        'measuredOn': 'the calibration split above (%d faces: %d real, %d fake); optimistic because thresholds were chosen on it' % (len(cal), int((y == 0).sum()), int((y == 1).sum()))},
         'realExceedance': dict(real_exceedance(p[y == 0]), measuredOn='calibrated probabilities of the %d real faces of the calibration split above' % int((y == 0).sum())),
         'metrics': metrics,
-        'license': 'Apache-2.0 (project weights). Base weights: face-api face-recognition model, MIT.',
+        'license': 'Apache-2.0 (project weights). Base weights: %s, MIT.' % BASE_WEIGHTS[backbone][0],
         'provenance': {'producedBy': 'training/train_face.py + training/export_face.py',
                        'command': train_command(args),
                        'seed': args['seed'], 'dataManifestSha256': data_sha,
                        'trainingData': 'self-blended images made from real faces of celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs (DEV set)' + (' + dev fakes' if args.get('dev_fakes') else ''),
-                       'baseWeights': '@vladmandic/face-api@1.7.15 model/face_recognition_model.bin (MIT)',
+                       'baseWeights': BASE_WEIGHTS[backbone][1],
                        **({'quantization': quant_note} if quant_note else {})},
         'limits': {'minFacePx': 48},
     }

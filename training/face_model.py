@@ -1,12 +1,17 @@
-"""MGFaceNet: face-api's pretrained face ResNet backbone + classification head + blending-boundary heatmap head."""
+"""The face-manipulation nets: a pretrained face backbone + classification head + blending-boundary heatmap head.
+MGFaceNet: face-api's face-recognition ResNet (150x150). MGFaceDenseNet: face-api's landmark net (any size)."""
+import os
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from faceapi_resnet import FaceResNet
+from faceapi_dense import FaceDenseNet
 
 MEAN_RGB = [122.782, 117.001, 104.298]
-INPUT_SIZE = 150
+INPUT_SIZE = 150  # the ResNet's input; the dense net takes --input-size
+BACKBONES = ('resnet', 'dense')
 
 
 class MGFaceNet(nn.Module):
@@ -32,6 +37,65 @@ class MGFaceNet(nn.Module):
             top = torch.topk(hm.flatten(1), 16, dim=1)[0].mean(1, keepdim=True)
             logit = logit + self.hm_w[0] * top + self.hm_w[1]
         return logit, hm
+
+
+class MGFaceDenseNet(nn.Module):
+    """face-api's landmark net (four dense blocks, 32-64-128-256 channels at 1/2..1/16 of the input). Heatmap
+    FPN-style: the 1/4, 1/8 and 1/16 features each projected to 32 channels at their own resolution, upsampled to
+    1/4 and summed, then a separable 3x3 and a 1x1 (cheap next to the backbone); logit from the pooled 1/8 and 1/16
+    features (+ the strongest heatmap responses with hm_cls)."""
+
+    def __init__(self, hm_cls=False):
+        super().__init__()
+        self.hm_cls = hm_cls
+        self.hm_w = nn.Parameter(torch.tensor([1.0, 0.0]))
+        self.backbone = FaceDenseNet()
+        self.cls = nn.Sequential(nn.Dropout(0.3), nn.Linear(128 + 256, 1))
+        self.proj = nn.ModuleList([nn.Conv2d(c, 32, 1) for c in (64, 128, 256)])
+        self.hm = nn.Sequential(nn.ReLU(), nn.Conv2d(32, 32, 3, padding=1, groups=32), nn.Conv2d(32, 32, 1),
+                                nn.ReLU(), nn.Conv2d(32, 1, 1))
+
+    def forward(self, x):
+        f = self.backbone(x)
+        feats = (f['dense1'], f['dense2'], f['dense3'])
+        size = feats[0].shape[2:]
+        acc = self.proj[0](feats[0])
+        for p, t in zip(self.proj[1:], feats[1:]):
+            acc = acc + F.interpolate(p(t), size=size, mode='bilinear', align_corners=False)
+        hm = self.hm(acc)
+        logit = self.cls(torch.cat([feats[1].mean((2, 3)), feats[2].mean((2, 3))], 1))
+        if self.hm_cls:
+            top = torch.topk(hm.flatten(1), 16, dim=1)[0].mean(1, keepdim=True)
+            logit = logit + self.hm_w[0] * top + self.hm_w[1]
+        return logit, hm
+
+
+def build_net(backbone='resnet', hm_cls=False, faceapi=None):
+    """The net for a run's --backbone; with faceapi (the package's model folder) loads the pretrained weights."""
+    if backbone == 'dense':
+        net = MGFaceDenseNet(hm_cls=hm_cls)
+        if faceapi:
+            net.backbone.load_faceapi(os.path.join(faceapi, 'face_landmark_68_model-weights_manifest.json'))
+    elif backbone == 'resnet':
+        net = MGFaceNet(hm_cls=hm_cls)
+        if faceapi:
+            net.backbone.load_faceapi(os.path.join(faceapi, 'face_recognition_model-weights_manifest.json'))
+    else:
+        raise ValueError('unknown backbone %r' % backbone)
+    return net
+
+
+def block_names(net):
+    """Backbone stages in order (for --freeze-upto)."""
+    if isinstance(net, MGFaceDenseNet):
+        return list(FaceDenseNet.NAMES)
+    return ['stem'] + [n for n, *_ in net.backbone.SPEC]
+
+
+def block_module(net, name):
+    if isinstance(net, MGFaceDenseNet):
+        return net.backbone.blocks[name]
+    return net.backbone.stem if name == 'stem' else net.backbone.blocks[name]
 
 
 class ExportWrapper(nn.Module):

@@ -1,8 +1,9 @@
 """Trains the face-manipulation detector (mg-face-sbi) on self-blended images made from real faces,
-optionally plus the dev set's own fakes, and exports ONNX.
+optionally plus the dev set's own fakes; export_face.py exports the ONNX file and its manifest.
 
-Usage (CPU or GPU, auto): python3 training/train_face.py --faces training/.cache/faces --out training/.cache/runs/face_v1 \
-   --faceapi node_modules/@vladmandic/face-api/model --exclude-sources ffpp_c40_mudouble,dfdc_aaronchong888,mesonet,cnndetection
+Usage (CPU or GPU, auto): python3 training/train_face.py --faces training/.cache/faces --out training/.cache/runs/face_d1 \
+   --faceapi node_modules/@vladmandic/face-api/model --exclude-sources ffpp_c40_mudouble,dfdc_aaronchong888,mesonet,cnndetection \
+   --backbone dense --input-size 160 --hm-cls      (the shipped command is in training/README.md and the manifest)
 """
 import argparse
 import json
@@ -17,7 +18,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from face_model import MGFaceNet, MEAN_RGB, INPUT_SIZE  # noqa
+from face_model import build_net, block_names, block_module, BACKBONES, MEAN_RGB, INPUT_SIZE  # noqa
 from sbi import self_blend  # noqa
 
 CROP_MARGIN_STORED = 1.5
@@ -74,8 +75,9 @@ def to_tensor(img):
 
 
 class Sampler:
-    def __init__(self, reals, fakes, seed, hm_size):
+    def __init__(self, reals, fakes, seed, hm_size, size=INPUT_SIZE):
         self.reals, self.fakes = reals, fakes
+        self.size = size
         self.rng = np.random.default_rng(seed)
         self.hm_size = hm_size
         self.cache = {}
@@ -105,10 +107,10 @@ class Sampler:
             img = img[:, ::-1].copy()
             if kind != 'dev_fake':
                 b = b[:, ::-1].copy()
-        M, crop = model_crop(img, rng, jitter=0.06)
+        M, crop = model_crop(img, rng, jitter=0.06, size=self.size)
         crop = degrade(crop, rng)
         if kind != 'dev_fake':
-            bc = cv2.warpAffine(b, M, (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR)
+            bc = cv2.warpAffine(b, M, (self.size, self.size), flags=cv2.INTER_LINEAR)
             hm = cv2.resize(bc, (self.hm_size, self.hm_size), interpolation=cv2.INTER_AREA)
         return to_tensor(crop), y, torch.from_numpy(hm), hm_w
 
@@ -127,7 +129,7 @@ class Sampler:
         return x, y, hm, hw
 
 
-def predict(net, metas, device, bs=64):
+def predict(net, metas, device, bs=64, size=INPUT_SIZE):
     """Deterministic scoring (centre crop, no augmentation) of stored crops; returns logits and heatmaps mean."""
     net.eval()
     out = []
@@ -136,7 +138,7 @@ def predict(net, metas, device, bs=64):
             xs = []
             for m in metas[i:i + bs]:
                 img = cv2.cvtColor(cv2.imread(m['path']), cv2.COLOR_BGR2RGB)
-                xs.append(to_tensor(model_crop(img)[1]))
+                xs.append(to_tensor(model_crop(img, size=size)[1]))
             logit, _ = net(torch.stack(xs).to(device))
             out.append(logit[:, 0].cpu())
     return torch.cat(out).numpy() if out else np.zeros(0)
@@ -170,13 +172,23 @@ def main():
     ap.add_argument('--hm-weight', type=float, default=5.0)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--freeze-upto', default='conv64_3', help="backbone blocks up to this one get no gradient ('' = none)")
+    ap.add_argument('--backbone', default='resnet', choices=BACKBONES,
+                    help='resnet: face-api face-recognition ResNet (150x150); dense: face-api landmark net (--input-size)')
+    ap.add_argument('--input-size', type=int, default=0, help='crop side for the dense backbone (default 160)')
+    ap.add_argument('--freeze-upto', default=None, help="backbone blocks up to this one get no gradient ('' = none; "
+                    "default conv64_3 for resnet, none for dense)")
     ap.add_argument('--hm-cls', action='store_true', help='image logit also from the top heatmap responses (Face X-ray style)')
     ap.add_argument('--init', default='', help='start from this model.pt (e.g. an SBI-only run)')
-    ap.add_argument('--skip-heldout', action='store_true', help='score held-out faces later (export_face.py --rescore)')
+    ap.add_argument('--skip-heldout', action='store_true', help='score held-out faces later (score_face_run.py, export_face.py)')
     ap.add_argument('--max-minutes', type=float, default=1e9)
     ap.add_argument('--ckpt-every', type=int, default=500, help='also save model.pt every N steps (long CPU runs)')
+    ap.add_argument('--keep-ckpts', action='store_true', help='keep every checkpoint as model_step<N>.pt (learning curves)')
     a = ap.parse_args()
+    if a.backbone == 'resnet':
+        assert a.input_size in (0, INPUT_SIZE), 'the resnet backbone takes %d x %d crops' % (INPUT_SIZE, INPUT_SIZE)
+    a.input_size = a.input_size or (INPUT_SIZE if a.backbone == 'resnet' else 160)
+    if a.freeze_upto is None:
+        a.freeze_upto = 'conv64_3' if a.backbone == 'resnet' else ''
     torch.manual_seed(a.seed); np.random.seed(a.seed)
     torch.set_num_threads(a.threads)
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
@@ -192,24 +204,23 @@ def main():
         held = []
     print('train reals %d, dev fakes %d (used: %s), held-out faces %d' % (len(reals), len(fakes), a.dev_fakes > 0, len(held)), flush=True)
 
-    net = MGFaceNet(hm_cls=a.hm_cls)
-    net.backbone.load_faceapi(os.path.join(a.faceapi, 'face_recognition_model-weights_manifest.json'))
+    net = build_net(a.backbone, a.hm_cls, a.faceapi)
     if a.init:
         net.load_state_dict(torch.load(a.init, map_location='cpu'), strict=False)
     net.backbone.freeze_upto = a.freeze_upto or None
     if a.freeze_upto:
-        names = ['stem'] + [n for n, *_ in net.backbone.SPEC]
+        names = block_names(net)
         for n in names[:names.index(a.freeze_upto) + 1]:
-            mod = net.backbone.stem if n == 'stem' else net.backbone.blocks[n]
-            for p in mod.parameters():
+            for p in block_module(net, n).parameters():
                 p.requires_grad_(False)
     net.to(device)
     net.eval()
     with torch.no_grad():
-        hm_size = net(torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE, device=device))[1].shape[-1]
-    samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size)
+        hm_size = net(torch.zeros(1, 3, a.input_size, a.input_size, device=device))[1].shape[-1]
+    samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size, a.input_size)
+    head = [p for n, p in net.named_parameters() if not n.startswith('backbone.')]
     params = [{'params': [p for p in net.backbone.parameters() if p.requires_grad], 'lr': a.lr},
-              {'params': list(net.cls.parameters()) + list(net.hm.parameters()) + [net.hm_w], 'lr': a.lr * 5}]
+              {'params': head, 'lr': a.lr * 5}]
     opt = torch.optim.AdamW(params, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[a.lr, a.lr * 5], total_steps=a.steps, pct_start=0.1)
     t0 = time.time()
@@ -234,11 +245,13 @@ def main():
                 print('time budget reached'); break
         if a.ckpt_every and step and step % a.ckpt_every == 0:
             torch.save(net.state_dict(), os.path.join(a.out, 'model.pt'))
+            if a.keep_ckpts:
+                torch.save(net.state_dict(), os.path.join(a.out, 'model_step%d.pt' % step))
             json.dump(dict(args=vars(a), log=log, n_reals=len(reals), n_fakes=len(fakes), partial_step=step),
                       open(os.path.join(a.out, 'train_log.json'), 'w'), indent=1)
     torch.save(net.state_dict(), os.path.join(a.out, 'model.pt'))
     if held:
-        s = predict(net, held, device)
+        s = predict(net, held, device, size=a.input_size)
         res = {}
         for key in sorted({m['source'] for m in held}):
             idx = [i for i, m in enumerate(held) if m['source'] == key]
