@@ -61,7 +61,7 @@ export type PipelineResult = Pick<Detection, 'verdict' | 'faceTracks' | 'frames'
 const SMALL_FACE_PX = 64;
 /**
  * Faces smaller than this (box side, frame pixels) are shown but not judged by a face
- * classifier whose manifest sets no `limits.minFacePx`: blown up to a 150-pixel input such a
+ * classifier whose manifest sets no `limits.minFacePx`: blown up to a 150–160-pixel input such a
  * crop is mostly interpolation, and in a group photo dozens of them would each get a chance
  * to raise a false alarm (the verdict follows the most suspicious face).
  */
