@@ -81,7 +81,7 @@ def run_config(args):
 
 def held_out(args):
     """Predicate: a face the run never trained on (its excluded sources and groups, and the generated faces)."""
-    ex_src = set(filter(None, args['exclude_sources'].split(','))) | set(GEN_SOURCES)
+    ex_src = set(filter(None, args['exclude_sources'].split(','))) | (set(GEN_SOURCES) - set(filter(None, args.get('sbi_extra_sources', '').split(','))))
     ex_grp = set(filter(None, args['exclude_groups'].split(',')))
     return lambda m: m['source'] in ex_src or m['group'] in ex_grp
 

@@ -75,8 +75,9 @@ def to_tensor(img):
 
 
 class Sampler:
-    def __init__(self, reals, fakes, seed, hm_size, size=INPUT_SIZE):
+    def __init__(self, reals, fakes, seed, hm_size, size=INPUT_SIZE, extra=()):
         self.reals, self.fakes = reals, fakes
+        self.extra = list(extra)  # --sbi-extra-sources faces: half of the 'real' slots, as they are or self-blended
         self.size = size
         self.rng = np.random.default_rng(seed)
         self.hm_size = hm_size
@@ -94,7 +95,8 @@ class Sampler:
             img, hm, hm_w = self._img(m), np.zeros((self.hm_size, self.hm_size), np.float32), 0.0
             y = 1.0
         else:
-            m = self.reals[rng.integers(len(self.reals))]
+            pool = self.extra if self.extra and rng.random() < 0.5 else self.reals
+            m = pool[rng.integers(len(pool))]
             img = self._img(m)
             if kind == 'sbi':
                 img, b = self_blend(img, np.array(m['kps'], np.float32), rng)
@@ -177,6 +179,9 @@ def main():
     ap.add_argument('--input-size', type=int, default=0, help='crop side for the dense backbone (default 160)')
     ap.add_argument('--freeze-upto', default=None, help="backbone blocks up to this one get no gradient ('' = none; "
                     "default conv64_3 for resnet, none for dense)")
+    ap.add_argument('--sbi-extra-sources', default='', help='sources of fully generated faces also used as SBI sources '
+                    '(half the samples, each shown unblended as class 0 and self-blended as class 1; e.g. '
+                    'fakefaces_basemax,sdfd_sd21): more varied faces for the blend; they leave the held-out set')
     ap.add_argument('--hm-cls', action='store_true', help='image logit also from the top heatmap responses (Face X-ray style)')
     ap.add_argument('--init', default='', help='start from this model.pt (e.g. an SBI-only run)')
     ap.add_argument('--skip-heldout', action='store_true', help='score held-out faces later (score_face_run.py, export_face.py)')
@@ -199,10 +204,13 @@ def main():
     train = [m for m in meta if m['source'] not in ex_src and m['group'] not in ex_grp and m['source'] not in GEN_SOURCES]
     reals = [m for m in train if m['y'] == 0 and m['face_px'] >= 48]
     fakes = [m for m in train if m['y'] == 1]
-    held = [m for m in meta if m['source'] in ex_src or m['group'] in ex_grp or m['source'] in GEN_SOURCES]
+    extra_src = set(filter(None, a.sbi_extra_sources.split(',')))
+    assert extra_src <= set(GEN_SOURCES), 'only fully generated face sources can be extra SBI sources: %s' % extra_src
+    extra = [m for m in meta if m['source'] in extra_src and m['face_px'] >= 48]
+    held = [m for m in meta if m['source'] in ex_src or m['group'] in ex_grp or (m['source'] in GEN_SOURCES and m['source'] not in extra_src)]
     if a.skip_heldout:
         held = []
-    print('train reals %d, dev fakes %d (used: %s), held-out faces %d' % (len(reals), len(fakes), a.dev_fakes > 0, len(held)), flush=True)
+    print('train reals %d, extra SBI sources %d, dev fakes %d (used: %s), held-out faces %d' % (len(reals), len(extra), len(fakes), a.dev_fakes > 0, len(held)), flush=True)
 
     net = build_net(a.backbone, a.hm_cls, a.faceapi)
     if a.init:
@@ -217,7 +225,7 @@ def main():
     net.eval()
     with torch.no_grad():
         hm_size = net(torch.zeros(1, 3, a.input_size, a.input_size, device=device))[1].shape[-1]
-    samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size, a.input_size)
+    samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size, a.input_size, extra)
     head = [p for n, p in net.named_parameters() if not n.startswith('backbone.')]
     params = [{'params': [p for p in net.backbone.parameters() if p.requires_grad], 'lr': a.lr},
               {'params': head, 'lr': a.lr * 5}]
