@@ -74,9 +74,9 @@ class DenseBlock(nn.Module):
 
     def forward(self, x):
         out1 = F.relu(self.convs[0](x))
-        acc = out1
-        for c in self.convs[1:]:
-            acc = acc + c(F.relu(acc) if acc is not out1 else out1)
+        acc = out1 + self.convs[1](out1)
+        for c in self.convs[2:]:
+            acc = acc + c(F.relu(acc))
         return F.relu(acc)
 
 
@@ -127,13 +127,15 @@ def check_landmarks(net, img_rgb, kps):
     on one face crop (HxWx3 uint8, square; kps as stored by prep_faces.py in crop pixels). A correct conversion
     lands within a few per cent; a wrong padding or layout lands far off."""
     import cv2
+    from face_model import MEAN_RGB
+    from train_face import CROP_MARGIN_STORED
     H = img_rgb.shape[0]
-    o = int(round(H * (1 - 1 / 1.5) / 2))  # the stored crops have a 1.5x margin; face-api sees the face box
+    o = int(round(H * (1 - 1 / CROP_MARGIN_STORED) / 2))  # the stored crops have a margin; face-api sees the face box
     img_rgb = img_rgb[o:H - o, o:H - o]
     kps = np.asarray(kps, np.float32) - o
     H = img_rgb.shape[0]
     x = cv2.resize(img_rgb, (112, 112), interpolation=cv2.INTER_AREA).astype(np.float32)
-    x = (x - np.array([122.782, 117.001, 104.298], np.float32)) / 255.0
+    x = (x - np.array(MEAN_RGB, np.float32)) / 255.0
     with torch.no_grad():
         lm = net.landmarks(torch.from_numpy(x.transpose(2, 0, 1))[None])[0].numpy()
     eyes = np.stack([lm[36:42].mean(0), lm[42:48].mean(0)])  # the image's left-hand eye, then right-hand eye
@@ -144,8 +146,8 @@ def check_landmarks(net, img_rgb, kps):
 
 if __name__ == '__main__':
     import argparse
-    import json
     import cv2
+    from train_face import load_faces
     ap = argparse.ArgumentParser()
     ap.add_argument('--faceapi', required=True)
     ap.add_argument('--faces', required=True)
@@ -153,12 +155,7 @@ if __name__ == '__main__':
     a = ap.parse_args()
     net = FaceDenseNet().eval()
     net.load_faceapi(os.path.join(a.faceapi, 'face_landmark_68_model-weights_manifest.json'), keep_landmark_head=True)
-    import glob
-    meta = []
-    for p in sorted(glob.glob(os.path.join(a.faces, 'meta*.json'))):
-        meta += json.load(open(p))
-    meta = [m for m in meta if m['y'] == 0 and m['face_px'] >= 80][:a.n]
-    d = [check_landmarks(net, cv2.cvtColor(cv2.imread(os.path.join(a.faces, m['file'])), cv2.COLOR_BGR2RGB), m['kps'])
-         for m in meta]
+    meta = [m for m in load_faces(a.faces) if m['y'] == 0 and m['face_px'] >= 80][:a.n]
+    d = [check_landmarks(net, cv2.cvtColor(cv2.imread(m['path']), cv2.COLOR_BGR2RGB), m['kps']) for m in meta]
     print('eye landmark vs detector keypoint distance (crop fraction): median %.4f max %.4f over %d faces'
           % (np.median(d), np.max(d), len(d)))
