@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import ROOT, read_manifest, load_media, generator_group  # noqa
-from eval_face_detector import mg_detect  # noqa
+from eval_face_detector import mg_detect_app  # noqa
 from metrics import auc, eer, tpr_at_fpr, platt  # noqa
 from ort_bridge import OrtBridge  # noqa
 
@@ -81,7 +81,7 @@ class Pipeline:
     def frame(self, img):
         out = {}
         det = self.man.get('mg-face-detector')
-        faces, _ = mg_detect(self.br, 'mg-face-detector', det, img)
+        faces, _ = mg_detect_app(self.br, 'mg-face-detector', det, img, tiles=False)
         out['n_faces'] = len(faces)
         if faces:
             box = max(faces, key=lambda f: (f[0][2] - f[0][0]) * (f[0][3] - f[0][1]))[0]

@@ -44,6 +44,47 @@ def mg_detect(bridge, key, man, img_rgb, thr=None, iou=None):
     return res, ms
 
 
+# Zoom-out pass, mirroring src-main/core/analysis/face-detect.ts (detectZoomedOut): when the whole frame shows no
+# face, the frame is shrunk into the middle of a black canvas ZOOM_OUT times its long side (a face filling the
+# picture is larger than BlazeFace's anchors); boxes under ZOOM_MIN_FACE of the frame's shorter side are dropped.
+ZOOM_OUT, ZOOM_MIN_FACE = 2, 0.3
+
+
+def js_round(v):
+    return int(np.floor(v + 0.5))
+
+
+def mg_detect_zoomed_out(bridge, key, man, img_rgb):
+    size = min(man['input']['shape'][2:4])
+    h, w = img_rgb.shape[:2]
+    s = min(1.0, size / (ZOOM_OUT * max(h, w)))
+    fw, fh = max(1, js_round(w * s)), max(1, js_round(h * s))
+    small = img_rgb if (fw, fh) == (w, h) else cv2.resize(img_rgb, (fw, fh), interpolation=cv2.INTER_AREA)
+    side = ZOOM_OUT * max(fw, fh)
+    ox, oy = (side - fw) // 2, (side - fh) // 2
+    canvas = np.zeros((side, side, 3), np.uint8)
+    canvas[oy:oy + fh, ox:ox + fw] = small
+    res, ms = mg_detect(bridge, key, man, canvas)
+    sx, sy = w / fw, h / fh
+    out = []
+    for b, sc, k in res:
+        b = np.array([max(0, (b[0] - ox) * sx), max(0, (b[1] - oy) * sy), min(w, (b[2] - ox) * sx), min(h, (b[3] - oy) * sy)])
+        if max(b[2] - b[0], b[3] - b[1]) >= ZOOM_MIN_FACE * min(w, h):
+            out.append((b, sc, (k - [ox, oy]) * [sx, sy]))
+    return out, ms
+
+
+def mg_detect_app(bridge, key, man, img_rgb, tiles, zoom_out=True):
+    """The app's detection: the whole frame, the zoom-out pass when it found nothing, and (stills) the tiles."""
+    res, ms = mg_detect(bridge, key, man, img_rgb)
+    if not res and zoom_out:
+        res, t = mg_detect_zoomed_out(bridge, key, man, img_rgb)
+        ms += t
+    if not tiles:
+        return res, ms
+    return mg_detect_tiled(bridge, key, man, img_rgb, whole=(res, ms))
+
+
 # Still-image tiling, mirroring src-main/core/analysis/face-detect.ts (tileGrid / detectFaces with tiles).
 TILE_GRID, TILE_SHRINK, TILE_OVERLAP, TILE_MAX_FACE = 3, 2.0, 0.2, 0.4
 
@@ -61,9 +102,9 @@ def tile_grid(W, H, side):
     return out
 
 
-def mg_detect_tiled(bridge, key, man, img_rgb):
-    """The app's detection of a still image: the whole frame plus overlapping tiles, merged by NMS."""
-    whole, ms = mg_detect(bridge, key, man, img_rgb)
+def mg_detect_tiled(bridge, key, man, img_rgb, whole=None):
+    """The whole frame (or the given whole-frame result) plus overlapping tiles, merged by NMS."""
+    whole, ms = whole or mg_detect(bridge, key, man, img_rgb)
     H, W = img_rgb.shape[:2]
     boxes, scores, kps = [f[0] for f in whole], [f[1] for f in whole], [f[2] for f in whole]
     for x, y, w, h in tile_grid(W, H, man['input']['shape'][2]):
@@ -115,7 +156,8 @@ def main():
     br.load('uf_slim', os.path.join(a.refs, 'ultraface/version-slim-320.onnx'))
     dets = {
         'mg-face-detector': lambda im: mg_detect(br, 'mg', man, im),
-        'mg-face-detector+tiles': lambda im: mg_detect_tiled(br, 'mg', man, im),
+        'mg-face-detector+zoom': lambda im: mg_detect_app(br, 'mg', man, im, tiles=False),
+        'mg-face-detector+zoom+tiles': lambda im: mg_detect_app(br, 'mg', man, im, tiles=True),
         'ultraface-RFB-320': lambda im: ultraface_detect(br, 'uf_rfb', im),
         'ultraface-slim-320': lambda im: ultraface_detect(br, 'uf_slim', im),
     }
@@ -149,6 +191,8 @@ def main():
     frame = cv2.resize(frame, (640, 480))
     speed = {}
     for name, fn in list(dets.items()) + [('yunet_n_dynamic (teacher)', lambda im: yunet_detect(br, 'yunet', im))]:
+        if '+' in name:
+            continue  # a 640x480 picture with faces is neither zoomed out nor tiled: the same pass as the whole frame
         for _ in range(3):
             fn(frame)
         ts, tot = [], []

@@ -1,8 +1,9 @@
 """Self-blended images (Shiohara & Yamasaki, CVPR 2022) from a face crop and 6 BlazeFace keypoints,
 with the Face X-ray blending-boundary target B = 4·M·(1−M) (Li et al., CVPR 2020).
 
-Only 6 keypoints are available (eyes, nose, mouth, ear tragions), so the face hull is built from a
-face-shaped template placed in the eye/mouth frame, then randomly deformed, as SBI deforms its masks."""
+The blended region is the hull of 68 landmarks when the caller has them (landmarks68.py; SBI uses landmark hulls),
+else a face-shaped template placed in the frame of BlazeFace's 6 keypoints (eyes, nose, mouth, ear tragions);
+either is then randomly deformed, as SBI deforms its masks."""
 import cv2
 import numpy as np
 
@@ -13,7 +14,30 @@ _INNER = np.array([[-0.85, -0.35], [0.0, -0.5], [0.85, -0.35], [0.8, 0.7], [0.45
                    [-0.45, 1.3], [-0.8, 0.7]], np.float32)
 
 
-def face_mask(shape, kps, rng):
+# face-api / iBUG 68-point layout: jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, mouth 48-67
+_JAW, _BROWS, _LOWER = np.arange(0, 17), np.arange(17, 27), np.r_[2:15, 27:36]
+
+
+def landmark_hull(lm, rng):
+    """One of four hulls of the 68 landmarks, as Face X-ray / SBI vary the blended region: the whole face (jaw +
+    brows), the face with the brows lifted to take in the forehead, the inner face (brows, eyes, nose, mouth) and
+    the lower face (jaw + nose)."""
+    lm = np.asarray(lm, np.float32)
+    r = rng.random()
+    if r < 0.5:
+        return lm[:27]
+    if r < 0.7:
+        eyes = lm[36:48].mean(0)
+        brows = lm[_BROWS]
+        return np.concatenate([lm[_JAW], brows + (brows - eyes) * rng.uniform(0.3, 0.9)])
+    if r < 0.85:
+        return lm[17:68]
+    return lm[_LOWER]
+
+
+def face_mask(shape, kps, rng, lm68=None):
+    """A soft blending mask: the hull of the 68 landmarks when given (landmark_hull), else a face-shaped template
+    placed by the 6 keypoints; then deformed (erode/dilate, elastic warp, blur) as SBI deforms its masks."""
     h, w = shape
     re, le, nose, mouth = kps[0], kps[1], kps[2], kps[3]
     ec = (re + le) / 2
@@ -21,9 +45,14 @@ def face_mask(shape, kps, rng):
     v = mouth - ec
     if np.linalg.norm(v) < 1e-3 or np.linalg.norm(u) < 1e-3:
         v = np.array([0, h * 0.25], np.float32); u = np.array([w * 0.15, 0], np.float32)
-    tpl = _HULL if rng.random() < 0.6 else _INNER
-    tpl = tpl * rng.uniform(0.85, 1.15, size=(1, 2)) + rng.normal(0, 0.06, size=tpl.shape)
-    pts = ec + tpl[:, :1] * u * 1.6 + tpl[:, 1:] * v
+    if lm68 is not None:
+        pts = landmark_hull(lm68, rng)
+        c = pts.mean(0)
+        pts = c + (pts - c) * rng.uniform(0.92, 1.08, size=(1, 2)) + rng.normal(0, 0.015 * w, size=pts.shape)
+    else:
+        tpl = _HULL if rng.random() < 0.6 else _INNER
+        tpl = tpl * rng.uniform(0.85, 1.15, size=(1, 2)) + rng.normal(0, 0.06, size=tpl.shape)
+        pts = ec + tpl[:, :1] * u * 1.6 + tpl[:, 1:] * v
     m = np.zeros((h, w), np.float32)
     cv2.fillConvexPoly(m, cv2.convexHull(pts.astype(np.int32)), 1.0)
     # random erosion / dilation then blur (SBI's mask deformation)
@@ -76,8 +105,9 @@ def _freq_transform(img, rng):
     return img
 
 
-def self_blend(img, kps, rng):
-    """img: HxWx3 uint8 RGB face crop; kps: [6,2]. Returns (blended uint8, boundary map float32 HxW)."""
+def self_blend(img, kps, rng, lm68=None):
+    """img: HxWx3 uint8 RGB face crop; kps: [6,2]; lm68: optional [68,2] landmarks (landmarks68.py).
+    Returns (blended uint8, boundary map float32 HxW)."""
     h, w = img.shape[:2]
     src = _freq_transform(_color_transform(img, rng), rng)
     tgt = img.astype(np.float32)
@@ -88,7 +118,7 @@ def self_blend(img, kps, rng):
     tx, ty = rng.uniform(-0.03, 0.03) * w, rng.uniform(-0.03, 0.03) * h
     M = np.array([[s, 0, (1 - s) * w / 2 + tx], [0, s, (1 - s) * h / 2 + ty]], np.float32)
     src = cv2.warpAffine(src, M, (w, h), borderMode=cv2.BORDER_REFLECT)
-    m = face_mask((h, w), np.asarray(kps, np.float32), rng)
+    m = face_mask((h, w), np.asarray(kps, np.float32), rng, lm68)
     r = rng.choice([0.25, 0.5, 0.75, 1, 1, 1])
     mb = m * r
     out = src * mb[..., None] + tgt * (1 - mb[..., None])

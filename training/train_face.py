@@ -36,6 +36,26 @@ def load_faces(faces_dir):
     return meta
 
 
+def attach_landmarks(metas, faces_dir, max_eye_err=0.25):
+    """Adds m['lm68'] from <faces>/landmarks68.json (landmarks68.py) to each face whose landmark eye centres lie
+    within max_eye_err eye distances of BlazeFace's eye keypoints; the rest keep the template mask. Returns how
+    many faces got landmarks."""
+    lms = json.load(open(os.path.join(faces_dir, 'landmarks68.json')))
+    n = 0
+    for m in metas:
+        lm = lms.get(m['file'])
+        if lm is None:
+            continue
+        lm = np.asarray(lm, np.float32)
+        eyes = np.stack([lm[36:42].mean(0), lm[42:48].mean(0)])
+        k = np.asarray(m['kps'], np.float32)[:2]
+        k = k[np.argsort(k[:, 0])]
+        if np.linalg.norm(eyes - k, axis=1).mean() <= max_eye_err * max(np.linalg.norm(k[1] - k[0]), 1.0):
+            m['lm68'] = lm
+            n += 1
+    return n
+
+
 def model_crop(img, rng=None, jitter=0.0, size=INPUT_SIZE):
     """Takes the 1.3x-margin square from a stored 1.5x crop (optionally jittered) and resizes to size."""
     H = img.shape[0]
@@ -99,7 +119,7 @@ class Sampler:
             m = pool[rng.integers(len(pool))]
             img = self._img(m)
             if kind == 'sbi':
-                img, b = self_blend(img, np.array(m['kps'], np.float32), rng)
+                img, b = self_blend(img, np.array(m['kps'], np.float32), rng, m.get('lm68'))
                 y, hm_w = 1.0, 1.0
             else:
                 b, y, hm_w = np.zeros(img.shape[:2], np.float32), 0.0, 1.0
@@ -182,6 +202,9 @@ def main():
     ap.add_argument('--sbi-extra-sources', default='', help='sources of fully generated faces also used as SBI sources '
                     '(half the samples, each shown unblended as class 0 and self-blended as class 1; e.g. '
                     'fakefaces_basemax,sdfd_sd21): more varied faces for the blend; they leave the held-out set')
+    ap.add_argument('--sbi-mask', default='template', choices=('template', 'landmarks'),
+                    help='blend region: face template from the 6 keypoints, or hulls of the 68 landmarks '
+                    '(needs <faces>/landmarks68.json from landmarks68.py; faces whose landmarks miss fall back)')
     ap.add_argument('--hm-cls', action='store_true', help='image logit also from the top heatmap responses (Face X-ray style)')
     ap.add_argument('--init', default='', help='start from this model.pt (e.g. an SBI-only run)')
     ap.add_argument('--skip-heldout', action='store_true', help='score held-out faces later (score_face_run.py, export_face.py)')
@@ -207,6 +230,8 @@ def main():
     extra_src = set(filter(None, a.sbi_extra_sources.split(',')))
     assert extra_src <= set(GEN_SOURCES), 'only fully generated face sources can be extra SBI sources: %s' % extra_src
     extra = [m for m in meta if m['source'] in extra_src and m['face_px'] >= 48]
+    if a.sbi_mask == 'landmarks':
+        print('68-point landmarks for %d of %d SBI source faces' % (attach_landmarks(reals + extra, a.faces), len(reals) + len(extra)))
     held = [m for m in meta if m['source'] in ex_src or m['group'] in ex_grp or (m['source'] in GEN_SOURCES and m['source'] not in extra_src)]
     if a.skip_heldout:
         held = []

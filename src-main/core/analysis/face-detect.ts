@@ -6,7 +6,7 @@
 import type { FaceBox } from '../../../src-shared/domain/detection';
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { floatTensor, readOutput } from './ort-session';
-import { cropRegion, inputSize, interpolationOf, letterboxAlignOf, placeFrame, toTensor, type Placement } from './image-ops';
+import { cropRegion, inputSize, interpolationOf, letterboxAlignOf, placeFrame, resize, toTensor, type Placement } from './image-ops';
 import { outputName, outputNumber } from './manifest';
 import type { LoadedModel } from './registry';
 import type { RgbImage } from './types';
@@ -121,7 +121,23 @@ export interface DetectOptions {
    * video frames and the live monitor, where the cost would repeat on every frame.
    */
   tiles?: boolean;
+  /**
+   * When the whole-frame pass finds no face, look once more with the frame shrunk into the
+   * middle of a canvas twice its size (see ZOOM_OUT): a face that fills the picture (a
+   * close-up portrait, a tight face crop) is larger than the detector's anchors and is
+   * otherwise missed. Costs one extra pass, on frames where nothing was found only.
+   */
+  zoomOut?: boolean;
 }
+
+/** Zoom-out pass: the frame takes 1/ZOOM_OUT of the canvas side, centred on black (the letterbox's pad). */
+const ZOOM_OUT = 2;
+/**
+ * Boxes the zoom-out pass keeps: at least this share of the frame's shorter side. Faces that
+ * small were the whole-frame pass's to find; on the DEV stills, the zoom-out pass's smaller
+ * boxes were textures (rocks, fruit), its larger ones faces.
+ */
+const ZOOM_MIN_FACE = 0.3;
 
 /** Tiling: at most TILE_GRID×TILE_GRID tiles, each shrunk by at most ~TILE_SHRINK, overlapping by TILE_OVERLAP. */
 const TILE_GRID = 3;
@@ -154,7 +170,8 @@ export function tileGrid(width: number, height: number, inputSide: number): { x:
  * everything is merged with the whole-frame pass by the same NMS.
  */
 export async function detectFaces(model: LoadedModel, frame: RgbImage, opts: DetectOptions = {}): Promise<FaceBox[]> {
-  const whole = await detectOnce(model, frame);
+  let whole = await detectOnce(model, frame);
+  if (!whole.length && opts.zoomOut) whole = await detectZoomedOut(model, frame);
   const m = model.manifest;
   const { w, h } = detectorSize(m);
   const tiles = opts.tiles ? tileGrid(frame.width, frame.height, Math.min(w, h)) : [];
@@ -171,6 +188,41 @@ export async function detectFaces(model: LoadedModel, frame: RgbImage, opts: Det
     }
   }
   return nms(all, nmsIouOf(m));
+}
+
+/**
+ * The zoom-out pass (DetectOptions.zoomOut): the frame, shrunk so that the canvas fits the
+ * detector input (never enlarged), centred on a black square ZOOM_OUT times its long side;
+ * boxes come back in frame pixels, clipped to the frame, and only those of at least
+ * ZOOM_MIN_FACE of its shorter side are kept. Mirrored in training/eval_face_detector.py.
+ */
+async function detectZoomedOut(model: LoadedModel, frame: RgbImage): Promise<FaceBox[]> {
+  const { w, h } = detectorSize(model.manifest);
+  const long = Math.max(frame.width, frame.height);
+  const s = Math.min(1, Math.min(w, h) / (ZOOM_OUT * long));
+  const fw = Math.max(1, Math.round(frame.width * s));
+  const fh = Math.max(1, Math.round(frame.height * s));
+  const small = fw === frame.width && fh === frame.height ? frame : resize(frame, fw, fh, interpolationOf(model.manifest.input));
+  const side = ZOOM_OUT * Math.max(fw, fh);
+  const ox = (side - fw) >> 1;
+  const oy = (side - fh) >> 1;
+  const data = new Uint8Array(side * side * 3);
+  for (let y = 0; y < fh; y++) data.set(small.data.subarray(y * fw * 3, (y + 1) * fw * 3), ((oy + y) * side + ox) * 3);
+  const sx = frame.width / fw;
+  const sy = frame.height / fh;
+  const minSide = ZOOM_MIN_FACE * Math.min(frame.width, frame.height);
+  const out: FaceBox[] = [];
+  for (const b of await detectOnce(model, { width: side, height: side, data })) {
+    const x1 = Math.max(0, (b.x - ox) * sx);
+    const y1 = Math.max(0, (b.y - oy) * sy);
+    const x2 = Math.min(frame.width, (b.x + b.w - ox) * sx);
+    const y2 = Math.min(frame.height, (b.y + b.h - oy) * sy);
+    if (Math.max(x2 - x1, y2 - y1) < minSide) continue;
+    const moved: FaceBox = { x: x1, y: y1, w: x2 - x1, h: y2 - y1, confidence: b.confidence };
+    if (b.landmarks) moved.landmarks = b.landmarks.map(([lx, ly]) => [(lx - ox) * sx, (ly - oy) * sy] as [number, number]);
+    out.push(moved);
+  }
+  return out;
 }
 
 async function detectOnce(model: LoadedModel, frame: RgbImage): Promise<FaceBox[]> {

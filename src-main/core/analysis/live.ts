@@ -115,7 +115,7 @@ export class LiveService {
         throw new AppError('UNSUPPORTED_MEDIA', `The frame could not be decoded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
       }
       const m = s.models!;
-      const boxes = (await detectFaces(m.detector!, img)).slice(0, 8);
+      const boxes = (await detectFaces(m.detector!, img, { zoomOut: true })).slice(0, 8);
       const tracked = s.tracker.update(s.seq, boxes);
       const per: number[][] = tracked.map(() => []);
       for (const clf of m.faceClassifiers) {

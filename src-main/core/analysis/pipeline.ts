@@ -117,7 +117,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     if (canJudgeFaces && !failed.has(models.detector!.manifest.id)) {
       let boxes: Awaited<ReturnType<typeof detectFaces>> = [];
       try {
-        boxes = await time('faces', () => detectFaces(models.detector!, frame, { tiles: input.kind === 'image' }));
+        boxes = await time('faces', () => detectFaces(models.detector!, frame, { tiles: input.kind === 'image', zoomOut: true }));
       } catch (e) {
         fail(models.detector!, e);
       }

@@ -68,4 +68,29 @@ describe('face detection placement', () => {
     expect(found[0]!.y).toBeCloseTo(0.45 * tile.h, 0);
     expect(found[0]!.w).toBeCloseTo(0.1 * tile.w, 0);
   });
+
+  it('zoom-out pass: a face that fills the frame is found on a canvas twice its size, mapped back to the frame', async () => {
+    // A detector that answers on dark inputs only (score = sigmoid(4 − 20·mean)): the mid-grey
+    // frame (mean 0.3) is refused as it is, and accepted when it covers a quarter of a black canvas.
+    const graph = (box: readonly [number, number, number, number]) => {
+      const g = detectorGraph([box]);
+      g.initializers = (g.initializers ?? []).map((i) => (i.name === 'k' ? { ...i, data: [-20] } : i.name === 'bias' ? { ...i, data: [4] } : i));
+      return g;
+    };
+    writeModel(path.join(t.dir, 'models'), graph(TEST_BOX), testManifest('d-zoom', 'face-detection'));
+    const model = await reg.get('d-zoom');
+    const grey = { width: 400, height: 200, data: solidFrame(400, 200, [77, 77, 77]), index: 0, timeSec: 0 };
+    expect(await detectFaces(model, grey)).toEqual([]);
+    const found = await detectFaces(model, grey, { zoomOut: true });
+    expect(found).toHaveLength(1);
+    // 400×200 → 32×16 at (16, 24) of the 64×64 canvas; 12.5 frame px per canvas px; clipped to the frame.
+    expect(found[0]!.x).toBeCloseTo((0.3 * 64 - 16) * 12.5, 3);
+    expect(found[0]!.y).toBe(0);
+    expect(found[0]!.x + found[0]!.w).toBeCloseTo((0.7 * 64 - 16) * 12.5, 3);
+    expect(found[0]!.y + found[0]!.h).toBe(200);
+    expect(found[0]!.landmarks![2]).toEqual([expect.closeTo((0.5 * 64 - 16) * 12.5, 3), expect.closeTo((0.5 * 64 - 24) * 12.5, 3)]);
+    // A box under 30 % of the frame's shorter side is not the zoom-out pass's to report.
+    writeModel(path.join(t.dir, 'models'), graph([0.48, 0.48, 0.52, 0.52]), testManifest('d-zoom-small', 'face-detection'));
+    expect(await detectFaces(await reg.get('d-zoom-small'), grey, { zoomOut: true })).toEqual([]);
+  });
 });
