@@ -147,6 +147,8 @@ def main():
     ap.add_argument('--model', default=os.path.join(ROOT, 'models/mg-face-detector.json'))
     ap.add_argument('--json', default=None)
     ap.add_argument('--max-side', type=int, default=1600, help='teacher input cap (YuNet runs at native size up to this)')
+    ap.add_argument('--speed-only', default=None, metavar='JSON', help='take recall/precision from this earlier --json '
+                    'output and measure only the speed (e.g. again on an idle machine)')
     a = ap.parse_args()
     man = json.load(open(a.model))
     br = OrtBridge()
@@ -163,6 +165,8 @@ def main():
     }
     stats = {}
     rows = [r for r in read_manifest(a.data) if not r['is_video']]
+    if a.speed_only:
+        stats, rows = json.load(open(a.speed_only))['stats'], []
     import pickle
     from common import CACHE
     gt_path = os.path.join(CACHE, 'yunet_gt_all_%d.pkl' % a.max_side)
