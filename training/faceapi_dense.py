@@ -122,26 +122,45 @@ class FaceDenseNet(nn.Module):
         return (g @ self.fc[0] + self.fc[1]).view(-1, 68, 2)
 
 
-def check_landmarks(net, img_rgb, kps):
-    """Mean distance (in crop fractions) between the landmark head's eye centres and the detector's eye keypoints
-    on one face crop (HxWx3 uint8, square; kps as stored by prep_faces.py in crop pixels). A correct conversion
-    lands within a few per cent; a wrong padding or layout lands far off."""
+def box_in_crop(H):
+    """(offset, side) in pixels of the detector box inside an H x H stored crop (prep_faces.py's margin)."""
+    from train_face import CROP_MARGIN_STORED
+    o = int(round(H * (1 - 1 / CROP_MARGIN_STORED) / 2))
+    return o, H - 2 * o
+
+
+def crop_landmarks(net, imgs_rgb, bs=64):
+    """The landmark head on stored face crops (square uint8 RGB, with prep_faces.py's margin around the detector
+    box): face-api sees the box, resized to 112x112. Returns [N, 68, 2] in each crop's pixels."""
     import cv2
     from face_model import MEAN_RGB
-    from train_face import CROP_MARGIN_STORED
-    H = img_rgb.shape[0]
-    o = int(round(H * (1 - 1 / CROP_MARGIN_STORED) / 2))  # the stored crops have a margin; face-api sees the face box
-    img_rgb = img_rgb[o:H - o, o:H - o]
-    kps = np.asarray(kps, np.float32) - o
-    H = img_rgb.shape[0]
-    x = cv2.resize(img_rgb, (112, 112), interpolation=cv2.INTER_AREA).astype(np.float32)
-    x = (x - np.array(MEAN_RGB, np.float32)) / 255.0
-    with torch.no_grad():
-        lm = net.landmarks(torch.from_numpy(x.transpose(2, 0, 1))[None])[0].numpy()
-    eyes = np.stack([lm[36:42].mean(0), lm[42:48].mean(0)])  # the image's left-hand eye, then right-hand eye
-    k = np.asarray(kps, np.float32)[:2] / H
+    out = []
+    for i in range(0, len(imgs_rgb), bs):
+        xs, geo = [], []
+        for img in imgs_rgb[i:i + bs]:
+            o, side = box_in_crop(img.shape[0])
+            x = cv2.resize(img[o:o + side, o:o + side], (112, 112), interpolation=cv2.INTER_AREA).astype(np.float32)
+            xs.append(((x - np.array(MEAN_RGB, np.float32)) / 255.0).transpose(2, 0, 1))
+            geo.append((o, side))
+        with torch.no_grad():
+            lm = net.landmarks(torch.from_numpy(np.stack(xs))).numpy()
+        out += [p * side + o for (o, side), p in zip(geo, lm)]
+    return np.stack(out) if out else np.zeros((0, 68, 2), np.float32)
+
+
+def eye_centres(lm):
+    """The two eye centres of 68 landmarks: the image's left-hand eye, then the right-hand eye."""
+    return np.stack([lm[36:42].mean(0), lm[42:48].mean(0)])
+
+
+def check_landmarks(net, img_rgb, kps):
+    """Mean distance (in fractions of the detector box) between the landmark head's eye centres and the detector's
+    eye keypoints on one stored face crop (kps as stored by prep_faces.py, in crop pixels). A correct conversion
+    lands within a few per cent; a wrong padding or layout lands far off."""
+    eyes = eye_centres(crop_landmarks(net, [img_rgb])[0])
+    k = np.asarray(kps, np.float32)[:2]
     k = k[np.argsort(k[:, 0])]
-    return float(np.linalg.norm(eyes - k, axis=1).mean())
+    return float(np.linalg.norm(eyes - k, axis=1).mean() / box_in_crop(img_rgb.shape[0])[1])
 
 
 if __name__ == '__main__':

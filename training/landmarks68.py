@@ -17,36 +17,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from faceapi_dense import FaceDenseNet  # noqa
-from face_model import MEAN_RGB  # noqa
-from train_face import CROP_MARGIN_STORED, load_faces  # noqa
-
-LM_INPUT = 112
-
-
-def face_box_offset(side):
-    """Pixels between a stored crop's edge and the detector box inside it (the crop has a 1.5x margin)."""
-    return int(round(side * (1 - 1 / CROP_MARGIN_STORED) / 2))
-
-
-def predict_landmarks(net, imgs_rgb, bs=64):
-    """imgs_rgb: list of square stored crops (uint8 RGB). Returns [N, 68, 2] in each crop's pixels."""
-    out = []
-    for i in range(0, len(imgs_rgb), bs):
-        xs, geo = [], []
-        for img in imgs_rgb[i:i + bs]:
-            H = img.shape[0]
-            o = face_box_offset(H)
-            box = img[o:H - o, o:H - o]
-            x = cv2.resize(box, (LM_INPUT, LM_INPUT), interpolation=cv2.INTER_AREA).astype(np.float32)
-            xs.append(((x - np.array(MEAN_RGB, np.float32)) / 255.0).transpose(2, 0, 1))
-            geo.append((o, box.shape[0]))
-        with torch.no_grad():
-            lm = net.landmarks(torch.from_numpy(np.stack(xs))).numpy()
-        for (o, side), p in zip(geo, lm):
-            out.append(p * side + o)
-    return np.stack(out) if out else np.zeros((0, 68, 2), np.float32)
-
+from faceapi_dense import FaceDenseNet, crop_landmarks  # noqa
+from train_face import load_faces  # noqa
 
 def sheet(metas, lms, path, n=24, cell=160):
     cols = 6
@@ -78,7 +50,7 @@ def main():
     net.load_faceapi(os.path.join(a.faceapi, 'face_landmark_68_model-weights_manifest.json'), keep_landmark_head=True)
     metas = [m for m in load_faces(a.faces) if m['face_px'] >= a.min_px]
     imgs = [cv2.cvtColor(cv2.imread(m['path']), cv2.COLOR_BGR2RGB) for m in metas]
-    lms = predict_landmarks(net, imgs)
+    lms = crop_landmarks(net, imgs)
     out = {m['file']: np.round(lm, 2).tolist() for m, lm in zip(metas, lms)}
     json.dump(out, open(os.path.join(a.faces, 'landmarks68.json'), 'w'))
     print('landmarks for %d faces -> %s' % (len(out), os.path.join(a.faces, 'landmarks68.json')))

@@ -208,21 +208,11 @@ async function detectZoomedOut(model: LoadedModel, frame: RgbImage): Promise<Fac
   const oy = (side - fh) >> 1;
   const data = new Uint8Array(side * side * 3);
   for (let y = 0; y < fh; y++) data.set(small.data.subarray(y * fw * 3, (y + 1) * fw * 3), ((oy + y) * side + ox) * 3);
-  const sx = frame.width / fw;
-  const sy = frame.height / fh;
+  const placement: Placement = { sx: frame.width / fw, sy: frame.height / fh, ox, oy };
   const minSide = ZOOM_MIN_FACE * Math.min(frame.width, frame.height);
-  const out: FaceBox[] = [];
-  for (const b of await detectOnce(model, { width: side, height: side, data })) {
-    const x1 = Math.max(0, (b.x - ox) * sx);
-    const y1 = Math.max(0, (b.y - oy) * sy);
-    const x2 = Math.min(frame.width, (b.x + b.w - ox) * sx);
-    const y2 = Math.min(frame.height, (b.y + b.h - oy) * sy);
-    if (Math.max(x2 - x1, y2 - y1) < minSide) continue;
-    const moved: FaceBox = { x: x1, y: y1, w: x2 - x1, h: y2 - y1, confidence: b.confidence };
-    if (b.landmarks) moved.landmarks = b.landmarks.map(([lx, ly]) => [(lx - ox) * sx, (ly - oy) * sy] as [number, number]);
-    out.push(moved);
-  }
-  return out;
+  return (await detectOnce(model, { width: side, height: side, data }))
+    .map((b) => toFrame(b, placement, frame.width, frame.height))
+    .filter((b) => Math.max(b.w, b.h) >= minSide);
 }
 
 async function detectOnce(model: LoadedModel, frame: RgbImage): Promise<FaceBox[]> {
