@@ -148,19 +148,20 @@ def crop_landmarks(net, imgs_rgb, bs=64):
     return np.stack(out) if out else np.zeros((0, 68, 2), np.float32)
 
 
-def eye_centres(lm):
-    """The two eye centres of 68 landmarks: the image's left-hand eye, then the right-hand eye."""
-    return np.stack([lm[36:42].mean(0), lm[42:48].mean(0)])
+def eye_error(lm, kps):
+    """Mean distance (pixels) between the eye centres of 68 landmarks and a detector's two eye keypoints (the first
+    two of kps, in either order)."""
+    eyes = np.stack([lm[36:42].mean(0), lm[42:48].mean(0)])  # the image's left-hand eye, then right-hand eye
+    k = np.asarray(kps, np.float32)[:2]
+    k = k[np.argsort(k[:, 0])]
+    return float(np.linalg.norm(eyes - k, axis=1).mean())
 
 
 def check_landmarks(net, img_rgb, kps):
     """Mean distance (in fractions of the detector box) between the landmark head's eye centres and the detector's
     eye keypoints on one stored face crop (kps as stored by prep_faces.py, in crop pixels). A correct conversion
     lands within a few per cent; a wrong padding or layout lands far off."""
-    eyes = eye_centres(crop_landmarks(net, [img_rgb])[0])
-    k = np.asarray(kps, np.float32)[:2]
-    k = k[np.argsort(k[:, 0])]
-    return float(np.linalg.norm(eyes - k, axis=1).mean() / box_in_crop(img_rgb.shape[0])[1])
+    return eye_error(crop_landmarks(net, [img_rgb])[0], kps) / box_in_crop(img_rgb.shape[0])[1]
 
 
 if __name__ == '__main__':

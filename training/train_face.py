@@ -20,7 +20,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from face_model import build_net, block_names, block_module, BACKBONES, MEAN_RGB, INPUT_SIZE  # noqa
 from sbi import self_blend  # noqa
-from faceapi_dense import eye_centres  # noqa
+from faceapi_dense import eye_error  # noqa
 
 CROP_MARGIN_STORED = 1.5
 CROP_MARGIN_MODEL = 1.3
@@ -48,10 +48,8 @@ def attach_landmarks(metas, faces_dir, max_eye_err=0.25):
         if lm is None:
             continue
         lm = np.asarray(lm, np.float32)
-        eyes = eye_centres(lm)
-        k = np.asarray(m['kps'], np.float32)[:2]
-        k = k[np.argsort(k[:, 0])]
-        if np.linalg.norm(eyes - k, axis=1).mean() <= max_eye_err * max(np.linalg.norm(k[1] - k[0]), 1.0):
+        k = np.asarray(m['kps'], np.float32)
+        if eye_error(lm, k) <= max_eye_err * max(np.linalg.norm(k[1] - k[0]), 1.0):
             m['lm68'] = lm
             n += 1
     return n
