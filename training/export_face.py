@@ -29,6 +29,7 @@ FACE_SWAP_SOURCES = ('ffpp_c40_mudouble', 'dfdc_aaronchong888', 'mesonet', 'cnnd
 BASE_WEIGHTS = {
     'resnet': ('face-api face-recognition model', '@vladmandic/face-api@1.7.15 model/face_recognition_model.bin (MIT)'),
     'dense': ('face-api 68-point face-landmark model', '@vladmandic/face-api@1.7.15 model/face_landmark_68_model.bin (MIT)'),
+    'mobilenet': ('human face-description MobileNet v1', '@vladmandic/human@3.3.6 models/faceres.bin (MIT)'),
 }
 
 
@@ -40,6 +41,8 @@ def train_command(args):
             continue
         if k == 'faceapi':
             v = 'node_modules/@vladmandic/face-api/model'
+        if k == 'human':
+            v = 'node_modules/@vladmandic/human/models'
         if k == 'init':
             v = 'training/.cache/runs/%s/model.pt' % os.path.basename(os.path.dirname(v))
         parts.append('--%s' % k.replace('_', '-') if v is True else '--%s %s' % (k.replace('_', '-'), v))
@@ -166,7 +169,7 @@ def main():
     meta = load_faces(a.faces)
     held = held_out(args)
     quant_note = None
-    if a.no_quantize or backbone == 'dense':  # int8 depthwise convolutions gain nothing on AVX2 (see the card)
+    if a.no_quantize or backbone in ('dense', 'mobilenet'):  # int8 depthwise convolutions gain nothing on AVX2 (see the card)
         import shutil
         shutil.copyfile(float_path, onnx_path)
     else:

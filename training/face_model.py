@@ -1,5 +1,6 @@
 """The face-manipulation nets: a pretrained face backbone + classification head + blending-boundary heatmap head.
-MGFaceNet: face-api's face-recognition ResNet (150x150). MGFaceDenseNet: face-api's landmark net (any size)."""
+MGFaceNet: face-api's face-recognition ResNet (150x150). MGFaceDenseNet: face-api's landmark net (any size).
+MGFaceMobileNet: @vladmandic/human's face-description MobileNet v1 (any size; tried in session 6, not shipped)."""
 import os
 
 import torch
@@ -8,10 +9,11 @@ import torch.nn.functional as F
 
 from faceapi_resnet import FaceResNet
 from faceapi_dense import FaceDenseNet
+from human_models import FaceResMobileNet
 
 MEAN_RGB = [122.782, 117.001, 104.298]
 INPUT_SIZE = 150  # the ResNet's input; the dense net takes --input-size
-BACKBONES = ('resnet', 'dense')
+BACKBONES = ('resnet', 'dense', 'mobilenet')
 
 
 class MGFaceNet(nn.Module):
@@ -43,36 +45,71 @@ class MGFaceDenseNet(nn.Module):
     """face-api's landmark net (four dense blocks, 32-64-128-256 channels at 1/2..1/16 of the input). Heatmap
     FPN-style: the 1/4, 1/8 and 1/16 features each projected to 32 channels at their own resolution, upsampled to
     1/4 and summed, then a separable 3x3 and a 1x1 (cheap next to the backbone); logit from the pooled 1/8 and 1/16
-    features (+ the strongest heatmap responses with hm_cls)."""
+    features (+ the strongest heatmap responses with hm_cls). Subclasses swap the backbone via make_backbone/taps."""
+
+    HM_CHANNELS = (64, 128, 256)  # the maps the heatmap reads, finest first
+    CLS_CHANNELS = 128 + 256      # the pooled maps the logit reads
 
     def __init__(self, hm_cls=False):
         super().__init__()
         self.hm_cls = hm_cls
         self.hm_w = nn.Parameter(torch.tensor([1.0, 0.0]))
-        self.backbone = FaceDenseNet()
-        self.cls = nn.Sequential(nn.Dropout(0.3), nn.Linear(128 + 256, 1))
-        self.proj = nn.ModuleList([nn.Conv2d(c, 32, 1) for c in (64, 128, 256)])
+        self.backbone = self.make_backbone()
+        self.cls = nn.Sequential(nn.Dropout(0.3), nn.Linear(self.CLS_CHANNELS, 1))
+        self.proj = nn.ModuleList([nn.Conv2d(c, 32, 1) for c in self.HM_CHANNELS])
         self.hm = nn.Sequential(nn.ReLU(), nn.Conv2d(32, 32, 3, padding=1, groups=32), nn.Conv2d(32, 32, 1),
                                 nn.ReLU(), nn.Conv2d(32, 1, 1))
 
-    def forward(self, x):
+    def make_backbone(self):
+        return FaceDenseNet()
+
+    def taps(self, x):
+        """(maps for the heatmap, maps pooled for the logit)."""
         f = self.backbone(x)
-        feats = (f['dense1'], f['dense2'], f['dense3'])
+        return (f['dense1'], f['dense2'], f['dense3']), (f['dense2'], f['dense3'])
+
+    def forward(self, x):
+        feats, pooled = self.taps(x)
         size = feats[0].shape[2:]
         acc = self.proj[0](feats[0])
         for p, t in zip(self.proj[1:], feats[1:]):
             acc = acc + F.interpolate(p(t), size=size, mode='bilinear', align_corners=False)
         hm = self.hm(acc)
-        logit = self.cls(torch.cat([feats[1].mean((2, 3)), feats[2].mean((2, 3))], 1))
+        logit = self.cls(torch.cat([t.mean((2, 3)) for t in pooled], 1))
         if self.hm_cls:
             top = torch.topk(hm.flatten(1), 16, dim=1)[0].mean(1, keepdim=True)
             logit = logit + self.hm_w[0] * top + self.hm_w[1]
         return logit, hm
 
 
-def build_net(backbone='resnet', hm_cls=False, faceapi=None):
-    """The net for a run's --backbone; with faceapi (the package's model folder) loads the pretrained weights."""
-    if backbone == 'dense':
+class MGFaceMobileNet(MGFaceDenseNet):
+    """@vladmandic/human's face-description MobileNet v1 (human_models.py) with MGFaceDenseNet's heads: heatmap from
+    the 1/4, 1/8 and 1/16 maps (128, 256, 512 channels), logit from the pooled 1/16 and 1/32 maps (512 + 1024). Takes
+    the same normalised input as the other nets and restores the 0..255 range the backbone was trained on."""
+
+    HM_CHANNELS = (128, 256, 512)
+    CLS_CHANNELS = 512 + 1024
+
+    def __init__(self, hm_cls=False):
+        super().__init__(hm_cls)
+        self.register_buffer('mean', torch.tensor(MEAN_RGB).view(1, 3, 1, 1), persistent=False)
+
+    def make_backbone(self):
+        return FaceResMobileNet()
+
+    def taps(self, x):
+        f = self.backbone(x * 255.0 + self.mean)
+        return (f['b3'], f['b5'], f['b11']), (f['b11'], f['b13'])
+
+
+def build_net(backbone='resnet', hm_cls=False, faceapi=None, human=None):
+    """The net for a run's --backbone; with faceapi (face-api's model folder) or human (@vladmandic/human's model
+    folder, for 'mobilenet') loads the pretrained weights."""
+    if backbone == 'mobilenet':
+        net = MGFaceMobileNet(hm_cls=hm_cls)
+        if human:
+            net.backbone.load_human(os.path.join(human, 'faceres.json'))
+    elif backbone == 'dense':
         net = MGFaceDenseNet(hm_cls=hm_cls)
         if faceapi:
             net.backbone.load_faceapi(os.path.join(faceapi, 'face_landmark_68_model-weights_manifest.json'))
@@ -89,12 +126,16 @@ def block_names(net):
     """Backbone stages in order (for --freeze-upto)."""
     if isinstance(net, MGFaceDenseNet):
         return list(FaceDenseNet.NAMES)
+    if isinstance(net, MGFaceMobileNet):
+        return ['conv1'] + ['b%d' % i for i in range(1, 14)]
     return ['stem'] + [n for n, *_ in net.backbone.SPEC]
 
 
 def block_module(net, name):
     if isinstance(net, MGFaceDenseNet):
         return net.backbone.blocks[name]
+    if isinstance(net, MGFaceMobileNet):
+        return net.backbone.conv1 if name == 'conv1' else net.backbone.blocks[int(name[1:]) - 1]
     return net.backbone.stem if name == 'stem' else net.backbone.blocks[name]
 
 

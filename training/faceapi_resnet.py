@@ -11,10 +11,14 @@ import torch.nn.functional as F
 
 def read_tfjs_weights(manifest_path):
     """Reads a TFJS *-weights_manifest.json and its .bin shards -> dict name -> float32 numpy (TF layouts)."""
-    man = json.load(open(manifest_path))
+    return read_weight_groups(json.load(open(manifest_path)), os.path.dirname(manifest_path))
+
+
+def read_weight_groups(groups, d):
+    """TFJS weight groups (a weights manifest, or a graph model's 'weightsManifest') whose shard paths are relative
+    to folder d -> dict name -> numpy (float32; int32 tensors as int32; float16/uint8/uint16 quantisation undone)."""
     out = {}
-    d = os.path.dirname(manifest_path)
-    for group in man:
+    for group in groups:
         data = b''.join(open(os.path.join(d, p), 'rb').read() for p in group['paths'])
         off = 0
         for w in group['weights']:
@@ -26,7 +30,7 @@ def read_tfjs_weights(manifest_path):
                 off += n * np.dtype(qd).itemsize
                 arr = raw.astype(np.float32) if q['dtype'] == 'float16' else raw.astype(np.float32) * q['scale'] + q['min']
             else:
-                arr = np.frombuffer(data, np.float32, n, off).copy()
+                arr = np.frombuffer(data, np.int32 if w.get('dtype') == 'int32' else np.float32, n, off).copy()
                 off += n * 4
             out[w['name']] = arr.reshape(w['shape'])
         assert off == len(data), (off, len(data))

@@ -88,14 +88,33 @@ def degrade(img, rng):
     return img
 
 
+def h264_roundtrip(crops, qp):
+    """Encodes same-size uint8 RGB crops as the frames of one intra-only H.264 stream (libx264, yuv420p, constant QP)
+    and decodes them again: the block transform, deblocking and 4:2:0 chroma of video sources (FF++ c40 is QP ~40),
+    which JPEG only approximates. Every frame is intra-coded, so real and fake crops of a batch stay independent."""
+    import subprocess
+    n, h, w = len(crops), crops[0].shape[0], crops[0].shape[1]
+    raw = np.ascontiguousarray(np.stack(crops)).tobytes()
+    enc = subprocess.run(['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24',
+                          '-s', '%dx%d' % (w, h), '-r', '25', '-i', '-', '-c:v', 'libx264', '-preset', 'veryfast',
+                          '-qp', str(int(qp)), '-g', '1', '-pix_fmt', 'yuv420p', '-f', 'h264', '-'],
+                         input=raw, capture_output=True, check=True).stdout
+    dec = subprocess.run(['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'h264', '-i', '-', '-f', 'rawvideo',
+                          '-pix_fmt', 'rgb24', '-'], input=enc, capture_output=True, check=True).stdout
+    out = np.frombuffer(dec, np.uint8)
+    assert out.size == n * h * w * 3, (out.size, n, h, w)
+    return list(out.reshape(n, h, w, 3).copy())
+
+
 def to_tensor(img):
     x = torch.from_numpy(img).float().permute(2, 0, 1)
     return (x - torch.tensor(MEAN_RGB).view(3, 1, 1)) / 255.0
 
 
 class Sampler:
-    def __init__(self, reals, fakes, seed, hm_size, size=INPUT_SIZE, extra=()):
+    def __init__(self, reals, fakes, seed, hm_size, size=INPUT_SIZE, extra=(), h264=0.0, h264_qp=(22, 40)):
         self.reals, self.fakes = reals, fakes
+        self.h264, self.h264_qp = h264, h264_qp  # share of batches passed through an H.264 round trip, QP range
         self.extra = list(extra)  # --sbi-extra-sources faces: half of the 'real' slots, as they are or self-blended
         self.size = size
         self.rng = np.random.default_rng(seed)
@@ -131,7 +150,7 @@ class Sampler:
         if kind != 'dev_fake':
             bc = cv2.warpAffine(b, M, (self.size, self.size), flags=cv2.INTER_LINEAR)
             hm = cv2.resize(bc, (self.hm_size, self.hm_size), interpolation=cv2.INTER_AREA)
-        return to_tensor(crop), y, torch.from_numpy(hm), hm_w
+        return crop, y, torch.from_numpy(hm), hm_w
 
     def batch(self, n, p_dev_fake):
         kinds = []
@@ -141,7 +160,10 @@ class Sampler:
             else:
                 kinds.append('dev_fake' if self.fakes and self.rng.random() < p_dev_fake else 'sbi')
         items = [self.sample(k) for k in kinds]
-        x = torch.stack([it[0] for it in items])
+        crops = [it[0] for it in items]
+        if self.h264 and self.rng.random() < self.h264:
+            crops = h264_roundtrip(crops, self.rng.integers(self.h264_qp[0], self.h264_qp[1] + 1))
+        x = torch.stack([to_tensor(c) for c in crops])
         y = torch.tensor([it[1] for it in items]).float()
         hm = torch.stack([it[2] for it in items]).unsqueeze(1)
         hw = torch.tensor([it[3] for it in items]).float()
@@ -181,6 +203,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--faces', required=True)
     ap.add_argument('--faceapi', required=True, help='path to @vladmandic/face-api/model')
+    ap.add_argument('--human', default='', help='path to @vladmandic/human/models (--backbone mobilenet)')
     ap.add_argument('--out', required=True)
     ap.add_argument('--exclude-sources', default='', help='sources not used for training at all (held out)')
     ap.add_argument('--exclude-groups', default='', help='split groups (identity pairs) held out')
@@ -192,8 +215,8 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--backbone', default='resnet', choices=BACKBONES,
-                    help='resnet: face-api face-recognition ResNet (150x150); dense: face-api landmark net (--input-size)')
-    ap.add_argument('--input-size', type=int, default=0, help='crop side for the dense backbone (default 160)')
+                    help='resnet: face-api face-recognition ResNet (150x150); dense: face-api landmark net (--input-size); mobilenet: human faceres MobileNet v1 (--input-size, --human)')
+    ap.add_argument('--input-size', type=int, default=0, help='crop side for the dense and mobilenet backbones (default 160)')
     ap.add_argument('--freeze-upto', default=None, help="backbone blocks up to this one get no gradient ('' = none; "
                     "default conv64_3 for resnet, none for dense)")
     ap.add_argument('--sbi-extra-sources', default='', help='sources of fully generated faces also used as SBI sources '
@@ -203,6 +226,9 @@ def main():
                     help='blend region: face template from the 6 keypoints, or hulls of the 68 landmarks '
                     '(needs <faces>/landmarks68.json from landmarks68.py; faces whose landmarks miss fall back)')
     ap.add_argument('--hm-cls', action='store_true', help='image logit also from the top heatmap responses (Face X-ray style)')
+    ap.add_argument('--h264', type=float, default=0.0, help='share of batches sent through an intra-only H.264 round trip '
+                    '(ffmpeg libx264, random constant QP from --h264-qp), after the per-sample degradations')
+    ap.add_argument('--h264-qp', default='22,40', help='QP range of --h264 (FF++ c40 is QP 40)')
     ap.add_argument('--init', default='', help='start from this model.pt (e.g. an SBI-only run)')
     ap.add_argument('--skip-heldout', action='store_true', help='score held-out faces later (score_face_run.py, export_face.py)')
     ap.add_argument('--max-minutes', type=float, default=1e9)
@@ -234,7 +260,7 @@ def main():
         held = []
     print('train reals %d, extra SBI sources %d, dev fakes %d (used: %s), held-out faces %d' % (len(reals), len(extra), len(fakes), a.dev_fakes > 0, len(held)), flush=True)
 
-    net = build_net(a.backbone, a.hm_cls, a.faceapi)
+    net = build_net(a.backbone, a.hm_cls, a.faceapi, a.human)
     if a.init:
         net.load_state_dict(torch.load(a.init, map_location='cpu'), strict=False)
     net.backbone.freeze_upto = a.freeze_upto or None
@@ -247,7 +273,8 @@ def main():
     net.eval()
     with torch.no_grad():
         hm_size = net(torch.zeros(1, 3, a.input_size, a.input_size, device=device))[1].shape[-1]
-    samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size, a.input_size, extra)
+    samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size, a.input_size, extra,
+                   h264=a.h264, h264_qp=tuple(int(v) for v in a.h264_qp.split(',')))
     head = [p for n, p in net.named_parameters() if not n.startswith('backbone.')]
     params = [{'params': [p for p in net.backbone.parameters() if p.requires_grad], 'lr': a.lr},
               {'params': head, 'lr': a.lr * 5}]
