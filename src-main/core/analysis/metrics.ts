@@ -71,3 +71,58 @@ export function bandAccuracy(xs: { fake: boolean; band: string }[]): { accuracy:
   const right = decided.filter((x) => (x.band === 'manipulated') === x.fake).length;
   return { accuracy: decided.length ? right / decided.length : null, decided: decided.length, inconclusive: xs.length - decided.length };
 }
+
+/** Result of pairedAucBootstrap: the observed AUC difference and its percentile interval. */
+export interface AucDifference {
+  /** AUC(a) − AUC(b) on the items as given. */
+  diff: number;
+  /** 2.5th and 97.5th percentiles of the resampled differences. */
+  lo: number;
+  hi: number;
+  /** Share of resamples in which a ranked better than b (ties count half). */
+  shareBetter: number;
+  resamples: number;
+}
+
+/** Small seeded PRNG (mulberry32): the same seed gives the same intervals on every run. */
+function prng(seed: number): () => number {
+  let t = seed >>> 0;
+  return () => {
+    t = (t + 0x6d2b79f5) >>> 0;
+    let r = Math.imul(t ^ (t >>> 15), 1 | t);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Paired bootstrap of the AUC difference of two systems scored on the same items (a[i] and
+ * b[i] are the same file): items are resampled with replacement within each label, so every
+ * resample keeps the group's real/fake counts, and both systems are scored on the same
+ * resample. Files are treated as independent; frames of one video or one person are not,
+ * so the interval is, if anything, too narrow. Null without both labels.
+ */
+export function pairedAucBootstrap(a: Scored[], b: Scored[], opts: { resamples?: number; seed?: number } = {}): AucDifference | null {
+  if (a.length !== b.length) throw new Error(`pairedAucBootstrap: ${a.length} vs ${b.length} items`);
+  a.forEach((x, i) => {
+    if (x.fake !== b[i]!.fake) throw new Error(`pairedAucBootstrap: item ${i} has different labels`);
+  });
+  const a0 = auc(a);
+  const b0 = auc(b);
+  if (a0 === null || b0 === null) return null;
+  const n = opts.resamples ?? 2000;
+  const rand = prng(opts.seed ?? 1);
+  const pos = a.flatMap((x, i) => (x.fake ? [i] : []));
+  const neg = a.flatMap((x, i) => (x.fake ? [] : [i]));
+  const diffs: number[] = [];
+  let better = 0;
+  for (let r = 0; r < n; r++) {
+    const idx = [...pos.map(() => pos[Math.floor(rand() * pos.length)]!), ...neg.map(() => neg[Math.floor(rand() * neg.length)]!)];
+    const d = auc(idx.map((i) => a[i]!))! - auc(idx.map((i) => b[i]!))!;
+    diffs.push(d);
+    better += d > 0 ? 1 : d === 0 ? 0.5 : 0;
+  }
+  diffs.sort((x, y) => x - y);
+  const pct = (p: number) => diffs[Math.min(n - 1, Math.max(0, Math.round(p * (n - 1))))]!;
+  return { diff: a0 - b0, lo: pct(0.025), hi: pct(0.975), shareBetter: better / n, resamples: n };
+}

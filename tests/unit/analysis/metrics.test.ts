@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auc, bandAccuracy, eer, tprAtFpr } from '../../../src-main/core/analysis/metrics';
+import { auc, bandAccuracy, eer, pairedAucBootstrap, tprAtFpr } from '../../../src-main/core/analysis/metrics';
 import { bandOf, calibrate, logit, sigmoid } from '../../../src-main/core/analysis/calibration';
 import { decodeNormalised, iou, nms } from '../../../src-main/core/analysis/face-detect';
 import { FaceTracker } from '../../../src-main/core/analysis/tracking';
@@ -23,6 +23,26 @@ describe('metrics', () => {
     const mixed = [s(true, 0.9), s(false, 0.8), s(true, 0.3), s(false, 0.1)];
     expect(eer(mixed)).toBeCloseTo(0.5, 5);
     expect(tprAtFpr(mixed)).toBe(0.5);
+  });
+  it('paired AUC bootstrap: zero for the same scores, a clear gap for a better system, reproducible, checked input', () => {
+    const labels = Array.from({ length: 60 }, (_, i) => i % 3 === 0);
+    // a separates the classes with a little overlap; b is a fixed, label-blind ordering.
+    const a = labels.map((fake, i) => s(fake, (fake ? 0.6 : 0.4) + ((i * 37) % 11) / 40));
+    const b = labels.map((fake, i) => s(fake, ((i * 53) % 17) / 17));
+    const same = pairedAucBootstrap(a, a, { resamples: 200 })!;
+    expect(same).toMatchObject({ diff: 0, lo: 0, hi: 0, shareBetter: 0.5 });
+    const gap = pairedAucBootstrap(a, b, { resamples: 500, seed: 7 })!;
+    expect(gap.diff).toBeCloseTo(auc(a)! - auc(b)!, 12);
+    expect(gap.diff).toBeGreaterThan(0.3);
+    expect(gap.lo).toBeGreaterThan(0);
+    expect(gap.lo).toBeLessThan(gap.diff);
+    expect(gap.hi).toBeGreaterThan(gap.diff);
+    expect(gap.shareBetter).toBe(1);
+    expect(pairedAucBootstrap(a, b, { resamples: 500, seed: 7 })).toEqual(gap);
+    expect(pairedAucBootstrap(b, a, { resamples: 500, seed: 7 })!.hi).toBeLessThan(0);
+    expect(pairedAucBootstrap([s(true, 1)], [s(true, 0)])).toBeNull();
+    expect(() => pairedAucBootstrap(a, b.slice(1))).toThrow(/59/);
+    expect(() => pairedAucBootstrap([s(true, 1), s(false, 0)], [s(false, 1), s(false, 0)])).toThrow(/labels/);
   });
   it('band accuracy leaves inconclusive out', () => {
     expect(bandAccuracy([{ fake: true, band: 'manipulated' }, { fake: false, band: 'manipulated' }, { fake: true, band: 'inconclusive' }])).toEqual({ accuracy: 0.5, decided: 2, inconclusive: 1 });
