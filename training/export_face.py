@@ -13,10 +13,10 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import sha256_file  # noqa
-from face_model import build_net, ExportWrapper, MEAN_RGB, INPUT_SIZE  # noqa
+from face_model import build_net, ExportWrapper, FaceEnsemble, MEAN_RGB, INPUT_SIZE  # noqa
 from manifest_util import write_manifest, choose_thresholds  # noqa
 from metrics import auc, eer, tpr_at_fpr, fit_platt, platt, band_rates, real_exceedance  # noqa
-from train_face import load_faces, GEN_SOURCES  # noqa
+from train_face import load_faces, predict, GEN_SOURCES  # noqa
 from quantize import quantise, compare  # noqa
 
 # int8 where it pays and costs no accuracy: the backbone's convolutions and residual adds. The 7x7 stem on raw
@@ -149,14 +149,39 @@ def main():
     ap.add_argument('--id', default='mg-face-sbi')
     ap.add_argument('--version', default='1.0.0')
     ap.add_argument('--no-quantize', action='store_true', help='ship the float graph (4x larger, ~1.3x slower on AVX2)')
+    ap.add_argument('--with-run', action='append', default=[],
+                    help='ensemble: this run joins --run in one graph (FaceEnsemble: the crop at --run\'s size, resized '
+                         'for each member, standardised logits summed, heatmaps averaged); repeatable')
     a = ap.parse_args()
-    log = json.load(open(os.path.join(a.run, 'train_log.json')))
-    backbone, size = run_config(log['args'])
-    net = build_net(backbone, log['args'].get('hm_cls', False))
-    missing = net.load_state_dict(torch.load(os.path.join(a.run, 'model.pt'), map_location='cpu'), strict=False)
-    assert set(missing.missing_keys) <= {'hm_w'} and not missing.unexpected_keys, missing
-    net.eval()
-    w = ExportWrapper(net).eval()
+    runs = [a.run] + a.with_run
+    logs = [json.load(open(os.path.join(r, 'train_log.json'))) for r in runs]
+    nets, configs = [], []
+    for r, lg in zip(runs, logs):
+        bb, sz = run_config(lg['args'])
+        n = build_net(bb, lg['args'].get('hm_cls', False))
+        missing = n.load_state_dict(torch.load(os.path.join(r, 'model.pt'), map_location='cpu'), strict=False)
+        assert set(missing.missing_keys) <= {'hm_w'} and not missing.unexpected_keys, missing
+        nets.append(n.eval())
+        configs.append((bb, sz))
+    log, (backbone, size), net = logs[0], configs[0], nets[0]
+    args = log['args']
+    meta = load_faces(a.faces)
+    helds = [held_out(lg['args']) for lg in logs]
+    held = (lambda m: all(h(m) for h in helds))
+    std_note = None
+    if len(nets) == 1:
+        w = ExportWrapper(net).eval()
+    else:
+        # standardisation constants: each member's logits over the unlabelled held-out face-swap faces
+        pool = [m for m in meta if held(m) and m['source'] in FACE_SWAP_SOURCES]
+        logits = [predict(n, pool, 'cpu', size=sz) for n, (_, sz) in zip(nets, configs)]
+        mus, sds = [float(v.mean()) for v in logits], [float(v.std()) for v in logits]
+        w = FaceEnsemble(nets, [sz for _, sz in configs], mus, sds).eval()
+        std_note = ('members: %s; logit = sum of (member logit - mean) / sd, mean %s and sd %s measured (no labels) on the '
+                    '%d held-out face-swap-source faces; heatmap = mean of the members\' boundary probabilities'
+                    % (', '.join('%s (%s, %d px)' % (os.path.basename(r), bb, sz) for r, (bb, sz) in zip(runs, configs)),
+                       [round(v, 4) for v in mus], [round(v, 4) for v in sds], len(pool)))
+        print(std_note)
     onnx_path = os.path.join(a.models, a.id + '.onnx')
     float_path = os.path.join(a.run, a.id + '.float.onnx')
     x = torch.zeros(1, 3, size, size)
@@ -165,21 +190,21 @@ def main():
     with torch.no_grad():
         hm_shape = list(w(x)[1].shape)
 
-    args = log['args']
-    meta = load_faces(a.faces)
-    held = held_out(args)
     quant_note = None
-    if a.no_quantize or backbone in ('dense', 'mobilenet'):  # int8 depthwise convolutions gain nothing on AVX2 (see the card)
+    resnets = [i for i, (bb, _) in enumerate(configs) if bb == 'resnet']
+    if a.no_quantize or not resnets:  # int8 depthwise convolutions gain nothing on AVX2 (see the card)
         import shutil
         shutil.copyfile(float_path, onnx_path)
     else:
+        scope = (lambda i: '/net/backbone') if len(nets) == 1 else (lambda i: '/members.%d/backbone' % i)
+        qargs = dict(QUANT, only=tuple(scope(i) for i in resnets), keep_float=tuple(scope(i) + '/stem' for i in resnets))
         calib, n_calib = quant_calibration([m for m in meta if m['y'] == 0 and m['face_px'] >= 48 and not held(m)], size=size)
-        quantise(float_path, onnx_path, calib, **QUANT)
+        quantise(float_path, onnx_path, calib, **qargs)
         agree = compare(float_path, onnx_path, calib[:32])
         print('int8 vs float on calibration inputs:', agree)
         assert agree['logit'][1] > 0.99, 'int8 logits drifted from the float graph: %s' % agree
         quant_note = {'method': 'static int8, QDQ format (training/quantize.py): weights per output channel, activations per tensor (uint8, %g-th percentile ranges)' % QUANT['pct'],
-                      'quantised': 'backbone convolutions and residual adds; the stem convolution and the heads stay float',
+                      'quantised': 'the face-recognition ResNet backbone\'s convolutions and residual adds; its stem convolution, the other members and the heads stay float',
                       'calibrationInputs': '%d centre crops of real faces the run trained on (seed 0)' % n_calib,
                       'floatSha256': sha256_file(float_path),
                       'agreement': 'logit correlation with the float graph %.4f on 32 calibration inputs; held-out metrics below are the int8 file\'s' % agree['logit'][1]}
@@ -224,12 +249,14 @@ def main():
                        'measuredOn': 'the calibration split above (%d faces: %d real, %d fake); optimistic because thresholds were chosen on it' % (len(cal), int((y == 0).sum()), int((y == 1).sum()))},
         'realExceedance': dict(real_exceedance(p[y == 0]), measuredOn='calibrated probabilities of the %d real faces of the calibration split above' % int((y == 0).sum())),
         'metrics': metrics,
-        'license': 'Apache-2.0 (project weights). Base weights: %s, MIT.' % BASE_WEIGHTS[backbone][0],
+        'license': 'Apache-2.0 (project weights). Base weights: %s, MIT.' % ' + '.join(BASE_WEIGHTS[bb][0] for bb, _ in configs),
         'provenance': {'producedBy': 'training/train_face.py + training/export_face.py',
-                       'command': train_command(args),
-                       'seed': args['seed'], 'dataManifestSha256': data_sha,
-                       'trainingData': 'self-blended images made from real faces of celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs (DEV set)' + (' + dev fakes' if args.get('dev_fakes') else ''),
-                       'baseWeights': BASE_WEIGHTS[backbone][1],
+                       'command': ' ; '.join(train_command(lg['args']) for lg in logs),
+                       'seed': args['seed'] if len(logs) == 1 else [lg['args']['seed'] for lg in logs],
+                       'dataManifestSha256': data_sha,
+                       'trainingData': 'self-blended images made from real faces of celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs (DEV set)' + (' + dev fakes' if any(lg['args'].get('dev_fakes') for lg in logs) else ''),
+                       'baseWeights': ' + '.join(BASE_WEIGHTS[bb][1] for bb, _ in configs),
+                       **({'ensemble': std_note} if std_note else {}),
                        **({'quantization': quant_note} if quant_note else {})},
         'limits': {'minFacePx': 48},
     }

@@ -149,3 +149,31 @@ class ExportWrapper(nn.Module):
     def forward(self, x):
         logit, hm = self.net(x)
         return logit, torch.sigmoid(hm)
+
+
+class FaceEnsemble(nn.Module):
+    """Several trained face nets as one graph on one crop: each member sees the crop resized to its own input side
+    (bilinear), its logit is standardised with constants measured on unlabelled held-out faces, and the logits are
+    summed; the heatmaps are averaged as probabilities at the first member's resolution. forward() returns
+    (logit, heatmap probability) like ExportWrapper."""
+
+    def __init__(self, nets, sizes, means, stds):
+        super().__init__()
+        self.members = nn.ModuleList(nets)
+        self.sizes = list(sizes)
+        self.register_buffer('mu', torch.tensor(means, dtype=torch.float32))
+        self.register_buffer('sd', torch.tensor(stds, dtype=torch.float32))
+
+    def forward(self, x):
+        logit, hm = None, None
+        for i, (net, size) in enumerate(zip(self.members, self.sizes)):
+            xi = x if x.shape[-1] == size else F.interpolate(x, size=(size, size), mode='bilinear', align_corners=False)
+            li, hi = net(xi)
+            li = (li - self.mu[i]) / self.sd[i]
+            hi = torch.sigmoid(hi)
+            if hm is None:
+                logit, hm = li, hi
+            else:
+                logit = logit + li
+                hm = hm + F.interpolate(hi, size=hm.shape[2:], mode='bilinear', align_corners=False)
+        return logit, hm / len(self.members)
