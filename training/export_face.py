@@ -22,7 +22,7 @@ from quantize import quantise, compare  # noqa
 # int8 where it pays and costs no accuracy: the backbone's convolutions and residual adds. The 7x7 stem on raw
 # pixels and the small heads (heatmap convs, the logit's adds, whose range a calibration set cannot bound) stay
 # float; with them quantised too the held-out logits moved by up to 2.4 (corr 0.98) instead of 0.8 (corr 0.999).
-QUANT = dict(only=('/net/backbone',), keep_float=('/net/backbone/stem',), pct=99.999)
+QUANT = dict(pct=99.999)  # the scopes: each face-recognition ResNet member's backbone, less its stem (main())
 QUANT_CALIB_N = 160
 
 FACE_SWAP_SOURCES = ('ffpp_c40_mudouble', 'dfdc_aaronchong888', 'mesonet', 'cnndetection')
@@ -163,7 +163,7 @@ def main():
         assert set(missing.missing_keys) <= {'hm_w'} and not missing.unexpected_keys, missing
         nets.append(n.eval())
         configs.append((bb, sz))
-    log, (backbone, size), net = logs[0], configs[0], nets[0]
+    log, size, net = logs[0], configs[0][1], nets[0]
     args = log['args']
     meta = load_faces(a.faces)
     helds = [held_out(lg['args']) for lg in logs]
@@ -204,7 +204,7 @@ def main():
         print('int8 vs float on calibration inputs:', agree)
         assert agree['logit'][1] > 0.99, 'int8 logits drifted from the float graph: %s' % agree
         quant_note = {'method': 'static int8, QDQ format (training/quantize.py): weights per output channel, activations per tensor (uint8, %g-th percentile ranges)' % QUANT['pct'],
-                      'quantised': 'the face-recognition ResNet backbone\'s convolutions and residual adds; its stem convolution, the other members and the heads stay float',
+                      'quantised': 'the face-recognition ResNet backbone\'s convolutions and residual adds; its stem convolution, any other member and the heads stay float',
                       'calibrationInputs': '%d centre crops of real faces the run trained on (seed 0)' % n_calib,
                       'floatSha256': sha256_file(float_path),
                       'agreement': 'logit correlation with the float graph %.4f on 32 calibration inputs; held-out metrics below are the int8 file\'s' % agree['logit'][1]}
