@@ -82,6 +82,16 @@ def run_config(args):
     return args.get('backbone') or 'resnet', args.get('input_size') or INPUT_SIZE
 
 
+def load_run(run, weights='model.pt'):
+    """A run's (train args, backbone, input size, net in eval mode) with the weights file of its folder."""
+    args = json.load(open(os.path.join(run, 'train_log.json')))['args']
+    backbone, size = run_config(args)
+    net = build_net(backbone, args.get('hm_cls', False))
+    missing = net.load_state_dict(torch.load(os.path.join(run, weights), map_location='cpu'), strict=False)
+    assert set(missing.missing_keys) <= {'hm_w'} and not missing.unexpected_keys, missing
+    return args, backbone, size, net.eval()
+
+
 def held_out(args):
     """Predicate: a face the run never trained on (its excluded sources and groups, and the generated faces)."""
     ex_src = set(filter(None, args['exclude_sources'].split(','))) | (set(GEN_SOURCES) - set(filter(None, args.get('sbi_extra_sources', '').split(','))))
@@ -154,19 +164,13 @@ def main():
                          'for each member, standardised logits summed, heatmaps averaged); repeatable')
     a = ap.parse_args()
     runs = [a.run] + a.with_run
-    logs = [json.load(open(os.path.join(r, 'train_log.json'))) for r in runs]
-    nets, configs = [], []
-    for r, lg in zip(runs, logs):
-        bb, sz = run_config(lg['args'])
-        n = build_net(bb, lg['args'].get('hm_cls', False))
-        missing = n.load_state_dict(torch.load(os.path.join(r, 'model.pt'), map_location='cpu'), strict=False)
-        assert set(missing.missing_keys) <= {'hm_w'} and not missing.unexpected_keys, missing
-        nets.append(n.eval())
-        configs.append((bb, sz))
-    log, size, net = logs[0], configs[0][1], nets[0]
-    args = log['args']
+    loaded = [load_run(r) for r in runs]
+    run_args = [la for la, _, _, _ in loaded]
+    configs = [(bb, sz) for _, bb, sz, _ in loaded]
+    nets = [n for _, _, _, n in loaded]
+    args, size, net = run_args[0], configs[0][1], nets[0]
     meta = load_faces(a.faces)
-    helds = [held_out(lg['args']) for lg in logs]
+    helds = [held_out(ra) for ra in run_args]
     held = (lambda m: all(h(m) for h in helds))
     std_note = None
     if len(nets) == 1:
@@ -251,10 +255,10 @@ def main():
         'metrics': metrics,
         'license': 'Apache-2.0 (project weights). Base weights: %s, MIT.' % ' + '.join(BASE_WEIGHTS[bb][0] for bb, _ in configs),
         'provenance': {'producedBy': 'training/train_face.py + training/export_face.py',
-                       'command': ' ; '.join(train_command(lg['args']) for lg in logs),
-                       'seed': args['seed'] if len(logs) == 1 else [lg['args']['seed'] for lg in logs],
+                       'command': ' ; '.join(train_command(ra) for ra in run_args),
+                       'seed': args['seed'] if len(run_args) == 1 else [ra['seed'] for ra in run_args],
                        'dataManifestSha256': data_sha,
-                       'trainingData': 'self-blended images made from real faces of celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs (DEV set)' + (' + dev fakes' if any(lg['args'].get('dev_fakes') for lg in logs) else ''),
+                       'trainingData': 'self-blended images made from real faces of celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs (DEV set)' + (' + dev fakes' if any(ra.get('dev_fakes') for ra in run_args) else ''),
                        'baseWeights': ' + '.join(BASE_WEIGHTS[bb][1] for bb, _ in configs),
                        **({'ensemble': std_note} if std_note else {}),
                        **({'quantization': quant_note} if quant_note else {})},

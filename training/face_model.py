@@ -123,19 +123,19 @@ def build_net(backbone='resnet', hm_cls=False, faceapi=None, human=None):
 
 
 def block_names(net):
-    """Backbone stages in order (for --freeze-upto)."""
-    if isinstance(net, MGFaceDenseNet):
-        return list(FaceDenseNet.NAMES)
+    """Backbone stages in order (for --freeze-upto). MGFaceMobileNet subclasses MGFaceDenseNet: test it first."""
     if isinstance(net, MGFaceMobileNet):
         return ['conv1'] + ['b%d' % i for i in range(1, 14)]
+    if isinstance(net, MGFaceDenseNet):
+        return list(FaceDenseNet.NAMES)
     return ['stem'] + [n for n, *_ in net.backbone.SPEC]
 
 
 def block_module(net, name):
-    if isinstance(net, MGFaceDenseNet):
-        return net.backbone.blocks[name]
     if isinstance(net, MGFaceMobileNet):
         return net.backbone.conv1 if name == 'conv1' else net.backbone.blocks[int(name[1:]) - 1]
+    if isinstance(net, MGFaceDenseNet):
+        return net.backbone.blocks[name]
     return net.backbone.stem if name == 'stem' else net.backbone.blocks[name]
 
 

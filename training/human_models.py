@@ -24,14 +24,23 @@ from faceapi_dense import same_pad  # noqa
 from faceapi_resnet import read_weight_groups  # noqa
 
 
-def read_graph_weights(model_json):
-    """A TFJS graph model's weights (model.json + its .bin shards) -> dict name -> numpy in TF layouts."""
-    return read_weight_groups(json.load(open(model_json))['weightsManifest'], os.path.dirname(model_json))
+def read_graph_model(model_json):
+    """A TFJS graph model: (its model.json, dict name -> numpy in TF layouts of its weights from the .bin shards)."""
+    j = json.load(open(model_json))
+    return j, read_weight_groups(j['weightsManifest'], os.path.dirname(model_json))
 
 
 def _conv_from_hwio(conv, k, b):
     conv.weight.data = torch.from_numpy(np.ascontiguousarray(k.transpose(3, 2, 0, 1)))
     conv.bias.data = torch.from_numpy(b.copy())
+
+
+def _linear_from_tf(k, b):
+    """nn.Linear from a TF dense kernel [in, out] and bias."""
+    lin = nn.Linear(k.shape[0], k.shape[1])
+    lin.weight.data = torch.from_numpy(np.ascontiguousarray(k.T))
+    lin.bias.data = torch.from_numpy(b.copy())
+    return lin
 
 
 class DWBlock(nn.Module):
@@ -77,17 +86,13 @@ class FaceResMobileNet(nn.Module):
         self.feats = None  # age/gender heads, only with load_human(keep_heads=True)
 
     def load_human(self, model_json, keep_heads=False):
-        w = read_graph_weights(model_json)
+        _, w = read_graph_model(model_json)
         _conv_from_hwio(self.conv1, w['conv1/convolution/merged_input'], w['conv1_bn/batchnorm_1/sub'])
         for i, b in enumerate(self.blocks, 1):
             b.load(w, i)
         if keep_heads:
-            self.feats = nn.Linear(1024, 256)
-            self.gender = nn.Linear(256, 1)
-            self.age = nn.Linear(256, 100)
-            for lin, name in ((self.feats, 'feats'), (self.gender, 'gender_pred'), (self.age, 'age_pred')):
-                lin.weight.data = torch.from_numpy(np.ascontiguousarray(w[name + '/kernel'].T))
-                lin.bias.data = torch.from_numpy(w[name + '/bias'].copy())
+            self.feats, self.gender, self.age = (_linear_from_tf(w[n + '/kernel'], w[n + '/bias'])
+                                                 for n in ('feats', 'gender_pred', 'age_pred'))
         return self
 
     def forward(self, x):
@@ -116,8 +121,7 @@ class AntiSpoof(nn.Module):
         self.fc = nn.ModuleList()
 
     def load_human(self, model_json):
-        w = read_graph_weights(model_json)
-        j = json.load(open(model_json))
+        j, w = read_graph_model(model_json)
         nodes = [n for n in j['modelTopology']['node'] if n['op'] in ('_FusedConv2D', '_FusedMatMul')]
         for n in nodes:
             k, b = w[n['input'][1]], w[n['input'][2]]
@@ -126,10 +130,7 @@ class AntiSpoof(nn.Module):
                 _conv_from_hwio(c, k, b)
                 self.convs.append(c)
             else:
-                lin = nn.Linear(k.shape[0], k.shape[1])
-                lin.weight.data = torch.from_numpy(np.ascontiguousarray(k.T))
-                lin.bias.data = torch.from_numpy(b.copy())
-                self.fc.append(lin)
+                self.fc.append(_linear_from_tf(k, b))
         return self
 
     def forward(self, x):

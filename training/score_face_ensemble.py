@@ -7,7 +7,6 @@ optimistic, so read the gain on runs that were not picked (seeds 2 and 3).
 Usage: python3 training/score_face_ensemble.py --faces training/.cache/faces --runs training/.cache/runs/face_v5 \
           training/.cache/runs/face_d1 training/.cache/runs/face_d1s2 --combine 0,1 0,2"""
 import argparse
-import json
 import os
 import sys
 
@@ -15,9 +14,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from face_model import build_net  # noqa
 from train_face import load_faces, predict  # noqa
-from export_face import run_config, held_out, heldout_metrics  # noqa
+from export_face import load_run, held_out, heldout_metrics  # noqa
 from score_face_run import row, COLUMNS  # noqa
 
 
@@ -30,15 +28,12 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     meta = load_faces(a.faces)
-    logs = [json.load(open(os.path.join(r, 'train_log.json')))['args'] for r in a.runs]
-    held = [m for m in meta if all(held_out(args)(m) for args in logs)]
+    loaded = [load_run(r) for r in a.runs]
+    held = [m for m in meta if all(held_out(args)(m) for args, _, _, _ in loaded)]
     z = []
     print('%d faces held out from every run' % len(held))
     print('%-40s' % 'run' + ''.join('%12s' % name for _, name in COLUMNS))
-    for run, args in zip(a.runs, logs):
-        backbone, size = run_config(args)
-        net = build_net(backbone, args.get('hm_cls', False))
-        net.load_state_dict(torch.load(os.path.join(run, 'model.pt'), map_location='cpu'), strict=False)
+    for run, (_, _, size, net) in zip(a.runs, loaded):
         s = predict(net, held, 'cpu', size=size)
         z.append((s - s.mean()) / s.std())
         print('%-40s' % os.path.basename(run) + ''.join('%12s' % v for v in row(heldout_metrics(list(zip(held, s.tolist()))))), flush=True)

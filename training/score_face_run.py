@@ -13,10 +13,9 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from face_model import build_net  # noqa
 from train_face import load_faces, predict  # noqa
 from metrics import auc  # noqa
-from export_face import run_config, held_out, heldout_metrics  # noqa
+from export_face import load_run, held_out, heldout_metrics  # noqa
 
 COLUMNS = (('ffpp_c40_mudouble', 'FF++'), ('dfdc_aaronchong888', 'DFDC'), ('cnndetection', 'CNNDet'),
            ('all held-out face-swap', 'all'), ('fakefaces_basemax', 'GAN-vs-real'), ('sdfd_sd21', 'SD-vs-real'))
@@ -38,7 +37,6 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     args = json.load(open(os.path.join(a.run, 'train_log.json')))['args']
-    backbone, size = run_config(args)
     meta = load_faces(a.faces)
     held = [m for m in meta if held_out(args)(m)]
     ckpts = sorted(glob.glob(os.path.join(a.run, 'model_step*.pt')), key=lambda p: int(re.findall(r'\d+', os.path.basename(p))[0]))
@@ -46,8 +44,7 @@ def main():
     print('%-22s' % 'checkpoint' + ''.join('%12s' % name for _, name in COLUMNS))
     results = {}
     for p in ckpts:
-        net = build_net(backbone, args.get('hm_cls', False))
-        net.load_state_dict(torch.load(p, map_location='cpu'), strict=False)
+        _, _, size, net = load_run(a.run, os.path.basename(p))
         s = predict(net, held, 'cpu', size=size)
         metrics = heldout_metrics(list(zip(held, s.tolist())))
         results[os.path.basename(p)] = metrics
