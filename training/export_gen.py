@@ -1,6 +1,6 @@
 """Exports a generated-image model to ONNX, calibrates it on the leave-one-source-out (out-of-fold) scores and
 writes the manifest.
-Usage: python3 training/export_gen.py --arch residual --run training/.cache/runs/gen_residual --data ../shared/datasets --models models
+Usage: python3 training/export_gen.py --arch residual --version 1.1.0 --run training/.cache/runs/gen_residual --data ../shared/datasets --models models
        python3 training/export_gen.py --arch spectrum --run training/.cache/runs/gen --data ../shared/datasets --models models"""
 import argparse
 import json
@@ -25,6 +25,7 @@ def main():
     ap.add_argument('--models', required=True)
     ap.add_argument('--arch', choices=['residual', 'spectrum'], default='residual')
     ap.add_argument('--id', default='')
+    ap.add_argument('--version', default='1.1.0')
     a = ap.parse_args()
     residual = a.arch == 'residual'
     a.id = a.id or ('mg-gen-residual' if residual else 'mg-gen-spectrum')
@@ -60,18 +61,40 @@ def main():
                dict(name='TPR@5%FPR', value=round(tpr_at_fpr(y, s), 4), data='same')]
     for f, r in sorted(L['loso'].items()):
         metrics.append(dict(name='AUC', value=round(r['auc'], 4), data='LOSO fold %s: %d fakes vs %d held-out reals' % (f, r['n_fake'], r['n_real'])))
+    for k, v in sorted(L.get('perturb', {}).items()):  # robustness: the same held-out pictures after an edit
+        from train_gen_residual import PERTURB
+        sp = np.array([np.nan if x is None else x for x in v])[ok]
+        r = band_rates(y, platt(sp, pa, pb), t_a, t_m)
+        txt = ('held-out pictures (out-of-fold, %d real / %d generated) after this edit: %s; FPR / FNR at the shipped thresholds'
+               % ((y == 0).sum(), (y == 1).sum(), PERTURB[k]))
+        metrics.append(dict(name='AUC', value=round(auc(y, sp), 4), data=txt.split(';')[0]))
+        for at in ('atAuthentic', 'atManipulated'):
+            metrics.append(dict(name='FPR %s' % at, value=round(r[at]['fpr'], 4), data=txt))
+            metrics.append(dict(name='FNR %s' % at, value=round(r[at]['fnr'], 4), data=txt))
+        print('%-12s AUC %.3f  at authentic FPR %.3f FNR %.3f  at manipulated FPR %.3f FNR %.3f' % (
+            k, auc(y, sp), r['atAuthentic']['fpr'], r['atAuthentic']['fnr'], r['atManipulated']['fpr'], r['atManipulated']['fnr']))
     args = L['args']
     if residual:
         big = [r['auc'] for r in L['loso'].values() if r['n_fake'] >= 5 and r['n_real'] >= 5]
         metrics.insert(1, dict(name='mean LOSO AUC', value=round(float(np.mean(big)), 4),
                                data='mean over the %d leave-one-source-out folds with at least 5 images of each class' % len(big)))
+        for n, r in sorted(L.get('recon_probe', {}).items()):
+            metrics.append(dict(name='AUC', value=round(r['auc'], 4),
+                                data='%d held-out reals vs the same pictures re-synthesised by the gen_recon.py %s autoencoder (a decoder not used in training), each fold model scoring its own held-out reals' % (r['n'], n)))
+        recon = [x for x in args.get('recon', '').split(',') if x]
+        pre = ''.join('python3 training/gen_recon.py train --data ../shared/datasets --up %s --steps 2000 && python3 training/gen_recon.py features --data ../shared/datasets --up %s && ' % (u, u)
+                      for u in recon + [x for x in args.get('recon_test', '').split(',') if x])
         input_spec = {'name': 'image', 'shape': [1, 3, CROP, CROP], 'layout': 'NCHW', 'colorOrder': 'RGB', 'scale': 1,
                       'mean': [0, 0, 0], 'std': [1, 1, 1], 'resize': 'center-crop',
                       'note': 'central min(256, side) crop at native resolution, never resampled (any height/width accepted), raw 0..255'}
         provenance = {'producedBy': 'training/train_gen_residual.py + training/export_gen.py --arch residual',
-                      'command': 'python3 training/train_gen_residual.py --data ../shared/datasets --out training/.cache/runs/gen_residual --n-aug %d --l2 %g --seed %d' % (args['n_aug'], args['l2'], args['seed']),
+                      'command': pre + 'python3 training/train_gen_residual.py --data ../shared/datasets --out training/.cache/runs/gen_residual --n-aug %d --l2 %g --seed %d' % (args['n_aug'], args['l2'], args['seed'])
+                      + (' --recon %s --recon-weight %g' % (','.join(recon), args['recon_weight']) if recon else '')
+                      + (' --recon-test %s' % args['recon_test'] if args.get('recon_test') else '')
+                      + (' --perturb-test' if args.get('perturb_test') else ''),
                       'seed': args['seed'], 'dataManifestSha256': sha256_file(os.path.join(a.data, 'MANIFEST.tsv')),
-                      'trainingData': 'DEV still images except the FF++/DFDC/MesoNet face swaps: cnndetection (all generators + reals), fakefaces_basemax, sdfd_sd21, celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs, plus the real FF++ and DFDC frames as reals',
+                      'trainingData': 'DEV still images except the FF++/DFDC/MesoNet face swaps: cnndetection (all generators + reals), fakefaces_basemax, sdfd_sd21, celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs, plus the real FF++ and DFDC frames as reals'
+                      + ('; as extra fakes, every one of those real pictures re-synthesised by the project\'s own %s autoencoder(s) (training/gen_recon.py, trained on the same reals), weight %g each' % ('/'.join(recon), args['recon_weight']) if recon else ''),
                       'baseWeights': 'none (hand-designed residual statistics + logistic regression)'}
     else:
         input_spec = {'name': 'image', 'shape': [1, 3, SIZE, SIZE], 'layout': 'NCHW', 'colorOrder': 'RGB', 'scale': 1,
@@ -83,7 +106,7 @@ def main():
                       'trainingData': 'DEV still images except FF++/DFDC/MesoNet face swaps: cnndetection (all generators + reals), fakefaces_basemax, sdfd_sd21, celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs',
                       'baseWeights': 'none'}
     man = {
-        'id': a.id, 'version': '1.0.0', 'file': os.path.basename(onnx_path), 'task': 'generated-image',
+        'id': a.id, 'version': a.version, 'file': os.path.basename(onnx_path), 'task': 'generated-image',
         'input': input_spec,
         'outputs': {'logit': {'name': 'logit', 'shape': [1, 1], 'meaning': 'logit of generated (GAN / diffusion) picture'}},
         'calibration': {'method': 'platt', 'params': {'a': round(pa, 5), 'b': round(pb, 5)},

@@ -105,14 +105,22 @@ def _freq_transform(img, rng):
     return img
 
 
-def self_blend(img, kps, rng, lm68=None):
+def self_blend(img, kps, rng, lm68=None, resynth=None):
     """img: HxWx3 uint8 RGB face crop; kps: [6,2]; lm68: optional [68,2] landmarks (landmarks68.py).
+    resynth: optional callable (HxWx3 uint8 -> HxWx3 uint8, e.g. a gen_recon.py autoencoder); when given, the
+    blended-in face is the face re-synthesised by it (colour-shifted with p 0.7), as a face-swap pipeline pastes a
+    decoder's face into the frame, instead of SBI's colour / frequency transform of the face itself.
     Returns (blended uint8, boundary map float32 HxW)."""
     h, w = img.shape[:2]
-    src = _freq_transform(_color_transform(img, rng), rng)
     tgt = img.astype(np.float32)
-    if rng.random() < 0.5:
-        src, tgt = tgt, src
+    if resynth is not None:
+        src = resynth(img).astype(np.float32)
+        if rng.random() < 0.7:
+            src = _color_transform(src, rng)
+    else:
+        src = _freq_transform(_color_transform(img, rng), rng)
+        if rng.random() < 0.5:
+            src, tgt = tgt, src
     # small affine on the source (SBI: translation ±3 %, scale 0.95..1.05)
     s = rng.uniform(0.95, 1.05)
     tx, ty = rng.uniform(-0.03, 0.03) * w, rng.uniform(-0.03, 0.03) * h

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from face_model import build_net, block_names, block_module, BACKBONES, MEAN_RGB, INPUT_SIZE  # noqa
 from sbi import self_blend  # noqa
+from gen_recon import load_ae, reconstruct  # noqa
 from faceapi_dense import eye_error  # noqa
 
 CROP_MARGIN_STORED = 1.5
@@ -111,9 +112,18 @@ def to_tensor(img):
     return (x - torch.tensor(MEAN_RGB).view(3, 1, 1)) / 255.0
 
 
+def _resynth(ae, img):
+    h, w = img.shape[:2]
+    out = reconstruct(ae, img)  # crops the edges past a multiple of 4
+    if out.shape[:2] != (h, w):
+        out = cv2.copyMakeBorder(out, 0, h - out.shape[0], 0, w - out.shape[1], cv2.BORDER_REPLICATE)
+    return out
+
+
 class Sampler:
-    def __init__(self, reals, fakes, seed, hm_size, size=INPUT_SIZE, extra=(), h264=0.0, h264_qp=(22, 40)):
+    def __init__(self, reals, fakes, seed, hm_size, size=INPUT_SIZE, extra=(), h264=0.0, h264_qp=(22, 40), recon=(), p_recon=0.0):
         self.reals, self.fakes = reals, fakes
+        self.recon, self.p_recon = list(recon), p_recon  # --sbi-recon: autoencoders that re-synthesise the blended-in face
         self.h264, self.h264_qp = h264, h264_qp  # share of batches passed through an H.264 round trip, QP range
         self.extra = list(extra)  # --sbi-extra-sources faces: half of the 'real' slots, as they are or self-blended
         self.size = size
@@ -137,7 +147,11 @@ class Sampler:
             m = pool[rng.integers(len(pool))]
             img = self._img(m)
             if kind == 'sbi':
-                img, b = self_blend(img, np.array(m['kps'], np.float32), rng, m.get('lm68'))
+                rs = None
+                if self.recon and rng.random() < self.p_recon:
+                    ae = self.recon[rng.integers(len(self.recon))]
+                    rs = lambda im: _resynth(ae, im)  # noqa: E731
+                img, b = self_blend(img, np.array(m['kps'], np.float32), rng, m.get('lm68'), resynth=rs)
                 y, hm_w = 1.0, 1.0
             else:
                 b, y, hm_w = np.zeros(img.shape[:2], np.float32), 0.0, 1.0
@@ -229,6 +243,9 @@ def main():
     ap.add_argument('--h264', type=float, default=0.0, help='share of batches sent through an intra-only H.264 round trip '
                     '(ffmpeg libx264, random constant QP from --h264-qp), after the per-sample degradations')
     ap.add_argument('--h264-qp', default='22,40', help='QP range of --h264 (FF++ c40 is QP 40)')
+    ap.add_argument('--sbi-recon', type=float, default=0.0, help='share of SBI samples whose blended-in face is re-synthesised '
+                    'by one of the --sbi-recon-ae autoencoders (gen_recon.py) instead of colour/frequency-transformed')
+    ap.add_argument('--sbi-recon-ae', default='face_shuffle', help='gen_recon.py checkpoint names for --sbi-recon')
     ap.add_argument('--init', default='', help='start from this model.pt (e.g. an SBI-only run)')
     ap.add_argument('--skip-heldout', action='store_true', help='score held-out faces later (score_face_run.py, export_face.py)')
     ap.add_argument('--max-minutes', type=float, default=1e9)
@@ -274,7 +291,8 @@ def main():
     with torch.no_grad():
         hm_size = net(torch.zeros(1, 3, a.input_size, a.input_size, device=device))[1].shape[-1]
     samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size, a.input_size, extra,
-                   h264=a.h264, h264_qp=tuple(int(v) for v in a.h264_qp.split(',')))
+                   h264=a.h264, h264_qp=tuple(int(v) for v in a.h264_qp.split(',')), p_recon=a.sbi_recon,
+                   recon=[load_ae(n) for n in a.sbi_recon_ae.split(',') if n] if a.sbi_recon else ())
     head = [p for n, p in net.named_parameters() if not n.startswith('backbone.')]
     params = [{'params': [p for p in net.backbone.parameters() if p.requires_grad], 'lr': a.lr},
               {'params': head, 'lr': a.lr * 5}]

@@ -1,12 +1,19 @@
 """Trains mg-gen-residual (generated-image detector on native-resolution residual co-occurrences, see
 gen_residual.py) with leave-one-source-out validation; export with export_gen.py --arch residual.
 
-Usage: python3 training/train_gen_residual.py --data ../shared/datasets --out training/.cache/runs/gen_residual
+Usage: python3 training/train_gen_residual.py --data ../shared/datasets --out training/.cache/runs/gen_residual \
+           --recon tconv --recon-weight 0.5 --recon-test shuffle,nearest,bilinear   (after gen_recon.py, see there)
 
 Every image of both classes yields one clean view (the central crop the app uses) and --n-aug augmented
 views: a random native-resolution crop, random horizontal flip, JPEG re-encoding (q 65-95, p 0.5) and a
 mild downscale (p 0.15), so that neither a single JPEG quality nor a crop position separates the classes.
-Reals from FF++/DFDC frames join the training reals (their fakes are face swaps, the face model's job)."""
+Reals from FF++/DFDC frames join the training reals (their fakes are face swaps, the face model's job).
+
+--recon tconv --recon-weight 0.5 (shipped since 1.1.0) adds every real picture re-synthesised by gen_recon.py's
+transposed-convolution autoencoder as a fake (each at half a real fake's weight; in each fold only the
+re-syntheses of that fold's training reals), so that the model learns how a decoder's pixels differ from a camera's
+on the same content. --recon-test scores the re-syntheses of each fold's held-out reals by other autoencoders
+(decoders the model never saw, on pictures it never saw) against those reals."""
 import argparse
 import json
 import os
@@ -67,8 +74,9 @@ def build_features(rows, n_aug, seed, cache_path):
     return clean, aug
 
 
-def fit(X, y, l2, seed):
-    """Class-balanced L2 logistic regression on log-histograms (LBFGS); returns a GenResidualDetector."""
+def fit(X, y, l2, seed, sw=None):
+    """Class-balanced L2 logistic regression on log-histograms (LBFGS); returns a GenResidualDetector. sw: optional
+    per-sample weights within a class (the classes are then balanced on their summed weights)."""
     torch.manual_seed(seed)
     m = GenResidualDetector()
     Z = torch.log(torch.from_numpy(X) + 1e-4)
@@ -76,8 +84,9 @@ def fit(X, y, l2, seed):
     m.mu.copy_(mu); m.sd.copy_(sd)
     Z = (Z - mu) / sd
     yt = torch.from_numpy(y)
-    pw = (yt == 0).sum() / (yt == 1).sum().clamp(min=1)
-    w = torch.where(yt == 1, pw, torch.ones_like(yt))
+    sw = torch.ones_like(yt) if sw is None else torch.from_numpy(np.asarray(sw, np.float32))
+    pw = (sw * (yt == 0)).sum() / (sw * (yt == 1)).sum().clamp(min=1e-6)
+    w = sw * torch.where(yt == 1, pw, torch.ones_like(yt))
     opt = torch.optim.LBFGS(m.lin.parameters(), max_iter=400, line_search_fn='strong_wolfe')
 
     def closure():
@@ -89,6 +98,52 @@ def fit(X, y, l2, seed):
     return m.eval()
 
 
+PERTURB = {'jpeg75': 'the whole picture re-encoded as JPEG q75',
+           'half': 'the whole picture downscaled to half its size (area)',
+           'half_jpeg75': 'downscaled to half, then JPEG q75 (what a messaging app does)'}
+
+
+def perturb(img, kind):
+    if kind.startswith('half'):
+        img = cv2.resize(img, (max(8, img.shape[1] // 2), max(8, img.shape[0] // 2)), interpolation=cv2.INTER_AREA)
+    if kind.endswith('jpeg75'):
+        ok, enc = cv2.imencode('.jpg', cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 75])
+        img = cv2.cvtColor(cv2.imdecode(enc, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    return img
+
+
+def perturbed_features(rows, cache_path):
+    """Central-crop features of every picture after each PERTURB edit (the robustness test): {kind: [N, F]}."""
+    if os.path.exists(cache_path):
+        z = np.load(cache_path)
+        return {k: z[k] for k in PERTURB}
+    out = {k: [] for k in PERTURB}
+    t0 = time.time()
+    for i, r in enumerate(rows):
+        img = load_image_rgb(r['path'])
+        for k in PERTURB:
+            out[k].append(features_np(center_crop(perturb(img, k))))
+        if i % 200 == 0:
+            print('perturbed features', i, len(rows), '%.0fs' % (time.time() - t0), flush=True)
+    out = {k: np.array(v, np.float32) for k, v in out.items()}
+    np.savez(cache_path, **out)
+    return out
+
+
+def load_recon(names, rows, seed, n_aug):
+    """Features of the real pictures re-synthesised by gen_recon.py's autoencoders: (clean [M,F], aug [M,n_aug,F],
+    index of the real row each comes from [M])."""
+    if not names:
+        return np.zeros((0, N_FEAT), np.float32), np.zeros((0, n_aug, N_FEAT), np.float32), np.zeros(0, np.int64)
+    from gen_recon import RECON
+    at = {r['relpath']: i for i, r in enumerate(rows)}
+    cs, ags, src = [], [], []
+    for n in names:
+        z = np.load(os.path.join(RECON, 'feat_%s_s%d_a%d.npz' % (n, seed, n_aug)))
+        cs.append(z['clean']); ags.append(z['aug']); src.append([at[p] for p in z['relpaths']])
+    return np.concatenate(cs), np.concatenate(ags), np.concatenate(src).astype(np.int64)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', required=True)
@@ -96,6 +151,13 @@ def main():
     ap.add_argument('--n-aug', type=int, default=3)
     ap.add_argument('--l2', type=float, default=0.01)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--recon', default='', help='comma-separated gen_recon.py autoencoders whose re-synthesised reals join the fakes')
+    ap.add_argument('--recon-weight', type=float, default=1.0, help='weight of each re-synthesised picture relative to a real fake')
+    ap.add_argument('--recon-only', action='store_true', help='train on reals vs their re-syntheses only: no generator output is seen')
+    ap.add_argument('--recon-test', default='', help='comma-separated gen_recon.py autoencoders: each fold model also scores the '
+                    're-syntheses of its held-out reals (an unseen "generator" on unseen content, paired with the reals)')
+    ap.add_argument('--perturb-test', action='store_true', help='each fold model also scores its held-out pictures after '
+                    'the PERTURB edits (JPEG q75, half size, both); export_gen.py reports the bands on them')
     a = ap.parse_args()
     np.random.seed(a.seed)
     torch.set_num_threads(1)
@@ -104,21 +166,48 @@ def main():
     clean, aug = build_features(rows, a.n_aug, a.seed, os.path.join(CACHE, 'gen_residual_s%d_a%d.npz' % (a.seed, a.n_aug)))
     y = np.array([float(r['y']) for r in rows], np.float32)
     folds = np.array([fold_of(r) for r in rows])
+    rc, ra, rsrc = load_recon([n for n in a.recon.split(',') if n], rows, a.seed, a.n_aug)
+
+    def fit_on(tr):
+        """tr: mask over rows. Reals of tr, their re-syntheses, and (unless --recon-only) the fakes of tr."""
+        keep = tr & (y == 0) if a.recon_only else tr
+        rk = tr[rsrc]
+        Xc = np.concatenate([clean[keep], rc[rk]])
+        Xa = np.concatenate([aug[keep], ra[rk]])
+        yy = np.concatenate([y[keep], np.ones(rk.sum(), np.float32)])
+        sw = np.concatenate([np.ones(keep.sum(), np.float32), np.full(rk.sum(), a.recon_weight, np.float32)])
+        X = np.concatenate([Xc] + [Xa[:, k] for k in range(a.n_aug)])
+        return fit(X, np.tile(yy, 1 + a.n_aug), a.l2, a.seed, np.tile(sw, 1 + a.n_aug))
+
+    tests = {n: load_recon([n], rows, a.seed, a.n_aug) for n in a.recon_test.split(',') if n}
+    paired = {n: [] for n in tests}  # (real's out-of-fold score, its re-synthesis's score) per held-out real
+    pert = perturbed_features(rows, os.path.join(CACHE, 'gen_residual_perturbed.npz')) if a.perturb_test else {}
+    pert_oof = {k: np.full(len(rows), np.nan) for k in pert}
 
     def fit_score(tr, te):
-        X = np.concatenate([clean[tr]] + [aug[tr, k] for k in range(a.n_aug)])
-        m = fit(X, np.tile(y[tr], 1 + a.n_aug), a.l2, a.seed)
+        m = fit_on(tr)
         with torch.no_grad():
+            for n, (tc, _, tsrc) in tests.items():
+                k = te[tsrc]
+                paired[n] += list(zip(m.head(torch.from_numpy(clean[tsrc[k]]))[:, 0].tolist(), m.head(torch.from_numpy(tc[k]))[:, 0].tolist()))
+            for k, f in pert.items():
+                pert_oof[k][te] = m.head(torch.from_numpy(f[te]))[:, 0].numpy()
             return m.head(torch.from_numpy(clean[te]))[:, 0].numpy()
     res, oof = loso(y, folds, fit_score)
     big = [v['auc'] for v in res.values() if v['n_fake'] >= 5 and v['n_real'] >= 5]
     ok = ~np.isnan(oof)  # reals of folds without fakes (FF++/DFDC frames) get no out-of-fold score
     print('mean LOSO AUC over folds with >= 5 of each class: %.3f; out-of-fold AUC: %.3f (%d images)' % (np.mean(big), auc(y[ok], oof[ok]), ok.sum()), flush=True)
-    X = np.concatenate([clean] + [aug[:, k] for k in range(a.n_aug)])
-    m = fit(X, np.tile(y, 1 + a.n_aug), a.l2, a.seed)
+    probe = {}
+    for n, pr in paired.items():
+        pr = np.array(pr)
+        probe[n] = dict(n=len(pr), auc=auc(np.r_[np.zeros(len(pr)), np.ones(len(pr))], np.r_[pr[:, 0], pr[:, 1]]), above_own_real=float((pr[:, 1] > pr[:, 0]).mean()))
+        print('re-synthesis by %s of %d held-out reals: AUC vs those reals %.3f; scored above its own real in %.0f %%' % (
+            n, len(pr), probe[n]['auc'], 100 * probe[n]['above_own_real']), flush=True)
+    m = fit_on(np.ones(len(rows), bool))
     torch.save(m.state_dict(), os.path.join(a.out, 'model.pt'))
     json.dump(dict(loso=res, oof=[None if np.isnan(v) else float(v) for v in oof], relpaths=[r['relpath'] for r in rows],
-                   y=y.tolist(), folds=folds.tolist(), args=vars(a), n_feat=N_FEAT), open(os.path.join(a.out, 'loso.json'), 'w'), indent=1)
+                   y=y.tolist(), folds=folds.tolist(), args=vars(a), n_feat=N_FEAT, recon_probe=probe,
+                   perturb={k: [None if np.isnan(x) else float(x) for x in v] for k, v in pert_oof.items()}), open(os.path.join(a.out, 'loso.json'), 'w'), indent=1)
 
 
 if __name__ == '__main__':
