@@ -16,6 +16,7 @@ from gen_model import GenDetector, SIZE  # noqa
 from gen_residual import GenResidualDetector, CROP  # noqa
 from manifest_util import write_manifest, choose_thresholds  # noqa
 from metrics import auc, eer, tpr_at_fpr, fit_platt, platt, band_rates  # noqa
+from train_gen_residual import PERTURB  # noqa
 
 
 def main():
@@ -25,9 +26,10 @@ def main():
     ap.add_argument('--models', required=True)
     ap.add_argument('--arch', choices=['residual', 'spectrum'], default='residual')
     ap.add_argument('--id', default='')
-    ap.add_argument('--version', default='1.1.0')
+    ap.add_argument('--version', default='', help='manifest version (default: 1.1.0 residual, 1.0.0 spectrum)')
     a = ap.parse_args()
     residual = a.arch == 'residual'
+    a.version = a.version or ('1.1.0' if residual else '1.0.0')
     a.id = a.id or ('mg-gen-residual' if residual else 'mg-gen-spectrum')
     m = GenResidualDetector() if residual else GenDetector()
     m.load_state_dict(torch.load(os.path.join(a.run, 'model.pt'), map_location='cpu'))
@@ -62,7 +64,6 @@ def main():
     for f, r in sorted(L['loso'].items()):
         metrics.append(dict(name='AUC', value=round(r['auc'], 4), data='LOSO fold %s: %d fakes vs %d held-out reals' % (f, r['n_fake'], r['n_real'])))
     for k, v in sorted(L.get('perturb', {}).items()):  # robustness: the same held-out pictures after an edit
-        from train_gen_residual import PERTURB
         sp = np.array([np.nan if x is None else x for x in v])[ok]
         r = band_rates(y, platt(sp, pa, pb), t_a, t_m)
         txt = ('held-out pictures (out-of-fold, %d real / %d generated) after this edit: %s; FPR / FNR at the shipped thresholds'
@@ -82,7 +83,7 @@ def main():
             metrics.append(dict(name='AUC', value=round(r['auc'], 4),
                                 data='%d held-out reals vs the same pictures re-synthesised by the gen_recon.py %s autoencoder (a decoder not used in training), each fold model scoring its own held-out reals' % (r['n'], n)))
         recon = [x for x in args.get('recon', '').split(',') if x]
-        pre = ''.join('python3 training/gen_recon.py train --data ../shared/datasets --up %s --steps 2000 && python3 training/gen_recon.py features --data ../shared/datasets --up %s && ' % (u, u)
+        pre = ''.join('python3 training/gen_recon.py train --data ../shared/datasets --up %s && python3 training/gen_recon.py features --data ../shared/datasets --up %s && ' % (u, u)
                       for u in recon + [x for x in args.get('recon_test', '').split(',') if x])
         input_spec = {'name': 'image', 'shape': [1, 3, CROP, CROP], 'layout': 'NCHW', 'colorOrder': 'RGB', 'scale': 1,
                       'mean': [0, 0, 0], 'std': [1, 1, 1], 'resize': 'center-crop',

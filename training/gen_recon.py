@@ -166,7 +166,7 @@ def main():
     ap.add_argument('cmd', choices=('train', 'features'))
     ap.add_argument('--data', required=True)
     ap.add_argument('--up', choices=UPS, required=True)
-    ap.add_argument('--steps', type=int, default=1500)
+    ap.add_argument('--steps', type=int, default=2000)
     ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--crop', type=int, default=64)
     ap.add_argument('--lr', type=float, default=2e-3)
