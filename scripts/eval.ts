@@ -5,7 +5,9 @@
  * the same decoded frames, and prints per source and per generator: AUC, EER, TPR at 5 %
  * FPR, accuracy at the shipped thresholds, inconclusive/undetermined counts and errors;
  * then, per source and overall, the project's AUC minus each reference's with a 95 % paired
- * bootstrap interval (metrics.ts pairedAucBootstrap), so a gap can be read against its noise.
+ * cluster-bootstrap interval (metrics.ts pairedAucBootstrap; files cut from one source file, or
+ * sharing the MANIFEST's optional `group` column, are resampled together; originOf), so a gap can
+ * be read against its noise.
  *
  * Options: --models-dir <dir> (extra project models), --reference <dir> (default
  * $MEDIAGUARD_REFERENCE_MODELS, then ../shared/reference-models), --frames <N> (video
@@ -24,17 +26,11 @@ import { identify } from '../src-main/core/media/identify';
 import { probe } from '../src-main/core/media/probe';
 import { resolveTools } from '../src-main/core/media/tools';
 import { auc, bandAccuracy, eer, pairedAucBootstrap, tprAtFpr, type Scored } from '../src-main/core/analysis/metrics';
+import { parseManifest, type ManifestRow } from '../src-main/core/analysis/eval-manifest';
 import { resolveModels } from '../src-main/core/analysis/model-set';
 import { runPipeline, type PipelineModels } from '../src-main/core/analysis/pipeline';
 import { ModelRegistry } from '../src-main/core/analysis/registry';
 import { bundledModelsDir } from '../src-main/core/analysis/service';
-
-interface Row {
-  relpath: string;
-  fake: boolean;
-  generator: string;
-  source: string;
-}
 
 interface Outcome {
   score: number | null;
@@ -55,17 +51,8 @@ function args(argv: string[]): Record<string, string> {
   return out;
 }
 
-function readManifest(dir: string): Row[] {
-  const lines = fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8').split('\n').filter((l) => l.trim());
-  const head = lines[0]!.split('\t');
-  const col = (n: string) => head.indexOf(n);
-  const [iRel, iLab, iGen] = [col('relpath'), col('label'), col('manipulation_or_generator')];
-  if (iRel < 0 || iLab < 0) throw new Error('MANIFEST.tsv needs relpath and label columns');
-  return lines.slice(1).map((l) => {
-    const c = l.split('\t');
-    const relpath = c[iRel]!;
-    return { relpath, fake: c[iLab] === 'fake', generator: (iGen >= 0 ? c[iGen] : '') || '?', source: relpath.split('/')[0]! };
-  });
+function readManifest(dir: string): ManifestRow[] {
+  return parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8'));
 }
 
 const f3 = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStart(6));
@@ -115,7 +102,7 @@ async function main(): Promise<number> {
   }
   const tools = await resolveTools({ env: process.env });
   const frames = Number(a.frames ?? 8);
-  const results: (Row & { outcomes: Outcome[] })[] = [];
+  const results: (ManifestRow & { outcomes: Outcome[] })[] = [];
   const t0 = Date.now();
   for (const [i, row] of rows.entries()) {
     const file = path.join(a.data, row.relpath);
@@ -181,12 +168,13 @@ async function main(): Promise<number> {
   line('ALL', results);
   const comparisons: Record<string, unknown>[] = [];
   if (systems.length > 1) {
-    process.stdout.write(`\nAUC difference, ${systems[0]!.name} minus each reference, with a 95 % paired-bootstrap interval (2,000 resamples of the group's files within each label, seed 1; files counted as independent, so the intervals are if anything too narrow) and the share of resamples in which ${systems[0]!.name} ranks better:\n`);
+    const nOrigins = new Set(results.map((r) => r.origin)).size;
+    process.stdout.write(`\nAUC difference, ${systems[0]!.name} minus each reference, with a 95 % paired cluster-bootstrap interval (2,000 resamples within each label, seed 1; the ${results.length} files form ${nOrigins} clusters, files cut from the same source file, or sharing a MANIFEST group, moving together; other dependence, e.g. one person in several videos, is not modelled) and the share of resamples in which ${systems[0]!.name} ranks better:\n`);
     const scored = (items: typeof results, k: number): Scored[] => items.map((r) => ({ fake: r.fake, score: r.outcomes[k]!.score ?? 0.5 }));
     const groups: [string, typeof results][] = [...new Set(results.map((r) => r.source))].sort().map((src) => [src, results.filter((r) => r.source === src)]);
     for (const [group, items] of [...groups, ['ALL', results] as [string, typeof results]]) {
       const cells = systems.slice(1).map((ref, j) => {
-        const d = pairedAucBootstrap(scored(items, 0), scored(items, j + 1));
+        const d = pairedAucBootstrap(scored(items, 0), scored(items, j + 1), { clusters: items.map((r) => r.origin) });
         if (d) comparisons.push({ group, system: systems[0]!.name, reference: ref.name, ...d });
         return d ? `vs ${ref.name}: ${d.diff >= 0 ? '+' : ''}${d.diff.toFixed(3)} [${d.lo.toFixed(3)}, ${d.hi.toFixed(3)}] better in ${(d.shareBetter * 100).toFixed(0)} %` : null;
       });

@@ -99,11 +99,18 @@ function prng(seed: number): () => number {
  * Paired bootstrap of the AUC difference of two systems scored on the same items (a[i] and
  * b[i] are the same file): items are resampled with replacement within each label, so every
  * resample keeps the group's real/fake counts, and both systems are scored on the same
- * resample. Files are treated as independent; frames of one video or one person are not,
- * so the interval is, if anything, too narrow. Null without both labels.
+ * resample. With `clusters` (one key per item), whole clusters are resampled instead (a
+ * cluster bootstrap: frames of one video, or files cut from one source file, move together),
+ * which widens the interval when items of a cluster are alike; without it, each item is its
+ * own cluster and items are treated as independent. Null without both labels.
  */
-export function pairedAucBootstrap(a: Scored[], b: Scored[], opts: { resamples?: number; seed?: number } = {}): AucDifference | null {
+export function pairedAucBootstrap(
+  a: Scored[],
+  b: Scored[],
+  opts: { resamples?: number; seed?: number; clusters?: readonly string[] } = {},
+): AucDifference | null {
   if (a.length !== b.length) throw new Error(`pairedAucBootstrap: ${a.length} vs ${b.length} items`);
+  if (opts.clusters && opts.clusters.length !== a.length) throw new Error(`pairedAucBootstrap: ${opts.clusters.length} cluster keys for ${a.length} items`);
   a.forEach((x, i) => {
     if (x.fake !== b[i]!.fake) throw new Error(`pairedAucBootstrap: item ${i} has different labels`);
   });
@@ -112,12 +119,25 @@ export function pairedAucBootstrap(a: Scored[], b: Scored[], opts: { resamples?:
   if (a0 === null || b0 === null) return null;
   const n = opts.resamples ?? 2000;
   const rand = prng(opts.seed ?? 1);
-  const pos = a.flatMap((x, i) => (x.fake ? [i] : []));
-  const neg = a.flatMap((x, i) => (x.fake ? [] : [i]));
+  // units of resampling per label: clusters (keyed with the label, so a mixed cluster splits) or single items
+  const units = (fake: boolean): number[][] => {
+    const m = new Map<string, number[]>();
+    a.forEach((x, i) => {
+      if (x.fake !== fake) return;
+      const k = opts.clusters ? opts.clusters[i]! : String(i);
+      const u = m.get(k);
+      if (u) u.push(i);
+      else m.set(k, [i]);
+    });
+    return [...m.values()];
+  };
+  const pos = units(true);
+  const neg = units(false);
+  const draw = (us: number[][]) => us.flatMap(() => us[Math.floor(rand() * us.length)]!);
   const diffs: number[] = [];
   let better = 0;
   for (let r = 0; r < n; r++) {
-    const idx = [...pos.map(() => pos[Math.floor(rand() * pos.length)]!), ...neg.map(() => neg[Math.floor(rand() * neg.length)]!)];
+    const idx = [...draw(pos), ...draw(neg)];
     const d = auc(idx.map((i) => a[i]!))! - auc(idx.map((i) => b[i]!))!;
     diffs.push(d);
     better += d > 0 ? 1 : d === 0 ? 0.5 : 0;

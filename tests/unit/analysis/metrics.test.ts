@@ -44,6 +44,28 @@ describe('metrics', () => {
     expect(() => pairedAucBootstrap(a, b.slice(1))).toThrow(/59/);
     expect(() => pairedAucBootstrap([s(true, 1), s(false, 0)], [s(false, 1), s(false, 0)])).toThrow(/labels/);
   });
+  it('paired AUC bootstrap over clusters: singletons change nothing, copies of one file move together', () => {
+    const labels = Array.from({ length: 40 }, (_, i) => i % 2 === 0);
+    const a = labels.map((fake, i) => s(fake, (fake ? 0.55 : 0.45) + ((i * 37) % 11) / 30));
+    const b = labels.map((fake, i) => s(fake, (fake ? 0.52 : 0.48) + ((i * 53) % 17) / 30));
+    const plain = pairedAucBootstrap(a, b, { resamples: 400, seed: 3 })!;
+    expect(pairedAucBootstrap(a, b, { resamples: 400, seed: 3, clusters: a.map((_, i) => `f${i}`) })).toEqual(plain);
+    // every file five times over (five frames of one video, say): as independent files the interval shrinks
+    // by about sqrt(5); resampled as clusters it stays about as wide as for the 40 files themselves
+    const rep = <T,>(xs: T[]) => xs.flatMap((x) => [x, x, x, x, x]);
+    const keys = rep(a.map((_, i) => `video${i}`));
+    const naive = pairedAucBootstrap(rep(a), rep(b), { resamples: 400, seed: 3 })!;
+    const clustered = pairedAucBootstrap(rep(a), rep(b), { resamples: 400, seed: 3, clusters: keys })!;
+    expect(clustered.diff).toBeCloseTo(plain.diff, 12);
+    const width = (d: { lo: number; hi: number }) => d.hi - d.lo;
+    expect(width(naive)).toBeLessThan(0.6 * width(plain));
+    expect(width(clustered)).toBeGreaterThan(1.5 * width(naive));
+    expect(width(clustered)).toBeGreaterThan(0.7 * width(plain));
+    expect(width(clustered)).toBeLessThan(1.4 * width(plain));
+    // a key shared by a real and a fake file splits by label rather than failing
+    expect(pairedAucBootstrap(a, b, { resamples: 50, clusters: a.map(() => 'one') })).toMatchObject({ lo: plain.diff, hi: plain.diff });
+    expect(() => pairedAucBootstrap(a, b, { clusters: ['x'] })).toThrow(/1 cluster keys for 40/);
+  });
   it('band accuracy leaves inconclusive out', () => {
     expect(bandAccuracy([{ fake: true, band: 'manipulated' }, { fake: false, band: 'manipulated' }, { fake: true, band: 'inconclusive' }])).toEqual({ accuracy: 0.5, decided: 2, inconclusive: 1 });
   });
