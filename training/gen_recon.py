@@ -27,7 +27,6 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import CACHE, load_image_rgb  # noqa
-from gen_residual import features_np, center_crop  # noqa
 
 UPS = ('tconv', 'nearest', 'bilinear', 'shuffle')
 RECON = os.path.join(CACHE, 'recon')
@@ -142,7 +141,7 @@ def psnr(a, b):
 
 
 def features(a):
-    from train_gen_residual import augment
+    from train_gen_residual import view_features
     m = load_ae(a.up)
     rows = real_rows(a.data)
     rng = np.random.default_rng(a.seed)
@@ -152,8 +151,9 @@ def features(a):
         img = load_image_rgb(r['path'])
         rec = reconstruct(m, img)
         ps.append(psnr(rec, img))
-        clean.append(features_np(center_crop(rec)))
-        aug.append([features_np(augment(rec, rng)) for _ in range(a.n_aug)])
+        c, v = view_features(rec, a.n_aug, rng)
+        clean.append(c)
+        aug.append(v)
         if i % 100 == 0:
             print('features %s %d/%d %.0fs, median PSNR so far %.1f dB' % (a.up, i, len(rows), time.time() - t0, np.median(ps)), flush=True)
     np.savez(os.path.join(RECON, 'feat_%s_s%d_a%d.npz' % (a.up, a.seed, a.n_aug)), clean=np.array(clean, np.float32),

@@ -56,6 +56,12 @@ def rows_for(data):
     return [r for r in rows if not (r['source'] in FACE_SWAP_SOURCES and r['y'] == 1)]
 
 
+def view_features(img, n_aug, rng):
+    """The training views of one picture: features of its central crop (what the app reads) and of n_aug augmented
+    views (augment)."""
+    return features_np(center_crop(img)), [features_np(augment(img, rng)) for _ in range(n_aug)]
+
+
 def build_features(rows, n_aug, seed, cache_path):
     if os.path.exists(cache_path):
         z = np.load(cache_path)
@@ -64,9 +70,9 @@ def build_features(rows, n_aug, seed, cache_path):
     clean, aug = [], []
     t0 = time.time()
     for i, r in enumerate(rows):
-        img = load_image_rgb(r['path'])
-        clean.append(features_np(center_crop(img)))
-        aug.append([features_np(augment(img, rng)) for _ in range(n_aug)])
+        c, v = view_features(load_image_rgb(r['path']), n_aug, rng)
+        clean.append(c)
+        aug.append(v)
         if i % 200 == 0:
             print('features', i, len(rows), '%.0fs' % (time.time() - t0), flush=True)
     clean, aug = np.array(clean, np.float32), np.array(aug, np.float32)
