@@ -116,8 +116,8 @@ def load_ae(name):
 
 @torch.no_grad()
 def reconstruct(m, img, tile=512):
-    """img HxWx3 uint8 -> the autoencoder's re-synthesis, same size (edges past a multiple of 4 are cropped off),
-    rounded to uint8 as a generator's output would be. Large pictures go through in tiles with a 16-px overlap."""
+    """img HxWx3 uint8 -> the autoencoder's re-synthesis of its top-left part whose sides are multiples of 4 (up to 3
+    edge rows / columns are dropped), rounded to uint8 as a generator's output would be. Large pictures go through in tiles with a 16-px overlap."""
     h, w = (img.shape[0] // 4) * 4, (img.shape[1] // 4) * 4
     x = to_t(img[:h, :w]).unsqueeze(0)
     if h * w <= tile * tile:

@@ -186,7 +186,7 @@ def main():
         return fit(X, np.tile(yy, 1 + a.n_aug), a.l2, a.seed, np.tile(sw, 1 + a.n_aug))
 
     tests = {n: load_recon([n], rows, a.seed, a.n_aug) for n in a.recon_test.split(',') if n}
-    paired = {n: [] for n in tests}  # (real's out-of-fold score, its re-synthesis's score) per held-out real
+    tests_oof = {n: np.full(len(t[2]), np.nan) for n, t in tests.items()}  # each re-synthesis scored by its real's fold model
     pert = perturbed_features(rows, os.path.join(CACHE, 'gen_residual_perturbed.npz')) if a.perturb_test else {}
     pert_oof = {k: np.full(len(rows), np.nan) for k in pert}
 
@@ -195,7 +195,7 @@ def main():
         with torch.no_grad():
             for n, (tc, _, tsrc) in tests.items():
                 k = te[tsrc]
-                paired[n] += list(zip(m.head(torch.from_numpy(clean[tsrc[k]]))[:, 0].tolist(), m.head(torch.from_numpy(tc[k]))[:, 0].tolist()))
+                tests_oof[n][k] = m.head(torch.from_numpy(tc[k]))[:, 0].numpy()
             for k, f in pert.items():
                 pert_oof[k][te] = m.head(torch.from_numpy(f[te]))[:, 0].numpy()
             return m.head(torch.from_numpy(clean[te]))[:, 0].numpy()
@@ -204,8 +204,9 @@ def main():
     ok = ~np.isnan(oof)  # reals of folds without fakes (FF++/DFDC frames) get no out-of-fold score
     print('mean LOSO AUC over folds with >= 5 of each class: %.3f; out-of-fold AUC: %.3f (%d images)' % (np.mean(big), auc(y[ok], oof[ok]), ok.sum()), flush=True)
     probe = {}
-    for n, pr in paired.items():
-        pr = np.array(pr)
+    for n, (_, _, tsrc) in tests.items():
+        pr = np.stack([oof[tsrc], tests_oof[n]], 1)  # (real's out-of-fold score, its re-synthesis's) per held-out real
+        pr = pr[~np.isnan(pr).any(1)]
         probe[n] = dict(n=len(pr), auc=auc(np.r_[np.zeros(len(pr)), np.ones(len(pr))], np.r_[pr[:, 0], pr[:, 1]]), above_own_real=float((pr[:, 1] > pr[:, 0]).mean()))
         print('re-synthesis by %s of %d held-out reals: AUC vs those reals %.3f; scored above its own real in %.0f %%' % (
             n, len(pr), probe[n]['auc'], 100 * probe[n]['above_own_real']), flush=True)
