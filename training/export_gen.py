@@ -1,6 +1,6 @@
 """Exports a generated-image model to ONNX, calibrates it on the leave-one-source-out (out-of-fold) scores and
 writes the manifest.
-Usage: python3 training/export_gen.py --arch residual --version 1.1.0 --run training/.cache/runs/gen_residual --data ../shared/datasets --models models
+Usage: python3 training/export_gen.py --arch residual --version 1.2.0 --run training/.cache/runs/gen_residual --data ../shared/datasets --models models
        python3 training/export_gen.py --arch spectrum --run training/.cache/runs/gen --data ../shared/datasets --models models"""
 import argparse
 import json
@@ -26,10 +26,10 @@ def main():
     ap.add_argument('--models', required=True)
     ap.add_argument('--arch', choices=['residual', 'spectrum'], default='residual')
     ap.add_argument('--id', default='')
-    ap.add_argument('--version', default='', help='manifest version (default: 1.1.0 residual, 1.0.0 spectrum)')
+    ap.add_argument('--version', default='', help='manifest version (default: 1.2.0 residual, 1.0.0 spectrum)')
     a = ap.parse_args()
     residual = a.arch == 'residual'
-    a.version = a.version or ('1.1.0' if residual else '1.0.0')
+    a.version = a.version or ('1.2.0' if residual else '1.0.0')
     a.id = a.id or ('mg-gen-residual' if residual else 'mg-gen-spectrum')
     m = GenResidualDetector() if residual else GenDetector()
     m.load_state_dict(torch.load(os.path.join(a.run, 'model.pt'), map_location='cpu'))
@@ -92,10 +92,12 @@ def main():
                       'command': pre + 'python3 training/train_gen_residual.py --data ../shared/datasets --out training/.cache/runs/gen_residual --n-aug %d --l2 %g --seed %d' % (args['n_aug'], args['l2'], args['seed'])
                       + (' --recon %s --recon-weight %g' % (','.join(recon), args['recon_weight']) if recon else '')
                       + (' --recon-test %s' % args['recon_test'] if args.get('recon_test') else '')
+                      + (' --scale-views %d --scale-weight %g' % (args['scale_views'], args['scale_weight']) if args.get('scale_views') else '')
                       + (' --perturb-test' if args.get('perturb_test') else ''),
                       'seed': args['seed'], 'dataManifestSha256': sha256_file(os.path.join(a.data, 'MANIFEST.tsv')),
                       'trainingData': 'DEV still images except the FF++/DFDC/MesoNet face swaps: cnndetection (all generators + reals), fakefaces_basemax, sdfd_sd21, celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs, plus the real FF++ and DFDC frames as reals'
-                      + ('; as extra fakes, every one of those real pictures re-synthesised by the project\'s own %s autoencoder(s) (training/gen_recon.py, trained on the same reals), weight %g each' % ('/'.join(recon), args['recon_weight']) if recon else ''),
+                      + ('; as extra fakes, every one of those real pictures re-synthesised by the project\'s own %s autoencoder(s) (training/gen_recon.py, trained on the same reals), weight %g each' % ('/'.join(recon), args['recon_weight']) if recon else '')
+                      + ('; every real and generated training picture also as %d downscaled views (0.5-0.85 of its size, area, then JPEG q70-95 with p 0.5), weight %g each' % (args['scale_views'], args['scale_weight']) if args.get('scale_views') else ''),
                       'baseWeights': 'none (hand-designed residual statistics + logistic regression)'}
     else:
         input_spec = {'name': 'image', 'shape': [1, 3, SIZE, SIZE], 'layout': 'NCHW', 'colorOrder': 'RGB', 'scale': 1,

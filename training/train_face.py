@@ -213,6 +213,40 @@ def auc(y, s):
     return float((ranks[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
+def load_teachers(runs, reals, seed, hm_size, size, batch, device, n_batches=8):
+    """--teacher: the runs' nets (eval mode, no gradient) with each one's logit mean and sd over n_batches training
+    batches (real and SBI crops, no labels used) drawn by their own Sampler, so the training stream is unchanged."""
+    from export_face import load_run
+    nets = []
+    for r in runs:
+        _, _, tsize, tnet = load_run(r)
+        for p in tnet.parameters():
+            p.requires_grad_(False)
+        nets.append((tnet.to(device), tsize))
+    samp = Sampler(reals, [], seed + 1000, hm_size, size)
+    raw = [[] for _ in nets]
+    with torch.no_grad():
+        for _ in range(n_batches):
+            x = samp.batch(batch, 0.0)[0].to(device)
+            for i, (tnet, tsize) in enumerate(nets):
+                raw[i].append(teacher_logit(tnet, tsize, x))
+    raw = [torch.cat(v) for v in raw]
+    t = dict(nets=nets, mu=[float(v.mean()) for v in raw], sd=[float(v.std()) for v in raw])
+    print('teachers %s: logit mean %s, sd %s' % (runs, ['%.3f' % v for v in t['mu']], ['%.3f' % v for v in t['sd']]), flush=True)
+    return t
+
+
+def teacher_logit(tnet, tsize, x):
+    xi = x if x.shape[-1] == tsize else F.interpolate(x, size=(tsize, tsize), mode='bilinear', align_corners=False)
+    return tnet(xi)[0][:, 0]
+
+
+def teacher_target(t, x):
+    """Sum of the teachers' standardised logits on the batch (what FaceEnsemble outputs)."""
+    with torch.no_grad():
+        return sum((teacher_logit(n, s, x) - mu) / sd for (n, s), mu, sd in zip(t['nets'], t['mu'], t['sd']))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--faces', required=True)
@@ -247,6 +281,10 @@ def main():
                     'by one of the --sbi-recon-ae autoencoders (gen_recon.py) instead of colour/frequency-transformed')
     ap.add_argument('--sbi-recon-ae', default='face_shuffle', help='gen_recon.py checkpoint names for --sbi-recon')
     ap.add_argument('--init', default='', help='start from this model.pt (e.g. an SBI-only run)')
+    ap.add_argument('--teacher', action='append', default=[], help='distillation: a trained run folder (repeat for an '
+                    'ensemble); the student also regresses the sum of the teachers\' standardised logits (FaceEnsemble, '
+                    'as v9 combines them) on every training crop')
+    ap.add_argument('--distill', type=float, default=1.0, help='weight of the distillation loss (with --teacher)')
     ap.add_argument('--skip-heldout', action='store_true', help='score held-out faces later (score_face_run.py, export_face.py)')
     ap.add_argument('--max-minutes', type=float, default=1e9)
     ap.add_argument('--ckpt-every', type=int, default=500, help='also save model.pt every N steps (long CPU runs)')
@@ -293,6 +331,7 @@ def main():
     samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size, a.input_size, extra,
                    h264=a.h264, h264_qp=tuple(int(v) for v in a.h264_qp.split(',')), p_recon=a.sbi_recon,
                    recon=[load_ae(n) for n in a.sbi_recon_ae.split(',') if n] if a.sbi_recon else ())
+    teachers = load_teachers(a.teacher, reals, a.seed, hm_size, a.input_size, a.batch, device) if a.teacher else None
     head = [p for n, p in net.named_parameters() if not n.startswith('backbone.')]
     params = [{'params': [p for p in net.backbone.parameters() if p.requires_grad], 'lr': a.lr},
               {'params': head, 'lr': a.lr * 5}]
@@ -311,11 +350,16 @@ def main():
         l_cls = F.binary_cross_entropy_with_logits(logit[:, 0], y)
         l_hm = (F.binary_cross_entropy_with_logits(hml, hm, reduction='none').mean((1, 2, 3)) * hw).sum() / hw.sum().clamp(min=1)
         loss = l_cls + a.hm_weight * l_hm
+        l_kd = torch.zeros(())
+        if teachers is not None:
+            t = teacher_target(teachers, x)
+            l_kd = F.mse_loss((logit[:, 0] - teachers['mu'][0]) / teachers['sd'][0], t)
+            loss = loss + a.distill * l_kd
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()
         if step % 20 == 0 or step == a.steps - 1:
             el = time.time() - t0
-            print('step %d loss %.4f cls %.4f hm %.4f  %.1fs' % (step, loss.item(), l_cls.item(), l_hm.item(), el), flush=True)
-            log.append(dict(step=step, loss=loss.item(), cls=l_cls.item(), hm=l_hm.item(), t=el))
+            print('step %d loss %.4f cls %.4f hm %.4f kd %.4f  %.1fs' % (step, loss.item(), l_cls.item(), l_hm.item(), l_kd.item(), el), flush=True)
+            log.append(dict(step=step, loss=loss.item(), cls=l_cls.item(), hm=l_hm.item(), kd=l_kd.item(), t=el))
             if el > a.max_minutes * 60:
                 print('time budget reached'); break
         if a.ckpt_every and step and step % a.ckpt_every == 0:

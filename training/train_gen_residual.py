@@ -2,7 +2,8 @@
 gen_residual.py) with leave-one-source-out validation; export with export_gen.py --arch residual.
 
 Usage: python3 training/train_gen_residual.py --data ../shared/datasets --out training/.cache/runs/gen_residual \
-           --recon tconv --recon-weight 0.5 --recon-test shuffle,nearest,bilinear   (after gen_recon.py, see there)
+           --recon tconv --recon-weight 0.5 --recon-test shuffle,nearest,bilinear \
+           --scale-views 4 --scale-weight 0.5 --scale-range 0.5,1.5 --perturb-test   (after gen_recon.py, see there)
 
 Every image of both classes yields one clean view (the central crop the app uses) and --n-aug augmented
 views: a random native-resolution crop, random horizontal flip, JPEG re-encoding (q 65-95, p 0.5) and a
@@ -13,7 +14,12 @@ Reals from FF++/DFDC frames join the training reals (their fakes are face swaps,
 transposed-convolution autoencoder as a fake (each at half a real fake's weight; in each fold only the
 re-syntheses of that fold's training reals), so that the model learns how a decoder's pixels differ from a camera's
 on the same content. --recon-test scores the re-syntheses of each fold's held-out reals by other autoencoders
-(decoders the model never saw, on pictures it never saw) against those reals."""
+(decoders the model never saw, on pictures it never saw) against those reals.
+
+--scale-views 4 --scale-weight 0.5 --scale-range 0.5,1.5 (shipped since 1.2.0) adds 4 resized views of every real and
+generated training picture (rescale_view: shrunk or enlarged, then JPEG with p 0.5), so that a resize in either
+direction does not separate the classes: 1.1.0 read enlarged real photos as generated. --perturb-test scores the
+held-out pictures after the PERTURB edits, two of them (40 %, 200 %) outside that range."""
 import argparse
 import json
 import os
@@ -106,10 +112,19 @@ def fit(X, y, l2, seed, sw=None):
 
 PERTURB = {'jpeg75': 'the whole picture re-encoded as JPEG q75',
            'half': 'the whole picture downscaled to half its size (area)',
-           'half_jpeg75': 'downscaled to half, then JPEG q75 (what a messaging app does)'}
+           'half_jpeg75': 'downscaled to half, then JPEG q75 (what a messaging app does)',
+           'scale40': 'the whole picture downscaled to 40 % (area; below the 0.5-0.85 range of --scale-views)',
+           'up150': 'the whole picture upscaled to 150 % (bicubic, as an editor enlarges a photo)',
+           'up200': 'the whole picture upscaled to 200 % (bilinear; above the range of --scale-views)'}
 
 
 def perturb(img, kind):
+    if kind == 'up200':
+        return cv2.resize(img, (img.shape[1] * 2, img.shape[0] * 2), interpolation=cv2.INTER_LINEAR)
+    if kind == 'up150':
+        return cv2.resize(img, (int(round(img.shape[1] * 1.5)), int(round(img.shape[0] * 1.5))), interpolation=cv2.INTER_CUBIC)
+    if kind == 'scale40':
+        return cv2.resize(img, (max(8, int(round(img.shape[1] * 0.4))), max(8, int(round(img.shape[0] * 0.4)))), interpolation=cv2.INTER_AREA)
     if kind.startswith('half'):
         img = cv2.resize(img, (max(8, img.shape[1] // 2), max(8, img.shape[0] // 2)), interpolation=cv2.INTER_AREA)
     if kind.endswith('jpeg75'):
@@ -120,19 +135,50 @@ def perturb(img, kind):
 
 def perturbed_features(rows, cache_path):
     """Central-crop features of every picture after each PERTURB edit (the robustness test): {kind: [N, F]}."""
+    have = dict(np.load(cache_path)) if os.path.exists(cache_path) else {}
+    todo = [k for k in PERTURB if k not in have]  # an edit added later is computed and stored alongside
+    if todo:
+        new = {k: [] for k in todo}
+        t0 = time.time()
+        for i, r in enumerate(rows):
+            img = load_image_rgb(r['path'])
+            for k in todo:
+                new[k].append(features_np(center_crop(perturb(img, k))))
+            if i % 200 == 0:
+                print('perturbed features', i, len(rows), '%.0fs' % (time.time() - t0), flush=True)
+        have.update({k: np.array(v, np.float32) for k, v in new.items()})
+        np.savez(cache_path, **have)
+    return {k: have[k] for k in PERTURB}
+
+
+def rescale_view(img, rng, lo=0.5, hi=0.85):
+    """A picture as it is often shared: resized by a factor from [lo, hi] (area when shrinking, bilinear or bicubic when
+    enlarging), then its central crop, JPEG q70-95 with p 0.5."""
+    s = rng.uniform(lo, hi)
+    h, w = img.shape[:2]
+    interp = cv2.INTER_AREA if s <= 1 else (cv2.INTER_LINEAR if rng.random() < 0.5 else cv2.INTER_CUBIC)
+    img = cv2.resize(img, (max(8, int(round(w * s))), max(8, int(round(h * s)))), interpolation=interp)
+    img = np.ascontiguousarray(center_crop(img))
+    if rng.random() < 0.5:
+        ok, enc = cv2.imencode('.jpg', cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(70, 96))])
+        img = cv2.cvtColor(cv2.imdecode(enc, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    return img
+
+
+def rescaled_features(rows, k, seed, cache_path, lo=0.5, hi=0.85):
+    """--scale-views: features of k rescale_view()s of every picture [N, k, F] (its own rng: the other caches are unchanged)."""
     if os.path.exists(cache_path):
-        z = np.load(cache_path)
-        return {k: z[k] for k in PERTURB}
-    out = {k: [] for k in PERTURB}
+        return np.load(cache_path)['scaled']
+    rng = np.random.default_rng(seed + 7919)
+    out = []
     t0 = time.time()
     for i, r in enumerate(rows):
         img = load_image_rgb(r['path'])
-        for k in PERTURB:
-            out[k].append(features_np(center_crop(perturb(img, k))))
+        out.append([features_np(rescale_view(img, rng, lo, hi)) for _ in range(k)])
         if i % 200 == 0:
-            print('perturbed features', i, len(rows), '%.0fs' % (time.time() - t0), flush=True)
-    out = {k: np.array(v, np.float32) for k, v in out.items()}
-    np.savez(cache_path, **out)
+            print('rescaled features', i, len(rows), '%.0fs' % (time.time() - t0), flush=True)
+    out = np.array(out, np.float32)
+    np.savez(cache_path, scaled=out)
     return out
 
 
@@ -164,6 +210,10 @@ def main():
                     're-syntheses of its held-out reals (an unseen "generator" on unseen content, paired with the reals)')
     ap.add_argument('--perturb-test', action='store_true', help='each fold model also scores its held-out pictures after '
                     'the PERTURB edits (JPEG q75, half size, both); export_gen.py reports the bands on them')
+    ap.add_argument('--scale-views', type=int, default=0, help='K downscaled views (rescale_view: 0.5-0.85, JPEG with p 0.5) '
+                    'of every training picture of both classes join the training rows (not of the re-syntheses)')
+    ap.add_argument('--scale-weight', type=float, default=1.0, help='weight of each --scale-views row')
+    ap.add_argument('--scale-range', default='0.5,0.85', help='resize factors of --scale-views (above 1 enlarges)')
     a = ap.parse_args()
     np.random.seed(a.seed)
     torch.set_num_threads(1)
@@ -173,6 +223,9 @@ def main():
     y = np.array([float(r['y']) for r in rows], np.float32)
     folds = np.array([fold_of(r) for r in rows])
     rc, ra, rsrc = load_recon([n for n in a.recon.split(',') if n], rows, a.seed, a.n_aug)
+    lo, hi = (float(v) for v in a.scale_range.split(','))
+    tag = '' if (lo, hi) == (0.5, 0.85) else '_r%g-%g' % (lo, hi)
+    sv = rescaled_features(rows, a.scale_views, a.seed, os.path.join(CACHE, 'gen_residual_scaled_s%d_k%d%s.npz' % (a.seed, a.scale_views, tag)), lo, hi) if a.scale_views else None
 
     def fit_on(tr):
         """tr: mask over rows. Reals of tr, their re-syntheses, and (unless --recon-only) the fakes of tr."""
@@ -183,7 +236,12 @@ def main():
         yy = np.concatenate([y[keep], np.ones(rk.sum(), np.float32)])
         sw = np.concatenate([np.ones(keep.sum(), np.float32), np.full(rk.sum(), a.recon_weight, np.float32)])
         X = np.concatenate([Xc] + [Xa[:, k] for k in range(a.n_aug)])
-        return fit(X, np.tile(yy, 1 + a.n_aug), a.l2, a.seed, np.tile(sw, 1 + a.n_aug))
+        Y, W = np.tile(yy, 1 + a.n_aug), np.tile(sw, 1 + a.n_aug)
+        if sv is not None:
+            X = np.concatenate([X] + [sv[keep, k] for k in range(a.scale_views)])
+            Y = np.concatenate([Y, np.tile(y[keep], a.scale_views)])
+            W = np.concatenate([W, np.full(keep.sum() * a.scale_views, a.scale_weight, np.float32)])
+        return fit(X, Y, a.l2, a.seed, W)
 
     tests = {n: load_recon([n], rows, a.seed, a.n_aug) for n in a.recon_test.split(',') if n}
     tests_oof = {n: np.full(len(t[2]), np.nan) for n, t in tests.items()}  # each re-synthesis scored by its real's fold model
