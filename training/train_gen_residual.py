@@ -113,12 +113,16 @@ def fit(X, y, l2, seed, sw=None):
 PERTURB = {'jpeg75': 'the whole picture re-encoded as JPEG q75',
            'half': 'the whole picture downscaled to half its size (area)',
            'half_jpeg75': 'downscaled to half, then JPEG q75 (what a messaging app does)',
-           'scale40': 'the whole picture downscaled to 40 % (area; below the 0.5-0.85 range of --scale-views)',
+           'scale40': 'the whole picture downscaled to 40 % (area; below the shipped --scale-views range, 0.5-1.5)',
            'up150': 'the whole picture upscaled to 150 % (bicubic, as an editor enlarges a photo)',
-           'up200': 'the whole picture upscaled to 200 % (bilinear; above the range of --scale-views)'}
+           'up200': 'the whole picture upscaled to 200 % (bilinear; above the shipped --scale-views range, 0.5-1.5)',
+           'sharpen': 'the whole picture sharpened (unsharp mask, Gaussian sigma 1.5, amount 1)'}
 
 
 def perturb(img, kind):
+    if kind == 'sharpen':
+        f = img.astype(np.float32)
+        return np.clip(np.round(2 * f - cv2.GaussianBlur(f, (0, 0), 1.5)), 0, 255).astype(np.uint8)
     if kind == 'up200':
         return cv2.resize(img, (img.shape[1] * 2, img.shape[0] * 2), interpolation=cv2.INTER_LINEAR)
     if kind == 'up150':
