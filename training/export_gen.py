@@ -92,12 +92,12 @@ def main():
                       'command': pre + 'python3 training/train_gen_residual.py --data ../shared/datasets --out training/.cache/runs/gen_residual --n-aug %d --l2 %g --seed %d' % (args['n_aug'], args['l2'], args['seed'])
                       + (' --recon %s --recon-weight %g' % (','.join(recon), args['recon_weight']) if recon else '')
                       + (' --recon-test %s' % args['recon_test'] if args.get('recon_test') else '')
-                      + (' --scale-views %d --scale-weight %g' % (args['scale_views'], args['scale_weight']) if args.get('scale_views') else '')
+                      + (' --scale-views %d --scale-weight %g --scale-range %s' % (args['scale_views'], args['scale_weight'], args.get('scale_range', '0.5,0.85')) if args.get('scale_views') else '')
                       + (' --perturb-test' if args.get('perturb_test') else ''),
                       'seed': args['seed'], 'dataManifestSha256': sha256_file(os.path.join(a.data, 'MANIFEST.tsv')),
                       'trainingData': 'DEV still images except the FF++/DFDC/MesoNet face swaps: cnndetection (all generators + reals), fakefaces_basemax, sdfd_sd21, celebahq_starganv2, celeba_avalentin, deepface_tests, ultraface_imgs, plus the real FF++ and DFDC frames as reals'
                       + ('; as extra fakes, every one of those real pictures re-synthesised by the project\'s own %s autoencoder(s) (training/gen_recon.py, trained on the same reals), weight %g each' % ('/'.join(recon), args['recon_weight']) if recon else '')
-                      + ('; every real and generated training picture also as %d downscaled views (0.5-0.85 of its size, area, then JPEG q70-95 with p 0.5), weight %g each' % (args['scale_views'], args['scale_weight']) if args.get('scale_views') else ''),
+                      + ('; every real and generated training picture also as %d resized views (a factor from %s: area when shrinking, bilinear or bicubic when enlarging; then JPEG q70-95 with p 0.5), weight %g each' % (args['scale_views'], args.get('scale_range', '0.5,0.85').replace(',', '-'), args['scale_weight']) if args.get('scale_views') else ''),
                       'baseWeights': 'none (hand-designed residual statistics + logistic regression)'}
     else:
         input_spec = {'name': 'image', 'shape': [1, 3, SIZE, SIZE], 'layout': 'NCHW', 'colorOrder': 'RGB', 'scale': 1,
