@@ -112,6 +112,41 @@ def to_tensor(img):
     return (x - torch.tensor(MEAN_RGB).view(3, 1, 1)) / 255.0
 
 
+def _reinhard(src, ref, box):
+    """src's colours moved to ref's per-channel mean and sd in Lab, both measured inside box (y0, y1, x0, x1)."""
+    y0, y1, x0, x1 = box
+    a = cv2.cvtColor(src, cv2.COLOR_RGB2LAB).astype(np.float32)
+    b = cv2.cvtColor(ref, cv2.COLOR_RGB2LAB).astype(np.float32)
+    ra, rb = a[y0:y1, x0:x1].reshape(-1, 3), b[y0:y1, x0:x1].reshape(-1, 3)
+    a = (a - ra.mean(0)) / (ra.std(0) + 1e-3) * rb.std(0) + rb.mean(0)
+    return cv2.cvtColor(np.clip(a, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB)
+
+
+def _partner_face(img, kps, other, okps):
+    """Face X-ray's blended image (Li et al., CVPR 2020): another real face, aligned to this one by a similarity
+    transform on the eyes, nose and mouth keypoints and colour-matched to it (Reinhard, Lab, inner face), for
+    self_blend's resynth hook: the blend then puts a different person's face inside this one's boundary."""
+    h, w = img.shape[:2]
+    M, _ = cv2.estimateAffinePartial2D(np.asarray(okps, np.float32)[:4], np.asarray(kps, np.float32)[:4])
+    src = cv2.warpAffine(other, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    k = np.asarray(kps, np.float32)[:4]
+    x0, y0 = np.maximum(k.min(0).astype(int), 0)
+    x1, y1 = np.minimum(k.max(0).astype(int) + 1, [w, h])
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return src
+    return _reinhard(src, img, (y0, y1, x0, x1))
+
+
+def _pose_residual(kps, okps):
+    """How far another face's eyes/nose/mouth are from this one's after the best similarity transform, in eye distances."""
+    a, b = np.asarray(okps, np.float32)[:4], np.asarray(kps, np.float32)[:4]
+    M, _ = cv2.estimateAffinePartial2D(a, b)
+    if M is None:
+        return np.inf
+    r = a @ M[:, :2].T + M[:, 2] - b
+    return float(np.linalg.norm(r, axis=1).mean() / max(np.linalg.norm(b[1] - b[0]), 1.0))
+
+
 def _resynth(ae, img):
     h, w = img.shape[:2]
     out = reconstruct(ae, img)  # crops the edges past a multiple of 4
@@ -121,8 +156,9 @@ def _resynth(ae, img):
 
 
 class Sampler:
-    def __init__(self, reals, fakes, seed, hm_size, size=INPUT_SIZE, extra=(), h264=0.0, h264_qp=(22, 40), recon=(), p_recon=0.0):
+    def __init__(self, reals, fakes, seed, hm_size, size=INPUT_SIZE, extra=(), h264=0.0, h264_qp=(22, 40), recon=(), p_recon=0.0, p_bi=0.0):
         self.reals, self.fakes = reals, fakes
+        self.p_bi = p_bi  # --bi: share of SBI samples that blend in another real face (Face X-ray BI) instead
         self.recon, self.p_recon = list(recon), p_recon  # --sbi-recon: autoencoders that re-synthesise the blended-in face
         self.h264, self.h264_qp = h264, h264_qp  # share of batches passed through an H.264 round trip, QP range
         self.extra = list(extra)  # --sbi-extra-sources faces: half of the 'real' slots, as they are or self-blended
@@ -151,6 +187,12 @@ class Sampler:
                 if self.recon and rng.random() < self.p_recon:
                     ae = self.recon[rng.integers(len(self.recon))]
                     rs = lambda im: _resynth(ae, im)  # noqa: E731
+                elif self.p_bi and rng.random() < self.p_bi:
+                    cand = [self.reals[i] for i in rng.integers(len(self.reals), size=16)]
+                    cand = [c for c in cand if c['path'] != m['path']] or cand
+                    o = min(cand, key=lambda c: _pose_residual(m['kps'], c['kps']))
+                    oimg = self._img(o)
+                    rs = lambda im: _partner_face(im, m['kps'], oimg, o['kps'])  # noqa: E731
                 img, b = self_blend(img, np.array(m['kps'], np.float32), rng, m.get('lm68'), resynth=rs)
                 y, hm_w = 1.0, 1.0
             else:
@@ -280,6 +322,9 @@ def main():
     ap.add_argument('--sbi-recon', type=float, default=0.0, help='share of SBI samples whose blended-in face is re-synthesised '
                     'by one of the --sbi-recon-ae autoencoders (gen_recon.py) instead of colour/frequency-transformed')
     ap.add_argument('--sbi-recon-ae', default='face_shuffle', help='gen_recon.py checkpoint names for --sbi-recon')
+    ap.add_argument('--bi', type=float, default=0.0, help='share of SBI samples whose blended-in face is another real '
+                    'face (the closest pose of 16 drawn), aligned on the keypoints and colour-matched: Face X-ray\'s '
+                    'blended images next to self-blends')
     ap.add_argument('--init', default='', help='start from this model.pt (e.g. an SBI-only run)')
     ap.add_argument('--teacher', action='append', default=[], help='distillation: a trained run folder (repeat for an '
                     'ensemble); the student also regresses the sum of the teachers\' standardised logits (FaceEnsemble, '
@@ -330,7 +375,7 @@ def main():
         hm_size = net(torch.zeros(1, 3, a.input_size, a.input_size, device=device))[1].shape[-1]
     samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size, a.input_size, extra,
                    h264=a.h264, h264_qp=tuple(int(v) for v in a.h264_qp.split(',')), p_recon=a.sbi_recon,
-                   recon=[load_ae(n) for n in a.sbi_recon_ae.split(',') if n] if a.sbi_recon else ())
+                   recon=[load_ae(n) for n in a.sbi_recon_ae.split(',') if n] if a.sbi_recon else (), p_bi=a.bi)
     teachers = load_teachers(a.teacher, reals, a.seed, hm_size, a.input_size, a.batch, device) if a.teacher else None
     head = [p for n, p in net.named_parameters() if not n.startswith('backbone.')]
     params = [{'params': [p for p in net.backbone.parameters() if p.requires_grad], 'lr': a.lr},
