@@ -11,21 +11,16 @@ import json
 import os
 import sys
 
-import cv2
 import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import read_manifest, load_image_rgb  # noqa
 from gen_residual import GenResidualDetector, features_np, center_crop  # noqa
+from train_gen_residual import jpeg_roundtrip  # noqa
 
 GROUPS = (('GAN faces (every 3rd)', ('fakefaces_basemax',), 3), ('CelebA / CelebA-HQ reals', ('celeba_avalentin', 'celebahq_starganv2'), 1),
           ('SD 2.1 faces (every 3rd)', ('sdfd_sd21',), 3), ('deepface / ultraface reals', ('deepface_tests', 'ultraface_imgs'), 1))
-
-
-def jpeg(img, q):
-    ok, enc = cv2.imencode('.jpg', cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, q])
-    return cv2.cvtColor(cv2.imdecode(enc, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 
 def main():
@@ -48,7 +43,7 @@ def main():
         rs = [r for r in rows if r['source'] in sources][::every]
         out = []
         for tag, q in edits:
-            X = np.array([features_np(center_crop(load_image_rgb(r['path']) if q is None else jpeg(load_image_rgb(r['path']), q))) for r in rs], np.float32)
+            X = np.array([features_np(center_crop(load_image_rgb(r['path']) if q is None else jpeg_roundtrip(load_image_rgb(r['path']), q))) for r in rs], np.float32)
             with torch.no_grad():
                 p = torch.sigmoid(pa * m.head(torch.from_numpy(X))[:, 0] + pb).numpy()
             out.append('%s %.2f (%.0f %%, %.0f %%)' % (tag, np.median(p), 100 * (p >= t_m).mean(), 100 * (p < t_a).mean()))

@@ -18,7 +18,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from face_model import build_net, block_names, block_module, BACKBONES, MEAN_RGB, INPUT_SIZE  # noqa
+from face_model import build_net, block_names, block_module, BACKBONES, MEAN_RGB, INPUT_SIZE, FaceEnsemble  # noqa
 from sbi import self_blend  # noqa
 from gen_recon import load_ae, reconstruct  # noqa
 from faceapi_dense import eye_error  # noqa
@@ -256,37 +256,29 @@ def auc(y, s):
 
 
 def load_teachers(runs, reals, seed, hm_size, size, batch, device, n_batches=8):
-    """--teacher: the runs' nets (eval mode, no gradient) with each one's logit mean and sd over n_batches training
-    batches (real and SBI crops, no labels used) drawn by their own Sampler, so the training stream is unchanged."""
+    """--teacher: the runs as one FaceEnsemble (eval mode, no gradient), each member's logit standardised with its mean
+    and sd over n_batches training batches (real and SBI crops, no labels used) drawn by their own Sampler, so the
+    training stream is unchanged."""
     from export_face import load_run
-    nets = []
+    nets, sizes = [], []
     for r in runs:
         _, _, tsize, tnet = load_run(r)
         for p in tnet.parameters():
             p.requires_grad_(False)
-        nets.append((tnet.to(device), tsize))
+        nets.append(tnet.to(device))
+        sizes.append(tsize)
+    alone = [FaceEnsemble([n], [sz], [0.0], [1.0]).to(device).eval() for n, sz in zip(nets, sizes)]  # raw logit at its size
     samp = Sampler(reals, [], seed + 1000, hm_size, size)
     raw = [[] for _ in nets]
     with torch.no_grad():
         for _ in range(n_batches):
             x = samp.batch(batch, 0.0)[0].to(device)
-            for i, (tnet, tsize) in enumerate(nets):
-                raw[i].append(teacher_logit(tnet, tsize, x))
+            for i, e in enumerate(alone):
+                raw[i].append(e(x)[0][:, 0])
     raw = [torch.cat(v) for v in raw]
-    t = dict(nets=nets, mu=[float(v.mean()) for v in raw], sd=[float(v.std()) for v in raw])
-    print('teachers %s: logit mean %s, sd %s' % (runs, ['%.3f' % v for v in t['mu']], ['%.3f' % v for v in t['sd']]), flush=True)
-    return t
-
-
-def teacher_logit(tnet, tsize, x):
-    xi = x if x.shape[-1] == tsize else F.interpolate(x, size=(tsize, tsize), mode='bilinear', align_corners=False)
-    return tnet(xi)[0][:, 0]
-
-
-def teacher_target(t, x):
-    """Sum of the teachers' standardised logits on the batch (what FaceEnsemble outputs)."""
-    with torch.no_grad():
-        return sum((teacher_logit(n, s, x) - mu) / sd for (n, s), mu, sd in zip(t['nets'], t['mu'], t['sd']))
+    mu, sd = [float(v.mean()) for v in raw], [float(v.std()) for v in raw]
+    print('teachers %s: logit mean %s, sd %s' % (runs, ['%.3f' % v for v in mu], ['%.3f' % v for v in sd]), flush=True)
+    return dict(ens=FaceEnsemble(nets, sizes, mu, sd).to(device).eval(), mu=mu, sd=sd)
 
 
 def main():
@@ -397,7 +389,8 @@ def main():
         loss = l_cls + a.hm_weight * l_hm
         l_kd = torch.zeros(())
         if teachers is not None:
-            t = teacher_target(teachers, x)
+            with torch.no_grad():
+                t = teachers['ens'](x)[0][:, 0]  # the sum of the teachers' standardised logits
             l_kd = F.mse_loss((logit[:, 0] - teachers['mu'][0]) / teachers['sd'][0], t)
             loss = loss + a.distill * l_kd
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()

@@ -40,6 +40,12 @@ from train_gen import fold_of  # noqa
 FACE_SWAP_SOURCES = ('ffpp_c40_mudouble', 'dfdc_aaronchong888', 'mesonet')
 
 
+def jpeg_roundtrip(img, q):
+    """An RGB uint8 picture encoded as JPEG at quality q (OpenCV's encoder) and decoded again."""
+    ok, enc = cv2.imencode('.jpg', cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, int(q)])
+    return cv2.cvtColor(cv2.imdecode(enc, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+
+
 def augment(img, rng):
     h, w = img.shape[:2]
     if rng.random() < 0.15 and min(h, w) > 96:
@@ -52,8 +58,7 @@ def augment(img, rng):
     if rng.random() < 0.5:
         img = img[:, ::-1]
     if rng.random() < 0.5:
-        ok, enc = cv2.imencode('.jpg', cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(65, 96))])
-        img = cv2.cvtColor(cv2.imdecode(enc, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        img = jpeg_roundtrip(img, rng.integers(65, 96))
     return np.ascontiguousarray(img)
 
 
@@ -132,8 +137,7 @@ def perturb(img, kind):
     if kind.startswith('half'):
         img = cv2.resize(img, (max(8, img.shape[1] // 2), max(8, img.shape[0] // 2)), interpolation=cv2.INTER_AREA)
     if kind.endswith('jpeg75'):
-        ok, enc = cv2.imencode('.jpg', cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 75])
-        img = cv2.cvtColor(cv2.imdecode(enc, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        img = jpeg_roundtrip(img, 75)
     return img
 
 
@@ -164,8 +168,7 @@ def rescale_view(img, rng, lo=0.5, hi=0.85):
     img = cv2.resize(img, (max(8, int(round(w * s))), max(8, int(round(h * s)))), interpolation=interp)
     img = np.ascontiguousarray(center_crop(img))
     if rng.random() < 0.5:
-        ok, enc = cv2.imencode('.jpg', cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(70, 96))])
-        img = cv2.cvtColor(cv2.imdecode(enc, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        img = jpeg_roundtrip(img, rng.integers(70, 96))
     return img
 
 
