@@ -41,9 +41,14 @@ def main():
     print('median probability (share >= %.2f manipulated, share < %.2f authentic)' % (t_m, t_a))
     for name, sources, every in GROUPS:
         rs = [r for r in rows if r['source'] in sources][::every]
+        feats = {tag: [] for tag, _ in edits}
+        for r in rs:  # each picture read once, then every edit
+            img = load_image_rgb(r['path'])
+            for tag, q in edits:
+                feats[tag].append(features_np(center_crop(img if q is None else jpeg_roundtrip(img, q))))
         out = []
-        for tag, q in edits:
-            X = np.array([features_np(center_crop(load_image_rgb(r['path']) if q is None else jpeg_roundtrip(load_image_rgb(r['path']), q))) for r in rs], np.float32)
+        for tag, _ in edits:
+            X = np.array(feats[tag], np.float32)
             with torch.no_grad():
                 p = torch.sigmoid(pa * m.head(torch.from_numpy(X))[:, 0] + pb).numpy()
             out.append('%s %.2f (%.0f %%, %.0f %%)' % (tag, np.median(p), 100 * (p >= t_m).mean(), 100 * (p < t_a).mean()))

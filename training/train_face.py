@@ -122,12 +122,11 @@ def _reinhard(src, ref, box):
     return cv2.cvtColor(np.clip(a, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB)
 
 
-def _partner_face(img, kps, other, okps):
-    """Face X-ray's blended image (Li et al., CVPR 2020): another real face, aligned to this one by a similarity
-    transform on the eyes, nose and mouth keypoints and colour-matched to it (Reinhard, Lab, inner face), for
-    self_blend's resynth hook: the blend then puts a different person's face inside this one's boundary."""
+def _partner_face(img, kps, other, M):
+    """Face X-ray's blended image (Li et al., CVPR 2020): another real face, aligned to this one by M (the similarity
+    transform on the eyes, nose and mouth keypoints from _pose_fit) and colour-matched to it (Reinhard, Lab, inner
+    face), for self_blend's resynth hook: the blend then puts a different person's face inside this one's boundary."""
     h, w = img.shape[:2]
-    M, _ = cv2.estimateAffinePartial2D(np.asarray(okps, np.float32)[:4], np.asarray(kps, np.float32)[:4])
     src = cv2.warpAffine(other, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     k = np.asarray(kps, np.float32)[:4]
     x0, y0 = np.maximum(k.min(0).astype(int), 0)
@@ -137,14 +136,15 @@ def _partner_face(img, kps, other, okps):
     return _reinhard(src, img, (y0, y1, x0, x1))
 
 
-def _pose_residual(kps, okps):
-    """How far another face's eyes/nose/mouth are from this one's after the best similarity transform, in eye distances."""
+def _pose_fit(kps, okps):
+    """The similarity transform taking another face's eyes/nose/mouth onto this one's, and how far they stay from
+    them after it, in eye distances: (residual, M); (inf, None) when there is no fit."""
     a, b = np.asarray(okps, np.float32)[:4], np.asarray(kps, np.float32)[:4]
     M, _ = cv2.estimateAffinePartial2D(a, b)
     if M is None:
-        return np.inf
+        return np.inf, None
     r = a @ M[:, :2].T + M[:, 2] - b
-    return float(np.linalg.norm(r, axis=1).mean() / max(np.linalg.norm(b[1] - b[0]), 1.0))
+    return float(np.linalg.norm(r, axis=1).mean() / max(np.linalg.norm(b[1] - b[0]), 1.0)), M
 
 
 def _resynth(ae, img):
@@ -190,9 +190,11 @@ class Sampler:
                 elif self.p_bi and rng.random() < self.p_bi:
                     cand = [self.reals[i] for i in rng.integers(len(self.reals), size=16)]
                     cand = [c for c in cand if c['path'] != m['path']] or cand
-                    o = min(cand, key=lambda c: _pose_residual(m['kps'], c['kps']))
-                    oimg = self._img(o)
-                    rs = lambda im: _partner_face(im, m['kps'], oimg, o['kps'])  # noqa: E731
+                    fits = [_pose_fit(m['kps'], c['kps']) for c in cand]
+                    j = min(range(len(cand)), key=lambda i: fits[i][0])
+                    if fits[j][1] is not None:
+                        oimg, M = self._img(cand[j]), fits[j][1]
+                        rs = lambda im: _partner_face(im, m['kps'], oimg, M)  # noqa: E731
                 img, b = self_blend(img, np.array(m['kps'], np.float32), rng, m.get('lm68'), resynth=rs)
                 y, hm_w = 1.0, 1.0
             else:
