@@ -18,6 +18,7 @@ from manifest_util import write_manifest, choose_thresholds  # noqa
 from metrics import auc, eer, tpr_at_fpr, fit_platt, platt, band_rates, real_exceedance  # noqa
 from train_face import load_faces, predict, GEN_SOURCES  # noqa
 from quantize import quantise, compare  # noqa
+from fit_size_correction import apply as size_corrected  # noqa
 
 # int8 where it pays and costs no accuracy: the backbone's convolutions and residual adds. The 7x7 stem on raw
 # pixels and the small heads (heatmap convs, the logit's adds, whose range a calibration set cannot bound) stay
@@ -26,6 +27,10 @@ QUANT = dict(pct=99.999)  # the scopes: each face-recognition ResNet member's ba
 QUANT_CALIB_N = 160
 
 FACE_SWAP_SOURCES = ('ffpp_c40_mudouble', 'dfdc_aaronchong888', 'mesonet', 'cnndetection')
+# The engine judges faces from this size up (manifest limits.minFacePx): the smallest face the training crops were
+# cut from (prep_faces.py --min-face 40); below it the size study (training/face_size_study.py) loses AUC and, even
+# with the size correction, calls many more small fakes authentic (the card's face-size table).
+MIN_FACE_PX = 40
 BASE_WEIGHTS = {
     'resnet': ('face-api face-recognition model', '@vladmandic/face-api@1.7.15 model/face_recognition_model.bin (MIT)'),
     'dense': ('face-api 68-point face-landmark model', '@vladmandic/face-api@1.7.15 model/face_landmark_68_model.bin (MIT)'),
@@ -162,7 +167,11 @@ def main():
     ap.add_argument('--with-run', action='append', default=[],
                     help='ensemble: this run joins --run in one graph (FaceEnsemble: the crop at --run\'s size, resized '
                          'for each member, standardised logits summed, heatmaps averaged); repeatable')
+    ap.add_argument('--size-correction', help='JSON file with a "sizeCorrection" table (training/fit_size_correction.py '
+                    '--write): shipped in the manifest, and added to the held-out faces\' logits (by their size) before '
+                    'the calibration, thresholds, error rates and metrics are fitted, as the engine adds it')
     a = ap.parse_args()
+    size_corr = json.load(open(a.size_correction))['sizeCorrection'] if a.size_correction else None
     runs = [a.run] + a.with_run
     loaded = [load_run(r) for r in runs]
     run_args = [la for la, _, _, _ in loaded]
@@ -216,6 +225,9 @@ def main():
     scores = score_onnx(onnx_path, held_meta, size)
     json.dump(dict(files=[m['file'] for m in held_meta], scores=scores.tolist()),
               open(os.path.join(a.run, 'heldout_scores_onnx.json'), 'w'))
+    if size_corr:  # as the engine scores them: the model's logit moved by the face's size (box side, frame pixels)
+        table = (size_corr['px'], size_corr['logit'])
+        scores = np.array([size_corrected(v, m['face_px'], table) for m, v in zip(held_meta, scores)])
     items = list(zip(held_meta, scores.tolist()))
     # calibration split: held-out face-swap sources (never used in training) — real and fake faces
     cal = calibration_split(items)
@@ -245,7 +257,7 @@ def main():
             'heatmap': {'name': 'heatmap', 'shape': hm_shape, 'meaning': 'per-pixel probability of a blending boundary (Face X-ray target 4M(1-M)), 0..1, over the input crop',
                         'caption': 'where the model sees a blending boundary (red = likely). It also traces the face outline on real faces, where a blend would lie: read it together with the face score.'}},
         'calibration': {'method': 'platt', 'params': {'a': round(pa, 5), 'b': round(pb, 5)},
-                        'fittedOn': 'held-out face-swap sources never seen in training: FF++ c40 (frames + 16 frames/video), DFDC crops, MesoNet samples, CNNDetection deepfake+reals; face level, classes weighted equally'},
+                        'fittedOn': 'held-out face-swap sources never seen in training: FF++ c40 (frames + 16 frames/video), DFDC crops, MesoNet samples, CNNDetection deepfake+reals; face level, classes weighted equally' + ('; logits moved by the size correction first, as the engine does' if size_corr else '')},
         'thresholds': {'authentic': t_a, 'manipulated': t_m},
         'errorRates': {'atAuthentic': {k: rates['atAuthentic'][k] for k in ('fpr', 'fnr')},
                        'atManipulated': {k: rates['atManipulated'][k] for k in ('fpr', 'fnr')},
@@ -262,7 +274,8 @@ def main():
                        'baseWeights': ' + '.join(BASE_WEIGHTS[bb][1] for bb, _ in configs),
                        **({'ensemble': std_note} if std_note else {}),
                        **({'quantization': quant_note} if quant_note else {})},
-        'limits': {'minFacePx': 48},
+        **({'sizeCorrection': size_corr} if size_corr else {}),
+        'limits': {'minFacePx': MIN_FACE_PX},
     }
     print(json.dumps(man, indent=1))
     print('wrote', write_manifest(a.models, man))

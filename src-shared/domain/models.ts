@@ -45,6 +45,18 @@ export interface RealExceedance {
   measuredOn: string;
 }
 
+/**
+ * Face models: a raw-logit offset by face size, added before calibration. A face's box short
+ * side `px` (frame pixels) gets `logit` interpolated linearly in log(px) between the points,
+ * flat beyond the ends; without one, no offset. It keeps a real face's score the same at every
+ * size the model judges (fewer pixels over a face make it look more like a blend).
+ */
+export interface SizeCorrection {
+  px: number[];
+  logit: number[];
+  measuredOn: string;
+}
+
 export interface ModelMetric {
   name: string;
   value: number;
@@ -64,6 +76,7 @@ export interface ModelManifest {
   thresholds?: ModelThresholds;
   errorRates?: Record<string, unknown>;
   realExceedance?: RealExceedance;
+  sizeCorrection?: SizeCorrection;
   metrics: ModelMetric[];
   license: string;
   provenance: Record<string, unknown>;

@@ -133,7 +133,14 @@ export function decide(opts: {
   if (fp !== null && fmax !== null && fmax !== undefined && fmax > fp && probability === fp) {
     explanation += ` That face alone would read ${pct(fmax)}; with ${faces.majorCount} faces judged the most suspicious had ${faces.majorCount} chances of a false alarm, so it counts as the single-face probability with the same false-alarm rate, ${pct(fp)}.`;
   }
-  const band = bandOf(probability, thresholds);
+  let band = bandOf(probability, thresholds);
   const bandText = band === 'manipulated' ? 'at or above the manipulated threshold' : band === 'authentic' ? 'below the authentic threshold' : 'between the two thresholds: inconclusive';
-  return { band, probability, thresholds, explanation: `${explanation} ${pct(probability)} is ${bandText} (${pct(thresholds.authentic)} / ${pct(thresholds.manipulated)}).`, decidedBy };
+  explanation = `${explanation} ${pct(probability)} is ${bandText} (${pct(thresholds.authentic)} / ${pct(thresholds.manipulated)}).`;
+  // Faces were located but none judged (too small for the face model, or it failed): the whole-image detector
+  // looks for generated or edited pictures and cannot clear a face swap, so it may flag the file but not clear it.
+  if (band === 'authentic' && fp === null && faces.trackCount > 0) {
+    band = 'inconclusive';
+    explanation += ` ${faces.trackCount} face(s) were located but none could be judged, so a face swap is not ruled out: inconclusive.`;
+  }
+  return { band, probability, thresholds, explanation, decidedBy };
 }

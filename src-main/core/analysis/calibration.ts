@@ -3,7 +3,7 @@
  * calibration uses the plain sigmoid of its logit, which is the uncalibrated probability.
  */
 import type { VerdictBand } from '../../../src-shared/domain/detection';
-import type { ModelCalibration, ModelThresholds } from '../../../src-shared/domain/models';
+import type { ModelCalibration, ModelThresholds, SizeCorrection } from '../../../src-shared/domain/models';
 import { assertNever } from '../../../src-shared/result';
 
 /** Numerically safe logistic function. */
@@ -52,6 +52,23 @@ export function calibrate(raw: number, cal: ModelCalibration | undefined): numbe
     default:
       return assertNever(cal, 'calibration method');
   }
+}
+
+/**
+ * The raw-logit offset of a face whose box short side is `px` (manifest `sizeCorrection`):
+ * linear in log(px) between the table's points, flat beyond its ends; 0 without a table or a
+ * usable size. Mirrored in training/fit_size_correction.py (apply).
+ */
+export function sizeOffset(px: number | undefined, sc: SizeCorrection | undefined): number {
+  if (!sc || sc.px.length === 0 || px === undefined || !(px > 0) || !Number.isFinite(px)) return 0;
+  const { px: xs, logit: ys } = sc;
+  const last = xs.length - 1;
+  if (px <= xs[0]!) return ys[0]!;
+  if (px >= xs[last]!) return ys[last]!;
+  let i = 1;
+  while (xs[i]! < px) i++;
+  const t = (Math.log(px) - Math.log(xs[i - 1]!)) / (Math.log(xs[i]!) - Math.log(xs[i - 1]!));
+  return ys[i - 1]! + t * (ys[i]! - ys[i - 1]!);
 }
 
 /** Thresholds used when neither settings nor the deciding model's manifest give any. */

@@ -1,7 +1,8 @@
 /**
  * Classifiers: face-manipulation models on aligned crops and generated-image models on
  * whole frames. Each output is turned into a raw logit (whatever the model's score format)
- * and then into a calibrated probability by the manifest's calibration.
+ * and then into a calibrated probability by the manifest's calibration; a face crop's logit is
+ * first moved by the manifest's size correction for the face's size in the frame (sizeOffset).
  *
  * Heatmaps — why this choice: when a model exports a localisation map (the project's
  * models do: a blending-boundary / manipulation map trained with the classifier, as in
@@ -14,7 +15,7 @@
  * computed only for the best crop of the three most suspicious tracks.
  */
 import type { ModelManifest } from '../../../src-shared/domain/models';
-import { calibrate, logit } from './calibration';
+import { calibrate, logit, sizeOffset } from './calibration';
 import { floatTensor, readOutput } from './ort-session';
 import { centerCrop, inputSize, interpolationOf, placeFrame, toTensor } from './image-ops';
 import { outputName, scoreFormat } from './manifest';
@@ -29,6 +30,7 @@ export interface HeatMap {
 }
 
 export interface ClassifierOutput {
+  /** The model's own score as a logit: before the size correction and the calibration. */
   rawLogit: number;
   probability: number;
   heatmap: HeatMap | null;
@@ -59,7 +61,13 @@ function batchable(model: LoadedModel): boolean {
   return typeof d !== 'number' || d < 0;
 }
 
-async function runBatch(model: LoadedModel, images: RgbImage[], size?: { w: number; h: number }): Promise<ClassifierOutput[]> {
+/** Options of classify(): the faces' sizes (box short side, frame pixels; one per image) for the size correction. */
+export interface ClassifyOptions {
+  facePx?: readonly (number | undefined)[];
+  maxBatch?: number;
+}
+
+async function runBatch(model: LoadedModel, images: RgbImage[], size?: { w: number; h: number }, facePx?: readonly (number | undefined)[]): Promise<ClassifierOutput[]> {
   const m = model.manifest;
   const { w, h } = size ?? inputSize(m.input);
   const dims = m.input.layout === 'NCHW' ? [images.length, 3, h, w] : [images.length, h, w, 3];
@@ -74,7 +82,7 @@ async function runBatch(model: LoadedModel, images: RgbImage[], size?: { w: numb
   return images.map((_, i) => {
     const rawLogit = toLogit(m, scores.data[i * per]!);
     const heatmap = hm ? { width: hmW, height: hmH, data: clamp01(hm.data.slice(i * hmW * hmH, (i + 1) * hmW * hmH)) } : null;
-    return { rawLogit, probability: calibrate(rawLogit, m.calibration), heatmap };
+    return { rawLogit, probability: calibrate(rawLogit + sizeOffset(facePx?.[i], m.sizeCorrection), m.calibration), heatmap };
   });
 }
 
@@ -83,11 +91,15 @@ function clamp01(a: Float32Array): Float32Array {
   return a;
 }
 
-/** Score crops already at the model's input size, batching when the model allows it. */
-export async function classify(model: LoadedModel, images: RgbImage[], maxBatch = 16): Promise<ClassifierOutput[]> {
+/**
+ * Score crops already at the model's input size, batching when the model allows it. With
+ * `facePx`, each face crop's probability includes the manifest's size correction.
+ */
+export async function classify(model: LoadedModel, images: RgbImage[], opts: ClassifyOptions = {}): Promise<ClassifierOutput[]> {
+  if (opts.facePx && opts.facePx.length !== images.length) throw new Error(`classify: ${opts.facePx.length} face sizes for ${images.length} crops`);
   const out: ClassifierOutput[] = [];
-  const step = batchable(model) ? maxBatch : 1;
-  for (let i = 0; i < images.length; i += step) out.push(...(await runBatch(model, images.slice(i, i + step))));
+  const step = batchable(model) ? Math.max(1, opts.maxBatch ?? 16) : 1;
+  for (let i = 0; i < images.length; i += step) out.push(...(await runBatch(model, images.slice(i, i + step), undefined, opts.facePx?.slice(i, i + step))));
   return out;
 }
 
@@ -106,9 +118,10 @@ export async function classifyImage(model: LoadedModel, frame: RgbImage): Promis
 
 /**
  * Occlusion sensitivity over a grid×grid partition of the crop: each cell greyed out in
- * turn; the map is how much the probability of manipulation falls, scaled to 0..1.
+ * turn; the map is how much the probability of manipulation falls, scaled to 0..1. `facePx`
+ * is the face's size, so that the variants get the same size correction as `base` did.
  */
-export async function occlusionMap(model: LoadedModel, crop: RgbImage, base: number, grid = 5): Promise<HeatMap> {
+export async function occlusionMap(model: LoadedModel, crop: RgbImage, base: number, grid = 5, facePx?: number): Promise<HeatMap> {
   const variants: RgbImage[] = [];
   const cw = Math.ceil(crop.width / grid);
   const ch = Math.ceil(crop.height / grid);
@@ -121,7 +134,7 @@ export async function occlusionMap(model: LoadedModel, crop: RgbImage, base: num
       variants.push({ width: crop.width, height: crop.height, data });
     }
   }
-  const res = await classify(model, variants);
+  const res = await classify(model, variants, { facePx: variants.map(() => facePx) });
   const drops = res.map((r) => Math.max(0, base - r.probability));
   const peak = Math.max(1e-6, ...drops);
   return { width: grid, height: grid, data: Float32Array.from(drops, (d) => d / peak) };

@@ -70,7 +70,7 @@ export async function faceEvidence(tracks: FaceTrack[], best: Map<number, TrackB
       note = occlusionNote(clf.manifest);
       if (!occlusionFor.has(tr.trackId)) continue;
       try {
-        map = await occlusionMap(clf, crop, b.probs.get(clf.manifest.id) ?? b.obs.probability);
+        map = await occlusionMap(clf, crop, b.probs.get(clf.manifest.id) ?? b.obs.probability, 5, Math.min(b.obs.box.w, b.obs.box.h));
       } catch (e) {
         fail(clf, e);
         continue;

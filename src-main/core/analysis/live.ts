@@ -19,7 +19,7 @@ import { DEFAULT_THRESHOLDS } from './calibration';
 import { classifierSize, classify } from './classify';
 import { detectFaces } from './face-detect';
 import { resolveModels } from './model-set';
-import type { PipelineModels } from './pipeline';
+import { minJudgedFacePx, type PipelineModels } from './pipeline';
 import { placeholderDetection } from './record';
 import type { ModelRegistry } from './registry';
 import { FaceTracker } from './tracking';
@@ -119,9 +119,14 @@ export class LiveService {
       const tracked = s.tracker.update(s.seq, boxes);
       const per: number[][] = tracked.map(() => []);
       for (const clf of m.faceClassifiers) {
+        // as in file analysis: faces under the model's minimum size are located, not judged
+        const minPx = minJudgedFacePx(clf.manifest);
+        const judged = tracked.map((t, i) => ({ t, i })).filter(({ t }) => Math.min(t.box.w, t.box.h) >= minPx);
+        if (!judged.length) continue;
         const size = classifierSize(clf.manifest);
-        const crops = tracked.map((t) => alignedCrop(img, t.box, cropOptions(clf.manifest.input, size, eyeIndices(undefined))).image);
-        if (crops.length) (await classify(clf, crops)).forEach((r, i) => per[i]!.push(r.probability));
+        const crops = judged.map(({ t }) => alignedCrop(img, t.box, cropOptions(clf.manifest.input, size, eyeIndices(undefined))).image);
+        const res = await classify(clf, crops, { facePx: judged.map(({ t }) => Math.min(t.box.w, t.box.h)) });
+        res.forEach((r, k) => per[judged[k]!.i]!.push(r.probability));
       }
       const faces = tracked.map((t, i) => {
         const probability = meanOrNull(per[i]!);
@@ -160,7 +165,7 @@ export class LiveService {
       faces: { ...fp, trackCount: tracks.length },
       image: { probability: null, modelId: null },
       thresholds,
-      undeterminedReason: 'No verdict: no face was seen during the live session.',
+      undeterminedReason: tracks.length ? 'No verdict: the faces seen during the live session were too small to judge.' : 'No verdict: no face was seen during the live session.',
     });
     const createdAt = new Date(s.startedAt).toISOString();
     const base = placeholderDetection('', s.owner, { jobId: s.id, fileName: `live-${s.deviceLabel}`, path: `live:${s.deviceLabel}`, state: 'done', progress: null, detectionId: null, error: null, ownerId: s.owner.userId }, createdAt, this.deps.appVersion);

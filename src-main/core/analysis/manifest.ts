@@ -61,6 +61,11 @@ const zManifest = z
     metrics: z.array(z.object({ name: z.string(), value: z.number(), data: z.string() })).default([]),
     license: z.string().min(1),
     provenance: z.record(z.string(), z.unknown()).default({}),
+    sizeCorrection: z
+      .object({ px: z.array(z.number().positive().finite()).min(2).max(64), logit: z.array(z.number().finite()), measuredOn: z.string() })
+      .refine((c) => c.px.length === c.logit.length, 'px and logit differ in length')
+      .refine((c) => c.px.every((v, i) => i === 0 || v > c.px[i - 1]!), 'px must increase')
+      .optional(),
     limits: z.record(z.string(), z.number()).optional(),
     description: z.string().optional(),
   })

@@ -67,7 +67,7 @@ const SMALL_FACE_PX = 64;
  */
 const DEFAULT_MIN_JUDGED_FACE_PX = 32;
 
-function minJudgedFacePx(m: { limits?: Record<string, number> }): number {
+export function minJudgedFacePx(m: { limits?: Record<string, number> }): number {
   const v = m.limits?.minFacePx;
   return typeof v === 'number' && v > 0 ? v : DEFAULT_MIN_JUDGED_FACE_PX;
 }
@@ -140,7 +140,11 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
             const judged = tracked.map((t) => Math.min(t.box.w, t.box.h) >= minPx);
             unjudgedFaces += judged.filter((j) => !j).length;
             const crops = tracked.map((t, i) => (judged[i] ? alignedCrop(frame, t.box, cropOptions(clf.manifest.input, size, eyes)).image : null));
-            const res = await classify(clf, crops.filter((c): c is RgbImage => c !== null));
+            const res = await classify(
+              clf,
+              crops.filter((c): c is RgbImage => c !== null),
+              { facePx: tracked.filter((_, i) => crops[i] !== null).map((t) => Math.min(t.box.w, t.box.h)) },
+            );
             let k = 0;
             cropsByModel.set(clf.manifest.id, crops);
             perModel.set(

@@ -78,6 +78,15 @@ describe('facesProbability and decide', () => {
     expect(v.band).toBe('manipulated');
     expect(v.explanation).not.toContain('chances');
   });
+  it('located faces that could not be judged keep the whole-image score from clearing the file, not from flagging it', () => {
+    const none = { probability: null, trackId: null, trackCount: 2 };
+    const low = decide({ faces: none, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });
+    expect(low).toMatchObject({ band: 'inconclusive', probability: 0.1, decidedBy: 'generated-image' });
+    expect(low.explanation).toMatch(/below the authentic threshold .* 2 face\(s\) were located but none could be judged, so a face swap is not ruled out/);
+    expect(decide({ faces: none, image: { probability: 0.95, modelId: 'gen' }, thresholds, undeterminedReason: 'none' }).band).toBe('manipulated');
+    // no face located at all: the whole-image detector may clear the picture
+    expect(decide({ faces: { ...none, trackCount: 0 }, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' }).band).toBe('authentic');
+  });
   it('the whole-image score still decides when it is higher than the corrected face score', () => {
     const fp = facesProbability([track(1, 0.72), track(2, 0.1), track(3, 0.1)], { table, thresholds });
     const v = decide({ faces: { ...fp, trackCount: 3 }, image: { probability: 0.8, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });

@@ -80,12 +80,16 @@ describe('analysis and model handlers', () => {
       expect(f).toMatchObject({ ok: true, value: { faces: [{ probability: expect.any(Number) }] } });
       expect((f as { value: { probability: number } }).value.probability).toBeGreaterThan(0.7);
     }
+    // as in file analysis, a face under the model's minimum size (32 px here) is located, not judged
+    const tiny = await sharp(image).resize(60, 45).jpeg().toBuffer();
+    const small = await d.invoke('w-user', 'live:frame', { liveId, timeSec: 0.7, jpegBase64: tiny.toString('base64') });
+    expect(small).toMatchObject({ ok: true, value: { faces: [{ probability: null }], probability: null } });
     expect(await d.invoke('w-user', 'live:frame', { liveId, timeSec: 1, jpegBase64: Buffer.from('not a jpeg').toString('base64') })).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_MEDIA' } });
     expect(await d.invoke('w-admin', 'live:frame', { liveId, timeSec: 1, jpegBase64: jpeg.toString('base64') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const stop = await d.invoke('w-user', 'live:stop', { liveId });
     expect(stop).toMatchObject({ ok: true, value: { detectionId: expect.any(String) } });
     const rec = await d.invoke('w-user', 'history:get', { id: (stop as { value: { detectionId: string } }).value.detectionId });
-    expect(rec).toMatchObject({ ok: true, value: { kind: 'video', verdict: { band: 'manipulated' }, frames: [{}, {}, {}] } });
+    expect(rec).toMatchObject({ ok: true, value: { kind: 'video', verdict: { band: 'manipulated' }, frames: [{}, {}, {}, {}] } });
     expect(await d.invoke('w-user', 'live:stop', { liveId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

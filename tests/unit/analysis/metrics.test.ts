@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { auc, bandAccuracy, eer, pairedAucBootstrap, tprAtFpr } from '../../../src-main/core/analysis/metrics';
-import { bandOf, calibrate, logit, sigmoid } from '../../../src-main/core/analysis/calibration';
+import { bandOf, calibrate, logit, sigmoid, sizeOffset } from '../../../src-main/core/analysis/calibration';
+import { parseManifest as parseModelManifest } from '../../../src-main/core/analysis/manifest';
+import { testManifest } from '../../helpers/analysis-models';
 import { decodeNormalised, iou, nms } from '../../../src-main/core/analysis/face-detect';
 import { FaceTracker } from '../../../src-main/core/analysis/tracking';
 import { cropOptions, cropTransform, rollAngle } from '../../../src-main/core/analysis/align';
@@ -82,6 +84,25 @@ describe('calibration and bands', () => {
     expect(calibrate(9, iso)).toBe(0.9);
     expect(logit(sigmoid(1.5))).toBeCloseTo(1.5);
     expect(Number.isFinite(logit(1))).toBe(true);
+  });
+  it('size correction: linear in log(px) between points, flat beyond the ends, none without a table or size', () => {
+    const sc = { px: [32, 64, 128], logit: [-4, -1, 0], measuredOn: 'test' };
+    expect(sizeOffset(20, sc)).toBe(-4);
+    expect(sizeOffset(32, sc)).toBe(-4);
+    expect(sizeOffset(Math.sqrt(32 * 64), sc)).toBeCloseTo(-2.5, 10); // the geometric midpoint
+    expect(sizeOffset(64, sc)).toBeCloseTo(-1, 10);
+    expect(sizeOffset(96, sc)).toBeCloseTo(-1 + Math.log(1.5) / Math.log(2), 10);
+    expect(sizeOffset(500, sc)).toBe(0);
+    for (const px of [undefined, 0, -5, Number.NaN, Number.POSITIVE_INFINITY]) expect(sizeOffset(px, sc)).toBe(0);
+    expect(sizeOffset(40, undefined)).toBe(0);
+  });
+  it('a manifest size correction must have increasing sizes and one offset per size', () => {
+    const m = (sizeCorrection: unknown) => ({ ...testManifest('t', 'face-manipulation'), file: 't.onnx', sha256: 'a'.repeat(64), sizeCorrection });
+    expect(parseModelManifest(m({ px: [32, 160], logit: [-2, 0], measuredOn: 'x' }), 't.json').sizeCorrection?.logit).toEqual([-2, 0]);
+    expect(() => parseModelManifest(m({ px: [64, 32], logit: [-2, 0], measuredOn: 'x' }), 't.json')).toThrow(/px must increase/);
+    expect(() => parseModelManifest(m({ px: [32, 64], logit: [-2], measuredOn: 'x' }), 't.json')).toThrow(/differ in length/);
+    expect(() => parseModelManifest(m({ px: [0, 64], logit: [-2, 0], measuredOn: 'x' }), 't.json')).toThrow();
+    expect(() => parseModelManifest(m({ px: [32, 64], logit: [Number.NaN, 0], measuredOn: 'x' }), 't.json')).toThrow();
   });
   it('bands follow the thresholds, null is undetermined', () => {
     const t = { authentic: 0.3, manipulated: 0.7 };

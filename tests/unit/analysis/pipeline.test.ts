@@ -9,7 +9,8 @@ import { tempDir } from '../../helpers/core';
 import sharp from 'sharp';
 import { correctForFaceCount } from '../../../src-main/core/analysis/aggregate';
 import { heatmapNote } from '../../../src-main/core/analysis/evidence';
-import type { RealExceedance } from '../../../src-shared/domain/models';
+import type { RealExceedance, SizeCorrection } from '../../../src-shared/domain/models';
+import { calibrate, sizeOffset } from '../../../src-main/core/analysis/calibration';
 
 const log = createLogger('test', { level: 'error', sink: () => undefined });
 const W = 160;
@@ -26,6 +27,7 @@ const THREE = [
   [0.7, 0.2, 0.98, 0.8],
 ] as const;
 const REAL_TABLE: RealExceedance = { p: [0, 0.5, 0.9, 0.999], share: [1, 0.2, 0.02, 0], measuredOn: 'test' };
+const SIZE_TABLE: SizeCorrection = { px: [40, 100], logit: [-6, 0], measuredOn: 'test' };
 
 /** A grey frame with one rectangle per face box, each in its own colour. */
 function multiFace(colors: [number, number, number][]): Uint8Array {
@@ -48,6 +50,7 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     writeModel(dir, classifierGraph([8, 0, -8], 0, false), testManifest('t-face-nomap', 'face-manipulation', { outputs: { logit: { name: 'logit' } } }));
     writeModel(dir, detectorGraph(THREE), testManifest('t-detector3', 'face-detection'));
     writeModel(dir, classifierGraph(), testManifest('t-face-null', 'face-manipulation', { realExceedance: REAL_TABLE }));
+    writeModel(dir, classifierGraph(), testManifest('t-face-sized', 'face-manipulation', { sizeCorrection: SIZE_TABLE }));
     reg = new ModelRegistry({ dirs: [{ dir, source: 'bundled' }], importDir: path.join(t.dir, 'imp'), log, threads: 1 });
     std = { detector: await reg.get('t-detector'), faceClassifiers: [await reg.get('t-face')], imageModels: [await reg.get('t-image')], missing: [] };
   });
@@ -100,10 +103,36 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     expect(r.faceTracks[0]!.probability).toBeNull();
     expect(r.verdict.band).toBe('undetermined');
     expect(r.warnings.find((w) => w.code === 'SMALL_FACES')?.message).toMatch(/1 face observation\(s\) under 32 px were located but not judged/);
+    // with a whole-image detector: its score may not clear a file whose located faces went unjudged
+    const lenient = { authentic: 0.999, manipulated: 0.9999 };
+    const withImage = await runPipeline({ kind: 'image', frames: small(60, 50), expectedFrames: 1 }, std, { thresholds: lenient });
+    expect(withImage.verdict).toMatchObject({ band: 'inconclusive', decidedBy: 'generated-image' });
+    expect(withImage.verdict.probability!).toBeLessThan(lenient.authentic);
+    expect(withImage.verdict.explanation).toMatch(/face swap is not ruled out/);
     // the same face at 80 px is judged (red: manipulated)
     const big = await runPipeline({ kind: 'image', frames: small(200, 160), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
     expect(big.verdict.band).toBe('manipulated');
     expect(big.warnings.some((w) => w.code === 'SMALL_FACES')).toBe(false);
+  });
+
+  it("moves a face's logit by the model's size correction before calibrating it; the raw logit stays the model's", async () => {
+    const input = (w: number, h: number) => ({ kind: 'image' as const, frames: [{ index: 0, timeSec: 0, width: w, height: h, data: solidFrame(w, h, [120, 120, 120], face([200, 90, 90])) }], expectedFrames: 1 });
+    const sized = { ...std, faceClassifiers: [await reg.get('t-face-sized')], imageModels: [] };
+    const plainSmall = await runPipeline(input(W, H), { ...std, imageModels: [] }, { thresholds: null });
+    const small = await runPipeline(input(W, H), sized, { thresholds: null });
+    const o = small.faceTracks[0]!.observations[0]!;
+    const px = Math.min(o.box.w, o.box.h);
+    expect(px).toBeGreaterThan(40);
+    expect(px).toBeLessThan(100);
+    expect(o.rawLogit).toBeCloseTo(plainSmall.faceTracks[0]!.observations[0]!.rawLogit!, 6);
+    const manifest = (await reg.get('t-face-sized')).manifest;
+    expect(o.probability!).toBeCloseTo(calibrate(o.rawLogit! + sizeOffset(px, SIZE_TABLE), manifest.calibration), 6);
+    expect(o.probability!).toBeLessThan(plainSmall.faceTracks[0]!.observations[0]!.probability! - 0.1);
+    // a face above the table's last size is not moved
+    const big = await runPipeline(input(400, 300), sized, { thresholds: null });
+    const ob = big.faceTracks[0]!.observations[0]!;
+    expect(Math.min(ob.box.w, ob.box.h)).toBeGreaterThan(100);
+    expect(ob.probability!).toBeCloseTo(calibrate(ob.rawLogit!, manifest.calibration), 6);
   });
 
   it('corrects the most suspicious of several faces for their number when the face model ships a real-face table', async () => {

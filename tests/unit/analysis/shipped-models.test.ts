@@ -55,6 +55,15 @@ describe('shipped default models', () => {
     // The many-faces correction needs the real-face table; without it the verdict silently stays uncorrected.
     expect(face.realExceedance!.p.length).toBeGreaterThan(10);
     expect(face.realExceedance!.share[0]).toBe(1);
+    // Small faces score higher than large ones: the shipped size correction lowers them, more the smaller they are,
+    // never raises a score, and leaves faces of the model's input size alone; the engine judges none under 40 px.
+    const sc = face.sizeCorrection!;
+    expect(sc.logit.every((v, i) => v <= 0 && (i === 0 || v >= sc.logit[i - 1]!))).toBe(true);
+    expect(sc.logit[0]!).toBeLessThan(-1);
+    expect(sc.logit.at(-1)).toBe(0);
+    expect(sc.px.at(-1)).toBeLessThanOrEqual(face.input.shape[2]!);
+    expect(face.limits?.minFacePx).toBe(40);
+    expect(sc.px[0]!).toBeLessThanOrEqual(40);
   });
 
   it('the detector runs on a 640×480 frame and finds no face in noise', async () => {
