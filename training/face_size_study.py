@@ -12,7 +12,7 @@ MANIFEST.tsv that the app's own evaluation reads:
 Each size folder is then one "source" row of the evaluation table (AUC, EER, TPR@5%FPR, accuracy at the shipped
 thresholds, with the MesoNet references on the same files), and `source_path` is copied from the original row so
 that the cluster bootstrap resamples the copies of one original (and the frames of one video) together. Shrinking uses area interpolation and is stored as PNG, so the
-only change is fewer pixels over the face (the original compression stays). Faces are located with the project's
+only change is fewer pixels over the face (the original compression stays); --jpeg Q re-encodes every copy instead. Faces are located with the project's
 mg-face-detector (models/, through onnxruntime-node), largest box, short side; a picture whose largest face is
 already smaller than a target size gets no copy at that size.
 """
@@ -53,6 +53,8 @@ def main():
     ap.add_argument('--sizes', default='32,40,48,56,64', help='target face sizes (short side, px)')
     ap.add_argument('--video-frames', type=int, default=4, help='evenly spaced frames taken from each video')
     ap.add_argument('--keep-original', action='store_true', help='also write each picture unchanged (folder "original")')
+    ap.add_argument('--jpeg', type=int, default=0, help='save every copy (the originals too) as JPEG at this quality '
+                    'instead of PNG: a small picture as it is usually passed on, compressed after the shrink')
     a = ap.parse_args()
     sizes = [int(v) for v in a.sizes.split(',')]
     wanted = set(a.sources.split(','))
@@ -70,7 +72,8 @@ def main():
                 missed += 1
                 continue
             found += 1
-            name = '%s_f%02d.png' % (stem, fi) if r['is_video'] else stem + '.png'
+            ext = '.jpg' if a.jpeg else '.png'
+            name = ('%s_f%02d' % (stem, fi) if r['is_video'] else stem) + ext
             targets = [('original', 1.0)] if a.keep_original else []
             targets += [('size%03d' % t, t / side) for t in sizes if t < side]
             for folder, f in targets:
@@ -78,7 +81,8 @@ def main():
                 small = im if f == 1.0 else cv2.resize(im, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
                 rel = '%s/%s/%s' % (folder, label, name)
                 os.makedirs(os.path.dirname(os.path.join(a.out, rel)), exist_ok=True)
-                cv2.imwrite(os.path.join(a.out, rel), cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
+                cv2.imwrite(os.path.join(a.out, rel), cv2.cvtColor(small, cv2.COLOR_RGB2BGR),
+                            [cv2.IMWRITE_JPEG_QUALITY, a.jpeg] if a.jpeg else [])
                 gen = r.get('generator') or r.get('manipulation_or_generator') or ''
                 # source_path as in the original row: the evaluation's cluster bootstrap keys on it (eval-manifest.ts
                 # originOf), so the copies of one picture, and the frames of one video, are resampled together

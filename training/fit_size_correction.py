@@ -91,7 +91,8 @@ def apply(z, px, tab):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--runs', required=True, help='CLI --json output over a face-size study of real faces')
+    ap.add_argument('--runs', help='CLI --json output over a face-size study of real faces (to fit the table)')
+    ap.add_argument('--table-from', help='use this manifest\'s sizeCorrection instead of fitting one (with --check)')
     ap.add_argument('--manifest', default=os.path.join(ROOT, 'models', 'mg-face-sbi.json'), help='calibration and thresholds')
     ap.add_argument('--runs-manifest', help='manifest whose calibration produced the runs\' probabilities, for runs without '
                     'rawLogit (default: --manifest)')
@@ -105,11 +106,19 @@ def main():
     prob = lambda z: 1 / (1 + math.exp(-(ca * z + cb)))  # noqa: E731
     ra, rb = (json.load(open(a.runs_manifest))['calibration']['params'][k] for k in 'ab') if a.runs_manifest else (ca, cb)
     inverse = lambda p: (math.log(max(p, 1e-7) / max(1 - p, 1e-7)) - rb) / ra  # noqa: E731
-    pts = offsets(read_runs(a.runs, inverse))
-    print('size points (median box px, paired median raw-logit offset, n):')
-    for p, o, n in pts:
-        print('  %6.1f  %+.3f  %d' % (p, o, n))
-    tab = table(pts, a.top_px)
+    if a.table_from:
+        sc = json.load(open(a.table_from))['sizeCorrection']
+        tab = (sc['px'], sc['logit'])
+    elif a.runs:
+        pts = offsets(read_runs(a.runs, inverse))
+        print('size points (median box px, paired median raw-logit offset, n):')
+        for p, o, n in pts:
+            print('  %6.1f  %+.3f  %d' % (p, o, n))
+        tab = table(pts, a.top_px)
+    else:
+        ap.error('give --runs (fit a table) or --table-from (check a shipped one)')
+    if a.write and not a.runs:
+        ap.error('--write needs --runs: it stores a fitted table')
     print('table px %s\n      logit %s' % (tab[0], tab[1]))
     if a.check:
         runs = read_runs(a.check, inverse)
@@ -125,7 +134,7 @@ def main():
                 pr = np.array([prob(fn(z, px)) for z, px, _ in r])
                 line += '| %.3f %.3f %.3f %.3f %.3f ' % (np.median(pr), np.mean(pr >= thr['manipulated']), np.mean(pr < thr['authentic']), np.mean(pf >= thr['manipulated']), np.mean(pf < thr['authentic']))
             print(line)
-    if a.write:
+    if a.write and a.runs:
         m = json.load(open(a.write)) if os.path.exists(a.write) else {}
         originals = read_runs(a.runs, inverse)['original']['real']
         sources = sorted({name.split('__')[0] for _, _, name in originals})  # the study names copies <source>__<path>
