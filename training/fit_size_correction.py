@@ -110,15 +110,16 @@ def main():
         sc = json.load(open(a.table_from))['sizeCorrection']
         tab = (sc['px'], sc['logit'])
     elif a.runs:
-        pts = offsets(read_runs(a.runs, inverse))
+        fit_runs = read_runs(a.runs, inverse)
+        pts = offsets(fit_runs)
         print('size points (median box px, paired median raw-logit offset, n):')
         for p, o, n in pts:
             print('  %6.1f  %+.3f  %d' % (p, o, n))
         tab = table(pts, a.top_px)
     else:
         ap.error('give --runs (fit a table) or --table-from (check a shipped one)')
-    if a.write and not a.runs:
-        ap.error('--write needs --runs: it stores a fitted table')
+    if a.write and (a.table_from or not a.runs):
+        ap.error('--write stores a fitted table: give --runs, not --table-from')
     print('table px %s\n      logit %s' % (tab[0], tab[1]))
     if a.check:
         runs = read_runs(a.check, inverse)
@@ -134,9 +135,9 @@ def main():
                 pr = np.array([prob(fn(z, px)) for z, px, _ in r])
                 line += '| %.3f %.3f %.3f %.3f %.3f ' % (np.median(pr), np.mean(pr >= thr['manipulated']), np.mean(pr < thr['authentic']), np.mean(pf >= thr['manipulated']), np.mean(pf < thr['authentic']))
             print(line)
-    if a.write and a.runs:
+    if a.write:
         m = json.load(open(a.write)) if os.path.exists(a.write) else {}
-        originals = read_runs(a.runs, inverse)['original']['real']
+        originals = fit_runs['original']['real']
         sources = sorted({name.split('__')[0] for _, _, name in originals})  # the study names copies <source>__<path>
         m['sizeCorrection'] = {'px': tab[0], 'logit': tab[1], 'measuredOn': (
             'training/fit_size_correction.py: %d real faces (%s) shrunk by training/face_size_study.py; paired median '

@@ -54,6 +54,11 @@ export function calibrate(raw: number, cal: ModelCalibration | undefined): numbe
   }
 }
 
+/** A face's size as the judging floor (`limits.minFacePx`) and the size correction read it: its box's short side. */
+export function faceSizePx(box: { w: number; h: number }): number {
+  return Math.min(box.w, box.h);
+}
+
 /**
  * The raw-logit offset of a face whose box short side is `px` (manifest `sizeCorrection`):
  * linear in log(px) between the table's points, flat beyond its ends; 0 without a table or a

@@ -5,7 +5,7 @@
 import type { FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
 import type { MediaKind } from '../../../src-shared/domain/media';
 import type { ModelManifest, ModelThresholds } from '../../../src-shared/domain/models';
-import { bandOf } from './calibration';
+import { bandOf, faceSizePx } from './calibration';
 import { occlusionMap, type HeatMap } from './classify';
 import { errorLevel, noiseResidual } from './forensics';
 import type { LoadedModel } from './registry';
@@ -70,7 +70,7 @@ export async function faceEvidence(tracks: FaceTrack[], best: Map<number, TrackB
       note = occlusionNote(clf.manifest);
       if (!occlusionFor.has(tr.trackId)) continue;
       try {
-        map = await occlusionMap(clf, crop, b.probs.get(clf.manifest.id) ?? b.obs.probability, 5, Math.min(b.obs.box.w, b.obs.box.h));
+        map = await occlusionMap(clf, crop, b.probs.get(clf.manifest.id) ?? b.obs.probability, 5, faceSizePx(b.obs.box));
       } catch (e) {
         fail(clf, e);
         continue;

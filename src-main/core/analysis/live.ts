@@ -15,7 +15,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { DetectionsRepo } from '../db/detections';
 import { alignedCrop, cropOptions, eyeIndices } from './align';
 import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
-import { DEFAULT_THRESHOLDS } from './calibration';
+import { DEFAULT_THRESHOLDS, faceSizePx } from './calibration';
 import { classifierSize, classify } from './classify';
 import { detectFaces } from './face-detect';
 import { resolveModels } from './model-set';
@@ -121,11 +121,11 @@ export class LiveService {
       for (const clf of m.faceClassifiers) {
         // as in file analysis: faces under the model's minimum size are located, not judged
         const minPx = minJudgedFacePx(clf.manifest);
-        const judged = tracked.map((t, i) => ({ t, i })).filter(({ t }) => Math.min(t.box.w, t.box.h) >= minPx);
+        const judged = tracked.map((t, i) => ({ t, i })).filter(({ t }) => faceSizePx(t.box) >= minPx);
         if (!judged.length) continue;
         const size = classifierSize(clf.manifest);
         const crops = judged.map(({ t }) => alignedCrop(img, t.box, cropOptions(clf.manifest.input, size, eyeIndices(undefined))).image);
-        const res = await classify(clf, crops, { facePx: judged.map(({ t }) => Math.min(t.box.w, t.box.h)) });
+        const res = await classify(clf, crops, { facePx: judged.map(({ t }) => faceSizePx(t.box)) });
         res.forEach((r, k) => per[judged[k]!.i]!.push(r.probability));
       }
       const faces = tracked.map((t, i) => {

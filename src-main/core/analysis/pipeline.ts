@@ -9,7 +9,7 @@ import type { MediaKind } from '../../../src-shared/domain/media';
 import type { ModelThresholds } from '../../../src-shared/domain/models';
 import { alignedCrop, cropOptions, eyeIndices } from './align';
 import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
-import { bandOf, DEFAULT_THRESHOLDS } from './calibration';
+import { bandOf, DEFAULT_THRESHOLDS, faceSizePx } from './calibration';
 import { classifierSize, classify, classifyImage, type HeatMap } from './classify';
 import { detectFaces } from './face-detect';
 import { faceEvidence, imageEvidence, stillEvidence, type TrackBest } from './evidence';
@@ -121,7 +121,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
       } catch (e) {
         fail(models.detector!, e);
       }
-      faceSizes = faceSizes.concat(boxes.map((b) => Math.min(b.w, b.h)));
+      faceSizes = faceSizes.concat(boxes.map(faceSizePx));
       if (boxes.length > maxFaces) {
         tooMany = Math.max(tooMany, boxes.length);
         boxes = [...boxes].sort((a, b) => b.w * b.h - a.w * a.h).slice(0, maxFaces);
@@ -137,13 +137,13 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
             const size = classifierSize(clf.manifest);
             const eyes = eyeIndices(pointsOf(models.detector!));
             const minPx = minJudgedFacePx(clf.manifest);
-            const judged = tracked.map((t) => Math.min(t.box.w, t.box.h) >= minPx);
+            const judged = tracked.map((t) => faceSizePx(t.box) >= minPx);
             unjudgedFaces += judged.filter((j) => !j).length;
             const crops = tracked.map((t, i) => (judged[i] ? alignedCrop(frame, t.box, cropOptions(clf.manifest.input, size, eyes)).image : null));
             const res = await classify(
               clf,
               crops.filter((c): c is RgbImage => c !== null),
-              { facePx: tracked.filter((_, i) => crops[i] !== null).map((t) => Math.min(t.box.w, t.box.h)) },
+              { facePx: tracked.filter((_, i) => judged[i]).map((t) => faceSizePx(t.box)) },
             );
             let k = 0;
             cropsByModel.set(clf.manifest.id, crops);
