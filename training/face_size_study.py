@@ -19,6 +19,7 @@ already smaller than a target size gets no copy at that size.
 import argparse
 import csv
 import os
+import subprocess
 import sys
 
 import cv2
@@ -55,6 +56,10 @@ def main():
     ap.add_argument('--keep-original', action='store_true', help='also write each picture unchanged (folder "original")')
     ap.add_argument('--jpeg', type=int, default=0, help='save every copy (the originals too) as JPEG at this quality '
                     'instead of PNG: a small picture as it is usually passed on, compressed after the shrink')
+    ap.add_argument('--video-crf', type=int, default=0, help='keep videos as videos: each one shrunk whole (its face size '
+                    'the median over the sampled frames) and re-encoded with libx264 at this CRF, the originals too; '
+                    'without it, videos give --video-frames stills')
+    ap.add_argument('--videos-only', action='store_true', help='skip the still images')
     a = ap.parse_args()
     sizes = [int(v) for v in a.sizes.split(',')]
     wanted = set(a.sources.split(','))
@@ -62,10 +67,36 @@ def main():
     det.load('det', os.path.join(ROOT, 'models', 'mg-face-detector.onnx'))
     rows = [r for r in read_manifest(a.data) if r['source'] in wanted]
     out_rows, found, missed = [], 0, 0
+    def row(rel, label, r):
+        gen = r.get('generator') or r.get('manipulation_or_generator') or ''
+        # source_path as in the original row: the evaluation's cluster bootstrap keys on it (eval-manifest.ts
+        # originOf), so the copies of one picture, and the frames of one video, are resampled together
+        return [rel, label, gen, r.get('source_repo', ''), r.get('source_path') or r['relpath'],
+                'derived from %s (%s)' % (r['relpath'], r.get('license', '')), 'eval']
+
     for r in rows:
+        if a.videos_only and not r['is_video']:
+            continue
         frames = load_media(r, a.video_frames)
         label = 'fake' if r['y'] == 1 else 'real'
         stem = os.path.splitext(r['relpath'].replace('/', '__'))[0]
+        if r['is_video'] and a.video_crf:
+            sides = [s for s in (largest_face(det, im) for im in frames) if s is not None]
+            if not sides:
+                missed += 1
+                continue
+            found += 1
+            side = float(np.median(sides))
+            h, w = frames[0].shape[:2]
+            for folder, f in [('original', 1.0)] * a.keep_original + [('size%03d' % t, t / side) for t in sizes if t < side]:
+                rel = '%s/%s/%s.mp4' % (folder, label, stem)
+                os.makedirs(os.path.dirname(os.path.join(a.out, rel)), exist_ok=True)
+                sw, sh = max(2, round(w * f / 2) * 2), max(2, round(h * f / 2) * 2)  # even sides for yuv420p
+                subprocess.run(['ffmpeg', '-v', 'error', '-y', '-i', r['path'], '-vf', 'scale=%d:%d:flags=area' % (sw, sh),
+                                '-c:v', 'libx264', '-crf', str(a.video_crf), '-preset', 'medium', '-pix_fmt', 'yuv420p', '-an',
+                                os.path.join(a.out, rel)], check=True)
+                out_rows.append(row(rel, label, r))
+            continue
         for fi, im in enumerate(frames):
             side = largest_face(det, im)
             if side is None:
@@ -83,16 +114,12 @@ def main():
                 os.makedirs(os.path.dirname(os.path.join(a.out, rel)), exist_ok=True)
                 cv2.imwrite(os.path.join(a.out, rel), cv2.cvtColor(small, cv2.COLOR_RGB2BGR),
                             [cv2.IMWRITE_JPEG_QUALITY, a.jpeg] if a.jpeg else [])
-                gen = r.get('generator') or r.get('manipulation_or_generator') or ''
-                # source_path as in the original row: the evaluation's cluster bootstrap keys on it (eval-manifest.ts
-                # originOf), so the copies of one picture, and the frames of one video, are resampled together
-                out_rows.append([rel, label, gen, r.get('source_repo', ''), r.get('source_path') or r['relpath'],
-                                 'derived from %s (%s)' % (r['relpath'], r.get('license', '')), 'eval'])
+                out_rows.append(row(rel, label, r))
     with open(os.path.join(a.out, 'MANIFEST.tsv'), 'w', newline='') as fh:
         wr = csv.writer(fh, delimiter='\t', lineterminator='\n')
         wr.writerow(['relpath', 'label', 'manipulation_or_generator', 'source_repo', 'source_path', 'license', 'split'])
         wr.writerows(out_rows)
-    print('frames with a face: %d, without: %d; files written: %d' % (found, missed, len(out_rows)))
+    print('frames (or videos, with --video-crf) with a face: %d, without: %d; files written: %d' % (found, missed, len(out_rows)))
 
 
 if __name__ == '__main__':
