@@ -25,7 +25,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from metrics import auc  # noqa
+from metrics import auc, band_rates, platt  # noqa
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -103,7 +103,8 @@ def main():
     m = json.load(open(a.manifest))
     ca, cb = m['calibration']['params']['a'], m['calibration']['params']['b']
     thr = m['thresholds']
-    prob = lambda z: 1 / (1 + math.exp(-(ca * z + cb)))  # noqa: E731
+    if a.write and (a.table_from or not a.runs):
+        ap.error('--write stores a fitted table: give --runs, not --table-from')
     ra, rb = (json.load(open(a.runs_manifest))['calibration']['params'][k] for k in 'ab') if a.runs_manifest else (ca, cb)
     inverse = lambda p: (math.log(max(p, 1e-7) / max(1 - p, 1e-7)) - rb) / ra  # noqa: E731
     if a.table_from:
@@ -118,8 +119,6 @@ def main():
         tab = table(pts, a.top_px)
     else:
         ap.error('give --runs (fit a table) or --table-from (check a shipped one)')
-    if a.write and (a.table_from or not a.runs):
-        ap.error('--write stores a fitted table: give --runs, not --table-from')
     print('table px %s\n      logit %s' % (tab[0], tab[1]))
     if a.check:
         runs = read_runs(a.check, inverse)
@@ -129,11 +128,13 @@ def main():
             f, r = runs[folder]['fake'], runs[folder]['real']
             if not f or not r:
                 continue
-            line = '%-10s %4d/%-4d %.3f ' % (folder, len(f), len(r), auc([1] * len(f) + [0] * len(r), [z for z, _, _ in f] + [z for z, _, _ in r]))
+            y = [1] * len(f) + [0] * len(r)
+            line = '%-10s %4d/%-4d %.3f ' % (folder, len(f), len(r), auc(y, [z for z, _, _ in f + r]))
             for fn in (lambda z, px: z, lambda z, px: apply(z, px, tab)):
-                pf = np.array([prob(fn(z, px)) for z, px, _ in f])
-                pr = np.array([prob(fn(z, px)) for z, px, _ in r])
-                line += '| %.3f %.3f %.3f %.3f %.3f ' % (np.median(pr), np.mean(pr >= thr['manipulated']), np.mean(pr < thr['authentic']), np.mean(pf >= thr['manipulated']), np.mean(pf < thr['authentic']))
+                p = platt([fn(z, px) for z, px, _ in f + r], ca, cb)
+                br = band_rates(y, p, thr['authentic'], thr['manipulated'])
+                m_, a_ = br['atManipulated'], br['atAuthentic']
+                line += '| %.3f %.3f %.3f %.3f %.3f ' % (np.median(p[len(f):]), m_['fpr'], 1 - a_['fpr'], 1 - m_['fnr'], a_['fnr'])
             print(line)
     if a.write:
         m = json.load(open(a.write)) if os.path.exists(a.write) else {}
