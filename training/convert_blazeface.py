@@ -1,7 +1,7 @@
 """Converts MediaPipe BlazeFace (Apache-2.0, npm @mediapipe/face_detection) to ONNX with
 anchor decoding inside the graph.
 
-Usage: python3 training/convert_blazeface.py --pkg node_modules/@mediapipe/face_detection \
+Usage: python3 training/convert_blazeface.py --pkg training/node_modules/@mediapipe/face_detection \
           --variant full --out models/mg-face-detector.onnx
 
 Outputs of the ONNX graph (all normalised to the model input, i.e. the letterboxed square):
@@ -128,7 +128,7 @@ def detect(model, img_rgb, thr=0.5, iou=0.3):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--pkg', required=True, help='path to node_modules/@mediapipe/face_detection')
+    ap.add_argument('--pkg', required=True, help='path to training/node_modules/@mediapipe/face_detection (npm ci --prefix training)')
     ap.add_argument('--variant', default='full', choices=list(VARIANTS))
     ap.add_argument('--out', required=True)
     ap.add_argument('--size', type=int, default=0, help='input size override (full-range only; pixel-space decoding)')

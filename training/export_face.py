@@ -39,13 +39,13 @@ BASE_WEIGHTS = {
 
 
 def train_command(args):
-    """The train_face.py command line that reproduces a run (paths relative to the repo / node_modules)."""
+    """The train_face.py command line that reproduces a run (paths relative to the repo; weights from training/node_modules)."""
     parts = ['python3 training/train_face.py']
     for k, v in args.items():
         if v in ('', None, False) or (k == 'max_minutes' and v >= 1e9):
             continue
         if k == 'faceapi':
-            v = 'node_modules/@vladmandic/face-api/model'
+            v = 'training/node_modules/@vladmandic/face-api/model'
         if k == 'human':
             v = 'node_modules/@vladmandic/human/models'
         if k == 'init':

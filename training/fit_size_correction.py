@@ -77,8 +77,11 @@ def table(pts, top_px):
 
 
 def apply(z, px, tab):
-    """Same as sizeOffset in src-main/core/analysis/calibration.ts: linear in log(px), flat beyond the ends."""
+    """Same as sizeOffset in src-main/core/analysis/calibration.ts: linear in log(px), flat beyond the ends, no
+    correction for an unknown or unusable size (tests/fixtures/cross-language/cases.json holds both sides' cases)."""
     xs, ys = tab
+    if px is None or not math.isfinite(px) or px <= 0 or not xs:
+        return z
     if px <= xs[0]:
         return z + ys[0]
     if px >= xs[-1]:

@@ -2,7 +2,7 @@
 
 Crops are square, side = 1.5 x max(box w,h), centred on the box, resized to 224 px; the classifier later
 takes the central 1.3/1.5 part with jitter. Usage:
-  python3 training/prep_faces.py --data ../shared/datasets --pkg node_modules/@mediapipe/face_detection
+  python3 training/prep_faces.py --data ../shared/datasets --pkg training/node_modules/@mediapipe/face_detection
 """
 import argparse
 import json

@@ -2,7 +2,7 @@
 optionally plus the dev set's own fakes; export_face.py exports the ONNX file and its manifest.
 
 Usage (CPU or GPU, auto): python3 training/train_face.py --faces training/.cache/faces --out training/.cache/runs/face_d1 \
-   --faceapi node_modules/@vladmandic/face-api/model --exclude-sources ffpp_c40_mudouble,dfdc_aaronchong888,mesonet,cnndetection \
+   --faceapi training/node_modules/@vladmandic/face-api/model --exclude-sources ffpp_c40_mudouble,dfdc_aaronchong888,mesonet,cnndetection \
    --backbone dense --input-size 160 --hm-cls      (the shipped command is in training/README.md and the manifest)
 """
 import argparse

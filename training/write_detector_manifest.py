@@ -35,7 +35,7 @@ def main():
         },
         'license': 'Apache-2.0 (MediaPipe BlazeFace weights, converted unchanged)',
         'provenance': {'producedBy': 'training/convert_blazeface.py',
-                       'command': 'python3 training/convert_blazeface.py --pkg node_modules/@mediapipe/face_detection --two-scale --size 384 --out models/mg-face-detector.onnx',
+                       'command': 'python3 training/convert_blazeface.py --pkg training/node_modules/@mediapipe/face_detection --two-scale --size 384 --out models/mg-face-detector.onnx',
                        'seed': 0, 'dataManifestSha256': sha256_file(os.path.join(a.data, 'MANIFEST.tsv')),
                        'baseWeights': '@mediapipe/face_detection@0.4.1657300184 face_detection_full_range.tflite (Apache-2.0)',
                        'note': 'no training; the DEV set is used only to measure. Two scales in one graph: the net runs on the 384 input (96x96 anchor grid, small faces) and on its 2x2-average-pooled 192 version (the model\'s native scale, 48x48 grid); outputs are concatenated (2304 + 9216 candidates).'},
