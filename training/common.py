@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CACHE = os.path.join(ROOT, 'training', '.cache')
+CACHE = os.environ.get('MG_TRAINING_CACHE') or os.path.join(ROOT, 'training', '.cache')  # tests point it at a temporary folder
 VIDEO_EXT = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
 
 

@@ -1,5 +1,7 @@
 """Shared paths for the training tests (run with `npm run test:training`, see training/README.md)."""
+import json
 import os
+import subprocess
 import sys
 
 TRAINING = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -16,3 +18,27 @@ def weights_path(*parts):
     if not os.path.exists(p):
         raise FileNotFoundError('%s is missing: run `npm ci --prefix training --ignore-scripts` (or set MG_WEIGHTS_NODE_MODULES)' % p)
     return p
+
+
+def read_json(*parts):
+    with open(os.path.join(*parts)) as fh:
+        return json.load(fh)
+
+
+def run(args, what, env=None):
+    """A training script run by this Python from the repository root; its output, or an AssertionError with it."""
+    r = subprocess.run([sys.executable] + args, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    if r.returncode != 0:
+        raise AssertionError('%s failed (exit %d):\n%s' % (what, r.returncode, (r.stdout + r.stderr)[-4000:]))
+    return r.stdout
+
+
+def check_manifest_in_engine(path):
+    """The engine's manifest schema (zod) on the written manifest, through Node + tsx."""
+    code = ("const {parseManifest}=require('./src-main/core/analysis/manifest.ts');"
+            "const m=parseManifest(JSON.parse(require('fs').readFileSync(process.argv[1],'utf8')), process.argv[1]);"
+            "console.log(JSON.stringify({id:m.id,version:m.version}))")
+    r = subprocess.run(['node', '--import', 'tsx', '-e', code, path], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise AssertionError('the engine refuses %s:\n%s' % (path, (r.stdout + r.stderr)[-3000:]))
+    return json.loads(r.stdout.strip().splitlines()[-1])

@@ -6,8 +6,6 @@ A smoke test of the recipe's plumbing, not of its accuracy (the cards hold that)
 import json
 import math
 import os
-import subprocess
-import sys
 import tempfile
 import unittest
 
@@ -15,7 +13,7 @@ import cv2
 import numpy as np
 import torch
 
-from helpers import ROOT, TRAINING, weights_path
+from helpers import TRAINING, check_manifest_in_engine, read_json, run, weights_path
 
 # BlazeFace's six keypoints (right eye, left eye, nose, mouth, right ear, left ear) in a stored 224-px crop, whose
 # face box is the central 1/1.5 of the crop (prep_faces.py)
@@ -34,29 +32,6 @@ def synthetic_face(rng):
     cv2.ellipse(img, tuple(KPS[3]), (18, 6), 0, 0, 360, (120, 50, 60), -1)
     img = cv2.GaussianBlur(img, (5, 5), 1.2).astype(np.float32) + rng.normal(0, 4, img.shape)
     return np.clip(img, 0, 255).astype(np.uint8)
-
-
-def read_json(*parts):
-    with open(os.path.join(*parts)) as fh:
-        return json.load(fh)
-
-
-def run(args, what):
-    r = subprocess.run([sys.executable] + args, cwd=ROOT, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise AssertionError('%s failed (exit %d):\n%s' % (what, r.returncode, (r.stdout + r.stderr)[-4000:]))
-    return r.stdout
-
-
-def check_manifest_in_engine(path):
-    """The engine's manifest schema (zod) on the written manifest, through Node + tsx."""
-    code = ("const {parseManifest}=require('./src-main/core/analysis/manifest.ts');"
-            "const m=parseManifest(JSON.parse(require('fs').readFileSync(process.argv[1],'utf8')), process.argv[1]);"
-            "console.log(JSON.stringify({id:m.id,version:m.version}))")
-    r = subprocess.run(['node', '--import', 'tsx', '-e', code, path], cwd=ROOT, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise AssertionError('the engine refuses %s:\n%s' % (path, (r.stdout + r.stderr)[-3000:]))
-    return json.loads(r.stdout.strip().splitlines()[-1])
 
 
 class FacePipeline(unittest.TestCase):
