@@ -28,7 +28,7 @@ if (!process.env.MG_WEIGHTS_NODE_MODULES && !fs.existsSync(path.join(weights, '@
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const r = spawnSync(python, ['-m', 'unittest', 'discover', '-s', 'training/tests', '-p', 'test_*.py', '-v'], {
+const r = spawnSync(python, ['training/tests/run.py'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', MG_WEIGHTS_NODE_MODULES: weights },

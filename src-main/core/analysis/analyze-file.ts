@@ -42,6 +42,9 @@ export interface AnalysisOutput {
 }
 
 /** Where each stage sits in the overall progress (fractions of the whole job). */
+/** Longest side video frames are decoded at, unless the caller says otherwise (`npm run eval` uses it too). */
+export const VIDEO_FRAME_MAX_SIDE = 1920;
+
 const STAGE_SPAN: Record<StageName, [number, number]> = {
   probe: [0, 0.03],
   hash: [0.03, 0.12],
@@ -144,7 +147,7 @@ export async function analyzeFile(
   const extracted = await timed('frames', () =>
     extractFrames(checked.path, media, t, {
       strategy,
-      ...(media.kind === 'video' ? { maxSide: ctx.maxSide ?? 1920 } : {}),
+      ...(media.kind === 'video' ? { maxSide: ctx.maxSide ?? VIDEO_FRAME_MAX_SIDE } : {}),
       signal,
       ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
       limits: settings.limits,
