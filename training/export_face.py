@@ -251,7 +251,10 @@ def main():
         'id': a.id, 'version': a.version, 'file': os.path.basename(onnx_path), 'task': 'face-manipulation',
         'input': {'name': 'face', 'shape': [1, 3, size, size], 'layout': 'NCHW', 'colorOrder': 'RGB',
                   'scale': 1, 'mean': [round(v, 3) for v in MEAN_RGB], 'std': [255, 255, 255], 'resize': 'stretch',
-                  'interpolation': 'area', 'cropMargin': 1.3},
+                  'interpolation': 'area', 'cropMargin': 1.3,
+                  # the crops the model was trained and calibrated on (prep_faces.crop_face + train_face.model_crop):
+                  # axis-aligned, and mirrored past the frame's edge (cv2.BORDER_REFLECT)
+                  'align': False, 'border': 'reflect'},
         'outputs': {
             'logit': {'name': 'logit', 'shape': [1, 1], 'meaning': 'logit of manipulated (blended / swapped face)'},
             'heatmap': {'name': 'heatmap', 'shape': hm_shape, 'meaning': 'per-pixel probability of a blending boundary (Face X-ray target 4M(1-M)), 0..1, over the input crop',

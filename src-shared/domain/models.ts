@@ -20,6 +20,10 @@ export interface ModelInputSpec {
   resize: 'stretch' | 'letterbox' | 'center-crop';
   /** Face models: square crop side = cropMargin × max(face w, h), centred on the face. */
   cropMargin?: number;
+  /** Face models: false keeps crops axis-aligned instead of levelling the eyes (default true). */
+  align?: boolean;
+  /** Face models: what fills a crop past the frame's edge: black (default) or the frame mirrored. */
+  border?: 'black' | 'reflect';
 }
 
 export type ModelCalibration =

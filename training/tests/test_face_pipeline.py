@@ -128,6 +128,8 @@ class FacePipeline(unittest.TestCase):
                 man = json.load(fh)
             self.assertEqual(check_manifest_in_engine(path), {'id': 'mg-face-sbi', 'version': '0.0.1'})
             self.assertEqual(man['input']['shape'], [1, 3, 160, 160])
+            # the engine must cut the crops the model was trained on (axis-aligned, mirrored past the frame's edge)
+            self.assertEqual((man['input']['align'], man['input']['border']), (False, 'reflect'))
             self.assertLess(man['thresholds']['authentic'], man['thresholds']['manipulated'])
             self.assertTrue(all(math.isfinite(v) for v in man['calibration']['params'].values()))
             self.assertEqual(man['limits']['minFacePx'], 40)

@@ -33,6 +33,8 @@ const zManifest = z
         std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).default([1, 1, 1]),
         resize: z.enum(['stretch', 'letterbox', 'center-crop']).default('stretch'),
         cropMargin: z.number().min(1).max(4).optional(),
+        align: z.boolean().optional(),
+        border: z.enum(['black', 'reflect']).optional(),
       })
       .passthrough(),
     outputs: z.record(z.string(), z.union([zOutput, z.number(), z.string()])),

@@ -5,7 +5,7 @@ import { parseManifest as parseModelManifest } from '../../../src-main/core/anal
 import { testManifest } from '../../helpers/analysis-models';
 import { decodeNormalised, iou, nms } from '../../../src-main/core/analysis/face-detect';
 import { FaceTracker } from '../../../src-main/core/analysis/tracking';
-import { cropOptions, cropTransform, rollAngle } from '../../../src-main/core/analysis/align';
+import { alignedCrop, cropOptions, cropTransform, reflectedRegion, reflectIndex, rollAngle } from '../../../src-main/core/analysis/align';
 import { resize } from '../../../src-main/core/analysis/image-ops';
 import type { ModelInputSpec } from '../../../src-shared/domain/models';
 
@@ -156,5 +156,38 @@ describe('detection geometry', () => {
     const spec: ModelInputSpec = { name: 'x', shape: [1, 3, 8, 8], layout: 'NCHW', colorOrder: 'RGB', scale: 1, mean: [0, 0, 0], std: [1, 1, 1], resize: 'stretch', cropMargin: 1.5 };
     expect(cropOptions(spec, 8, [0, 1])).toMatchObject({ margin: 1.5, align: true, interpolation: undefined });
     expect(cropOptions({ ...spec, align: false, interpolation: 'area' } as ModelInputSpec, 8, [0, 1])).toMatchObject({ align: false, interpolation: 'area' });
+    expect(cropOptions(spec, 8, [0, 1]).border).toBe('black');
+    expect(cropOptions({ ...spec, border: 'reflect' }, 8, [0, 1]).border).toBe('reflect');
+  });
+  it("mirrors the frame past its edges like OpenCV's BORDER_REFLECT", () => {
+    expect([-3, -2, -1, 0, 4, 5, 6, 9, 10, 12, -11].map((i) => reflectIndex(i, 5))).toEqual([2, 1, 0, 0, 4, 4, 3, 0, 0, 2, 0]);
+  });
+  it('fills a crop past the frame edge with black, or with the mirrored frame when asked', () => {
+    // a 6×4 frame whose pixel (x, y) holds (10x + 1, 10y + 1, 7): no pixel is black
+    const W = 6;
+    const H = 4;
+    const data = new Uint8Array(W * H * 3);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data.set([10 * x + 1, 10 * y + 1, 7], (y * W + x) * 3);
+    const frame = { width: W, height: H, data };
+    // a face box at the top-left corner: with margin 2 the 4×4 crop starts one pixel left of and above the frame
+    const face = { ...box(0, 0, 2, 2), landmarks: [[0.5, 1], [1.5, 1]] as [number, number][] };
+    const opts = { margin: 2, size: 4, eyes: [0, 1] as [number, number], align: false, interpolation: 'area' as const };
+    const px = (img: { data: Uint8Array; width: number }, x: number, y: number) => [...img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)];
+    const black = alignedCrop(frame, face, opts);
+    const mirrored = alignedCrop(frame, face, { ...opts, border: 'reflect' });
+    expect(black.transform).toEqual(mirrored.transform);
+    expect(px(black.image, 0, 0)).toEqual([0, 0, 0]);
+    expect(px(black.image, 1, 1)).toEqual([1, 1, 7]); // frame (0, 0)
+    expect(px(mirrored.image, 1, 1)).toEqual([1, 1, 7]);
+    expect(px(mirrored.image, 0, 1)).toEqual([1, 1, 7]); // frame (-1, 0) mirrors to (0, 0)
+    expect(px(mirrored.image, 0, 0)).toEqual([1, 1, 7]); // frame (-1, -1) mirrors to (0, 0)
+    expect(px(mirrored.image, 3, 0)).toEqual([21, 1, 7]); // frame (2, -1) mirrors to (2, 0)
+    expect(mirrored.image.data.includes(0)).toBe(false);
+    // inside the frame both are the same picture
+    const inner = { ...box(2, 1, 1, 1), landmarks: face.landmarks };
+    expect(alignedCrop(frame, inner, { ...opts, margin: 2, size: 2, border: 'reflect' }).image).toEqual(alignedCrop(frame, inner, { ...opts, margin: 2, size: 2 }).image);
+    const big = { width: 10, height: 10, data: new Uint8Array(300) };
+    expect(reflectedRegion(big, cropTransform({ ...box(4, 4, 2, 2) }, 1, 2, 0), 2)).toBeNull();
+    expect(reflectedRegion(big, cropTransform({ ...box(0, 4, 2, 2) }, 1, 2, 0), 2)).not.toBeNull();
   });
 });
