@@ -33,12 +33,18 @@ def run(args, what, env=None):
     return r.stdout
 
 
+def run_engine(code, args, what):
+    """JavaScript run by Node with tsx from the repository root, so it can require the engine's TypeScript
+    (src-main/...); its stdout, or an AssertionError with its output."""
+    r = subprocess.run(['node', '--import', 'tsx', '-e', code] + [str(a) for a in args], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise AssertionError('%s:\n%s' % (what, (r.stdout + r.stderr)[-3000:]))
+    return r.stdout
+
+
 def check_manifest_in_engine(path):
-    """The engine's manifest schema (zod) on the written manifest, through Node + tsx."""
+    """The engine's manifest schema (zod) on the written manifest."""
     code = ("const {parseManifest}=require('./src-main/core/analysis/manifest.ts');"
             "const m=parseManifest(JSON.parse(require('fs').readFileSync(process.argv[1],'utf8')), process.argv[1]);"
             "console.log(JSON.stringify({id:m.id,version:m.version}))")
-    r = subprocess.run(['node', '--import', 'tsx', '-e', code, path], cwd=ROOT, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise AssertionError('the engine refuses %s:\n%s' % (path, (r.stdout + r.stderr)[-3000:]))
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    return json.loads(run_engine(code, [path], 'the engine refuses %s' % path).strip().splitlines()[-1])

@@ -4,13 +4,12 @@ manifest's crop options (cropOptions), on a synthetic frame whose tilted face si
 mg-face-sbi 3.2.0 the engine levelled the eyes and filled the outside with black, which this test would refuse."""
 import json
 import os
-import subprocess
 import tempfile
 import unittest
 
 import numpy as np
 
-from helpers import ROOT, read_json
+from helpers import ROOT, read_json, run_engine
 from prep_faces import crop_face
 from train_face import model_crop
 
@@ -42,10 +41,7 @@ def engine_crop(frame, spec):
         fp, out = os.path.join(tmp, 'frame.rgb'), os.path.join(tmp, 'crop.rgb')
         frame.tofile(fp)
         box = dict(x=BOX[0], y=BOX[1], w=BOX[2] - BOX[0], h=BOX[3] - BOX[1], confidence=0.9, landmarks=KPS)
-        r = subprocess.run(['node', '--import', 'tsx', '-e', ENGINE, fp, str(frame.shape[1]), str(frame.shape[0]),
-                            json.dumps(spec), json.dumps(box), out], cwd=ROOT, capture_output=True, text=True)
-        if r.returncode != 0:
-            raise AssertionError('engine crop failed:\n' + (r.stdout + r.stderr)[-3000:])
+        run_engine(ENGINE, [fp, frame.shape[1], frame.shape[0], json.dumps(spec), json.dumps(box), out], 'engine crop failed')
         size = spec['shape'][2]
         return np.fromfile(out, np.uint8).reshape(size, size, 3)
 

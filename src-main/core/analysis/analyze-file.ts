@@ -41,10 +41,10 @@ export interface AnalysisOutput {
   result: PipelineResult;
 }
 
-/** Where each stage sits in the overall progress (fractions of the whole job). */
 /** Longest side video frames are decoded at, unless the caller says otherwise (`npm run eval` uses it too). */
 export const VIDEO_FRAME_MAX_SIDE = 1920;
 
+/** Where each stage sits in the overall progress (fractions of the whole job). */
 const STAGE_SPAN: Record<StageName, [number, number]> = {
   probe: [0, 0.03],
   hash: [0.03, 0.12],

@@ -32,7 +32,7 @@ export function parsePerturbation(spec: string): FrameEdit[] {
   });
 }
 
-/** Words for a report header: "half size (Lanczos 3), then JPEG q75". */
+/** Words for a report header, e.g. "resized to 50 % (Lanczos 3), then JPEG q75". */
 export function describePerturbation(edits: FrameEdit[]): string {
   return edits
     .map((e) => (e.kind === 'jpeg' ? `JPEG q${e.quality}` : `resized to ${Math.round(e.factor * 1000) / 10} % (Lanczos 3)`))
