@@ -1,23 +1,14 @@
 """The Python half of tests/fixtures/cross-language/cases.json (the TypeScript half is
 tests/unit/analysis/cross-language.test.ts): the face-size correction the training scripts fit and recalibrate
 with, and the metrics the model cards report, against the same hand-worked cases as the engine."""
-import json
 import math
-import os
 import unittest
 
-from helpers import ROOT
+from helpers import ROOT, read_json
 from fit_size_correction import apply
 from metrics import auc, tpr_at_fpr
 
-
-
-def read_json(*parts):
-    with open(os.path.join(ROOT, *parts)) as f:
-        return json.load(f)
-
-
-CASES = read_json('tests', 'fixtures', 'cross-language', 'cases.json')
+CASES = read_json(ROOT, 'tests', 'fixtures', 'cross-language', 'cases.json')
 
 
 class SizeCorrection(unittest.TestCase):
@@ -35,7 +26,7 @@ class SizeCorrection(unittest.TestCase):
         self.assertEqual(apply(0.7, math.nan, (t['px'], t['logit'])), 0.7)
 
     def test_shipped_table_at_its_points(self):
-        sc = read_json('models', 'mg-face-sbi.json')['sizeCorrection']
+        sc = read_json(ROOT, 'models', 'mg-face-sbi.json')['sizeCorrection']
         for px, off in zip(sc['px'], sc['logit']):
             self.assertAlmostEqual(apply(0.0, px, (sc['px'], sc['logit'])), off, places=12)
 

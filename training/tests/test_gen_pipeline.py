@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from helpers import TRAINING, check_manifest_in_engine, read_json, run
+from train_gen_residual import PERTURB
 
 # two leave-one-source-out folds as in the DEV set: each generated source with the real sources paired to it
 # (train_gen.py PAIRED_REALS)
@@ -66,7 +67,7 @@ class GenPipeline(unittest.TestCase):
         self.assertEqual(sorted(loso['loso']), sorted(FOLDS))
         self.assertEqual(len(loso['oof']), 4 * PER_CLASS)
         self.assertTrue(all(v is not None and math.isfinite(v) for v in loso['oof']))
-        self.assertEqual(sorted(loso['perturb']), sorted(__import__('train_gen_residual').PERTURB))
+        self.assertEqual(sorted(loso['perturb']), sorted(PERTURB))
         # the features went to the temporary cache (MG_TRAINING_CACHE), not into training/.cache
         self.assertTrue(any(f.startswith('gen_residual_') for f in os.listdir(self.env['MG_TRAINING_CACHE'])))
 
