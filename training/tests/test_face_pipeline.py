@@ -78,8 +78,7 @@ class FacePipeline(unittest.TestCase):
 
     def test_training_logs_finite_losses_and_its_arguments(self):
         for r in (self.dense, self.resnet):
-            with open(os.path.join(r, 'train_log.json')) as fh:
-                log = json.load(fh)
+            log = read_json(r, 'train_log.json')
             self.assertEqual(log['args']['seed'], 1)
             self.assertTrue(log['log'] and all(math.isfinite(e['loss']) for e in log['log']), log['log'])
             self.assertTrue(os.path.getsize(os.path.join(r, 'model.pt')) > 0)
@@ -99,14 +98,15 @@ class FacePipeline(unittest.TestCase):
 
     def test_ensemble_graph_follows_the_torch_ensemble(self):
         # export_face.py standardises each member on these held-out faces' logits; the ResNet member is int8 in the file
+        from export_face import crop_input
         from face_model import FaceEnsemble
-        from train_face import load_faces, model_crop, to_tensor
+        from train_face import load_faces
         files = self.scores_ens['files']
         (l1, s1, n1), (l2, s2, n2) = self.torch_logits(self.dense, files), self.torch_logits(self.resnet, files)
         ens = FaceEnsemble([n1, n2], [s1, s2], [float(l1.astype(np.float32).mean()), float(l2.astype(np.float32).mean())],
                            [float(l1.astype(np.float32).std()), float(l2.astype(np.float32).std())]).eval()
         by_file = {m['file']: m for m in load_faces(self.faces)}
-        x = torch.stack([to_tensor(model_crop(cv2.cvtColor(cv2.imread(by_file[f]['path']), cv2.COLOR_BGR2RGB), size=s1)[1]) for f in files])
+        x = torch.from_numpy(np.stack([crop_input(by_file[f]['path'], s1) for f in files]))
         with torch.no_grad():
             ref = ens(x)[0][:, 0].numpy()
         # the float graph export_face.py quantises: the torch ensemble's logits
@@ -124,8 +124,7 @@ class FacePipeline(unittest.TestCase):
     def test_manifests_load_in_the_engine(self):
         for d, n_members in ((self.single, 1), (self.ens, 2)):
             path = os.path.join(d, 'mg-face-sbi.json')
-            with open(path) as fh:
-                man = json.load(fh)
+            man = read_json(path)
             self.assertEqual(check_manifest_in_engine(path), {'id': 'mg-face-sbi', 'version': '0.0.1'})
             self.assertEqual(man['input']['shape'], [1, 3, 160, 160])
             # the engine must cut the crops the model was trained on (axis-aligned, mirrored past the frame's edge)
@@ -135,8 +134,7 @@ class FacePipeline(unittest.TestCase):
             self.assertEqual(man['limits']['minFacePx'], 40)
             self.assertTrue(man['provenance']['command'].startswith('python3 training/train_face.py'))
             self.assertEqual(man['provenance']['command'].count('train_face.py'), n_members)
-        with open(os.path.join(self.ens, 'mg-face-sbi.json')) as fh:
-            ens = json.load(fh)
+        ens = read_json(self.ens, 'mg-face-sbi.json')
         self.assertEqual(ens['sizeCorrection'], SIZE_CORRECTION)
         self.assertIn('int8', ens['provenance']['quantization']['method'])
         self.assertIn('ensemble', ens['provenance'])
