@@ -77,6 +77,19 @@ async function bridgeScript(): Promise<string> {
   return bridgeBundle;
 }
 
+/** Run a teardown step; one that takes over 10 s says so on stderr, so a slow teardown names its step. */
+async function timed(step: string, fn: () => Promise<void>): Promise<void> {
+  const t0 = Date.now();
+  const warn = setTimeout(() => process.stderr.write(`e2e harness: ${step} still running after 10 s\n`), 10_000);
+  try {
+    await fn();
+  } finally {
+    clearTimeout(warn);
+    const ms = Date.now() - t0;
+    if (ms > 10_000) process.stderr.write(`e2e harness: ${step} took ${ms} ms\n`);
+  }
+}
+
 /** Start the static server and a core on a fresh data dir. */
 export async function startHarness(opts: { dataDir?: string; modelsDir?: string } = {}): Promise<Harness> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
@@ -138,8 +151,15 @@ export async function startHarness(opts: { dataDir?: string; modelsDir?: string 
       return senderId;
     },
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await core.close();
+      // The page is still open when the harness is torn down (it is the older fixture), and
+      // Chromium may hold a connection that is neither idle nor done, e.g. a preconnected socket
+      // with no request yet: server.close() would wait for it. The test is over, so cut them all.
+      await timed('static server close', () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        return closed;
+      });
+      await timed('core close', () => core.close());
       if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       fs.rmSync(uploadDir, { recursive: true, force: true });
     },
