@@ -54,14 +54,19 @@ def js_round(v):
     return int(np.floor(v + 0.5))
 
 
-def mg_detect_zoomed_out(bridge, key, man, img_rgb):
-    size = min(man['input']['shape'][2:4])
-    h, w = img_rgb.shape[:2]
+def zoom_out_geometry(w, h, size):
+    """(fw, fh, side, ox, oy): the frame shrunk to fw x fh (never enlarged) at (ox, oy) of a side x side canvas
+    (face-detect.ts zoomOutGeometry)."""
     s = min(1.0, size / (ZOOM_OUT * max(h, w)))
     fw, fh = max(1, js_round(w * s)), max(1, js_round(h * s))
-    small = img_rgb if (fw, fh) == (w, h) else cv2.resize(img_rgb, (fw, fh), interpolation=cv2.INTER_AREA)
     side = ZOOM_OUT * max(fw, fh)
-    ox, oy = (side - fw) // 2, (side - fh) // 2
+    return fw, fh, side, (side - fw) // 2, (side - fh) // 2
+
+
+def mg_detect_zoomed_out(bridge, key, man, img_rgb):
+    h, w = img_rgb.shape[:2]
+    fw, fh, side, ox, oy = zoom_out_geometry(w, h, min(man['input']['shape'][2:4]))
+    small = img_rgb if (fw, fh) == (w, h) else cv2.resize(img_rgb, (fw, fh), interpolation=cv2.INTER_AREA)
     canvas = np.zeros((side, side, 3), np.uint8)
     canvas[oy:oy + fh, ox:ox + fw] = small
     res, ms = mg_detect(bridge, key, man, canvas)
@@ -102,6 +107,15 @@ def tile_grid(W, H, side):
     return out
 
 
+def keep_tile_box(b, tile, W, H):
+    """A tile's box (x1, y1, x2, y2 in tile pixels, clipped to the tile) joins the merge unless it touches an edge
+    the tile shares with a neighbour or is larger than TILE_MAX_FACE of the tile (face-detect.ts keepTileBox)."""
+    x, y, w, h = tile
+    eps = 2
+    cut = (b[0] <= eps and x > 0) or (b[1] <= eps and y > 0) or (b[2] >= w - eps and x + w < W) or (b[3] >= h - eps and y + h < H)
+    return not cut and max(b[2] - b[0], b[3] - b[1]) <= TILE_MAX_FACE * min(w, h)
+
+
 def mg_detect_tiled(bridge, key, man, img_rgb, whole=None):
     """The whole frame (or the given whole-frame result) plus overlapping tiles, merged by NMS."""
     whole, ms = whole or mg_detect(bridge, key, man, img_rgb)
@@ -112,9 +126,7 @@ def mg_detect_tiled(bridge, key, man, img_rgb, whole=None):
         ms += t
         for b, s, k in res:
             b = np.array([max(0, b[0]), max(0, b[1]), min(w, b[2]), min(h, b[3])])
-            eps = 2
-            cut = (b[0] <= eps and x > 0) or (b[1] <= eps and y > 0) or (b[2] >= w - eps and x + w < W) or (b[3] >= h - eps and y + h < H)
-            if cut or max(b[2] - b[0], b[3] - b[1]) > TILE_MAX_FACE * min(w, h):
+            if not keep_tile_box(b, (x, y, w, h), W, H):
                 continue
             boxes.append(b + [x, y, x, y]); scores.append(s); kps.append(k + [x, y])
     if not boxes:

@@ -146,7 +146,11 @@ const TILE_OVERLAP = 0.2;
 /** A face larger than this share of its tile is left to the whole-frame pass (it sees it uncut). */
 const TILE_MAX_FACE = 0.4;
 
-/** Tile rectangles (frame pixels) for a frame, or [] when the whole-frame pass is enough. */
+/**
+ * Tile rectangles (frame pixels) for a frame, or [] when the whole-frame pass is enough.
+ * Mirrored in training/eval_face_detector.py (tile_grid); both are checked against
+ * tests/fixtures/cross-language/cases.json.
+ */
 export function tileGrid(width: number, height: number, inputSide: number): { x: number; y: number; w: number; h: number }[] {
   const n = Math.min(TILE_GRID, Math.ceil(Math.max(width, height) / (inputSide * TILE_SHRINK)));
   if (n < 2) return [];
@@ -161,6 +165,19 @@ export function tileGrid(width: number, height: number, inputSide: number): { x:
     }
   }
   return out;
+}
+
+/**
+ * Whether a box a tile's pass found (tile pixels) joins the merge: not when it touches an
+ * edge the tile shares with a neighbour (a face cut in two, which the neighbour or the
+ * whole-frame pass sees whole), nor when it is larger than TILE_MAX_FACE of the tile.
+ * Mirrored in training/eval_face_detector.py (keep_tile_box); both are checked against
+ * tests/fixtures/cross-language/cases.json.
+ */
+export function keepTileBox(b: { x: number; y: number; w: number; h: number }, t: { x: number; y: number; w: number; h: number }, frame: { width: number; height: number }): boolean {
+  const eps = 2;
+  const cut = (b.x <= eps && t.x > 0) || (b.y <= eps && t.y > 0) || (b.x + b.w >= t.w - eps && t.x + t.w < frame.width) || (b.y + b.h >= t.h - eps && t.y + t.h < frame.height);
+  return !cut && Math.max(b.w, b.h) <= TILE_MAX_FACE * Math.min(t.w, t.h);
 }
 
 /**
@@ -179,15 +196,27 @@ export async function detectFaces(model: LoadedModel, frame: RgbImage, opts: Det
   const all = [...whole];
   for (const t of tiles) {
     for (const b of await detectOnce(model, cropRegion(frame, t))) {
-      const eps = 2;
-      const cut = (b.x <= eps && t.x > 0) || (b.y <= eps && t.y > 0) || (b.x + b.w >= t.w - eps && t.x + t.w < frame.width) || (b.y + b.h >= t.h - eps && t.y + t.h < frame.height);
-      if (cut || Math.max(b.w, b.h) > TILE_MAX_FACE * Math.min(t.w, t.h)) continue;
+      if (!keepTileBox(b, t, frame)) continue;
       const moved: FaceBox = { ...b, x: b.x + t.x, y: b.y + t.y };
       if (b.landmarks) moved.landmarks = b.landmarks.map(([lx, ly]) => [lx + t.x, ly + t.y] as [number, number]);
       all.push(moved);
     }
   }
   return nms(all, nmsIouOf(m));
+}
+
+/**
+ * Where the zoom-out pass puts the frame: shrunk to fw×fh (never enlarged) so that a square
+ * canvas of ZOOM_OUT times its long side fits the detector input, at (ox, oy) of that
+ * side×side canvas. Mirrored in training/eval_face_detector.py (zoom_out_geometry); both are
+ * checked against tests/fixtures/cross-language/cases.json.
+ */
+export function zoomOutGeometry(width: number, height: number, inputSide: number): { fw: number; fh: number; side: number; ox: number; oy: number } {
+  const s = Math.min(1, inputSide / (ZOOM_OUT * Math.max(width, height)));
+  const fw = Math.max(1, Math.round(width * s));
+  const fh = Math.max(1, Math.round(height * s));
+  const side = ZOOM_OUT * Math.max(fw, fh);
+  return { fw, fh, side, ox: (side - fw) >> 1, oy: (side - fh) >> 1 };
 }
 
 /**
@@ -198,14 +227,8 @@ export async function detectFaces(model: LoadedModel, frame: RgbImage, opts: Det
  */
 async function detectZoomedOut(model: LoadedModel, frame: RgbImage): Promise<FaceBox[]> {
   const { w, h } = detectorSize(model.manifest);
-  const long = Math.max(frame.width, frame.height);
-  const s = Math.min(1, Math.min(w, h) / (ZOOM_OUT * long));
-  const fw = Math.max(1, Math.round(frame.width * s));
-  const fh = Math.max(1, Math.round(frame.height * s));
+  const { fw, fh, side, ox, oy } = zoomOutGeometry(frame.width, frame.height, Math.min(w, h));
   const small = fw === frame.width && fh === frame.height ? frame : resize(frame, fw, fh, interpolationOf(model.manifest.input));
-  const side = ZOOM_OUT * Math.max(fw, fh);
-  const ox = (side - fw) >> 1;
-  const oy = (side - fh) >> 1;
   const data = new Uint8Array(side * side * 3);
   for (let y = 0; y < fh; y++) data.set(small.data.subarray(y * fw * 3, (y + 1) * fw * 3), ((oy + y) * side + ox) * 3);
   const placement: Placement = { sx: frame.width / fw, sy: frame.height / fh, ox, oy };
