@@ -105,6 +105,28 @@ def _freq_transform(img, rng):
     return img
 
 
+def relight(img, rng):
+    """Natural lighting changes of a whole photo (train_face.py --relight): a smooth illumination field (a spot light
+    near the face or a light from one side, up to +-35 %), then an exposure gain (up to 1.5x, highlights clipped as an
+    over-exposed camera clips them) and a gamma. Applied to a real face before it is used as a real or self-blended,
+    so lighting alone tells neither class: a face brighter than its surroundings (over-exposed skin, studio light,
+    make-up) must not read as SBI's colour-shifted inner face; only the blend's seam may."""
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    g = rng.uniform(-0.35, 0.35)
+    if rng.random() < 0.5:  # spot light around a point of the central 60 %
+        cx, cy = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h
+        sig = rng.uniform(0.25, 0.6) * w
+        field = 1 + g * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * sig * sig))
+    else:  # light from one side: a linear ramp across the crop
+        th = rng.uniform(0, 2 * np.pi)
+        ramp = ((xx - w / 2) * np.cos(th) + (yy - h / 2) * np.sin(th)) / w
+        field = 1 + g * 2 * ramp
+    x = img.astype(np.float32) / 255.0 * field[..., None] * rng.uniform(0.8, 1.5)
+    x = np.clip(x, 0, 1) ** rng.uniform(0.75, 1.35)
+    return (x * 255 + 0.5).astype(np.uint8)
+
+
 def self_blend(img, kps, rng, lm68=None, resynth=None):
     """img: HxWx3 uint8 RGB face crop; kps: [6,2]; lm68: optional [68,2] landmarks (landmarks68.py).
     resynth: optional callable (HxWx3 uint8 -> HxWx3 uint8, e.g. a gen_recon.py autoencoder); when given, the

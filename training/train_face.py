@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from face_model import build_net, block_names, block_module, BACKBONES, MEAN_RGB, INPUT_SIZE, FaceEnsemble  # noqa
-from sbi import self_blend  # noqa
+from sbi import relight, self_blend  # noqa
 from gen_recon import load_ae, reconstruct  # noqa
 from faceapi_dense import eye_error  # noqa
 
@@ -156,8 +156,9 @@ def _resynth(ae, img):
 
 
 class Sampler:
-    def __init__(self, reals, fakes, seed, hm_size, size=INPUT_SIZE, extra=(), h264=0.0, h264_qp=(22, 40), recon=(), p_recon=0.0, p_bi=0.0):
+    def __init__(self, reals, fakes, seed, hm_size, size=INPUT_SIZE, extra=(), h264=0.0, h264_qp=(22, 40), recon=(), p_recon=0.0, p_bi=0.0, p_light=0.0):
         self.reals, self.fakes = reals, fakes
+        self.p_light = p_light  # --relight: share of real source faces relit (sbi.relight) before use, either class
         self.p_bi = p_bi  # --bi: share of SBI samples that blend in another real face (Face X-ray BI) instead
         self.recon, self.p_recon = list(recon), p_recon  # --sbi-recon: autoencoders that re-synthesise the blended-in face
         self.h264, self.h264_qp = h264, h264_qp  # share of batches passed through an H.264 round trip, QP range
@@ -182,6 +183,8 @@ class Sampler:
             pool = self.extra if self.extra and rng.random() < 0.5 else self.reals
             m = pool[rng.integers(len(pool))]
             img = self._img(m)
+            if self.p_light and rng.random() < self.p_light:
+                img = relight(img, rng)
             if kind == 'sbi':
                 rs = None
                 if self.recon and rng.random() < self.p_recon:
@@ -319,6 +322,8 @@ def main():
     ap.add_argument('--bi', type=float, default=0.0, help='share of SBI samples whose blended-in face is another real '
                     'face (the closest pose of 16 drawn), aligned on the keypoints and colour-matched: Face X-ray\'s '
                     'blended images next to self-blends')
+    ap.add_argument('--relight', type=float, default=0.0, help='share of real source faces relit before use, as reals '
+                    'and as SBI sources alike (sbi.relight: smooth illumination field, exposure with clipping, gamma)')
     ap.add_argument('--init', default='', help='start from this model.pt (e.g. an SBI-only run)')
     ap.add_argument('--teacher', action='append', default=[], help='distillation: a trained run folder (repeat for an '
                     'ensemble); the student also regresses the sum of the teachers\' standardised logits (FaceEnsemble, '
@@ -369,7 +374,8 @@ def main():
         hm_size = net(torch.zeros(1, 3, a.input_size, a.input_size, device=device))[1].shape[-1]
     samp = Sampler(reals, fakes if a.dev_fakes > 0 else [], a.seed, hm_size, a.input_size, extra,
                    h264=a.h264, h264_qp=tuple(int(v) for v in a.h264_qp.split(',')), p_recon=a.sbi_recon,
-                   recon=[load_ae(n) for n in a.sbi_recon_ae.split(',') if n] if a.sbi_recon else (), p_bi=a.bi)
+                   recon=[load_ae(n) for n in a.sbi_recon_ae.split(',') if n] if a.sbi_recon else (), p_bi=a.bi,
+                   p_light=a.relight)
     teachers = load_teachers(a.teacher, reals, a.seed, hm_size, a.input_size, a.batch, device) if a.teacher else None
     head = [p for n, p in net.named_parameters() if not n.startswith('backbone.')]
     params = [{'params': [p for p in net.backbone.parameters() if p.requires_grad], 'lr': a.lr},
