@@ -28,6 +28,12 @@ export { summaryOf } from './detection-query';
 
 const ACTIVE: JobState[] = ['queued', 'running'];
 
+/** The verdict text of a record that stopped before it had a result (its error, shown beside it, says why). */
+export function unfinishedExplanation(status: JobState): string {
+  const how = status === 'interrupted' ? 'was interrupted' : status === 'cancelled' ? 'was cancelled' : 'failed';
+  return `No verdict: the analysis ${how} before it finished. Nothing was measured; re-run it to analyse the file.`;
+}
+
 /** Repository of detection records. */
 export class DetectionsRepo {
   readonly recordsDir: string;
@@ -116,12 +122,18 @@ export class DetectionsRepo {
 
   /** Change a record's job state (finishedAt is set when it reaches a final state). */
   async setStatus(id: string, status: JobState, patch: { error?: Detection['error']; finishedAt?: string | null } = {}): Promise<Detection> {
-    return this.update(id, (d) => ({
-      ...d,
-      status,
-      error: patch.error !== undefined ? patch.error : d.error,
-      finishedAt: patch.finishedAt !== undefined ? patch.finishedAt : ACTIVE.includes(status) ? null : new Date(this.now()).toISOString(),
-    }));
+    return this.update(id, (d) => {
+      const error = patch.error !== undefined ? patch.error : d.error;
+      // A record that stops without a result keeps the placeholder's empty verdict; say why instead of "in progress".
+      const unfinished = status !== 'done' && !ACTIVE.includes(status) && d.verdict.decidedBy === 'none' && d.verdict.probability === null;
+      return {
+        ...d,
+        status,
+        error,
+        verdict: unfinished ? { ...d.verdict, band: 'undetermined', explanation: unfinishedExplanation(status) } : d.verdict,
+        finishedAt: patch.finishedAt !== undefined ? patch.finishedAt : ACTIVE.includes(status) ? null : new Date(this.now()).toISOString(),
+      };
+    });
   }
 
   /** One record, or null. No scope check: handlers use getScoped. */
@@ -179,6 +191,7 @@ export class DetectionsRepo {
   async annotate(id: string, author: { userId: string; username: string }, note: string, override?: { band: VerdictBand; reason: string }): Promise<Detection> {
     return this.update(id, (d) => {
       if (ACTIVE.includes(d.status)) throw new AppError('CONFLICT', 'This analysis has not finished yet.');
+      if (override && d.status !== 'done') throw new AppError('CONFLICT', 'This analysis did not finish, so it has no verdict to override; add a note, or re-run it.');
       const a: Annotation = {
         id: this.newId(),
         authorId: author.userId,

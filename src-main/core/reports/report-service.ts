@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ReportRecord, ReportVerifyResult } from '../../../src-shared/contract/reports';
+import type { Detection } from '../../../src-shared/domain/detection';
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { AppError } from '../../../src-shared/result';
 import type { AuditLog } from '../audit/audit-log';
@@ -50,6 +51,13 @@ export async function sha256OfFile(file: string): Promise<string> {
   return h.digest('hex');
 }
 
+/** Only a finished analysis can be reported: CONFLICT for one still running or one that stopped without a result. */
+export function assertReportable(detection: Pick<Detection, 'status'>): void {
+  if (detection.status === 'queued' || detection.status === 'running') throw new AppError('CONFLICT', 'The analysis is still running; export the report when it has finished.');
+  // An interrupted, failed or cancelled record has no hashes, media or verdict: nothing a report could attest.
+  if (detection.status !== 'done') throw new AppError('CONFLICT', `This analysis ${detection.status === 'interrupted' ? 'was interrupted' : `ended ${detection.status}`} before it finished, so there is nothing to report; re-run it first.`);
+}
+
 const MAX_VERIFY_BYTES = 2 * 1024 * 1024 * 1024;
 
 export class ReportService {
@@ -64,7 +72,7 @@ export class ReportService {
     const { deps } = this;
     const dest = path.resolve(req.destPath.toLowerCase().endsWith('.pdf') ? req.destPath : `${req.destPath}.pdf`);
     const detection = await deps.detections.getScoped(req.detectionId, { userId: req.author.userId, role: req.author.role });
-    if (detection.status === 'queued' || detection.status === 'running') throw new AppError('CONFLICT', 'The analysis is still running; export the report when it has finished.');
+    assertReportable(detection);
     if (!req.overwrite && fs.existsSync(dest)) throw new AppError('CONFLICT', `${dest} already exists; choose another name.`);
     const dir = path.dirname(dest);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new AppError('NOT_FOUND', `The folder ${dir} does not exist.`);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { AppError, ok } from '../../../src-shared/result';
 import type { reportChannels } from '../../../src-shared/contract/reports';
 import type { Core } from '../../core/core';
+import { assertReportable } from '../../core/reports/report-service';
 import type { HandlerTable } from '../dispatcher';
 import { sessionOf } from './session-of';
 
@@ -23,6 +24,7 @@ export function reportHandlers(core: Core): HandlerTable<typeof reportChannels> 
       const s = sessionOf(meta);
       // Scope first: no dialog for a record the caller may not see.
       const d = await core.detections.getScoped(input.detectionId, s);
+      assertReportable(d); // and no dialog for a record that cannot be reported
       const dest = await core.dialogs.saveFile(meta.senderId, { defaultName: defaultReportName(d.file.name, new Date()), filters: [{ name: 'PDF report', extensions: ['pdf'] }] });
       if (!dest) return ok(null);
       const record = await core.reports.exportReport({

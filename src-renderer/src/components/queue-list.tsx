@@ -1,8 +1,8 @@
 /** The analysis queue: one row per file with stage, progress, ETA, cancel and per-file errors. */
-import { ERROR_CODES, assertNever, type ErrorCode } from '../../../src-shared/result';
-import type { AnalysisProgress, JobState } from '../../../src-shared/domain/detection';
+import { ERROR_CODES, type ErrorCode } from '../../../src-shared/result';
+import type { AnalysisProgress } from '../../../src-shared/domain/detection';
 import { describeError } from '../api';
-import { duration } from '../lib/format';
+import { duration, stateLabel } from '../lib/format';
 import { useNav } from '../stores/nav-store';
 import { useQueue, type QueueRow } from '../stores/queue-store';
 import { toast } from '../stores/toast-store';
@@ -21,25 +21,6 @@ const STAGE_LABEL: Record<AnalysisProgress['stage'], string> = {
   store: 'Saving',
   done: 'Done',
 };
-
-function stateLabel(s: JobState): string {
-  switch (s) {
-    case 'queued':
-      return 'Queued';
-    case 'running':
-      return 'Running';
-    case 'done':
-      return 'Done';
-    case 'failed':
-      return 'Failed';
-    case 'cancelled':
-      return 'Cancelled';
-    case 'interrupted':
-      return 'Interrupted';
-    default:
-      return assertNever(s, 'job state');
-  }
-}
 
 function asCode(code: string): ErrorCode {
   return (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'INTERNAL';

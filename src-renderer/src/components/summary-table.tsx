@@ -1,6 +1,6 @@
 /** A table of detection summaries (dashboard recents, history). */
 import type { DetectionSummary } from '../../../src-shared/domain/detection';
-import { shortHash, when } from '../lib/format';
+import { shortHash, stateLabel, when } from '../lib/format';
 import { useNav } from '../stores/nav-store';
 import { VerdictBadge } from './verdict-badge';
 import type { ReactNode } from 'react';
@@ -30,7 +30,15 @@ export function SummaryTable({ items, showOwner, actions }: { items: DetectionSu
               </button>
             </td>
             <td>
-              <VerdictBadge band={d.band} probability={d.probability} overridden={d.overridden} />
+              {d.status === 'done' ? (
+                <VerdictBadge band={d.band} probability={d.probability} overridden={d.overridden} />
+              ) : (
+                // An analysis that never finished has no verdict: say so rather than show "Undetermined".
+                <span className={`pill pill-${d.status}`} data-testid="record-status" title={d.status === 'queued' || d.status === 'running' ? undefined : 'No verdict: the analysis did not finish'}>
+                  {stateLabel(d.status)}
+                  {d.status === 'queued' || d.status === 'running' ? '' : ' · no verdict'}
+                </span>
+              )}
             </td>
             <td>{d.kind}</td>
             {showOwner && <td>{d.ownerName}</td>}

@@ -1,5 +1,6 @@
 /** Formatting helpers shared by the screens. */
-import type { VerdictBand } from '../../../src-shared/domain/detection';
+import type { JobState, VerdictBand } from '../../../src-shared/domain/detection';
+import { assertNever } from '../../../src-shared/result';
 
 /** "73.4 %" or an em dash when there is no score. */
 export function pct(p: number | null | undefined, digits = 1): string {
@@ -51,6 +52,26 @@ export const BAND_LABEL: Record<VerdictBand, string> = {
   manipulated: 'Likely manipulated',
   undetermined: 'Undetermined',
 };
+
+/** A job's or record's state in words. */
+export function stateLabel(s: JobState): string {
+  switch (s) {
+    case 'queued':
+      return 'Queued';
+    case 'running':
+      return 'Running';
+    case 'done':
+      return 'Done';
+    case 'failed':
+      return 'Failed';
+    case 'cancelled':
+      return 'Cancelled';
+    case 'interrupted':
+      return 'Interrupted';
+    default:
+      return assertNever(s, 'job state');
+  }
+}
 
 /** Short hash for tables: first 12 hex characters. */
 export function shortHash(h: string): string {

@@ -98,7 +98,7 @@ export function History() {
               showOwner={seesAll}
               actions={(d) => (
                 <>
-                  <ExportReportButton detectionId={d.id} fileName={d.fileName} small />
+                  {d.status === 'done' && <ExportReportButton detectionId={d.id} fileName={d.fileName} small />}
                   <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => { setDeleteError(null); setConfirm(d); }} aria-label={`Delete ${d.fileName}`} data-testid="delete-record">
                     Delete
                   </button>

@@ -132,6 +132,9 @@ describe('detections repository', () => {
     const c = await open();
     const dir = c.dataDir;
     const running = await c.detections.insert(rec(alice, 'run.jpg', { status: 'running', finishedAt: null }));
+    const placeholder = await c.detections.insert(
+      rec(alice, 'placeholder.jpg', { status: 'running', finishedAt: null, verdict: { band: 'undetermined', probability: null, thresholds: { authentic: 0.3, manipulated: 0.7 }, explanation: 'Analysis in progress.', decidedBy: 'none' } }),
+    );
     const kept = await c.detections.insert(rec(alice, 'kept.jpg'));
     const ghost = await c.detections.insert(rec(alice, 'ghost.jpg'));
     await c.close();
@@ -142,9 +145,20 @@ describe('detections repository', () => {
     const c2 = await testCore({ dataDir: dir }).then((t) => t.core);
     expect((await c2.detections.get(running.id))?.status).toBe('interrupted');
     expect((await c2.detections.get(running.id))?.error?.message).toMatch(/stopped/);
+    // A placeholder (no verdict yet) says why it has none instead of "Analysis in progress."
+    const stopped = await c2.detections.get(placeholder.id);
+    expect(stopped?.status).toBe('interrupted');
+    expect(stopped?.verdict).toMatchObject({ band: 'undetermined', probability: null });
+    expect(stopped?.verdict.explanation).toBe('No verdict: the analysis was interrupted before it finished. Nothing was measured; re-run it to analyse the file.');
+    // It has no verdict to override; a note is fine.
+    const who = { userId: alice.userId, username: 'alice' };
+    expect(await code(c2.detections.annotate(placeholder.id, who, 'x', { band: 'manipulated', reason: 'looks off' }))).toBe('CONFLICT');
+    expect((await c2.detections.annotate(placeholder.id, who, 'Re-ran it as a new analysis.')).annotations).toHaveLength(1);
+    // A record that already had a verdict keeps it.
+    expect((await c2.detections.get(running.id))?.verdict).toEqual(running.verdict);
     expect(await c2.detections.get(kept.id)).not.toBeNull();
     expect((await c2.detections.get('orphan-1'))?.file.name).toBe('orphan.jpg');
-    expect((await c2.detections.list({}, inv)).items.map((i) => i.fileName).sort()).toEqual(['kept.jpg', 'orphan.jpg', 'run.jpg']);
+    expect((await c2.detections.list({}, inv)).items.map((i) => i.fileName).sort()).toEqual(['kept.jpg', 'orphan.jpg', 'placeholder.jpg', 'run.jpg']);
     await c2.close();
   });
 

@@ -123,9 +123,19 @@ describe('reports handlers', () => {
   });
 
   it('refuses a record whose analysis is still running, and a folder that does not exist', async () => {
+    const asked = dialogs.asked.length;
     await core.detections.setStatus(mine.id, 'running');
-    dialogs.saves.push(path.join(out.dir, 'x.pdf'));
-    expect(await d.invoke('w-user', 'reports:export', { detectionId: mine.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await d.invoke('w-user', 'reports:export', { detectionId: mine.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/still running/) } });
+    // A record that never finished (the app stopped, or the analysis failed) has nothing a report could attest.
+    // Neither gets a save dialog.
+    for (const status of ['interrupted', 'failed', 'cancelled'] as const) {
+      await core.detections.setStatus(mine.id, status);
+      const res = await d.invoke('w-user', 'reports:export', { detectionId: mine.id });
+      expect(res).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/nothing to report; re-run it first/) } });
+      await expect(core.reports.exportReport({ detectionId: mine.id, destPath: path.join(out.dir, `${status}.pdf`), author: { userId: mine.ownerId, username: 'u', displayName: 'U', role: 'user' }, overwrite: false })).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(fs.existsSync(path.join(out.dir, `${status}.pdf`))).toBe(false);
+    }
+    expect(dialogs.asked.length).toBe(asked);
     await core.detections.setStatus(theirs.id, 'done');
     dialogs.saves.push(path.join(out.dir, 'missing', 'x.pdf'));
     expect(await d.invoke('w-inv', 'reports:export', { detectionId: theirs.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

@@ -62,10 +62,13 @@ export function AnnotationsPanel({ d, onSaved }: { d: Detection; onSaved: (d: De
             <span>Note</span>
             <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} maxLength={5000} data-testid="annotation-note" />
           </label>
-          <label className="check">
-            <input type="checkbox" checked={override} onChange={(e) => setOverride(e.target.checked)} data-testid="override-toggle" />
-            Override the verdict
-          </label>
+          {d.status === 'done' && (
+            // An analysis that did not finish has no verdict to override (main refuses it too).
+            <label className="check">
+              <input type="checkbox" checked={override} onChange={(e) => setOverride(e.target.checked)} data-testid="override-toggle" />
+              Override the verdict
+            </label>
+          )}
           {override && (
             <div className="row gap wrap">
               <label className="field">

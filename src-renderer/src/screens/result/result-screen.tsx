@@ -4,9 +4,10 @@ import type { Detection } from '../../../../src-shared/domain/detection';
 import { ErrorState, Loading } from '../../components/states';
 import { releaseArtifacts } from '../../lib/artifacts';
 import { ExportReportButton } from '../../components/export-report-button';
-import { when } from '../../lib/format';
+import { stateLabel, when } from '../../lib/format';
 import { useCall } from '../../lib/use-call';
 import { useNav } from '../../stores/nav-store';
+import { useQueue } from '../../stores/queue-store';
 import { AnnotationsPanel } from './annotations-panel';
 import { FaceGallery } from './face-gallery';
 import { ForensicLayers } from './forensic-layers';
@@ -25,15 +26,37 @@ function Section({ title, children, id }: { title: string; children: React.React
   );
 }
 
+/** A record whose analysis stopped before it had a result (the app quit, or it failed): no verdict, no report; re-run it. */
+function Unfinished({ d }: { d: Detection }) {
+  const enqueuePaths = useQueue((s) => s.enqueuePaths);
+  const go = useNav((s) => s.go);
+  const [busy, setBusy] = useState(false);
+  const rerun = async () => {
+    setBusy(true);
+    await enqueuePaths([d.file.path]);
+    go({ name: 'analyse' });
+  };
+  return (
+    <div className="panel" role="status" data-testid="unfinished">
+      <p>
+        <span className={`pill pill-${d.status}`}>{stateLabel(d.status)}</span> This analysis did not finish, so it has no verdict, evidence or hashes, and no report can be exported from it.
+      </p>
+      {d.file.path && (
+        <p>
+          <button type="button" className="btn btn-primary" onClick={() => void rerun()} disabled={busy} data-testid="rerun">
+            Re-run the analysis
+          </button>{' '}
+          <span className="muted small mono">{d.file.path}</span>
+        </p>
+      )}
+    </div>
+  );
+}
+
 function Loaded({ initial }: { initial: Detection }) {
   const [d, setD] = useState(initial);
-  const [view, setView] = useState<EvidenceView>(() => defaultView(initial));
   const go = useNav((s) => s.go);
-  const ev = useMemo(() => evidenceFor(d, view), [d, view]);
-  const select = (v: EvidenceView) => {
-    setView(v);
-    document.getElementById('evidence')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-  };
+  const unfinished = d.status !== 'done' && d.status !== 'queued' && d.status !== 'running';
   return (
     <>
       <header className="screen-head">
@@ -48,9 +71,32 @@ function Loaded({ initial }: { initial: Detection }) {
             {d.kind} · analysed {when(d.createdAt)} by {d.ownerName}
           </p>
         </div>
-        <ExportReportButton detectionId={d.id} fileName={d.file.name} primary />
+        {d.status === 'done' && <ExportReportButton detectionId={d.id} fileName={d.file.name} primary />}
       </header>
+      {unfinished && <Unfinished d={d} />}
       <VerdictBand d={d} />
+      {unfinished ? (
+        // Nothing was measured: no evidence, hashes, metadata or models to show; notes may still be kept.
+        <Section title="Annotations" id="annotations">
+          <AnnotationsPanel d={d} onSaved={setD} />
+        </Section>
+      ) : (
+        <Measured d={d} setD={setD} />
+      )}
+    </>
+  );
+}
+
+/** Everything a finished analysis measured. */
+function Measured({ d, setD }: { d: Detection; setD: (d: Detection) => void }) {
+  const [view, setView] = useState<EvidenceView>(() => defaultView(d));
+  const ev = useMemo(() => evidenceFor(d, view), [d, view]);
+  const select = (v: EvidenceView) => {
+    setView(v);
+    document.getElementById('evidence')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  };
+  return (
+    <>
       <div className="result-grid" id="evidence">
         <div className="panel">
           <div className="panel-head">
