@@ -1,11 +1,14 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApi } from '../../src-preload/create-api';
 import { createAppDispatcher } from '../../src-main/ipc/handler-table';
 import type { Core } from '../../src-main/core/core';
 import { signIn, testCore } from '../helpers/core';
 import { useQueue } from '../../src-renderer/src/stores/queue-store';
+import { Analyse } from '../../src-renderer/src/screens/analyse';
 
 const SENDER = 'renderer-queue';
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'generated', 'media', 'camera.jpg');
@@ -45,6 +48,27 @@ describe('queue store over the real handler table', () => {
     expect(good.local).toBeUndefined();
     expect(['queued', 'running', 'done']).toContain(good.state);
     await useQueue.getState().cancel(good.jobId);
+  });
+
+  it('a dropped folder: its pictures are queued, what it left out is listed on the analyse screen until cleared', async () => {
+    await signIn(core, 'user', SENDER);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-drop-'));
+    try {
+      fs.copyFileSync(FIXTURE, path.join(folder, 'camera.jpg'));
+      fs.writeFileSync(path.join(folder, 'notes.txt'), 'case notes');
+      await useQueue.getState().enqueuePaths([folder]);
+      expect(useQueue.getState().rows.map((r) => r.fileName)).toEqual(['camera.jpg']);
+      const name = path.basename(folder);
+      expect(useQueue.getState().leftOut).toEqual([`Not analysed in “${name}”: 1 file that is not an image or a video (notes.txt).`]);
+      render(<Analyse />);
+      expect(screen.getByTestId('left-out').textContent).toContain('notes.txt');
+      await useQueue.getState().cancel(useQueue.getState().rows[0]!.jobId);
+      act(() => useQueue.getState().clearFinished());
+      expect(screen.queryByTestId('left-out')).toBeNull();
+    } finally {
+      cleanup();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('files the bridge cannot turn into paths become per-file errors with advice', async () => {

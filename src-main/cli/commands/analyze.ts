@@ -1,6 +1,7 @@
 /** `mediaguard analyze <files or folders...>`: the same engine as the window, headless. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { describeLeftOut } from '../../../src-shared/contract/analysis';
 import type { AnalysisProgress } from '../../../src-shared/domain/detection';
 import { AppError } from '../../../src-shared/result';
 import type { Core } from '../../core/core';
@@ -76,12 +77,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
       lastStage = pr.stage;
       io.stderr(`  ${pr.fileName}: ${pr.stage} (${Math.round(pr.fraction * 100)} %)\n`);
     };
-    const jobs = await core.analysis.engine.enqueue(p.positionals, owner ? { userId: owner.userId, username: owner.username, role: owner.role } : null, {
+    const { jobs, leftOut } = await core.analysis.engine.start(p.positionals, owner ? { userId: owner.userId, username: owner.username, role: owner.role } : null, {
       store,
       senderId: null,
       onProgress,
       options: { ...(frames ? { frames } : {}), ...(strategy ? { strategy: strategy as 'even' | 'rate' | 'scene' } : {}) },
     });
+    // What the folders held that was not queued (not a failure: those files are not images or videos, or were not examined).
+    for (const l of leftOut) io.stderr(`mediaguard analyze: ${describeLeftOut(l)}\n`);
     let failed = 0;
     for (const j of jobs) {
       const outcome = await core.analysis.engine.wait(j.jobId);

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { QueuedJob } from '../../../src-shared/contract/analysis';
+import { describeLeftOut, MAX_FOLDER_DEPTH, MAX_FOLDER_FILES, type FolderLeftOut, type QueuedJob, type StartResult } from '../../../src-shared/contract/analysis';
 import type { AnalysisProgress, Detection } from '../../../src-shared/domain/detection';
 import type { AppSettings } from '../../../src-shared/domain/settings';
 import { AppError, type AppErrorShape } from '../../../src-shared/result';
@@ -15,7 +15,8 @@ import type { ArtifactStore } from '../db/artifacts';
 import type { DetectionsRepo } from '../db/detections';
 import type { EventBus } from '../events';
 import type { Logger } from '../log/logger';
-import { FORMAT_EXTENSIONS } from '../media/sniff';
+import { readHead } from '../media/identify';
+import { FORMAT_EXTENSIONS, sniff } from '../media/sniff';
 import { overallFraction, type AnalysisOutput, type JobOptions } from './analyze-file';
 import { buildDetection, placeholderDetection } from './record';
 import type { AnalysisRunner } from './worker-protocol';
@@ -56,30 +57,71 @@ interface Job {
 }
 
 const MEDIA_EXTENSIONS = new Set(Object.values(FORMAT_EXTENSIONS).flat());
-const MAX_FOLDER_FILES = 5000;
+/** Entries a folder walk examines at most (media or not), so a huge tree cannot stall a request. */
+const MAX_FOLDER_ENTRIES = 50_000;
 const FINISHED_KEEP = 200;
 
-/** The files a path stands for: itself, or the media files inside a folder (recursively, no hidden entries). */
-export async function expandPaths(paths: string[]): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string, depth: number) => {
-    if (depth > 8 || out.length >= MAX_FOLDER_FILES) return;
-    const entries = await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name.startsWith('.')) continue;
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(p, depth + 1);
-      else if (e.isFile() && MEDIA_EXTENSIONS.has(path.extname(e.name).slice(1).toLowerCase())) out.push(p);
-      if (out.length >= MAX_FOLDER_FILES) return;
-    }
-  };
+/** What a file's first bytes say it is, for the folder walk: media (or possibly media), or not. */
+async function looksLikeMedia(p: string): Promise<boolean | null> {
+  const head = await readHead(p, 4096).catch(() => null);
+  if (!head) return null;
+  const s = sniff(head);
+  // 'unknown' with a hint (an audio-or-video container) goes on: intake decides with ffprobe and says why.
+  return s.kind === 'image' || s.kind === 'video' || (s.kind === 'unknown' && s.hint !== null);
+}
+
+/**
+ * The files a path stands for: itself, or the images and videos inside a folder
+ * (recursively, by content: a media extension, or else first bytes that sniff as media),
+ * and for each folder what it held that was not queued (FolderLeftOut).
+ */
+export async function expandPaths(paths: string[]): Promise<{ files: string[]; leftOut: FolderLeftOut[] }> {
+  const files: string[] = [];
+  const leftOut: FolderLeftOut[] = [];
+  let examined = 0;
   for (const raw of paths) {
-    const p = path.resolve(raw);
-    const st = await fs.promises.stat(p).catch(() => null);
-    if (st?.isDirectory()) await walk(p, 0);
-    else out.push(p); // files (and missing paths) go through; the job reports what is wrong
+    const root = path.resolve(raw);
+    const st = await fs.promises.stat(root).catch(() => null);
+    if (!st?.isDirectory()) {
+      files.push(root); // files (and missing paths) go through; the job reports what is wrong
+      continue;
+    }
+    const l: FolderLeftOut = { folder: path.basename(root) || root, notMedia: 0, examples: [], hidden: 0, links: 0, unreadable: 0, tooDeep: 0, limitReached: false };
+    const full = () => files.length >= MAX_FOLDER_FILES || examined >= MAX_FOLDER_ENTRIES;
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      const entries = await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => null);
+      if (!entries) {
+        l.unreadable++;
+        return;
+      }
+      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        if (full()) {
+          l.limitReached = true;
+          return;
+        }
+        examined++;
+        const p = path.join(dir, e.name);
+        if (e.name.startsWith('.')) l.hidden++;
+        else if (e.isSymbolicLink()) l.links++;
+        else if (e.isDirectory()) {
+          if (depth >= MAX_FOLDER_DEPTH) l.tooDeep++;
+          else await walk(p, depth + 1);
+        } else if (e.isFile()) {
+          const byName = MEDIA_EXTENSIONS.has(path.extname(e.name).slice(1).toLowerCase());
+          const media = byName || (await looksLikeMedia(p));
+          if (media) files.push(p);
+          else if (media === null) l.unreadable++;
+          else {
+            l.notMedia++;
+            if (l.examples.length < 5) l.examples.push(path.relative(root, p));
+          }
+        } else l.notMedia++; // sockets, devices, pipes
+      }
+    };
+    await walk(root, 0);
+    if (l.notMedia || l.hidden || l.links || l.unreadable || l.tooDeep || l.limitReached) leftOut.push(l);
   }
-  return out;
+  return { files, leftOut };
 }
 
 export class AnalysisEngine {
@@ -108,11 +150,16 @@ export class AnalysisEngine {
     return (this.deps.now ?? Date.now)();
   }
 
-  /** Queue files (folders expand to their media files). */
+  /** Queue files (folders expand to their media files); the jobs only. */
   async enqueue(paths: string[], owner: JobOwner | null, opts: EnqueueOptions): Promise<QueuedJob[]> {
+    return (await this.start(paths, owner, opts)).jobs;
+  }
+
+  /** Queue files (folders expand to their images and videos), and say what the folders held that was not queued. */
+  async start(paths: string[], owner: JobOwner | null, opts: EnqueueOptions): Promise<StartResult> {
     if (opts.store && (!owner || !this.deps.detections)) throw new AppError('UNAUTHENTICATED', 'Storing results needs a signed-in account.');
-    const files = await expandPaths(paths);
-    if (!files.length) throw new AppError('NOT_FOUND', 'No media files were found in the folders given.');
+    const { files, leftOut } = await expandPaths(paths);
+    if (!files.length) throw new AppError('NOT_FOUND', ['No images or videos were found in the folders given.', ...leftOut.map(describeLeftOut)].join(' '));
     const queued = files.map((file) => {
       let finish!: (o: JobOutcome) => void;
       const done = new Promise<JobOutcome>((r) => (finish = r));
@@ -133,7 +180,7 @@ export class AnalysisEngine {
     });
     // Start after returning, so the caller has the job ids before the first events arrive.
     queueMicrotask(() => this.pump());
-    return queued;
+    return { jobs: queued, leftOut };
   }
 
   /** Wait for a job to end (done, failed or cancelled). */

@@ -31,7 +31,7 @@ export function analysisHandlers(core: Core): HandlerTable<typeof analysisChanne
       const paths = await checkPaths(core, input.paths);
       const opts = input.options ?? {};
       return ok(
-        await core.analysis.engine.enqueue(paths, owner(s), {
+        await core.analysis.engine.start(paths, owner(s), {
           store: true,
           senderId: meta.senderId,
           options: { ...(opts.frames ? { frames: opts.frames } : {}), ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(opts.fps ? { fps: opts.fps } : {}) },

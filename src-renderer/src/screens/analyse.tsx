@@ -6,8 +6,8 @@ import { useQueue } from '../stores/queue-store';
 
 /** The analyse screen. */
 export function Analyse() {
-  const { rows, error, busy, clearFinished, refresh } = useQueue();
-  const finished = rows.some((r) => r.state !== 'queued' && r.state !== 'running');
+  const { rows, error, leftOut, busy, clearFinished, refresh } = useQueue();
+  const finished = rows.some((r) => r.state !== 'queued' && r.state !== 'running') || leftOut.length > 0;
   return (
     <section className="screen" data-testid="screen-analyse" aria-labelledby="h-analyse">
       <header className="screen-head">
@@ -25,6 +25,14 @@ export function Analyse() {
             </button>
           )}
         </div>
+        {leftOut.length > 0 && (
+          // What dropped folders held that was not queued: an analyst must know what was not examined.
+          <ul className="warnings" aria-label="Left out of the dropped folders" data-testid="left-out">
+            {leftOut.map((t, i) => (
+              <li key={i}>{t}</li>
+            ))}
+          </ul>
+        )}
         {rows.length === 0 ? <Empty title="No files in the queue">Drop files on the window or use the buttons above.</Empty> : <QueueList rows={rows} />}
       </div>
     </section>

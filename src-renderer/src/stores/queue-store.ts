@@ -1,6 +1,6 @@
 /** The analysis queue as the window sees it: jobs from main plus files that never reached it. */
 import { create } from 'zustand';
-import type { QueuedJob } from '../../../src-shared/contract/analysis';
+import { describeLeftOut, type QueuedJob } from '../../../src-shared/contract/analysis';
 import type { AppErrorShape } from '../../../src-shared/result';
 import { api, call, subscribe } from '../api';
 
@@ -16,6 +16,8 @@ interface QueueState {
   rows: QueueRow[];
   /** Error from analysis:start / analysis:queue as a whole (e.g. the domain is not served). */
   error: AppErrorShape | null;
+  /** What dropped folders held that was not queued, one sentence per folder (describeLeftOut). */
+  leftOut: string[];
   busy: boolean;
   enqueuePaths: (paths: string[]) => Promise<void>;
   enqueueFiles: (files: File[]) => Promise<void>;
@@ -65,12 +67,13 @@ function localFailure(fileName: string, message: string, code: string = 'IO'): Q
 export const useQueue = create<QueueState>((set, get) => ({
   rows: [],
   error: null,
+  leftOut: [],
   busy: false,
   enqueuePaths: async (paths) => {
     if (paths.length === 0) return;
     set({ busy: true });
     const res = await call('analysis:start', { paths });
-    if (res.ok) return set({ rows: merge(get().rows, res.value), error: null, busy: false });
+    if (res.ok) return set({ rows: merge(get().rows, res.value.jobs), leftOut: [...get().leftOut, ...res.value.leftOut.map(describeLeftOut)], error: null, busy: false });
     if (paths.length === 1 || !PER_FILE_CODES.has(res.error.code)) {
       if (paths.length === 1 && PER_FILE_CODES.has(res.error.code)) {
         return set({ rows: [...get().rows, localFailure(baseName(paths[0]!), res.error.message, res.error.code)], error: null, busy: false });
@@ -80,7 +83,7 @@ export const useQueue = create<QueueState>((set, get) => ({
     // Main refuses a whole batch for one bad path; retry one by one so each file gets its own answer.
     for (const p of paths) {
       const one = await call('analysis:start', { paths: [p] });
-      if (one.ok) set({ rows: merge(get().rows, one.value) });
+      if (one.ok) set({ rows: merge(get().rows, one.value.jobs), leftOut: [...get().leftOut, ...one.value.leftOut.map(describeLeftOut)] });
       else set({ rows: [...get().rows, localFailure(baseName(p), one.error.message, one.error.code)] });
     }
     set({ error: null, busy: false });
@@ -113,7 +116,7 @@ export const useQueue = create<QueueState>((set, get) => ({
     if (res.ok) set({ rows: merge(get().rows, res.value), error: null });
     else set({ error: res.error });
   },
-  clearFinished: () => set({ rows: get().rows.filter((r) => r.state === 'queued' || r.state === 'running') }),
+  clearFinished: () => set({ rows: get().rows.filter((r) => r.state === 'queued' || r.state === 'running'), leftOut: [] }),
   listen: () => {
     const offProgress = subscribe('analysis:progress', (p) => {
       const rows = get().rows;
@@ -136,5 +139,5 @@ export const useQueue = create<QueueState>((set, get) => ({
       offDone();
     };
   },
-  reset: () => set({ rows: [], error: null, busy: false }),
+  reset: () => set({ rows: [], error: null, leftOut: [], busy: false }),
 }));

@@ -35,13 +35,32 @@ describe('analysis and model handlers', () => {
   it('analysis:start queues, runs and stores; analysis:queue shows it', async () => {
     const done = new Promise<unknown>((resolve) => core.events.attach('w-user', (ev, p) => ev === 'analysis:done' && resolve(p)));
     const r = await d.invoke('w-user', 'analysis:start', { paths: [image] });
-    expect(r).toMatchObject({ ok: true, value: [{ fileName: 'face.png', state: 'queued' }] });
+    expect(r).toMatchObject({ ok: true, value: { jobs: [{ fileName: 'face.png', state: 'queued' }], leftOut: [] } });
     const fin = (await done) as { state: string; detectionId: string };
     expect(fin.state).toBe('done');
     const q = await d.invoke('w-user', 'analysis:queue', {});
     expect(q).toMatchObject({ ok: true, value: [{ state: 'done', detectionId: fin.detectionId }] });
     const rec = await d.invoke('w-user', 'history:get', { id: fin.detectionId });
     expect(rec).toMatchObject({ ok: true, value: { verdict: { band: 'manipulated' } } });
+  });
+
+  it('a dropped folder queues its pictures by content and lists what it left out', async () => {
+    const folder = path.join(t.dir, 'evidence');
+    fs.mkdirSync(folder);
+    fs.copyFileSync(image, path.join(folder, 'IMG_0001')); // no extension
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'case notes');
+    const done = new Promise<unknown>((resolve) => core.events.attach('w-user', (ev, p) => ev === 'analysis:done' && resolve(p)));
+    const r = await d.invoke('w-user', 'analysis:start', { paths: [folder] });
+    expect(r).toMatchObject({ ok: true, value: { jobs: [{ fileName: 'IMG_0001', state: 'queued' }], leftOut: [{ folder: 'evidence', notMedia: 1, examples: ['notes.txt'] }] } });
+    expect(await done).toMatchObject({ state: 'done' });
+    // Nothing to analyse: refused, and the message says what the folder held.
+    const none = path.join(t.dir, 'papers');
+    fs.mkdirSync(none);
+    fs.writeFileSync(path.join(none, 'a.txt'), 'x');
+    expect(await d.invoke('w-user', 'analysis:start', { paths: [none] })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'No images or videos were found in the folders given. Not analysed in “papers”: 1 file that is not an image or a video (a.txt).' },
+    });
   });
 
   it('refuses relative, missing and non-file paths, and callers without a session', async () => {

@@ -60,6 +60,18 @@ describe('mediaguard analyze / models', () => {
     expect(o.out).toMatch(/face\.jpg: MANIPULATED \d+\.\d %/);
   });
 
+  it('a folder: its pictures are analysed, what it left out goes to stderr without failing the run', async () => {
+    const folder = path.join(t.dir, 'case');
+    fs.mkdirSync(folder);
+    fs.copyFileSync(image, path.join(folder, 'IMG_0002'));
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'x');
+    const o = io();
+    expect(await runCli(['analyze', '--json', '--models-dir', models, folder, ...dd()], o)).toBe(0);
+    const lines = o.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([expect.objectContaining({ file: path.join(folder, 'IMG_0002'), verdict: 'manipulated' })]);
+    expect(o.err).toContain('mediaguard analyze: Not analysed in “case”: 1 file that is not an image or a video (notes.txt).');
+  });
+
   it('with no models there is no verdict, and the message names what is missing', async () => {
     const o = io();
     const code = await runCli(['analyze', '--json', image, ...dd()], o);

@@ -74,7 +74,7 @@ describe('hostile corpus through analysis:start', () => {
         outcomes.push({ file: f.name, why: f.why, where: 'start', code: r.error.code, message: r.error.message });
         continue;
       }
-      const [job] = r.value as { jobId: string }[];
+      const [job] = (r.value as { jobs: { jobId: string }[] }).jobs;
       jobs.push({ f, jobId: job!.jobId });
     }
     const t0 = performance.now();
@@ -113,7 +113,7 @@ describe('hostile corpus through analysis:start', () => {
     const valid = await makeHostileNamedValid(path.join(t.dir, 'valid'));
     const r = await d.invoke('w-user', 'analysis:start', { paths: valid.map((v) => v.path) });
     expect(r.ok).toBe(true);
-    const events = await Promise.all((r as { value: { jobId: string }[] }).value.map((j) => finished(j.jobId)));
+    const events = await Promise.all((r as { value: { jobs: { jobId: string }[] } }).value.jobs.map((j) => finished(j.jobId)));
     for (const [i, e] of events.entries()) {
       expect(e, valid[i]!.name).toMatchObject({ state: 'done', error: null });
       const rec = await d.invoke('w-user', 'history:get', { id: e.detectionId! });

@@ -75,8 +75,8 @@ describe('a queue of 20 while history is queried', () => {
     const a = await d.invoke('w-user', 'analysis:start', { paths: files.slice(0, 18) });
     const b = await d.invoke('w-inv', 'analysis:start', { paths: files.slice(18) });
     expect(a.ok && b.ok).toBe(true);
-    for (const j of (a as { value: { jobId: string }[] }).value) owners.set(j.jobId, 'user');
-    for (const j of (b as { value: { jobId: string }[] }).value) owners.set(j.jobId, 'inv');
+    for (const j of (a as { value: { jobs: { jobId: string }[] } }).value.jobs) owners.set(j.jobId, 'user');
+    for (const j of (b as { value: { jobs: { jobId: string }[] } }).value.jobs) owners.set(j.jobId, 'inv');
 
     // Meanwhile the UI polls history and the queue.
     const latencies: number[] = [];
