@@ -98,6 +98,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const artifacts = new ArtifactStore(dataDir);
   try {
     audit = await AuditLog.open(db.dbDir, log.child('audit'), now);
+    if (audit.headWasMissing) {
+      const last = audit.list({ limit: 1 }).items[0];
+      await audit.append({ actor: null, action: 'audit.head_missing', target: null, details: { lastSeq: last?.seq ?? null, lastHash: last?.hash ?? null, file: path.basename(audit.headFile) } });
+    }
     for (const r of db.repairs) {
       await audit.append({ actor: null, action: 'store.repaired', target: r.file, details: { tornTail: r.tornTail, corruptLines: r.corruptLines.slice(0, 100), backup: r.backup } });
     }

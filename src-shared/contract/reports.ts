@@ -17,8 +17,18 @@ export interface ReportRecord {
 export interface ReportVerifyResult {
   path: string;
   sha256: string;
+  /**
+   * True only when the reports list names this SHA-256, the audit log holds its
+   * report.exported entry, and the audit chain verifies: the list alone is an ordinary file.
+   */
   issued: boolean;
   report: ReportRecord | null;
+  /** The audit entry that recorded the export, when there is one. */
+  auditEntry: { seq: number; time: string; actorName: string | null } | null;
+  /** Whether the audit chain verified when the check ran. */
+  chainOk: boolean;
+  /** What the check found, in a sentence. */
+  note: string;
 }
 
 export const reportChannels = {

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'settings.changed',
   'model.imported',
   'audit.exported',
+  'audit.head_missing',
   'store.repaired',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -44,7 +45,7 @@ export interface AuditEntry {
 /** Where and how the chain broke. */
 export interface AuditBreak {
   seq: number;
-  kind: 'hash-mismatch' | 'prev-mismatch' | 'missing' | 'reordered' | 'unparseable';
+  kind: 'hash-mismatch' | 'prev-mismatch' | 'missing' | 'reordered' | 'unparseable' | 'head-missing';
   message: string;
 }
 

@@ -64,7 +64,7 @@ test('export a PDF report, list it with its hash, reveal it and verify it', asyn
   fs.writeFileSync(changed, Buffer.concat([fs.readFileSync(out), Buffer.from('\n%tampered\n')]));
   harness.dialogs.nextOpen = [changed];
   await page.getByRole('button', { name: 'Choose a PDF…' }).click();
-  await expect(page.getByTestId('verify-report-result')).toContainText('Not a report issued');
+  await expect(page.getByTestId('verify-report-result')).toContainText('Not confirmed as a report issued');
   await settled(page);
   await snap(page, 'reports');
   expect(pageProblems.problems).toEqual([]);

@@ -1,7 +1,7 @@
 /** `mediaguard analyze <files or folders...>`: the same engine as the window, headless. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeLeftOut } from '../../../src-shared/contract/analysis';
+import { describeLeftOut } from '../../../src-shared/domain/folders';
 import type { AnalysisProgress } from '../../../src-shared/domain/detection';
 import { AppError } from '../../../src-shared/result';
 import type { Core } from '../../core/core';

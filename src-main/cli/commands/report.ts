@@ -13,8 +13,10 @@ Export:
   --force              replace an existing file
   --as <username>      the issuing account (password from MEDIAGUARD_PASSWORD or a prompt)
 
-Verify: hashes the file and says whether this installation issued it (exit 0), or not
-(exit ${EXIT.VERIFY_FAILED}: the file was never issued here, or it was changed — one byte is enough).
+Verify: hashes the file and says whether this installation issued it (exit 0): its SHA-256 is
+in the list of issued reports and in a report.exported entry of the audit log, whose chain
+verifies. Otherwise exit ${EXIT.VERIFY_FAILED}: the file was never issued here, it was changed
+(one byte is enough), or the list or the audit log was altered.
 
 Every command takes --data-dir <dir>.`;
 
@@ -28,11 +30,21 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     const r = await core.reports.verify(p.positionals[0]!);
     if (p.flags.json === true) {
       // The evidence file name stays out: it belongs to the record's scope, and this check needs no sign-in.
-      io.stdout(JSON.stringify({ path: r.path, sha256: r.sha256, issued: r.issued, report: r.report ? { id: r.report.id, createdAt: r.report.createdAt, authorName: r.report.authorName, detectionId: r.report.detectionId } : null }) + '\n');
-    } else if (r.report) {
-      io.stdout(`ISSUED: ${r.path}\n  sha256 ${r.sha256}\n  report ${r.report.id}, issued ${r.report.createdAt} by ${r.report.authorName}, record ${r.report.detectionId}\n`);
+      io.stdout(
+        JSON.stringify({
+          path: r.path,
+          sha256: r.sha256,
+          issued: r.issued,
+          report: r.report ? { id: r.report.id, createdAt: r.report.createdAt, authorName: r.report.authorName, detectionId: r.report.detectionId } : null,
+          auditEntry: r.auditEntry,
+          chainOk: r.chainOk,
+          note: r.note,
+        }) + '\n',
+      );
+    } else if (r.issued && r.report) {
+      io.stdout(`ISSUED: ${r.path}\n  sha256 ${r.sha256}\n  report ${r.report.id}, issued ${r.report.createdAt} by ${r.report.authorName}, record ${r.report.detectionId}\n  ${r.note}\n`);
     } else {
-      io.stdout(`NOT ISSUED: ${r.path}\n  sha256 ${r.sha256}\n  No report with this SHA-256 was issued by this installation: the file was changed, or it comes from elsewhere.\n`);
+      io.stdout(`NOT CONFIRMED: ${r.path}\n  sha256 ${r.sha256}\n  ${r.note}\n`);
     }
     return r.issued ? EXIT.OK : EXIT.VERIFY_FAILED;
   });

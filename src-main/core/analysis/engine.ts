@@ -6,7 +6,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeLeftOut, MAX_FOLDER_DEPTH, MAX_FOLDER_FILES, type FolderLeftOut, type QueuedJob, type StartResult } from '../../../src-shared/contract/analysis';
+import type { QueuedJob, StartResult } from '../../../src-shared/contract/analysis';
+import { describeLeftOut, MAX_FOLDER_DEPTH, MAX_FOLDER_FILES, type FolderLeftOut } from '../../../src-shared/domain/folders';
 import type { AnalysisProgress, Detection } from '../../../src-shared/domain/detection';
 import type { AppSettings } from '../../../src-shared/domain/settings';
 import { AppError, type AppErrorShape } from '../../../src-shared/result';

@@ -43,6 +43,12 @@ export class AuditLog {
   private nextSeq = 1;
   private prevHash = GENESIS_HASH;
   private readonly lock = new Mutex();
+  /**
+   * The log had entries but no readable head at open: entries cut from its end could no
+   * longer be detected. The core records this in the chain itself (audit.head_missing), so
+   * the next append, which rewrites the head, cannot hide it.
+   */
+  headWasMissing = false;
 
   private constructor(
     dir: string,
@@ -103,6 +109,11 @@ export class AuditLog {
       maxSeq = Math.max(maxSeq, e.seq);
     }
     this.nextSeq = Math.max(maxSeq, head?.seq ?? 0) + 1;
+    this.headWasMissing = head === null && maxSeq > 0;
+    // A new log gets its head before its first entry, so that a crash between the first
+    // append and its head update leaves a lagging head (seq 0), never a missing one.
+    if (head === null && maxSeq === 0) await writeFileAtomic(this.headFile, JSON.stringify({ seq: 0, hash: GENESIS_HASH }));
+    if (this.headWasMissing) this.log.warn('audit log has entries but its head record is missing or unreadable', { lastSeq: maxSeq });
     this.entries.sort((a, b) => a.seq - b.seq);
   }
 
@@ -167,6 +178,12 @@ export class AuditLog {
     return { items, total: matched.length };
   }
 
+  /** The newest entry (loaded or appended) that matches, or null. */
+  findLast(pred: (e: AuditEntry) => boolean): AuditEntry | null {
+    for (let i = this.entries.length - 1; i >= 0; i--) if (pred(this.entries[i]!)) return this.entries[i]!;
+    return null;
+  }
+
   /** Number of entries loaded or appended. */
   get size(): number {
     return this.entries.length;
@@ -181,7 +198,7 @@ export class AuditLog {
       } catch (e) {
         if (errnoCode(e) !== 'ENOENT') throw fsError(e, 'the audit log');
       }
-      return verifyChain(text, await this.readHead());
+      return verifyChain(text, await this.readHead(), { expectHead: true });
     });
   }
 
@@ -200,7 +217,7 @@ export class AuditLog {
   /** Write the log to a file (refusing to overwrite) and record that it was exported. */
   async exportTo(dest: string, actor: AuditActor): Promise<{ path: string; entries: number; verify: AuditVerifyResult }> {
     const text = await this.exportText();
-    const verify = verifyChain(text, await this.readHead());
+    const verify = verifyChain(text, await this.readHead(), { expectHead: true });
     try {
       await fs.promises.writeFile(dest, text, { flag: 'wx', mode: 0o600 });
       await fsyncFile(dest);

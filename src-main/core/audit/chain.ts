@@ -131,13 +131,18 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-/** Walk the chain as stored and report every break, in sequence order. */
-export function verifyChain(text: string, head: AuditHead | null = null): AuditVerifyResult {
+/**
+ * Walk the chain as stored and report every break, in sequence order. `head` is the record
+ * of the last entry appended; `expectHead` (the live log, not an exported copy) makes its
+ * absence a break.
+ */
+export function verifyChain(text: string, head: AuditHead | null = null, opts: { expectHead?: boolean } = {}): AuditVerifyResult {
   const breaks: AuditBreak[] = [];
   // Only the two hashes of each entry are kept for the chain checks below, so the parsed
   // entries (details included) die young instead of filling the old generation.
   const bySeq = new Map<number, { hash: string; prevHash: string }>();
   const unreadable = new Set<number>();
+  const headMissingAt: number[] = [];
   let maxSeen = 0;
   let lastSeq = 0;
   const lines = splitLines(text);
@@ -162,6 +167,7 @@ export function verifyChain(text: string, head: AuditHead | null = null): AuditV
       breaks.push({ seq: e.seq, kind: 'reordered', message: `Entry ${e.seq} (line ${lineNo}) is stored after entry ${maxSeen}: entries were reordered.` });
     }
     bySeq.set(e.seq, { hash: e.hash, prevHash: e.prevHash });
+    if (e.action === 'audit.head_missing') headMissingAt.push(e.seq);
     maxSeen = Math.max(maxSeen, e.seq);
     if (entryHash(e) !== e.hash) {
       breaks.push({ seq: e.seq, kind: 'hash-mismatch', message: `Entry ${e.seq} (line ${lineNo}, ${e.action}) was modified after it was written.` });
@@ -192,6 +198,14 @@ export function verifyChain(text: string, head: AuditHead | null = null): AuditV
         message: `Entry ${seq} does not follow entry ${seq - 1}: the chain is broken between them (an entry was rewritten or replaced).`,
       });
     }
+  }
+  // Without the head, a log cut short looks whole. Missing now: say so. Missing at an earlier
+  // start: the app wrote audit.head_missing into the chain then, and it stays a break.
+  if (opts.expectHead && !head && maxSeen > 0) {
+    breaks.push({ seq: maxSeen, kind: 'head-missing', message: `The record of the last entry appended (activity_logs.head.json) is missing or unreadable: entries deleted from the end of the log after entry ${maxSeen} could not be detected.` });
+  }
+  for (const seq of headMissingAt) {
+    breaks.push({ seq, kind: 'head-missing', message: `When the application started before entry ${seq}, the record of the last entry appended was missing: entries deleted from the end of the log before then cannot be ruled out.` });
   }
   if (head && bySeq.get(head.seq) && bySeq.get(head.seq)?.hash !== head.hash) {
     breaks.push({ seq: head.seq, kind: 'hash-mismatch', message: `Entry ${head.seq} differs from the last entry recorded when it was appended.` });

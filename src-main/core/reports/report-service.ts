@@ -152,6 +152,17 @@ export class ReportService {
     if (st.size > MAX_VERIFY_BYTES) throw new AppError('LIMIT_EXCEEDED', `${abs} is larger than any report this application writes.`);
     const sha256 = await sha256OfFile(abs);
     const report = await this.deps.reportsRepo.findBySha256(sha256);
-    return { path: abs, sha256, issued: report !== null, report };
+    // The reports list is an ordinary file; the export is attested by its entry in the hash-chained audit log.
+    const entry = this.deps.audit.findLast((e) => e.action === 'report.exported' && e.details.sha256 === sha256);
+    const chainOk = (await this.deps.audit.verify()).ok;
+    const auditEntry = entry ? { seq: entry.seq, time: entry.time, actorName: entry.actorName } : null;
+    const issued = report !== null && entry !== null && chainOk;
+    let note: string;
+    if (!report && !entry) note = 'No report with this SHA-256 was issued by this installation: the file was changed after export (one byte is enough), or it comes from elsewhere.';
+    else if (report && !entry) note = 'The list of issued reports names this file, but the audit log has no record of its export: the list was altered, so this cannot be confirmed.';
+    else if (!report && entry) note = `The audit log records this export (entry ${entry.seq}), but the list of issued reports no longer names it: the list was altered, so this cannot be confirmed.`;
+    else if (!chainOk) note = `Recorded as issued (audit entry ${entry!.seq}), but the audit log fails verification (Admin › Audit log), so this cannot be confirmed.`;
+    else note = `Issued by this installation and unchanged since: the export is audit entry ${entry!.seq}, and the audit chain verifies.`;
+    return { path: abs, sha256, issued, report, auditEntry, chainOk, note };
   }
 }

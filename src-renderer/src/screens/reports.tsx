@@ -31,7 +31,7 @@ function VerifyBox() {
       <p className="muted small">Hashes a PDF and says whether this installation issued it unchanged.</p>
       {result && (
         <p className={result.issued ? 'ok-text' : 'form-error'} role="status" data-testid="verify-report-result">
-          {result.issued ? `Issued here on ${when(result.report?.createdAt)} for ${result.report?.fileName}; unchanged.` : 'Not a report issued by this installation, or it was changed after export.'}
+          {result.issued ? `Issued here on ${when(result.report?.createdAt)} for ${result.report?.fileName}; unchanged.` : 'Not confirmed as a report issued by this installation.'} {result.note}
           <span className="mono small breakable"> SHA-256 {result.sha256}</span>
         </p>
       )}

@@ -1,6 +1,7 @@
 /** The analysis queue as the window sees it: jobs from main plus files that never reached it. */
 import { create } from 'zustand';
-import { describeLeftOut, type QueuedJob } from '../../../src-shared/contract/analysis';
+import type { QueuedJob } from '../../../src-shared/contract/analysis';
+import { describeLeftOut } from '../../../src-shared/domain/folders';
 import type { AppErrorShape } from '../../../src-shared/result';
 import { api, call, subscribe } from '../api';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeLeftOut, MAX_FOLDER_DEPTH, type FolderLeftOut } from '../../../src-shared/contract/analysis';
+import { describeLeftOut, MAX_FOLDER_DEPTH, type FolderLeftOut } from '../../../src-shared/domain/folders';
 import { expandPaths } from '../../../src-main/core/analysis/engine';
 
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);

@@ -117,6 +117,32 @@ describe('audit chain', () => {
     expect(v.breaks[2]!.message).toMatch(/from the end of the log/);
   });
 
+  it('a log cut short with its head record deleted is a break, and stays one after the next start', async () => {
+    const a = await logWith(6);
+    const dir = path.dirname(a.file);
+    write(a, lines(a).slice(0, 4)); // entries 5–6 cut from the end ...
+    fs.rmSync(a.headFile); // ... and the record that would show it deleted
+    const v = await a.verify();
+    expect(v.breaks.map((b) => [b.seq, b.kind])).toEqual([[4, 'head-missing']]);
+    expect(v.breaks[0]!.message).toMatch(/could not be detected/);
+    // At the next start the core writes the event into the chain (core.ts: audit.head_missing),
+    // so the next append, which rewrites the head, cannot hide it.
+    const reopened = await AuditLog.open(dir, log);
+    expect(reopened.headWasMissing).toBe(true);
+    const mark = await reopened.append({ actor: null, action: 'audit.head_missing', details: { lastSeq: 4 } });
+    await reopened.append({ actor: null, action: 'settings.changed' });
+    const after = await reopened.verify();
+    expect(after.ok).toBe(false);
+    expect(after.breaks).toEqual([{ seq: mark.seq, kind: 'head-missing', message: expect.stringMatching(/cannot be ruled out/) }]);
+    // An unreadable head counts as missing; a clean log with its head does not.
+    fs.writeFileSync(reopened.headFile, '{not json');
+    expect((await AuditLog.open(dir, log)).headWasMissing).toBe(true);
+    expect((await logWith(2)).headWasMissing).toBe(false);
+    // An exported copy has no head: only the marks inside the chain count there.
+    expect(verifyChain(fs.readFileSync(reopened.file, 'utf8')).breaks.map((b) => b.kind)).toEqual(['head-missing']);
+    expect(verifyChain(lines(await logWith(3)).join('\n') + '\n').ok).toBe(true);
+  });
+
   it('names reordered entries', async () => {
     const a = await logWith(6);
     const ls = lines(a);

@@ -7,7 +7,8 @@ const root = path.resolve(__dirname, '..', '..', '..');
 async function lint(file: string, code: string) {
   const eslint = new ESLint({ cwd: root });
   const [res] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return (res?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports');
+  // The renderer's rules use the typescript-eslint variant (it tells type imports apart).
+  return (res?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === '@typescript-eslint/no-restricted-imports');
 }
 
 describe('import boundaries (ARCHITECTURE.md)', () => {
@@ -29,6 +30,14 @@ describe('import boundaries (ARCHITECTURE.md)', () => {
 
   it('fails when the renderer reaches into main', async () => {
     expect((await lint('src-renderer/src/probe.ts', "import { openCore } from '../../src-main/core/core';\nexport const o = openCore;\n")).length).toBeGreaterThan(0);
+  });
+
+  it('lets the renderer import only types from the contract (its values bring zod, which the CSP refuses)', async () => {
+    const value = await lint('src-renderer/src/probe.ts', "import { analysisChannels } from '../../src-shared/contract/analysis';\nexport const c = analysisChannels;\n");
+    expect(value.length).toBeGreaterThan(0);
+    expect(value[0]?.message).toMatch(/only types from the contract/);
+    expect(await lint('src-renderer/src/probe.ts', "import type { QueuedJob } from '../../src-shared/contract/analysis';\nexport type Q = QueuedJob;\n")).toHaveLength(0);
+    expect(await lint('src-renderer/src/probe.ts', "import { describeLeftOut } from '../../src-shared/domain/folders';\nexport const d = describeLeftOut;\n")).toHaveLength(0);
   });
 
   it('allows electron in src-main/electron and src-preload', async () => {

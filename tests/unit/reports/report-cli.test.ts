@@ -64,7 +64,7 @@ describe('mediaguard report', () => {
     expect(v.code, v.err).toBe(0);
     expect(v.out).toMatch(/^ISSUED/);
     const json = JSON.parse((await cli(data, ['report', 'verify', out, '--json'])).out) as { issued: boolean; report: { authorName: string } };
-    expect(json).toMatchObject({ issued: true, report: { authorName: 'chief' } });
+    expect(json).toMatchObject({ issued: true, report: { authorName: 'chief' }, chainOk: true, auditEntry: { actorName: 'chief' } });
 
     const altered = path.join(dir(), 'altered.pdf');
     const bytes = Buffer.from(fs.readFileSync(out));
@@ -72,7 +72,8 @@ describe('mediaguard report', () => {
     fs.writeFileSync(altered, bytes);
     const bad = await cli(data, ['report', 'verify', altered]);
     expect(bad.code).toBe(4);
-    expect(bad.out).toMatch(/^NOT ISSUED/);
+    expect(bad.out).toMatch(/^NOT CONFIRMED/);
+    expect(bad.out).toMatch(/was changed after export/);
   });
 
   it('checks usage, sign-in and the record id', async () => {

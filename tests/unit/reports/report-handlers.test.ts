@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,15 +95,43 @@ describe('reports handlers', () => {
     dialogs.saves.push(path.join(out.dir, 'r.pdf'));
     const rec = value<ReportRecord>(await d.invoke('w-user', 'reports:export', { detectionId: mine.id }));
     const ok = value<ReportVerifyResult>(await d.invoke('w-user2', 'reports:verify', { path: rec.path }));
-    expect(ok).toMatchObject({ issued: true, sha256: rec.sha256, report: { id: rec.id } });
+    expect(ok).toMatchObject({ issued: true, sha256: rec.sha256, report: { id: rec.id }, chainOk: true, auditEntry: { actorName: expect.any(String) } });
+    expect(ok.note).toMatch(/^Issued by this installation and unchanged since: the export is audit entry \d+/);
     const tampered = path.join(out.dir, 'tampered.pdf');
     const bytes = Buffer.from(fs.readFileSync(rec.path));
     const mid = Math.floor(bytes.length / 2);
     bytes[mid] = bytes[mid]! ^ 0x01;
     fs.writeFileSync(tampered, bytes);
-    expect(value<ReportVerifyResult>(await d.invoke('w-user', 'reports:verify', { path: tampered }))).toMatchObject({ issued: false, report: null });
+    expect(value<ReportVerifyResult>(await d.invoke('w-user', 'reports:verify', { path: tampered }))).toMatchObject({ issued: false, report: null, auditEntry: null, note: expect.stringMatching(/was changed after export/) });
     expect(await d.invoke('w-user', 'reports:verify', { path: path.join(out.dir, 'nope.pdf') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await d.invoke('w-user', 'reports:verify', { path: out.dir })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  it('a forged entry in the list of issued reports is not enough: the audit log must record the export', async () => {
+    const forged = path.join(out.dir, 'forged.pdf');
+    fs.writeFileSync(forged, '%PDF-1.7 a report this installation never issued');
+    const sha256 = crypto.createHash('sha256').update(fs.readFileSync(forged)).digest('hex');
+    // What someone editing reports.db in the data folder could add.
+    await core.reportsRepo.insert({ detectionId: mine.id, ownerId: mine.ownerId, fileName: mine.file.name, path: forged, sha256, authorId: mine.ownerId, authorName: 'someone' });
+    const r = value<ReportVerifyResult>(await d.invoke('w-user', 'reports:verify', { path: forged }));
+    expect(r).toMatchObject({ issued: false, report: { sha256 }, auditEntry: null, chainOk: true });
+    expect(r.note).toMatch(/audit log has no record of its export: the list was altered/);
+  });
+
+  it('an issued report is not confirmed while the audit chain is broken', async () => {
+    dialogs.saves.push(path.join(out.dir, 'chain.pdf'));
+    const rec = value<ReportRecord>(await d.invoke('w-user', 'reports:export', { detectionId: mine.id }));
+    const log = core.audit.file;
+    const lines = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    fs.writeFileSync(log, [lines[1]!, ...lines.slice(2)].join('\n') + '\n'); // the first entry deleted
+    try {
+      const r = value<ReportVerifyResult>(await d.invoke('w-user', 'reports:verify', { path: rec.path }));
+      expect(r).toMatchObject({ issued: false, chainOk: false, report: { id: rec.id }, auditEntry: { seq: expect.any(Number) } });
+      expect(r.note).toMatch(/audit log fails verification/);
+    } finally {
+      fs.writeFileSync(log, lines.join('\n') + '\n');
+    }
+    expect(value<ReportVerifyResult>(await d.invoke('w-user', 'reports:verify', { path: rec.path })).issued).toBe(true);
   });
 
   it('returns null when the dialog is cancelled and writes nothing', async () => {
