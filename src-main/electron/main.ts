@@ -84,7 +84,30 @@ async function start(): Promise<void> {
     dialogs: electronDialogs,
   });
   bindIpc(core, createAppDispatcher(core));
+  // Queued files exist only in memory: closing with analyses pending asks first (what is
+  // cancelled is written to the audit log either way; finished analyses are stored).
+  let quitConfirmed = false;
+  const confirmQuit = (): boolean => {
+    const pending = core?.analysis.engine.pending();
+    const n = pending ? pending.queued + pending.running : 0;
+    if (quitConfirmed || n === 0) return true;
+    const box: Electron.MessageBoxSyncOptions = {
+      type: 'warning',
+      buttons: ['Keep working', 'Quit and cancel them'],
+      defaultId: 0,
+      cancelId: 0,
+      title: 'Analyses are still running',
+      message: `${n} ${n === 1 ? 'analysis is' : 'analyses are'} queued or running.`,
+      detail: 'Quitting cancels them (the audit log names the files). Analyses that have finished are kept in History.',
+    };
+    const answer = mainWindow ? dialog.showMessageBoxSync(mainWindow, box) : dialog.showMessageBoxSync(box);
+    quitConfirmed = answer === 1;
+    return quitConfirmed;
+  };
   mainWindow = createWindow();
+  mainWindow.on('close', (event) => {
+    if (!confirmQuit()) event.preventDefault();
+  });
   mainWindow.on('closed', () => {
     mainWindow = null;
   });
@@ -97,6 +120,10 @@ async function start(): Promise<void> {
   let closing = false;
   app.on('before-quit', (event) => {
     if (closing || !core) return;
+    if (!confirmQuit()) {
+      event.preventDefault();
+      return;
+    }
     closing = true;
     event.preventDefault();
     const c = core;

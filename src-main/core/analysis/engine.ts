@@ -202,7 +202,12 @@ export class AnalysisEngine {
     if (!j || (by && by.role !== 'admin' && j.pub.ownerId !== by.userId)) throw new AppError('NOT_FOUND', 'No such job.');
     if (j.pub.state === 'queued') {
       this.queue.splice(this.queue.indexOf(j), 1);
-      void this.end(j, 'cancelled', { code: 'CANCELLED', message: 'The analysis was cancelled before it started.' });
+      // A running job's cancellation is audited when it stops (execute); one that never started, here.
+      void Promise.resolve(
+        this.deps.audit?.append({ actor: by, action: 'analysis.cancelled', target: j.pub.jobId, details: { file: j.pub.fileName, path: j.pub.path, code: 'CANCELLED', message: 'cancelled before it started' } }),
+      )
+        .catch((e: unknown) => this.deps.log.error('could not audit a cancelled job', { jobId: j.pub.jobId, error: String(e) }))
+        .then(() => this.end(j, 'cancelled', { code: 'CANCELLED', message: 'The analysis was cancelled before it started.' }));
     } else if (j.pub.state === 'running') {
       this.deps.runner.cancel(jobId);
     }
@@ -302,8 +307,29 @@ export class AnalysisEngine {
   }
 
   /** Cancel everything and stop the worker. */
+  /** Jobs not finished yet (the window asks before quitting while there are any). */
+  pending(): { queued: number; running: number } {
+    return { queued: this.queue.length, running: this.running ? 1 : 0 };
+  }
+
+  /**
+   * Stop: the files still queued are cancelled and named in one audit entry (they never
+   * started, so no record exists for them), then the worker is stopped.
+   */
   async close(): Promise<void> {
-    for (const j of [...this.queue]) this.cancel(j.pub.jobId, null);
+    const left = [...this.queue];
+    this.queue.length = 0;
+    if (left.length) {
+      await this.deps.audit
+        ?.append({
+          actor: null,
+          action: 'analysis.cancelled',
+          target: 'queue',
+          details: { reason: 'the application closed before these analyses started', count: left.length, files: left.slice(0, 200).map((j) => j.pub.path) },
+        })
+        .catch((e: unknown) => this.deps.log.error('could not audit the files left in the queue', { error: String(e) }));
+    }
+    for (const j of left) await this.end(j, 'cancelled', { code: 'CANCELLED', message: 'The application closed before this analysis started.' });
     await this.deps.runner.close();
   }
 }

@@ -130,6 +130,46 @@ describe('analysis engine: queue, store, events, cancel', () => {
   });
 });
 
+describe('analysis engine: files that never started', () => {
+  it('a queued file cancelled by its owner, and the files left in the queue at close, are named in the audit log', async () => {
+    const mediaDir = tempDir('mg-close-');
+    const models = path.join(mediaDir.dir, 'models');
+    writeStandardModels(models);
+    const { video } = await makeMedia(mediaDir.dir);
+    const t = await testCore({ analysisInProcess: true, bundledModels: false, modelsDir: models });
+    let closed = false;
+    try {
+      const s = await signIn(t.core, 'user', 'win-c');
+      const owner = { userId: s.userId, username: s.username, role: s.role };
+      const jobs = await t.core.analysis.engine.enqueue(Array<string>(8).fill(video), owner, { store: true, senderId: null, options: { frames: 2 } });
+      const p = t.core.analysis.engine.pending();
+      expect(p.queued + p.running).toBe(8);
+      t.core.analysis.engine.cancel(jobs[7]!.jobId, owner);
+      expect((await t.core.analysis.engine.wait(jobs[7]!.jobId)).job.state).toBe('cancelled');
+      const mine = t.core.audit.list({ action: 'analysis.cancelled' }).items[0]!;
+      expect(mine).toMatchObject({ actorName: s.username, target: jobs[7]!.jobId, details: { file: 'clip.mp4', path: video, message: 'cancelled before it started' } });
+      await t.core.close();
+      closed = true;
+      const outcomes = await Promise.all(jobs.slice(0, 7).map((j) => t.core.analysis.engine.wait(j.jobId)));
+      const leftInQueue = outcomes.filter((o) => o.job.error?.message === 'The application closed before this analysis started.');
+      expect(leftInQueue.length).toBeGreaterThanOrEqual(1);
+      const reopened = await testCore({ dataDir: t.dir, analysisInProcess: true, bundledModels: false, modelsDir: models });
+      try {
+        const atClose = reopened.core.audit.list({ action: 'analysis.cancelled' }).items.find((e) => e.target === 'queue')!;
+        expect(atClose).toMatchObject({ actorId: null, details: { reason: 'the application closed before these analyses started', count: leftInQueue.length } });
+        expect((atClose.details.files as string[]).every((f) => f === video)).toBe(true);
+        expect((await reopened.core.audit.verify()).ok).toBe(true);
+      } finally {
+        await reopened.core.close();
+      }
+    } finally {
+      if (!closed) await t.core.close();
+      await t.cleanup().catch(() => undefined);
+      mediaDir.cleanup();
+    }
+  });
+});
+
 describe('analysis engine: fairness', () => {
   it('alternates between owners so one big batch does not starve another user', async () => {
     const mediaDir = tempDir('mg-fair-');
