@@ -109,7 +109,17 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     sessions.setIdleMs(settings.get().sessionIdleMinutes * 60_000);
     settings.onChange((next) => sessions.setIdleMs(next.sessionIdleMinutes * 60_000));
     detections = new DetectionsRepo(dataDir, db.detections, artifacts, log.child('detections'), now);
-    await detections.recover();
+    const recovered = await detections.recover();
+    if (recovered.interrupted.length + recovered.reindexed.length + recovered.dropped.length + recovered.unindexable.length) {
+      // History changed without anyone asking: say what and why (a body file deleted by hand shows up here too).
+      const ids = (xs: { id: string; fileName: string | null }[]) => xs.slice(0, 200).map((x) => (x.fileName ? `${x.id} (${x.fileName})` : x.id));
+      await audit.append({
+        actor: null,
+        action: 'store.repaired',
+        target: 'records',
+        details: { interrupted: ids(recovered.interrupted), reindexed: ids(recovered.reindexed), droppedRowsWithoutBody: ids(recovered.dropped), unreadableBodiesLeftOnDisk: ids(recovered.unindexable) },
+      });
+    }
   } catch (e) {
     await db.close();
     throw e;

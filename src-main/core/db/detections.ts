@@ -28,6 +28,18 @@ export { summaryOf } from './detection-query';
 
 const ACTIVE: JobState[] = ['queued', 'running'];
 
+/** What recover() changed at open (the core writes it to the audit log when it is not empty). */
+export interface RecoveryReport {
+  /** Records left queued or running by a crash, now 'interrupted'. */
+  interrupted: { id: string; fileName: string }[];
+  /** Record bodies without an index row (a crash while storing), indexed again. */
+  reindexed: { id: string; fileName: string }[];
+  /** Index rows whose body file is gone (a crash while deleting, or a file removed from the data folder), dropped. */
+  dropped: { id: string; fileName: string }[];
+  /** Record bodies without a row that could not be read: left on disk, not listed. */
+  unindexable: { id: string; fileName: null }[];
+}
+
 /** The verdict text of a record that stopped before it had a result (its error, shown beside it, says why). */
 export function unfinishedExplanation(status: JobState): string {
   const how = status === 'interrupted' ? 'was interrupted' : status === 'cancelled' ? 'was cancelled' : 'failed';
@@ -218,7 +230,7 @@ export class DetectionsRepo {
    * After a crash: records left queued/running are marked interrupted; bodies without a row
    * (crash during insert) are re-indexed; rows without a body (crash during delete) are dropped.
    */
-  async recover(): Promise<{ interrupted: number; reindexed: number; dropped: number }> {
+  async recover(): Promise<RecoveryReport> {
     let bodies: string[] = [];
     try {
       bodies = (await fs.promises.readdir(this.recordsDir)).filter((n) => /^[A-Za-z0-9_-]{1,64}\.json$/.test(n)).map((n) => n.slice(0, -5));
@@ -228,29 +240,31 @@ export class DetectionsRepo {
     const rows = (await this.rows.find({})) as DetectionRow[];
     const rowIds = new Set(rows.map((r) => r._id));
     const bodyIds = new Set(bodies);
-    let reindexed = 0;
-    let dropped = 0;
+    const out: RecoveryReport = { interrupted: [], reindexed: [], dropped: [], unindexable: [] };
     for (const id of bodies) {
       if (rowIds.has(id)) continue;
       const d = await this.readBody(id).catch(() => null);
       if (d && !detectionIssues(d)) {
         await this.rows.insert(rowOf(d));
-        reindexed++;
-      } else this.log.error('record body without index row could not be re-indexed; left on disk', { id });
+        out.reindexed.push({ id, fileName: d.file.name });
+      } else {
+        this.log.error('record body without index row could not be re-indexed; left on disk', { id });
+        out.unindexable.push({ id, fileName: null });
+      }
     }
     for (const r of rows) {
       if (bodyIds.has(r._id)) continue;
       await this.rows.remove({ _id: r._id });
-      dropped++;
+      out.dropped.push({ id: r._id, fileName: r.fileName });
     }
-    let interrupted = 0;
     for (const r of (await this.rows.find({ status: { $in: ACTIVE } })) as DetectionRow[]) {
       await this.setStatus(r._id, 'interrupted', {
         error: { code: 'CANCELLED', message: 'The application stopped while this analysis was running.' },
       });
-      interrupted++;
+      out.interrupted.push({ id: r._id, fileName: r.fileName });
     }
-    if (reindexed || dropped || interrupted) this.log.warn('recovered detection records', { interrupted, reindexed, dropped });
-    return { interrupted, reindexed, dropped };
+    const n = out.interrupted.length + out.reindexed.length + out.dropped.length + out.unindexable.length;
+    if (n) this.log.warn('recovered detection records', { interrupted: out.interrupted.length, reindexed: out.reindexed.length, dropped: out.dropped.length, unindexable: out.unindexable.length });
+    return out;
   }
 }

@@ -159,6 +159,13 @@ describe('detections repository', () => {
     expect(await c2.detections.get(kept.id)).not.toBeNull();
     expect((await c2.detections.get('orphan-1'))?.file.name).toBe('orphan.jpg');
     expect((await c2.detections.list({}, inv)).items.map((i) => i.fileName).sort()).toEqual(['kept.jpg', 'orphan.jpg', 'placeholder.jpg', 'run.jpg']);
+    // What changed without anyone asking is in the audit log, by id and file name.
+    const repaired = c2.audit.list({ action: 'store.repaired' }).items.find((e) => e.target === 'records')!;
+    expect(repaired.actorId).toBeNull();
+    expect(repaired.details.droppedRowsWithoutBody).toEqual([`${ghost.id} (ghost.jpg)`]);
+    expect(repaired.details.reindexed).toEqual(['orphan-1 (orphan.jpg)']);
+    expect((repaired.details.interrupted as string[]).sort()).toEqual([`${placeholder.id} (placeholder.jpg)`, `${running.id} (run.jpg)`].sort());
+    expect(repaired.details.unreadableBodiesLeftOnDisk).toEqual([]);
     await c2.close();
   });
 
