@@ -6,6 +6,8 @@ import { ANY_ROLE } from '../roles';
 export interface ReportRecord {
   id: string;
   detectionId: string;
+  /** Owner of the record the report was made from (scopes who may see the report's details). */
+  ownerId: string;
   path: string;
   sha256: string;
   createdAt: string;
@@ -29,6 +31,12 @@ export interface ReportVerifyResult {
   chainOk: boolean;
   /** What the check found, in a sentence. */
   note: string;
+  /**
+   * False when the report belongs to a record the caller may not see: `report` is then null
+   * (its evidence file name, path and author stay in the record's scope) and `issued` still
+   * answers the question.
+   */
+  inScope: boolean;
 }
 
 export const reportChannels = {

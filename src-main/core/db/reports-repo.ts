@@ -28,6 +28,7 @@ export function reportRecordOf(d: ReportDoc): ReportRecord {
   return {
     id: d._id,
     detectionId: d.detectionId,
+    ownerId: d.ownerId,
     path: d.path,
     sha256: d.sha256,
     createdAt: d.createdAt,

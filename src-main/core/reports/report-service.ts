@@ -163,6 +163,6 @@ export class ReportService {
     else if (!report && entry) note = `The audit log records this export (entry ${entry.seq}), but the list of issued reports no longer names it: the list was altered, so this cannot be confirmed.`;
     else if (!chainOk) note = `Recorded as issued (audit entry ${entry!.seq}), but the audit log fails verification (Admin › Audit log), so this cannot be confirmed.`;
     else note = `Issued by this installation and unchanged since: the export is audit entry ${entry!.seq}, and the audit chain verifies.`;
-    return { path: abs, sha256, issued, report, auditEntry, chainOk, note };
+    return { path: abs, sha256, issued, report, auditEntry, chainOk, note, inScope: true };
   }
 }

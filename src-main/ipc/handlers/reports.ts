@@ -1,6 +1,7 @@
 /** reports:* handlers: export a record as PDF to a path chosen in main's save dialog, list, reveal, verify. */
 import fs from 'node:fs';
 import { AppError, ok } from '../../../src-shared/result';
+import { canSeeAllRecords } from '../../../src-shared/roles';
 import type { reportChannels } from '../../../src-shared/contract/reports';
 import type { Core } from '../../core/core';
 import { assertReportable } from '../../core/reports/report-service';
@@ -45,8 +46,13 @@ export function reportHandlers(core: Core): HandlerTable<typeof reportChannels> 
       return ok(null);
     },
     'reports:verify': async (input, meta) => {
-      sessionOf(meta);
-      return ok(await core.reports.verify(input.path));
+      const s = sessionOf(meta);
+      const r = await core.reports.verify(input.path);
+      // Whether a PDF was issued here is for anyone to ask; whose case it belongs to is not.
+      if (r.report && !canSeeAllRecords(s.role) && r.report.ownerId !== s.userId) {
+        return ok({ ...r, report: null, auditEntry: r.auditEntry ? { ...r.auditEntry, actorName: null } : null, inScope: false });
+      }
+      return ok(r);
     },
   };
 }

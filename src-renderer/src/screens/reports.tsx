@@ -31,7 +31,7 @@ function VerifyBox() {
       <p className="muted small">Hashes a PDF and says whether this installation issued it unchanged.</p>
       {result && (
         <p className={result.issued ? 'ok-text' : 'form-error'} role="status" data-testid="verify-report-result">
-          {result.issued ? `Issued here on ${when(result.report?.createdAt)} for ${result.report?.fileName}; unchanged.` : 'Not confirmed as a report issued by this installation.'} {result.note}
+          {result.issued ? (result.report ? `Issued here on ${when(result.report.createdAt)} for ${result.report.fileName}; unchanged.` : 'Issued here, for a case you do not have access to; unchanged.') : 'Not confirmed as a report issued by this installation.'} {result.note}
           <span className="mono small breakable"> SHA-256 {result.sha256}</span>
         </p>
       )}

@@ -94,9 +94,13 @@ describe('reports handlers', () => {
   it('verifies an issued file, and refuses a copy with one byte changed', async () => {
     dialogs.saves.push(path.join(out.dir, 'r.pdf'));
     const rec = value<ReportRecord>(await d.invoke('w-user', 'reports:export', { detectionId: mine.id }));
-    const ok = value<ReportVerifyResult>(await d.invoke('w-user2', 'reports:verify', { path: rec.path }));
-    expect(ok).toMatchObject({ issued: true, sha256: rec.sha256, report: { id: rec.id }, chainOk: true, auditEntry: { actorName: expect.any(String) } });
+    const ok = value<ReportVerifyResult>(await d.invoke('w-user', 'reports:verify', { path: rec.path }));
+    expect(ok).toMatchObject({ issued: true, sha256: rec.sha256, report: { id: rec.id }, chainOk: true, auditEntry: { actorName: expect.any(String) }, inScope: true });
     expect(ok.note).toMatch(/^Issued by this installation and unchanged since: the export is audit entry \d+/);
+    expect(value<ReportVerifyResult>(await d.invoke('w-inv', 'reports:verify', { path: rec.path }))).toMatchObject({ issued: true, report: { id: rec.id }, inScope: true });
+    // Another user learns that it was issued here, not whose case it is.
+    const other = value<ReportVerifyResult>(await d.invoke('w-user2', 'reports:verify', { path: rec.path }));
+    expect(other).toMatchObject({ issued: true, report: null, inScope: false, auditEntry: { actorName: null } });
     const tampered = path.join(out.dir, 'tampered.pdf');
     const bytes = Buffer.from(fs.readFileSync(rec.path));
     const mid = Math.floor(bytes.length / 2);
