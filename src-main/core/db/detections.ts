@@ -41,7 +41,7 @@ export interface RecoveryReport {
 }
 
 /** The verdict text of a record that stopped before it had a result (its error, shown beside it, says why). */
-export function unfinishedExplanation(status: JobState): string {
+function unfinishedExplanation(status: JobState): string {
   const how = status === 'interrupted' ? 'was interrupted' : status === 'cancelled' ? 'was cancelled' : 'failed';
   return `No verdict: the analysis ${how} before it finished. Nothing was measured; re-run it to analyse the file.`;
 }
