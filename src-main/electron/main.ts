@@ -104,15 +104,19 @@ async function start(): Promise<void> {
     quitConfirmed = answer === 1;
     return quitConfirmed;
   };
-  mainWindow = createWindow();
-  mainWindow.on('close', (event) => {
-    if (!confirmQuit()) event.preventDefault();
-  });
-  mainWindow.on('closed', () => {
-    mainWindow = null;
-  });
+  const openWindow = (): BrowserWindow => {
+    const w = createWindow();
+    w.on('close', (event) => {
+      if (!confirmQuit()) event.preventDefault();
+    });
+    w.on('closed', () => {
+      if (mainWindow === w) mainWindow = null;
+    });
+    return w;
+  };
+  mainWindow = openWindow();
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = openWindow();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
