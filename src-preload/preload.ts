@@ -1,7 +1,7 @@
 /** Sandboxed preload: exposes `window.mediaguard` built by createApi over ipcRenderer. */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { createApi, type Transport } from './create-api';
-import { IPC_INVOKE, IPC_EVENT } from '../src-shared/ipc-names';
+import { IPC_GRANT_PATH, IPC_INVOKE, IPC_EVENT } from '../src-shared/ipc-names';
 
 const transport: Transport = {
   invoke: (channel, payload) => ipcRenderer.invoke(IPC_INVOKE, channel, payload),
@@ -15,12 +15,16 @@ const transport: Transport = {
     };
   },
   pathForFile: async (file) => {
+    let p = '';
     try {
-      const p = webUtils.getPathForFile(file);
-      return p || null;
+      p = webUtils.getPathForFile(file);
     } catch {
       return null;
     }
+    if (!p) return null; // a File the page made itself has no path
+    // Main grants this window the path (analysis:start refuses paths it was not given).
+    await ipcRenderer.invoke(IPC_GRANT_PATH, p);
+    return p;
   },
 };
 

@@ -16,6 +16,7 @@ import { guardFs } from './db/fs-errors';
 import { SettingsService } from './settings/settings-service';
 import { createAnalysisService, type AnalysisService } from './analysis/service';
 import { createLogger, type Logger } from './log/logger';
+import { PathGrants } from './path-grants';
 import { EventBus } from './events';
 import type { DialogService } from './dialogs';
 
@@ -47,6 +48,8 @@ export interface Core {
   readonly sessions: SessionManager;
   readonly events: EventBus;
   readonly dialogs: DialogService;
+  /** Paths each window may ask to analyse: what its user dropped or picked (core/path-grants.ts). */
+  readonly grants: PathGrants;
   /** nedb collections (users, detections index, reports, meta); see core/db/README.md. */
   readonly db: Store;
   /** Hash-chained activity log: core.audit.append({actor, action, target, details}). */
@@ -147,6 +150,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     electronVersion: opts.electronVersion ?? null,
     log,
     sessions,
+    grants: new PathGrants(),
     events,
     dialogs: opts.dialogs ?? headlessDialogs,
     db,

@@ -1,6 +1,6 @@
 /** The one place ipcMain meets the handler table; untrusted senders are dropped. */
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { IPC_EVENT, IPC_INVOKE } from '../../src-shared/ipc-names';
+import { IPC_EVENT, IPC_GRANT_PATH, IPC_INVOKE } from '../../src-shared/ipc-names';
 import { err } from '../../src-shared/result';
 import type { Core } from '../core/core';
 import type { Dispatcher } from '../ipc/dispatcher';
@@ -27,6 +27,15 @@ export function bindIpc(core: Core, dispatcher: Dispatcher): void {
     }
     return dispatcher.invoke(senderIdOf(event.sender.id), channel, payload);
   });
+  // Only the preload calls this (the page cannot reach ipcRenderer): a dropped file's path.
+  ipcMain.handle(IPC_GRANT_PATH, (event, p: unknown) => {
+    if (!trustedSender(event)) {
+      core.log.warn('dropped a path grant from an untrusted sender', { url: event.senderFrame?.url ?? null });
+      return false;
+    }
+    core.grants.grant(senderIdOf(event.sender.id), p);
+    return true;
+  });
 }
 
 /** Attach a window so main can push events to it; ends its session when it closes. */
@@ -37,6 +46,7 @@ export function attachWindow(core: Core, win: BrowserWindow): void {
   });
   win.on('closed', () => {
     detach();
+    core.grants.clear(id);
     // Closing the window signs its user out, and the audit log says so.
     core.auth.logout(id).catch((e: unknown) => core.log.error('logout on window close failed', { error: e instanceof Error ? e.message : String(e) }));
   });

@@ -35,7 +35,12 @@ export const analysisChannels = {
   'analysis:start': channel<StartResult>()({
     input: z.object({ paths: z.array(zPath).min(1).max(1000), options: zAnalysisOptions.optional() }).strict(),
     access: ANY_ROLE,
-    description: 'Queue files or folders for analysis; each path is re-checked in main. Folders are walked for images and videos (by content); what was left out is listed.',
+    description: 'Queue files or folders for analysis: only paths dropped on or picked in this window (main keeps the grants); each is re-checked in main. Folders are walked for images and videos (by content); what was left out is listed.',
+  }),
+  'analysis:rerun': channel<StartResult>()({
+    input: z.object({ detectionId: zId }).strict(),
+    access: ANY_ROLE,
+    description: 'Queue the file of a record one may see again (a record whose analysis did not finish); its stored path is used, not one from the window.',
   }),
   'analysis:cancel': channel<null>()({
     input: z.object({ jobId: zId }).strict(),

@@ -142,6 +142,7 @@ export async function startHarness(opts: { dataDir?: string; modelsDir?: string 
         const dir = fs.mkdtempSync(path.join(uploadDir, 'f-'));
         const target = path.join(dir, path.basename(name));
         fs.writeFileSync(target, Buffer.from(base64, 'base64'));
+        core.grants.grant(senderId, target); // what the Electron preload does for a dropped file
         return target;
       });
       core.events.attach(senderId, (event, payload) => {

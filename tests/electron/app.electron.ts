@@ -46,4 +46,43 @@ test.describe('Electron shell', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  test('analysis:start takes only paths the user gave this window (the preload grants dropped files)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-electron-'));
+    const evidence = path.join(dataDir, 'evidence.png');
+    fs.copyFileSync(path.join(ROOT, 'resources', 'icon.png'), evidence);
+    const app = await electron.launch({
+      executablePath: exe!,
+      args: [path.join(ROOT, 'dist', 'main', 'main.cjs'), '--data-dir', dataDir, '--no-sandbox'],
+      env: { ...process.env, MEDIAGUARD_DATA_DIR: dataDir },
+    });
+    try {
+      const page = await app.firstWindow();
+      type Mg = { mediaguard: { invoke: (c: string, p: unknown) => Promise<{ ok: boolean; error?: { code: string } }>; pathForFile: (f: File) => Promise<string | null> } };
+      const setup = await page.evaluate(() => (window as unknown as Mg).mediaguard.invoke('auth:setup', { username: 'chief', password: 'correct-horse-battery-42' }));
+      expect(setup.ok).toBe(true);
+      // A path the page names itself is refused, and so is a File the page made (it has no path).
+      const forged = await page.evaluate((p) => (window as unknown as Mg).mediaguard.invoke('analysis:start', { paths: [p] }), evidence);
+      expect(forged).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect(await page.evaluate(() => (window as unknown as Mg).mediaguard.pathForFile(new File(['x'], 'made-up.png')))).toBeNull();
+      // A file the user chose (an <input type=file>, as a drop gives) is granted by the preload.
+      await page.evaluate(() => {
+        const input = document.createElement('input');
+        input.type = 'file';
+        input.id = 'probe-input';
+        document.body.appendChild(input);
+      });
+      await page.setInputFiles('#probe-input', evidence);
+      const started = await page.evaluate(async () => {
+        const mg = (window as unknown as Mg).mediaguard;
+        const f = (document.getElementById('probe-input') as HTMLInputElement).files![0]!;
+        const p = await mg.pathForFile(f);
+        return mg.invoke('analysis:start', { paths: [p] });
+      });
+      expect(started).toMatchObject({ ok: true });
+    } finally {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

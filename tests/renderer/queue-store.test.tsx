@@ -9,6 +9,7 @@ import type { Core } from '../../src-main/core/core';
 import { signIn, testCore } from '../helpers/core';
 import { useQueue } from '../../src-renderer/src/stores/queue-store';
 import { Analyse } from '../../src-renderer/src/screens/analyse';
+import { placeholderDetection } from '../../src-main/core/analysis/record';
 
 const SENDER = 'renderer-queue';
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'generated', 'media', 'camera.jpg');
@@ -37,6 +38,8 @@ describe('queue store over the real handler table', () => {
     expect(fs.existsSync(FIXTURE), 'generated media missing: run `npm run fixtures`').toBe(true);
     await signIn(core, 'user', SENDER);
     const missing = path.join(path.dirname(FIXTURE), 'does-not-exist.jpg');
+    core.grants.grant(SENDER, missing); // both as if dropped on the window
+    core.grants.grant(SENDER, FIXTURE);
     await useQueue.getState().enqueuePaths([missing, FIXTURE]);
     const rows = useQueue.getState().rows;
     expect(rows).toHaveLength(2);
@@ -56,6 +59,7 @@ describe('queue store over the real handler table', () => {
     try {
       fs.copyFileSync(FIXTURE, path.join(folder, 'camera.jpg'));
       fs.writeFileSync(path.join(folder, 'notes.txt'), 'case notes');
+      core.grants.grant(SENDER, folder); // as if dropped on the window
       await useQueue.getState().enqueuePaths([folder]);
       expect(useQueue.getState().rows.map((r) => r.fileName)).toEqual(['camera.jpg']);
       const name = path.basename(folder);
@@ -69,6 +73,24 @@ describe('queue store over the real handler table', () => {
       cleanup();
       fs.rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('a path this window was not given is refused for that file alone; a record that did not finish re-runs', async () => {
+    const s = await signIn(core, 'user', SENDER);
+    core.grants.grant(SENDER, FIXTURE);
+    await useQueue.getState().enqueuePaths(['/etc/hostname', FIXTURE]);
+    const rows = useQueue.getState().rows;
+    expect(rows.find((r) => r.fileName === 'hostname')).toMatchObject({ state: 'failed', local: true, error: { code: 'FORBIDDEN', message: expect.stringMatching(/not chosen in this window/) } });
+    const good = rows.find((r) => r.fileName === 'camera.jpg')!;
+    await useQueue.getState().cancel(good.jobId);
+    const rec = await core.detections.insert(placeholderDetection('', { userId: s.userId, username: s.username }, { jobId: 'j', fileName: 'camera.jpg', path: FIXTURE, state: 'running', progress: null, detectionId: null, error: null, ownerId: s.userId }, new Date().toISOString(), 't'));
+    await core.detections.setStatus(rec.id, 'interrupted');
+    useQueue.getState().reset();
+    await useQueue.getState().rerun(rec.id, 'camera.jpg');
+    expect(useQueue.getState().rows).toEqual([expect.objectContaining({ fileName: 'camera.jpg', path: FIXTURE })]);
+    await useQueue.getState().cancel(useQueue.getState().rows[0]!.jobId);
+    await useQueue.getState().rerun('no-such-record', 'gone.jpg');
+    expect(useQueue.getState().rows[1]).toMatchObject({ fileName: 'gone.jpg', state: 'failed', error: { code: 'NOT_FOUND' } });
   });
 
   it('files the bridge cannot turn into paths become per-file errors with advice', async () => {

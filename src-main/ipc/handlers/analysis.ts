@@ -10,11 +10,17 @@ import { checkInputPath } from '../../core/media/input-path';
 import type { HandlerTable } from '../dispatcher';
 import { sessionOf } from './session-of';
 
-/** Re-check paths from the renderer: absolute, existing, and regular files or folders. */
-async function checkPaths(core: Core, paths: string[]): Promise<string[]> {
+/**
+ * Re-check paths from the renderer: absolute, chosen in this window (dropped on it or picked
+ * in main's dialog: core.grants), existing, and regular files or folders.
+ */
+async function checkPaths(core: Core, senderId: string, paths: string[]): Promise<string[]> {
   const limits = core.settings.get().limits;
   for (const p of paths) {
     if (!path.isAbsolute(p)) throw new AppError('VALIDATION', `Paths must be absolute: ${path.basename(p)}`);
+    if (!core.grants.covers(senderId, p)) {
+      throw new AppError('FORBIDDEN', `“${path.basename(p)}” was not chosen in this window: drop it on the window, or use Choose files… or Choose a folder….`);
+    }
     const st = await fs.promises.stat(p).catch(() => null);
     if (st?.isDirectory()) continue;
     await checkInputPath(p, limits);
@@ -28,7 +34,7 @@ export function analysisHandlers(core: Core): HandlerTable<typeof analysisChanne
   return {
     'analysis:start': async (input, meta) => {
       const s = sessionOf(meta);
-      const paths = await checkPaths(core, input.paths);
+      const paths = await checkPaths(core, meta.senderId, input.paths);
       const opts = input.options ?? {};
       return ok(
         await core.analysis.engine.start(paths, owner(s), {
@@ -38,12 +44,25 @@ export function analysisHandlers(core: Core): HandlerTable<typeof analysisChanne
         }),
       );
     },
+    'analysis:rerun': async (input, meta) => {
+      const s = sessionOf(meta);
+      // The path comes from the record (main wrote it), in the caller's scope: no grant needed.
+      const d = await core.detections.getScoped(input.detectionId, s);
+      if (!d.file.path || !path.isAbsolute(d.file.path)) throw new AppError('NOT_FOUND', `The record of “${d.file.name}” does not say where the file was.`);
+      const st = await fs.promises.stat(d.file.path).catch(() => null);
+      if (!st?.isDirectory()) await checkInputPath(d.file.path, core.settings.get().limits);
+      return ok(await core.analysis.engine.start([d.file.path], owner(s), { store: true, senderId: meta.senderId }));
+    },
     'analysis:cancel': (input, meta) => {
       core.analysis.engine.cancel(input.jobId, owner(sessionOf(meta)));
       return ok(null);
     },
     'analysis:queue': (_input, meta) => ok(core.analysis.engine.list(owner(sessionOf(meta)))),
-    'files:pick': async (input, meta) => ok(await core.dialogs.openFiles(meta.senderId, { directories: input.directories ?? false })),
+    'files:pick': async (input, meta) => {
+      const picked = await core.dialogs.openFiles(meta.senderId, { directories: input.directories ?? false });
+      for (const p of picked) core.grants.grant(meta.senderId, p); // chosen in main's own dialog
+      return ok(picked);
+    },
     'models:list': () => ok(core.analysis.registry.list()),
   };
 }

@@ -22,6 +22,8 @@ interface QueueState {
   busy: boolean;
   enqueuePaths: (paths: string[]) => Promise<void>;
   enqueueFiles: (files: File[]) => Promise<void>;
+  /** Queue again the file of a record that did not finish (main takes the path from the record). */
+  rerun: (detectionId: string, fileName: string) => Promise<void>;
   cancel: (jobId: string) => Promise<AppErrorShape | null>;
   refresh: () => Promise<void>;
   clearFinished: () => void;
@@ -44,7 +46,8 @@ function merge(rows: QueueRow[], jobs: QueuedJob[]): QueueRow[] {
 }
 
 /** Errors that concern one file, not the whole request. */
-const PER_FILE_CODES = new Set<string>(['UNSUPPORTED_MEDIA', 'LIMIT_EXCEEDED', 'IO', 'NOT_FOUND', 'VALIDATION', 'READ_ONLY']);
+// (FORBIDDEN from analysis:start is a path not chosen in this window: any role may analyse.)
+const PER_FILE_CODES = new Set<string>(['UNSUPPORTED_MEDIA', 'LIMIT_EXCEEDED', 'IO', 'NOT_FOUND', 'VALIDATION', 'READ_ONLY', 'FORBIDDEN']);
 
 function baseName(p: string): string {
   return p.split(/[\\/]/).pop() || p;
@@ -105,6 +108,12 @@ export const useQueue = create<QueueState>((set, get) => ({
     }
     set({ rows: [...get().rows, ...failures], busy: false });
     await get().enqueuePaths(paths);
+  },
+  rerun: async (detectionId, fileName) => {
+    set({ busy: true });
+    const res = await call('analysis:rerun', { detectionId });
+    if (res.ok) return set({ rows: merge(get().rows, res.value.jobs), error: null, busy: false });
+    set({ rows: [...get().rows, localFailure(fileName, res.error.message, res.error.code)], busy: false });
   },
   cancel: async (jobId) => {
     const res = await call('analysis:cancel', { jobId });

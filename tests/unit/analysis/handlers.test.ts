@@ -8,6 +8,7 @@ import { createAppDispatcher } from '../../../src-main/ipc/handler-table';
 import type { Dispatcher } from '../../../src-main/ipc/dispatcher';
 import { classifierGraph, solidFrame, testManifest, writeModel, writeStandardModels } from '../../helpers/analysis-models';
 import { signIn, tempDir, testCore } from '../../helpers/core';
+import { placeholderDetection } from '../../../src-main/core/analysis/record';
 
 describe('analysis and model handlers', () => {
   let core: Core;
@@ -26,6 +27,9 @@ describe('analysis and model handlers', () => {
     d = createAppDispatcher(core);
     await signIn(core, 'admin', 'w-admin');
     await signIn(core, 'user', 'w-user');
+    // What the user at window w-user dropped or picked (the preload and main's dialog grant these).
+    core.grants.grant('w-user', t.dir);
+    core.grants.grant('w-user', '/dev/null');
   });
   afterAll(async () => {
     await cleanup();
@@ -63,10 +67,36 @@ describe('analysis and model handlers', () => {
     });
   });
 
+  it('files:pick grants what main\'s dialog returned; analysis:rerun takes the path from a record in scope', async () => {
+    const picked = path.join(t.dir, 'picked.png');
+    fs.copyFileSync(image, picked);
+    core.grants.clear('w-admin');
+    (core.dialogs as { openFiles: (id: string, o: unknown) => Promise<string[]> }).openFiles = async () => [picked];
+    expect(await d.invoke('w-admin', 'files:pick', {})).toMatchObject({ ok: true, value: [picked] });
+    expect(core.grants.covers('w-admin', picked)).toBe(true);
+    expect(core.grants.covers('w-admin', image)).toBe(false);
+    // A record whose analysis never finished, owned by w-user's account.
+    const u = core.sessions.peek('w-user')!;
+    const rec = await core.detections.insert(placeholderDetection('', { userId: u.userId, username: u.username }, { jobId: 'j', fileName: 'face.png', path: image, state: 'running', progress: null, detectionId: null, error: null, ownerId: u.userId }, new Date().toISOString(), 't'));
+    await core.detections.setStatus(rec.id, 'interrupted');
+    const done = new Promise<unknown>((resolve) => core.events.attach('w-user', (ev, p) => ev === 'analysis:done' && resolve(p)));
+    core.grants.clear('w-user');
+    expect(await d.invoke('w-user', 'analysis:rerun', { detectionId: rec.id })).toMatchObject({ ok: true, value: { jobs: [{ fileName: 'face.png', path: image }] } });
+    expect(await done).toMatchObject({ state: 'done' });
+    core.grants.grant('w-user', t.dir);
+    core.grants.grant('w-user', '/dev/null');
+    await signIn(core, 'user', 'w-other', 'user-other');
+    expect(await d.invoke('w-other', 'analysis:rerun', { detectionId: rec.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
   it('refuses relative, missing and non-file paths, and callers without a session', async () => {
     expect(await d.invoke('w-user', 'analysis:start', { paths: ['relative/x.jpg'] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await d.invoke('w-user', 'analysis:start', { paths: [path.join(t.dir, 'gone.jpg')] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await d.invoke('w-user', 'analysis:start', { paths: ['/dev/null'] })).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_MEDIA' } });
+    // A path nobody dropped or picked in this window is refused, whatever it is.
+    expect(await d.invoke('w-user', 'analysis:start', { paths: ['/etc/hostname'] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/“hostname” was not chosen in this window/) } });
+    expect(await d.invoke('w-admin', 'analysis:start', { paths: [image] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await d.invoke('w-user', 'analysis:start', { paths: [image, '/'] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await d.invoke('nobody', 'analysis:start', { paths: [image] })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
     expect(await d.invoke('w-user', 'analysis:start', { paths: [] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await d.invoke('w-user', 'analysis:cancel', { jobId: 'no-such-job' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

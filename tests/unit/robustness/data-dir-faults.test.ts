@@ -89,6 +89,7 @@ describe('data dir full or read-only during analysis', () => {
     const analyse = async () => {
       const n = events.length;
       const wait = new Promise<void>((r) => (notify = () => events.length > n && r()));
+      c.core.grants.grant('w-user', image); // as if dropped on the window
       const r = await d.invoke('w-user', 'analysis:start', { paths: [image] });
       expect(r.ok).toBe(true);
       await wait;

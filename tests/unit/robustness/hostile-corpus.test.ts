@@ -69,6 +69,7 @@ describe('hostile corpus through analysis:start', () => {
     const outcomes: { file: string; why: string; where: 'start' | 'job'; code: string; message: string }[] = [];
     const jobs: { f: HostileFile; jobId: string }[] = [];
     for (const f of corpus) {
+      core.grants.grant('w-user', f.path); // as if dropped on the window
       const r = await d.invoke('w-user', 'analysis:start', { paths: [f.path] });
       if (!r.ok) {
         outcomes.push({ file: f.name, why: f.why, where: 'start', code: r.error.code, message: r.error.message });
@@ -111,6 +112,7 @@ describe('hostile corpus through analysis:start', () => {
 
   it('valid files under hostile names analyse normally, and the engine still works after the corpus', async () => {
     const valid = await makeHostileNamedValid(path.join(t.dir, 'valid'));
+    core.grants.grant('w-user', path.join(t.dir, 'valid')); // as if the folder was dropped
     const r = await d.invoke('w-user', 'analysis:start', { paths: valid.map((v) => v.path) });
     expect(r.ok).toBe(true);
     const events = await Promise.all((r as { value: { jobs: { jobId: string }[] } }).value.jobs.map((j) => finished(j.jobId)));

@@ -4,7 +4,7 @@
  * suite, 25 in `npm run soak`): after each kill the
  * store reopens, every acknowledged record is intact (status, hashes, artifacts readable),
  * the audit log verifies, a job cut mid-way is marked 'interrupted' — and re-running it
- * through `analysis:start` gives a finished record.
+ * through `analysis:rerun` gives a finished record.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -143,7 +143,7 @@ describe('kill -9 during analyses and writes', () => {
       expect(full.error?.message ?? '').toMatch(/interrupt|stopped|closed|crash/i);
       const d = createAppDispatcher(core);
       const done = new Promise<{ state: string; detectionId: string }>((resolve) => core.events.attach('w-admin', (ev, p) => ev === 'analysis:done' && resolve(p as { state: string; detectionId: string })));
-      const r = await d.invoke('w-admin', 'analysis:start', { paths: [full.file.path] });
+      const r = await d.invoke('w-admin', 'analysis:rerun', { detectionId: full.id });
       expect(r.ok).toBe(true);
       const fin = await done;
       expect(fin.state).toBe('done');

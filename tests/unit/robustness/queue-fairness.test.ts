@@ -71,7 +71,9 @@ describe('a queue of 20 while history is queried', () => {
         }
       });
     }
-    // The user drops a folder's worth (18 files); the investigator then drops 2.
+    // The user drops a folder's worth (18 files); the investigator then drops 2 (each window is granted what it dropped).
+    for (const f of files.slice(0, 18)) core.grants.grant('w-user', f);
+    for (const f of files.slice(18)) core.grants.grant('w-inv', f);
     const a = await d.invoke('w-user', 'analysis:start', { paths: files.slice(0, 18) });
     const b = await d.invoke('w-inv', 'analysis:start', { paths: files.slice(18) });
     expect(a.ok && b.ok).toBe(true);

@@ -28,12 +28,12 @@ function Section({ title, children, id }: { title: string; children: React.React
 
 /** A record whose analysis stopped before it had a result (the app quit, or it failed): no verdict, no report; re-run it. */
 function Unfinished({ d }: { d: Detection }) {
-  const enqueuePaths = useQueue((s) => s.enqueuePaths);
+  const rerunRecord = useQueue((s) => s.rerun);
   const go = useNav((s) => s.go);
   const [busy, setBusy] = useState(false);
   const rerun = async () => {
     setBusy(true);
-    await enqueuePaths([d.file.path]);
+    await rerunRecord(d.id, d.file.name);
     go({ name: 'analyse' });
   };
   return (
