@@ -36,24 +36,37 @@ async function walk(entry: Entry, out: File[]): Promise<void> {
   }
 }
 
-/** Files a drop carried, with folders expanded (at most 1000). */
-export async function filesFromDrop(dt: DataTransfer): Promise<File[]> {
-  const entries: Entry[] = [];
-  const plain: File[] = [];
-  // Entries must be taken synchronously, before the event handler yields.
+/** What a drop carried: folders main will walk (by path), and files. */
+export interface Dropped {
+  /** Paths of dropped folders: main walks them by content and says what it left out. */
+  folders: string[];
+  files: File[];
+}
+
+/**
+ * Files and folders a drop carried. A folder whose path the bridge knows (`folderPath`, the
+ * preload's getPathForFile in the app) goes to main as a path; otherwise (a browser without
+ * paths) it is walked here into its files (at most 1000, hidden entries skipped).
+ */
+export async function filesFromDrop(dt: DataTransfer, folderPath: (f: File) => Promise<string | null> = async () => null): Promise<Dropped> {
+  const items: { entry: Entry | null; file: File | null }[] = [];
+  // Entries and files must be taken synchronously, before the event handler yields.
   for (const item of Array.from(dt.items ?? [])) {
     if (item.kind !== 'file') continue;
-    const entry = typeof item.webkitGetAsEntry === 'function' ? item.webkitGetAsEntry() : null;
-    if (entry) entries.push(entry);
-    else {
-      const f = item.getAsFile();
-      if (f) plain.push(f);
-    }
+    items.push({ entry: typeof item.webkitGetAsEntry === 'function' ? item.webkitGetAsEntry() : null, file: item.getAsFile() });
   }
-  if (entries.length === 0 && plain.length === 0) return Array.from(dt.files ?? []);
-  const out: File[] = [...plain];
-  for (const e of entries) await walk(e, out);
-  return out.slice(0, MAX_FILES);
+  if (items.length === 0) return { folders: [], files: Array.from(dt.files ?? []) };
+  const folders: string[] = [];
+  const out: File[] = [];
+  for (const { entry, file } of items) {
+    if (entry?.isDirectory) {
+      const p = file ? await folderPath(file).catch(() => null) : null;
+      if (p) folders.push(p);
+      else await walk(entry, out);
+    } else if (entry) await walk(entry, out);
+    else if (file) out.push(file);
+  }
+  return { folders, files: out.slice(0, MAX_FILES) };
 }
 
 /** True when a drag carries files (not text or a link). */

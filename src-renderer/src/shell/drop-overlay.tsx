@@ -1,5 +1,6 @@
 /** Files dropped anywhere on the window are queued for analysis. */
 import { useEffect, useRef, useState } from 'react';
+import { api } from '../api';
 import { dragHasFiles, filesFromDrop } from '../lib/dropped-files';
 import { useNav } from '../stores/nav-store';
 import { useQueue } from '../stores/queue-store';
@@ -9,6 +10,7 @@ export function DropOverlay() {
   const [over, setOver] = useState(false);
   const depth = useRef(0);
   const enqueueFiles = useQueue((s) => s.enqueueFiles);
+  const enqueuePaths = useQueue((s) => s.enqueuePaths);
   const go = useNav((s) => s.go);
 
   useEffect(() => {
@@ -33,10 +35,10 @@ export function DropOverlay() {
       e.preventDefault();
       depth.current = 0;
       setOver(false);
-      void filesFromDrop(e.dataTransfer).then((files) => {
-        if (files.length === 0) return;
+      void filesFromDrop(e.dataTransfer, (f) => api().pathForFile(f)).then(({ folders, files }) => {
+        if (folders.length === 0 && files.length === 0) return;
         go({ name: 'analyse' });
-        void enqueueFiles(files);
+        void enqueuePaths(folders).then(() => enqueueFiles(files));
       });
     };
     window.addEventListener('dragenter', enter);
