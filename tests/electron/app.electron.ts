@@ -11,16 +11,21 @@ import { electronBinary } from './electron-binary';
 const ROOT = path.resolve(__dirname, '..', '..');
 const exe = electronBinary(ROOT);
 
+/** The built app on a fresh data folder. */
+function launch(dataDir: string) {
+  return electron.launch({
+    executablePath: exe!,
+    args: [path.join(ROOT, 'dist', 'main', 'main.cjs'), '--data-dir', dataDir, '--no-sandbox'],
+    env: { ...process.env, MEDIAGUARD_DATA_DIR: dataDir },
+  });
+}
+
 test.describe('Electron shell', () => {
   test.skip(!exe, 'Electron binary not installed on this machine (it downloads on first launch, which needs a network): _electron suite skipped');
 
   test('opens a hardened window on app:// with the bridge', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-electron-'));
-    const app = await electron.launch({
-      executablePath: exe!,
-      args: [path.join(ROOT, 'dist', 'main', 'main.cjs'), '--data-dir', dataDir, '--no-sandbox'],
-      env: { ...process.env, MEDIAGUARD_DATA_DIR: dataDir },
-    });
+    const app = await launch(dataDir);
     try {
       const page = await app.firstWindow();
       expect(page.url()).toMatch(/^app:\/\/mediaguard\//);
@@ -51,11 +56,7 @@ test.describe('Electron shell', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-electron-'));
     const evidence = path.join(dataDir, 'evidence.png');
     fs.copyFileSync(path.join(ROOT, 'resources', 'icon.png'), evidence);
-    const app = await electron.launch({
-      executablePath: exe!,
-      args: [path.join(ROOT, 'dist', 'main', 'main.cjs'), '--data-dir', dataDir, '--no-sandbox'],
-      env: { ...process.env, MEDIAGUARD_DATA_DIR: dataDir },
-    });
+    const app = await launch(dataDir);
     try {
       const page = await app.firstWindow();
       type Mg = { mediaguard: { invoke: (c: string, p: unknown) => Promise<{ ok: boolean; error?: { code: string } }>; pathForFile: (f: File) => Promise<string | null> } };
