@@ -15,17 +15,20 @@ import { sessionOf } from './session-of';
  * in main's dialog: core.grants), existing, and regular files or folders.
  */
 async function checkPaths(core: Core, senderId: string, paths: string[]): Promise<string[]> {
-  const limits = core.settings.get().limits;
   for (const p of paths) {
     if (!path.isAbsolute(p)) throw new AppError('VALIDATION', `Paths must be absolute: ${path.basename(p)}`);
     if (!core.grants.covers(senderId, p)) {
       throw new AppError('FORBIDDEN', `“${path.basename(p)}” was not chosen in this window: drop it on the window, or use Choose files… or Choose a folder….`);
     }
-    const st = await fs.promises.stat(p).catch(() => null);
-    if (st?.isDirectory()) continue;
-    await checkInputPath(p, limits);
+    await checkExisting(core, p);
   }
   return paths;
+}
+
+/** A folder, or a file checkInputPath accepts (exists, regular, readable, within the size limit). */
+async function checkExisting(core: Core, p: string): Promise<void> {
+  const st = await fs.promises.stat(p).catch(() => null);
+  if (!st?.isDirectory()) await checkInputPath(p, core.settings.get().limits);
 }
 
 /** Handlers for the analysis domain. */
@@ -49,8 +52,7 @@ export function analysisHandlers(core: Core): HandlerTable<typeof analysisChanne
       // The path comes from the record (main wrote it), in the caller's scope: no grant needed.
       const d = await core.detections.getScoped(input.detectionId, s);
       if (!d.file.path || !path.isAbsolute(d.file.path)) throw new AppError('NOT_FOUND', `The record of “${d.file.name}” does not say where the file was.`);
-      const st = await fs.promises.stat(d.file.path).catch(() => null);
-      if (!st?.isDirectory()) await checkInputPath(d.file.path, core.settings.get().limits);
+      await checkExisting(core, d.file.path);
       return ok(await core.analysis.engine.start([d.file.path], owner(s), { store: true, senderId: meta.senderId }));
     },
     'analysis:cancel': (input, meta) => {
