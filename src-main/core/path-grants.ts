@@ -6,6 +6,7 @@
  * folder covers what is inside it. Grants live in memory, per window, and end with it.
  */
 import path from 'node:path';
+import { AppError } from '../../src-shared/result';
 
 /** At most this many grants per window; the oldest go first. */
 const MAX_GRANTS_PER_SENDER = 10_000;
@@ -34,6 +35,11 @@ export class PathGrants {
       if (up === cur) return false;
       cur = up;
     }
+  }
+
+  /** Throw FORBIDDEN unless the window was given the path (the message says how to give it). */
+  require(senderId: string, p: string, how = 'choose it with the button'): void {
+    if (!this.covers(senderId, p)) throw new AppError('FORBIDDEN', `“${path.basename(p)}” was not chosen in this window: ${how}.`);
   }
 
   /** Forget a window's grants (it closed). */

@@ -17,9 +17,7 @@ import { sessionOf } from './session-of';
 async function checkPaths(core: Core, senderId: string, paths: string[]): Promise<string[]> {
   for (const p of paths) {
     if (!path.isAbsolute(p)) throw new AppError('VALIDATION', `Paths must be absolute: ${path.basename(p)}`);
-    if (!core.grants.covers(senderId, p)) {
-      throw new AppError('FORBIDDEN', `“${path.basename(p)}” was not chosen in this window: drop it on the window, or use Choose files… or Choose a folder….`);
-    }
+    core.grants.require(senderId, p, 'drop it on the window, or use Choose files… or Choose a folder…');
     await checkExisting(core, p);
   }
   return paths;
@@ -75,6 +73,7 @@ export function adminModelHandlers(core: Core): HandlerTable<typeof adminModelCh
     'admin:models:import': async (input, meta) => {
       const s = sessionOf(meta);
       if (!path.isAbsolute(input.manifestPath)) throw new AppError('VALIDATION', 'The manifest path must be absolute.');
+      core.grants.require(meta.senderId, input.manifestPath, 'choose it with Import model…');
       const summary = await core.analysis.registry.import(input.manifestPath);
       core.analysis.engine.reloadModels();
       await core.audit.append({ actor: s, action: 'model.imported', target: summary.id, details: { version: summary.version, sha256: summary.sha256, task: summary.task, from: input.manifestPath } });

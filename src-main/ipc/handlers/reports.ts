@@ -47,6 +47,7 @@ export function reportHandlers(core: Core): HandlerTable<typeof reportChannels> 
     },
     'reports:verify': async (input, meta) => {
       const s = sessionOf(meta);
+      core.grants.require(meta.senderId, input.path, 'choose it with Choose a PDF…');
       const r = await core.reports.verify(input.path);
       // Whether a PDF was issued here is for anyone to ask; whose case it belongs to is not.
       if (r.report && !canSeeAllRecords(s.role) && r.report.ownerId !== s.userId) {

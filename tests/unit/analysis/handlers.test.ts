@@ -109,6 +109,9 @@ describe('analysis and model handlers', () => {
     const good = writeModel(src, classifierGraph(), testManifest('t-imported', 'face-manipulation'));
     expect(await d.invoke('w-user', 'admin:models:import', { manifestPath: good.json })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await d.invoke('w-user', 'admin:models:verify', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // The manifest is chosen in the admin's "Import model…" (main's dialog grants it); any other path is not read.
+    expect(await d.invoke('w-admin', 'admin:models:import', { manifestPath: good.json })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/Import model/) } });
+    core.grants.grant('w-admin', src);
     expect(await d.invoke('w-admin', 'admin:models:import', { manifestPath: good.json })).toMatchObject({ ok: true, value: { id: 't-imported', source: 'imported', verified: true } });
     const bad = writeModel(src, classifierGraph(), testManifest('t-wrong', 'face-manipulation'), { sha256: 'd'.repeat(64) });
     expect(await d.invoke('w-admin', 'admin:models:import', { manifestPath: bad.json })).toMatchObject({ ok: false, error: { code: 'MODEL_INVALID' } });

@@ -49,6 +49,8 @@ beforeEach(async () => {
   ({ core, cleanup } = await testCore({ dialogs }));
   d = createAppDispatcher(core);
   out = tempDir('mg-reports-out-');
+  // The PDFs checked below are chosen in each window's "Choose a PDF…" (main's dialog grants them).
+  for (const w of ['w-user', 'w-user2', 'w-inv']) core.grants.grant(w, out.dir);
   await signIn(core, 'investigator', 'w-inv');
   const user = await signIn(core, 'user', 'w-user');
   const user2 = await signIn(core, 'user', 'w-user2', 'user2');
@@ -109,6 +111,8 @@ describe('reports handlers', () => {
     expect(value<ReportVerifyResult>(await d.invoke('w-user', 'reports:verify', { path: tampered }))).toMatchObject({ issued: false, report: null, auditEntry: null, note: expect.stringMatching(/was changed after export/) });
     expect(await d.invoke('w-user', 'reports:verify', { path: path.join(out.dir, 'nope.pdf') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await d.invoke('w-user', 'reports:verify', { path: out.dir })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    // A path this window was not given is not read at all.
+    expect(await d.invoke('w-user', 'reports:verify', { path: '/etc/hostname' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/Choose a PDF/) } });
   });
 
   it('a forged entry in the list of issued reports is not enough: the audit log must record the export', async () => {
