@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { channel } from './define';
 import { zEmpty, zId, zPath } from './common';
 import { ANY_ROLE } from '../roles';
+import type { AuditAnchorCheck } from '../domain/audit';
 
 export interface ReportRecord {
   id: string;
@@ -27,8 +28,14 @@ export interface ReportVerifyResult {
   report: ReportRecord | null;
   /** The audit entry that recorded the export, when there is one. */
   auditEntry: { seq: number; time: string; actorName: string | null } | null;
-  /** Whether the audit chain verified when the check ran. */
+  /** Whether the audit chain verified when the check ran (including the report's anchor, when it has one). */
   chainOk: boolean;
+  /**
+   * The audit entry printed in the report when it was issued (the newest one then), checked
+   * against the log as it is now; null when the file is not a known report or predates anchors.
+   * A mismatch means the log was rewritten after the report was issued.
+   */
+  anchor: AuditAnchorCheck | null;
   /** What the check found, in a sentence. */
   note: string;
   /**

@@ -15,8 +15,9 @@ Export:
 
 Verify: hashes the file and says whether this installation issued it (exit 0): its SHA-256 is
 in the list of issued reports and in a report.exported entry of the audit log, whose chain
-verifies. Otherwise exit ${EXIT.VERIFY_FAILED}: the file was never issued here, it was changed
-(one byte is enough), or the list or the audit log was altered.
+verifies and still holds the audit entry the report printed when it was issued (its anchor).
+Otherwise exit ${EXIT.VERIFY_FAILED}: the file was never issued here, it was changed (one byte
+is enough), or the list or the audit log was altered or rewritten.
 
 Every command takes --data-dir <dir>.`;
 
@@ -38,6 +39,7 @@ async function verify(args: string[], io: CliIo): Promise<number> {
           report: r.report ? { id: r.report.id, createdAt: r.report.createdAt, authorName: r.report.authorName, detectionId: r.report.detectionId } : null,
           auditEntry: r.auditEntry,
           chainOk: r.chainOk,
+          anchor: r.anchor,
           note: r.note,
         }) + '\n',
       );

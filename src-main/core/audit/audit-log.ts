@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AuditAction, AuditEntry, AuditVerifyResult } from '../../../src-shared/domain/audit';
+import type { AuditAction, AuditAnchor, AuditEntry, AuditVerifyResult } from '../../../src-shared/domain/audit';
 import type { AuditPage } from '../../../src-shared/contract/admin';
 import { AppError } from '../../../src-shared/result';
 import type { Logger } from '../log/logger';
@@ -189,8 +189,14 @@ export class AuditLog {
     return this.entries.length;
   }
 
-  /** Verify the chain as it is on disk now. */
-  async verify(): Promise<AuditVerifyResult> {
+  /** The newest entry's number and hash (null for an empty log): what a report prints as its anchor. */
+  latest(): AuditAnchor | null {
+    const e = this.entries[this.entries.length - 1];
+    return e ? { seq: e.seq, hash: e.hash } : null;
+  }
+
+  /** Verify the chain as it is on disk now (and, given one, that it still holds an anchor kept elsewhere). */
+  async verify(opts: { anchor?: AuditAnchor } = {}): Promise<AuditVerifyResult> {
     return this.lock.run(async () => {
       let text = '';
       try {
@@ -198,7 +204,7 @@ export class AuditLog {
       } catch (e) {
         if (errnoCode(e) !== 'ENOENT') throw fsError(e, 'the audit log');
       }
-      return verifyChain(text, await this.readHead(), { expectHead: true });
+      return verifyChain(text, await this.readHead(), { expectHead: true, ...(opts.anchor ? { anchor: opts.anchor } : {}) });
     });
   }
 

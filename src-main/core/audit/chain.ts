@@ -4,7 +4,7 @@
  * and verify() says exactly which entry and how.
  */
 import crypto from 'node:crypto';
-import { AUDIT_ACTIONS, type AuditBreak, type AuditEntry, type AuditVerifyResult } from '../../../src-shared/domain/audit';
+import { AUDIT_ACTIONS, type AuditAnchor, type AuditAnchorCheck, type AuditBreak, type AuditEntry, type AuditVerifyResult } from '../../../src-shared/domain/audit';
 
 /** prevHash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -134,9 +134,11 @@ export function splitLines(text: string): string[] {
 /**
  * Walk the chain as stored and report every break, in sequence order. `head` is the record
  * of the last entry appended; `expectHead` (the live log, not an exported copy) makes its
- * absence a break.
+ * absence a break. `anchor` (an entry's number and hash kept outside the log, e.g. printed
+ * in a report) must still be in the chain as recorded: otherwise the log was rewritten after
+ * the anchor was taken, which no check inside the log can see.
  */
-export function verifyChain(text: string, head: AuditHead | null = null, opts: { expectHead?: boolean } = {}): AuditVerifyResult {
+export function verifyChain(text: string, head: AuditHead | null = null, opts: { expectHead?: boolean; anchor?: AuditAnchor } = {}): AuditVerifyResult {
   const breaks: AuditBreak[] = [];
   // Only the two hashes of each entry are kept for the chain checks below, so the parsed
   // entries (details included) die young instead of filling the old generation.
@@ -210,7 +212,22 @@ export function verifyChain(text: string, head: AuditHead | null = null, opts: {
   if (head && bySeq.get(head.seq) && bySeq.get(head.seq)?.hash !== head.hash) {
     breaks.push({ seq: head.seq, kind: 'hash-mismatch', message: `Entry ${head.seq} differs from the last entry recorded when it was appended.` });
   }
+  let anchor: AuditAnchorCheck | undefined;
+  if (opts.anchor) {
+    const found = bySeq.get(opts.anchor.seq)?.hash ?? null;
+    anchor = { seq: opts.anchor.seq, hash: opts.anchor.hash, found, matches: found === opts.anchor.hash };
+    if (!anchor.matches) {
+      breaks.push({
+        seq: opts.anchor.seq,
+        kind: 'anchor-mismatch',
+        message:
+          found === null
+            ? `Entry ${opts.anchor.seq} was recorded outside the log (hash ${opts.anchor.hash.slice(0, 16)}…) but the log no longer holds a readable entry ${opts.anchor.seq}: entries were removed after that record was made.`
+            : `Entry ${opts.anchor.seq} was recorded outside the log with hash ${opts.anchor.hash.slice(0, 16)}…, but the log now holds ${found.slice(0, 16)}… there: the log was rewritten after that record was made.`,
+      });
+    }
+  }
   breaks.sort((a, b) => a.seq - b.seq);
   const top = bySeq.get(maxSeen);
-  return { ok: breaks.length === 0, entries: bySeq.size, breaks, headHash: top ? top.hash : null };
+  return { ok: breaks.length === 0, entries: bySeq.size, breaks, headHash: top ? top.hash : null, ...(anchor ? { anchor } : {}) };
 }

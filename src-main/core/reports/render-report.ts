@@ -2,6 +2,7 @@
  * renderReport(input) → PDF bytes. Pure with respect to the store: everything it prints
  * comes from the input, so it is tested on synthetic records and reused by the CLI.
  */
+import { formatAnchor } from '../../../src-shared/domain/audit';
 import { pdfDocumentClass } from '../native';
 import { loadFontSet } from './fonts';
 import { safeTimeZone } from './format';
@@ -10,6 +11,9 @@ import { ReportWriter } from './report-writer';
 import { coverPage, evidenceSection } from './section-evidence';
 import { findingsSection } from './section-findings';
 import { annotationsSection, integritySection, limitationsSection, methodSection } from './section-method';
+
+/** Precedes the audit anchor in the PDF's Keywords, where `report verify` finds it (report-service.ts). */
+export const ANCHOR_MARKER = 'mediaguard-audit-anchor';
 
 export interface RenderedReport {
   pdf: Buffer;
@@ -37,7 +41,7 @@ export async function renderReportDetailed(input: ReportInput): Promise<Rendered
       Title: `Media forensic examination report ${input.reportId}`,
       Author: `${input.author.displayName} (${input.author.username})`,
       Subject: `Evidence SHA-256 ${d.file.hashes.sha256}`,
-      Keywords: `mediaguard; report ${input.reportId}; detection ${d.id}`,
+      Keywords: `mediaguard; report ${input.reportId}; detection ${d.id}${input.auditAnchor ? `; ${ANCHOR_MARKER} ${formatAnchor(input.auditAnchor)}` : ''}`,
       Creator: `MediaGuard ${input.appVersion}`,
       Producer: 'MediaGuard (pdfkit)',
       CreationDate: generatedAt,

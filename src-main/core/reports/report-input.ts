@@ -1,4 +1,5 @@
 /** What a report is made from: everything is passed in, so rendering needs no store. */
+import type { AuditAnchor } from '../../../src-shared/domain/audit';
 import type { Detection } from '../../../src-shared/domain/detection';
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import type { Role } from '../../../src-shared/roles';
@@ -37,4 +38,10 @@ export interface ReportInput {
   readArtifact: (key: string) => Promise<ReportImage | null>;
   /** Fonts (defaults to the bundled set plus system fallbacks). */
   fonts?: FontSet;
+  /**
+   * The newest audit entry when the report is issued: printed in the integrity section and
+   * written into the PDF's Keywords (`mediaguard-audit-anchor <seq>:<hash>`), so every copy
+   * of the report can later show whether the log was rewritten. Null or absent: not printed.
+   */
+  auditAnchor?: AuditAnchor | null;
 }

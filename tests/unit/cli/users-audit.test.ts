@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src-main/cli/main';
 import { cliCoreDefaults } from '../../../src-main/cli/context';
 import type { CliIo } from '../../../src-main/cli/command';
+import { rewriteAuditLog } from '../../helpers/audit-rewrite';
 import { tempDir, testCore } from '../../helpers/core';
 
 const PW = 'correct-horse-42';
@@ -204,6 +205,36 @@ describe('mediaguard audit', () => {
     const v = JSON.parse(r.out) as { breaks: { seq: number; kind: string; message: string }[] };
     const n = ls.length;
     expect(v.breaks).toEqual([expect.objectContaining({ seq: n - 1, kind: 'missing', message: `Entries ${n - 1}–${n} are missing: they were deleted.` })]);
+  });
+
+  it('--anchor: a log rewritten with every hash redone verifies on its own, but not against an anchor taken before', async () => {
+    const dir = await withLog();
+    const entries = readLines(dir).map((l) => JSON.parse(l) as { seq: number; hash: string });
+    const anchor = `${entries[6]!.seq}:${entries[6]!.hash}`;
+    const good = await cli(dir, ['audit', 'verify', '--anchor', anchor, '--as', 'chief'], asChief);
+    expect(good.code, good.err).toBe(0);
+    expect(good.out).toMatch(new RegExp(`holds anchor entry ${entries[6]!.seq} as recorded`));
+    const out = path.join(dir, 'copy.jsonl');
+    expect((await cli(dir, ['audit', 'export', '--out', out, '--as', 'chief'], asChief)).code).toBe(0);
+    expect((await cli(dir, ['audit', 'verify', '--file', out, '--anchor', anchor])).code).toBe(0);
+
+    rewriteAuditLog(path.join(dir, 'db'), (e) => e.seq === 3);
+    const plain = await cli(dir, ['audit', 'verify', '--as', 'chief'], asChief);
+    expect(plain.code, plain.out).toBe(0);
+    const r = await cli(dir, ['audit', 'verify', '--json', '--anchor', anchor.toUpperCase(), '--as', 'chief'], asChief);
+    expect(r.code).toBe(4);
+    const v = JSON.parse(r.out) as { ok: boolean; anchor: { matches: boolean; found: string }; breaks: { seq: number; kind: string; message: string }[] };
+    expect(v.anchor).toMatchObject({ seq: entries[6]!.seq, hash: entries[6]!.hash, matches: false, found: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(v.breaks).toEqual([expect.objectContaining({ seq: entries[6]!.seq, kind: 'anchor-mismatch', message: expect.stringMatching(/the log was rewritten after that record was made/) })]);
+    // The exported copy from before the rewrite still holds it: the copy and the anchor agree, the live log does not.
+    expect((await cli(dir, ['audit', 'verify', '--file', out, '--anchor', anchor])).code).toBe(0);
+
+    for (const bad of ['7', `7:${'g'.repeat(64)}`, `0:${'a'.repeat(64)}`]) {
+      const u = await cli(dir, ['audit', 'verify', '--anchor', bad, '--as', 'chief'], asChief);
+      expect(u.code, bad).toBe(2);
+      expect(u.err).toMatch(/--anchor takes <entry number>:<64 hex digits>/);
+    }
+    expect((await cli(dir, ['audit', 'export', '--out', path.join(dir, 'x.jsonl'), '--anchor', anchor, '--as', 'chief'], asChief)).code).toBe(2);
   });
 
   it('exports a verifiable copy, refuses to overwrite, and audits the export', async () => {
