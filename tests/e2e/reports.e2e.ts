@@ -60,6 +60,8 @@ test('export a PDF report, list it with its hash, reveal it and verify it', asyn
   harness.dialogs.nextOpen = [out];
   await page.getByRole('button', { name: 'Choose a PDF…' }).click();
   await expect(page.getByTestId('verify-report-result')).toContainText('unchanged');
+  // The audit entry the PDF printed when issued is still in the log.
+  await expect(page.getByTestId('verify-report-anchor')).toContainText(/entry \d+ — the log still holds it as recorded/);
   const changed = path.join(harness.uploadDir, 'changed.pdf');
   fs.writeFileSync(changed, Buffer.concat([fs.readFileSync(out), Buffer.from('\n%tampered\n')]));
   harness.dialogs.nextOpen = [changed];

@@ -157,20 +157,23 @@ export function integritySection(w: ReportWriter, input: ReportInput, tz: string
   w.text('mediaguard report verify <report.pdf>', { style: 'mono', size: 9 }, { x: w.x + 12 });
   w.space(6);
   w.paragraph('Any change to the file — a single byte — gives a different SHA-256, and the command then reports it as not issued.');
-  if (input.auditAnchor) {
-    w.paragraph(
-      `The audit log anchor below is the newest entry of the issuing installation’s audit log when this report was issued. Each copy of this report is therefore a record of the log kept outside it: if the log is later rewritten — even with every hash recomputed — it no longer holds this hash at entry ${input.auditAnchor.seq}, and report verify on this file says so. An administrator can also check the anchor by hand:`,
-    );
-    w.text(`mediaguard audit verify --anchor ${formatAnchor(input.auditAnchor)}`, { style: 'mono', size: 7.5 }, { x: w.x + 12 });
-    w.space(6);
-  }
   const rows: Parameters<ReportWriter['keyValues']>[0] = [
     ['Report ID', input.reportId, { style: 'mono', size: 8.5 }],
     ['Evidence SHA-256', input.detection.file.hashes.sha256, { style: 'mono', size: 8.5 }],
   ];
   if (input.auditAnchor) rows.push(['Audit log anchor', `entry ${input.auditAnchor.seq}`], ['Anchor entry’s hash', input.auditAnchor.hash, { style: 'mono', size: 8.5 }]);
   rows.push(['Issued by', `${input.author.displayName} (${input.author.username}, ${input.author.role})`], ['Issued at', dateTime(input.generatedAt, tz)]);
+  // Kept on one page: the anchor's number and hash are read together.
+  w.ensure(rows.length * 16 + 8);
   w.keyValues(rows);
+  w.space(6);
+  if (input.auditAnchor) {
+    w.paragraph(
+      `The audit log anchor above is the newest entry of the issuing installation’s audit log when this report was issued. Each copy of this report is therefore a record of the log kept outside it: if the log is later rewritten — even with every hash recomputed — it no longer holds this hash at entry ${input.auditAnchor.seq}, and report verify on this file says so. An administrator can also check the anchor by hand:`,
+    );
+    w.text(`mediaguard audit verify --anchor ${formatAnchor(input.auditAnchor)}`, { style: 'mono', size: 7.5 }, { x: w.x + 12 });
+    w.space(6);
+  }
   if (w.rt.missing.size) {
     const cps = [...w.rt.missing].sort((a, b) => a - b).slice(0, 20).map((c) => `U+${c.toString(16).toUpperCase().padStart(4, '0')}`);
     w.paragraph(`Rendering note: ${w.rt.missing.size} character(s) could not be drawn with the fonts available (${cps.join(', ')}${w.rt.missing.size > 20 ? ', …' : ''}); they are printed as [U+XXXX] markers where they occur, so no text is hidden.`, { size: 8.5, color: COLORS.muted });

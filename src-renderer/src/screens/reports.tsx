@@ -30,10 +30,25 @@ function VerifyBox() {
       </div>
       <p className="muted small">Hashes a PDF and says whether this installation issued it unchanged.</p>
       {result && (
-        <p className={result.issued ? 'ok-text' : 'form-error'} role="status" data-testid="verify-report-result">
-          {result.issued ? (result.report ? `Issued here on ${when(result.report.createdAt)} for ${result.report.fileName}; unchanged.` : 'Issued here, for a case you do not have access to; unchanged.') : 'Not confirmed as a report issued by this installation.'} {result.note}
-          <span className="mono small breakable"> SHA-256 {result.sha256}</span>
-        </p>
+        <div className={result.issued ? 'ok-text' : 'form-error'} role="status" data-testid="verify-report-result">
+          <p>
+            <strong>
+              {result.issued
+                ? result.report
+                  ? `Issued here on ${when(result.report.createdAt)} for ${result.report.fileName}; unchanged.`
+                  : 'Issued here, for a case you do not have access to; unchanged.'
+                : 'Not confirmed as a report issued by this installation.'}
+            </strong>{' '}
+            {result.note}
+          </p>
+          <p className="mono small breakable">SHA-256 {result.sha256}</p>
+          {result.anchor && (
+            <p className="small" data-testid="verify-report-anchor">
+              Audit log anchor printed in the report: entry {result.anchor.seq} —{' '}
+              {result.anchor.matches ? 'the log still holds it as recorded.' : result.anchor.found === null ? 'the log no longer holds this entry.' : 'the log now holds a different entry there (rewritten).'}
+            </p>
+          )}
+        </div>
       )}
     </div>
   );
