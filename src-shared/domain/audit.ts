@@ -82,6 +82,8 @@ export interface AuditVerifyResult {
   ok: boolean;
   entries: number;
   breaks: AuditBreak[];
+  /** Number and hash of the newest readable entry (null for an empty log): an anchor to keep elsewhere. */
+  headSeq: number | null;
   headHash: string | null;
   /** Present when the check was given an anchor; a mismatch is also one of `breaks`. */
   anchor?: AuditAnchorCheck;

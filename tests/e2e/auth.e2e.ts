@@ -143,6 +143,7 @@ test.describe('sign-in, accounts and audit', () => {
     await page.getByTestId('audit-action').selectOption('');
     await page.getByTestId('verify-chain').click();
     await expect(page.getByTestId('verify-result')).toHaveAttribute('data-ok', 'true');
+    await expect(page.getByTestId('audit-anchor')).toHaveText(/^\d+:[0-9a-f]{64}$/);
     await settled(page);
     await snap(page, 'admin-audit');
 

@@ -1,7 +1,7 @@
 /** `mediaguard audit verify|export`: check and export the hash-chained activity log. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseAnchor, type AuditAnchor, type AuditVerifyResult } from '../../../src-shared/domain/audit';
+import { formatAnchor, parseAnchor, type AuditAnchor, type AuditVerifyResult } from '../../../src-shared/domain/audit';
 import { verifyChain } from '../../core/audit/chain';
 import { EXIT, type CliCommand, type CliIo } from '../command';
 import { flagString, parseFlags, printError, requireRole, withCore } from '../context';
@@ -20,8 +20,11 @@ verify and export need --as <admin> (password from MEDIAGUARD_PASSWORD or a prom
 
 function printVerify(io: CliIo, r: AuditVerifyResult, json: boolean): number {
   if (json) io.stdout(JSON.stringify(r, null, 2) + '\n');
-  else if (r.ok) io.stdout(`Audit log intact: ${r.entries} entries, head ${r.headHash ?? '(empty)'}${r.anchor ? `; holds anchor entry ${r.anchor.seq} as recorded` : ''}.\n`);
-  else {
+  else if (r.ok) {
+    io.stdout(`Audit log intact: ${r.entries} entries${r.anchor ? `; holds anchor entry ${r.anchor.seq} as recorded` : ''}.\n`);
+    // The newest entry as an anchor: kept somewhere else, it later shows a log rewritten after today.
+    if (r.headSeq !== null && r.headHash !== null) io.stdout(`  newest entry (keep elsewhere; check later with --anchor): ${formatAnchor({ seq: r.headSeq, hash: r.headHash })}\n`);
+  } else {
     io.stdout(`Audit log BROKEN: ${r.breaks.length} problem(s) in ${r.entries} readable entries.\n`);
     for (const b of r.breaks) io.stdout(`  entry ${b.seq}: ${b.kind}: ${b.message}\n`);
   }

@@ -229,5 +229,5 @@ export function verifyChain(text: string, head: AuditHead | null = null, opts: {
   }
   breaks.sort((a, b) => a.seq - b.seq);
   const top = bySeq.get(maxSeen);
-  return { ok: breaks.length === 0, entries: bySeq.size, breaks, headHash: top ? top.hash : null, ...(anchor ? { anchor } : {}) };
+  return { ok: breaks.length === 0, entries: bySeq.size, breaks, headSeq: top ? maxSeen : null, headHash: top ? top.hash : null, ...(anchor ? { anchor } : {}) };
 }

@@ -77,7 +77,7 @@ describe('audit chain', () => {
       expect(entryHash(rest)).toBe(hash);
     }
     const v = await a.verify();
-    expect(v).toEqual({ ok: true, entries: 5, breaks: [], headHash: es[4]!.hash });
+    expect(v).toEqual({ ok: true, entries: 5, breaks: [], headSeq: es[4]!.seq, headHash: es[4]!.hash });
   });
 
   it('names an edited entry', async () => {

@@ -214,6 +214,9 @@ describe('mediaguard audit', () => {
     const good = await cli(dir, ['audit', 'verify', '--anchor', anchor, '--as', 'chief'], asChief);
     expect(good.code, good.err).toBe(0);
     expect(good.out).toMatch(new RegExp(`holds anchor entry ${entries[6]!.seq} as recorded`));
+    // It also prints the newest entry as an anchor to keep (the verifying login is the newest).
+    const newest = readLines(dir).map((l) => JSON.parse(l) as { seq: number; hash: string }).pop()!;
+    expect(good.out).toContain(`newest entry (keep elsewhere; check later with --anchor): ${newest.seq}:${newest.hash}`);
     const out = path.join(dir, 'copy.jsonl');
     expect((await cli(dir, ['audit', 'export', '--out', out, '--as', 'chief'], asChief)).code).toBe(0);
     expect((await cli(dir, ['audit', 'verify', '--file', out, '--anchor', anchor])).code).toBe(0);

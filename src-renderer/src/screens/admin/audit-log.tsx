@@ -1,6 +1,7 @@
 /** Audit log viewer: filters, paging, and chain verification that shows where the chain breaks. */
 import { useMemo, useState } from 'react';
-import { AUDIT_ACTIONS, type AuditVerifyResult } from '../../../../src-shared/domain/audit';
+import { AUDIT_ACTIONS, formatAnchor, type AuditVerifyResult } from '../../../../src-shared/domain/audit';
+import { CopyButton } from '../../components/copy-button';
 import { call, type In } from '../../api';
 import { Pager } from '../../components/pager';
 import { Empty, ErrorState, Loading } from '../../components/states';
@@ -36,7 +37,16 @@ function VerifyPanel({ onResult }: { onResult: (r: AuditVerifyResult) => void })
       {result && (
         <div role="status" data-testid="verify-result" data-ok={result.ok}>
           {result.ok ? (
-            <p className="ok-text">Intact: {result.entries.toLocaleString()} entries, head {result.headHash?.slice(0, 16)}…</p>
+            <>
+              <p className="ok-text">Intact: {result.entries.toLocaleString()} entries.</p>
+              {result.headSeq !== null && result.headHash !== null && (
+                <p className="small">
+                  Newest entry, to keep somewhere other than this computer (a later log that no longer holds it was rewritten; check with{' '}
+                  <code>mediaguard audit verify --anchor</code>): <code className="breakable" data-testid="audit-anchor">{formatAnchor({ seq: result.headSeq, hash: result.headHash })}</code>{' '}
+                  <CopyButton value={formatAnchor({ seq: result.headSeq, hash: result.headHash })} label="audit anchor" />
+                </p>
+              )}
+            </>
           ) : (
             <>
               <p className="form-error">Broken: {result.breaks.length} problem(s) in {result.entries.toLocaleString()} entries.</p>
