@@ -1,29 +1,34 @@
 /**
  * Live monitoring: frames from a capture device are scored one at a time (face boxes and
  * probabilities back within one call), faces are tracked across the session, and stopping
- * stores a summary record like any other analysis. Frames run on the main process with
- * the same models as files; one frame in flight per session keeps latency bounded (a
- * caller that sends faster gets CONFLICT and should drop frames).
+ * stores a summary record like any other analysis. One frame in flight per session keeps
+ * latency bounded (a caller that sends faster gets CONFLICT and should drop frames).
+ *
+ * Where the work runs: the frame's decoding, face detection and face classifiers
+ * (live-frame.ts) run in the live-monitor worker thread (runner.ts, createLiveRunner), with
+ * the same models as files and the same reloads after an import — never on the main
+ * thread, which serves the window's IPC. This class, in main, keeps only the session state:
+ * tracking (cheap, and it survives a crash of the worker), the frames and tracks kept for
+ * the summary, limits, the idle timeout, the audit entries and the summary record. A frame
+ * lost to a worker crash fails with a clear error; the session goes on with the next frame
+ * (a new thread) and still stops with its summary. With the in-process runner (tests) the
+ * same frame work runs on the calling thread.
  */
 import crypto from 'node:crypto';
-import { sharp } from '../native';
 import type { LiveFrameResult } from '../../../src-shared/contract/live';
 import type { Detection, FaceObservation, FaceTrack, FrameResult } from '../../../src-shared/domain/detection';
+import type { ModelRef } from '../../../src-shared/domain/models';
 import type { AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
 import type { AuditLog } from '../audit/audit-log';
 import type { DetectionsRepo } from '../db/detections';
-import { alignedCrop, cropOptions, eyeIndices } from './align';
-import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
-import { DEFAULT_THRESHOLDS, faceSizePx } from './calibration';
-import { classifierSize, classify } from './classify';
-import { detectFaces } from './face-detect';
-import { resolveModels } from './model-set';
-import { minJudgedFacePx, type PipelineModels } from './pipeline';
+import { decide, facesProbability, scoreTracks } from './aggregate';
+import { DEFAULT_THRESHOLDS } from './calibration';
+import type { LiveModelSet } from './live-frame';
 import { placeholderDetection } from './record';
-import type { ModelRegistry } from './registry';
 import { FaceTracker } from './tracking';
 import type { JobOwner } from './engine';
+import type { AnalysisRunner } from './worker-protocol';
 
 const MAX_SESSIONS_PER_USER = 2;
 const MAX_FRAMES_KEPT = 3600;
@@ -40,7 +45,17 @@ interface LiveSession {
   seq: number;
   frames: FrameResult[];
   tracks: Map<number, FaceObservation[]>;
-  models: PipelineModels | null;
+  /** The latest frame's models (thresholds and exceedance table of the summary's verdict). */
+  models: LiveModelSet;
+  /** Every model that scored a frame of the session (a reload mid-session adds the new ones). */
+  modelRefs: Map<string, ModelRef>;
+}
+
+const refKey = (r: ModelRef) => `${r.id}@${r.sha256}`;
+
+function noteModels(s: LiveSession, m: LiveModelSet): void {
+  s.models = m;
+  for (const r of m.models) if (!s.modelRefs.has(refKey(r))) s.modelRefs.set(refKey(r), r);
 }
 
 /** What a live call gets once the service has been closed (the app is quitting). */
@@ -51,7 +66,15 @@ export class LiveService {
   private closed = false;
 
   constructor(
-    private readonly deps: { registry: ModelRegistry; detections: DetectionsRepo; audit: AuditLog; settings: () => AppSettings; appVersion: string; now?: () => number },
+    private readonly deps: {
+      /** Where frames are scored: the live-monitor worker, or the in-process runner (tests). */
+      runner: Pick<AnalysisRunner, 'liveModels' | 'liveFrame'>;
+      detections: DetectionsRepo;
+      audit: AuditLog;
+      settings: () => AppSettings;
+      appVersion: string;
+      now?: () => number;
+    },
   ) {}
 
   private now(): number {
@@ -72,18 +95,23 @@ export class LiveService {
     this.sessions.clear();
   }
 
-  /** Open a session; the models are checked now so a missing one is reported at once. */
+  /** Open a session; the models are loaded (in the worker) now so a missing one is reported at once. */
   async start(owner: JobOwner, deviceLabel = 'camera'): Promise<{ liveId: string }> {
     if (this.closed) throw closing();
     this.sweep();
     if ([...this.sessions.values()].filter((s) => s.owner.userId === owner.userId).length >= MAX_SESSIONS_PER_USER) {
       throw new AppError('CONFLICT', `At most ${MAX_SESSIONS_PER_USER} live sessions at a time; stop one first.`);
     }
-    const models = await resolveModels(this.deps.registry, { imageModels: [] });
+    let models: LiveModelSet;
+    try {
+      models = await this.deps.runner.liveModels();
+    } catch (e) {
+      if (this.closed) throw closing();
+      throw e;
+    }
     if (this.closed) throw closing();
-    if (!models.detector || !models.faceClassifiers.length) throw new AppError('MODEL_MISSING', `Live monitoring needs a face detector and a face-manipulation model: ${models.missing.join(' ')}`);
     const id = crypto.randomUUID();
-    this.sessions.set(id, { id, owner, deviceLabel, startedAt: this.now(), lastSeen: this.now(), busy: false, tracker: new FaceTracker(5), seq: 0, frames: [], tracks: new Map(), models });
+    this.sessions.set(id, { id, owner, deviceLabel, startedAt: this.now(), lastSeen: this.now(), busy: false, tracker: new FaceTracker(5), seq: 0, frames: [], tracks: new Map(), models, modelRefs: new Map() });
     await this.deps.audit.append({ actor: owner, action: 'analysis.started', target: id, details: { live: true, device: deviceLabel } });
     return { liveId: id };
   }
@@ -103,33 +131,12 @@ export class LiveService {
     s.lastSeen = this.now();
     const t0 = performance.now();
     try {
-      let img: { width: number; height: number; data: Uint8Array };
-      try {
-        const r = await sharp(Buffer.from(jpegBase64, 'base64'), { limitInputPixels: 4096 * 4096, failOn: 'truncated' })
-          .resize({ width: 1280, height: 1280, fit: 'inside', withoutEnlargement: true })
-          .removeAlpha()
-          .raw()
-          .toBuffer({ resolveWithObject: true });
-        img = { width: r.info.width, height: r.info.height, data: r.data };
-      } catch (e) {
-        throw new AppError('UNSUPPORTED_MEDIA', `The frame could not be decoded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-      }
-      const m = s.models!;
-      const boxes = (await detectFaces(m.detector!, img, { zoomOut: true })).slice(0, 8);
-      const tracked = s.tracker.update(s.seq, boxes);
-      const per: number[][] = tracked.map(() => []);
-      for (const clf of m.faceClassifiers) {
-        // as in file analysis: faces under the model's minimum size are located, not judged
-        const minPx = minJudgedFacePx(clf.manifest);
-        const judged = tracked.map((t, i) => ({ t, i })).filter(({ t }) => faceSizePx(t.box) >= minPx);
-        if (!judged.length) continue;
-        const size = classifierSize(clf.manifest);
-        const crops = judged.map(({ t }) => alignedCrop(img, t.box, cropOptions(clf.manifest.input, size, eyeIndices(undefined))).image);
-        const res = await classify(clf, crops, { facePx: judged.map(({ t }) => faceSizePx(t.box)) });
-        res.forEach((r, k) => per[judged[k]!.i]!.push(r.probability));
-      }
+      // Decoding, detection and the classifiers run in the live-monitor worker (see the header).
+      const scored = await this.deps.runner.liveFrame({ jobId: crypto.randomUUID(), jpegBase64 });
+      noteModels(s, scored.models);
+      const tracked = s.tracker.update(s.seq, scored.faces.map((f) => f.box));
       const faces = tracked.map((t, i) => {
-        const probability = meanOrNull(per[i]!);
+        const probability = scored.faces[i]!.probability;
         const obs: FaceObservation = { frameIndex: s.seq, timeSec, box: t.box, probability, rawLogit: null };
         const list = s.tracks.get(t.trackId) ?? [];
         if (list.length < MAX_FRAMES_KEPT) list.push(obs);
@@ -142,7 +149,7 @@ export class LiveService {
       s.seq++;
       return { faces, probability, elapsedMs: Math.round(performance.now() - t0) };
     } catch (e) {
-      // Closed while this frame ran: whatever failed (a released model session) failed because of that.
+      // Closed while this frame ran: whatever failed (the worker stopped, a released model session) failed because of that.
       if (this.closed) throw closing();
       throw e;
     } finally {
@@ -155,12 +162,12 @@ export class LiveService {
     const s = this.get(liveId, owner);
     this.sessions.delete(liveId);
     if (!s.frames.length) return { detectionId: null };
-    const thresholds = this.deps.settings().thresholds ?? s.models!.faceClassifiers[0]!.manifest.thresholds ?? DEFAULT_THRESHOLDS;
+    const thresholds = this.deps.settings().thresholds ?? s.models.thresholds ?? DEFAULT_THRESHOLDS;
     const tracks: FaceTrack[] = scoreTracks(
       [...s.tracks.entries()].map(([trackId, observations]) => ({ trackId, observations, probability: null, band: 'undetermined' })),
       thresholds,
     );
-    const fp = facesProbability(tracks, { table: s.models!.faceClassifiers[0]!.manifest.realExceedance, thresholds });
+    const fp = facesProbability(tracks, { table: s.models.realExceedance ?? undefined, thresholds });
     const verdict = decide({
       faces: { ...fp, trackCount: tracks.length },
       image: { probability: null, modelId: null },
@@ -169,7 +176,7 @@ export class LiveService {
     });
     const createdAt = new Date(s.startedAt).toISOString();
     const base = placeholderDetection('', s.owner, { jobId: s.id, fileName: `live-${s.deviceLabel}`, path: `live:${s.deviceLabel}`, state: 'done', progress: null, detectionId: null, error: null, ownerId: s.owner.userId }, createdAt, this.deps.appVersion);
-    const models = [s.models!.detector!, ...s.models!.faceClassifiers];
+    const models = [...s.modelRefs.values()];
     const rec: Detection = {
       ...base,
       id: this.deps.detections.newId(),
@@ -180,9 +187,9 @@ export class LiveService {
       verdict,
       faceTracks: tracks,
       frames: s.frames,
-      models: models.map((m) => m.ref),
+      models,
       warnings: tracks.length ? [] : [{ code: 'NO_FACE', message: 'No face was seen during the live session.' }],
-      tools: { ...base.tools, executionProvider: [...new Set(models.map((m) => m.ref.provider))].join('+') },
+      tools: { ...base.tools, executionProvider: [...new Set(models.map((m) => m.provider))].join('+') },
     };
     const saved = await this.deps.detections.insert(rec);
     await this.deps.audit.append({ actor: owner, action: 'analysis.finished', target: saved.id, details: { live: true, frames: s.frames.length, band: verdict.band, probability: verdict.probability } });

@@ -1,6 +1,7 @@
 /**
  * The analysis service on the core: the model registry (list, verify, import — in the main
- * thread, without loading sessions) and the engine (queue + worker that runs the models).
+ * thread, without loading sessions), the engine (queue + worker that runs the models) and the
+ * live monitor (sessions in main, frames scored in a worker thread of their own).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,13 +15,15 @@ import { AnalysisEngine } from './engine';
 import { LiveService } from './live';
 import { defaultThreads } from './ort-session';
 import { ModelRegistry, type ModelDir } from './registry';
-import { createRunner, InProcessRunner } from './runner';
+import { createLiveRunner, createRunner, InProcessRunner } from './runner';
 
 export interface AnalysisService {
   readonly registry: ModelRegistry;
   readonly engine: AnalysisEngine;
   readonly live: LiveService;
   readonly modelDirs: ModelDir[];
+  /** Forget loaded models (after an import): the next file job and the next live frame load them again. */
+  reloadModels(): void;
   close(): Promise<void>;
 }
 
@@ -71,15 +74,22 @@ export function createAnalysisService(deps: {
   const init = { modelDirs, importDir, threads: defaultThreads() };
   const runner = deps.inProcess ? new InProcessRunner(init) : createRunner(init, deps.log);
   const engine = new AnalysisEngine({ runner, settings: deps.settings, detections: deps.detections, artifacts: deps.artifacts, audit: deps.audit, events: deps.events, log: deps.log, appVersion: deps.appVersion });
-  const live = new LiveService({ registry, detections: deps.detections, audit: deps.audit, settings: deps.settings, appVersion: deps.appVersion });
+  // Live frames: a worker thread of their own beside the file worker, or the same in-process runner (createLiveRunner says why).
+  const liveRunner = createLiveRunner(runner);
+  const live = new LiveService({ runner: liveRunner, detections: deps.detections, audit: deps.audit, settings: deps.settings, appVersion: deps.appVersion });
   return {
     registry,
     engine,
     live,
     modelDirs,
+    reloadModels() {
+      engine.reloadModels();
+      if (liveRunner !== runner) liveRunner.reloadModels();
+    },
     async close() {
       live.close();
       await engine.close();
+      if (liveRunner !== runner) await liveRunner.close();
       await registry.close();
     },
   };

@@ -75,7 +75,7 @@ export function adminModelHandlers(core: Core): HandlerTable<typeof adminModelCh
       if (!path.isAbsolute(input.manifestPath)) throw new AppError('VALIDATION', 'The manifest path must be absolute.');
       core.grants.require(meta.senderId, input.manifestPath, 'choose it with Import model…');
       const summary = await core.analysis.registry.import(input.manifestPath);
-      core.analysis.engine.reloadModels();
+      core.analysis.reloadModels(); // file jobs and live frames alike
       await core.audit.append({ actor: s, action: 'model.imported', target: summary.id, details: { version: summary.version, sha256: summary.sha256, task: summary.task, from: input.manifestPath } });
       return ok(summary);
     },
