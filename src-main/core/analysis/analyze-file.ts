@@ -11,7 +11,7 @@ import { AppError } from '../../../src-shared/result';
 import { extractFrames } from '../media/frames';
 import { hashFile } from '../media/hash';
 import { identify } from '../media/identify';
-import { checkInputPath } from '../media/input-path';
+import { assertUnchanged, checkInputPath } from '../media/input-path';
 import { jpegQualityOfFile } from '../media/jpeg-quality';
 import { readMetadata } from '../media/metadata';
 import { probe } from '../media/probe';
@@ -155,6 +155,10 @@ export async function analyzeFile(
   );
   check();
   const jpegQuality = media.format === 'jpeg' ? ((await jpegQualityOfFile(checked.path).catch(() => null))?.quality ?? null) : null;
+  // The last read of the file is done: the hashes, metadata and frames must all have come from
+  // one content. A file replaced (renamed over), rewritten or appended to while it was read fails
+  // here, rather than giving a verdict on one file under another's hash.
+  await assertUnchanged(checked);
   const result = await runPipeline(
     { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
     models,
