@@ -192,6 +192,9 @@ export class ModelRegistry {
   /** Import a manifest and its ONNX file (beside it) into the data dir's model folder. */
   async import(manifestPath: string): Promise<ModelSummary> {
     let raw: unknown;
+    // Both files must be regular files of sane size: a named pipe or a device (/dev/zero) would
+    // otherwise block or never end, and hold one of Node's few file-system threads while it does.
+    await assertImportable(manifestPath, 'manifest', MAX_MANIFEST_BYTES);
     try {
       raw = JSON.parse(await fs.promises.readFile(manifestPath, 'utf8'));
     } catch (e) {
@@ -200,6 +203,7 @@ export class ModelRegistry {
     const m = parseManifest(raw, path.basename(manifestPath));
     const src = path.join(path.dirname(manifestPath), m.file);
     if (!fs.existsSync(src)) throw new AppError('MODEL_MISSING', `The model file ${m.file} named by the manifest is not beside it.`);
+    await assertImportable(src, 'model file', MAX_MODEL_BYTES);
     const actual = await sha256File(src);
     if (actual !== m.sha256) throw new AppError('MODEL_INVALID', `Refused: ${m.file} has SHA-256 ${actual}, the manifest says ${m.sha256}.`);
     let ortModel: OrtModel;
@@ -255,4 +259,22 @@ export function checkShape(m: ModelManifest, model: OrtModel): void {
       throw new AppError('MODEL_INVALID', `Model '${m.id}': a 'center-crop' input needs a dynamic height and width in the graph, it has [${actual.join(',')}].`);
     }
   }
+}
+
+/** Largest manifest and model file `import` reads (the shipped manifests are a few KB, the models a few MB). */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+const MAX_MODEL_BYTES = 1024 * 1024 * 1024;
+
+/** A regular file (links followed) of at most `max` bytes, or a clear MODEL_INVALID / MODEL_MISSING. */
+async function assertImportable(file: string, what: string, max: number): Promise<void> {
+  let st: fs.Stats;
+  try {
+    st = await fs.promises.stat(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AppError('MODEL_MISSING', `The ${what} ${path.basename(file)} does not exist.`);
+    throw new AppError('MODEL_INVALID', `Cannot read the ${what} ${path.basename(file)}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!st.isFile()) throw new AppError('MODEL_INVALID', `Refused: the ${what} ${path.basename(file)} is not a regular file (a folder, a named pipe or a device).`);
+  if (st.size > max) throw new AppError('MODEL_INVALID', `Refused: the ${what} ${path.basename(file)} is ${(st.size / 1024 / 1024).toFixed(1)} MB; at most ${max / 1024 / 1024} MB is accepted.`);
 }

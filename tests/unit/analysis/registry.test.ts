@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -85,6 +86,24 @@ describe('model registry', () => {
     fs.writeFileSync(path.join(src, 'garbage.json'), '{not json');
     await expect(reg.import(path.join(src, 'garbage.json'))).rejects.toMatchObject({ code: 'MODEL_INVALID' });
     expect(fs.readdirSync(imports()).sort()).toEqual(['t-new.json', 't-new.onnx']);
+  });
+
+  it('refuses a manifest or model that is a named pipe, a device or too large, at once (it would block or never end)', async () => {
+    const src = path.join(t.dir, 'hostile');
+    fs.mkdirSync(src, { recursive: true });
+    const fifo = path.join(src, 'pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    const t0 = Date.now();
+    await expect(reg.import(fifo)).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/manifest pipe\.json is not a regular file/) });
+    // A manifest naming a device as its model file (the hash of /dev/zero would never end).
+    fs.symlinkSync('/dev/zero', path.join(src, 'zero.onnx'));
+    fs.writeFileSync(path.join(src, 'zero.json'), JSON.stringify({ ...testManifest('zero', 'face-manipulation'), file: 'zero.onnx', sha256: 'd'.repeat(64) }));
+    await expect(reg.import(path.join(src, 'zero.json'))).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/model file zero\.onnx is not a regular file/) });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    // A 2 MB "manifest" is refused before it is read.
+    fs.writeFileSync(path.join(src, 'big.json'), Buffer.alloc(2 * 1024 * 1024, 0x20));
+    await expect(reg.import(path.join(src, 'big.json'))).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/at most 1 MB/) });
+    await expect(reg.import(path.join(src, 'none.json'))).rejects.toMatchObject({ code: 'MODEL_MISSING' });
   });
 
   it('refuses a file that is not ONNX', async () => {
