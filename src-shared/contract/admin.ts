@@ -33,10 +33,12 @@ export const zSettingsPatch = z
     ffprobePath: zPath.nullable().optional(),
     limits: z
       .object({
-        maxFileBytes: z.number().int().positive(),
-        maxImagePixels: z.number().int().positive(),
-        maxVideoSeconds: z.number().positive(),
-        maxFrames: z.number().int().positive().max(4096),
+        // Bounds a user would expect: below them nothing ordinary could be analysed; above
+        // them decoding would exhaust a laptop's memory or run for days.
+        maxFileBytes: z.number().int().min(1024 * 1024).max(64 * 1024 ** 3),
+        maxImagePixels: z.number().int().min(65_536).max(500_000_000),
+        maxVideoSeconds: z.number().min(1).max(24 * 3600),
+        maxFrames: z.number().int().min(1).max(4096),
       })
       .strict()
       .optional(),

@@ -67,6 +67,23 @@ const SMALL_FACE_PX = 64;
  */
 const DEFAULT_MIN_JUDGED_FACE_PX = 32;
 
+/**
+ * Frames whose shorter side is under this (pixels) are not judged by a whole-image detector
+ * whose manifest sets no `limits.minImagePx`. Measured on DEV real and generated pictures
+ * with mg-gen-residual (native central crops; scratch measurement in session 12, README
+ * "Limits"): AUC 0.58–0.63 and 13–19 % of real pictures called manipulated at 8–16 px,
+ * 0.63 / 7.8 % at 32 px, 0.69 / 5.6 % at 64 px, 0.71–0.72 / 1–3 % at 96–128 px. Below 64 px the
+ * residual statistics say more about the picture's size than about its origin (a 1×1 picture
+ * was called 96 % manipulated).
+ */
+const DEFAULT_MIN_IMAGE_PX = 64;
+
+/** The smallest frame (shorter side, pixels) a whole-image detector judges. */
+export function minJudgedImagePx(m: { limits?: Record<string, number> }): number {
+  const v = m.limits?.minImagePx;
+  return typeof v === 'number' && v > 0 ? v : DEFAULT_MIN_IMAGE_PX;
+}
+
 export function minJudgedFacePx(m: { limits?: Record<string, number> }): number {
   const v = m.limits?.minFacePx;
   return typeof v === 'number' && v > 0 ? v : DEFAULT_MIN_JUDGED_FACE_PX;
@@ -109,6 +126,8 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   let faceSizes: number[] = [];
   let seen = 0;
   const canJudgeFaces = models.detector !== null && models.faceClassifiers.length > 0;
+  /** Whole-image detectors that skipped a frame as too small to judge (minJudgedImagePx). */
+  const tooSmallForImage = new Set<string>();
 
   for await (const frame of input.frames) {
     check();
@@ -194,6 +213,10 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
       await time('image-model', async () => {
         for (const im of models.imageModels) {
           if (failed.has(im.manifest.id)) continue;
+          if (Math.min(frame.width, frame.height) < minJudgedImagePx(im.manifest)) {
+            tooSmallForImage.add(im.manifest.id);
+            continue;
+          }
           try {
             const r = await classifyImage(im, frame);
             const list = imageFrameScores.get(im.manifest.id) ?? [];
@@ -227,6 +250,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     const t = opts.thresholds ?? im.manifest.thresholds ?? DEFAULT_THRESHOLDS;
     const s: ImageScore = { modelId: im.manifest.id, probability, rawLogit: meanOrNull(list.map((x) => x.rawLogit)), band: bandOf(probability, t) };
     if (failed.has(im.manifest.id)) s.error = warnings.find((w) => w.message.includes(`'${im.manifest.id}'`))?.message ?? 'model failed';
+    else if (probability === null && tooSmallForImage.has(im.manifest.id)) s.error = `not judged: the picture is under ${minJudgedImagePx(im.manifest)} px on its shorter side, too small for this model`;
     return s;
   });
   const faceModel = models.faceClassifiers.find((m) => !failed.has(m.manifest.id)) ?? null;
@@ -239,11 +263,16 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   const imageModel = topImage ? models.imageModels.find((m) => m.manifest.id === topImage!.modelId)! : null;
   const decidingThresholds =
     opts.thresholds ?? (topImage && (fp.probability === null || topImage.probability! > fp.probability) ? imageModel?.manifest.thresholds : faceModel?.manifest.thresholds) ?? DEFAULT_THRESHOLDS;
+  let tooSmallNote: string | null = null;
+  if (tooSmallForImage.size) {
+    const minPx = Math.min(...models.imageModels.filter((m) => tooSmallForImage.has(m.manifest.id)).map((m) => minJudgedImagePx(m.manifest)));
+    tooSmallNote = `Too small for the whole-image detector (${firstFrame ? `${firstFrame.width}×${firstFrame.height}` : '?'}; it judges pictures from ${minPx} px on the shorter side): ${faceTracks.length ? 'only the faces were judged' : 'it did not judge this file'}.`;
+  }
   const verdict = decide({
     faces: { ...fp, trackCount: faceTracks.length },
     image: { probability: topImage?.probability ?? null, modelId: topImage?.modelId ?? null },
     thresholds: decidingThresholds,
-    undeterminedReason: undeterminedReason(models, warnings, faceTracks.length),
+    undeterminedReason: undeterminedReason(models, warnings, faceTracks.length, tooSmallNote),
   });
 
   // --- warnings ----------------------------------------------------------------------
@@ -263,7 +292,9 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   if (input.kind === 'video' && ((input.durationSec ?? Infinity) < 2 || seen < 4)) {
     warnings.push({ code: 'SHORT_VIDEO', message: `Very short video (${input.durationSec?.toFixed(1) ?? '?'} s, ${seen} frame(s) sampled): the verdict rests on little evidence.` });
   }
-  if (firstFrame && Math.min(firstFrame.width, firstFrame.height) < 256) {
+  if (tooSmallNote) {
+    warnings.push({ code: 'LOW_RESOLUTION', message: tooSmallNote });
+  } else if (firstFrame && Math.min(firstFrame.width, firstFrame.height) < 256) {
     warnings.push({ code: 'LOW_RESOLUTION', message: `Low resolution (${firstFrame.width}×${firstFrame.height}).` });
   }
   const quality = input.jpegQuality ?? null;
@@ -316,11 +347,12 @@ function pointsOf(detector: LoadedModel): string[] | undefined {
 
 
 /** Why no verdict was possible, naming what is missing or failed. */
-function undeterminedReason(models: PipelineModels, warnings: AnalysisWarning[], trackCount: number): string {
+function undeterminedReason(models: PipelineModels, warnings: AnalysisWarning[], trackCount: number, tooSmall: string | null): string {
   const problems = warnings.filter((w) => w.code === 'MODEL_MISSING' || w.code === 'MODEL_ERROR').map((w) => w.message);
   if (problems.length) return `No verdict: ${problems.join(' ')}`;
   if (models.detector && models.faceClassifiers.length && trackCount === 0 && !models.imageModels.length) {
     return 'No verdict: no face was found, and no detector that works without faces is installed.';
   }
+  if (tooSmall) return `No verdict: the picture is too small to judge. ${tooSmall}`;
   return 'No verdict: no model could judge this file.';
 }

@@ -103,9 +103,12 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     expect(r.faceTracks[0]!.probability).toBeNull();
     expect(r.verdict.band).toBe('undetermined');
     expect(r.warnings.find((w) => w.code === 'SMALL_FACES')?.message).toMatch(/1 face observation\(s\) under 32 px were located but not judged/);
-    // with a whole-image detector: its score may not clear a file whose located faces went unjudged
+    // with a whole-image detector (one whose manifest lets it judge a 60×50 picture): its score may
+    // not clear a file whose located faces went unjudged
     const lenient = { authentic: 0.999, manipulated: 0.9999 };
-    const withImage = await runPipeline({ kind: 'image', frames: small(60, 50), expectedFrames: 1 }, std, { thresholds: lenient });
+    const img = std.imageModels[0]!;
+    const smallImageModel = { ...img, manifest: { ...img.manifest, limits: { minImagePx: 32 } } };
+    const withImage = await runPipeline({ kind: 'image', frames: small(60, 50), expectedFrames: 1 }, { ...std, imageModels: [smallImageModel] }, { thresholds: lenient });
     expect(withImage.verdict).toMatchObject({ band: 'inconclusive', decidedBy: 'generated-image' });
     expect(withImage.verdict.probability!).toBeLessThan(lenient.authentic);
     expect(withImage.verdict.explanation).toMatch(/face swap is not ruled out/);
@@ -113,6 +116,25 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     const big = await runPipeline({ kind: 'image', frames: small(200, 160), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
     expect(big.verdict.band).toBe('manipulated');
     expect(big.warnings.some((w) => w.code === 'SMALL_FACES')).toBe(false);
+  });
+
+  it('does not let a whole-image detector judge a picture under its minimum size (a 1×1 picture is not "manipulated")', async () => {
+    const plain = (w: number, h: number): SampledFrame[] => [{ index: 0, timeSec: 0, width: w, height: h, data: solidFrame(w, h, [200, 30, 30]) }];
+    for (const [w, h] of [
+      [1, 1],
+      [63, 400],
+    ]) {
+      const r = await runPipeline({ kind: 'image', frames: plain(w!, h!), expectedFrames: 1 }, std, { thresholds: null });
+      expect(r.imageScores[0]).toMatchObject({ modelId: 't-image', probability: null, band: 'undetermined', error: expect.stringMatching(/not judged: the picture is under 64 px/) });
+      expect(r.verdict).toMatchObject({ band: 'undetermined', probability: null });
+      expect(r.verdict.explanation).toMatch(/too small to judge/);
+      expect(r.warnings).toContainEqual({ code: 'LOW_RESOLUTION', message: expect.stringMatching(new RegExp(`Too small for the whole-image detector \\(${w}×${h}; it judges pictures from 64 px`)) });
+    }
+    // From 64 px on the shorter side it judges (this test model calls red manipulated).
+    const ok = await runPipeline({ kind: 'image', frames: plain(64, 400), expectedFrames: 1 }, std, { thresholds: null });
+    expect(ok.imageScores[0]!.probability).not.toBeNull();
+    expect(ok.imageScores[0]!.error).toBeUndefined();
+    expect(ok.warnings.map((w) => w.message)).toContain('Low resolution (64×400).');
   });
 
   it("moves a face's logit by the model's size correction before calibrating it; the raw logit stays the model's", async () => {

@@ -68,6 +68,12 @@ describe('auth and admin handlers through the dispatcher', () => {
     expect(s.sessionIdleMinutes).toBe(15);
     expect(ok<{ sessionIdleMinutes: number }>(await d.invoke('w1', 'admin:settings:get', {})).sessionIdleMinutes).toBe(15);
     expect(await d.invoke('w1', 'admin:settings:set', { bcryptCost: 3 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    // Limits have bounds a user would expect: no 1-byte file limit, no 1e-300-second videos, no 100-gigapixel decode.
+    const limits = { maxFileBytes: 2 * 1024 ** 3, maxImagePixels: 100_000_000, maxVideoSeconds: 3600, maxFrames: 64 };
+    expect(ok<{ limits: typeof limits }>(await d.invoke('w1', 'admin:settings:set', { limits })).limits).toEqual(limits);
+    for (const bad of [{ maxFileBytes: 1 }, { maxVideoSeconds: 1e-300 }, { maxImagePixels: 1e11 }, { maxFrames: 0 }, { maxFileBytes: 1e15 }]) {
+      expect(await d.invoke('w1', 'admin:settings:set', { limits: { ...limits, ...bad } }), JSON.stringify(bad)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    }
     expect(await d.invoke('w1', 'admin:users:setRole', { id: 'x', role: 'root' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 });
