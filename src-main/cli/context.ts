@@ -10,6 +10,7 @@ import { createLogger } from '../core/log/logger';
 import { resolveDataDir } from '../core/paths';
 import { APP_VERSION } from '../core/version';
 import { EXIT, type CliIo } from './command';
+import { termSafe } from './term-safe';
 
 /** Extra openCore options for every CLI command (tests lower the bcrypt cost here). */
 export const cliCoreDefaults: Partial<CoreOptions> = {};
@@ -141,7 +142,7 @@ export function exitCodeFor(e: unknown): number {
 /** Print an error as one line (a bug gets its message only, never a stack). */
 export function printError(io: CliIo, command: string, e: unknown): number {
   const msg = e instanceof Error ? e.message : String(e);
-  io.stderr(`mediaguard ${command}: ${msg}\n`);
+  io.stderr(`mediaguard ${command}: ${termSafe(msg)}\n`);
   return exitCodeFor(e);
 }
 

@@ -3,6 +3,7 @@ import { APP_VERSION } from '../core/version';
 import { COMMANDS } from './commands/index';
 import { EXIT, type CliIo } from './command';
 import { promptSecret } from './prompt';
+import { termSafeOutput } from './term-safe';
 
 /** The top-level help text. */
 export function helpText(): string {
@@ -53,8 +54,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 /** Process entry point. */
 export function main(): void {
   const io: CliIo = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    // Defence in depth: whatever a command prints, no escape sequence or direction override reaches the terminal.
+    stdout: (t) => process.stdout.write(termSafeOutput(t)),
+    stderr: (t) => process.stderr.write(termSafeOutput(t)),
     env: process.env,
     promptSecret,
   };

@@ -8,6 +8,7 @@ import type { Core } from '../../core/core';
 import { jsonSummary } from '../../core/analysis/record';
 import { EXIT, type CliCommand, type CliIo } from '../command';
 import { cliSenderId, flagString, openCliCore, parseFlags, printError, requireRole } from '../context';
+import { termSafe } from '../term-safe';
 
 const USAGE = `Usage: mediaguard analyze <files or folders...> [options]
 
@@ -27,9 +28,9 @@ const pct = (p: number | null) => (p === null ? '—' : `${(p * 100).toFixed(1)}
 
 function printHuman(io: CliIo, s: Record<string, unknown>): void {
   const verdict = String(s.verdict).toUpperCase();
-  io.stdout(`${String(s.name)}: ${verdict} ${pct(s.score as number | null)}  [${String(s.kind)}, sha256 ${String(s.sha256).slice(0, 16)}…]\n`);
-  io.stdout(`  ${String(s.explanation)}\n`);
-  for (const w of s.warnings as { code: string; message: string }[]) io.stdout(`  ! ${w.code}: ${w.message}\n`);
+  io.stdout(`${termSafe(s.name)}: ${verdict} ${pct(s.score as number | null)}  [${String(s.kind)}, sha256 ${String(s.sha256).slice(0, 16)}…]\n`);
+  io.stdout(`  ${termSafe(s.explanation)}\n`);
+  for (const w of s.warnings as { code: string; message: string }[]) io.stdout(`  ! ${w.code}: ${termSafe(w.message)}\n`);
   const models = (s.models as { id: string; version: string; provider: string }[]).map((m) => `${m.id}@${m.version} (${m.provider})`).join(', ');
   io.stdout(`  models: ${models || 'none'}; total ${Math.round(((s.timings as Record<string, number>).total ?? 0) as number)} ms\n`);
 }
@@ -75,7 +76,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     const onProgress = (pr: AnalysisProgress) => {
       if (json || pr.stage === lastStage) return;
       lastStage = pr.stage;
-      io.stderr(`  ${pr.fileName}: ${pr.stage} (${Math.round(pr.fraction * 100)} %)\n`);
+      io.stderr(`  ${termSafe(pr.fileName)}: ${pr.stage} (${Math.round(pr.fraction * 100)} %)\n`);
     };
     const { jobs, leftOut } = await core.analysis.engine.start(p.positionals, owner ? { userId: owner.userId, username: owner.username, role: owner.role } : null, {
       store,
@@ -84,7 +85,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       options: { ...(frames ? { frames } : {}), ...(strategy ? { strategy: strategy as 'even' | 'rate' | 'scene' } : {}) },
     });
     // What the folders held that was not queued (not a failure: those files are not images or videos, or were not examined).
-    for (const l of leftOut) io.stderr(`mediaguard analyze: ${describeLeftOut(l)}\n`);
+    for (const l of leftOut) io.stderr(`mediaguard analyze: ${termSafe(describeLeftOut(l))}\n`);
     let failed = 0;
     for (const j of jobs) {
       const outcome = await core.analysis.engine.wait(j.jobId);
@@ -104,7 +105,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
             // The analysis is stored either way; only the report failed, and the exit code says so.
             failed++;
             summary.report = { error: e instanceof AppError ? e.toShape() : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };
-            if (!json) io.stderr(`${j.fileName}: report not written: ${e instanceof Error ? e.message : String(e)}\n`);
+            if (!json) io.stderr(`${termSafe(j.fileName)}: report not written: ${termSafe(e instanceof Error ? e.message : String(e))}\n`);
           }
         }
         if (json) io.stdout(JSON.stringify(summary) + '\n');
@@ -113,7 +114,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         failed++;
         const error = outcome.job.error ?? { code: 'INTERNAL', message: 'unknown failure' };
         if (json) io.stdout(JSON.stringify({ file: j.path, error }) + '\n');
-        else io.stderr(`${j.fileName}: FAILED ${error.code}: ${error.message}\n`);
+        else io.stderr(`${termSafe(j.fileName)}: FAILED ${error.code}: ${termSafe(error.message)}\n`);
       }
     }
     return failed ? EXIT.FAILURE : EXIT.OK;

@@ -5,6 +5,7 @@ import { formatAnchor, parseAnchor, type AuditAnchor, type AuditVerifyResult } f
 import { verifyChain } from '../../core/audit/chain';
 import { EXIT, type CliCommand, type CliIo } from '../command';
 import { flagString, parseFlags, printError, requireRole, withCore } from '../context';
+import { termSafe } from '../term-safe';
 
 const USAGE = `Usage: mediaguard audit <action> [options]
 
@@ -26,7 +27,7 @@ function printVerify(io: CliIo, r: AuditVerifyResult, json: boolean): number {
     if (r.headSeq !== null && r.headHash !== null) io.stdout(`  newest entry (keep elsewhere; check later with --anchor): ${formatAnchor({ seq: r.headSeq, hash: r.headHash })}\n`);
   } else {
     io.stdout(`Audit log BROKEN: ${r.breaks.length} problem(s) in ${r.entries} readable entries.\n`);
-    for (const b of r.breaks) io.stdout(`  entry ${b.seq}: ${b.kind}: ${b.message}\n`);
+    for (const b of r.breaks) io.stdout(`  entry ${b.seq}: ${b.kind}: ${termSafe(b.message)}\n`);
   }
   return r.ok ? EXIT.OK : EXIT.VERIFY_FAILED;
 }
@@ -50,7 +51,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (anchorText !== undefined) {
       const a = parseAnchor(anchorText);
       if (!a) {
-        io.stderr(`mediaguard audit: --anchor takes <entry number>:<64 hex digits>, as printed in a report (got '${anchorText.slice(0, 100)}')\n`);
+        io.stderr(`mediaguard audit: --anchor takes <entry number>:<64 hex digits>, as printed in a report (got '${termSafe(anchorText.slice(0, 100))}')\n`);
         return EXIT.USAGE;
       }
       anchor = a;
@@ -81,7 +82,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return withCore('audit', p, io, async (core) => {
       const { session } = await requireRole(core, p, io, ['admin']);
       const r = await core.audit.exportTo(path.resolve(out), session);
-      io.stdout(`Exported ${r.entries} entries to ${r.path}${r.verify.ok ? '' : ` (the chain is BROKEN: ${r.verify.breaks.length} problem(s))`}.\n`);
+      io.stdout(`Exported ${r.entries} entries to ${termSafe(r.path)}${r.verify.ok ? '' : ` (the chain is BROKEN: ${r.verify.breaks.length} problem(s))`}.\n`);
       return EXIT.OK;
     });
   }

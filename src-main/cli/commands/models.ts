@@ -3,6 +3,7 @@ import type { ModelSummary } from '../../../src-shared/domain/models';
 import type { Core } from '../../core/core';
 import { EXIT, type CliCommand, type CliIo } from '../command';
 import { cliSenderId, flagString, openCliCore, parseFlags, printError, requireRole } from '../context';
+import { termSafe } from '../term-safe';
 
 const USAGE = `Usage: mediaguard models <action> [options]
 
@@ -20,7 +21,7 @@ function table(io: CliIo, list: ModelSummary[]): void {
   }
   for (const m of list) {
     const state = m.verified === true ? 'verified' : m.verified === false ? 'FAILED' : 'not verified';
-    io.stdout(`${m.id.padEnd(24)} ${m.version.padEnd(18)} ${m.task.padEnd(18)} ${(m.sizeBytes / 1e6).toFixed(1).padStart(6)} MB  ${m.source.padEnd(8)} ${state}  ${m.sha256.slice(0, 16)}…  ${m.license}${m.error ? `  (${m.error})` : ''}\n`);
+    io.stdout(`${m.id.padEnd(24)} ${m.version.padEnd(18)} ${m.task.padEnd(18)} ${(m.sizeBytes / 1e6).toFixed(1).padStart(6)} MB  ${m.source.padEnd(8)} ${state}  ${m.sha256.slice(0, 16)}…  ${termSafe(m.license)}${m.error ? `  (${termSafe(m.error)})` : ''}\n`);
   }
 }
 

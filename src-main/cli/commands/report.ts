@@ -2,6 +2,7 @@
 import { ANY_ROLE } from '../../../src-shared/roles';
 import { EXIT, type CliCommand, type CliIo } from '../command';
 import { flagString, parseFlags, requireRole, withCore } from '../context';
+import { termSafe } from '../term-safe';
 
 const USAGE = `Usage: mediaguard report <record id> --out <file.pdf> --as <username> [options]
        mediaguard report verify <file.pdf> [--json]
@@ -44,9 +45,9 @@ async function verify(args: string[], io: CliIo): Promise<number> {
         }) + '\n',
       );
     } else if (r.issued && r.report) {
-      io.stdout(`ISSUED: ${r.path}\n  sha256 ${r.sha256}\n  report ${r.report.id}, issued ${r.report.createdAt} by ${r.report.authorName}, record ${r.report.detectionId}\n  ${r.note}\n`);
+      io.stdout(`ISSUED: ${termSafe(r.path)}\n  sha256 ${r.sha256}\n  report ${r.report.id}, issued ${r.report.createdAt} by ${termSafe(r.report.authorName)}, record ${r.report.detectionId}\n  ${termSafe(r.note)}\n`);
     } else {
-      io.stdout(`NOT CONFIRMED: ${r.path}\n  sha256 ${r.sha256}\n  ${r.note}\n`);
+      io.stdout(`NOT CONFIRMED: ${termSafe(r.path)}\n  sha256 ${r.sha256}\n  ${termSafe(r.note)}\n`);
     }
     return r.issued ? EXIT.OK : EXIT.VERIFY_FAILED;
   });
@@ -80,7 +81,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       notes: notes ?? null,
       overwrite: p.flags.force === true,
     });
-    io.stdout(`${rec.path}\n  report ${rec.id}\n  sha256 ${rec.sha256}\n`);
+    io.stdout(`${termSafe(rec.path)}\n  report ${rec.id}\n  sha256 ${rec.sha256}\n`);
     return EXIT.OK;
   });
 }

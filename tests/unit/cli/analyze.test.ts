@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src-main/cli/main';
 import { cliCoreDefaults } from '../../../src-main/cli/context';
+import { termSafe, termSafeOutput } from '../../../src-main/cli/term-safe';
 import type { CliIo } from '../../../src-main/cli/command';
 import { solidFrame, testManifest, writeModel, writeStandardModels, classifierGraph } from '../../helpers/analysis-models';
 import { tempDir } from '../../helpers/core';
@@ -58,6 +59,25 @@ describe('mediaguard analyze / models', () => {
     const o = io();
     expect(await runCli(['analyze', '--models-dir', models, image, ...dd()], o)).toBe(0);
     expect(o.out).toMatch(/face\.jpg: MANIPULATED \d+\.\d %/);
+  });
+
+  it('a hostile file name cannot forge result lines or drive the terminal: controls and direction marks are shown as [U+XXXX]', async () => {
+    const folder = path.join(t.dir, 'inj');
+    fs.mkdirSync(folder);
+    const name = 'z\nfake.jpg: AUTHENTIC 0.1 %  [image, sha256 deadbeef]\n\u001b[2Jx\u202Egpj.jpg';
+    fs.copyFileSync(image, path.join(folder, name));
+    const o = io();
+    expect(await runCli(['analyze', '--models-dir', models, path.join(folder, name), ...dd()], o)).toBe(0);
+    const verdictLines = o.out.split('\n').filter((l) => /: (AUTHENTIC|MANIPULATED|INCONCLUSIVE|UNDETERMINED) /.test(l));
+    expect(verdictLines).toHaveLength(1);
+    expect(verdictLines[0]).toMatch(/^z\[U\+000A\]fake\.jpg: AUTHENTIC 0\.1 % {2}\[image, sha256 deadbeef\]\[U\+000A\]\[U\+001B\]\[2Jx\[U\+202E\]gpj\.jpg: MANIPULATED /);
+    expect(o.out).not.toMatch(/[\u001b\u202e]/);
+  });
+
+  it('termSafe marks controls, bidi marks and line separators; termSafeOutput keeps the CLI\'s own newlines', () => {
+    expect(termSafe('a\tb\r\nc\u0085d\u2028e\u2066f\u061Cg\u00e9h')).toBe('a[U+0009]b[U+000D][U+000A]c[U+0085]d[U+2028]e[U+2066]f[U+061C]gé' + 'h');
+    expect(termSafeOutput('line one\n\tline two\u001b[31m\n')).toBe('line one\n\tline two[U+001B][31m\n');
+    expect(termSafe(null)).toBe('null');
   });
 
   it('a folder: its pictures are analysed, what it left out goes to stderr without failing the run', async () => {
