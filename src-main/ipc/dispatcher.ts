@@ -35,7 +35,10 @@ export interface Dispatcher {
 
 /** Summarise zod issues into one readable line plus details. */
 function describeIssues(error: z.ZodError): { message: string; issues: { path: string; message: string }[] } {
-  const issues = error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
+  // Bounded: an issue can quote the caller's input (200,000 unknown keys, a 1 MB key), and the
+  // answer must not grow with it.
+  const cut = (t: string, n: number) => (t.length > n ? `${t.slice(0, n)}… (${t.length - n} more characters)` : t);
+  const issues = error.issues.slice(0, 10).map((i) => ({ path: cut(i.path.map(String).join('.') || '(input)', 200), message: cut(i.message, 300) }));
   const message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
   return { message: `Invalid input — ${message}`, issues };
 }

@@ -52,6 +52,17 @@ describe('dispatcher', () => {
     expect(await d.invoke('w1', 'test:public', {})).toEqual({ ok: true, value: 'hello' });
   });
 
+  it('keeps a validation error small however large the bad input (200,000 unknown keys, a 1 MB key)', async () => {
+    const { d } = setup();
+    const many: Record<string, number> = {};
+    for (let i = 0; i < 200_000; i++) many[`key${i}`] = i;
+    for (const payload of [many, { ['k'.repeat(1024 * 1024)]: 1 }]) {
+      const r = await d.invoke('w1', 'test:public', payload);
+      expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/^Invalid input — .*more characters/) } });
+      expect(JSON.stringify(r).length).toBeLessThan(2000);
+    }
+  });
+
   it('treats a missing payload as an empty object', async () => {
     const { d } = setup();
     expect(await d.invoke('w1', 'test:public', undefined)).toEqual({ ok: true, value: 'hello' });
