@@ -131,7 +131,7 @@ export class AccountService {
   }
 
   /** True when u is the only admin who can still sign in. */
-  private async isLastActiveAdmin(u: UserDoc): Promise<boolean> {
+  protected async isLastActiveAdmin(u: UserDoc): Promise<boolean> {
     if (u.role !== 'admin' || u.adminLocked) return false;
     return (await this.deps.users.count({ role: 'admin', adminLocked: false })) <= 1;
   }

@@ -81,7 +81,7 @@ export class AuthService extends AccountService {
     if (u.lockedUntil && Date.parse(u.lockedUntil) > now) {
       const remainingSec = Math.ceil((Date.parse(u.lockedUntil) - now) / 1000);
       await this.deps.audit.append({ actor: null, action: 'auth.login_failed', target: u.username, details: { reason: 'locked', via, remainingSec } });
-      throw new AppError('LOCKED', `Too many failed attempts. Try again in ${minutesText(remainingSec)}, or ask an administrator to unlock the account.`, {
+      throw new AppError('LOCKED', `Too many failed attempts. Try again in ${minutesText(remainingSec)}${await this.unlockHint(u)}.`, {
         remainingSec,
         lockedUntil: u.lockedUntil,
       });
@@ -100,14 +100,21 @@ export class AuthService extends AccountService {
     await this.deps.audit.append({ actor: null, action: 'auth.login_failed', target: u.username, details: { reason: 'bad-password', via, attempts: after.failedAttempts } });
     if (lockedNow) {
       await this.deps.audit.append({ actor: null, action: 'auth.lockout', target: u.username, details: { userId: u._id, minutes, attempts: after.failedAttempts, via } });
-      this.deps.sessions.updateUser(u._id, null);
-      throw new AppError('LOCKED', `Too many failed attempts: the account is locked for ${minutesText(minutes * 60)}.`, {
+      // Only new sign-ins wait. Sessions already open stay open: wrong passwords typed by
+      // someone else must not throw the account's holder out of their work (an admin's
+      // deliberate lock, account.locked, does end them).
+      throw new AppError('LOCKED', `Too many failed attempts: the account is locked for ${minutesText(minutes * 60)}${await this.unlockHint(u)}.`, {
         remainingSec: minutes * 60,
         lockedUntil: after.lockedUntil,
       });
     }
     // No attempts-left hint: it would tell an unknown username from a known one.
     throw new AppError('BAD_CREDENTIALS', 'Wrong username or password.');
+  }
+
+  /** How a timed lock ends: an administrator may lift it, unless this is the only admin who could. */
+  private async unlockHint(u: UserDoc): Promise<string> {
+    return (await this.isLastActiveAdmin(u)) ? ' (this is the only active administrator account, so it unlocks by itself when the time is up)' : ', or ask an administrator to unlock the account';
   }
 
   /** Sign in: starts the caller's session. */

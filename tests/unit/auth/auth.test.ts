@@ -83,15 +83,15 @@ describe('login and lockout', () => {
     const locked = await fail(c.auth.login('w2', 'ursula', 'wrong-password-1'));
     expect(locked.code).toBe('LOCKED');
     expect(locked.details?.remainingSec).toBe(1800);
-    expect(locked.message).toMatch(/30 minutes/);
+    expect(locked.message).toMatch(/locked for 30 minutes, or ask an administrator to unlock the account\.$/);
     // Even the right password is refused while locked, with the remaining time.
     clock.t += 10 * 60_000;
     const still = await fail(c.auth.login('w2', 'ursula', TEST_PASSWORD));
     expect(still.code).toBe('LOCKED');
     expect(still.details?.remainingSec).toBe(1200);
     expect(still.message).toMatch(/20 minutes/);
-    // The lockout also ended the account's open sessions.
-    expect(c.sessions.peek('w')).toBeNull();
+    // Wrong passwords typed elsewhere do not end the account's open session: only new sign-ins wait.
+    expect(c.sessions.peek('w')).toMatchObject({ username: 'ursula' });
     clock.t += 21 * 60_000;
     expect((await fail(c.auth.login('w2', 'ursula', 'wrong-password-1'))).code).toBe('BAD_CREDENTIALS');
     expect((await c.auth.findByUsername('ursula'))?.failedAttempts).toBe(1);
@@ -100,6 +100,20 @@ describe('login and lockout', () => {
     const actions = c.audit.list({ limit: 500 }).items.map((e) => e.action);
     expect(actions).toContain('auth.lockout');
     expect(actions.filter((a) => a === 'auth.login_failed').length).toBe(7);
+  });
+
+  it('the only active admin: the lock says it ends by itself (no one else could lift it)', async () => {
+    const { core: c, clock } = await core();
+    await signIn(c, 'admin', 'w', 'chief');
+    for (let i = 1; i <= 4; i++) await fail(c.auth.login('w2', 'chief', 'wrong-password-1'));
+    const locked = await fail(c.auth.login('w2', 'chief', 'wrong-password-1'));
+    expect(locked.code).toBe('LOCKED');
+    expect(locked.message).toBe('Too many failed attempts: the account is locked for 30 minutes (this is the only active administrator account, so it unlocks by itself when the time is up).');
+    expect((await fail(c.auth.login('w2', 'chief', TEST_PASSWORD))).message).toMatch(/^Too many failed attempts\. Try again in 30 minutes \(this is the only active administrator account/);
+    // The admin's open session goes on: they can still work (and see the lockout in the audit log).
+    expect(c.sessions.peek('w')).toMatchObject({ username: 'chief', role: 'admin' });
+    clock.t += 31 * 60_000;
+    expect((await c.auth.login('w2', 'chief', TEST_PASSWORD)).user.username).toBe('chief');
   });
 
   it('follows the lockout settings', async () => {
