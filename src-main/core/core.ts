@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './log/logger';
 import { PathGrants } from './path-grants';
 import { EventBus } from './events';
 import type { DialogService } from './dialogs';
+import { repairAuditDetails } from './db/datafile-repair';
 
 export interface CoreOptions {
   dataDir: string;
@@ -106,23 +107,31 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       await audit.append({ actor: null, action: 'audit.head_missing', target: null, details: { lastSeq: last?.seq ?? null, lastHash: last?.hash ?? null, file: path.basename(audit.headFile) } });
     }
     for (const r of db.repairs) {
-      await audit.append({ actor: null, action: 'store.repaired', target: r.file, details: { tornTail: r.tornTail, corruptLines: r.corruptLines.slice(0, 100), backup: r.backup } });
+      await audit.append({ actor: null, action: 'store.repaired', target: r.file, details: repairAuditDetails(r) });
     }
     settings = await SettingsService.open(dataDir, audit, log.child('settings'));
     sessions.setIdleMs(settings.get().sessionIdleMinutes * 60_000);
     settings.onChange((next) => sessions.setIdleMs(next.sessionIdleMinutes * 60_000));
     detections = new DetectionsRepo(dataDir, db.detections, artifacts, log.child('detections'), now);
     const recovered = await detections.recover();
-    if (recovered.interrupted.length + recovered.reindexed.length + recovered.dropped.length + recovered.unindexable.length) {
+    if (recovered.interrupted.length + recovered.reindexed.length + recovered.dropped.length + recovered.unindexable.length + recovered.damaged.length) {
       // History changed without anyone asking: say what and why (a body file deleted by hand shows up here too).
       const ids = (xs: { id: string; fileName: string | null }[]) => xs.slice(0, 200).map((x) => (x.fileName ? `${x.id} (${x.fileName})` : x.id));
       await audit.append({
         actor: null,
         action: 'store.repaired',
         target: 'records',
-        details: { interrupted: ids(recovered.interrupted), reindexed: ids(recovered.reindexed), droppedRowsWithoutBody: ids(recovered.dropped), unreadableBodiesLeftOnDisk: ids(recovered.unindexable) },
+        details: {
+          interrupted: ids(recovered.interrupted),
+          reindexed: ids(recovered.reindexed),
+          droppedRowsWithoutBody: ids(recovered.dropped),
+          unreadableBodiesLeftOnDisk: ids(recovered.unindexable),
+          damagedBodiesLeftOnDisk: recovered.damaged.slice(0, 200).map((d) => ({ id: d.id, fileName: d.fileName, reasons: d.reasons })),
+        },
       });
     }
+    // A record body found damaged later (when it is read) is recorded too, once.
+    detections.onDamaged((d) => void audit.append({ actor: null, action: 'store.repaired', target: 'records', details: { damagedBody: d } }).catch(() => undefined));
   } catch (e) {
     await db.close();
     throw e;

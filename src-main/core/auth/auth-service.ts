@@ -3,6 +3,7 @@
  * toward the same attempts, since both go through here), logout, change own password.
  * Sessions live in core.sessions, keyed by the caller id.
  */
+import path from 'node:path';
 import type { AuthStatus, SessionInfo } from '../../../src-shared/domain/user';
 import { AppError } from '../../../src-shared/result';
 import type { UserDoc } from '../db/schemas';
@@ -56,6 +57,17 @@ export class AuthService extends AccountService {
   async setup(senderId: string, input: { username: string; displayName?: string; password: string }): Promise<SessionInfo> {
     const u = await this.deps.users.exclusive(async () => {
       if ((await this.deps.users.count()) > 0) throw new AppError('CONFLICT', 'Setup is already done: accounts exist. Sign in instead.');
+      // No accounts, but account records were set aside as damaged (now or at an earlier start):
+      // the accounts may well exist, and setup would hand the installation to whoever comes first.
+      const setAside = await this.deps.users.quarantineFiles();
+      if (setAside.length) {
+        throw new AppError(
+          'CONFLICT',
+          `Setup is refused: the account store was damaged and account records were set aside (${setAside.map((f) => path.basename(f)).join(', ')} in ${path.dirname(setAside[0]!)}). ` +
+            'The accounts may still exist there. Close the application and restore users.db from the backup beside it, or, if you are sure no account should exist, move the set-aside file(s) elsewhere and start again.',
+          { setAside: setAside.map((f) => path.basename(f)) },
+        );
+      }
       return this.insertUser({ ...input, role: 'admin', mustChangePassword: false });
     });
     // Audited before the session starts: no session exists whose start is not on record.

@@ -6,6 +6,7 @@
 import Datastore from 'nedb-promises';
 import type { z } from 'zod';
 import { AppError } from '../../../src-shared/result';
+import { quarantineFilesOf } from './datafile-repair';
 import { fsyncFile, trimTornTail } from './durable-file';
 import { errnoCode, fsError } from './fs-errors';
 import { Mutex } from './mutex';
@@ -30,9 +31,14 @@ interface NedbInternals {
   stopAutocompaction(): void;
 }
 
+/** The first few issues of a failed validation, as `path: message`. */
+function issueList(error: z.ZodError): string[] {
+  return error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || '(doc)'}: ${i.message}`);
+}
+
 /** Raise a validation failure of a stored document as an expected error. */
 function invalid(name: string, error: z.ZodError): AppError {
-  const issues = error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || '(doc)'}: ${i.message}`);
+  const issues = issueList(error);
   return new AppError('VALIDATION', `Refused to store an invalid ${name} document — ${issues.join('; ')}`, { issues });
 }
 
@@ -82,6 +88,29 @@ export class Collection<T extends BaseDoc> {
     const r = this.schema.safeParse(doc);
     if (!r.success) throw invalid(this.name, r.error);
     return r.data;
+  }
+
+  /** The schema issues of a document (as `path: message`), or null when it is valid. Used on load. */
+  issues(doc: unknown): string[] | null {
+    const r = this.schema.safeParse(doc);
+    return r.success ? null : issueList(r.error);
+  }
+
+  /**
+   * Quarantine files beside the datafile, oldest first: lines and documents set aside at this
+   * or any earlier open because they were damaged or failed validation (see datafile-repair.ts).
+   */
+  async quarantineFiles(): Promise<string[]> {
+    try {
+      return await quarantineFilesOf(this.file);
+    } catch (e) {
+      throw fsError(e, `the ${this.name} collection`);
+    }
+  }
+
+  /** Whether any document of this collection was ever set aside (a quarantine file exists beside the datafile). */
+  async wereDocumentsSetAside(): Promise<boolean> {
+    return (await this.quarantineFiles()).length > 0;
   }
 
   /** fsync the datafile so every write acknowledged so far survives a crash. */

@@ -38,6 +38,15 @@ export interface RecoveryReport {
   dropped: { id: string; fileName: string }[];
   /** Record bodies without a row that could not be read: left on disk, not listed. */
   unindexable: { id: string; fileName: null }[];
+  /** Listed records whose body is unreadable or fails validation (met while recovering): left as they are; opening one gives IO. */
+  damaged: DamagedRecord[];
+}
+
+/** A record whose body file cannot be parsed or fails the record schema. */
+export interface DamagedRecord {
+  id: string;
+  fileName: string | null;
+  reasons: string[];
 }
 
 /** The verdict text of a record that stopped before it had a result (its error, shown beside it, says why). */
@@ -50,6 +59,9 @@ function unfinishedExplanation(status: JobState): string {
 export class DetectionsRepo {
   readonly recordsDir: string;
   private readonly locks = new KeyedMutex();
+  /** Bodies found damaged since open, by id (each is logged and reported once). */
+  private readonly damaged = new Map<string, DamagedRecord>();
+  private readonly damagedListeners: ((d: DamagedRecord) => void)[] = [];
 
   constructor(
     dataDir: string,
@@ -85,14 +97,50 @@ export class DetectionsRepo {
     }
   }
 
+  /**
+   * Read and validate a body. One that does not parse or fails the record schema (or holds
+   * another record) fails with IO for this record only, and is reported once: history and
+   * statistics work from the index rows, so the other records are not affected.
+   */
   private async readBody(id: string): Promise<Detection | null> {
+    let raw: string;
     try {
-      return JSON.parse(await fs.promises.readFile(this.bodyFile(id), 'utf8')) as Detection;
+      raw = await fs.promises.readFile(this.bodyFile(id), 'utf8');
     } catch (e) {
       if (errnoCode(e) === 'ENOENT') return null;
-      if (e instanceof SyntaxError) throw new AppError('IO', `Record ${id} is damaged on disk and cannot be read.`);
       throw fsError(e, `record ${id}`);
     }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw this.damagedBody(id, ['(record): not valid JSON']);
+    }
+    const issues = detectionIssues(body) ?? ((body as Detection).id !== id ? [`id: the file of record ${id} holds record ${String((body as Detection).id)}`] : null);
+    if (issues) throw this.damagedBody(id, issues, (body as { file?: { name?: unknown } }).file?.name);
+    return body as Detection;
+  }
+
+  private damagedBody(id: string, reasons: string[], fileName?: unknown): AppError {
+    if (!this.damaged.has(id)) {
+      const d: DamagedRecord = { id, fileName: typeof fileName === 'string' ? fileName : null, reasons };
+      this.damaged.set(id, d);
+      this.log.error('record body is damaged (unreadable or fails the record schema); left on disk as it is', { id, reasons });
+      for (const fn of this.damagedListeners) fn(d);
+    }
+    return new AppError('IO', `Record ${id} is damaged on disk and cannot be opened (${reasons.slice(0, 3).join('; ')}). Its file is kept as it is; other records are not affected.`, {
+      issues: reasons,
+    });
+  }
+
+  /** Records whose body was found damaged since the store opened (each also logged once). */
+  damagedRecords(): DamagedRecord[] {
+    return [...this.damaged.values()];
+  }
+
+  /** Be told (once per record) when a body is found damaged, e.g. to write it to the audit log. */
+  onDamaged(fn: (d: DamagedRecord) => void): void {
+    this.damagedListeners.push(fn);
   }
 
   /** Store a new record durably (an empty id gets a fresh one). */
@@ -240,7 +288,7 @@ export class DetectionsRepo {
     const rows = (await this.rows.find({})) as DetectionRow[];
     const rowIds = new Set(rows.map((r) => r._id));
     const bodyIds = new Set(bodies);
-    const out: RecoveryReport = { interrupted: [], reindexed: [], dropped: [], unindexable: [] };
+    const out: RecoveryReport = { interrupted: [], reindexed: [], dropped: [], unindexable: [], damaged: [] };
     for (const id of bodies) {
       if (rowIds.has(id)) continue;
       const d = await this.readBody(id).catch(() => null);
@@ -258,13 +306,29 @@ export class DetectionsRepo {
       out.dropped.push({ id: r._id, fileName: r.fileName });
     }
     for (const r of (await this.rows.find({ status: { $in: ACTIVE } })) as DetectionRow[]) {
-      await this.setStatus(r._id, 'interrupted', {
-        error: { code: 'CANCELLED', message: 'The application stopped while this analysis was running.' },
-      });
+      try {
+        await this.setStatus(r._id, 'interrupted', {
+          error: { code: 'CANCELLED', message: 'The application stopped while this analysis was running.' },
+        });
+      } catch (e) {
+        // A damaged body must not stop the store from opening: it is reported and left as it is.
+        const d = this.damaged.get(r._id);
+        if (!d) throw e;
+        out.damaged.push({ ...d, fileName: r.fileName });
+        continue;
+      }
       out.interrupted.push({ id: r._id, fileName: r.fileName });
     }
-    const n = out.interrupted.length + out.reindexed.length + out.dropped.length + out.unindexable.length;
-    if (n) this.log.warn('recovered detection records', { interrupted: out.interrupted.length, reindexed: out.reindexed.length, dropped: out.dropped.length, unindexable: out.unindexable.length });
+    const n = out.interrupted.length + out.reindexed.length + out.dropped.length + out.unindexable.length + out.damaged.length;
+    if (n) {
+      this.log.warn('recovered detection records', {
+        interrupted: out.interrupted.length,
+        reindexed: out.reindexed.length,
+        dropped: out.dropped.length,
+        unindexable: out.unindexable.length,
+        damaged: out.damaged.length,
+      });
+    }
     return out;
   }
 }

@@ -1,4 +1,4 @@
-/** Schemas of the stored documents, checked on every write (the store never holds a malformed row). */
+/** Schemas of the stored documents, checked on every write and at load (a failing document is set aside: datafile-repair.ts). */
 import { z } from 'zod';
 import { JOB_STATES, VERDICT_BANDS } from '../../../src-shared/domain/detection';
 import { ROLES } from '../../../src-shared/roles';

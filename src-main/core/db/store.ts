@@ -1,17 +1,17 @@
 /**
  * The store: every nedb collection of a data directory, opened together — datafiles checked
- * and repaired, loaded, migrated to the current schema version, indexed — compacted on a
- * schedule and at close.
+ * and repaired (damaged lines and documents that fail their schema set aside), loaded,
+ * migrated to the current schema version, indexed — compacted on a schedule and at close.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../src-shared/result';
 import type { Logger } from '../log/logger';
 import { Collection, type IndexSpec } from './collection';
-import { repairDatafile, type RepairReport } from './datafile-repair';
+import { parseLine, repairDatafile, type RepairReport } from './datafile-repair';
 import { lockDataDir, type DirLock } from './dir-lock';
 import { guardFs } from './fs-errors';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+import { MIGRATIONS, SCHEMA_VERSION, upgradedDoc, type CollectionName } from './migrations';
 import { zDetectionRow, zMetaDoc, zReportDoc, zUserDoc, type DetectionRow, type MetaDoc, type ReportDoc, type UserDoc } from './schemas';
 
 export interface StoreOptions {
@@ -28,13 +28,44 @@ const INDEXES: Record<'users' | 'detections' | 'reports', IndexSpec[]> = {
   reports: [{ fieldName: 'detectionId' }, { fieldName: 'sha256' }, { fieldName: 'ownerId' }],
 };
 
+function newerStore(version: number): AppError {
+  return new AppError(
+    'CONFLICT',
+    `The data directory was written by a newer MediaGuard (store schema ${version}; this build reads up to ${SCHEMA_VERSION}). Update MediaGuard to open it.`,
+  );
+}
+
+/**
+ * The schema version meta.db records, read before anything is repaired or validated (a newer
+ * store is refused untouched, and an older one is validated as it will be once migrated).
+ * null when none is recorded or it cannot be read (the meta collection's own check follows).
+ */
+async function peekSchemaVersion(metaFile: string): Promise<number | null> {
+  let raw: string;
+  try {
+    raw = await fs.promises.readFile(metaFile, 'utf8');
+  } catch {
+    return null;
+  }
+  let version: number | null = null;
+  for (const line of raw.split('\n')) {
+    const doc = parseLine(line);
+    if (doc?._id !== 'schema') continue;
+    version = doc.$$deleted !== true && Number.isInteger(doc.version) && (doc.version as number) >= 0 ? (doc.version as number) : null;
+  }
+  return version;
+}
+
 /** The open collections of one data directory. */
 export class Store {
   readonly users: Collection<UserDoc>;
   readonly detections: Collection<DetectionRow>;
   readonly reports: Collection<ReportDoc>;
   readonly meta: Collection<MetaDoc>;
-  /** Datafile damage found and repaired at open (the originals are kept beside the files). */
+  /**
+   * Datafile damage found and repaired at open: unparseable lines and documents that failed
+   * validation, set aside (the originals are kept beside the files). Audited as store.repaired.
+   */
   readonly repairs: RepairReport[] = [];
   private lock: DirLock | null = null;
   private closed = false;
@@ -55,6 +86,27 @@ export class Store {
   /** Every collection, for maintenance loops. */
   get all(): Collection<{ _id: string }>[] {
     return [this.users, this.detections, this.reports, this.meta] as unknown as Collection<{ _id: string }>[];
+  }
+
+  /** The collection of a name. */
+  collection(name: CollectionName): Collection<{ _id: string }> {
+    return this[name] as unknown as Collection<{ _id: string }>;
+  }
+
+  /**
+   * Quarantine files beside a collection's datafile, oldest first: documents (and damaged
+   * lines) set aside at this or any earlier open. They stay until someone removes them.
+   */
+  quarantineFiles(name: CollectionName): Promise<string[]> {
+    return this.collection(name).quarantineFiles();
+  }
+
+  /**
+   * Whether any users document was ever set aside (now or at an earlier open: a users
+   * quarantine file exists). Accounts may be missing then, so first-run setup must refuse.
+   */
+  usersWereSetAside(): Promise<boolean> {
+    return this.users.wereDocumentsSetAside();
   }
 
   /** Open the store of a data directory (creating it on first run). */
@@ -80,14 +132,22 @@ export class Store {
       await fs.promises.writeFile(probe, '');
       await fs.promises.rm(probe, { force: true });
     });
+    const stored = await peekSchemaVersion(this.meta.file);
+    if (stored !== null && stored > SCHEMA_VERSION) throw newerStore(stored);
     for (const c of this.all) {
-      const r = await guardFs(`the ${c.name} datafile`, () => repairDatafile(c.file, this.now()));
+      const name = c.name as CollectionName;
+      const unique = (INDEXES[name as keyof typeof INDEXES] ?? []).filter((i) => i.unique).map((i) => i.fieldName);
+      // An older store is checked as its documents will be once migrated (the migration runs after load).
+      const checks = { issues: (doc: Record<string, unknown>) => c.issues(upgradedDoc(name, doc, stored ?? 0)), unique };
+      const r = await guardFs(`the ${c.name} datafile`, () => repairDatafile(c.file, this.now(), checks));
       if (r) {
         this.repairs.push(r);
-        this.log.error('datafile was damaged and has been repaired; the original is kept', {
+        this.log.error('datafile was damaged and has been repaired; what was set aside is kept in the quarantine file, the original in the backup', {
           file: r.file,
           tornTail: r.tornTail,
           corruptLines: r.corruptLines.slice(0, 20),
+          invalidDocuments: r.invalidDocuments.slice(0, 20).map((d) => ({ id: d.id, lines: d.lines.slice(0, 5), reasons: d.reasons })),
+          quarantine: r.quarantine,
           backup: r.backup,
         });
       }
@@ -111,12 +171,7 @@ export class Store {
     const meta = await this.meta.findOne({ _id: 'schema' });
     const fresh = !meta && (await this.users.count()) === 0 && (await this.detections.count()) === 0 && (await this.reports.count()) === 0;
     let version = meta?.version ?? 0;
-    if (version > SCHEMA_VERSION) {
-      throw new AppError(
-        'CONFLICT',
-        `The data directory was written by a newer MediaGuard (store schema ${version}; this build reads up to ${SCHEMA_VERSION}). Update MediaGuard to open it.`,
-      );
-    }
+    if (version > SCHEMA_VERSION) throw newerStore(version);
     const history = meta?.history ?? [];
     if (fresh) version = SCHEMA_VERSION;
     while (version < SCHEMA_VERSION) {
