@@ -113,7 +113,13 @@ export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedT
   const warnings: MetadataFlag[] = [];
   const { frames: index, formatStart, timestamps } = await readFrameIndex(p, info, tools, { signal: ctx.signal, timeoutMs: ctx.remaining() });
   const total = index.length;
-  if (total === 0) throw new AppError('UNSUPPORTED_MEDIA', `"${path.basename(p)}" contains no video frames that can be read.`);
+  if (total === 0) {
+    throw new AppError(
+      'UNSUPPORTED_MEDIA',
+      `"${path.basename(p)}" has a video stream (${info.videoCodec ?? 'unknown codec'}${info.width ? `, ${info.width}×${info.height}` : ''}), but it holds no frames (an empty or cut-off recording); there are no pictures to analyse.`,
+      { frameCount: info.frameCount },
+    );
+  }
   if (info.frameCount && total < info.frameCount * 0.98) {
     warnings.push({ code: 'TRUNCATED', severity: 'warning', message: `The container declares ${info.frameCount} frames but only ${total} are present: the file is truncated or damaged.` });
   }

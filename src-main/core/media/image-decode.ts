@@ -8,6 +8,7 @@ import { sharp } from '../native';
 import type { MediaInfo } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
+import { errorSummary, firstErrorLine } from './error-text';
 import { FrameCollector, outputSize } from './frame-pipe';
 import { ioError } from './input-path';
 import { ffInputArg, lastErrorLine, runTool, SAFE_INPUT_OPTS } from './run-tool';
@@ -37,14 +38,16 @@ export async function readImageBytes(p: string): Promise<Buffer> {
 /** Turn a sharp/libvips failure into a clear UNSUPPORTED_MEDIA or LIMIT_EXCEEDED. */
 export function sharpError(e: unknown, name: string, format: string): AppError {
   const msg = e instanceof Error ? e.message : String(e);
+  const first = firstErrorLine(msg);
+  const details = { decoder: errorSummary(msg) };
   if (/pixel limit|exceeds pixel limit/i.test(msg)) return new AppError('LIMIT_EXCEEDED', `"${name}" is larger than the image pixel limit; it was not decoded.`);
   if (/premature end|truncated|unexpected end|end of (file|stream)|corrupt|not enough|read error|out of order|bad huffman|invalid|VipsJpeg|decode/i.test(msg)) {
-    return new AppError('UNSUPPORTED_MEDIA', `"${name}" is a damaged or truncated ${format.toUpperCase()} image: ${msg.split('\n')[0]}`, { decoder: msg.slice(0, 300) });
+    return new AppError('UNSUPPORTED_MEDIA', `"${name}" is a damaged or truncated ${format.toUpperCase()} image: ${first}`, details);
   }
   if (/unsupported|no decoder|not a known|codec/i.test(msg)) {
-    return new AppError('UNSUPPORTED_MEDIA', `"${name}" is ${format.toUpperCase()}, which this build cannot decode: ${msg.split('\n')[0]}`, { decoder: msg.slice(0, 300) });
+    return new AppError('UNSUPPORTED_MEDIA', `"${name}" is ${format.toUpperCase()}, which this build cannot decode: ${first}`, details);
   }
-  return new AppError('UNSUPPORTED_MEDIA', `"${name}" could not be decoded as ${format.toUpperCase()}: ${msg.split('\n')[0]}`, { decoder: msg.slice(0, 300) });
+  return new AppError('UNSUPPORTED_MEDIA', `"${name}" could not be decoded as ${format.toUpperCase()}: ${first}`, details);
 }
 
 /** BMP (which this sharp build cannot read) through ffmpeg's content-probed bmp demuxer. */

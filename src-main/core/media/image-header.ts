@@ -79,3 +79,25 @@ export async function jpegDimensions(filePath: string): Promise<Dimensions | nul
     await fh.close();
   }
 }
+
+/**
+ * Frames of an animated PNG (APNG): an acTL chunk before the first IDAT makes it one. The count
+ * is the larger of what acTL declares and the fcTL (frame control) chunks present, since either
+ * can be forged. null for a still PNG (or an acTL after IDAT, which the APNG spec ignores).
+ */
+export function apngFrameCount(png: Buffer): number | null {
+  if (png.length < 8 || png.readUInt32BE(0) !== 0x89504e47) return null;
+  let declared: number | null = null;
+  let fctl = 0;
+  let pos = 8;
+  for (let guard = 0; guard < 1_000_000 && pos + 8 <= png.length; guard++) {
+    const len = png.readUInt32BE(pos);
+    const type = png.toString('latin1', pos + 4, pos + 8);
+    if (type === 'acTL' && declared === null && pos + 12 <= png.length) declared = png.readUInt32BE(pos + 8);
+    else if (type === 'IDAT' && declared === null) return null;
+    else if (type === 'fcTL') fctl++;
+    else if (type === 'IEND') break;
+    pos += 12 + len;
+  }
+  return declared === null ? null : Math.max(declared, fctl);
+}

@@ -29,16 +29,45 @@ function pick(groups: Groups, ...keys: string[]): string | undefined {
   return undefined;
 }
 
+/** What is known about the metadata containers themselves, beyond the tags read from them. */
+export interface MetadataIntegrity {
+  /** An EXIF block exists in the file (even if none of its tags could be read). */
+  exifPresent?: boolean;
+  /** Structural problems found while reading it (bad offsets, cut-off segment), one line each. */
+  damage?: readonly string[];
+}
+
+/** How many damage lines a flag message spells out. */
+const DAMAGE_LINES = 3;
+
 /** Flags for an image's EXIF/XMP/IPTC groups (dimensions as displayed, for the EXIF size check). */
-export function imageFlags(groups: Groups, actual: { width: number; height: number }): MetadataFlag[] {
+export function imageFlags(groups: Groups, actual: { width: number; height: number }, integrity: MetadataIntegrity = {}): MetadataFlag[] {
   const flags: MetadataFlag[] = [];
+  const damage = integrity.damage ?? [];
   const hasAny = ['ifd0', 'exif', 'gps', 'xmp', 'iptc'].some((g) => Object.keys(groups[g] ?? {}).length > 0);
-  if (!hasAny) {
+  if (damage.length) {
+    const listed = damage.slice(0, DAMAGE_LINES).join('; ');
+    const more = damage.length > DAMAGE_LINES ? ` (+${damage.length - DAMAGE_LINES} more)` : '';
     flags.push({
-      code: 'NO_METADATA',
-      severity: 'notice',
-      message: 'No EXIF, XMP or IPTC metadata: it was stripped, as messaging apps, social networks and many editors do when re-saving.',
+      code: 'METADATA_DAMAGED',
+      severity: 'warning',
+      message:
+        `The metadata is malformed: ${listed}${more}. ` +
+        (hasAny ? 'Every tag that could still be read is shown; what the bad offsets point to is lost. ' : 'None of its tags could be read. ') +
+        'Damage like this is left by editing tools and by hand-editing of the file, not by stripping.',
     });
+  }
+  if (!hasAny) {
+    if (damage.length) return flags;
+    flags.push(
+      integrity.exifPresent
+        ? { code: 'EMPTY_METADATA', severity: 'notice', message: 'An EXIF block is present but holds no descriptive tags: written empty by the software that last saved the file.' }
+        : {
+          code: 'NO_METADATA',
+          severity: 'notice',
+          message: 'No EXIF, XMP or IPTC metadata: it was stripped, as messaging apps, social networks and many editors do when re-saving.',
+        },
+    );
     return flags;
   }
   const software = [pick(groups, 'ifd0.Software'), pick(groups, 'ifd0.ProcessingSoftware'), pick(groups, 'xmp.CreatorTool'), pick(groups, 'xmp.HistorySoftwareAgent')].filter(
@@ -47,7 +76,8 @@ export function imageFlags(groups: Groups, actual: { width: number; height: numb
   const editor = software.find((s) => EDITING_SOFTWARE.test(s));
   if (editor) flags.push({ code: 'EDITING_SOFTWARE', severity: 'warning', message: `Written by editing software: "${editor.slice(0, 120)}".` });
   if (!pick(groups, 'ifd0.Make') && !pick(groups, 'ifd0.Model')) {
-    flags.push({ code: 'NO_CAMERA_DATA', severity: 'notice', message: 'Metadata is present but names no camera make or model.' });
+    const message = damage.length ? 'The readable metadata names no camera make or model (the damaged part may have held them).' : 'Metadata is present but names no camera make or model.';
+    flags.push({ code: 'NO_CAMERA_DATA', severity: 'notice', message });
   }
   const original = parseTagDate(pick(groups, 'exif.DateTimeOriginal'));
   const digitized = parseTagDate(pick(groups, 'exif.CreateDate', 'exif.DateTimeDigitized'));

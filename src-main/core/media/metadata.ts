@@ -8,6 +8,8 @@ import exifr from 'exifr';
 import { sharp } from '../native';
 import type { MediaInfo, MetadataReport } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
+import { firstErrorLine } from './error-text';
+import { findExifBlock, walkTiff, type TiffGroup } from './exif-tiff';
 import { readImageBytes } from './image-decode';
 import { jpegQualityOfFile } from './jpeg-quality';
 import { imageFlags, videoFlags } from './metadata-flags';
@@ -21,6 +23,8 @@ export function tagString(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof Date) return Number.isFinite(v.getTime()) ? v.toISOString() : '';
   if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+  // exifr returns SHORT/LONG lists as typed arrays: show their numbers, not a JSON object of indices.
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, String).join(', ').slice(0, 1000);
   if (Array.isArray(v)) return v.map(tagString).join(', ').slice(0, 1000);
   try {
     return JSON.stringify(v).slice(0, 1000);
@@ -97,31 +101,63 @@ async function metadataBytes(p: string): Promise<Buffer> {
   }
 }
 
-async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits']): Promise<MetadataReport> {
+const EXIFR_OPTIONS = {
+  tiff: true,
+  ifd1: true,
+  exif: true,
+  gps: true,
+  xmp: true,
+  iptc: true,
+  jfif: true,
+  icc: false,
+  makerNote: false,
+  userComment: true,
+  mergeOutput: false,
+  reviveValues: false,
+  translateValues: true,
+  sanitize: true,
+} as const;
+const TIFF_GROUPS: readonly TiffGroup[] = ['ifd0', 'exif', 'gps', 'interop', 'ifd1'];
+
+const errorText = (e: unknown) => firstErrorLine(e instanceof Error ? e.message : tagString(e));
+
+/**
+ * exifr's reading, completed by the entry-by-entry TIFF walk when the EXIF block is damaged
+ * (exifr then loses whole IFDs, or the whole segment, for one bad offset), with the problems found.
+ */
+async function parseImageMetadata(bytes: Buffer, format: string, complete: boolean): Promise<{ parsed: Record<string, unknown>; exifPresent: boolean; problems: string[]; thumbnail: Buffer | null }> {
   let parsed: Record<string, unknown> = {};
-  const bytes = EXIF_FORMATS.has(info.format) ? await metadataBytes(p) : null;
+  let failure: string | null = null;
   try {
-    parsed = !bytes
-      ? {}
-      : ((await exifr.parse(bytes, {
-        tiff: true,
-        ifd1: true,
-        exif: true,
-        gps: true,
-        xmp: true,
-        iptc: true,
-        jfif: true,
-        icc: false,
-        makerNote: false,
-        userComment: true,
-        mergeOutput: false,
-        reviveValues: false,
-        translateValues: true,
-        sanitize: true,
-      })) as Record<string, unknown> | undefined) ?? {};
-  } catch {
-    parsed = {}; // unknown container for exifr or damaged segments: report no metadata
+    parsed = ((await exifr.parse(bytes, EXIFR_OPTIONS)) as Record<string, unknown> | undefined) ?? {};
+  } catch (e) {
+    failure = errorText(e); // also "Unknown file format" for containers exifr does not read: not damage by itself
   }
+  const block = findExifBlock(bytes, format);
+  const walk = block ? walkTiff(block.tiff, { complete }) : null;
+  const exifrErrors = Array.isArray(parsed.errors) ? parsed.errors.map(errorText).filter(Boolean) : [];
+  const problems: string[] = [];
+  if (block?.truncated) problems.push(`the EXIF segment is cut short (${block.tiff.length} bytes present of the size declared)`);
+  problems.push(...(walk?.problems ?? []));
+  // exifr's own complaints (XMP, IPTC, a TIFF case the walk accepts) count when the walk found nothing more precise.
+  if (!problems.length) problems.push(...exifrErrors);
+  if (failure !== null && block) {
+    if (!problems.length) problems.push(failure);
+    // exifr gave up on the whole file: what the other segments (XMP, IPTC, JFIF) hold is still readable.
+    const rest = await exifr.parse(bytes, { ...EXIFR_OPTIONS, tiff: false, ifd1: false, exif: false, gps: false, interop: false }).catch(() => undefined);
+    parsed = (rest as Record<string, unknown> | undefined) ?? {};
+  }
+  if (walk && problems.length) {
+    // Keep every tag either reader got; exifr's rendering wins where both read a tag.
+    for (const g of TIFF_GROUPS) parsed[g] = { ...walk.groups[g], ...((parsed[g] as Record<string, unknown> | undefined) ?? {}) };
+  }
+  return { parsed, exifPresent: block !== null || exifrErrors.length > 0, problems: [...new Set(problems)], thumbnail: walk?.thumbnail ?? null };
+}
+
+async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits']): Promise<MetadataReport> {
+  const bytes = EXIF_FORMATS.has(info.format) ? await metadataBytes(p) : null;
+  const meta = bytes ? await parseImageMetadata(bytes, info.format, bytes.length >= info.sizeBytes) : { parsed: {}, exifPresent: false, problems: [], thumbnail: null };
+  const parsed = meta.parsed;
   const groups: Record<string, Record<string, string>> = {};
   for (const g of GROUPS) {
     const grp = toGroup(parsed[g]);
@@ -134,8 +170,10 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   } catch {
     thumb = null;
   }
+  // exifr finds no thumbnail behind a damaged IFD0; the walk may still have found it.
+  if (!thumb && meta.problems.length && meta.thumbnail && meta.thumbnail.length > 0) thumb = Buffer.from(meta.thumbnail);
   const thumbnailDiffers = thumb ? await compareThumbnail(p, thumb, info, limits.maxImagePixels) : null;
-  const flags = imageFlags(groups, { width: info.width, height: info.height });
+  const flags = imageFlags(groups, { width: info.width, height: info.height }, { exifPresent: meta.exifPresent, damage: meta.problems });
   if (thumbnailDiffers) {
     flags.push({ code: 'THUMBNAIL_DIFFERS', severity: 'warning', message: 'The embedded EXIF thumbnail shows different content from the main picture: a classic sign that the picture was edited and the thumbnail left behind.' });
   }

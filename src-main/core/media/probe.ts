@@ -10,10 +10,11 @@ import { sharp } from '../native';
 import type { MediaIdentity, MediaInfo, MetadataFlag } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
+import { errorSummary, firstErrorLine } from './error-text';
 import { mediaInfoFromFfprobe, mainVideoStream, type FfprobeJson } from './ffprobe-parse';
 import { identify, readHead } from './identify';
 import { readImageBytes } from './image-decode';
-import { headerDimensions, jpegDimensions, type Dimensions } from './image-header';
+import { apngFrameCount, headerDimensions, jpegDimensions, type Dimensions } from './image-header';
 import { ioError } from './input-path';
 import { ffInputArg, runTool, SAFE_INPUT_OPTS } from './run-tool';
 import type { ResolvedTools } from './tools';
@@ -72,19 +73,28 @@ async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limit
   const declared = id.format === 'jpeg' ? await jpegDimensions(p).catch(() => null) : headerDimensions(id.format, await readHead(p, 64));
   if (declared) checkPixels(declared, limits, name);
   let meta: Metadata;
+  let animation = 'The image has';
   if (id.format === 'bmp') {
     // This sharp build has no BMP reader (decoded by ffmpeg instead): the header is all we need.
     if (!declared) throw new AppError('UNSUPPORTED_MEDIA', `"${name}" has a damaged BMP header.`);
     meta = { format: 'bmp', width: declared.width, height: declared.height, channels: 3, space: 'srgb' } as unknown as Metadata;
   } else try {
     // Header only: sharp does not decode pixels for metadata().
-    meta = await sharp(await readImageBytes(p), { limitInputPixels: false, failOn: 'none' }).metadata();
+    const bytes = await readImageBytes(p);
+    meta = await sharp(bytes, { limitInputPixels: false, failOn: 'none' }).metadata();
+    // libvips reads an APNG as its first (default) image and says nothing of the animation.
+    const apng = id.format === 'png' && !(meta.pages && meta.pages > 1) ? apngFrameCount(bytes) : null;
+    if (apng !== null && apng > 1) {
+      meta.pages = apng;
+      animation = 'The image is an animated PNG (APNG) with';
+    }
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (id.format === 'heif') {
       throw new AppError('UNSUPPORTED_MEDIA', `"${name}" is a HEIC/HEIF image, which this build cannot decode (HEVC); convert it to JPEG or PNG with the device's own tools first.`, { format: id.format });
     }
-    throw new AppError('UNSUPPORTED_MEDIA', `"${name}" looks like ${id.format.toUpperCase()} but its header cannot be read: ${(e as Error).message}`, { format: id.format });
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new AppError('UNSUPPORTED_MEDIA', `"${name}" looks like ${id.format.toUpperCase()} but its header cannot be read: ${firstErrorLine(msg)}`, { format: id.format, decoder: errorSummary(msg) });
   }
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
@@ -92,7 +102,7 @@ async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limit
   const rotation = orientationDegrees(meta.orientation);
   const swap = rotation === 90 || rotation === 270;
   const warnings = identityWarnings(id, name);
-  if ((meta.pages ?? 1) > 1) warnings.push({ code: 'MULTI_FRAME_IMAGE', severity: 'info', message: `The image has ${meta.pages} frames; only the first is analysed.` });
+  if ((meta.pages ?? 1) > 1) warnings.push({ code: 'MULTI_FRAME_IMAGE', severity: 'info', message: `${animation} ${meta.pages} frames; only the first is analysed.` });
   return {
     kind: 'image',
     format: id.format,
@@ -145,7 +155,11 @@ export async function ffprobeJson(p: string, tools: ResolvedTools, opts: { signa
     timeoutMs: opts.timeoutMs ?? 60_000,
     maxStdoutBytes: 64 * 1024 * 1024,
   });
-  const why = [...new Set(r.stderr.split(/\r?\n/).map((l) => l.replaceAll(ffInputArg(p), '').replace(/^\[[^\]]+ @ 0x[0-9a-f]+\]\s*/, '').replace(/^:\s*/, '').trim()).filter(Boolean))].slice(-3).join('; ').slice(0, 400);
+  const cleaned = r.stderr
+    .split(/\r?\n/)
+    .map((l) => l.replaceAll(ffInputArg(p), '').replace(/^\[[^\]]+ @ 0x[0-9a-f]+\]\s*/, '').replace(/^:\s*/, ''))
+    .join('\n');
+  const why = errorSummary(cleaned, { lines: 3, from: 'end', max: 400 });
   if (r.code !== 0) {
     throw new AppError('UNSUPPORTED_MEDIA', `"${path.basename(p)}" cannot be read as a video: ${why || `ffprobe exited with ${r.code}`} (damaged, truncated or not a video).`, {
       ffprobe: why,
@@ -158,12 +172,44 @@ export async function ffprobeJson(p: string, tools: ResolvedTools, opts: { signa
   }
 }
 
+/** Whether a stream has at least one packet (reads one packet only); null when ffprobe cannot say. */
+async function hasPackets(p: string, tools: ResolvedTools, streamIndex: number, opts: ProbeOptions): Promise<boolean | null> {
+  try {
+    const r = await runTool(
+      tools.ffprobe.path,
+      ['-v', 'error', ...SAFE_INPUT_OPTS, '-select_streams', String(streamIndex), '-read_intervals', '%+#1', '-show_entries', 'packet=size', '-of', 'csv=p=0', ffInputArg(p)],
+      { what: 'ffprobe', signal: opts.signal, timeoutMs: Math.min(opts.timeoutMs ?? 30_000, 30_000), maxStdoutBytes: 1024 * 1024 },
+    );
+    if (r.code !== 0) return null;
+    return r.stdout.toString('utf8').trim().length > 0;
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'CANCELLED') throw e;
+    return null;
+  }
+}
+
 async function probeVideo(p: string, id: MediaIdentity, sizeBytes: number, tools: ResolvedTools, opts: ProbeOptions, limits: AppSettings['limits']): Promise<MediaInfo> {
   const name = path.basename(p);
   const j = await ffprobeJson(p, tools, opts);
   const v = mainVideoStream(j);
   if (!v) {
-    const kinds = [...new Set((j.streams ?? []).map((s) => s.codec_type ?? 'unknown'))];
+    const kinds = [...new Set((j.streams ?? []).map((s) => (s.codec_type === 'video' && s.disposition?.attached_pic ? 'cover picture' : (s.codec_type ?? 'unknown'))))];
+    // A video stream of unknown picture size: ffprobe could not decode one frame of it.
+    const empty = (j.streams ?? []).find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+    if (empty) {
+      const packets = await hasPackets(p, tools, empty.index ?? 0, opts);
+      const why =
+        packets === false
+          ? 'it holds no frames at all (an empty or cut-off recording)'
+          : packets
+            ? 'it holds data, but not one frame of it decodes to a picture (damaged stream)'
+            : 'not one frame of it could be read or decoded';
+      throw new AppError('UNSUPPORTED_MEDIA', `"${name}" has a video stream (${empty.codec_name ?? 'unknown codec'}), but ${why}; there are no pictures to analyse.`, {
+        streams: kinds,
+        videoStream: empty.index ?? null,
+        ...(packets !== null ? { hasPackets: packets } : {}),
+      });
+    }
     throw new AppError('UNSUPPORTED_MEDIA', `"${name}" has no video stream${kinds.length ? ` (only ${kinds.join(', ')})` : ''}; there are no pictures to analyse.`, {
       streams: kinds,
     });

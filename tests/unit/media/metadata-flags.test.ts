@@ -17,6 +17,19 @@ describe('metadata flags', () => {
     expect(codes(imageFlags({}, { width: 10, height: 10 }))).toEqual(['NO_METADATA']);
   });
 
+  it('reports damaged metadata as damaged, never as stripped, and an empty EXIF block as empty', () => {
+    const none = imageFlags({}, { width: 10, height: 10 }, { exifPresent: true, damage: ['IFD0 at offset 999 is outside the block'] });
+    expect(codes(none)).toEqual(['METADATA_DAMAGED']);
+    expect(none[0]).toMatchObject({ severity: 'warning' });
+    expect(none[0]!.message).toMatch(/IFD0 at offset 999 is outside the block.*None of its tags could be read/);
+    const some = imageFlags({ ifd0: { Software: 'GIMP 2.10' } }, { width: 10, height: 10 }, { exifPresent: true, damage: ['a', 'b', 'c', 'd', 'e'] });
+    expect(codes(some)).toEqual(['METADATA_DAMAGED', 'EDITING_SOFTWARE', 'NO_CAMERA_DATA']);
+    expect(some[0]!.message).toMatch(/a; b; c \(\+2 more\)\. Every tag that could still be read is shown/);
+    expect(some[2]!.message).toMatch(/damaged part may have held them/);
+    expect(codes(imageFlags({}, { width: 10, height: 10 }, { exifPresent: true }))).toEqual(['EMPTY_METADATA']);
+    expect(codes(imageFlags({}, { width: 10, height: 10 }, { exifPresent: false, damage: [] }))).toEqual(['NO_METADATA']);
+  });
+
   it('flags editing software, missing camera, dates and EXIF size that disagree', () => {
     const flags = imageFlags(
       {
