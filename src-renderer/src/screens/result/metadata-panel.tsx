@@ -54,8 +54,9 @@ export function MetadataPanel({ d }: { d: Detection }) {
     <div data-testid="metadata">
       {md.flags.length > 0 && (
         <ul className="flags">
-          {md.flags.map((f) => (
-            <li key={f.code} className={`flag flag-${f.severity}`}>
+          {md.flags.map((f, i) => (
+            // A code can occur twice (two date mismatches): the position keeps keys unique.
+            <li key={`${i}-${f.code}`} className={`flag flag-${f.severity}`}>
               <span className="pill">{f.severity}</span> {f.message}
             </li>
           ))}
