@@ -9,7 +9,7 @@ import { AppError } from '../../../src-shared/result';
 import type { UserDoc } from '../db/schemas';
 import type { Session } from './sessions';
 import { AccountService, publicUser } from './accounts';
-import { assertPassword, dummyHash, hashCost, hashPassword, verifyPassword } from './passwords';
+import { assertPassword, checkPassword, dummyHash, hashCost, hashPassword, verifyPassword } from './passwords';
 
 /** How a login arrived (recorded in the audit log). */
 export type LoginVia = 'window' | 'cli' | 'test';
@@ -21,6 +21,9 @@ function minutesText(sec: number): string {
 
 /** The auth service (core.auth): sign-in plus account administration. */
 export class AuthService extends AccountService {
+  /** Accounts whose last successful password check matched a pre-normalisation hash (re-hashed at login). */
+  private readonly legacyMatches = new Set<string>();
+
   /** The renderer's view of a session. */
   async sessionInfo(s: Session): Promise<SessionInfo> {
     const u = await this.byId(s.userId);
@@ -98,7 +101,11 @@ export class AuthService extends AccountService {
         lockedUntil: u.lockedUntil,
       });
     }
-    if (await verifyPassword(password, u.passwordHash)) return u;
+    const match = await checkPassword(password, u.passwordHash);
+    if (match) {
+      if (match === 'legacy') this.legacyMatches.add(u._id);
+      return u;
+    }
 
     const { maxAttempts, minutes } = this.deps.settings.get().lockout;
     let lockedNow = false;
@@ -140,7 +147,9 @@ export class AuthService extends AccountService {
     const u0 = await this.checkCredentials(username, password, via);
     const cost = this.bcryptCost;
     // Upgrade hashes made with a lower cost than today's setting, now that we hold the password.
-    const rehash = hashCost(u0.passwordHash) < cost ? await hashPassword(password, cost) : null;
+    // …and hashes made before passwords were normalised (NFC).
+    const legacy = this.legacyMatches.delete(u0._id);
+    const rehash = legacy || hashCost(u0.passwordHash) < cost ? await hashPassword(password, cost) : null;
     const u = await this.change(u0._id, (d) => ({
       ...d,
       failedAttempts: 0,

@@ -32,12 +32,30 @@ export function assertPassword(password: string, username?: string): void {
   if (p) throw new AppError('VALIDATION', p);
 }
 
+const sha256b64 = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest('base64');
+
 /**
- * bcrypt reads at most 72 bytes; longer passphrases would have their tail ignored, so they
- * are pre-hashed (SHA-256, base64: 44 bytes) and every byte counts.
+ * What bcrypt is given for a password. The password is first normalised to Unicode NFC, so
+ * "café" typed with a combining accent is the same password as with a precomposed é. bcrypt
+ * reads at most 72 bytes: a longer passphrase is pre-hashed ("sha256:" + SHA-256, base64) so
+ * every byte counts. A short password that itself begins like a pre-hash ("sha256:" or
+ * "sha256r:") is pre-hashed under the other tag, so typing the pre-hash of someone's long
+ * passphrase is not the same as knowing it: the mapping is one to one.
  */
-function bcryptInput(password: string): string {
-  return Buffer.byteLength(password, 'utf8') > 72 ? `sha256:${crypto.createHash('sha256').update(password, 'utf8').digest('base64')}` : password;
+export function bcryptInput(password: string): string {
+  const p = password.normalize('NFC');
+  if (Buffer.byteLength(p, 'utf8') > 72) return `sha256:${sha256b64(p)}`;
+  if (p.startsWith('sha256:') || p.startsWith('sha256r:')) return `sha256r:${sha256b64(p)}`;
+  return p;
+}
+
+/**
+ * How hashes were made before normalisation: the password as typed. Only tried for a password
+ * that NFC changes (and never for one beginning like a pre-hash, which was the ambiguity).
+ */
+function legacyInput(password: string): string | null {
+  if (password === password.normalize('NFC') || password.startsWith('sha256')) return null;
+  return Buffer.byteLength(password, 'utf8') > 72 ? `sha256:${sha256b64(password)}` : password;
 }
 
 /** Hash a password with the given bcrypt cost. */
@@ -45,9 +63,20 @@ export async function hashPassword(password: string, cost: number): Promise<stri
   return bcrypt.hash(bcryptInput(password), cost);
 }
 
-/** Compare a password with a stored hash (constant-time inside bcrypt). */
+/**
+ * Compare a password with a stored hash (constant-time inside bcrypt): 'current' when it
+ * matches as hashed today, 'legacy' when it matches a hash made before NFC normalisation
+ * (re-hash it now that the password is known), false otherwise.
+ */
+export async function checkPassword(password: string, hash: string): Promise<'current' | 'legacy' | false> {
+  if (await bcrypt.compare(bcryptInput(password), hash)) return 'current';
+  const legacy = legacyInput(password);
+  return legacy !== null && (await bcrypt.compare(legacy, hash)) ? 'legacy' : false;
+}
+
+/** Compare a password with a stored hash. */
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(bcryptInput(password), hash);
+  return (await checkPassword(password, hash)) !== false;
 }
 
 /** The cost a stored hash was made with. */

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core/core';
-import { hashCost } from '../../../src-main/core/auth/passwords';
+import { createHash } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import { bcryptInput, checkPassword, hashCost } from '../../../src-main/core/auth/passwords';
 import { AppError } from '../../../src-shared/result';
 import { signIn, testCore, TEST_PASSWORD } from '../../helpers/core';
 
@@ -68,6 +70,38 @@ describe('first run', () => {
     await c.auth.setup('w', { username: 'chief', password: long });
     expect((await fail(c.auth.login('w2', 'chief', long.slice(0, 72) + 'zz99'))).code).toBe('BAD_CREDENTIALS');
     await c.auth.login('w3', 'chief', long);
+    // Typing the pre-hash of the long passphrase is not knowing it.
+    const prehash = `sha256:${createHash('sha256').update(long, 'utf8').digest('base64')}`;
+    expect((await fail(c.auth.login('w4', 'chief', prehash))).code).toBe('BAD_CREDENTIALS');
+  });
+
+  it('maps passwords one to one: a short password that looks like a pre-hash is hashed apart from the passphrase it names', () => {
+    const long = 'ü1'.repeat(40);
+    const prehash = `sha256:${createHash('sha256').update(long, 'utf8').digest('base64')}`;
+    expect(bcryptInput(long)).toBe(prehash);
+    expect(bcryptInput(prehash)).not.toBe(prehash);
+    expect(bcryptInput(prehash)).toMatch(/^sha256r:/);
+    expect(bcryptInput(bcryptInput(prehash))).not.toBe(bcryptInput(prehash));
+    expect(bcryptInput('correct-horse-42')).toBe('correct-horse-42');
+  });
+
+  it('treats the NFC and NFD forms of a password as the same password, and re-hashes an old un-normalised hash at login', async () => {
+    const { core: c } = await core();
+    const nfc = 'café-crème-42'.normalize('NFC');
+    const nfd = nfc.normalize('NFD');
+    expect(nfd).not.toBe(nfc);
+    await c.auth.setup('w', { username: 'chief', password: nfc });
+    await c.auth.login('w2', 'chief', nfd);
+    await c.auth.login('w3', 'chief', nfc);
+    // An account whose hash was made from the NFD string as typed (before normalisation): it still
+    // signs in with what was typed, and the hash is replaced by the normalised one.
+    const old = await c.db.users.findOne({ usernameKey: 'chief' });
+    await c.db.users.updateRaw({ _id: old!._id }, { $set: { passwordHash: await bcrypt.hash(nfd, 4) } });
+    expect(await checkPassword(nfd, (await c.db.users.findOne({ usernameKey: 'chief' }))!.passwordHash)).toBe('legacy');
+    await c.auth.login('w4', 'chief', nfd);
+    const after = (await c.db.users.findOne({ usernameKey: 'chief' }))!.passwordHash;
+    expect(await checkPassword(nfd, after)).toBe('current');
+    expect(await checkPassword(nfc, after)).toBe('current');
   });
 });
 
