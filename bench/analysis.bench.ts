@@ -28,22 +28,9 @@ import { DEFAULT_SETTINGS } from '../src-shared/domain/settings';
 import type { Detection } from '../src-shared/domain/detection';
 import { classifierGraph, detectorGraph, testManifest, writeModel } from '../tests/helpers/analysis-models';
 import { signIn } from '../tests/helpers/core';
+import type { BenchContext, Figure } from './types';
 
-interface Ctx {
-  root: string;
-  cacheDir: string;
-  quick: boolean;
-  runs: number;
-  log: (m: string) => void;
-  time: <T>(fn: () => Promise<T> | T, o?: { runs?: number }) => Promise<{ medianMs: number; runsMs: number[]; result: T }>;
-}
-interface Figure {
-  figure: string;
-  value: number | string;
-  unit: string;
-  detail?: string;
-  compareTo?: string;
-}
+type Ctx = Pick<BenchContext, 'root' | 'cacheDir' | 'quick' | 'runs' | 'log' | 'time'>;
 
 const REFERENCE = path.resolve(__dirname, '..', '..', 'shared', 'reference-models');
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -22,20 +22,9 @@ import { openCore } from '../src-main/core/core';
 import { createLogger } from '../src-main/core/log/logger';
 import { classifierGraph, detectorGraph, testManifest, writeModel } from '../tests/helpers/analysis-models';
 import { signIn } from '../tests/helpers/core';
+import type { BenchContext, Figure } from './types';
 
-interface Ctx {
-  root: string;
-  cacheDir: string;
-  quick: boolean;
-  log: (m: string) => void;
-}
-interface Figure {
-  figure: string;
-  value: number | string;
-  unit: string;
-  detail?: string;
-  compareTo?: string;
-}
+type Ctx = Pick<BenchContext, 'root' | 'cacheDir' | 'quick' | 'log'>;
 
 const W = 640;
 const H = 480;
