@@ -8,22 +8,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliCoreDefaults } from '../../../src-main/cli/context';
 import { runCli } from '../../../src-main/cli/main';
-import type { CliIo } from '../../../src-main/cli/command';
 import { TEST_PASSWORD, testCore } from '../../helpers/core';
+import { testIo as io } from '../../helpers/cli-io';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function io(env: Record<string, string>): CliIo & { out: string; err: string } {
-  const o = { out: '', err: '' } as CliIo & { out: string; err: string };
-  o.stdout = (s) => (o.out += s);
-  o.stderr = (s) => (o.err += s);
-  o.env = env;
-  o.promptSecret = async () => null;
-  return o;
-}
 
 describe('first-run setup after account records were set aside', () => {
   it('is refused in the window and on the command line, and the repair names what was set aside', async () => {

@@ -5,18 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src-main/cli/main';
 import { cliCoreDefaults } from '../../../src-main/cli/context';
 import { termSafe, termSafeOutput } from '../../../src-main/cli/term-safe';
-import type { CliIo } from '../../../src-main/cli/command';
 import { solidFrame, testManifest, writeModel, writeStandardModels, classifierGraph } from '../../helpers/analysis-models';
 import { tempDir } from '../../helpers/core';
-
-function io(env: Record<string, string> = {}): CliIo & { out: string; err: string } {
-  const o = { out: '', err: '' } as CliIo & { out: string; err: string };
-  o.stdout = (s) => (o.out += s);
-  o.stderr = (s) => (o.err += s);
-  o.env = env;
-  o.promptSecret = async () => null;
-  return o;
-}
+import { testIo as io } from '../../helpers/cli-io';
 
 describe('mediaguard analyze / models', () => {
   let t: { dir: string; cleanup: () => void };

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src-main/cli/main';
-import type { CliIo } from '../../../src-main/cli/command';
-
-function io(): CliIo & { out: string; err: string } {
-  const o = { out: '', err: '' } as CliIo & { out: string; err: string };
-  o.stdout = (t) => (o.out += t);
-  o.stderr = (t) => (o.err += t);
-  o.env = {};
-  o.promptSecret = async () => null;
-  return o;
-}
+import { testIo as io } from '../../helpers/cli-io';
 
 describe('mediaguard CLI', () => {
   it('prints the version', async () => {

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src-main/cli/main';
 import { cliCoreDefaults } from '../../../src-main/cli/context';
-import type { CliIo } from '../../../src-main/cli/command';
 import { rewriteAuditLog } from '../../helpers/audit-rewrite';
 import { tempDir, testCore } from '../../helpers/core';
+import { testIo as io } from '../../helpers/cli-io';
 
 const PW = 'correct-horse-42';
 const cleanups: (() => void)[] = [];
@@ -21,19 +21,6 @@ function dataDir(): string {
   const t = tempDir();
   cleanups.push(t.cleanup);
   return t.dir;
-}
-
-type TestIo = CliIo & { out: string; err: string; prompts: string[] };
-function io(env: Record<string, string> = {}, answers: (string | null)[] = []): TestIo {
-  const o = { out: '', err: '', prompts: [] as string[] } as TestIo;
-  o.stdout = (t) => (o.out += t);
-  o.stderr = (t) => (o.err += t);
-  o.env = env;
-  o.promptSecret = async (q) => {
-    o.prompts.push(q);
-    return answers.length ? answers.shift()! : null;
-  };
-  return o;
 }
 
 async function cli(dir: string, args: string[], env: Record<string, string> = {}, answers: (string | null)[] = []) {
