@@ -87,7 +87,10 @@ export interface ImageScore {
   rawLogit: number | null;
   band: VerdictBand;
   heatmapArtifact?: string;
+  /** The model failed on this file. */
   error?: string;
+  /** The model did not judge this file, and why (e.g. a picture under its minimum size). */
+  notJudged?: string;
 }
 
 export interface Verdict {

@@ -71,6 +71,8 @@ test('drop, follow progress, cancel, and explore image and video results', async
   await expect(page.getByTestId('face-tile').first()).toBeVisible();
   await expect(page.getByTestId('hashes')).toContainText(/[0-9a-f]{64}/);
   await expect(page.getByTestId('models-used')).toContainText('t-face');
+  await expect(page.getByTestId('models-used')).toContainText(/most suspicious face \d+\.\d %/);
+  await expect(page.getByTestId('models-used')).toContainText('decided the verdict');
   await settled(page);
   await snap(page, 'result-image');
 

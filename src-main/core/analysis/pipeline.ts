@@ -250,7 +250,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     const t = opts.thresholds ?? im.manifest.thresholds ?? DEFAULT_THRESHOLDS;
     const s: ImageScore = { modelId: im.manifest.id, probability, rawLogit: meanOrNull(list.map((x) => x.rawLogit)), band: bandOf(probability, t) };
     if (failed.has(im.manifest.id)) s.error = warnings.find((w) => w.message.includes(`'${im.manifest.id}'`))?.message ?? 'model failed';
-    else if (probability === null && tooSmallForImage.has(im.manifest.id)) s.error = `not judged: the picture is under ${minJudgedImagePx(im.manifest)} px on its shorter side, too small for this model`;
+    else if (probability === null && tooSmallForImage.has(im.manifest.id)) s.notJudged = `the picture is under ${minJudgedImagePx(im.manifest)} px on its shorter side, too small for this model`;
     return s;
   });
   const faceModel = models.faceClassifiers.find((m) => !failed.has(m.manifest.id)) ?? null;

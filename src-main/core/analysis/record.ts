@@ -88,7 +88,7 @@ export function jsonSummary(o: AnalysisOutput, detectionId: string | null): Reco
       observations: t.observations.map((ob) => ({ frame: ob.frameIndex, timeSec: ob.timeSec, box: { x: Math.round(ob.box.x), y: Math.round(ob.box.y), w: Math.round(ob.box.w), h: Math.round(ob.box.h), confidence: ob.box.confidence }, probability: ob.probability, rawLogit: ob.rawLogit })),
     })),
     frames: r.frames.map((f) => ({ index: f.index, timeSec: f.timeSec, faces: f.faceCount, score: f.probability })),
-    imageScores: r.imageScores.map((s) => ({ model: s.modelId, probability: s.probability, band: s.band, ...(s.error ? { error: s.error } : {}) })),
+    imageScores: r.imageScores.map((s) => ({ model: s.modelId, probability: s.probability, band: s.band, ...(s.error ? { error: s.error } : {}), ...(s.notJudged ? { notJudged: s.notJudged } : {}) })),
     models: r.models.map((m) => ({ id: m.id, version: m.version, sha256: m.sha256, task: m.task, provider: m.provider })),
     warnings: r.warnings,
     timings: r.timingsMs,

@@ -125,7 +125,8 @@ describe('analysis pipeline (generated models, generated frames)', () => {
       [63, 400],
     ]) {
       const r = await runPipeline({ kind: 'image', frames: plain(w!, h!), expectedFrames: 1 }, std, { thresholds: null });
-      expect(r.imageScores[0]).toMatchObject({ modelId: 't-image', probability: null, band: 'undetermined', error: expect.stringMatching(/not judged: the picture is under 64 px/) });
+      expect(r.imageScores[0]).toMatchObject({ modelId: 't-image', probability: null, band: 'undetermined', notJudged: expect.stringMatching(/^the picture is under 64 px/) });
+      expect(r.imageScores[0]!.error).toBeUndefined();
       expect(r.verdict).toMatchObject({ band: 'undetermined', probability: null });
       expect(r.verdict.explanation).toMatch(/too small to judge/);
       expect(r.warnings).toContainEqual({ code: 'LOW_RESOLUTION', message: expect.stringMatching(new RegExp(`Too small for the whole-image detector \\(${w}×${h}; it judges pictures from 64 px`)) });
@@ -133,7 +134,7 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     // From 64 px on the shorter side it judges (this test model calls red manipulated).
     const ok = await runPipeline({ kind: 'image', frames: plain(64, 400), expectedFrames: 1 }, std, { thresholds: null });
     expect(ok.imageScores[0]!.probability).not.toBeNull();
-    expect(ok.imageScores[0]!.error).toBeUndefined();
+    expect(ok.imageScores[0]!.notJudged).toBeUndefined();
     expect(ok.warnings.map((w) => w.message)).toContain('Low resolution (64×400).');
   });
 

@@ -1,7 +1,7 @@
 /** The file's identity (hashes with copy buttons), media facts, metadata highlights, flags and raw tags. */
-import type { Detection } from '../../../../src-shared/domain/detection';
+import type { Detection, ImageScore } from '../../../../src-shared/domain/detection';
 import { CopyButton, HashCell } from '../../components/copy-button';
-import { bytes, duration } from '../../lib/format';
+import { BAND_LABEL, bytes, duration, pct } from '../../lib/format';
 
 function Row({ label, value, copy }: { label: string; value: string; copy?: boolean }) {
   return (
@@ -88,7 +88,35 @@ export function MetadataPanel({ d }: { d: Detection }) {
   );
 }
 
-/** The models (and tools) that produced the verdict. */
+/** What one model contributed to this record, in words, and whether the verdict rests on it. */
+export function modelFinding(d: Detection, m: Detection['models'][number]): { said: string; decided: boolean } {
+  const decidedBy = d.verdict.decidedBy;
+  switch (m.task) {
+    case 'face-detection': {
+      const n = d.faceTracks.length;
+      return { said: n ? `${n} face${n === 1 ? '' : 's'} located${d.kind === 'video' ? ' (tracks across frames)' : ''}` : 'no face found', decided: false };
+    }
+    case 'face-manipulation': {
+      const judged = d.faceTracks.filter((t) => t.probability !== null);
+      if (!judged.length) return { said: d.faceTracks.length ? 'no face large enough to judge' : 'no face to judge', decided: false };
+      const top = judged.reduce((a, b) => (b.probability! > a.probability! ? b : a));
+      const others = d.models.filter((x) => x.task === 'face-manipulation').length - 1;
+      return {
+        said: `most suspicious face ${pct(top.probability)} (${BAND_LABEL[top.band].toLowerCase()})${others > 0 ? `, averaged with ${others} other face model${others === 1 ? '' : 's'}` : ''}`,
+        decided: decidedBy === 'faces' || decidedBy === 'combined',
+      };
+    }
+    default: {
+      const s = d.imageScores.find((x) => x.modelId === m.id);
+      if (!s) return { said: '—', decided: false };
+      if (s.probability === null) return { said: s.notJudged ? `not judged: ${s.notJudged}` : s.error ? `failed: ${s.error}` : 'no score', decided: false };
+      const top = d.imageScores.reduce<ImageScore | null>((a, b) => (b.probability !== null && (!a || b.probability > a.probability!) ? b : a), null);
+      return { said: `${pct(s.probability)} (${BAND_LABEL[s.band].toLowerCase()})`, decided: (decidedBy === 'generated-image' || decidedBy === 'combined') && top?.modelId === m.id };
+    }
+  }
+}
+
+/** The models (and tools) that produced the verdict, with what each said. */
 export function ModelsPanel({ d }: { d: Detection }) {
   return (
     <div data-testid="models-used">
@@ -100,21 +128,36 @@ export function ModelsPanel({ d }: { d: Detection }) {
             <tr>
               <th scope="col">Model</th>
               <th scope="col">Task</th>
+              <th scope="col">What it said</th>
               <th scope="col">Version</th>
               <th scope="col">SHA-256</th>
               <th scope="col">Runtime</th>
             </tr>
           </thead>
           <tbody>
-            {d.models.map((m) => (
-              <tr key={`${m.id}@${m.version}`}>
-                <td>{m.id}</td>
-                <td>{m.task}</td>
-                <td>{m.version}</td>
-                <HashCell value={m.sha256} label={`${m.id} hash`} />
-                <td>{m.provider}</td>
-              </tr>
-            ))}
+            {d.models.map((m) => {
+              const f = modelFinding(d, m);
+              return (
+                <tr key={`${m.id}@${m.version}`} data-testid="model-row">
+                  <td>{m.id}</td>
+                  <td>{m.task}</td>
+                  <td>
+                    {f.said}
+                    {f.decided && (
+                      <>
+                        {' '}
+                        <span className="pill" title="The verdict rests on this model">
+                          decided the verdict
+                        </span>
+                      </>
+                    )}
+                  </td>
+                  <td>{m.version}</td>
+                  <HashCell value={m.sha256} label={`${m.id} hash`} />
+                  <td>{m.provider}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
