@@ -53,3 +53,17 @@ export function errorSummary(text: string, opts: { max?: number; lines?: number;
   const pick = opts.from === 'end' ? lines.slice(-n) : lines.slice(0, n);
   return pick.join('; ').slice(0, opts.max ?? 300);
 }
+
+/**
+ * ffmpeg's per-frame decoder complaints ("[h264 @ 0x55…] error while decoding MB 20 0", one per
+ * damaged frame) as one sentence: the codec named once, the first complaint, and how many
+ * other distinct complaints there were (the same complaint on many frames counts once).
+ */
+export function decoderComplaints(lines: readonly string[]): string {
+  const distinct = distinctLines(lines.join('\n'));
+  if (!distinct.length) return '';
+  const codec = FFMPEG_CONTEXT.exec(distinct[0]!)?.[1]?.trim();
+  const first = distinct[0]!.replace(FFMPEG_CONTEXT, '');
+  const more = distinct.length - 1;
+  return `${codec ? `(${codec}) ` : ''}${first}${more ? ` (+${more} other distinct message${more === 1 ? '' : 's'})` : ''}`;
+}

@@ -14,6 +14,7 @@ import { decodeImage } from './image-decode';
 import { ffInputArg, lastErrorLine, runTool, SAFE_INPUT_OPTS } from './run-tool';
 import { keyBefore, parsePacketCsv, pickScenes, planIndices, preferSeek, type FrameEntry } from './sampling';
 import type { ResolvedTools } from './tools';
+import { decoderComplaints } from './error-text';
 
 export interface ExtractedFrame {
   index: number;
@@ -189,7 +190,7 @@ export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedT
   if (!data) {
     const r = await run({ select: targets, maxFrames: targets.length });
     data = r.frames;
-    if (r.decoderErrors.length) warnings.push({ code: 'DECODE_ERRORS', severity: 'warning', message: `The decoder reported damaged data: ${r.decoderErrors[0]}${r.decoderErrors.length > 1 ? ` (+${r.decoderErrors.length - 1} more)` : ''}` });
+    if (r.decoderErrors.length) warnings.push({ code: 'DECODE_ERRORS', severity: 'warning', message: `The decoder reported damaged data ${decoderComplaints(r.decoderErrors)}.` });
     if (data.length < targets.length) warnings.push({ code: 'FRAMES_MISSING', severity: 'warning', message: `Only ${data.length} of ${targets.length} requested frames could be decoded.` });
   }
   if (data.length === 0) throw new AppError('UNSUPPORTED_MEDIA', `No frame of "${path.basename(p)}" could be decoded (damaged or truncated video).`);

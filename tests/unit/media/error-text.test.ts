@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctLines, errorSummary, firstErrorLine } from '../../../src-main/core/media/error-text';
+import { decoderComplaints, distinctLines, errorSummary, firstErrorLine } from '../../../src-main/core/media/error-text';
 
 // What sharp threw for a JPEG cut off inside its EXIF segment.
 const VIPS_TRUNCATED_EXIF = [
@@ -28,5 +28,12 @@ describe('decoder message clean-up', () => {
     expect(distinctLines(s)).toHaveLength(2);
     expect(errorSummary(s, { lines: 1, from: 'end' })).toBe('[h264 @ 0x55d0c0a1b2c0] concealing 10 DC errors');
     expect(errorSummary('x'.repeat(500), { max: 10 })).toHaveLength(10);
+  });
+
+  it('turns ffmpeg\'s per-frame decoder complaints into one sentence: codec once, first complaint, distinct others counted', () => {
+    const lines = ['[h264 @ 0x55d0c0a1b2c0] error while decoding MB 20 0', '[h264 @ 0x55d0c0a1ffff] error while decoding MB 20 0', '[h264 @ 0x55d0c0a1b2c0] concealing 10 DC errors'];
+    expect(decoderComplaints(lines)).toBe('(h264) error while decoding MB 20 0 (+1 other distinct message)');
+    expect(decoderComplaints(lines.slice(0, 2))).toBe('(h264) error while decoding MB 20 0');
+    expect(decoderComplaints([])).toBe('');
   });
 });
