@@ -33,6 +33,8 @@ import type { AnalysisRunner } from './worker-protocol';
 const MAX_SESSIONS_PER_USER = 2;
 const MAX_FRAMES_KEPT = 3600;
 const IDLE_MS = 10 * 60_000;
+/** The live worker (its own copy of the detector and face models) is ended this long after the last session. */
+const RELEASE_AFTER_MS = 2 * 60_000;
 
 interface LiveSession {
   id: string;
@@ -64,11 +66,21 @@ const closing = () => new AppError('CANCELLED', 'Live monitoring stopped: the ap
 export class LiveService {
   private readonly sessions = new Map<string, LiveSession>();
   private closed = false;
+  /** Runs while the live worker may hold models: sweeps idle sessions and releases the worker when none is left. */
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** When the last session ended (or was swept); null while one is open. */
+  private emptySince: number | null = null;
 
   constructor(
     private readonly deps: {
-      /** Where frames are scored: the live-monitor worker, or the in-process runner (tests). */
-      runner: Pick<AnalysisRunner, 'liveModels' | 'liveFrame'>;
+      /**
+       * Where frames are scored: the live-monitor worker, or the in-process runner (tests).
+       * `release` (the worker's) ends the thread and frees its models once no session has used
+       * it for `releaseAfterMs`; absent for the in-process runner, whose models serve files too.
+       */
+      runner: Pick<AnalysisRunner, 'liveModels' | 'liveFrame'> & { release?: () => Promise<boolean> };
+      /** Release the live worker after this long without a session (default 2 minutes). */
+      releaseAfterMs?: number;
       detections: DetectionsRepo;
       audit: AuditLog;
       settings: () => AppSettings;
@@ -83,6 +95,29 @@ export class LiveService {
 
   private sweep(): void {
     for (const [id, s] of this.sessions) if (this.now() - s.lastSeen > IDLE_MS) this.sessions.delete(id);
+    if (!this.sessions.size && this.emptySince === null) this.emptySince = this.now();
+  }
+
+  private get releaseAfterMs(): number {
+    return this.deps.releaseAfterMs ?? RELEASE_AFTER_MS;
+  }
+
+  /** Start the idle check (first session): it stops once the worker has been released. */
+  private watchIdle(): void {
+    if (this.idleTimer || !this.deps.runner.release) return;
+    const every = Math.max(10, Math.min(60_000, this.releaseAfterMs / 2));
+    this.idleTimer = setInterval(() => void this.checkIdle(), every);
+    this.idleTimer.unref();
+  }
+
+  private async checkIdle(): Promise<void> {
+    this.sweep();
+    if (this.closed || this.sessions.size || this.emptySince === null || this.now() - this.emptySince < this.releaseAfterMs) return;
+    // Nothing in flight (a frame of a just-stopped session) → the thread ends; the next session starts a new one.
+    if (await this.deps.runner.release?.()) {
+      if (this.idleTimer) clearInterval(this.idleTimer);
+      this.idleTimer = null;
+    }
   }
 
   /**
@@ -93,6 +128,8 @@ export class LiveService {
   close(): void {
     this.closed = true;
     this.sessions.clear();
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = null;
   }
 
   /** Open a session; the models are loaded (in the worker) now so a missing one is reported at once. */
@@ -111,6 +148,8 @@ export class LiveService {
     }
     if (this.closed) throw closing();
     const id = crypto.randomUUID();
+    this.emptySince = null;
+    this.watchIdle();
     this.sessions.set(id, { id, owner, deviceLabel, startedAt: this.now(), lastSeen: this.now(), busy: false, tracker: new FaceTracker(5), seq: 0, frames: [], tracks: new Map(), models, modelRefs: new Map() });
     await this.deps.audit.append({ actor: owner, action: 'analysis.started', target: id, details: { live: true, device: deviceLabel } });
     return { liveId: id };
@@ -161,6 +200,7 @@ export class LiveService {
   async stop(liveId: string, owner: JobOwner): Promise<{ detectionId: string | null }> {
     const s = this.get(liveId, owner);
     this.sessions.delete(liveId);
+    if (!this.sessions.size) this.emptySince = this.now();
     if (!s.frames.length) return { detectionId: null };
     const thresholds = this.deps.settings().thresholds ?? s.models.thresholds ?? DEFAULT_THRESHOLDS;
     const tracks: FaceTrack[] = scoreTracks(

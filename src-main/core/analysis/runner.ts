@@ -235,6 +235,18 @@ export class WorkerRunner implements AnalysisRunner {
     this.worker?.postMessage({ type: 'reload-models' } satisfies ToWorker);
   }
 
+  /**
+   * End the thread while nothing is in flight, freeing its models' memory; the next request
+   * starts a fresh one. False (and nothing done) while a request is pending.
+   */
+  async release(): Promise<boolean> {
+    if (this.pending.size) return false;
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+    return true;
+  }
+
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = null;
@@ -268,7 +280,8 @@ export const LIVE_FRAME_TIMEOUT_MS = 30_000;
  *   nor a crash in a file analysis every live session's frame;
  * - the price is one more copy of the detector and face models (tens of MB), the copy the
  *   main thread held itself when it scored live frames.
- * The thread starts with the first live session and is restarted after a crash (by the next
+ * The thread starts with the first live session, is ended two minutes after the last one
+ * (LiveService, WorkerRunner.release: never under a frame in flight), and is restarted after a crash (by the next
  * frame) or a frame that never answers (LIVE_FRAME_TIMEOUT_MS). In-process (tests, a build
  * without the worker file): the same runner as files, on the calling thread.
  */

@@ -272,14 +272,42 @@ describe('live-monitor worker failures', () => {
   });
 
   /** The real worker entry, with a listener in front that misbehaves on one marker frame. */
-  function liveRunner(onMarker: string, timeoutMs = 30_000): { runner: WorkerRunner; live: LiveService } {
+  function liveRunner(onMarker: string, timeoutMs = 30_000, releaseAfterMs?: number): { runner: WorkerRunner; live: LiveService } {
     const real = findWorkerScript(ANALYSIS_DIR)!;
     expect(real.eval).toBe(true);
     const front = `require('node:worker_threads').parentPort.on('message', (m) => { if (m.type === 'live-frame' && m.req.jpegBase64 === 'TUFSS0VS') { ${onMarker} } });`;
     const runner = new WorkerRunner(init, { file: front + real.file, eval: true }, log, 2000, { name: 'live-monitor worker', liveFrameTimeoutMs: timeoutMs });
-    const live = new LiveService({ runner, detections: c.core.detections, audit: c.core.audit, settings: () => c.core.settings.get(), appVersion: 't' });
+    const live = new LiveService({ runner, detections: c.core.detections, audit: c.core.audit, settings: () => c.core.settings.get(), appVersion: 't', ...(releaseAfterMs ? { releaseAfterMs } : {}) });
     return { runner, live };
   }
+
+  it('the live worker is ended once no session has used it for a while (not under a frame in flight), and the next session starts a new one', async () => {
+    // The marker frame holds the thread for 600 ms.
+    const { runner, live } = liveRunner('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600);', 30_000, 100);
+    const thread = () => (runner as unknown as { worker: unknown }).worker;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      const first = await live.start(owner, 'webcam');
+      expect((await live.frame(first.liveId, owner, 0, red)).probability).toBeGreaterThan(0.7);
+      expect(thread()).not.toBeNull();
+      const slow = live.frame(first.liveId, owner, 0.2, 'TUFSS0VS').catch((e: unknown) => e);
+      await live.stop(first.liveId, owner);
+      // The session is gone but its last frame is still being scored: the thread stays.
+      await sleep(350);
+      expect(thread()).not.toBeNull();
+      await slow;
+      await sleep(400);
+      expect(thread()).toBeNull();
+      // A new session gets a fresh thread with its models.
+      const second = await live.start(owner, 'webcam');
+      expect((await live.frame(second.liveId, owner, 0, red)).probability).toBeGreaterThan(0.7);
+      expect(thread()).not.toBeNull();
+      await live.stop(second.liveId, owner);
+    } finally {
+      live.close();
+      await runner.close();
+    }
+  });
 
   it('a worker crash mid-frame fails that frame clearly; the session goes on and stops with its summary', async () => {
     const { runner, live } = liveRunner('process.exit(7);');
