@@ -33,3 +33,25 @@ export function sideFiles(file: string): { quarantine: string[]; backups: string
     backups: names.filter((n) => n.startsWith(`${base}.`) && n.endsWith('.bak')).map((n) => path.join(path.dirname(file), n)),
   };
 }
+
+/** A stored users document as the accounts service writes it (bcrypt-shaped hash), with fields overridden by `o`. */
+export function userDoc(id: string, username: string, o: Record<string, unknown> = {}) {
+  const t = new Date().toISOString();
+  return {
+    _id: id,
+    username,
+    usernameKey: username.toLowerCase(),
+    displayName: username,
+    role: 'user' as const,
+    passwordHash: '$2b$04$' + 'a'.repeat(53),
+    createdAt: t,
+    updatedAt: t,
+    passwordChangedAt: t,
+    lastLoginAt: null,
+    failedAttempts: 0,
+    lockedUntil: null,
+    adminLocked: false,
+    mustChangePassword: false,
+    ...o,
+  };
+}

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArtifactStore } from '../../../src-main/core/db/artifacts';
-import { AppError } from '../../../src-shared/result';
 import { tempDir } from '../../helpers/core';
+import { code } from '../../helpers/error-code';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -14,15 +14,6 @@ function store(): { a: ArtifactStore; dir: string } {
   const t = tempDir();
   cleanups.push(t.cleanup);
   return { a: new ArtifactStore(t.dir), dir: t.dir };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (e) {
-    return e instanceof AppError ? e.code : `bug: ${String(e)}`;
-  }
 }
 
 describe('artifact store', () => {

@@ -4,9 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core/core';
 import type { Scope } from '../../../src-main/core/db/detections';
 import { rowOf } from '../../../src-main/core/db/detection-query';
-import { AppError } from '../../../src-shared/result';
+import type { AppError } from '../../../src-shared/result';
 import { testCore } from '../../helpers/core';
 import { makeDetection } from '../../helpers/detections';
+import { code } from '../../helpers/error-code';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -22,15 +23,6 @@ async function open(dataDir?: string): Promise<Core> {
 const alice: Scope = { userId: 'alice-id', role: 'user' };
 const bob: Scope = { userId: 'bob-id', role: 'user' };
 const inv: Scope = { userId: 'inv-id', role: 'investigator' };
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (e) {
-    return e instanceof AppError ? e.code : `bug: ${String(e)}`;
-  }
-}
 
 function rec(owner: Scope, name: string, o: Parameters<typeof makeDetection>[0] = {}) {
   return makeDetection({ ownerId: owner.userId, ownerName: owner.userId.replace('-id', ''), file: { ...makeDetection().file, name }, ...o });

@@ -12,10 +12,10 @@ import { SCHEMA_VERSION } from '../../../src-main/core/db/migrations';
 import { Store } from '../../../src-main/core/db/store';
 import { createLogger } from '../../../src-main/core/log/logger';
 import { createAppDispatcher } from '../../../src-main/ipc/handler-table';
-import { AppError } from '../../../src-shared/result';
 import { TEST_PASSWORD, signIn, tempDir, testCore } from '../../helpers/core';
-import { datafileLines, editDocLine, sideFiles } from '../../helpers/datafiles';
+import { datafileLines, editDocLine, sideFiles, userDoc } from '../../helpers/datafiles';
 import { makeDetection } from '../../helpers/detections';
+import { code } from '../../helpers/error-code';
 
 const log = createLogger('test', { level: 'error', sink: () => undefined });
 const cleanups: (() => unknown)[] = [];
@@ -27,15 +27,6 @@ async function open(dataDir?: string): Promise<{ core: Core; dir: string }> {
   const t = await testCore(dataDir ? { dataDir } : {});
   cleanups.push(dataDir ? () => t.core.close() : t.cleanup);
   return { core: t.core, dir: t.dir };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (e) {
-    return e instanceof AppError ? e.code : `bug: ${String(e)}`;
-  }
 }
 
 const dbFile = (dir: string, name: string) => path.join(dir, 'db', `${name}.db`);
@@ -179,27 +170,7 @@ describe('documents that fail their schema at load', () => {
 });
 
 describe('what load validation sets aside in a datafile', () => {
-  const hash = '$2b$04$' + 'a'.repeat(53);
-  const user = (id: string, username: string, o: Record<string, unknown> = {}) => {
-    const t = new Date().toISOString();
-    return JSON.stringify({
-      _id: id,
-      username,
-      usernameKey: username.toLowerCase(),
-      displayName: username,
-      role: 'user',
-      passwordHash: hash,
-      createdAt: t,
-      updatedAt: t,
-      passwordChangedAt: t,
-      lastLoginAt: null,
-      failedAttempts: 0,
-      lockedUntil: null,
-      adminLocked: false,
-      mustChangePassword: false,
-      ...o,
-    });
-  };
+  const user = (id: string, username: string, o: Record<string, unknown> = {}) => JSON.stringify(userDoc(id, username, o));
 
   it('sets aside every version of a document whose latest version fails (no older version comes back), lines without _id, and duplicates of a unique key', async () => {
     const t = tempDir();

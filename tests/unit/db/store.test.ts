@@ -7,6 +7,8 @@ import { SCHEMA_VERSION } from '../../../src-main/core/db/migrations';
 import { createLogger } from '../../../src-main/core/log/logger';
 import { AppError } from '../../../src-shared/result';
 import { tempDir, testCore } from '../../helpers/core';
+import { code } from '../../helpers/error-code';
+import { userDoc } from '../../helpers/datafiles';
 
 const log = createLogger('test', { level: 'error', sink: () => undefined });
 const cleanups: (() => unknown)[] = [];
@@ -24,36 +26,6 @@ async function open(d: string): Promise<Store> {
   const s = await Store.open({ dataDir: d, log, compactEveryMs: null });
   cleanups.push(() => s.close());
   return s;
-}
-
-const hash = '$2b$04$' + 'a'.repeat(53);
-function userDoc(id: string, username: string) {
-  const t = new Date().toISOString();
-  return {
-    _id: id,
-    username,
-    usernameKey: username.toLowerCase(),
-    displayName: username,
-    role: 'user' as const,
-    passwordHash: hash,
-    createdAt: t,
-    updatedAt: t,
-    passwordChangedAt: t,
-    lastLoginAt: null,
-    failedAttempts: 0,
-    lockedUntil: null,
-    adminLocked: false,
-    mustChangePassword: false,
-  };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (e) {
-    return e instanceof AppError ? e.code : `bug: ${String(e)}`;
-  }
 }
 
 describe('store', () => {
