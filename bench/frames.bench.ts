@@ -7,15 +7,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { extractFrames, probe, resolveTools } from '../src-main/core/media';
+import type { BenchContext } from './types';
 
-interface Ctx {
-  cacheDir: string;
-  quick: boolean;
-  runs: number;
-  ffmpeg: string;
-  log: (m: string) => void;
-  time: <T>(fn: () => Promise<T> | T, o?: { runs?: number }) => Promise<{ medianMs: number; runsMs: number[]; result: T }>;
-}
+type Ctx = Pick<BenchContext, 'cacheDir' | 'quick' | 'runs' | 'ffmpeg' | 'log' | 'time'>;
 
 function benchClip(ctx: Ctx, w: number, h: number, secs: number): string {
   const file = path.join(ctx.cacheDir, `clip-${w}x${h}-${secs}s-g60.mp4`);

@@ -4,13 +4,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hashFile } from '../src-main/core/media';
+import type { BenchContext } from './types';
 
-interface Ctx {
-  cacheDir: string;
-  quick: boolean;
-  log: (m: string) => void;
-  time: <T>(fn: () => Promise<T> | T) => Promise<{ medianMs: number; result: T }>;
-}
+type Ctx = Pick<BenchContext, 'cacheDir' | 'quick' | 'log' | 'time'>;
 
 export default {
   name: 'hash',

@@ -16,14 +16,9 @@ import { createLogger } from '../src-main/core/log/logger';
 import type { AuditEntry } from '../src-shared/domain/audit';
 import { makeDetection } from '../tests/helpers/detections';
 import { signIn } from '../tests/helpers/core';
+import type { BenchContext } from './types';
 
-interface Ctx {
-  root: string;
-  cacheDir: string;
-  quick: boolean;
-  log: (m: string) => void;
-  time: <T>(fn: () => Promise<T> | T, o?: { runs?: number }) => Promise<{ medianMs: number; result: T }>;
-}
+type Ctx = Pick<BenchContext, 'root' | 'cacheDir' | 'quick' | 'log' | 'time'>;
 
 const quiet = () => createLogger('bench', { level: 'error', sink: () => undefined });
 const open = (dataDir: string) => openCore({ dataDir, appVersion: '0.0.0-bench', log: quiet(), bcryptCost: 4, compactEveryMs: null, bundledModels: false });

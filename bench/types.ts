@@ -8,6 +8,8 @@ export interface BenchContext {
   /** Repetitions; the median is reported. */
   runs: number;
   log: (m: string) => void;
+  /** The ffmpeg to use (MEDIAGUARD_FFMPEG or PATH). */
+  ffmpeg: string;
   time: <T>(fn: () => Promise<T> | T, o?: { runs?: number }) => Promise<{ medianMs: number; runsMs: number[]; result: T }>;
 }
 
