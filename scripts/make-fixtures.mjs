@@ -12,7 +12,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
-const RECIPE = 'media-v5';
+const RECIPE = 'media-v6';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'tests', 'fixtures', 'generated');
 const dest = path.join(outRoot, 'media');
@@ -23,7 +23,7 @@ export const MEDIA_FIXTURES = [
   'clip.mp4', 'clip-faststart.mp4', 'clip.mkv', 'clip.m2t', 'clip.avi', 'clip.webm', 'trap.mp4', 'rotated.mp4', 'scenes.mp4', 'audio-only.mp4',
   'truncated.mp4', 'truncated-faststart.mp4', 'random.mp4', 'empty.mp4', 'camera.jpg', 'edited.jpg', 'stripped.jpg', 'gimp.jpg',
   'rotated.jpg', 'truncated.jpg', 'jpeg-named.png', 'mp4-named.jpg', 'plain.png', 'grey.png', 'bomb.png', 'anim.gif', 'plain.webp',
-  'plain.tiff', 'plain.bmp', 'plain.avif', 'notes.txt',
+  'plain.tiff', 'plain.bmp', 'plain.avif', 'notes.txt', 'cloned.jpg',
 ];
 
 function ffmpegVersion() {
@@ -142,6 +142,13 @@ const scene = (w, h, variant) => Buffer.from(
 );
 
 async function images() {
+  // A textured picture with one region (110×80 at 30,40) cloned to 330,220: the copy-move check's walk.
+  {
+    const [W, H] = [480, 360];
+    const tex = await sharp(prng(W * H * 3, 0x51ed), { raw: { width: W, height: H, channels: 3 } }).blur(1.6).raw().toBuffer();
+    for (let j = 0; j < 80; j++) for (let i = 0; i < 110; i++) for (let c = 0; c < 3; c++) tex[((220 + j) * W + 330 + i) * 3 + c] = tex[((40 + j) * W + 30 + i) * 3 + c];
+    await sharp(tex, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).toFile(at('cloned.jpg'));
+  }
   const photoA = await sharp(scene(640, 480, 'a')).jpeg({ quality: 88 }).toBuffer();
   const photoB = await sharp(scene(640, 480, 'b')).jpeg({ quality: 88 }).toBuffer();
   const thumbA = await sharp(photoA).resize(160, 120).jpeg({ quality: 70 }).toBuffer();

@@ -22,6 +22,7 @@ export interface AnalysisWarning {
     | 'SEEK_FALLBACK'
     | 'LOW_RESOLUTION'
     | 'METADATA'
+    | 'CLONED_REGIONS'
     | 'OTHER';
   message: string;
 }
@@ -29,7 +30,7 @@ export interface AnalysisWarning {
 /** Stored evidence images (heatmaps, thumbnails, key frames), served by record id + key. */
 export interface ArtifactRef {
   key: string;
-  kind: 'keyframe' | 'heatmap' | 'face' | 'ela' | 'noise' | 'overlay';
+  kind: 'keyframe' | 'heatmap' | 'face' | 'ela' | 'noise' | 'overlay' | 'clone';
   mime: string;
   width: number;
   height: number;
@@ -93,6 +94,53 @@ export interface ImageScore {
   notJudged?: string;
 }
 
+/** A box in the analysed picture's own pixels. */
+export interface PixelBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Two places of a still picture that hold the same content: one is a copy of the other. */
+export interface CloneRegion {
+  /** One place (which of the two is the original cannot be told). */
+  a: PixelBox;
+  /** The other place. */
+  b: PixelBox;
+  /** From a's centre to b's, pixels. */
+  shift: { dx: number; dy: number };
+  /** b is a's mirror image (flipped left–right). */
+  mirrored: boolean;
+  /** Share of the picture one side covers (0..1). */
+  areaShare: number;
+  /** Median root-mean-square difference of the matched patches, grey levels (0: identical). */
+  rmsDiff: number;
+}
+
+/**
+ * The copy-move check of a still picture (copy-move.ts): regions copied from elsewhere in the
+ * same picture. It does not vote in the probability; a finding keeps a picture the models call
+ * authentic out of the authentic band.
+ */
+export interface CopyMoveCheck {
+  /** Method and version, e.g. 'dense-dct-patchmatch 1'. */
+  method: string;
+  /** Region pairs found, largest first (empty: none found). */
+  regions: CloneRegion[];
+  /** Long side of the luma the check analysed, px (pictures are shrunk to it). */
+  analysedLongSide: number;
+  /** Share of the picture with texture the check can match (flat areas cannot be checked). */
+  texturedShare: number;
+  /**
+   * When the picture repeats itself at this many different steps (3 or more: wallpaper, a
+   * step-and-repeat banner, tiles), copies cannot be told from the pattern and none is reported.
+   */
+  patternSteps?: number;
+  /** Key of the overlay showing the regions, when there are any. */
+  artifact?: string;
+}
+
 export interface Verdict {
   band: VerdictBand;
   /** Calibrated probability that the media is manipulated, or null when undetermined. */
@@ -139,6 +187,8 @@ export interface Detection {
   faceTracks: FaceTrack[];
   frames: FrameResult[];
   imageScores: ImageScore[];
+  /** Still pictures: the copy-move check (absent on videos and on records from before it existed). */
+  copyMove?: CopyMoveCheck | null;
   models: ModelRef[];
   warnings: AnalysisWarning[];
   timingsMs: Record<string, number>;

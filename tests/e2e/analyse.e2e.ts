@@ -114,3 +114,34 @@ test('drop, follow progress, cancel, and explore image and video results', async
   await snap(page, 'dashboard-after-analysis');
   expect(pageProblems.problems).toEqual([]);
 });
+
+test('a picture with a cloned region: the copy-move check says so, shows where, and keeps it from "authentic"', async ({ page, harness, pageProblems }) => {
+  await createFirstAdmin(page, harness.url);
+  await nav(page, 'analyse');
+  await dropFiles(page, [file('cloned.jpg', 'image/jpeg'), file('camera.jpg', 'image/jpeg')]);
+  const row = (name: string) => page.locator(`[data-testid="queue-row"][data-file="${name}"]`);
+  await expect(row('cloned.jpg')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(row('camera.jpg')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await row('cloned.jpg').getByTestId('open-result').click();
+  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await expect(page.getByTestId('copy-move-found')).toHaveText('1 region of the picture is a copy of another part of it.');
+  // The fixture cloned 110×80 px from (30, 40) to (330, 220): the pair lists both places.
+  const table = page.getByTestId('copy-move-table');
+  await expect(table.locator('td.mono')).toHaveCount(2);
+  const places = (await table.locator('td.mono').allTextContents()).sort();
+  expect(places[0]).toMatch(/^(2\d|3\d), (3\d|4\d), 1[01]\d×(7\d|8\d|9\d)$/);
+  expect(places[1]).toMatch(/^3[23]\d, 2[12]\d, 1[01]\d×(7\d|8\d|9\d)$/);
+  await expect(page.getByAltText('Copy-move overlay')).toBeVisible();
+  await expect(page.getByTestId('verdict-label')).not.toHaveText(/authentic/i);
+  await expect(page.getByTestId('verdict-explanation')).toContainText('copy-move check');
+  await expect(page.getByTestId('warnings').locator('[data-code="CLONED_REGIONS"]')).toContainText('is a copy of another part of it');
+  await page.getByTestId('copy-move').scrollIntoViewIfNeeded();
+  await settled(page);
+  await snap(page, 'result-copy-move');
+
+  // The untouched photo: checked, nothing found.
+  await nav(page, 'history');
+  await page.getByRole('button', { name: 'camera.jpg', exact: true }).click();
+  await expect(page.getByTestId('copy-move-none')).toHaveText('No copied region was found.');
+  expect(pageProblems.problems).toEqual([]);
+});

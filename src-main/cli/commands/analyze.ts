@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeLeftOut } from '../../../src-shared/domain/folders';
-import type { AnalysisProgress } from '../../../src-shared/domain/detection';
+import type { AnalysisProgress, CopyMoveCheck } from '../../../src-shared/domain/detection';
 import { AppError } from '../../../src-shared/result';
 import type { Core } from '../../core/core';
 import { jsonSummary } from '../../core/analysis/record';
@@ -31,6 +31,19 @@ function printHuman(io: CliIo, s: Record<string, unknown>): void {
   io.stdout(`${termSafe(s.name)}: ${verdict} ${pct(s.score as number | null)}  [${String(s.kind)}, sha256 ${String(s.sha256).slice(0, 16)}…]\n`);
   io.stdout(`  ${termSafe(s.explanation)}\n`);
   for (const w of s.warnings as { code: string; message: string }[]) io.stdout(`  ! ${w.code}: ${termSafe(w.message)}\n`);
+  const cm = s.copyMove as CopyMoveCheck | undefined;
+  if (cm) {
+    const box = (b: { x: number; y: number; w: number; h: number }) => `${b.w}×${b.h} at (${b.x}, ${b.y})`;
+    const found = cm.regions.length
+      ? cm.regions
+          .slice(0, 5)
+          .map((r) => `${box(r.a)} ↔ ${box(r.b)}${r.mirrored ? ' mirrored' : ''}`)
+          .join('; ') + (cm.regions.length > 5 ? `; and ${cm.regions.length - 5} more` : '')
+      : cm.patternSteps
+        ? `none reported: the picture repeats a pattern at ${cm.patternSteps} steps`
+        : 'no copied region found';
+    io.stdout(`  copy-move: ${found} (analysed at ${cm.analysedLongSide} px)\n`);
+  }
   const models = (s.models as { id: string; version: string; provider: string }[]).map((m) => `${m.id}@${m.version} (${m.provider})`).join(', ');
   io.stdout(`  models: ${models || 'none'}; total ${Math.round(((s.timings as Record<string, number>).total ?? 0) as number)} ms\n`);
 }

@@ -14,7 +14,11 @@
  *   threshold, because a swapped face among k real ones is missed no more often than alone;
  * - the generated-image score is the mean over the frames each model saw, the most
  *   suspicious model deciding; when faces and the image model both judged, the higher
- *   probability decides (either kind of manipulation makes the media manipulated).
+ *   probability decides (either kind of manipulation makes the media manipulated);
+ * - a still picture in which the copy-move check found copied regions is never called
+ *   authentic (inconclusive at most from the models' side): the check is not calibrated as a
+ *   probability, and content can repeat for real, so it does not make the picture manipulated
+ *   on its own; it is named in the explanation whatever the band.
  */
 import type { FaceTrack, Verdict } from '../../../src-shared/domain/detection';
 import type { ModelThresholds, RealExceedance } from '../../../src-shared/domain/models';
@@ -99,6 +103,8 @@ const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
 
 /** Combine the face and whole-image evidence into the file's verdict. */
 export function decide(opts: {
+  /** Regions of a still picture found copied within it (copy-move check), or null. */
+  clones?: { count: number; largestShare: number } | null;
   faces: { probability: number | null; trackId: number | null; trackCount: number; maxProbability?: number | null; majorCount?: number };
   image: { probability: number | null; modelId: string | null };
   thresholds: ModelThresholds;
@@ -107,8 +113,13 @@ export function decide(opts: {
   const { faces, image, thresholds } = opts;
   const fp = faces.probability;
   const ip = image.probability;
+  const clones = opts.clones?.count ? opts.clones : null;
+  const cloneText = clones
+    ? `${clones.count} region${clones.count > 1 ? 's' : ''} of the picture ${clones.count > 1 ? 'are copies' : 'is a copy'} of another part of it (largest ${pct(clones.largestShare)} of the picture), as cloning or pasting a duplicate leaves; content that repeats for real can show it too.`
+    : '';
   if (fp === null && ip === null) {
-    return { band: 'undetermined', probability: null, thresholds, explanation: opts.undeterminedReason, decidedBy: 'none' };
+    const explanation = clones ? `${opts.undeterminedReason} The copy-move check found that ${cloneText}` : opts.undeterminedReason;
+    return { band: 'undetermined', probability: null, thresholds, explanation, decidedBy: 'none' };
   }
   let probability: number;
   let decidedBy: Verdict['decidedBy'];
@@ -141,6 +152,14 @@ export function decide(opts: {
   if (band === 'authentic' && fp === null && faces.trackCount > 0) {
     band = 'inconclusive';
     explanation += ` ${faces.trackCount} face(s) were located but none could be judged, so a face swap is not ruled out: inconclusive.`;
+  }
+  // The models look for swapped faces and generated pictures, not for a region cloned within the
+  // picture: a copy found keeps the picture out of the authentic band (it does not move the probability).
+  if (clones) {
+    if (band === 'authentic') {
+      band = 'inconclusive';
+      explanation += ` But the copy-move check found that ${cloneText} So the picture is not called authentic: inconclusive; see where in the copy-move evidence.`;
+    } else explanation += ` The copy-move check also found that ${cloneText}`;
   }
   return { band, probability, thresholds, explanation, decidedBy };
 }

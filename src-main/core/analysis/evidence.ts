@@ -7,9 +7,10 @@ import type { MediaKind } from '../../../src-shared/domain/media';
 import type { ModelManifest, ModelThresholds } from '../../../src-shared/domain/models';
 import { bandOf, faceSizePx } from './calibration';
 import { occlusionMap, type HeatMap } from './classify';
+import type { CopyMoveResult } from './copy-move';
 import { errorLevel, noiseResidual } from './forensics';
 import type { LoadedModel } from './registry';
-import { drawBoxes, encodeJpeg, encodePng, overlayHeatmap } from './render';
+import { drawBoxes, encodeJpeg, encodePng, overlayHeatmap, shrink } from './render';
 import type { ArtifactOut, RgbImage } from './types';
 
 /** The most suspicious observation of a track, with what is needed to show it. */
@@ -136,4 +137,56 @@ export async function stillEvidence(ctx: {
     if (fr) fr.keyframeArtifact = 'keyframe';
   }
   return [keyOut, elaOut, noiseOut].filter((p): p is ArtifactOut => p !== null);
+}
+
+/** Colours of the region pairs in the copy-move overlay (both places of a pair share one). */
+const PAIR_COLORS: [number, number, number][] = [
+  [255, 40, 200],
+  [0, 220, 255],
+  [255, 200, 0],
+  [120, 255, 60],
+  [255, 110, 30],
+  [150, 110, 255],
+];
+
+/**
+ * The copy-move overlay: the picture (at most 1280 px), dimmed, with each region pair tinted in
+ * its own colour and both of its places boxed. The note lists the pairs as the viewer numbers them.
+ */
+export async function cloneEvidence(still: RgbImage, found: CopyMoveResult): Promise<ArtifactOut> {
+  const base = await shrink(still, 1280);
+  const out = new Uint8Array(base.data.length);
+  const { width: aw, height: ah } = found.analysed;
+  const sx = aw / base.width;
+  const sy = ah / base.height;
+  for (let y = 0; y < base.height; y++) {
+    const my = Math.min(ah - 1, Math.floor((y + 0.5) * sy));
+    for (let x = 0; x < base.width; x++) {
+      const i = (y * base.width + x) * 3;
+      const m = found.mask[my * aw + Math.min(aw - 1, Math.floor((x + 0.5) * sx))]!;
+      if (m) {
+        const [r, g, b] = PAIR_COLORS[(m - 1) % PAIR_COLORS.length]!;
+        out[i] = Math.round(base.data[i]! * 0.45 + r * 0.55);
+        out[i + 1] = Math.round(base.data[i + 1]! * 0.45 + g * 0.55);
+        out[i + 2] = Math.round(base.data[i + 2]! * 0.45 + b * 0.55);
+      } else {
+        out[i] = Math.round(base.data[i]! * 0.6);
+        out[i + 1] = Math.round(base.data[i + 1]! * 0.6);
+        out[i + 2] = Math.round(base.data[i + 2]! * 0.6);
+      }
+    }
+  }
+  const k = base.width / still.width;
+  const boxes = found.regions.flatMap((r, i) => {
+    const color = PAIR_COLORS[i % PAIR_COLORS.length]!;
+    return [r.a, r.b].map((b) => ({ box: { x: b.x * k, y: b.y * k, w: b.w * k, h: b.h * k, confidence: 1 }, color }));
+  });
+  const image = drawBoxes({ width: base.width, height: base.height, data: out }, boxes);
+  const pairs = found.regions
+    .slice(0, 6)
+    .map((r, i) => `${i + 1}: ${r.a.w}×${r.a.h} px at (${r.a.x}, ${r.a.y}) ↔ (${r.b.x}, ${r.b.y})${r.mirrored ? ', mirrored' : ''}`)
+    .join('; ');
+  const more = found.regions.length > 6 ? `; and ${found.regions.length - 6} more` : '';
+  const note = `Copy-move check: regions that are copies of other regions of the same picture, each pair in its own colour (which of the two is the original cannot be told). ${pairs}${more}.`;
+  return { ref: { key: 'clone', kind: 'clone', mime: 'image/png', width: image.width, height: image.height, note: note.length > NOTE_MAX ? `${note.slice(0, NOTE_MAX - 1)}…` : note }, data: await encodePng(image) };
 }

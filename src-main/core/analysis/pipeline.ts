@@ -4,15 +4,16 @@
  * aggregation → verdict, plus evidence images. Frames stream through one at a time, so a
  * long video holds only the best crop of each track, never all frames.
  */
-import type { AnalysisWarning, Detection, FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
+import type { AnalysisWarning, CopyMoveCheck, Detection, FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
 import type { MediaKind } from '../../../src-shared/domain/media';
 import type { ModelThresholds } from '../../../src-shared/domain/models';
 import { alignedCrop, cropOptions, eyeIndices } from './align';
 import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
 import { bandOf, DEFAULT_THRESHOLDS, faceSizePx } from './calibration';
 import { classifierSize, classify, classifyImage, type HeatMap } from './classify';
+import { COPY_MOVE_METHOD, detectCopyMove, type CopyMoveResult } from './copy-move';
 import { detectFaces } from './face-detect';
-import { faceEvidence, imageEvidence, stillEvidence, type TrackBest } from './evidence';
+import { cloneEvidence, faceEvidence, imageEvidence, stillEvidence, type TrackBest } from './evidence';
 import { shrink } from './render';
 import type { LoadedModel } from './registry';
 import { FaceTracker } from './tracking';
@@ -50,10 +51,12 @@ export interface PipelineOptions {
   check?: CancelCheck;
   /** Produce evidence images (default true; evaluation and benchmarks of bare scoring turn it off). */
   evidence?: boolean;
+  /** Run the copy-move check on still pictures (default true). */
+  copyMove?: boolean;
 }
 
 /** The scoring part of a Detection record, plus the evidence images to store with it. */
-export type PipelineResult = Pick<Detection, 'verdict' | 'faceTracks' | 'frames' | 'imageScores' | 'models' | 'warnings' | 'timingsMs'> & {
+export type PipelineResult = Pick<Detection, 'verdict' | 'faceTracks' | 'frames' | 'imageScores' | 'copyMove' | 'models' | 'warnings' | 'timingsMs'> & {
   artifacts: ArtifactOut[];
   executionProvider: string;
 };
@@ -268,7 +271,25 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     const minPx = Math.min(...models.imageModels.filter((m) => tooSmallForImage.has(m.manifest.id)).map((m) => minJudgedImagePx(m.manifest)));
     tooSmallNote = `Too small for the whole-image detector (${firstFrame ? `${firstFrame.width}×${firstFrame.height}` : '?'}; it judges pictures from ${minPx} px on the shorter side): ${faceTracks.length ? 'only the faces were judged' : 'it did not judge this file'}.`;
   }
+  // Still pictures: regions copied within the picture (copy-move.ts). It needs no model.
+  let clones: CopyMoveResult | null = null;
+  let copyMove: CopyMoveCheck | null = null;
+  if (input.kind === 'image' && firstFrame && (opts.copyMove ?? true)) {
+    check();
+    progress('forensics', 0, 'Looking for copied regions');
+    const still = firstFrame;
+    clones = await time('copy-move', async () => detectCopyMove(still));
+    copyMove = {
+      method: COPY_MOVE_METHOD,
+      regions: clones.regions.map(({ areaPx: _, ...r }) => r),
+      analysedLongSide: Math.max(clones.analysed.width, clones.analysed.height),
+      texturedShare: Math.round(clones.texturedShare * 1000) / 1000,
+      ...(clones.patternSteps ? { patternSteps: clones.patternSteps } : {}),
+    };
+    check();
+  }
   const verdict = decide({
+    clones: copyMove?.regions.length ? { count: copyMove.regions.length, largestShare: copyMove.regions[0]!.areaShare } : null,
     faces: { ...fp, trackCount: faceTracks.length },
     image: { probability: topImage?.probability ?? null, modelId: topImage?.modelId ?? null },
     thresholds: decidingThresholds,
@@ -303,7 +324,15 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     const bpp = input.bitRate / (firstFrame.width * firstFrame.height * input.fps);
     if (bpp < 0.04) warnings.push({ code: 'HEAVY_RECOMPRESSION', message: `Heavily compressed video (${bpp.toFixed(3)} bits per pixel): fine traces may be gone.` });
   }
-  timings.aggregate = performance.now() - t0;
+  if (copyMove?.regions.length) {
+    const r0 = copyMove.regions[0]!;
+    const n = copyMove.regions.length;
+    warnings.push({
+      code: 'CLONED_REGIONS',
+      message: `${n} region${n > 1 ? 's' : ''} of the picture ${n > 1 ? 'are copies' : 'is a copy'} of another part of it (largest ${(r0.areaShare * 100).toFixed(1)} % of the picture${r0.mirrored ? ', mirrored' : ''}): the trace a clone tool or a pasted duplicate leaves. Content that repeats for real (a collage, repeated icons or printed patterns) can show it too.`,
+    });
+  }
+  timings.aggregate = performance.now() - t0 - (timings['copy-move'] ?? 0);
   check();
 
   // --- evidence images ---------------------------------------------------------------
@@ -317,6 +346,11 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     progress('forensics', 0);
     await time('forensics', async () => {
       artifacts.push(...(await stillEvidence({ kind: input.kind, keyframe, firstFrame, frames, thresholds: faceThresholds })));
+      if (clones && copyMove && firstFrame && clones.regions.length) {
+        const art = await cloneEvidence(firstFrame, clones);
+        artifacts.push(art);
+        copyMove.artifact = art.ref.key;
+      }
     });
   }
 
@@ -327,6 +361,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     faceTracks,
     frames,
     imageScores,
+    ...(copyMove ? { copyMove } : {}),
     models: used.map((m) => m.ref),
     warnings,
     timingsMs: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),

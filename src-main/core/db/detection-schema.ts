@@ -12,6 +12,7 @@ const zProb = z.number().min(0).max(1).nullable();
 const zBand = z.enum(VERDICT_BANDS);
 const zHex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`), `not a ${n}-digit lowercase hex digest`);
 const zObj = z.record(z.string(), z.unknown());
+const zBox = z.object({ x: z.number().min(0), y: z.number().min(0), w: z.number().min(0), h: z.number().min(0) }).strict();
 
 export const zArtifactKey = z
   .string()
@@ -66,6 +67,18 @@ export const zDetection = z
     faceTracks: z.array(z.object({ trackId: z.number().int(), observations: z.array(zObj), probability: zProb, band: zBand }).passthrough()),
     frames: z.array(z.object({ index: z.number().int().min(0), timeSec: z.number().min(0), probability: zProb }).passthrough()),
     imageScores: z.array(z.object({ modelId: z.string(), probability: zProb, band: zBand }).passthrough()),
+    copyMove: z
+      .object({
+        method: z.string().min(1).max(100),
+        regions: z.array(z.object({ a: zBox, b: zBox, shift: z.object({ dx: z.number(), dy: z.number() }).strict(), mirrored: z.boolean(), areaShare: z.number().min(0).max(1), rmsDiff: z.number().min(0) }).strict()).max(250),
+        analysedLongSide: z.number().int().min(0),
+        texturedShare: z.number().min(0).max(1),
+        patternSteps: z.number().int().min(0).max(1000).optional(),
+        artifact: zArtifactKey.optional(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
     models: z.array(z.object({ id: z.string().min(1), version: z.string(), sha256: z.string(), task: z.string(), provider: z.string() }).passthrough()),
     warnings: z.array(z.object({ code: z.string().min(1), message: z.string() }).strict()),
     timingsMs: z.record(z.string(), z.number()),
@@ -74,7 +87,7 @@ export const zDetection = z
       z
         .object({
           key: zArtifactKey,
-          kind: z.enum(['keyframe', 'heatmap', 'face', 'ela', 'noise', 'overlay']),
+          kind: z.enum(['keyframe', 'heatmap', 'face', 'ela', 'noise', 'overlay', 'clone']),
           mime: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/),
           width: z.number().int().min(0),
           height: z.number().int().min(0),

@@ -115,6 +115,38 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
     );
   }
 
+  if (d.copyMove) {
+    const cm = d.copyMove;
+    w.heading('Copy-move check', 2);
+    w.paragraph(
+      `Looks for regions of the picture that are copies of other regions of it, as a clone tool or a pasted duplicate leaves (${cm.method}; no model: a dense match of every textured 16-pixel patch, analysed at ${cm.analysedLongSide} px on the long side). It finds copies moved or mirrored, not rotated, rescaled or recoloured ones, nor copies of flat areas; ${Math.round(cm.texturedShare * 100)} % of this picture has texture it can match. Content that repeats for real (a collage, repeated icons, printed patterns) is found too. It does not enter the probability; a copy found keeps the picture out of the authentic band.`,
+      { size: 8.5, color: COLORS.muted },
+    );
+    if (!cm.regions.length && cm.patternSteps) w.paragraph(`No copied region is reported: the picture repeats a pattern at ${cm.patternSteps} different steps (wallpaper, a step-and-repeat banner, tiles), and copies cannot be told from it.`);
+    else if (!cm.regions.length) w.paragraph('No copied region was found.');
+    else {
+      w.table(
+        [
+          { title: 'Pair', width: 0.08, align: 'right' },
+          { title: 'One place (x, y, w×h)', width: 0.28, style: 'mono' },
+          { title: 'Other place', width: 0.28, style: 'mono' },
+          { title: 'Share of picture', width: 0.14, align: 'right' },
+          { title: 'Note', width: 0.22 },
+        ],
+        cm.regions.slice(0, 12).map((r, i) => [
+          String(i + 1),
+          `${r.a.x}, ${r.a.y}, ${r.a.w}×${r.a.h}`,
+          `${r.b.x}, ${r.b.y}, ${r.b.w}×${r.b.h}`,
+          `${(r.areaShare * 100).toFixed(2)} %`,
+          `${r.mirrored ? 'mirrored; ' : ''}rms difference ${r.rmsDiff.toFixed(1)}`,
+        ]),
+      );
+      if (cm.regions.length > 12) w.paragraph(`The 12 largest of ${cm.regions.length} pairs are listed; all are kept with the analysis record.`, { size: 8.5, color: COLORS.muted });
+      const art = cm.artifact ? d.artifacts.find((a) => a.key === cm.artifact) : undefined;
+      if (art) await picturePair(w, input, [art.key], [`Copy-move overlay · ${art.width}×${art.height} · each pair in its own colour`], 560, 220);
+    }
+  }
+
   const colorOf = new Map([...d.faceTracks].sort((a, b) => a.trackId - b.trackId).map((t, i) => [t.trackId, trackColor(i)]));
   const duration = d.media?.durationSec ?? Math.max(0, ...d.frames.map((f) => f.timeSec));
   w.heading(`Faces (${d.faceTracks.length} track${d.faceTracks.length === 1 ? '' : 's'})`, 2);

@@ -87,6 +87,24 @@ describe('facesProbability and decide', () => {
     // no face located at all: the whole-image detector may clear the picture
     expect(decide({ faces: { ...none, trackCount: 0 }, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' }).band).toBe('authentic');
   });
+  it('copied regions keep a picture out of the authentic band and are named whatever the band; the probability is the models\'', () => {
+    const none = { probability: null, trackId: null, trackCount: 0 };
+    const clones = { count: 2, largestShare: 0.031 };
+    const low = decide({ clones, faces: none, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });
+    expect(low).toMatchObject({ band: 'inconclusive', probability: 0.1, decidedBy: 'generated-image' });
+    expect(low.explanation).toMatch(/copy-move check found that 2 regions of the picture are copies .*3\.1 %.* not called authentic: inconclusive/);
+    const high = decide({ clones, faces: none, image: { probability: 0.9, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });
+    expect(high).toMatchObject({ band: 'manipulated', probability: 0.9 });
+    expect(high.explanation).toContain('The copy-move check also found that 2 regions');
+    const mid = decide({ clones: { count: 1, largestShare: 0.01 }, faces: none, image: { probability: 0.5, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });
+    expect(mid.band).toBe('inconclusive');
+    expect(mid.explanation).toContain('1 region of the picture is a copy');
+    const nothing = decide({ clones, faces: none, image: { probability: null, modelId: null }, thresholds, undeterminedReason: 'No verdict: nothing judged.' });
+    expect(nothing).toMatchObject({ band: 'undetermined', probability: null });
+    expect(nothing.explanation).toMatch(/^No verdict: nothing judged\. The copy-move check found that 2 regions/);
+    // None found (or no check): unchanged.
+    for (const c of [null, { count: 0, largestShare: 0 }]) expect(decide({ clones: c, faces: none, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' }).band).toBe('authentic');
+  });
   it('the whole-image score still decides when it is higher than the corrected face score', () => {
     const fp = facesProbability([track(1, 0.72), track(2, 0.1), track(3, 0.1)], { table, thresholds });
     const v = decide({ faces: { ...fp, trackCount: 3 }, image: { probability: 0.8, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });

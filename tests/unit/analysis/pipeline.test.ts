@@ -11,6 +11,7 @@ import { correctForFaceCount } from '../../../src-main/core/analysis/aggregate';
 import { heatmapNote } from '../../../src-main/core/analysis/evidence';
 import type { RealExceedance, SizeCorrection } from '../../../src-shared/domain/models';
 import { calibrate, sizeOffset } from '../../../src-main/core/analysis/calibration';
+import { cloneRegion, texture } from '../../helpers/textures';
 
 const log = createLogger('test', { level: 'error', sink: () => undefined });
 const W = 160;
@@ -242,6 +243,42 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     const r = await runPipeline({ kind: 'video', frames: small, expectedFrames: 2, durationSec: 1 }, std, { thresholds: null, maxFacesPerFrame: 0 });
     const codes = r.warnings.map((w) => w.code);
     expect(codes).toEqual(expect.arrayContaining(['SMALL_FACES', 'SHORT_VIDEO', 'LOW_RESOLUTION', 'TOO_MANY_FACES']));
+  });
+
+  it('runs the copy-move check on a still picture: finding, warning, overlay and verdict; not on video frames', async () => {
+    const base = texture(400, 300, 7);
+    const forged = cloneRegion(base, 30, 40, 100, 80, 250, 180);
+    const still = (img: { width: number; height: number; data: Uint8Array }) => [{ index: 0, timeSec: 0, ...img }];
+    const r = await runPipeline({ kind: 'image', frames: still(forged), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
+    expect(r.copyMove?.method).toMatch(/^dense-dct-patchmatch /);
+    expect(r.copyMove?.regions).toHaveLength(1);
+    expect(r.copyMove?.analysedLongSide).toBe(400);
+    expect(r.copyMove?.regions[0]).not.toHaveProperty('areaPx');
+    expect(r.warnings.find((w) => w.code === 'CLONED_REGIONS')?.message).toMatch(/^1 region of the picture is a copy of another part of it/);
+    const art = r.artifacts.find((a) => a.ref.kind === 'clone');
+    expect(art?.ref).toMatchObject({ key: 'clone', mime: 'image/png', width: 400, height: 300 });
+    expect(art?.ref.note).toMatch(/^Copy-move check: .* 1: \d+×\d+ px at \(\d+, \d+\) ↔ \(\d+, \d+\)\.$/);
+    expect(r.copyMove?.artifact).toBe('clone');
+    const png = await sharp(art!.data).raw().toBuffer({ resolveWithObject: true });
+    expect(png.info).toMatchObject({ width: 400, height: 300, channels: 3 });
+    expect(r.timingsMs['copy-move']).toBeGreaterThan(0);
+    // Whatever the test face model makes of the texture, the picture is not called authentic and the copy is named.
+    expect(r.verdict.band).not.toBe('authentic');
+    expect(r.verdict.explanation).toMatch(/copy-move check (also )?found that 1 region/);
+
+    const clean = await runPipeline({ kind: 'image', frames: still(base), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
+    expect(clean.copyMove?.regions).toEqual([]);
+    expect(clean.copyMove?.artifact).toBeUndefined();
+    expect(clean.artifacts.some((a) => a.ref.kind === 'clone')).toBe(false);
+    expect(clean.warnings.some((w) => w.code === 'CLONED_REGIONS')).toBe(false);
+
+    const noEvidence = await runPipeline({ kind: 'image', frames: still(forged), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null, evidence: false });
+    expect(noEvidence.copyMove?.regions).toHaveLength(1);
+    expect(noEvidence.artifacts).toEqual([]);
+    const off = await runPipeline({ kind: 'image', frames: still(forged), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null, copyMove: false });
+    expect(off.copyMove).toBeUndefined();
+    const video = await runPipeline({ kind: 'video', frames: [{ index: 0, timeSec: 0, ...forged }, { index: 1, timeSec: 1, ...forged }], expectedFrames: 2 }, { ...std, imageModels: [] }, { thresholds: null });
+    expect(video.copyMove).toBeUndefined();
   });
 
   it('stops when cancelled between frames', async () => {

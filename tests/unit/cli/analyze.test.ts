@@ -8,6 +8,7 @@ import { termSafe, termSafeOutput } from '../../../src-main/cli/term-safe';
 import { solidFrame, testManifest, writeModel, writeStandardModels, classifierGraph } from '../../helpers/analysis-models';
 import { tempDir } from '../../helpers/core';
 import { testIo as io } from '../../helpers/cli-io';
+import { cloneRegion, texture } from '../../helpers/textures';
 
 describe('mediaguard analyze / models', () => {
   let t: { dir: string; cleanup: () => void };
@@ -50,6 +51,23 @@ describe('mediaguard analyze / models', () => {
     const o = io();
     expect(await runCli(['analyze', '--models-dir', models, image, ...dd()], o)).toBe(0);
     expect(o.out).toMatch(/face\.jpg: MANIPULATED \d+\.\d %/);
+  });
+
+  it('prints the copy-move check of a picture: the pair found (human and --json), or that none was', async () => {
+    const cloned = path.join(t.dir, 'cloned.png');
+    const tex = texture(400, 300, 3);
+    const forged = cloneRegion(tex, 20, 30, 100, 80, 260, 190);
+    await sharp(Buffer.from(forged.data), { raw: { width: 400, height: 300, channels: 3 } }).png().toFile(cloned);
+    const o = io();
+    expect(await runCli(['analyze', '--models-dir', models, cloned, image, ...dd()], o)).toBe(0);
+    expect(o.out).toMatch(/cloned\.png: (INCONCLUSIVE|MANIPULATED|UNDETERMINED) /);
+    expect(o.out).toMatch(/! CLONED_REGIONS: 1 region of the picture is a copy of another part of it/);
+    expect(o.out).toMatch(/ {2}copy-move: 1\d\d×\d\d at \(\d+, \d+\) ↔ 1\d\d×\d\d at \(\d+, \d+\) \(analysed at 400 px\)\n/);
+    expect(o.out).toMatch(/face\.jpg: [^\n]*\n(?:.*\n)*? {2}copy-move: no copied region found \(analysed at 160 px\)/);
+    const j = io();
+    expect(await runCli(['analyze', '--json', '--models-dir', models, cloned, ...dd()], j)).toBe(0);
+    const line = JSON.parse(j.out.trim()) as { copyMove: { method: string; regions: { a: object; b: object; mirrored: boolean }[]; analysedLongSide: number } };
+    expect(line.copyMove).toMatchObject({ method: expect.stringMatching(/^dense-dct-patchmatch /), analysedLongSide: 400, regions: [expect.objectContaining({ mirrored: false })] });
   });
 
   it('a hostile file name cannot forge result lines or drive the terminal: controls and direction marks are shown as [U+XXXX]', async () => {

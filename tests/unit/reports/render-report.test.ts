@@ -59,6 +59,27 @@ describe('renderReport: image result with a Japanese file name', () => {
     expect(text).toContain('2026-11-29 21:30:00 UTC (UTC+00:00)');
   });
 
+  it('prints the copy-move check: what it looks for, the pair found and its overlay', async () => {
+    const flat = text.replace(/\s+/g, ' ');
+    for (const s of ['Copy-move check', 'dense-dct-patchmatch 1', 'analysed at 768 px on the long side', '81 % of this picture has texture it can match', '212, 1804, 410×388', '2950, 1760, 410×388', '1.26 %', 'mirrored; rms difference 1.8', 'Copy-move overlay']) {
+      expect(flat).toContain(s);
+    }
+    const reader = artifactReader();
+    await renderReportDetailed(reportInput(d, { fonts, readArtifact: reader.read }));
+    expect(reader.reads).toContain('clone');
+    const none = structuredClone(d);
+    none.copyMove = { ...d.copyMove!, regions: [], artifact: undefined };
+    const noneText = pdfText((await renderReportDetailed(reportInput(none, { fonts }))).pdf).replace(/\s+/g, ' ');
+    expect(noneText).toContain('No copied region was found.');
+    expect(noneText).not.toContain('Copy-move overlay');
+    const pattern = structuredClone(none);
+    pattern.copyMove!.patternSteps = 5;
+    expect(pdfText((await renderReportDetailed(reportInput(pattern, { fonts }))).pdf).replace(/\s+/g, ' ')).toContain('the picture repeats a pattern at 5 different steps');
+    const before = structuredClone(d);
+    delete before.copyMove;
+    expect(pdfText((await renderReportDetailed(reportInput(before, { fonts }))).pdf)).not.toContain('Copy-move check');
+  });
+
   it('renders pages that are not blank, and keeps page 1 and the findings page as artifacts', async () => {
     const { files, cleanup } = renderPages(r.pdf, { dpi: 60 });
     try {

@@ -1,4 +1,4 @@
-/** Classic forensic filters: error-level analysis and noise residual, side by side. */
+/** Classic forensic filters: error-level analysis and noise residual side by side, and the copy-move check. */
 import type { ArtifactRef, Detection } from '../../../../src-shared/domain/detection';
 import { useArtifact } from '../../lib/artifacts';
 import { Loading } from '../../components/states';
@@ -24,15 +24,80 @@ function Layer({ id, a }: { id: string; a: ArtifactRef }) {
   );
 }
 
+/** The copy-move check of a still picture: what it found, where (overlay) and what it cannot see. */
+export function CopyMovePanel({ d }: { d: Detection }) {
+  const cm = d.copyMove;
+  const art = cm?.artifact ? d.artifacts.find((a) => a.key === cm.artifact) : undefined;
+  const img = useArtifact(d.id, art?.key);
+  if (!cm) return null;
+  const n = cm.regions.length;
+  return (
+    <section className="copy-move" data-testid="copy-move">
+      <h3>Copy-move check</h3>
+      {n === 0 && cm.patternSteps ? (
+        <p data-testid="copy-move-pattern">
+          No copied region is reported: the picture repeats a pattern at {cm.patternSteps} different steps (wallpaper, a step-and-repeat banner, tiles), and copies cannot be told from it.
+        </p>
+      ) : n === 0 ? (
+        <p data-testid="copy-move-none">No copied region was found.</p>
+      ) : (
+        <p className="warn" data-testid="copy-move-found">
+          {n} region{n > 1 ? 's' : ''} of the picture {n > 1 ? 'are copies' : 'is a copy'} of another part of it.
+        </p>
+      )}
+      {art && (
+        <figure className="layer">
+          <div className="layer-img">{img.status === 'ok' ? <img src={img.url} alt="Copy-move overlay" /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : <Loading />}</div>
+          <figcaption className="muted small">Each pair in its own colour; which of the two places is the original cannot be told.</figcaption>
+        </figure>
+      )}
+      {n > 0 && (
+        <table className="data small" data-testid="copy-move-table">
+          <thead>
+            <tr>
+              <th>Pair</th>
+              <th>One place (x, y, w×h)</th>
+              <th>Other place</th>
+              <th>Share</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {cm.regions.slice(0, 20).map((r, i) => (
+              <tr key={i}>
+                <td>{i + 1}</td>
+                <td className="mono">{`${r.a.x}, ${r.a.y}, ${r.a.w}×${r.a.h}`}</td>
+                <td className="mono">{`${r.b.x}, ${r.b.y}, ${r.b.w}×${r.b.h}`}</td>
+                <td>{(r.areaShare * 100).toFixed(2)} %</td>
+                <td>{r.mirrored ? 'mirrored' : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="muted small">
+        Finds regions moved or mirrored within the picture (analysed at {cm.analysedLongSide} px on the long side; {Math.round(cm.texturedShare * 100)} % of it has texture the check can match), not rotated, rescaled or recoloured copies, nor copies of flat areas. Content that repeats for
+        real — a collage, repeated icons, printed patterns — is found too. The check does not enter the probability; a copy found keeps the picture out of the authentic band.
+      </p>
+    </section>
+  );
+}
+
 /** The stored layers (error level only exists for still images: on decoded video it would show our own re-encoding). */
 export function ForensicLayers({ d }: { d: Detection }) {
   const layers = d.artifacts.filter((a) => a.kind === 'ela' || a.kind === 'noise');
-  if (layers.length === 0) return <p className="muted">No forensic layers were stored for this analysis.</p>;
   return (
-    <div className="layers">
-      {layers.map((a) => (
-        <Layer key={a.key} id={d.id} a={a} />
-      ))}
-    </div>
+    <>
+      {layers.length === 0 ? (
+        <p className="muted">No forensic layers were stored for this analysis.</p>
+      ) : (
+        <div className="layers">
+          {layers.map((a) => (
+            <Layer key={a.key} id={d.id} a={a} />
+          ))}
+        </div>
+      )}
+      <CopyMovePanel d={d} />
+    </>
   );
 }

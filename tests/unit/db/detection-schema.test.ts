@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { detectionIssues } from '../../../src-main/core/db/detection-schema';
+import type { CopyMoveCheck } from '../../../src-shared/domain/detection';
+import { makeDetection } from '../../helpers/detections';
+
+const check = (): CopyMoveCheck => ({
+  method: 'dense-dct-patchmatch 1',
+  regions: [{ a: { x: 10, y: 20, w: 100, h: 80 }, b: { x: 300, y: 40, w: 100, h: 80 }, shift: { dx: 290, dy: 20 }, mirrored: false, areaShare: 0.03, rmsDiff: 1.2 }],
+  analysedLongSide: 768,
+  texturedShare: 0.9,
+  artifact: 'clone',
+});
+
+describe('stored detection records: the copy-move check', () => {
+  it('accepts a record with a check, with an empty one, with null, and without (older records, videos)', () => {
+    const d = makeDetection({ id: 'det-1', copyMove: check(), artifacts: [{ key: 'clone', kind: 'clone', mime: 'image/png', width: 400, height: 300, note: 'Copy-move check: …' }] });
+    expect(detectionIssues(d)).toBeNull();
+    expect(detectionIssues(makeDetection({ id: 'det-2', copyMove: { ...check(), regions: [], artifact: undefined } }))).toBeNull();
+    expect(detectionIssues(makeDetection({ id: 'det-3', copyMove: null }))).toBeNull();
+    expect(detectionIssues(makeDetection({ id: 'det-6', copyMove: { ...check(), regions: [], artifact: undefined, patternSteps: 9 } }))).toBeNull();
+    expect(detectionIssues(makeDetection({ id: 'det-7', copyMove: { ...check(), patternSteps: -1 } }))).toEqual([expect.stringMatching(/^copyMove\.patternSteps: /)]);
+    expect(detectionIssues(makeDetection({ id: 'det-4' }))).toBeNull();
+  });
+
+  it('names what is wrong in a damaged check', () => {
+    const bad = (mutate: (c: CopyMoveCheck & Record<string, unknown>) => void) => {
+      const c = check() as CopyMoveCheck & Record<string, unknown>;
+      mutate(c);
+      return detectionIssues(makeDetection({ id: 'det-5', copyMove: c }));
+    };
+    expect(bad((c) => (c.regions[0]!.a.x = -5))).toEqual([expect.stringMatching(/^copyMove\.regions\.0\.a\.x: /)]);
+    expect(bad((c) => (c.regions[0]!.areaShare = 1.5))).toEqual([expect.stringMatching(/^copyMove\.regions\.0\.areaShare: /)]);
+    expect(bad((c) => (c.method = ''))).toEqual([expect.stringMatching(/^copyMove\.method: /)]);
+    expect(bad((c) => (c.extra = 1))).toEqual([expect.stringMatching(/^copyMove: /)]);
+    expect(bad((c) => (c.artifact = '../../etc/passwd'))).toEqual([expect.stringMatching(/^copyMove\.artifact: /)]);
+    expect(bad((c) => (c.regions = Array.from({ length: 251 }, () => check().regions[0]!)))).toEqual([expect.stringMatching(/^copyMove\.regions: /)]);
+  });
+});
