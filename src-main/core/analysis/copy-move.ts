@@ -127,9 +127,14 @@ export function lumaAtMost(img: RgbImage, maxSide: number): { y: Float32Array; w
   const scale = Math.min(1, maxSide / Math.max(W, H));
   const w = Math.max(1, Math.round(W * scale));
   const h = Math.max(1, Math.round(H * scale));
-  const full = new Float32Array(W * H);
-  for (let i = 0, j = 0; i < full.length; i++, j += 3) full[i] = 0.299 * data[j]! + 0.587 * data[j + 1]! + 0.114 * data[j + 2]!;
-  if (w === W && h === H) return { y: full, width: W, height: H, scale: 1 };
+  const lumaAt = (i: number) => 0.299 * data[i * 3]! + 0.587 * data[i * 3 + 1]! + 0.114 * data[i * 3 + 2]!;
+  if (w === W && h === H) {
+    const full = new Float32Array(W * H);
+    for (let i = 0; i < full.length; i++) full[i] = lumaAt(i);
+    return { y: full, width: W, height: H, scale: 1 };
+  }
+  // No full-resolution luma is kept (a 100-megapixel picture would need 400 MB): the horizontal
+  // pass reads the RGB bytes directly.
   // Separable area average: each output sample integrates its footprint, fractional at the ends.
   const axis = (n: number, m: number) => {
     const idx: number[][] = [];
@@ -161,7 +166,7 @@ export function lumaAtMost(img: RgbImage, maxSide: number): { y: Float32Array; w
       const is = ax.idx[x]!;
       const ws = ax.wts[x]!;
       let s = 0;
-      for (let k = 0; k < is.length; k++) s += full[r + is[k]!]! * ws[k]!;
+      for (let k = 0; k < is.length; k++) s += lumaAt(r + is[k]!) * ws[k]!;
       tmp[y * w + x] = s;
     }
   }
@@ -310,10 +315,11 @@ export function seededRandom(seed: number): () => number {
  * Candidate pairs from sorting: every patch's features quantised (`step`), the patches sorted
  * lexicographically by them, and each compared with the next `k` in that order, so that
  * near-identical patches — a copy and its original — meet wherever they are in the picture
- * (Fridrich, Soukal and Lukáš 2003). Mirrored: the patches and their mirror images are sorted
- * together and only pairs of one of each are kept. Returns flat (p, q) pairs of positions.
+ * (Fridrich, Soukal and Lukáš 2003). With `mirror`, the patches and their mirror images are
+ * sorted together: pairs of two patches seed the plain field, pairs of a patch and a mirror
+ * image the mirrored one. Returns flat (p, q) pairs of positions for each.
  */
-function sortedCandidates(feat: Float32Array, mirror: Float32Array | null, skip: Uint8Array, n: number, step: number, offset: number, k: number): Int32Array {
+function sortedCandidates(feat: Float32Array, mirror: Float32Array | null, skip: Uint8Array, n: number, step: number, offset: number, k: number): { plain: Int32Array; mirrored: Int32Array } {
   const m = mirror ? 2 * n : n;
   const codes = new Int16Array(m * NF);
   // The first three codes (the DC term, 0…510 at the default step, in 10 bits; the two
@@ -353,6 +359,7 @@ function sortedCandidates(feat: Float32Array, mirror: Float32Array | null, skip:
     i = j;
   }
   const pairs: number[] = [];
+  const mirroredPairs: number[] = [];
   for (let i = 0; i < order.length; i++) {
     const a = order[i]!;
     for (let j = i + 1; j <= i + k && j < order.length; j++) {
@@ -367,13 +374,12 @@ function sortedCandidates(feat: Float32Array, mirror: Float32Array | null, skip:
         off += d === 0 ? 0 : d === 1 || d === -1 ? 1 : 3;
       }
       if (off > 2) continue;
-      if (mirror) {
-        if (a < n === b < n) continue;
-        pairs.push(a < n ? a : a - n, b < n ? b : b - n);
-      } else pairs.push(a, b);
+      if (a < n && b < n) pairs.push(a, b);
+      else if (a < n !== b < n) mirroredPairs.push(a < n ? a : a - n, b < n ? b : b - n);
+      // (two mirror images: the mirror of a pair of originals, already there)
     }
   }
-  return Int32Array.from(pairs);
+  return { plain: Int32Array.from(pairs), mirrored: Int32Array.from(mirroredPairs) };
 }
 
 /**
@@ -459,25 +465,32 @@ function patchMatch(
   return { a: A, b: B, cost };
 }
 
-/** Root-mean-square difference of two patches (top-left p and q; mirrored: q read right to left). */
-function rmsDiff(y: Float32Array, w: number, px: number, py: number, qx: number, qy: number, block: number, mirrored: boolean): number {
+/**
+ * Root-mean-square difference of two patches (top-left p and q; mirrored: q read right to left),
+ * over every `step`-th row and column (2 for the self-comparisons of matchHolds: on the smoothed
+ * luma a quarter of the pixels gives the same answer at a quarter of the cost).
+ */
+function rmsDiff(y: Float32Array, w: number, px: number, py: number, qx: number, qy: number, block: number, mirrored: boolean, step = 1): number {
   let s = 0;
-  for (let j = 0; j < block; j++) {
+  let n = 0;
+  for (let j = 0; j < block; j += step) {
     const rp = (py + j) * w + px;
     const rq = (qy + j) * w + qx;
     if (mirrored) {
-      for (let i = 0; i < block; i++) {
+      for (let i = 0; i < block; i += step) {
         const e = y[rp + i]! - y[rq + block - 1 - i]!;
         s += e * e;
+        n++;
       }
     } else {
-      for (let i = 0; i < block; i++) {
+      for (let i = 0; i < block; i += step) {
         const e = y[rp + i]! - y[rq + i]!;
         s += e * e;
+        n++;
       }
     }
   }
-  return Math.sqrt(s / (block * block));
+  return Math.sqrt(s / n);
 }
 
 /**
@@ -498,11 +511,10 @@ function matchHolds(y: Float32Array, w: number, nw: number, nh: number, px: numb
   const at = (dx: number, dy: number) => {
     const x = px + dx;
     const yy = py + dy;
-    return x < 0 || yy < 0 || x >= nw || yy >= nh ? Infinity : rmsDiff(y, w, px, py, x, yy, B, false);
+    return x < 0 || yy < 0 || x >= nw || yy >= nh ? Infinity : rmsDiff(y, w, px, py, x, yy, B, false, 2);
   };
-  let one = Infinity;
-  for (const [dx, dy] of ONE_PX) one = Math.min(one, at(dx, dy));
-  if (!(d <= o.maxSelfRatio * one)) return false;
+  // Cheapest refusals first; each loop stops at the first shift that refutes the match.
+  for (const [dx, dy] of ONE_PX) if (!(d <= o.maxSelfRatio * at(dx, dy))) return false;
   for (const [dx, dy] of SELF_SHIFTS) if (at(dx, dy) < o.minSelfDiff) return false;
   if (!mirrored) {
     const sx = qx - px;
@@ -644,6 +656,28 @@ function paint(mask: Uint8Array, w: number, nw: number, positions: Iterable<numb
   return count;
 }
 
+/** The share of a component's bounding box (patches included) that its match's box overlaps. */
+function boxOverlapShare(c: Component, nw: number, block: number): number {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const p of c.positions) {
+    const px = p % nw;
+    const py = (p - px) / nw;
+    x0 = Math.min(x0, px);
+    y0 = Math.min(y0, py);
+    x1 = Math.max(x1, px + block);
+    y1 = Math.max(y1, py + block);
+  }
+  // The match's box: shifted (plain) or reflected about the axis x = a / 2 (mirrored).
+  const [mx0, mx1] = c.mirrored ? [c.a - x1 + block, c.a - x0 + block] : [x0 + c.a, x1 + c.a];
+  const [my0, my1] = [y0 + c.b, y1 + c.b];
+  const ix = Math.max(0, Math.min(x1, mx1) - Math.max(x0, mx0));
+  const iy = Math.max(0, Math.min(y1, my1) - Math.max(y0, my0));
+  return (ix * iy) / Math.max(1, (x1 - x0) * (y1 - y0));
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((p, q) => p - q);
   return s.length ? s[Math.floor(s.length / 2)]! : 0;
@@ -668,12 +702,12 @@ export function detectCopyMove(img: RgbImage, opts: CopyMoveOptions = {}): CopyM
   if (!textured) return empty;
   const minArea = Math.max(o.minAreaPx, o.minAreaShare * w * h);
   const comps: Component[] = [];
-  const seedsOf = (mirror: Float32Array | null) => [0, 0.5].map((off) => sortedCandidates(feat, mirror, skip, n, o.quantStep, off, o.sortWindow));
-  const fields: { mirrored: boolean; field: ReturnType<typeof patchMatch> }[] = [{ mirrored: false, field: patchMatch(feat, feat, skip, nw, nh, o, false, seedsOf(null)) }];
-  if (o.mirror) {
-    const mf = mirroredFeatures(feat);
-    fields.push({ mirrored: true, field: patchMatch(feat, mf, skip, nw, nh, o, true, seedsOf(mf)) });
-  }
+  // One sort per quantisation grid (two grids, half a step apart, so that a pair split by a
+  // bin edge in one meets in the other) seeds both fields.
+  const mf = o.mirror ? mirroredFeatures(feat) : null;
+  const seeds = [0, 0.5].map((off) => sortedCandidates(feat, mf, skip, n, o.quantStep, off, o.sortWindow));
+  const fields: { mirrored: boolean; field: ReturnType<typeof patchMatch> }[] = [{ mirrored: false, field: patchMatch(feat, feat, skip, nw, nh, o, false, seeds.map((x) => x.plain)) }];
+  if (mf) fields.push({ mirrored: true, field: patchMatch(feat, mf, skip, nw, nh, o, true, seeds.map((x) => x.mirrored)) });
   const ys = smooth(y, w, h);
   for (const { mirrored, field } of fields) comps.push(...regionsOf(field, ys, w, std, skip, nw, nh, o, mirrored));
 
@@ -699,6 +733,9 @@ export function detectCopyMove(img: RgbImage, opts: CopyMoveOptions = {}): CopyM
     // textures), not a copy moved elsewhere.
     const fresh = paint(scratch, w, nw, c.positions, o.block, 1, (px, py) => [c.mirrored ? c.a - px : px + c.a, py + c.b]);
     if (area - fresh > 0.2 * area) continue;
+    // Nor may their bounding boxes overlap by more than a tenth (the two strokes of a W, a
+    // stripe pattern's neighbouring stripes): a copy moved by less than its own size is a repeat.
+    if (boxOverlapShare(c, nw, o.block) > 0.1) continue;
     // The twin: where the positions' matches land, and which component holds them.
     const votes = new Map<number, number>();
     for (const p of c.positions) {
