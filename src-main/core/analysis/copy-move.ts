@@ -683,14 +683,40 @@ function median(xs: number[]): number {
   return s.length ? s[Math.floor(s.length / 2)]! : 0;
 }
 
-/** Look for copy-moved regions in a picture. */
+/** Look for copy-moved regions in a picture (synchronously: tests, scripts). */
 export function detectCopyMove(img: RgbImage, opts: CopyMoveOptions = {}): CopyMoveResult {
+  const steps = copyMoveSteps(img, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same check for the analysis worker: between its stages (none runs longer than a few
+ * hundred milliseconds on a 12 MP picture) it gives the event loop a turn, so a cancel message
+ * is delivered, and calls `check`, which throws once the job is cancelled.
+ */
+export async function detectCopyMoveAsync(img: RgbImage, opts: CopyMoveOptions = {}, check: () => void = () => undefined): Promise<CopyMoveResult> {
+  const steps = copyMoveSteps(img, opts);
+  for (;;) {
+    check();
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The check as a sequence of stages; each `yield` is a point where it may stop. */
+function* copyMoveSteps(img: RgbImage, opts: CopyMoveOptions): Generator<void, CopyMoveResult, void> {
   const o = { ...COPY_MOVE_DEFAULTS, ...opts };
   const { y, width: w, height: h, scale } = lumaAtMost(img, o.maxSide);
+  yield;
   const mask = new Uint8Array(w * h);
   const empty: CopyMoveResult = { regions: [], analysed: { width: w, height: h, scale }, mask, texturedShare: 0, patternSteps: 0, candidates: [] };
   if (w < o.block + o.minShift || h < o.block) return empty;
   const { feat, std, nw, nh } = blockFeatures(y, w, h, o.block);
+  yield;
   const n = nw * nh;
   const skip = new Uint8Array(n);
   let textured = 0;
@@ -706,10 +732,18 @@ export function detectCopyMove(img: RgbImage, opts: CopyMoveOptions = {}): CopyM
   // bin edge in one meets in the other) seeds both fields.
   const mf = o.mirror ? mirroredFeatures(feat) : null;
   const seeds = [0, 0.5].map((off) => sortedCandidates(feat, mf, skip, n, o.quantStep, off, o.sortWindow));
+  yield;
   const fields: { mirrored: boolean; field: ReturnType<typeof patchMatch> }[] = [{ mirrored: false, field: patchMatch(feat, feat, skip, nw, nh, o, false, seeds.map((x) => x.plain)) }];
-  if (mf) fields.push({ mirrored: true, field: patchMatch(feat, mf, skip, nw, nh, o, true, seeds.map((x) => x.mirrored)) });
+  yield;
+  if (mf) {
+    fields.push({ mirrored: true, field: patchMatch(feat, mf, skip, nw, nh, o, true, seeds.map((x) => x.mirrored)) });
+    yield;
+  }
   const ys = smooth(y, w, h);
-  for (const { mirrored, field } of fields) comps.push(...regionsOf(field, ys, w, std, skip, nw, nh, o, mirrored));
+  for (const { mirrored, field } of fields) {
+    comps.push(...regionsOf(field, ys, w, std, skip, nw, nh, o, mirrored));
+    yield;
+  }
 
   // Keep regions of the minimum size whose twin points back at them.
   const byPosition = new Map<number, number>();

@@ -11,7 +11,7 @@ import { alignedCrop, cropOptions, eyeIndices } from './align';
 import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
 import { bandOf, DEFAULT_THRESHOLDS, faceSizePx } from './calibration';
 import { classifierSize, classify, classifyImage, type HeatMap } from './classify';
-import { COPY_MOVE_METHOD, detectCopyMove, type CopyMoveResult } from './copy-move';
+import { COPY_MOVE_METHOD, detectCopyMoveAsync, type CopyMoveResult } from './copy-move';
 import { detectFaces } from './face-detect';
 import { cloneEvidence, faceEvidence, imageEvidence, stillEvidence, type TrackBest } from './evidence';
 import { shrink } from './render';
@@ -271,14 +271,15 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     const minPx = Math.min(...models.imageModels.filter((m) => tooSmallForImage.has(m.manifest.id)).map((m) => minJudgedImagePx(m.manifest)));
     tooSmallNote = `Too small for the whole-image detector (${firstFrame ? `${firstFrame.width}×${firstFrame.height}` : '?'}; it judges pictures from ${minPx} px on the shorter side): ${faceTracks.length ? 'only the faces were judged' : 'it did not judge this file'}.`;
   }
-  // Still pictures: regions copied within the picture (copy-move.ts). It needs no model.
   let clones: CopyMoveResult | null = null;
   let copyMove: CopyMoveCheck | null = null;
+  // Still pictures: regions copied within the picture (copy-move.ts). It needs no model. Its
+  // stages give the event loop a turn and call check(), so a cancel lands within one stage.
   if (input.kind === 'image' && firstFrame && (opts.copyMove ?? true)) {
     check();
     progress('forensics', 0, 'Looking for copied regions');
     const still = firstFrame;
-    clones = await time('copy-move', async () => detectCopyMove(still));
+    clones = await time('copy-move', () => detectCopyMoveAsync(still, {}, check));
     copyMove = {
       method: COPY_MOVE_METHOD,
       regions: clones.regions.map(({ areaPx: _, ...r }) => r),

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { blockFeatures, detectCopyMove, lumaAtMost, smooth } from '../../../src-main/core/analysis/copy-move';
+import { blockFeatures, detectCopyMove, detectCopyMoveAsync, lumaAtMost, smooth } from '../../../src-main/core/analysis/copy-move';
 import type { RgbImage } from '../../../src-main/core/analysis/types';
 import { cloneRegion, streaked, texture, tiled } from '../../helpers/textures';
 
@@ -39,6 +39,37 @@ describe('copy-move check', () => {
     expect(marked).toBeGreaterThan(2 * 90 * 70 * 0.9);
     expect(marked).toBeLessThan(2 * 90 * 70 * 1.25);
     expect(r.mask.some((v) => v > 1)).toBe(false);
+  });
+
+  it('runs the same in the worker (async) as in scripts (sync), and stops between its stages when cancelled', async () => {
+    const forged = cloneRegion(base, 40, 50, 90, 70, 300, 220);
+    let checks = 0;
+    const r = await detectCopyMoveAsync(forged, {}, () => void checks++);
+    expect(r.regions).toEqual(detectCopyMove(forged).regions);
+    expect(r.regions).toHaveLength(1);
+    // It checks at least before it starts, after the features, after each field and each region search.
+    expect(checks).toBeGreaterThanOrEqual(7);
+    // A cancel that arrives as another task (a worker message) is seen at the next stage, not at the end.
+    let cancelled = false;
+    let after = 0;
+    setImmediate(() => {
+      cancelled = true;
+    });
+    const stopped = detectCopyMoveAsync(forged, {}, () => {
+      if (cancelled) {
+        after++;
+        throw new Error('cancelled');
+      }
+    });
+    await expect(stopped).rejects.toThrow('cancelled');
+    expect(after).toBe(1);
+    let seen = 0;
+    await expect(
+      detectCopyMoveAsync(forged, {}, () => {
+        if (++seen === 3) throw new Error('cancelled');
+      }),
+    ).rejects.toThrow('cancelled');
+    expect(seen).toBe(3);
   });
 
   it('reports nothing on the same picture without the copy', () => {

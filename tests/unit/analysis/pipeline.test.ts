@@ -281,6 +281,22 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     expect(video.copyMove).toBeUndefined();
   });
 
+  it('stops a still picture when cancelled during its copy-move check, not only after it', async () => {
+    const forged = cloneRegion(texture(400, 300, 7), 30, 40, 100, 80, 250, 180);
+    let total = 0;
+    await runPipeline({ kind: 'image', frames: [{ index: 0, timeSec: 0, ...forged }], expectedFrames: 1 }, std, { thresholds: null, check: () => void total++ });
+    // The check's stages each call check() (copy-move.test.ts), so a still asks many times.
+    expect(total).toBeGreaterThanOrEqual(10);
+    for (const after of [1, 3, 5, 8]) {
+      let n = 0;
+      const check = () => {
+        if (++n > after) throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
+      };
+      await expect(runPipeline({ kind: 'image', frames: [{ index: 0, timeSec: 0, ...forged }], expectedFrames: 1 }, std, { thresholds: null, check })).rejects.toMatchObject({ code: 'CANCELLED' });
+      expect(n).toBe(after + 1);
+    }
+  });
+
   it('stops when cancelled between frames', async () => {
     let n = 0;
     const check = () => {
