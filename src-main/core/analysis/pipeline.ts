@@ -273,10 +273,10 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   }
   let clones: CopyMoveResult | null = null;
   let copyMove: CopyMoveCheck | null = null;
-  // Still pictures: regions copied within the picture (copy-move.ts). It needs no model. Its
-  // stages give the event loop a turn and call check(), so a cancel lands within one stage.
+  // Still pictures: regions copied within the picture (copy-move.ts). It needs no model. It calls
+  // check() before each of its stages and gives the event loop a turn between them, so a cancel
+  // lands within one stage.
   if (input.kind === 'image' && firstFrame && (opts.copyMove ?? true)) {
-    check();
     progress('forensics', 0, 'Looking for copied regions');
     const still = firstFrame;
     clones = await time('copy-move', () => detectCopyMoveAsync(still, {}, check));
