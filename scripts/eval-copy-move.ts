@@ -18,6 +18,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { evalArgs, firstPerSourceAndLabel } from './eval-args';
 import sharp from 'sharp';
 import { parseManifest } from '../src-main/core/analysis/eval-manifest';
 import { COPY_MOVE_DEFAULTS, detectCopyMove, seededRandom, type FoundClone as CloneRegion } from '../src-main/core/analysis/copy-move';
@@ -25,17 +26,6 @@ import type { RgbImage } from '../src-main/core/analysis/types';
 import type { PixelBox } from '../src-shared/domain/detection';
 
 const STILL = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
-
-function args(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) continue;
-    if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) out[a.slice(2)] = argv[++i]!;
-    else out[a.slice(2)] = '';
-  }
-  return out;
-}
 
 async function decode(buf: Buffer): Promise<RgbImage> {
   const { data, info } = await sharp(buf).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
@@ -122,7 +112,7 @@ const onPair = (r: CloneRegion, p: Planted) => {
 };
 
 async function main() {
-  const a = args(process.argv.slice(2));
+  const a = evalArgs(process.argv.slice(2));
   if (!a.data) {
     console.error('usage: npm run eval:copy-move -- --data <folder with MANIFEST.tsv> [--limit N] [--only src,...] [--json out.json] [--max-side N]');
     process.exit(2);
@@ -132,14 +122,7 @@ async function main() {
   const limit = a.limit ? Number(a.limit) : Infinity;
   const maxSide = a['max-side'] ? Number(a['max-side']) : COPY_MOVE_DEFAULTS.maxSide;
   const rows = parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8')).filter((r) => STILL.test(r.relpath) && (!only || only.has(r.source)));
-  const taken = new Map<string, number>();
-  const chosen = rows.filter((r) => {
-    const k = `${r.source}/${r.fake}`;
-    const n = taken.get(k) ?? 0;
-    if (n >= limit) return false;
-    taken.set(k, n + 1);
-    return true;
-  });
+  const chosen = firstPerSourceAndLabel(rows, limit);
   const rand = seededRandom(20261201);
   const ENCODINGS = ['png', 'jpeg95', 'jpeg85', 'jpeg75'] as const;
   const fa = new Map<string, { n: number; alarms: number; pattern: number }>();

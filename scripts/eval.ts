@@ -20,6 +20,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { evalArgs, firstPerSourceAndLabel } from './eval-args';
 import { DEFAULT_SETTINGS } from '../src-shared/domain/settings';
 import { AppError } from '../src-shared/result';
 import { createLogger } from '../src-main/core/log/logger';
@@ -42,19 +43,6 @@ interface Outcome {
   error: string | null;
 }
 
-function args(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) continue;
-    const eq = a.indexOf('=');
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) out[a.slice(2)] = argv[++i]!;
-    else out[a.slice(2)] = ''; // a flag
-  }
-  return out;
-}
-
 function readManifest(dir: string): ManifestRow[] {
   return parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8'));
 }
@@ -62,7 +50,7 @@ function readManifest(dir: string): ManifestRow[] {
 const f3 = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStart(6));
 
 async function main(): Promise<number> {
-  const a = args(process.argv.slice(2));
+  const a = evalArgs(process.argv.slice(2));
   if (!a.data) {
     process.stderr.write('usage: npm run eval -- --data <folder with MANIFEST.tsv> [--models-dir d] [--reference d] [--frames N] [--limit N] [--only a,b] [--json out] [--strict] [--perturb jpeg:Q|scale:F[,...]]\n');
     return 2;
@@ -105,13 +93,7 @@ async function main(): Promise<number> {
       process.stderr.write('--limit takes a whole number of files per source and label\n');
       return 2;
     }
-    const per = new Map<string, number>();
-    rows = rows.filter((r) => {
-      const key = `${r.source}\t${r.fake}`;
-      const k = per.get(key) ?? 0;
-      per.set(key, k + 1);
-      return k < n;
-    });
+    rows = firstPerSourceAndLabel(rows, n);
   }
   const tools = await resolveTools({ env: process.env });
   // The app's defaults, so the tables describe what a user gets (until session 9 the eval took 8 frames at 1280 px).

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeLeftOut } from '../../../src-shared/domain/folders';
 import type { AnalysisProgress, CopyMoveCheck } from '../../../src-shared/domain/detection';
+import type { MetadataReport } from '../../../src-shared/domain/media';
 import { AppError } from '../../../src-shared/result';
 import type { Core } from '../../core/core';
 import { jsonSummary } from '../../core/analysis/record';
@@ -43,6 +44,12 @@ function printHuman(io: CliIo, s: Record<string, unknown>): void {
         ? `none reported: the picture repeats a pattern at ${cm.patternSteps} steps`
         : 'no copied region found';
     io.stdout(`  copy-move: ${found} (analysed at ${cm.analysedLongSide} px)\n`);
+  }
+  const md = s.metadata as Pick<MetadataReport, 'highlights' | 'flags'> | null;
+  if (md) {
+    const history = md.highlights.find((h) => h.label === 'Compression history');
+    if (history) io.stdout(`  compression history: ${termSafe(history.value)}\n`);
+    for (const f of md.flags) if (f.severity !== 'info') io.stdout(`  ~ ${f.code} (${f.severity}, file metadata): ${termSafe(f.message)}\n`);
   }
   const models = (s.models as { id: string; version: string; provider: string }[]).map((m) => `${m.id}@${m.version} (${m.provider})`).join(', ');
   io.stdout(`  models: ${models || 'none'}; total ${Math.round(((s.timings as Record<string, number>).total ?? 0) as number)} ms\n`);

@@ -93,6 +93,8 @@ export function jsonSummary(o: AnalysisOutput, detectionId: string | null): Reco
     ...(r.copyMove ? { copyMove: { method: r.copyMove.method, regions: r.copyMove.regions, analysedLongSide: r.copyMove.analysedLongSide, texturedShare: r.copyMove.texturedShare, ...(r.copyMove.patternSteps ? { patternSteps: r.copyMove.patternSteps } : {}) } } : {}),
     models: r.models.map((m) => ({ id: m.id, version: m.version, sha256: m.sha256, task: m.task, provider: m.provider })),
     warnings: r.warnings,
+    // The file's own findings (metadata flags, JPEG compression history), beside the models' warnings.
+    metadata: o.metadata ? { highlights: o.metadata.highlights, flags: o.metadata.flags } : null,
     timings: r.timingsMs,
     sampling: { method: o.sampling.method, frames: o.sampling.frames.length, ...(o.sampling.fallbackReason ? { fallbackReason: o.sampling.fallbackReason } : {}) },
     executionProvider: r.executionProvider,

@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/s
 import { firstErrorLine } from './error-text';
 import { findExifBlock, walkTiff, type TiffGroup } from './exif-tiff';
 import { readImageBytes } from './image-decode';
+import { jpegHistoryOfFile } from './jpeg-history';
 import { jpegQualityOfFile } from './jpeg-quality';
 import { imageFlags, videoFlags } from './metadata-flags';
 
@@ -199,6 +200,30 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
       if (q.standardTables && (g('ifd0', 'Make') || g('ifd0', 'Model'))) {
         flags.push({ code: 'REENCODED', severity: 'info', message: `Camera metadata, but quantisation tables are libjpeg's standard ones at quality ${q.quality}: typical of software re-saving rather than camera firmware.` });
       }
+    }
+    // Compression history (jpeg-history.ts): an earlier JPEG compression on the same grid.
+    const h = await jpegHistoryOfFile(p).catch((e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }));
+    const jpeg = (groups.jpeg ??= {});
+    if (!h.ok) {
+      add('Compression history', `not analysed: ${h.reason}`);
+      jpeg.compressionHistory = `not analysed: ${h.reason}`;
+    } else if (!h.history) {
+      add('Compression history', 'not analysed: too few non-zero coefficients (a small or very flat picture, or a very low quality)');
+      jpeg.compressionHistory = 'not analysed: too few coefficients';
+    } else {
+      const { finding, earlierQuality, votes, fits } = h.history;
+      jpeg.compressionHistory = finding === 'twice' ? 'saved at least twice' : 'no earlier lower-quality compression seen';
+      jpeg.compressionHistoryFrequencies = `${votes} of ${fits.length} DCT frequencies show an earlier quantisation`;
+      if (earlierQuality !== null) jpeg.earlierQuality = String(earlierQuality);
+      if (finding === 'twice') {
+        const earlier = earlierQuality !== null ? ` at quality ≈${earlierQuality}` : '';
+        add('Compression history', `saved as JPEG at least twice (earlier${earlier || ' with other quantisation steps'})`);
+        flags.push({
+          code: 'RECOMPRESSED',
+          severity: 'notice',
+          message: `The JPEG coefficients show an earlier compression on the same 8×8 grid${earlier}${q ? `, before the present one at ≈${q.quality}` : ''} (${votes} of ${fits.length} DCT frequencies): the picture was decoded and saved again — by an editor, a converter or a messaging app. That alone does not say whether anything was changed.`,
+        });
+      } else add('Compression history', 'no sign of an earlier, lower-quality JPEG compression on the same grid');
     }
   }
   return { highlights, groups, flags, hasEmbeddedThumbnail: thumb !== null, thumbnailDiffers };

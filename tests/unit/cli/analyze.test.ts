@@ -70,6 +70,22 @@ describe('mediaguard analyze / models', () => {
     expect(line.copyMove).toMatchObject({ method: expect.stringMatching(/^dense-dct-patchmatch /), analysedLongSide: 400, regions: [expect.objectContaining({ mirrored: false })] });
   });
 
+  it('prints the file\'s compression history and metadata flags (human and --json)', async () => {
+    const resaved = path.join(t.dir, 'resaved.jpg');
+    const tex = texture(320, 240, 6);
+    const first = await sharp(Buffer.from(tex.data), { raw: { width: 320, height: 240, channels: 3 } }).jpeg({ quality: 60 }).toBuffer();
+    await sharp(first).jpeg({ quality: 90 }).toFile(resaved);
+    const o = io();
+    expect(await runCli(['analyze', '--models-dir', models, resaved, ...dd()], o)).toBe(0);
+    expect(o.out).toMatch(/ {2}compression history: saved as JPEG at least twice \(earlier at quality ≈(58|59|60|61|62)\)\n/);
+    expect(o.out).toMatch(/ {2}~ RECOMPRESSED \(notice, file metadata\): The JPEG coefficients show an earlier compression/);
+    const j = io();
+    expect(await runCli(['analyze', '--json', '--models-dir', models, resaved, ...dd()], j)).toBe(0);
+    const line = JSON.parse(j.out.trim()) as { metadata: { highlights: { label: string; value: string }[]; flags: { code: string }[] } };
+    expect(line.metadata.highlights).toContainEqual({ label: 'Compression history', value: expect.stringMatching(/^saved as JPEG at least twice/) });
+    expect(line.metadata.flags.map((f) => f.code)).toContain('RECOMPRESSED');
+  });
+
   it('a hostile file name cannot forge result lines or drive the terminal: controls and direction marks are shown as [U+XXXX]', async () => {
     const folder = path.join(t.dir, 'inj');
     fs.mkdirSync(folder);

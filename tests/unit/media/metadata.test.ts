@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { probe, readMetadata } from '../../../src-main/core/media';
 import { estimateJpegQuality, parseDqt } from '../../../src-main/core/media/jpeg-quality';
+import { texture } from '../../helpers/textures';
 import { fixture, testTools } from './helpers';
 
 async function report(name: string) {
@@ -71,5 +75,39 @@ describe('JPEG quality estimate', () => {
     const moz = await img.clone().jpeg({ quality: 75, mozjpeg: true }).toBuffer();
     expect(estimateJpegQuality(parseDqt(moz))?.standardTables).toBe(false);
     expect(estimateJpegQuality(parseDqt(Buffer.from([0xff, 0xd8, 0xff, 0xd9])))).toBeNull();
+  });
+});
+
+describe('JPEG compression history in the metadata report', () => {
+  it('says whether the file was saved twice, at what earlier quality, and why it could not tell', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-hist-'));
+    try {
+      const img = texture(400, 300, 8);
+      const raw = { raw: { width: img.width, height: img.height, channels: 3 as const } };
+      const once = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 90 }).toBuffer();
+      const twice = await sharp(await sharp(Buffer.from(img.data), raw).jpeg({ quality: 65 }).toBuffer()).jpeg({ quality: 90 }).toBuffer();
+      const progressive = await sharp(twice).jpeg({ quality: 90, progressive: true }).toBuffer();
+      const at = async (name: string, buf: Buffer) => {
+        const p = path.join(dir, name);
+        fs.writeFileSync(p, buf);
+        return readMetadata(p, await probe(p, await testTools()));
+      };
+      const r1 = await at('once.jpg', once);
+      expect(highlight(r1, 'Compression history')).toBe('no sign of an earlier, lower-quality JPEG compression on the same grid');
+      expect(codes(r1)).not.toContain('RECOMPRESSED');
+      expect(r1.groups.jpeg?.compressionHistory).toBe('no earlier lower-quality compression seen');
+      const r2 = await at('twice.jpg', twice);
+      expect(highlight(r2, 'Compression history')).toMatch(/^saved as JPEG at least twice \(earlier at quality ≈6[3-7]\)$/);
+      expect(r2.flags.find((f) => f.code === 'RECOMPRESSED')).toMatchObject({ severity: 'notice', message: expect.stringMatching(/earlier compression on the same 8×8 grid at quality ≈6[3-7], before the present one at ≈90/) });
+      expect(r2.groups.jpeg?.earlierQuality).toMatch(/^6[3-7]$/);
+      const r3 = await at('progressive.jpg', progressive);
+      expect(highlight(r3, 'Compression history')).toMatch(/^not analysed: a progressive JPEG/);
+      expect(codes(r3)).not.toContain('RECOMPRESSED');
+      // A cut file: the metadata report still comes back, with the reason.
+      const r4 = await at('cut.jpg', twice.subarray(0, Math.floor(twice.length * 0.7)));
+      expect(highlight(r4, 'Compression history')).toMatch(/^not analysed: damaged JPEG data/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,356 @@
+/**
+ * The luma plane of a JPEG file as the file stores it: quantised DCT coefficients of every 8×8
+ * block and the quantisation table they were divided by. Decoded pixels cannot give these back
+ * exactly (the decoder rounds and clips), and libvips does not expose them, so this is a small
+ * entropy decoder of its own: sequential Huffman JPEG (SOF0 baseline, SOF1 extended, 8-bit),
+ * interleaved or not, any sampling factors, restart intervals. Progressive, lossless,
+ * hierarchical and arithmetic-coded files are refused with a reason, as are damaged streams.
+ *
+ * Only the luma component is kept (the other components' codes are decoded and dropped), and a
+ * caller may stop after `maxBlocks` luma blocks: compression-history statistics need a few
+ * hundred thousand coefficients, not a whole 50-megapixel photo.
+ */
+
+/** Zigzag position → natural (row-major) index. */
+export const ZIGZAG = [
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58,
+  59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+];
+
+export interface LumaCoefficients {
+  /** Picture size from the frame header. */
+  width: number;
+  height: number;
+  /** Luma blocks per row and rows of blocks that cover the picture (ceil(size / 8) at full luma resolution). */
+  blocksWide: number;
+  blocksHigh: number;
+  /** Rows of blocks decoded (all of them unless `maxBlocks` stopped the decoder early). */
+  rowsDecoded: number;
+  /** 64 coefficients per block in natural order, blocks row by row (blocksWide × rowsDecoded). */
+  coef: Int16Array;
+  /** The luma quantisation table, natural order. */
+  table: number[];
+}
+
+export type LumaDecode = { ok: true; luma: LumaCoefficients } | { ok: false; reason: string };
+
+interface Huffman {
+  /** For each code length 1..16: the largest code of that length (−1 if none), and where its values start. */
+  maxCode: Int32Array;
+  valPtr: Int32Array;
+  minCode: Int32Array;
+  values: Uint8Array;
+}
+
+function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
+  const maxCode = new Int32Array(18).fill(-1);
+  const valPtr = new Int32Array(17);
+  const minCode = new Int32Array(17);
+  let code = 0;
+  let k = 0;
+  for (let len = 1; len <= 16; len++) {
+    const n = counts[len - 1]!;
+    if (n) {
+      valPtr[len] = k;
+      minCode[len] = code;
+      code += n;
+      k += n;
+      maxCode[len] = code - 1;
+    }
+    code <<= 1;
+  }
+  maxCode[17] = 0x7fffffff;
+  return { maxCode, valPtr, minCode, values };
+}
+
+class Unsupported extends Error {}
+class Damaged extends Error {}
+
+class BitReader {
+  private acc = 0;
+  private bits = 0;
+  /** Set when a marker (other than stuffing) has been reached: from there on zeros are read. */
+  marker = -1;
+  constructor(
+    private readonly buf: Uint8Array,
+    public pos: number,
+  ) {}
+
+  /** Zero bytes fed in past the end of the data (a marker or the end of the buffer). */
+  private padBytes = 0;
+
+  private fill(): void {
+    while (this.bits <= 24) {
+      let b = 0;
+      if (this.marker < 0) {
+        if (this.pos >= this.buf.length) this.marker = 0xd9;
+        else {
+          b = this.buf[this.pos]!;
+          if (b !== 0xff) this.pos++;
+          else if (this.buf[this.pos + 1] === 0x00) this.pos += 2;
+          else {
+            // A marker: the scan's data (or this restart interval's) ends here.
+            this.marker = this.buf[this.pos + 1] ?? 0xd9;
+            b = 0;
+          }
+        }
+      }
+      if (this.marker >= 0) this.padBytes++;
+      this.acc = ((this.acc << 8) | b) >>> 0;
+      this.bits += 8;
+    }
+  }
+
+  /** True when codes were read from the zero padding, i.e. the data ended before the blocks did. */
+  overRead(): boolean {
+    return this.padBytes * 8 > this.bits;
+  }
+
+  bit(): number {
+    if (this.bits === 0) this.fill();
+    this.bits--;
+    return (this.acc >>> this.bits) & 1;
+  }
+
+  receive(n: number): number {
+    if (n === 0) return 0;
+    if (this.bits < n) this.fill();
+    this.bits -= n;
+    return (this.acc >>> this.bits) & ((1 << n) - 1);
+  }
+
+  decode(h: Huffman): number {
+    let code = this.bit();
+    let len = 1;
+    while (code > h.maxCode[len]!) {
+      code = (code << 1) | this.bit();
+      if (++len > 16) throw new Damaged('a Huffman code that no table defines');
+    }
+    return h.values[h.valPtr[len]! + code - h.minCode[len]!]!;
+  }
+
+  /** Skip to the restart marker expected next (`RSTn`) and reset the bit buffer. */
+  restart(): void {
+    if (this.overRead()) throw new Damaged('a restart interval ends before its last block');
+    this.acc = 0;
+    this.bits = 0;
+    this.padBytes = 0;
+    if (this.marker < 0) {
+      // Padding bits may remain before the marker; find it.
+      while (this.pos + 1 < this.buf.length && !(this.buf[this.pos] === 0xff && this.buf[this.pos + 1] !== 0x00 && this.buf[this.pos + 1] !== 0xff)) this.pos++;
+      this.marker = this.buf[this.pos + 1] ?? 0xd9;
+    }
+    if (this.marker >= 0xd0 && this.marker <= 0xd7) {
+      this.pos += 2;
+      this.marker = -1;
+    } else throw new Damaged(`a restart marker was expected, found ${this.marker === 0xd9 ? 'the end of the data' : `marker 0x${this.marker.toString(16)}`}`);
+  }
+}
+
+const extend = (v: number, n: number) => (n && v < 1 << (n - 1) ? v - (1 << n) + 1 : v);
+
+interface Component {
+  id: number;
+  h: number;
+  v: number;
+  tq: number;
+}
+
+/** Decode the luma coefficients of a JPEG file held in memory. */
+export function decodeLumaCoefficients(buf: Uint8Array, opts: { maxBlocks?: number; maxPixels?: number } = {}): LumaDecode {
+  try {
+    return { ok: true, luma: decode(buf, opts.maxBlocks ?? Infinity, opts.maxPixels ?? 200e6) };
+  } catch (e) {
+    if (e instanceof Unsupported) return { ok: false, reason: e.message };
+    if (e instanceof Damaged) return { ok: false, reason: `damaged JPEG data: ${e.message}` };
+    if (e instanceof RangeError) return { ok: false, reason: 'damaged JPEG data: a segment runs past the end of the file' };
+    throw e;
+  }
+}
+
+function decode(buf: Uint8Array, maxBlocks: number, maxPixels: number): LumaCoefficients {
+  if (buf[0] !== 0xff || buf[1] !== 0xd8) throw new Unsupported('not a JPEG file');
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const tables = new Map<number, number[]>();
+  const dc = new Map<number, Huffman>();
+  const ac = new Map<number, Huffman>();
+  let restartInterval = 0;
+  let frame: { width: number; height: number; comps: Component[] } | null = null;
+  let pos = 2;
+  const u16 = (p: number) => {
+    if (p + 2 > buf.length) throw new RangeError('past the end');
+    return view.getUint16(p);
+  };
+  while (pos + 4 <= buf.length) {
+    if (buf[pos] !== 0xff) throw new Damaged(`no marker at byte ${pos}`);
+    const marker = buf[pos + 1]!;
+    if (marker === 0xff) {
+      pos++;
+      continue;
+    }
+    if (marker === 0xd9) break;
+    if (marker >= 0xd0 && marker <= 0xd7) {
+      pos += 2;
+      continue;
+    }
+    const len = u16(pos + 2);
+    const seg = pos + 4;
+    const end = pos + 2 + len;
+    if (len < 2 || end > buf.length) throw new Damaged(`segment 0x${marker.toString(16)} runs past the end of the file`);
+    if (marker === 0xdb) {
+      let o = seg;
+      while (o < end) {
+        const pq = buf[o]! >> 4;
+        const tq = buf[o]! & 15;
+        o++;
+        const t = new Array<number>(64).fill(0);
+        for (let k = 0; k < 64; k++) {
+          if (o + (pq ? 2 : 1) > end) throw new Damaged('a quantisation table is cut short');
+          t[ZIGZAG[k]!] = pq ? u16(o) : buf[o]!;
+          o += pq ? 2 : 1;
+        }
+        tables.set(tq, t);
+      }
+    } else if (marker === 0xc4) {
+      let o = seg;
+      while (o < end) {
+        const tc = buf[o]! >> 4;
+        const th = buf[o]! & 15;
+        const counts = buf.subarray(o + 1, o + 17);
+        let n = 0;
+        for (const c of counts) n += c;
+        if (o + 17 + n > end || counts.length < 16) throw new Damaged('a Huffman table is cut short');
+        const table = buildHuffman(counts, buf.slice(o + 17, o + 17 + n));
+        (tc === 0 ? dc : ac).set(th, table);
+        o += 17 + n;
+      }
+    } else if (marker === 0xc0 || marker === 0xc1) {
+      if (buf[seg] !== 8) throw new Unsupported(`${buf[seg]}-bit samples (only 8-bit JPEG is analysed)`);
+      const height = u16(seg + 1);
+      const width = u16(seg + 3);
+      const nc = buf[seg + 5]!;
+      if (!width || !height) throw new Unsupported('the frame header gives no picture size (DNL), which is not analysed');
+      if (width * height > maxPixels) throw new Unsupported(`${width}×${height} is over the ${Math.round(maxPixels / 1e6)} MP limit`);
+      if (nc < 1 || nc > 4 || seg + 6 + nc * 3 > end) throw new Damaged('a frame header with a bad component list');
+      const comps: Component[] = [];
+      for (let i = 0; i < nc; i++) {
+        const b = seg + 6 + i * 3;
+        const h = buf[b + 1]! >> 4;
+        const v = buf[b + 1]! & 15;
+        if (h < 1 || h > 4 || v < 1 || v > 4) throw new Damaged('a sampling factor outside 1–4');
+        comps.push({ id: buf[b]!, h, v, tq: buf[b + 2]! });
+      }
+      frame = { width, height, comps };
+    } else if (marker >= 0xc2 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      const kind = marker === 0xc2 || marker === 0xc6 || marker === 0xca || marker === 0xce ? 'progressive' : marker === 0xc3 || marker === 0xc7 || marker === 0xcb || marker === 0xcf ? 'lossless' : 'arithmetic-coded';
+      throw new Unsupported(`a ${kind} JPEG (only sequential Huffman-coded JPEG is analysed)`);
+    } else if (marker === 0xdd) {
+      restartInterval = u16(seg);
+    } else if (marker === 0xda) {
+      if (!frame) throw new Damaged('a scan before the frame header');
+      const ns = buf[seg]!;
+      const inScan: { c: Component; index: number; dc: Huffman; ac: Huffman }[] = [];
+      for (let i = 0; i < ns; i++) {
+        const cid = buf[seg + 1 + i * 2]!;
+        const t = buf[seg + 2 + i * 2]!;
+        const index = frame.comps.findIndex((c) => c.id === cid);
+        const d = dc.get(t >> 4);
+        const a = ac.get(t & 15);
+        if (index < 0 || !d || !a) throw new Damaged('a scan names a component or Huffman table that is not defined');
+        inScan.push({ c: frame.comps[index]!, index, dc: d, ac: a });
+      }
+      if (inScan.some((s) => s.index === 0)) return decodeScan(buf, end, frame, inScan, restartInterval, tables, maxBlocks);
+      // Skip this scan's entropy-coded data (a non-interleaved chroma scan before the luma one).
+      pos = end;
+      while (pos + 1 < buf.length && !(buf[pos] === 0xff && buf[pos + 1] !== 0x00 && !(buf[pos + 1]! >= 0xd0 && buf[pos + 1]! <= 0xd7))) pos++;
+      continue;
+    }
+    pos = end;
+  }
+  throw new Damaged(frame ? 'no scan holds the luma component' : 'no frame header');
+}
+
+function decodeScan(
+  buf: Uint8Array,
+  start: number,
+  frame: { width: number; height: number; comps: Component[] },
+  inScan: { c: Component; index: number; dc: Huffman; ac: Huffman }[],
+  restartInterval: number,
+  tables: Map<number, number[]>,
+  maxBlocks: number,
+): LumaCoefficients {
+  const hmax = Math.max(...frame.comps.map((c) => c.h));
+  const vmax = Math.max(...frame.comps.map((c) => c.v));
+  const luma = frame.comps[0]!;
+  const table = tables.get(luma.tq);
+  if (!table) throw new Damaged('the luma quantisation table is not defined');
+  // The luma plane's own size (a luma component sampled below the maximum is unusual but legal).
+  const lw = Math.ceil((frame.width * luma.h) / hmax);
+  const lh = Math.ceil((frame.height * luma.v) / vmax);
+  const blocksWide = Math.ceil(lw / 8);
+  const blocksHigh = Math.ceil(lh / 8);
+  const interleaved = inScan.length > 1;
+  const mcusX = interleaved ? Math.ceil(frame.width / (8 * hmax)) : blocksWide;
+  const mcusY = interleaved ? Math.ceil(frame.height / (8 * vmax)) : blocksHigh;
+  // Rows of luma blocks to keep: whole MCU rows, up to maxBlocks.
+  const rowsPerMcu = interleaved ? luma.v : 1;
+  const mcuRowsWanted = Math.min(mcusY, Math.max(1, Math.ceil(maxBlocks / blocksWide / rowsPerMcu)));
+  const rowsDecoded = Math.min(blocksHigh, mcuRowsWanted * rowsPerMcu);
+  const coef = new Int16Array(blocksWide * rowsDecoded * 64);
+  const scratch = new Int16Array(64);
+  const pred = new Int32Array(inScan.length);
+  const br = new BitReader(buf, start);
+  let mcu = 0;
+  const block = (s: (typeof inScan)[number], k: number, out: Int16Array, off: number) => {
+    const t = br.decode(s.dc);
+    if (t > 11) throw new Damaged('a DC difference category over 11');
+    pred[k] = pred[k]! + extend(br.receive(t), t);
+    out[off] = pred[k]!;
+    for (let i = 1; i < 64; ) {
+      const rs = br.decode(s.ac);
+      const r = rs >> 4;
+      const sz = rs & 15;
+      if (!sz) {
+        if (r !== 15) break;
+        i += 16;
+        continue;
+      }
+      i += r;
+      if (i > 63) throw new Damaged('an AC run past the end of a block');
+      out[off + ZIGZAG[i]!] = extend(br.receive(sz), sz);
+      i++;
+    }
+  };
+  for (let my = 0; my < mcuRowsWanted; my++) {
+    for (let mx = 0; mx < mcusX; mx++) {
+      if (restartInterval && mcu > 0 && mcu % restartInterval === 0) {
+        br.restart();
+        pred.fill(0);
+      }
+      inScan.forEach((s, k) => {
+        const bh = interleaved ? s.c.h : 1;
+        const bv = interleaved ? s.c.v : 1;
+        for (let by = 0; by < bv; by++) {
+          for (let bx = 0; bx < bh; bx++) {
+            if (s.index !== 0) {
+              scratch.fill(0);
+              block(s, k, scratch, 0);
+              continue;
+            }
+            const col = mx * bh + bx;
+            const row = my * bv + by;
+            if (col < blocksWide && row < rowsDecoded) block(s, k, coef, (row * blocksWide + col) * 64);
+            else {
+              // Padding blocks of a partial MCU: decoded, not kept.
+              scratch.fill(0);
+              block(s, k, scratch, 0);
+            }
+          }
+        }
+      });
+      mcu++;
+    }
+    if (br.overRead()) throw new Damaged(`the data ends before row ${Math.min(blocksHigh, (my + 1) * rowsPerMcu)} of ${blocksHigh} rows of blocks (a cut or damaged file)`);
+  }
+  return { width: frame.width, height: frame.height, blocksWide, blocksHigh, rowsDecoded, coef, table };
+}

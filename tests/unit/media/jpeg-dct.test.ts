@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeLumaCoefficients, type LumaCoefficients } from '../../../src-main/core/media/jpeg-dct';
+import { lumaPixels } from '../../../src-main/core/media/jpeg-history';
+import { ijgTable, STD_LUMA } from '../../../src-main/core/media/jpeg-quality';
+import { texture } from '../../helpers/textures';
+
+const img = texture(203, 157, 4);
+const raw = { raw: { width: img.width, height: img.height, channels: 3 as const } };
+
+function decoded(buf: Buffer): LumaCoefficients {
+  const d = decodeLumaCoefficients(buf);
+  if (!d.ok) throw new Error(d.reason);
+  return d.luma;
+}
+
+/** Mean and max |our luma − reference| over the picture. */
+function compare(l: LumaCoefficients, ref: ArrayLike<number>, channels: number, toLuma: (p: ArrayLike<number>, i: number) => number): { mean: number; max: number } {
+  const px = lumaPixels(l);
+  let sum = 0;
+  let max = 0;
+  for (let y = 0; y < l.height; y++) {
+    for (let x = 0; x < l.width; x++) {
+      const e = Math.abs(px.data[y * px.width + x]! - toLuma(ref, (y * l.width + x) * channels));
+      sum += e;
+      max = Math.max(max, e);
+    }
+  }
+  return { mean: sum / (l.width * l.height), max };
+}
+
+describe('JPEG luma coefficients', () => {
+  it('decodes a greyscale JPEG to the coefficients libjpeg decodes (pixels within the IDCT rounding)', async () => {
+    const buf = await sharp(Buffer.from(img.data), raw).toColourspace('b-w').jpeg({ quality: 83 }).toBuffer();
+    const l = decoded(buf);
+    expect([l.width, l.height, l.blocksWide, l.blocksHigh, l.rowsDecoded]).toEqual([203, 157, 26, 20, 20]);
+    expect(l.table).toEqual(ijgTable(STD_LUMA, 83));
+    // A one-component file: every channel of the decoder's output is its luma.
+    expect(buf.subarray(0, 400).includes(Buffer.from([0xff, 0xc0, 0x00, 0x0b, 0x08]))).toBe(true);
+    const ref = await sharp(buf).raw().toBuffer({ resolveWithObject: true });
+    const { mean, max } = compare(l, ref.data, ref.info.channels, (p, i) => p[i]!);
+    expect(mean).toBeLessThan(0.2);
+    expect(max).toBeLessThanOrEqual(2);
+  });
+
+  it('decodes colour JPEGs with 4:2:0 and 4:4:4 chroma (luma from the MCU layout), and stops early when asked', async () => {
+    for (const chromaSubsampling of ['4:2:0', '4:4:4']) {
+      const buf = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 90, chromaSubsampling }).toBuffer();
+      const l = decoded(buf);
+      expect(l.blocksWide).toBe(26);
+      expect(l.rowsDecoded).toBe(20);
+      const ref = await sharp(buf).raw().toBuffer({ resolveWithObject: true });
+      // The file's luma against BT.601 luma of the decoder's RGB: equal but for chroma rounding.
+      const { mean } = compare(l, ref.data, 3, (p, i) => 0.299 * p[i]! + 0.587 * p[i + 1]! + 0.114 * p[i + 2]!);
+      expect(mean).toBeLessThan(0.6);
+      const part = decodeLumaCoefficients(buf, { maxBlocks: 26 * 3 });
+      expect(part.ok).toBe(true);
+      if (!part.ok) return;
+      // Whole MCU rows: 3 rows of blocks at 4:4:4, 4 (two MCU rows of 2) at 4:2:0.
+      expect(part.luma.rowsDecoded).toBe(chromaSubsampling === '4:2:0' ? 4 : 3);
+      expect(part.luma.coef).toEqual(l.coef.subarray(0, part.luma.coef.length));
+    }
+  });
+
+  it('follows restart markers (ffmpeg writes them between slices): the same coefficients as without', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-rst-'));
+    try {
+      const make = (name: string, extra: string[]) => {
+        const out = path.join(dir, name);
+        execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=200x150', '-frames:v', '1', '-pix_fmt', 'yuvj420p', '-huffman', '0', ...extra, '-y', out]);
+        return fs.readFileSync(out);
+      };
+      const plain = make('plain.jpg', []);
+      const sliced = make('sliced.jpg', ['-threads', '4', '-slices', '4']);
+      const rst = [...sliced.subarray(0, -1)].filter((b, i) => b === 0xff && sliced[i + 1]! >= 0xd0 && sliced[i + 1]! <= 0xd7).length;
+      expect(sliced.includes(Buffer.from([0xff, 0xdd]))).toBe(true);
+      expect(rst).toBeGreaterThan(0);
+      expect(decoded(sliced).coef).toEqual(decoded(plain).coef);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses what it does not decode, and damaged data, with a reason', async () => {
+    const progressive = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 85, progressive: true }).toBuffer();
+    expect(decodeLumaCoefficients(progressive)).toEqual({ ok: false, reason: expect.stringMatching(/^a progressive JPEG/) });
+    const png = await sharp(Buffer.from(img.data), raw).png().toBuffer();
+    expect(decodeLumaCoefficients(png)).toEqual({ ok: false, reason: 'not a JPEG file' });
+    const good = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 85 }).toBuffer();
+    // Cut in the middle of the entropy-coded data.
+    const cut = decodeLumaCoefficients(good.subarray(0, Math.floor(good.length * 0.6)));
+    expect(cut).toEqual({ ok: false, reason: expect.stringMatching(/^damaged JPEG data: the data ends before row \d+ of 20/) });
+    // Cut inside the headers.
+    expect(decodeLumaCoefficients(good.subarray(0, 100))).toEqual({ ok: false, reason: expect.stringMatching(/^damaged JPEG data/) });
+    // Noise after a JPEG start marker.
+    const noise = Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.from(Array.from({ length: 500 }, (_, i) => (i * 97 + 13) & 255))]);
+    expect(decodeLumaCoefficients(noise).ok).toBe(false);
+    // A frame over the pixel limit is not decoded at all.
+    expect(decodeLumaCoefficients(good, { maxPixels: 10_000 })).toEqual({ ok: false, reason: expect.stringMatching(/^203×157 is over the/) });
+  });
+});
