@@ -102,4 +102,28 @@ describe('JPEG luma coefficients', () => {
     // A frame over the pixel limit is not decoded at all.
     expect(decodeLumaCoefficients(good, { maxPixels: 10_000 })).toEqual({ ok: false, reason: expect.stringMatching(/^203×157 is over the/) });
   });
+
+  it('returns a result, never throws or hangs, on 400 damaged variants of a file (bytes changed, cut, repeated)', async () => {
+    const good = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 80 }).toBuffer();
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    let refused = 0;
+    for (let k = 0; k < 400; k++) {
+      const b = Buffer.from(good);
+      const kind = k % 4;
+      if (kind === 0) for (let j = 0; j < 1 + Math.floor(rand() * 8); j++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+      if (kind === 1) b[2 + Math.floor(rand() * 600)] = Math.floor(rand() * 256); // in the headers
+      const v = kind === 2 ? b.subarray(0, Math.floor(rand() * b.length)) : kind === 3 ? Buffer.concat([b.subarray(0, 400), b.subarray(Math.floor(rand() * 400))]) : b;
+      const r = decodeLumaCoefficients(v);
+      if (!r.ok) {
+        refused++;
+        expect(r.reason).toMatch(/^(damaged JPEG data: |not a JPEG file|a (progressive|lossless|arithmetic-coded) JPEG|\d+-bit samples|the frame header|\d+×\d+ is over)/);
+      } else expect(r.luma.coef.length).toBe(r.luma.blocksWide * r.luma.rowsDecoded * 64);
+    }
+    // (A hang would fail on the test runner's timeout.)
+    expect(refused).toBeGreaterThan(100);
+  });
 });
