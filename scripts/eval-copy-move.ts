@@ -18,12 +18,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { evalArgs, firstPerSourceAndLabel } from './eval-args';
 import sharp from 'sharp';
 import { parseManifest } from '../src-main/core/analysis/eval-manifest';
 import { COPY_MOVE_DEFAULTS, detectCopyMove, seededRandom, type FoundClone as CloneRegion } from '../src-main/core/analysis/copy-move';
 import type { RgbImage } from '../src-main/core/analysis/types';
 import type { PixelBox } from '../src-shared/domain/detection';
+import { evalArgs, firstPerSourceAndLabel } from './eval-args';
 
 const STILL = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
 

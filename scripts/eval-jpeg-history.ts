@@ -20,11 +20,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { evalArgs, firstPerSourceAndLabel } from './eval-args';
 import sharp from 'sharp';
 import { parseManifest } from '../src-main/core/analysis/eval-manifest';
 import { decodeLumaCoefficients } from '../src-main/core/media/jpeg-dct';
 import { jpegHistory, type JpegHistory } from '../src-main/core/media/jpeg-history';
+import { evalArgs, firstPerSourceAndLabel } from './eval-args';
 
 const STILL = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
 const LATER = [75, 85, 90, 95];

@@ -20,7 +20,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { evalArgs, firstPerSourceAndLabel } from './eval-args';
 import { DEFAULT_SETTINGS } from '../src-shared/domain/settings';
 import { AppError } from '../src-shared/result';
 import { createLogger } from '../src-main/core/log/logger';
@@ -36,6 +35,7 @@ import { applyPerturbation, describePerturbation, parsePerturbation, type FrameE
 import { runPipeline, type PipelineModels } from '../src-main/core/analysis/pipeline';
 import { ModelRegistry } from '../src-main/core/analysis/registry';
 import { bundledModelsDir } from '../src-main/core/analysis/service';
+import { evalArgs, firstPerSourceAndLabel } from './eval-args';
 
 interface Outcome {
   score: number | null;

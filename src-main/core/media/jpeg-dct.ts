@@ -43,7 +43,7 @@ interface Huffman {
 }
 
 function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
-  const maxCode = new Int32Array(18).fill(-1);
+  const maxCode = new Int32Array(17).fill(-1);
   const valPtr = new Int32Array(17);
   const minCode = new Int32Array(17);
   let code = 0;
@@ -59,7 +59,6 @@ function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
     }
     code <<= 1;
   }
-  maxCode[17] = 0x7fffffff;
   return { maxCode, valPtr, minCode, values };
 }
 
