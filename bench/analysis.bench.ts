@@ -25,10 +25,12 @@ import { extractFrames, probe, resolveTools } from '../src-main/core/media';
 import { samplingFor } from '../src-main/core/analysis/analyze-file';
 import { detectCopyMove } from '../src-main/core/analysis/copy-move';
 import { jpegHistoryOfFile } from '../src-main/core/media/jpeg-history';
+import { jpegForensicsOfFile } from '../src-main/core/media/jpeg-splice';
 import { floatTensor } from '../src-main/core/analysis/ort-session';
 import { DEFAULT_SETTINGS } from '../src-shared/domain/settings';
 import type { Detection } from '../src-shared/domain/detection';
 import { classifierGraph, detectorGraph, testManifest, writeModel } from '../tests/helpers/analysis-models';
+import { texture } from '../tests/helpers/textures';
 import { signIn } from '../tests/helpers/core';
 import type { BenchContext, Figure } from './types';
 
@@ -280,6 +282,30 @@ export default {
       const hist = await ctx.time(() => jpegHistoryOfFile(photo));
       const h = hist.result.ok ? hist.result.history : null;
       figures.push({ figure: 'JPEG compression history of a 12 MP picture', value: hist.medianMs, unit: 'ms', detail: `${(hist.medianMs / sharpDecode.medianMs).toFixed(1)}× the decode; ${hist.result.ok ? (h ? `${h.finding}, ${h.votes} of ${h.fits.length} frequencies, ${h.blocks} blocks` : 'too few coefficients') : hist.result.reason}`, compareTo: "sharp decode of a 12 MP JPEG (baseline)" });
+
+      // A textured 12 MP picture (the test texture tiled 4 × 4) saved at quality 60 and again at 90
+      // with a 600-px square of another texture pasted in between: the history finds the earlier save,
+      // so the decoder reads the whole picture (187,500 blocks) and the splice map runs.
+      const twicePath = path.join(ctx.cacheDir, 'texture-4000x3000-spliced.jpg');
+      if (!fs.existsSync(twicePath)) {
+        const tile = texture(1000, 750, 3);
+        const donor = texture(600, 600, 4);
+        const big = Buffer.alloc(4000 * 3000 * 3);
+        for (let y = 0; y < 3000; y++) for (let k = 0; k < 4; k++) big.set(tile.data.subarray((y % 750) * 3000, (y % 750) * 3000 + 3000), (y * 4000 + k * 1000) * 3);
+        const raw = { raw: { width: 4000, height: 3000, channels: 3 as const } };
+        const first = await sharp(await sharp(big, raw).jpeg({ quality: 60 }).toBuffer()).raw().toBuffer();
+        for (let y = 0; y < 600; y++) first.set(donor.data.subarray(y * 1800, (y + 1) * 1800), ((1203 + y) * 4000 + 1701) * 3);
+        await sharp(first, raw).jpeg({ quality: 90 }).toFile(twicePath);
+      }
+      const spl = await ctx.time(() => jpegForensicsOfFile(twicePath));
+      const sr = spl.result;
+      figures.push({
+        figure: 'JPEG history + splice map of a 12 MP twice-saved picture (600-px paste)',
+        value: spl.medianMs,
+        unit: 'ms',
+        detail: `${(spl.medianMs / sharpDecode.medianMs).toFixed(1)}× the decode; ${sr.ok ? `history ${sr.history?.finding ?? 'not judged'}, ${sr.splice ? `map of ${sr.splice.blocksWide}×${sr.splice.blocksHigh} blocks, ${sr.splice.regions.length} region(s)` : 'no map'}` : sr.reason}`,
+        compareTo: "sharp decode of a 12 MP JPEG (baseline)",
+      });
 
       // Scaling with clip length.
       const longSecs = Number(argValue('--long-secs') ?? (ctx.quick ? 60 : 600));

@@ -23,6 +23,7 @@ export interface AnalysisWarning {
     | 'LOW_RESOLUTION'
     | 'METADATA'
     | 'CLONED_REGIONS'
+    | 'SPLICED_REGIONS'
     | 'OTHER';
   message: string;
 }
@@ -30,7 +31,7 @@ export interface AnalysisWarning {
 /** Stored evidence images (heatmaps, thumbnails, key frames), served by record id + key. */
 export interface ArtifactRef {
   key: string;
-  kind: 'keyframe' | 'heatmap' | 'face' | 'ela' | 'noise' | 'overlay' | 'clone';
+  kind: 'keyframe' | 'heatmap' | 'face' | 'ela' | 'noise' | 'overlay' | 'clone' | 'splice';
   mime: string;
   width: number;
   height: number;
@@ -141,6 +142,40 @@ export interface CopyMoveCheck {
   artifact?: string;
 }
 
+/** A region of a twice-saved JPEG that lacks the earlier compression (upright picture pixels). */
+export interface SplicedRegion {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Share of the mapped picture its blocks cover. */
+  areaShare: number;
+  /** Strongest window's evidence (log-likelihood ratio, nats) against the threshold. */
+  peak: number;
+}
+
+/**
+ * The splice map of a JPEG saved twice (jpeg-splice.ts): where the picture lacks the earlier,
+ * lower-quality compression the rest of it carries — a region pasted in between the two saves.
+ * Present only when the compression history found such an earlier save. Like the copy-move
+ * check it does not vote in the probability; a region found keeps the picture out of the
+ * authentic band.
+ */
+export interface SpliceCheck {
+  /** Method and version, e.g. 'double-quantisation block map 1'. */
+  method: string;
+  /** The earlier save's quality the history named (null when its steps match no standard table). */
+  earlierQuality: number | null;
+  /** Regions found, largest first (empty: none). */
+  regions: SplicedRegion[];
+  /** Evidence a region needs (nats, summed over 6×6 blocks). */
+  threshold: number;
+  /** Share of the picture the map covers (under 1 only past about 16.8 megapixels). */
+  coverage: number;
+  /** Key of the map overlay. */
+  artifact?: string;
+}
+
 export interface Verdict {
   band: VerdictBand;
   /** Calibrated probability that the media is manipulated, or null when undetermined. */
@@ -189,6 +224,8 @@ export interface Detection {
   imageScores: ImageScore[];
   /** Still pictures: the copy-move check (absent on videos and on records from before it existed). */
   copyMove?: CopyMoveCheck | null;
+  /** JPEG stills saved twice: the splice map (absent otherwise, and on records from before it existed). */
+  splice?: SpliceCheck | null;
   models: ModelRef[];
   warnings: AnalysisWarning[];
   timingsMs: Record<string, number>;

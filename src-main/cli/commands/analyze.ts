@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeLeftOut } from '../../../src-shared/domain/folders';
-import type { AnalysisProgress, CopyMoveCheck } from '../../../src-shared/domain/detection';
+import type { AnalysisProgress, CopyMoveCheck, SpliceCheck } from '../../../src-shared/domain/detection';
 import type { MetadataReport } from '../../../src-shared/domain/media';
 import { AppError } from '../../../src-shared/result';
 import type { Core } from '../../core/core';
@@ -44,6 +44,16 @@ function printHuman(io: CliIo, s: Record<string, unknown>): void {
         ? `none reported: the picture repeats a pattern at ${cm.patternSteps} steps`
         : 'no copied region found';
     io.stdout(`  copy-move: ${found} (analysed at ${cm.analysedLongSide} px)\n`);
+  }
+  const sp = s.splice as SpliceCheck | undefined;
+  if (sp) {
+    const found = sp.regions.length
+      ? sp.regions
+          .slice(0, 5)
+          .map((r) => `${r.w}×${r.h} at (${r.x}, ${r.y})`)
+          .join('; ') + (sp.regions.length > 5 ? `; and ${sp.regions.length - 5} more` : '') + ' lack the earlier compression'
+      : 'no region without the earlier compression found';
+    io.stdout(`  splice map: ${found}${sp.coverage < 1 ? ` (the map covers the first ${Math.round(sp.coverage * 100)} % of the rows)` : ''}\n`);
   }
   const md = s.metadata as Pick<MetadataReport, 'highlights' | 'flags'> | null;
   if (md) {

@@ -105,6 +105,8 @@ const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
 export function decide(opts: {
   /** Regions of a still picture found copied within it (copy-move check), or null. */
   clones?: { count: number; largestShare: number } | null;
+  /** Regions of a twice-saved JPEG that lack the earlier compression (splice map), or null. */
+  spliced?: { count: number; largestShare: number } | null;
   faces: { probability: number | null; trackId: number | null; trackCount: number; maxProbability?: number | null; majorCount?: number };
   image: { probability: number | null; modelId: string | null };
   thresholds: ModelThresholds;
@@ -117,8 +119,13 @@ export function decide(opts: {
   const cloneText = clones
     ? `${clones.count} region${clones.count > 1 ? 's' : ''} of the picture ${clones.count > 1 ? 'are copies' : 'is a copy'} of another part of it (largest ${pct(clones.largestShare)} of the picture), as cloning or pasting a duplicate leaves; content that repeats for real can show it too.`
     : '';
+  const spliced = opts.spliced?.count ? opts.spliced : null;
+  const spliceText = spliced
+    ? `${spliced.count} region${spliced.count > 1 ? 's' : ''} (largest ${pct(spliced.largestShare)} of the picture) ${spliced.count > 1 ? 'lack' : 'lacks'} the earlier JPEG compression the rest of the picture carries, as content pasted in between two saves does.`
+    : '';
   if (fp === null && ip === null) {
-    const explanation = clones ? `${opts.undeterminedReason} The copy-move check found that ${cloneText}` : opts.undeterminedReason;
+    let explanation = clones ? `${opts.undeterminedReason} The copy-move check found that ${cloneText}` : opts.undeterminedReason;
+    if (spliced) explanation += ` The splice map found that ${spliceText}`;
     return { band: 'undetermined', probability: null, thresholds, explanation, decidedBy: 'none' };
   }
   let probability: number;
@@ -160,6 +167,13 @@ export function decide(opts: {
       band = 'inconclusive';
       explanation += ` But the copy-move check found that ${cloneText} So the picture is not called authentic: inconclusive; see where in the copy-move evidence.`;
     } else explanation += ` The copy-move check also found that ${cloneText}`;
+  }
+  // Likewise a region pasted between two JPEG saves (splice map).
+  if (spliced) {
+    if (band === 'authentic') {
+      band = 'inconclusive';
+      explanation += ` But the splice map found that ${spliceText} So the picture is not called authentic: inconclusive; see where in the splice-map evidence.`;
+    } else explanation += ` The splice map also found that ${spliceText}`;
   }
   return { band, probability, thresholds, explanation, decidedBy };
 }

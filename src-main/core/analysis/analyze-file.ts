@@ -14,6 +14,7 @@ import { identify } from '../media/identify';
 import { assertUnchanged, checkInputPath } from '../media/input-path';
 import { jpegQualityOfFile } from '../media/jpeg-quality';
 import { readMetadata } from '../media/metadata';
+import { jpegForensicsOfFile, uprightSplice, type JpegForensics } from '../media/jpeg-splice';
 import { probe } from '../media/probe';
 import { extensionOf } from '../media/sniff';
 import { resolveTools, type ResolvedTools } from '../media/tools';
@@ -134,9 +135,18 @@ export async function analyzeFile(
   const hashes = await timed('hash', () => hashFile(checked.path, { signal, onProgress: (done, total) => ctx.progress('hash', total ? done / total : 1) }));
   check();
   ctx.progress('metadata', 0);
+  // A JPEG still's own coefficients: its compression history (for the metadata report) and, when
+  // it was saved twice, the splice map (for the pipeline) — one decode for both.
+  const jpeg: JpegForensics | null =
+    media.kind === 'image' && media.format === 'jpeg' ? await timed('jpeg-coefficients', () => jpegForensicsOfFile(checked.path).catch((e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }))) : null;
+  const jpegSplice =
+    jpeg?.ok && jpeg.splice
+      ? { method: jpeg.splice.method, threshold: jpeg.splice.threshold, earlierQuality: jpeg.history?.earlierQuality ?? null, upright: uprightSplice(jpeg.splice, Number(media.tags.orientation ?? 1)) }
+      : null;
+  check();
   let metadata: MetadataReport | null = null;
   try {
-    metadata = await timed('metadata', () => readMetadata(checked.path, media, { limits: settings.limits }));
+    metadata = await timed('metadata', () => readMetadata(checked.path, media, { limits: settings.limits, ...(jpeg ? { jpegHistory: jpeg.ok ? { ok: true as const, history: jpeg.history } : jpeg } : {}) }));
   } catch {
     // Unreadable metadata is itself a finding, not a reason to refuse the picture.
     metadata = null;
@@ -160,7 +170,7 @@ export async function analyzeFile(
   // here, rather than giving a verdict on one file under another's hash.
   await assertUnchanged(checked);
   const result = await runPipeline(
-    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
+    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality, jpegSplice, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
     models,
     { thresholds: settings.thresholds, progress: ctx.progress, check },
   );

@@ -8,6 +8,7 @@ import type { ModelManifest, ModelThresholds } from '../../../src-shared/domain/
 import { bandOf, faceSizePx } from './calibration';
 import { occlusionMap, type HeatMap } from './classify';
 import type { CopyMoveResult } from './copy-move';
+import type { UprightSplice } from '../media/jpeg-splice';
 import { errorLevel, noiseResidual } from './forensics';
 import type { LoadedModel } from './registry';
 import { drawBoxes, encodeJpeg, encodePng, overlayHeatmap, shrink } from './render';
@@ -189,4 +190,31 @@ export async function cloneEvidence(still: RgbImage, found: CopyMoveResult): Pro
   const more = found.regions.length > 6 ? `; and ${found.regions.length - 6} more` : '';
   const note = `Copy-move check: regions that are copies of other regions of the same picture, each pair in its own colour (which of the two is the original cannot be told). ${pairs}${more}.`;
   return { ref: { key: 'clone', kind: 'clone', mime: 'image/png', width: image.width, height: image.height, note: note.length > NOTE_MAX ? `${note.slice(0, NOTE_MAX - 1)}…` : note }, data: await encodePng(image) };
+}
+
+/**
+ * The splice map overlay: the picture (at most 1280 px) with the map's heat (how strongly each
+ * 48-pixel neighbourhood looks saved once rather than twice, up to twice the threshold) blended
+ * over it, and each region reported boxed. Blocks the map did not reach stay uncoloured.
+ */
+export async function spliceEvidence(still: RgbImage, upright: UprightSplice, threshold: number): Promise<ArtifactOut> {
+  const base = await shrink(still, 1280);
+  // The heat grid covers whole 8-pixel blocks: up to 7 px past the picture's right and bottom edges.
+  const scale = base.width / upright.width;
+  const hm = { width: upright.heat.width, height: upright.heat.height, data: upright.heat.data.map((v) => v / 2) };
+  const gridW = Math.max(base.width, Math.round(hm.width * 8 * scale));
+  const gridH = Math.max(base.height, Math.round(hm.height * 8 * scale));
+  const canvas: RgbImage = { width: gridW, height: gridH, data: new Uint8Array(gridW * gridH * 3) };
+  for (let y = 0; y < base.height; y++) canvas.data.set(base.data.subarray(y * base.width * 3, (y + 1) * base.width * 3), y * gridW * 3);
+  const over = overlayHeatmap(canvas, hm);
+  const cropped: RgbImage = { width: base.width, height: base.height, data: new Uint8Array(base.width * base.height * 3) };
+  for (let y = 0; y < base.height; y++) cropped.data.set(over.data.subarray(y * gridW * 3, y * gridW * 3 + base.width * 3), y * base.width * 3);
+  const boxes = upright.regions.map((r) => ({ box: { x: r.x * scale, y: r.y * scale, w: r.w * scale, h: r.h * scale, confidence: 1 }, color: [255, 40, 200] as [number, number, number] }));
+  const image = drawBoxes(cropped, boxes);
+  const listed = upright.regions
+    .slice(0, 6)
+    .map((r, i) => `${i + 1}: ${r.w}×${r.h} px at (${r.x}, ${r.y})`)
+    .join('; ');
+  const note = `Splice map: where the picture does not carry the earlier, lower-quality JPEG compression the rest of it does (warm colours; threshold ${threshold} nats over 48-pixel neighbourhoods)${upright.regions.length ? `. Regions: ${listed}${upright.regions.length > 6 ? `; and ${upright.regions.length - 6} more` : ''}` : '; no region reached the threshold'}.`;
+  return { ref: { key: 'splice', kind: 'splice', mime: 'image/png', width: image.width, height: image.height, note: note.length > NOTE_MAX ? `${note.slice(0, NOTE_MAX - 1)}…` : note }, data: await encodePng(image) };
 }

@@ -4,7 +4,7 @@
  * aggregation → verdict, plus evidence images. Frames stream through one at a time, so a
  * long video holds only the best crop of each track, never all frames.
  */
-import type { AnalysisWarning, CopyMoveCheck, Detection, FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
+import type { AnalysisWarning, CopyMoveCheck, Detection, SpliceCheck, FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
 import type { MediaKind } from '../../../src-shared/domain/media';
 import type { ModelThresholds } from '../../../src-shared/domain/models';
 import { alignedCrop, cropOptions, eyeIndices } from './align';
@@ -12,8 +12,9 @@ import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
 import { bandOf, DEFAULT_THRESHOLDS, faceSizePx } from './calibration';
 import { classifierSize, classify, classifyImage, type HeatMap } from './classify';
 import { COPY_MOVE_METHOD, detectCopyMoveAsync, type CopyMoveResult } from './copy-move';
+import type { UprightSplice } from '../media/jpeg-splice';
 import { detectFaces } from './face-detect';
-import { cloneEvidence, faceEvidence, imageEvidence, stillEvidence, type TrackBest } from './evidence';
+import { cloneEvidence, faceEvidence, imageEvidence, spliceEvidence, stillEvidence, type TrackBest } from './evidence';
 import { shrink } from './render';
 import type { LoadedModel } from './registry';
 import { FaceTracker } from './tracking';
@@ -38,6 +39,8 @@ export interface PipelineInput {
   durationSec?: number | null;
   bitRate?: number | null;
   fps?: number | null;
+  /** A twice-saved JPEG still: its splice map, turned upright (jpeg-splice.ts; computed at intake from the file's coefficients). */
+  jpegSplice?: { method: string; threshold: number; earlierQuality: number | null; upright: UprightSplice } | null;
 }
 
 export interface PipelineOptions {
@@ -56,7 +59,7 @@ export interface PipelineOptions {
 }
 
 /** The scoring part of a Detection record, plus the evidence images to store with it. */
-export type PipelineResult = Pick<Detection, 'verdict' | 'faceTracks' | 'frames' | 'imageScores' | 'copyMove' | 'models' | 'warnings' | 'timingsMs'> & {
+export type PipelineResult = Pick<Detection, 'verdict' | 'faceTracks' | 'frames' | 'imageScores' | 'copyMove' | 'splice' | 'models' | 'warnings' | 'timingsMs'> & {
   artifacts: ArtifactOut[];
   executionProvider: string;
 };
@@ -289,8 +292,14 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     };
     check();
   }
+  // Twice-saved JPEG stills: regions lacking the earlier compression (mapped at intake).
+  const js = input.kind === 'image' ? (input.jpegSplice ?? null) : null;
+  const splice: SpliceCheck | null = js
+    ? { method: js.method, earlierQuality: js.earlierQuality, regions: js.upright.regions.slice(0, 50), threshold: js.threshold, coverage: Math.round(js.upright.coverage * 1000) / 1000 }
+    : null;
   const verdict = decide({
     clones: copyMove?.regions.length ? { count: copyMove.regions.length, largestShare: copyMove.regions[0]!.areaShare } : null,
+    spliced: splice?.regions.length ? { count: splice.regions.length, largestShare: splice.regions[0]!.areaShare } : null,
     faces: { ...fp, trackCount: faceTracks.length },
     image: { probability: topImage?.probability ?? null, modelId: topImage?.modelId ?? null },
     thresholds: decidingThresholds,
@@ -333,6 +342,13 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
       message: `${n} region${n > 1 ? 's' : ''} of the picture ${n > 1 ? 'are copies' : 'is a copy'} of another part of it (largest ${(r0.areaShare * 100).toFixed(1)} % of the picture${r0.mirrored ? ', mirrored' : ''}): the trace a clone tool or a pasted duplicate leaves. Content that repeats for real (a collage, repeated icons or printed patterns) can show it too.`,
     });
   }
+  if (splice?.regions.length) {
+    const n = splice.regions.length;
+    warnings.push({
+      code: 'SPLICED_REGIONS',
+      message: `The JPEG was saved twice${splice.earlierQuality !== null ? ` (earlier at quality ≈${splice.earlierQuality})` : ''}, but ${n} region${n > 1 ? 's do' : ' does'} not carry the earlier compression (largest ${(splice.regions[0]!.areaShare * 100).toFixed(1)} % of the picture): the trace of content pasted in between the two saves. A region re-drawn or heavily retouched then shows it too.`,
+    });
+  }
   timings.aggregate = performance.now() - t0 - (timings['copy-move'] ?? 0);
   check();
 
@@ -352,6 +368,11 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
         artifacts.push(art);
         copyMove.artifact = art.ref.key;
       }
+      if (js && splice && firstFrame) {
+        const art = await spliceEvidence(firstFrame, js.upright, js.threshold);
+        artifacts.push(art);
+        splice.artifact = art.ref.key;
+      }
     });
   }
 
@@ -363,6 +384,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     frames,
     imageScores,
     ...(copyMove ? { copyMove } : {}),
+    ...(splice ? { splice } : {}),
     models: used.map((m) => m.ref),
     warnings,
     timingsMs: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),

@@ -79,6 +79,18 @@ export const zDetection = z
       .strict()
       .nullable()
       .optional(),
+    splice: z
+      .object({
+        method: z.string().min(1).max(100),
+        earlierQuality: z.number().int().min(1).max(100).nullable(),
+        regions: z.array(z.object({ x: z.number().min(0), y: z.number().min(0), w: z.number().min(0), h: z.number().min(0), areaShare: z.number().min(0).max(1), peak: z.number() }).strict()).max(50),
+        threshold: z.number().positive(),
+        coverage: z.number().min(0).max(1),
+        artifact: zArtifactKey.optional(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
     models: z.array(z.object({ id: z.string().min(1), version: z.string(), sha256: z.string(), task: z.string(), provider: z.string() }).passthrough()),
     warnings: z.array(z.object({ code: z.string().min(1), message: z.string() }).strict()),
     timingsMs: z.record(z.string(), z.number()),
@@ -87,7 +99,7 @@ export const zDetection = z
       z
         .object({
           key: zArtifactKey,
-          kind: z.enum(['keyframe', 'heatmap', 'face', 'ela', 'noise', 'overlay', 'clone']),
+          kind: z.enum(['keyframe', 'heatmap', 'face', 'ela', 'noise', 'overlay', 'clone', 'splice']),
           mime: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/),
           width: z.number().int().min(0),
           height: z.number().int().min(0),

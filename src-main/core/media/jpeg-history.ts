@@ -23,13 +23,13 @@
  * low that few coefficients survive. It says nothing about *what* was changed.
  */
 import fs from 'node:fs';
-import { decodeLumaCoefficients, type LumaCoefficients } from './jpeg-dct';
+import { decodeLumaCoefficients, type LumaCoefficients, type LumaDecode } from './jpeg-dct';
 import { ijgTable, STD_LUMA } from './jpeg-quality';
 
 export const JPEG_HISTORY_METHOD = 'double-quantisation fit 1';
 
 /** DCT frequencies examined (u = vertical, v = horizontal), low ones first: they hold the most non-zero coefficients. */
-const FREQS: [number, number][] = [
+export const FREQS: [number, number][] = [
   [0, 1],
   [1, 0],
   [1, 1],
@@ -108,12 +108,26 @@ export function lumaPixels(l: LumaCoefficients): { data: Float32Array; width: nu
   const out = new Float32Array(width * height);
   const deq = new Float64Array(64);
   const tmp = new Float64Array(64);
+  // Rows of coefficients that are all zero (most high-frequency rows of most blocks) are skipped:
+  // the same sums, a fraction of the work.
+  const live = new Int8Array(8);
   for (let by = 0; by < l.rowsDecoded; by++) {
     for (let bx = 0; bx < l.blocksWide; bx++) {
       const off = (by * l.blocksWide + bx) * 64;
-      for (let i = 0; i < 64; i++) deq[i] = l.coef[off + i]! * l.table[i]!;
-      // Inverse: rows then columns, p = Cᵀ · F · C.
+      let rows = 0;
       for (let u = 0; u < 8; u++) {
+        let any = 0;
+        for (let v = 0; v < 8; v++) {
+          const c = l.coef[off + u * 8 + v]!;
+          deq[u * 8 + v] = c * l.table[u * 8 + v]!;
+          any |= c;
+        }
+        live[u] = any ? 1 : 0;
+        if (any) rows = u + 1;
+      }
+      // Inverse: rows then columns, p = Cᵀ · F · C.
+      for (let u = 0; u < rows; u++) {
+        if (!live[u]) continue;
         for (let x = 0; x < 8; x++) {
           let s = 0;
           for (let v = 0; v < 8; v++) s += deq[u * 8 + v]! * C[v * 8 + x]!;
@@ -123,7 +137,7 @@ export function lumaPixels(l: LumaCoefficients): { data: Float32Array; width: nu
       for (let y = 0; y < 8; y++) {
         for (let x = 0; x < 8; x++) {
           let s = 0;
-          for (let u = 0; u < 8; u++) s += C[u * 8 + y]! * tmp[u * 8 + x]!;
+          for (let u = 0; u < rows; u++) if (live[u]) s += C[u * 8 + y]! * tmp[u * 8 + x]!;
           const p = Math.round(s + 128);
           out[(by * 8 + y) * width + bx * 8 + x] = p < 0 ? 0 : p > 255 ? 255 : p;
         }
@@ -134,7 +148,7 @@ export function lumaPixels(l: LumaCoefficients): { data: Float32Array; width: nu
 }
 
 /** Unquantised DCT coefficients at the examined frequencies of the blocks on the grid shifted by (4, 4). */
-function shiftedCoefficients(px: { data: Float32Array; width: number; height: number }, freqs: [number, number][]): Float64Array[] {
+export function shiftedCoefficients(px: { data: Float32Array; width: number; height: number }, freqs: [number, number][]): Float64Array[] {
   const bw = Math.floor((px.width - 4) / 8);
   const bh = Math.floor((px.height - 4) / 8);
   const out = freqs.map(() => new Float64Array(bw * bh));
@@ -178,7 +192,7 @@ function histogram(values: ArrayLike<number>, bins: number, map: (x: number) => 
 }
 
 /** A fixed sequence of rounding errors (≈ the decoder's pixel rounding, seen in the DCT domain). */
-const NOISE = (() => {
+export const NOISE = (() => {
   let s = 0x9e3779b9;
   const r = () => {
     s ^= s << 13;
@@ -257,6 +271,34 @@ export type FileHistory = { ok: true; history: JpegHistory | null } | { ok: fals
 
 /** The most of a file read for its compression history (the first 65,536 blocks need far less). */
 export const HISTORY_READ_BYTES = 64 * 1024 * 1024;
+/** Luma blocks the history is fitted on (about 4 megapixels). */
+export const HISTORY_BLOCKS = 65536;
+
+/** The first `maxBlocks` blocks (whole rows) of a decoded luma plane, as a view. */
+export function lumaPrefix(l: LumaCoefficients, maxBlocks: number): LumaCoefficients {
+  const rows = Math.min(l.rowsDecoded, Math.max(1, Math.floor(maxBlocks / l.blocksWide)));
+  return rows === l.rowsDecoded ? l : { ...l, rowsDecoded: rows, coef: l.coef.subarray(0, rows * l.blocksWide * 64) };
+}
+
+/** The first HISTORY_READ_BYTES of a file, and whether that is all of it. */
+export async function readJpegHead(p: string): Promise<{ buf: Buffer; whole: boolean }> {
+  const fh = await fs.promises.open(p, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const buf = Buffer.alloc(Math.min(size, HISTORY_READ_BYTES));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return { buf: buf.subarray(0, bytesRead), whole: size <= HISTORY_READ_BYTES };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Luma coefficients of (the head of) a file, or why not: a cut head says so rather than "damaged". */
+export function decodeHead(head: { buf: Buffer; whole: boolean }, maxBlocks: number): LumaDecode {
+  const d = decodeLumaCoefficients(head.buf, { maxBlocks });
+  if (!d.ok && !head.whole && d.reason.startsWith('damaged')) return { ok: false, reason: `the first ${HISTORY_READ_BYTES / 1024 / 1024} MiB of the file do not hold the first ${Math.round((maxBlocks * 64) / 1e6)} megapixels of the picture` };
+  return d;
+}
 
 /**
  * The compression history of a JPEG file on disk: its first 65,536 luma blocks (about 4
@@ -264,19 +306,6 @@ export const HISTORY_READ_BYTES = 64 * 1024 * 1024;
  * from at most the first 64 MiB of the file.
  */
 export async function jpegHistoryOfFile(p: string): Promise<FileHistory> {
-  const fh = await fs.promises.open(p, 'r');
-  let buf: Buffer;
-  let whole: boolean;
-  try {
-    const size = (await fh.stat()).size;
-    whole = size <= HISTORY_READ_BYTES;
-    buf = Buffer.alloc(Math.min(size, HISTORY_READ_BYTES));
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    buf = buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-  const d = decodeLumaCoefficients(buf, { maxBlocks: 65536 });
-  if (!d.ok) return whole || !d.reason.startsWith('damaged') ? d : { ok: false, reason: `the first ${HISTORY_READ_BYTES / 1024 / 1024} MiB of the file do not hold the first 4 megapixels of the picture` };
-  return { ok: true, history: jpegHistory(d.luma) };
+  const d = decodeHead(await readJpegHead(p), HISTORY_BLOCKS);
+  return d.ok ? { ok: true, history: jpegHistory(d.luma) } : d;
 }

@@ -11,7 +11,7 @@ import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/s
 import { firstErrorLine } from './error-text';
 import { findExifBlock, walkTiff, type TiffGroup } from './exif-tiff';
 import { readImageBytes } from './image-decode';
-import { jpegHistoryOfFile } from './jpeg-history';
+import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
 import { jpegQualityOfFile } from './jpeg-quality';
 import { imageFlags, videoFlags } from './metadata-flags';
 
@@ -155,7 +155,7 @@ async function parseImageMetadata(bytes: Buffer, format: string, complete: boole
   return { parsed, exifPresent: block !== null || exifrErrors.length > 0, problems: [...new Set(problems)], thumbnail: walk?.thumbnail ?? null };
 }
 
-async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits']): Promise<MetadataReport> {
+async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits'], known?: FileHistory): Promise<MetadataReport> {
   const bytes = EXIF_FORMATS.has(info.format) ? await metadataBytes(p) : null;
   const meta = bytes ? await parseImageMetadata(bytes, info.format, bytes.length >= info.sizeBytes) : { parsed: {}, exifPresent: false, problems: [], thumbnail: null };
   const parsed = meta.parsed;
@@ -202,7 +202,7 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
       }
     }
     // Compression history (jpeg-history.ts): an earlier JPEG compression on the same grid.
-    const h = await jpegHistoryOfFile(p).catch((e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }));
+    const h = known ?? await jpegHistoryOfFile(p).catch((e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }));
     const jpeg = (groups.jpeg ??= {});
     if (!h.ok) {
       add('Compression history', `not analysed: ${h.reason}`);
@@ -269,11 +269,11 @@ function videoReport(info: MediaInfo, x264: string | null): MetadataReport {
 }
 
 /** The metadata report for a probed file. */
-export async function readMetadata(p: string, info: MediaInfo, opts: { limits?: AppSettings['limits'] } = {}): Promise<MetadataReport> {
+export async function readMetadata(p: string, info: MediaInfo, opts: { limits?: AppSettings['limits']; jpegHistory?: FileHistory } = {}): Promise<MetadataReport> {
   const limits = opts.limits ?? DEFAULT_SETTINGS.limits;
   switch (info.kind) {
     case 'image':
-      return imageReport(p, info, limits);
+      return imageReport(p, info, limits, opts.jpegHistory);
     case 'video':
       return videoReport(info, await findX264Sei(p).catch(() => null));
   }

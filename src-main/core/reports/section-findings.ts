@@ -147,6 +147,32 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
     }
   }
 
+  if (d.splice) {
+    const sp = d.splice;
+    const earlier = sp.earlierQuality !== null ? ` at quality ≈${sp.earlierQuality}` : ' at a lower quality';
+    w.ensure(150); // the heading with its explanation
+    w.heading('Splice map', 2);
+    w.paragraph(
+      `The JPEG was saved twice (earlier${earlier}). The splice map (${sp.method}; no model) compares every 8×8 block's coefficients with a single and a double compression at the steps the compression history found, and reports regions that lack the earlier one — content pasted in between the two saves from a picture never saved at that quality on this grid. Flat areas cannot be judged, a region re-saved at the host's earlier quality on the same grid is not seen, and a region re-drawn or heavily retouched shows it too. A region needs ${sp.threshold} nats of evidence over a 48-pixel neighbourhood.${sp.coverage < 1 ? ` The map covers the first ${Math.round(sp.coverage * 100)} % of the picture.` : ''} It does not enter the probability; a region found keeps the picture out of the authentic band.`,
+      { size: 8.5, color: COLORS.muted },
+    );
+    if (!sp.regions.length) w.paragraph('No region without the earlier compression was found.');
+    else {
+      w.table(
+        [
+          { title: 'Region', width: 0.1, align: 'right' },
+          { title: 'Place (x, y, w×h)', width: 0.4, style: 'mono' },
+          { title: 'Share of picture', width: 0.2, align: 'right' },
+          { title: 'Evidence / threshold (nats)', width: 0.3, align: 'right' },
+        ],
+        sp.regions.slice(0, 12).map((r, i) => [String(i + 1), `${r.x}, ${r.y}, ${r.w}×${r.h}`, `${(r.areaShare * 100).toFixed(2)} %`, `${r.peak.toFixed(0)} / ${sp.threshold}`]),
+      );
+      if (sp.regions.length > 12) w.paragraph(`The 12 largest of ${sp.regions.length} regions are listed; all are kept with the analysis record.`, { size: 8.5, color: COLORS.muted });
+    }
+    const art = sp.artifact ? d.artifacts.find((a) => a.key === sp.artifact) : undefined;
+    if (art) await picturePair(w, input, [art.key], [`Splice map · ${art.width}×${art.height} · warm: looks saved once; boxes: regions`], 560, 220);
+  }
+
   const colorOf = new Map([...d.faceTracks].sort((a, b) => a.trackId - b.trackId).map((t, i) => [t.trackId, trackColor(i)]));
   const duration = d.media?.durationSec ?? Math.max(0, ...d.frames.map((f) => f.timeSec));
   w.heading(`Faces (${d.faceTracks.length} track${d.faceTracks.length === 1 ? '' : 's'})`, 2);

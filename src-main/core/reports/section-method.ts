@@ -163,8 +163,9 @@ export function integritySection(w: ReportWriter, input: ReportInput, tz: string
   ];
   if (input.auditAnchor) rows.push(['Audit log anchor', `entry ${input.auditAnchor.seq}`], ['Anchor entry’s hash', input.auditAnchor.hash, { style: 'mono', size: 8.5 }]);
   rows.push(['Issued by', `${input.author.displayName} (${input.author.username}, ${input.author.role})`], ['Issued at', dateTime(input.generatedAt, tz)]);
-  // Kept on one page: the anchor's number and hash are read together.
-  w.ensure(rows.length * 16 + 8);
+  // Kept on one page: the anchor's number and hash are read together; without an anchor
+  // paragraph in between, the signature lines stay with them too (not alone on a last page).
+  w.ensure(rows.length * 16 + 8 + (input.auditAnchor ? 0 : 70 + 24 + 40));
   w.keyValues(rows);
   w.space(6);
   if (input.auditAnchor) {

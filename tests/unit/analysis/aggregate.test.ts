@@ -105,6 +105,22 @@ describe('facesProbability and decide', () => {
     // None found (or no check): unchanged.
     for (const c of [null, { count: 0, largestShare: 0 }]) expect(decide({ clones: c, faces: none, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' }).band).toBe('authentic');
   });
+  it('regions found by the splice map keep a picture out of the authentic band and are named, beside copied regions', () => {
+    const none = { probability: null, trackId: null, trackCount: 0 };
+    const spliced = { count: 1, largestShare: 0.052 };
+    const low = decide({ spliced, faces: none, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });
+    expect(low).toMatchObject({ band: 'inconclusive', probability: 0.1 });
+    expect(low.explanation).toMatch(/splice map found that 1 region \(largest 5\.2 % of the picture\) lacks the earlier JPEG compression .* not called authentic: inconclusive; see where in the splice-map evidence\.$/);
+    const high = decide({ spliced: { count: 2, largestShare: 0.1 }, faces: none, image: { probability: 0.9, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });
+    expect(high.band).toBe('manipulated');
+    expect(high.explanation).toContain('The splice map also found that 2 regions (largest 10.0 % of the picture) lack');
+    const both = decide({ clones: { count: 1, largestShare: 0.01 }, spliced, faces: none, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });
+    expect(both.band).toBe('inconclusive');
+    expect(both.explanation).toMatch(/copy-move check found .* The splice map also found that 1 region/);
+    const nothing = decide({ spliced, faces: none, image: { probability: null, modelId: null }, thresholds, undeterminedReason: 'No verdict.' });
+    expect(nothing.explanation).toMatch(/^No verdict\. The splice map found that 1 region/);
+    for (const c of [null, { count: 0, largestShare: 0 }]) expect(decide({ spliced: c, faces: none, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' }).band).toBe('authentic');
+  });
   it('the whole-image score still decides when it is higher than the corrected face score', () => {
     const fp = facesProbability([track(1, 0.72), track(2, 0.1), track(3, 0.1)], { table, thresholds });
     const v = decide({ faces: { ...fp, trackCount: 3 }, image: { probability: 0.8, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });

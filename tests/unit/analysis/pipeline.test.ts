@@ -245,6 +245,44 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     expect(codes).toEqual(expect.arrayContaining(['SMALL_FACES', 'SHORT_VIDEO', 'LOW_RESOLUTION', 'TOO_MANY_FACES']));
   });
 
+  it('carries the splice map of a twice-saved JPEG still: finding, warning, overlay and verdict; not on video frames', async () => {
+    const base = texture(400, 300, 7);
+    const still = [{ index: 0, timeSec: 0, ...base }];
+    const heat = new Float32Array(50 * 38);
+    for (let y = 10; y < 20; y++) heat.fill(1.6, y * 50 + 20, y * 50 + 32);
+    const upright = { regions: [{ x: 160, y: 80, w: 96, h: 80, areaShare: 0.064, peak: 150 }], heat: { width: 50, height: 38, data: heat }, coverage: 1, width: 400, height: 300 };
+    const jpegSplice = { method: 'double-quantisation block map 1', threshold: 80, earlierQuality: 60, upright };
+    const r = await runPipeline({ kind: 'image', frames: still, expectedFrames: 1, jpegSplice }, { ...std, imageModels: [] }, { thresholds: null, copyMove: false });
+    expect(r.splice).toEqual({ method: 'double-quantisation block map 1', earlierQuality: 60, regions: upright.regions, threshold: 80, coverage: 1, artifact: 'splice' });
+    expect(r.warnings.find((w) => w.code === 'SPLICED_REGIONS')?.message).toMatch(/^The JPEG was saved twice \(earlier at quality ≈60\), but 1 region does not carry the earlier compression \(largest 6\.4 % of the picture\)/);
+    expect(r.verdict.band).not.toBe('authentic');
+    expect(r.verdict.explanation).toMatch(/splice map (also )?found that 1 region/);
+    const art = r.artifacts.find((a) => a.ref.kind === 'splice');
+    expect(art?.ref).toMatchObject({ key: 'splice', mime: 'image/png', width: 400, height: 300 });
+    expect(art?.ref.note).toMatch(/^Splice map: .* Regions: 1: 96×80 px at \(160, 80\)\.$/);
+    // The overlay is warm on the region and cold far from it.
+    const png = await sharp(art!.data).raw().toBuffer({ resolveWithObject: true });
+    const px = (x: number, y: number) => [...png.data.subarray((y * 400 + x) * 3, (y * 400 + x) * 3 + 3)];
+    const [rIn, , bIn] = px(200, 120);
+    const [rOut, , bOut] = px(20, 280);
+    expect(rIn! - bIn!).toBeGreaterThan(rOut! - bOut!);
+
+    // None found: the map and its overlay are kept, no warning, the verdict is the models' alone.
+    const quiet = await runPipeline({ kind: 'image', frames: still, expectedFrames: 1, jpegSplice: { ...jpegSplice, upright: { ...upright, regions: [], heat: { ...upright.heat, data: new Float32Array(50 * 38) } } } }, { ...std, imageModels: [] }, { thresholds: null, copyMove: false });
+    expect(quiet.splice?.regions).toEqual([]);
+    expect(quiet.splice?.artifact).toBe('splice');
+    expect(quiet.artifacts.find((a) => a.ref.kind === 'splice')?.ref.note).toMatch(/no region reached the threshold\.$/);
+    expect(quiet.warnings.some((w) => w.code === 'SPLICED_REGIONS')).toBe(false);
+    expect(quiet.verdict.explanation).not.toMatch(/splice map/);
+    const noEvidence = await runPipeline({ kind: 'image', frames: still, expectedFrames: 1, jpegSplice }, { ...std, imageModels: [] }, { thresholds: null, copyMove: false, evidence: false });
+    expect(noEvidence.splice?.regions).toHaveLength(1);
+    expect(noEvidence.splice?.artifact).toBeUndefined();
+    const video = await runPipeline({ kind: 'video', frames: [{ index: 0, timeSec: 0, ...base }], expectedFrames: 1, jpegSplice }, { ...std, imageModels: [] }, { thresholds: null });
+    expect(video.splice).toBeUndefined();
+    const none = await runPipeline({ kind: 'image', frames: still, expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null, copyMove: false });
+    expect(none.splice).toBeUndefined();
+  });
+
   it('runs the copy-move check on a still picture: finding, warning, overlay and verdict; not on video frames', async () => {
     const base = texture(400, 300, 7);
     const forged = cloneRegion(base, 30, 40, 100, 80, 250, 180);

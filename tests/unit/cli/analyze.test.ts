@@ -70,6 +70,41 @@ describe('mediaguard analyze / models', () => {
     expect(line.copyMove).toMatchObject({ method: expect.stringMatching(/^dense-dct-patchmatch /), analysedLongSide: 400, regions: [expect.objectContaining({ mirrored: false })] });
   });
 
+  it('prints the splice map of a twice-saved JPEG: the pasted region (human and --json), or that none was found', async () => {
+    const spliced = path.join(t.dir, 'spliced.jpg');
+    const plain = path.join(t.dir, 'twice.jpg');
+    const raw = { raw: { width: 480, height: 360, channels: 3 as const } };
+    const host = texture(480, 360, 21);
+    const donor = texture(480, 360, 77);
+    const first = await sharp(await sharp(Buffer.from(host.data), raw).jpeg({ quality: 60 }).toBuffer()).raw().toBuffer();
+    await sharp(first, raw).jpeg({ quality: 90 }).toFile(plain);
+    for (let r = 0; r < 120; r++) first.set(donor.data.subarray(((101 + r) * 480 + 173) * 3, ((101 + r) * 480 + 323) * 3), ((101 + r) * 480 + 173) * 3);
+    await sharp(first, raw).jpeg({ quality: 90 }).toFile(spliced);
+    const o = io();
+    expect(await runCli(['analyze', '--models-dir', models, spliced, plain, ...dd()], o)).toBe(0);
+    expect(o.out).toMatch(/! SPLICED_REGIONS: The JPEG was saved twice \(earlier at quality ≈\d+\), but 1 region does not carry the earlier compression/);
+    expect(o.out).toMatch(/ {2}splice map: 1\d\d×1\d\d at \(1\d\d, 1\d\d\) lack the earlier compression\n/);
+    expect(o.out).toMatch(/twice\.jpg: [^\n]*\n(?:.*\n)*? {2}splice map: no region without the earlier compression found\n/);
+    expect(o.out).not.toMatch(/twice\.jpg: [^\n]*\n(?:.*\n)*?.*SPLICED_REGIONS/);
+    const j = io();
+    expect(await runCli(['analyze', '--json', '--models-dir', models, spliced, ...dd()], j)).toBe(0);
+    const line = JSON.parse(j.out.trim()) as { verdict: string; splice: { method: string; earlierQuality: number; regions: { x: number; y: number; w: number; h: number }[]; threshold: number; coverage: number } };
+    expect(line.splice).toMatchObject({ method: expect.stringMatching(/^double-quantisation block map /), threshold: 80, coverage: 1 });
+    expect(line.splice.regions).toHaveLength(1);
+    expect(line.verdict).not.toBe('authentic');
+    // Stored turned (EXIF orientation 6: shown 90° clockwise): the region is given where the picture shows it.
+    const turned = path.join(t.dir, 'turned.jpg');
+    await sharp(first, raw).jpeg({ quality: 90 }).withMetadata({ orientation: 6 }).toFile(turned);
+    const k = io();
+    expect(await runCli(['analyze', '--json', '--models-dir', models, turned, ...dd()], k)).toBe(0);
+    const r = (JSON.parse(k.out.trim()) as typeof line).splice.regions[0]!;
+    // Stored at x 173–322, y 101–220 of 480 × 360; upright at x 359−y = 139–258, y = x = 173–322.
+    const stored = line.splice.regions[0]!;
+    expect(r).toMatchObject({ x: 360 - (stored.y + stored.h), y: stored.x, w: stored.h, h: stored.w });
+    expect(Math.abs(r.x - 139)).toBeLessThanOrEqual(16);
+    expect(Math.abs(r.y - 173)).toBeLessThanOrEqual(16);
+  });
+
   it('prints the file\'s compression history and metadata flags (human and --json)', async () => {
     const resaved = path.join(t.dir, 'resaved.jpg');
     const tex = texture(320, 240, 6);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectionIssues } from '../../../src-main/core/db/detection-schema';
-import type { CopyMoveCheck } from '../../../src-shared/domain/detection';
+import type { CopyMoveCheck, SpliceCheck } from '../../../src-shared/domain/detection';
 import { makeDetection } from '../../helpers/detections';
 
 const check = (): CopyMoveCheck => ({
@@ -34,5 +34,29 @@ describe('stored detection records: the copy-move check', () => {
     expect(bad((c) => (c.extra = 1))).toEqual([expect.stringMatching(/^copyMove: /)]);
     expect(bad((c) => (c.artifact = '../../etc/passwd'))).toEqual([expect.stringMatching(/^copyMove\.artifact: /)]);
     expect(bad((c) => (c.regions = Array.from({ length: 251 }, () => check().regions[0]!)))).toEqual([expect.stringMatching(/^copyMove\.regions: /)]);
+  });
+});
+
+describe('stored detection records: the splice map', () => {
+  const splice = (): SpliceCheck => ({ method: 'double-quantisation block map 1', earlierQuality: 60, regions: [{ x: 208, y: 312, w: 232, h: 216, areaShare: 0.05, peak: 200.4 }], threshold: 80, coverage: 1, artifact: 'splice' });
+  it('accepts a record with a map, an empty one, null, and none (older records, videos, pictures saved once)', () => {
+    expect(detectionIssues(makeDetection({ id: 's-1', splice: splice(), artifacts: [{ key: 'splice', kind: 'splice', mime: 'image/png', width: 400, height: 300, note: 'Splice map: …' }] }))).toBeNull();
+    expect(detectionIssues(makeDetection({ id: 's-2', splice: { ...splice(), regions: [], earlierQuality: null } }))).toBeNull();
+    expect(detectionIssues(makeDetection({ id: 's-3', splice: null }))).toBeNull();
+    expect(detectionIssues(makeDetection({ id: 's-4' }))).toBeNull();
+  });
+  it('names what is wrong in a damaged map', () => {
+    const bad = (mutate: (c: SpliceCheck & Record<string, unknown>) => void) => {
+      const c = splice() as SpliceCheck & Record<string, unknown>;
+      mutate(c);
+      return detectionIssues(makeDetection({ id: 's-5', splice: c }));
+    };
+    expect(bad((c) => (c.regions[0]!.x = -1))).toEqual([expect.stringMatching(/^splice\.regions\.0\.x: /)]);
+    expect(bad((c) => (c.coverage = 2))).toEqual([expect.stringMatching(/^splice\.coverage: /)]);
+    expect(bad((c) => (c.earlierQuality = 0))).toEqual([expect.stringMatching(/^splice\.earlierQuality: /)]);
+    expect(bad((c) => (c.threshold = 0))).toEqual([expect.stringMatching(/^splice\.threshold: /)]);
+    expect(bad((c) => (c.extra = 1))).toEqual([expect.stringMatching(/^splice: /)]);
+    expect(bad((c) => (c.artifact = '../x'))).toEqual([expect.stringMatching(/^splice\.artifact: /)]);
+    expect(bad((c) => (c.regions = Array.from({ length: 51 }, () => splice().regions[0]!)))).toEqual([expect.stringMatching(/^splice\.regions: /)]);
   });
 });

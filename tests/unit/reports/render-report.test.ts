@@ -80,6 +80,22 @@ describe('renderReport: image result with a Japanese file name', () => {
     expect(pdfText((await renderReportDetailed(reportInput(before, { fonts }))).pdf)).not.toContain('Copy-move check');
   });
 
+  it('prints the splice map: what it compares, the region found and its overlay; says when none was; absent without a map', async () => {
+    const flat = text.replace(/\s+/g, ' ');
+    for (const s of ['Splice map', 'The JPEG was saved twice (earlier at quality ≈60)', 'double-quantisation block map 1', '1480, 800, 688×736', '4.22 %', '213 / 80', 'warm: looks saved once']) expect(flat).toContain(s);
+    const reader = artifactReader();
+    await renderReportDetailed(reportInput(d, { fonts, readArtifact: reader.read }));
+    expect(reader.reads).toContain('splice');
+    const none = structuredClone(d);
+    none.splice = { ...d.splice!, regions: [], coverage: 0.5 };
+    const noneText = pdfText((await renderReportDetailed(reportInput(none, { fonts }))).pdf).replace(/\s+/g, ' ');
+    expect(noneText).toContain('No region without the earlier compression was found.');
+    expect(noneText).toContain('The map covers the first 50 % of the picture.');
+    const before = structuredClone(d);
+    delete before.splice;
+    expect(pdfText((await renderReportDetailed(reportInput(before, { fonts }))).pdf)).not.toContain('Splice map');
+  });
+
   it('renders pages that are not blank, and keeps page 1 and the findings page as artifacts', async () => {
     const { files, cleanup } = renderPages(r.pdf, { dpi: 60 });
     try {

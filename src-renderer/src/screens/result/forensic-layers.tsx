@@ -83,6 +83,60 @@ export function CopyMovePanel({ d }: { d: Detection }) {
   );
 }
 
+/** The splice map of a twice-saved JPEG: regions lacking the earlier compression (overlay, table, limits). */
+export function SplicePanel({ d }: { d: Detection }) {
+  const sp = d.splice;
+  const art = sp?.artifact ? d.artifacts.find((a) => a.key === sp.artifact) : undefined;
+  const img = useArtifact(d.id, art?.key);
+  if (!sp) return null;
+  const n = sp.regions.length;
+  const earlier = sp.earlierQuality !== null ? ` at quality ≈${sp.earlierQuality}` : '';
+  return (
+    <section className="copy-move" data-testid="splice">
+      <h3>Splice map</h3>
+      {n === 0 ? (
+        <p data-testid="splice-none">The JPEG was saved twice (earlier{earlier || ' at a lower quality'}); no region without that earlier compression was found.</p>
+      ) : (
+        <p className="warn" data-testid="splice-found">
+          The JPEG was saved twice (earlier{earlier || ' at a lower quality'}), but {n} region{n > 1 ? 's do' : ' does'} not carry the earlier compression: content pasted in between the two saves leaves that trace.
+        </p>
+      )}
+      {art && (
+        <figure className="layer">
+          <div className="layer-img">{img.status === 'ok' ? <img src={img.url} alt="Splice map overlay" /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : <Loading />}</div>
+          <figcaption className="muted small">Warm colours: neighbourhoods that look saved once rather than twice; boxes: regions reported.</figcaption>
+        </figure>
+      )}
+      {n > 0 && (
+        <table className="data small" data-testid="splice-table">
+          <thead>
+            <tr>
+              <th>Region</th>
+              <th>Place (x, y, w×h)</th>
+              <th>Share</th>
+              <th>Evidence</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sp.regions.slice(0, 20).map((r, i) => (
+              <tr key={i}>
+                <td>{i + 1}</td>
+                <td className="mono">{`${r.x}, ${r.y}, ${r.w}×${r.h}`}</td>
+                <td>{(r.areaShare * 100).toFixed(2)} %</td>
+                <td>{`${r.peak.toFixed(0)} / ${sp.threshold}`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="muted small">
+        Compares every 8×8 block's JPEG coefficients with a single and a double compression at the steps the compression history found. It sees content that came from a picture never saved at the earlier quality on this grid; not flat areas, not a region re-saved at the
+        host's earlier quality on the same grid, and nothing when the earlier save was finer than the last one.{sp.coverage < 1 ? ` The map covers the first ${Math.round(sp.coverage * 100)} % of the picture (stored orientation).` : ''} It does not enter the probability; a region found keeps the picture out of the authentic band.
+      </p>
+    </section>
+  );
+}
+
 /** The stored layers (error level only exists for still images: on decoded video it would show our own re-encoding). */
 export function ForensicLayers({ d }: { d: Detection }) {
   const layers = d.artifacts.filter((a) => a.kind === 'ela' || a.kind === 'noise');
@@ -98,6 +152,7 @@ export function ForensicLayers({ d }: { d: Detection }) {
         </div>
       )}
       <CopyMovePanel d={d} />
+      <SplicePanel d={d} />
     </>
   );
 }
