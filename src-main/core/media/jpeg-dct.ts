@@ -2,8 +2,8 @@
  * The luma plane of a JPEG file as the file stores it: quantised DCT coefficients of every 8×8
  * block and the quantisation table they were divided by. Decoded pixels cannot give these back
  * exactly (the decoder rounds and clips), and libvips does not expose them, so this is a small
- * entropy decoder of its own: sequential Huffman JPEG (SOF0 baseline, SOF1 extended, 8-bit),
- * interleaved or not, any sampling factors, restart intervals. Progressive, lossless,
+ * entropy decoder of its own: Huffman-coded JPEG (SOF0 baseline, SOF1 extended, SOF2
+ * progressive; 8-bit), interleaved or not, any sampling factors, restart intervals. Lossless,
  * hierarchical and arithmetic-coded files are refused with a reason, as are damaged streams.
  *
  * Only the luma component is kept (the other components' codes are decoded and dropped), and a
@@ -155,6 +155,201 @@ interface Component {
   tq: number;
 }
 
+interface Frame {
+  width: number;
+  height: number;
+  comps: Component[];
+}
+
+/** The luma plane's block grid, and the rows of it to keep (whole MCU rows, up to maxBlocks). */
+function lumaGrid(frame: Frame, maxBlocks: number, interleavedRows: boolean) {
+  const hmax = Math.max(...frame.comps.map((c) => c.h));
+  const vmax = Math.max(...frame.comps.map((c) => c.v));
+  const luma = frame.comps[0]!;
+  // The luma plane's own size (a luma component sampled below the maximum is unusual but legal).
+  const blocksWide = Math.ceil(Math.ceil((frame.width * luma.h) / hmax) / 8);
+  const blocksHigh = Math.ceil(Math.ceil((frame.height * luma.v) / vmax) / 8);
+  const mcusY = interleavedRows ? Math.ceil(frame.height / (8 * vmax)) : blocksHigh;
+  const rowsPerMcu = interleavedRows ? luma.v : 1;
+  const mcuRowsWanted = Math.min(mcusY, Math.max(1, Math.ceil(maxBlocks / blocksWide / rowsPerMcu)));
+  return { hmax, vmax, blocksWide, blocksHigh, rowsPerMcu, mcuRowsWanted, rowsDecoded: Math.min(blocksHigh, mcuRowsWanted * rowsPerMcu) };
+}
+
+/**
+ * A progressive JPEG's luma coefficients, built up scan by scan (ITU-T T.81 G.1.2): DC first and
+ * refinement scans (interleaved with the chroma ones or not), AC spectral-selection scans with
+ * end-of-band runs, and AC successive-approximation refinements. Scans without the luma component
+ * are skipped; each luma scan stops after the rows kept. The result is complete only when every
+ * one of the 64 coefficients has received its last bit (its last scan had Al = 0).
+ */
+class Progressive {
+  readonly coef: Int16Array;
+  /** Per zigzag position: the successive-approximation bit reached (−1: not coded yet). */
+  private readonly al = new Int8Array(64).fill(-1);
+  private readonly grid: ReturnType<typeof lumaGrid>;
+  constructor(
+    private readonly frame: Frame,
+    maxBlocks: number,
+  ) {
+    // Rows are counted in MCU rows of the interleaved (DC) scans, so that both kinds of scan keep the same rows.
+    this.grid = lumaGrid(frame, maxBlocks, frame.comps.length > 1);
+    this.coef = new Int16Array(this.grid.blocksWide * this.grid.rowsDecoded * 64);
+  }
+
+  complete(): boolean {
+    return this.al.every((a) => a === 0);
+  }
+
+  result(tables: Map<number, number[]>): LumaCoefficients {
+    const missing = this.al.reduce((n, a) => n + (a !== 0 ? 1 : 0), 0);
+    if (missing) throw new Damaged(`the progressive scans end before ${missing} of the 64 luma coefficients are complete (a cut file)`);
+    const table = tables.get(this.frame.comps[0]!.tq);
+    if (!table) throw new Damaged('the luma quantisation table is not defined');
+    const g = this.grid;
+    return { width: this.frame.width, height: this.frame.height, blocksWide: g.blocksWide, blocksHigh: g.blocksHigh, rowsDecoded: g.rowsDecoded, coef: this.coef, table };
+  }
+
+  /** Decode one scan that holds the luma component; returns where its reading stopped. */
+  scan(buf: Uint8Array, start: number, comps: number[], p: { ss: number; se: number; ah: number; al: number }, dcTables: (Huffman | undefined)[], acTable: Huffman | undefined, restartInterval: number): number {
+    const { ss, se, ah, al } = p;
+    const dcScan = ss === 0;
+    if (dcScan ? se !== 0 : se < ss || se > 63 || comps.length !== 1) throw new Damaged('a progressive scan with a bad spectral band');
+    if (al > 13 || (ah && ah !== al + 1)) throw new Damaged('a progressive scan with a bad successive-approximation step');
+    for (let k = ss; k <= se; k++) {
+      const was = this.al[k]!;
+      if (ah === 0 ? was !== -1 : was !== ah) throw new Damaged('progressive scans out of order');
+      this.al[k] = al;
+    }
+    if (dcScan ? ah === 0 && dcTables.some((t) => !t) : !acTable) throw new Damaged('a scan names a Huffman table that is not defined');
+    const g = this.grid;
+    const br = new BitReader(buf, start);
+    const coef = this.coef;
+    const scratch = new Int16Array(64);
+    const pred = new Int32Array(comps.length);
+    let eobrun = 0;
+    const p1 = 1 << al;
+    const m1 = -1 << al;
+    const dcBlock = (k: number, out: Int16Array, off: number) => {
+      if (ah === 0) {
+        const t = br.decode(dcTables[k]!);
+        if (t > 11) throw new Damaged('a DC difference category over 11');
+        pred[k] = pred[k]! + extend(br.receive(t), t);
+        out[off] = pred[k]! * p1;
+      } else if (br.bit()) out[off] = out[off]! | p1;
+    };
+    const acFirst = (out: Int16Array, off: number) => {
+      if (eobrun > 0) {
+        eobrun--;
+        return;
+      }
+      for (let k = ss; k <= se; ) {
+        const rs = br.decode(acTable!);
+        const r = rs >> 4;
+        const sz = rs & 15;
+        if (!sz) {
+          if (r < 15) {
+            eobrun = (1 << r) - 1 + (r ? br.receive(r) : 0);
+            return;
+          }
+          k += 16;
+          continue;
+        }
+        k += r;
+        if (k > se) throw new Damaged('an AC run past the end of its band');
+        out[off + ZIGZAG[k]!] = extend(br.receive(sz), sz) * p1;
+        k++;
+      }
+    };
+    const refine = (out: Int16Array, i: number) => {
+      const c = out[i]!;
+      if (br.bit() && (c & p1) === 0) out[i] = c >= 0 ? c + p1 : c + m1;
+    };
+    const acRefine = (out: Int16Array, off: number) => {
+      let k = ss;
+      if (eobrun === 0) {
+        for (; k <= se; k++) {
+          const rs = br.decode(acTable!);
+          let r = rs >> 4;
+          const sz = rs & 15;
+          let value = 0;
+          if (sz) {
+            if (sz !== 1) throw new Damaged('a refinement coefficient larger than one bit');
+            value = br.bit() ? p1 : m1;
+          } else if (r !== 15) {
+            eobrun = (1 << r) + (r ? br.receive(r) : 0);
+            break;
+          }
+          // Walk over r zero coefficients (refining the non-zero ones met on the way) to the new one's place.
+          while (k <= se) {
+            const i = off + ZIGZAG[k]!;
+            if (out[i] !== 0) refine(out, i);
+            else if (--r < 0) break;
+            k++;
+          }
+          if (value) {
+            if (k > se) throw new Damaged('a refinement run past the end of its band');
+            out[off + ZIGZAG[k]!] = value;
+          }
+        }
+      }
+      if (eobrun > 0) {
+        for (; k <= se; k++) {
+          const i = off + ZIGZAG[k]!;
+          if (out[i] !== 0) refine(out, i);
+        }
+        eobrun--;
+      }
+    };
+    let mcu = 0;
+    const restart = () => {
+      if (restartInterval && mcu > 0 && mcu % restartInterval === 0) {
+        br.restart();
+        pred.fill(0);
+        eobrun = 0;
+      }
+      mcu++;
+    };
+    if (comps.length > 1) {
+      // Interleaved: DC scans only, MCU by MCU.
+      const mcusX = Math.ceil(this.frame.width / (8 * g.hmax));
+      for (let my = 0; my < g.mcuRowsWanted; my++) {
+        for (let mx = 0; mx < mcusX; mx++) {
+          restart();
+          comps.forEach((index, k) => {
+            const c = this.frame.comps[index]!;
+            for (let by = 0; by < c.v; by++) {
+              for (let bx = 0; bx < c.h; bx++) {
+                const col = mx * c.h + bx;
+                const row = my * c.v + by;
+                if (index === 0 && col < g.blocksWide && row < g.rowsDecoded) dcBlock(k, coef, (row * g.blocksWide + col) * 64);
+                else {
+                  // Another component's block, or a padding block: decoded, not kept.
+                  scratch[0] = 0;
+                  dcBlock(k, scratch, 0);
+                }
+              }
+            }
+          });
+        }
+        if (br.overRead()) throw new Damaged(`the data ends before row ${Math.min(g.blocksHigh, (my + 1) * g.rowsPerMcu)} of ${g.blocksHigh} rows of blocks (a cut or damaged file)`);
+      }
+      return br.pos;
+    }
+    // Non-interleaved: the luma plane's blocks in raster order (no MCU padding).
+    for (let row = 0; row < g.rowsDecoded; row++) {
+      for (let col = 0; col < g.blocksWide; col++) {
+        restart();
+        const off = (row * g.blocksWide + col) * 64;
+        if (dcScan) dcBlock(0, coef, off);
+        else if (ah === 0) acFirst(coef, off);
+        else acRefine(coef, off);
+      }
+      if (br.overRead()) throw new Damaged(`the data ends before row ${row + 1} of ${g.blocksHigh} rows of blocks (a cut or damaged file)`);
+    }
+    return br.pos;
+  }
+}
+
 /** Decode the luma coefficients of a JPEG file held in memory. */
 export function decodeLumaCoefficients(buf: Uint8Array, opts: { maxBlocks?: number; maxPixels?: number } = {}): LumaDecode {
   try {
@@ -174,7 +369,8 @@ function decode(buf: Uint8Array, maxBlocks: number, maxPixels: number): LumaCoef
   const dc = new Map<number, Huffman>();
   const ac = new Map<number, Huffman>();
   let restartInterval = 0;
-  let frame: { width: number; height: number; comps: Component[] } | null = null;
+  let frame: Frame | null = null;
+  let progressive: Progressive | null = null;
   let pos = 2;
   const u16 = (p: number) => {
     if (p + 2 > buf.length) throw new RangeError('past the end');
@@ -188,6 +384,7 @@ function decode(buf: Uint8Array, maxBlocks: number, maxPixels: number): LumaCoef
       continue;
     }
     if (marker === 0xd9) break;
+    if (progressive?.complete()) break; // every luma coefficient has all its bits: later scans are chroma's
     if (marker >= 0xd0 && marker <= 0xd7) {
       pos += 2;
       continue;
@@ -223,7 +420,7 @@ function decode(buf: Uint8Array, maxBlocks: number, maxPixels: number): LumaCoef
         (tc === 0 ? dc : ac).set(th, table);
         o += 17 + n;
       }
-    } else if (marker === 0xc0 || marker === 0xc1) {
+    } else if (marker === 0xc0 || marker === 0xc1 || marker === 0xc2) {
       if (buf[seg] !== 8) throw new Unsupported(`${buf[seg]}-bit samples (only 8-bit JPEG is analysed)`);
       const height = u16(seg + 1);
       const width = u16(seg + 3);
@@ -240,14 +437,37 @@ function decode(buf: Uint8Array, maxBlocks: number, maxPixels: number): LumaCoef
         comps.push({ id: buf[b]!, h, v, tq: buf[b + 2]! });
       }
       frame = { width, height, comps };
-    } else if (marker >= 0xc2 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      const kind = marker === 0xc2 || marker === 0xc6 || marker === 0xca || marker === 0xce ? 'progressive' : marker === 0xc3 || marker === 0xc7 || marker === 0xcb || marker === 0xcf ? 'lossless' : 'arithmetic-coded';
-      throw new Unsupported(`a ${kind} JPEG (only sequential Huffman-coded JPEG is analysed)`);
+      if (marker === 0xc2) progressive = new Progressive(frame, maxBlocks);
+    } else if (marker >= 0xc3 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      const kind = marker === 0xc6 || marker === 0xca || marker === 0xce ? 'differential or arithmetic-coded progressive' : marker === 0xc3 || marker === 0xc7 || marker === 0xcb || marker === 0xcf ? 'lossless' : 'arithmetic-coded';
+      throw new Unsupported(`${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} JPEG (only Huffman-coded sequential and progressive JPEG is analysed)`);
     } else if (marker === 0xdd) {
       restartInterval = u16(seg);
     } else if (marker === 0xda) {
       if (!frame) throw new Damaged('a scan before the frame header');
       const ns = buf[seg]!;
+      if (ns < 1 || ns > 4 || seg + 1 + ns * 2 + 3 > end) throw new Damaged('a scan header with a bad component list');
+      if (progressive) {
+        const ss = buf[seg + 1 + ns * 2]!;
+        const se = buf[seg + 2 + ns * 2]!;
+        const ah = buf[seg + 3 + ns * 2]! >> 4;
+        const al = buf[seg + 3 + ns * 2]! & 15;
+        const comps: number[] = [];
+        const dcTables: (Huffman | undefined)[] = [];
+        let acTable: Huffman | undefined;
+        for (let i = 0; i < ns; i++) {
+          const index = frame.comps.findIndex((c) => c.id === buf[seg + 1 + i * 2]);
+          if (index < 0) throw new Damaged('a scan names a component that is not defined');
+          comps.push(index);
+          const t = buf[seg + 2 + i * 2]!;
+          dcTables.push(dc.get(t >> 4));
+          if (index === 0) acTable = ac.get(t & 15);
+        }
+        pos = comps.includes(0) ? progressive.scan(buf, end, comps, { ss, se, ah, al }, dcTables, acTable, restartInterval) : end;
+        // The next marker (past the rest of this scan's data).
+        while (pos + 1 < buf.length && !(buf[pos] === 0xff && buf[pos + 1] !== 0x00 && !(buf[pos + 1]! >= 0xd0 && buf[pos + 1]! <= 0xd7))) pos++;
+        continue;
+      }
       const inScan: { c: Component; index: number; dc: Huffman; ac: Huffman }[] = [];
       for (let i = 0; i < ns; i++) {
         const cid = buf[seg + 1 + i * 2]!;
@@ -266,6 +486,7 @@ function decode(buf: Uint8Array, maxBlocks: number, maxPixels: number): LumaCoef
     }
     pos = end;
   }
+  if (progressive) return progressive.result(tables);
   throw new Damaged(frame ? 'no scan holds the luma component' : 'no frame header');
 }
 

@@ -86,8 +86,13 @@ describe('JPEG luma coefficients', () => {
   });
 
   it('refuses what it does not decode, and damaged data, with a reason', async () => {
-    const progressive = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 85, progressive: true }).toBuffer();
-    expect(decodeLumaCoefficients(progressive)).toEqual({ ok: false, reason: expect.stringMatching(/^a progressive JPEG/) });
+    const base = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 85 }).toBuffer();
+    // The same file with its frame marker changed to an arithmetic-coded, a lossless and an arithmetic progressive one.
+    const sof = base.indexOf(Buffer.from([0xff, 0xc0]));
+    const as = (m: number) => Buffer.concat([base.subarray(0, sof + 1), Buffer.from([m]), base.subarray(sof + 2)]);
+    expect(decodeLumaCoefficients(as(0xc9))).toEqual({ ok: false, reason: expect.stringMatching(/^an arithmetic-coded JPEG \(only Huffman-coded/) });
+    expect(decodeLumaCoefficients(as(0xc3))).toEqual({ ok: false, reason: expect.stringMatching(/^a lossless JPEG/) });
+    expect(decodeLumaCoefficients(as(0xca))).toEqual({ ok: false, reason: expect.stringMatching(/^a differential or arithmetic-coded progressive JPEG/) });
     const png = await sharp(Buffer.from(img.data), raw).png().toBuffer();
     expect(decodeLumaCoefficients(png)).toEqual({ ok: false, reason: 'not a JPEG file' });
     const good = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 85 }).toBuffer();
@@ -120,10 +125,85 @@ describe('JPEG luma coefficients', () => {
       const r = decodeLumaCoefficients(v);
       if (!r.ok) {
         refused++;
-        expect(r.reason).toMatch(/^(damaged JPEG data: |not a JPEG file|a (progressive|lossless|arithmetic-coded) JPEG|\d+-bit samples|the frame header|\d+×\d+ is over)/);
+        expect(r.reason).toMatch(REFUSAL);
       } else expect(r.luma.coef.length).toBe(r.luma.blocksWide * r.luma.rowsDecoded * 64);
     }
     // (A hang would fail on the test runner's timeout.)
     expect(refused).toBeGreaterThan(100);
+  });
+});
+
+const REFUSAL = /^(damaged JPEG data: |not a JPEG file|an? (differential or arithmetic-coded progressive|lossless|arithmetic-coded) JPEG|\d+-bit samples|the frame header|\d+×\d+ is over)/;
+const same = (a: LumaCoefficients, b: LumaCoefficients) => {
+  expect([b.width, b.height, b.blocksWide, b.blocksHigh, b.rowsDecoded]).toEqual([a.width, a.height, a.blocksWide, a.blocksHigh, a.rowsDecoded]);
+  expect(b.table).toEqual(a.table);
+  let diff = 0;
+  for (let i = 0; i < a.coef.length; i++) if (a.coef[i] !== b.coef[i]) diff++;
+  expect(diff).toBe(0);
+};
+
+describe('progressive JPEG: the same coefficients as the sequential file', () => {
+  it('reads libjpeg-turbo progressive files (4:2:0, 4:4:4, greyscale; successive-approximation refinements) as the baseline ones', async () => {
+    for (const o of [{ quality: 90 }, { quality: 60, chromaSubsampling: '4:4:4' }, { quality: 35 }]) {
+      const base = decoded(await sharp(Buffer.from(img.data), raw).jpeg(o).toBuffer());
+      same(base, decoded(await sharp(Buffer.from(img.data), raw).jpeg({ ...o, progressive: true }).toBuffer()));
+    }
+    const grey = sharp(Buffer.from(img.data), raw).greyscale();
+    same(decoded(await grey.clone().jpeg({ quality: 80 }).toBuffer()), decoded(await grey.clone().jpeg({ quality: 80, progressive: true }).toBuffer()));
+  });
+
+  it('reads files re-coded by jpegtran as progressive, with restart markers, coefficient for coefficient', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-prog-'));
+    try {
+      const p = path.join(dir, 'base.jpg');
+      fs.writeFileSync(p, await sharp(Buffer.from(img.data), raw).jpeg({ quality: 85 }).toBuffer());
+      const base = decoded(fs.readFileSync(p));
+      for (const args of [['-progressive'], ['-progressive', '-restart', '1B'], ['-progressive', '-restart', '3B'], ['-optimize', '-progressive', '-restart', '1'], ['-grayscale', '-progressive', '-restart', '5B']]) {
+        const out = execFileSync('jpegtran', [...args, p]);
+        expect(out.includes(Buffer.from([0xff, 0xc2])), args.join(' ')).toBe(true);
+        if (args.includes('-restart')) expect(out.includes(Buffer.from([0xff, 0xdd])), args.join(' ')).toBe(true);
+        same(base, decoded(out));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the first rows only when asked, and says when a progressive file is cut', async () => {
+    const prog = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 85, progressive: true }).toBuffer();
+    const all = decoded(prog);
+    const d = decodeLumaCoefficients(prog, { maxBlocks: 26 * 6 });
+    if (!d.ok) throw new Error(d.reason);
+    expect(d.luma.rowsDecoded).toBe(6); // whole MCU rows of 2 block rows (4:2:0)
+    expect(Array.from(d.luma.coef)).toEqual(Array.from(all.coef.subarray(0, 26 * 6 * 64)));
+    // Cut in a scan's data, and cut between two scans (the later scans' bits are missing).
+    expect(decodeLumaCoefficients(prog.subarray(0, Math.floor(prog.length * 0.6)))).toEqual({ ok: false, reason: expect.stringMatching(/^damaged JPEG data: /) });
+    const sos: number[] = [];
+    for (let i = prog.indexOf(Buffer.from([0xff, 0xda])); i >= 0; i = prog.indexOf(Buffer.from([0xff, 0xda]), i + 2)) sos.push(i);
+    expect(sos.length).toBeGreaterThan(4);
+    expect(decodeLumaCoefficients(prog.subarray(0, sos[3]!))).toEqual({ ok: false, reason: expect.stringMatching(/^damaged JPEG data: the progressive scans end before \d+ of the 64 luma coefficients are complete/) });
+  });
+
+  it('returns a result, never throws or hangs, on 300 damaged variants of a progressive file', async () => {
+    const good = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 80, progressive: true }).toBuffer();
+    let seed = 11;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    let refused = 0;
+    for (let k = 0; k < 300; k++) {
+      const b = Buffer.from(good);
+      const kind = k % 3;
+      if (kind === 0) for (let j = 0; j < 1 + Math.floor(rand() * 8); j++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+      if (kind === 1) b[2 + Math.floor(rand() * 700)] = Math.floor(rand() * 256);
+      const v = kind === 2 ? b.subarray(0, Math.floor(rand() * b.length)) : b;
+      const r = decodeLumaCoefficients(v);
+      if (!r.ok) {
+        refused++;
+        expect(r.reason).toMatch(REFUSAL);
+      } else expect(r.luma.coef.length).toBe(r.luma.blocksWide * r.luma.rowsDecoded * 64);
+    }
+    expect(refused).toBeGreaterThan(80);
   });
 });
