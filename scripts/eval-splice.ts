@@ -8,8 +8,8 @@
  * - does the same with a rectangle pasted in between the two saves from another picture of the
  *   folder (resized to the same size, at a random place): a large one (25–45 % of each side) and
  *   a small one (12–20 %). The paste is found when at least half of a reported region's box lies
- *   on it (the table gives the median IoU of the best such region); a region that does not is a
- *   false region;
+ *   on it or the box holds at least half of it (the table gives the median IoU of the best region);
+ *   a region that does neither is a false region;
  * - repeats both with a camera-like earlier save (another libjpeg-turbo table set per picture,
  *   trellis quantisation, quality 70) before a plain save at 90;
  * - and reports what the map says of the folder's own JPEG files that the compression history
@@ -17,7 +17,8 @@
  * The map only runs where the compression history finds the earlier save; the tables count how
  * often it did. Encoding is libjpeg-turbo through sharp, in memory; nothing is written.
  * Options: --limit N (the first N stills of each source and label), --only src,…,
- * --threshold T (window sum; default the shipped one), --half even|odd (every other picture),
+ * --threshold T (window sum; default the shipped one), --extra N and --clip M (the map's extraFreqs
+ * and clipMargin, to try other settings), --half even|odd (every other picture),
  * --json <file> (per-case outcomes, with the strongest window inside and outside the paste).
  */
 import fs from 'node:fs';
@@ -72,6 +73,7 @@ async function main() {
   const only = a.only ? new Set(a.only.split(',')) : null;
   const limit = a.limit ? Number(a.limit) : Infinity;
   const threshold = a.threshold ? Number(a.threshold) : SPLICE_REGION_DEFAULTS.threshold;
+  const mapOpts = { ...(a.extra ? { extraFreqs: Number(a.extra) } : {}), ...(a.clip ? { clipMargin: Number(a.clip) } : {}) };
   const rows = parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8')).filter((r) => STILL.test(r.relpath) && (!only || only.has(r.source)));
   let chosen = firstPerSourceAndLabel(rows, limit);
   if (a.half === 'even' || a.half === 'odd') chosen = chosen.filter((_, i) => i % 2 === (a.half === 'even' ? 0 : 1));
@@ -84,7 +86,7 @@ async function main() {
 
   const judge = (buf: Buffer, truth: Rect | null, key: string, rec: Record<string, unknown>) => {
     const t0 = performance.now();
-    const f = jpegForensics({ buf, whole: true });
+    const f = jpegForensics({ buf, whole: true }, mapOpts);
     if (!f.ok) throw new Error(f.reason);
     const t = get(key);
     t.n++;
@@ -110,12 +112,14 @@ async function main() {
         if (outside) maxOut = Math.max(maxOut, v);
       }
     }
-    // A region is on the paste when at least half of its box lies on it; the others are false regions.
+    // A region is on the paste when at least half of its box lies on it, or it holds at least half of
+    // the paste (a paste smaller than the map's 48-px window gets a box larger than itself); the
+    // others are false regions.
     let best = 0;
     let hit = false;
     let falseRegion = false;
     for (const r of found.regions) {
-      const on = truth ? overlap(r, truth) / (r.w * r.h) : 0;
+      const on = truth ? Math.max(overlap(r, truth) / (r.w * r.h), overlap(r, truth) / (truth.w * truth.h)) : 0;
       if (on >= 0.5) hit = true;
       else falseRegion = true;
       if (truth) best = Math.max(best, iou(r, truth));
@@ -123,14 +127,14 @@ async function main() {
     if (hit) t.found++;
     if (hit) t.iou.push(best);
     if (falseRegion) t.falseRegion++;
-    rec[key] = { regions: found.regions, maxIn: Number.isFinite(maxIn) ? Math.round(maxIn) : null, maxOut: Number.isFinite(maxOut) ? Math.round(maxOut) : null, iou: Math.round(best * 100) / 100 };
+    rec[key] = { ...(truth ? { paste: truth } : {}), regions: found.regions, maxIn: Number.isFinite(maxIn) ? Math.round(maxIn) : null, maxOut: Number.isFinite(maxOut) ? Math.round(maxOut) : null, iou: Math.round(best * 100) / 100 };
   };
 
   for (const [i, r] of chosen.entries()) {
     const file = fs.readFileSync(path.join(dir, r.relpath));
     const rec: Record<string, unknown> = { relpath: r.relpath };
     if (/\.jpe?g$/i.test(r.relpath)) {
-      const f = jpegForensics({ buf: file, whole: true });
+      const f = jpegForensics({ buf: file, whole: true }, mapOpts);
       if (f.ok) {
         asIs.files++;
         const map = f.map;

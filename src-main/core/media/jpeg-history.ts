@@ -153,14 +153,15 @@ export function shiftedCoefficients(px: { data: Float32Array; width: number; hei
   const bh = Math.floor((px.height - 4) / 8);
   const out = freqs.map(() => new Float64Array(bw * bh));
   const rows = new Float64Array(64);
+  const vmax = Math.max(0, ...freqs.map(([, v]) => v));
   for (let by = 0; by < bh; by++) {
     for (let bx = 0; bx < bw; bx++) {
       const x0 = 4 + bx * 8;
       const y0 = 4 + by * 8;
-      // Horizontal transform of each row for the horizontal frequencies needed (v ≤ 3).
+      // Horizontal transform of each row for the horizontal frequencies needed.
       for (let y = 0; y < 8; y++) {
         const r = (y0 + y) * px.width + x0;
-        for (let v = 0; v < 4; v++) {
+        for (let v = 0; v <= vmax; v++) {
           let s = 0;
           for (let x = 0; x < 8; x++) s += (px.data[r + x]! - 128) * C[v * 8 + x]!;
           rows[y * 8 + v] = s;

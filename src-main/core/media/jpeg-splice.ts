@@ -19,7 +19,9 @@
  */
 import type { SplicedRegion } from '../../../src-shared/domain/detection';
 import type { LumaCoefficients } from './jpeg-dct';
-import { decodeHead, FREQS, HISTORY_BLOCKS, jpegHistory, lumaPixels, NOISE, readJpegHead, shiftedCoefficients, type JpegHistory } from './jpeg-history';
+import { ZIGZAG } from './jpeg-dct';
+import { ijgTable, STD_LUMA } from './jpeg-quality';
+import { decodeHead, HISTORY_BLOCKS, jpegHistory, lumaPixels, NOISE, readJpegHead, shiftedCoefficients, type JpegHistory } from './jpeg-history';
 
 export const JPEG_SPLICE_METHOD = 'double-quantisation block map 1';
 
@@ -38,9 +40,17 @@ export interface SpliceMapOptions {
   clamp?: number;
   /** Shifted blocks the two distributions are simulated from, at most (pairs of block rows spread over the picture). */
   modelBlocks?: number;
+  /** Zigzag positions 1..extraFreqs also used when the earlier quality follows a libjpeg table (0: only the history's frequencies). */
+  extraFreqs?: number;
+  /** An extra frequency is used when its histogram has this many non-zero values … */
+  minNonZero?: number;
+  /** … and fits the double compression with at most this share of the single one's misfit. */
+  maxMisfitRatio?: number;
+  /** Blocks whose mean luma lies within this of black or white are not judged (clipping). */
+  clipMargin?: number;
 }
 
-export const SPLICE_MAP_DEFAULTS: Required<SpliceMapOptions> = { bins: 24, mix: 0.4, useZero: false, window: 6, noiseScale: 1, clamp: 10, modelBlocks: 24000 };
+export const SPLICE_MAP_DEFAULTS: Required<SpliceMapOptions> = { bins: 24, mix: 0.4, useZero: false, window: 6, noiseScale: 1, clamp: 10, modelBlocks: 24000, extraFreqs: 20, minNonZero: 300, maxMisfitRatio: 0.5, clipMargin: 32 };
 
 export interface SpliceMap {
   method: string;
@@ -103,22 +113,64 @@ function modelSamples(l: LumaCoefficients, freqs: [number, number][], maxBlocks:
 export function spliceMap(l: LumaCoefficients, history: JpegHistory | null, opts: SpliceMapOptions = {}): SpliceMap | null {
   const o = { ...SPLICE_MAP_DEFAULTS, ...opts };
   if (!history || history.finding !== 'twice') return null;
-  const voting = history.fits.filter((f) => f.earlierStep !== f.step);
+  const voting = history.fits.filter((f) => f.earlierStep !== f.step).map((f) => ({ index: f.index, step: f.step, earlierStep: f.earlierStep, checked: true }));
   if (voting.length < 2) return null;
-  const freqs = voting.map((f) => FREQS.find(([u, v]) => u * 8 + v === f.index)!);
+  // More frequencies, when the earlier steps follow a libjpeg table: its steps at the next zigzag
+  // positions, each kept only if the file's own histogram fits the double compression clearly better.
+  const candidates = [...voting];
+  if (o.extraFreqs > 0 && history.earlierQuality !== null) {
+    const t1 = ijgTable(STD_LUMA, history.earlierQuality);
+    for (let z = 1; z <= Math.min(63, o.extraFreqs); z++) {
+      const index = ZIGZAG[z]!;
+      const q1 = t1[index]!;
+      const q2 = l.table[index]!;
+      if (q2 >= 1 && q1 > q2 && !candidates.some((c) => c.index === index)) candidates.push({ index, step: q2, earlierStep: q1, checked: false });
+    }
+  }
+  const freqs = candidates.map((f): [number, number] => [Math.floor(f.index / 8), f.index % 8]);
   const shifted = modelSamples(l, freqs, o.modelBlocks);
   const W = l.blocksWide;
   const H = l.rowsDecoded;
   const blockLlr = new Float32Array(W * H);
   const blockCount = new Uint16Array(W * H);
-  voting.forEach((f, k) => {
+  const used: SpliceMap['used'] = [];
+  // Blocks whose mean is near black or white are not judged: pixels clipped between the two saves
+  // (dark clothes, blown highlights) break the double-quantisation pattern there without any edit.
+  const judged = new Uint8Array(W * H);
+  const dcStep = l.table[0]!;
+  for (let b = 0; b < W * H; b++) {
+    const mean = (l.coef[b * 64]! * dcStep) / 8 + 128;
+    judged[b] = mean >= o.clipMargin && mean <= 255 - o.clipMargin ? 1 : 0;
+  }
+  candidates.forEach((f, k) => {
     const single = distribution(shifted[k]!, o.bins, 1, f.step, o.useZero, 1);
     const dbl = distribution(shifted[k]!, o.bins, f.earlierStep, f.step, o.useZero, o.noiseScale);
+    if (!f.checked) {
+      // The file's histogram of non-zero values against both simulations.
+      const obs = new Float64Array(o.bins + 1);
+      let n = 0;
+      for (let b = 0; b < W * H; b++) {
+        const a = Math.min(o.bins, Math.abs(l.coef[b * 64 + f.index]!));
+        if (a) {
+          obs[a]!++;
+          n++;
+        }
+      }
+      if (n < o.minNonZero) return;
+      const sq = (h: Float64Array) => {
+        const z = 1 - (o.useZero ? h[0]! : 0);
+        let d = 0;
+        for (let b = 1; b <= o.bins; b++) d += (h[b]! / z - obs[b]! / n) ** 2;
+        return d;
+      };
+      if (sq(dbl) > o.maxMisfitRatio * sq(single)) return;
+    }
+    used.push({ index: f.index, step: f.step, earlierStep: f.earlierStep });
     const llr = new Float64Array(o.bins + 1);
     for (let b = 0; b <= o.bins; b++) llr[b] = single[b]! > 0 ? Math.max(-o.clamp, Math.min(o.clamp, Math.log(single[b]! / ((1 - o.mix) * dbl[b]! + o.mix * single[b]!)))) : 0;
     for (let b = 0; b < W * H; b++) {
       const a = Math.min(o.bins, Math.abs(l.coef[b * 64 + f.index]!));
-      if (a === 0 && !o.useZero) continue;
+      if ((a === 0 && !o.useZero) || !judged[b]) continue;
       blockLlr[b]! += llr[a]!;
       blockCount[b]!++;
     }
@@ -154,7 +206,7 @@ export function spliceMap(l: LumaCoefficients, history: JpegHistory | null, opts
     blockCount,
     windowLlr,
     windowCount,
-    used: voting.map((f) => ({ index: f.index, step: f.step, earlierStep: f.earlierStep })),
+    used,
   };
 }
 
@@ -194,7 +246,8 @@ export interface SpliceFinding {
  * Regions of a map. Each block gets the sum of the window around it (windows are moved inwards
  * at the picture's edges); a region is a 4-connected group of blocks over `grow` × threshold
  * that holds at least one block over the threshold (hysteresis: the strong window says that
- * something is there, the weaker ones around it how far it reaches).
+ * something is there, the weaker ones around it how far it reaches). A region's box is at least
+ * one window (48 px) wide and high.
  */
 export function spliceRegions(map: SpliceMap, width: number, height: number, window: number = SPLICE_MAP_DEFAULTS.window, opts: SpliceRegionOptions = {}): SpliceFinding {
   const o = { ...SPLICE_REGION_DEFAULTS, ...opts };
@@ -249,7 +302,19 @@ export function spliceRegions(map: SpliceMap, width: number, height: number, win
         }
       }
     }
-    if (peak > o.threshold) found.push({ x: x0 * 8, y: y0 * 8, w: Math.min(analysedWidth, (x1 + 1) * 8) - x0 * 8, h: Math.min(analysedHeight, (y1 + 1) * 8) - y0 * 8, peak: Math.round(peak * 10) / 10, blocks, n });
+    if (peak <= o.threshold) continue;
+    // The map cannot place anything more finely than its window: a region narrower than one is
+    // widened to it (centred, inside the picture), so that its box holds what the evidence came from.
+    const side = (lo: number, hi: number, size: number) => {
+      const a = lo * 8;
+      const b = Math.min(size, (hi + 1) * 8);
+      if (b - a >= window * 8 || size <= window * 8) return [a, b - a];
+      const c = Math.max(0, Math.min(size - window * 8, Math.round((a + b) / 2 - window * 4)));
+      return [c, window * 8];
+    };
+    const [bx, bw] = side(x0, x1, analysedWidth);
+    const [by, bh] = side(y0, y1, analysedHeight);
+    found.push({ x: bx!, y: by!, w: bw!, h: bh!, peak: Math.round(peak * 10) / 10, blocks, n });
   }
   found.sort((a, b) => b.blocks - a.blocks);
   const kept = found.slice(0, o.maxRegions);
@@ -271,7 +336,7 @@ export type JpegForensics = { ok: true; history: JpegHistory | null; splice: Spl
  * fitted on the first 65,536 blocks; the map covers up to 262,144 (the rest of a larger picture
  * is not mapped: `analysedHeight` says how far it reached).
  */
-export function jpegForensics(head: { buf: Buffer; whole: boolean }): JpegForensics {
+export function jpegForensics(head: { buf: Buffer; whole: boolean }, opts: SpliceMapOptions = {}): JpegForensics {
   const d = decodeHead(head, HISTORY_BLOCKS);
   if (!d.ok) return d;
   const history = jpegHistory(d.luma);
@@ -281,7 +346,7 @@ export function jpegForensics(head: { buf: Buffer; whole: boolean }): JpegForens
     const more = decodeHead(head, SPLICE_BLOCKS);
     if (more.ok) luma = more.luma;
   }
-  const map = spliceMap(luma, history);
+  const map = spliceMap(luma, history, opts);
   return { ok: true, history, map, splice: map ? spliceRegions(map, luma.width, luma.height) : null };
 }
 

@@ -97,6 +97,37 @@ describe('JPEG splice map', () => {
     }
   });
 
+  it('leaves near-black blocks unjudged, and uses more frequencies where the earlier steps follow a libjpeg table', async () => {
+    const dark = { ...host, data: new Uint8Array(host.data) };
+    for (let i = 200 * 480 * 3; i < dark.data.length; i++) dark.data[i] = Math.round(dark.data[i]! * 0.09); // rows 200–359: luma ≈ 0–20
+    const d = decodeLumaCoefficients(await save(await decoded(await save(dark, 60)), 90));
+    if (!d.ok) throw new Error(d.reason);
+    const h = jpegHistory(d.luma);
+    expect(h?.finding).toBe('twice');
+    const judged = (m: ReturnType<typeof spliceMap>) => {
+      let top = 0;
+      let bottom = 0;
+      for (let b = 0; b < m!.blockCount.length; b++) {
+        const row = Math.floor(b / m!.blocksWide);
+        if (row < 24) top += m!.blockCount[b]!;
+        else if (row >= 26) bottom += m!.blockCount[b]!;
+      }
+      return { top, bottom };
+    };
+    const clipped = judged(spliceMap(d.luma, h));
+    expect(clipped.top).toBeGreaterThan(1000);
+    expect(clipped.bottom).toBe(0);
+    expect(judged(spliceMap(d.luma, h, { clipMargin: 0 })).bottom).toBeGreaterThan(0);
+    expect(spliceRegions(spliceMap(d.luma, h)!, 480, 360).regions).toEqual([]);
+    // The history's nine frequencies, and with the earlier quality named (≈60), more of the first 20 zigzag positions.
+    expect(h!.earlierQuality).not.toBeNull();
+    const few = spliceMap(d.luma, h, { extraFreqs: 0 })!;
+    const more = spliceMap(d.luma, h)!;
+    expect(few.used.length).toBeLessThanOrEqual(9);
+    expect(more.used.length).toBeGreaterThan(few.used.length + 3);
+    for (const u of more.used) expect(u.earlierStep).toBeGreaterThan(u.step);
+  });
+
   it('misses a paste from a picture saved at the same earlier quality on the same grid (documented limit)', async () => {
     const first = await decoded(await save(host, 60));
     const donorFirst = await decoded(await save(donor, 60));
