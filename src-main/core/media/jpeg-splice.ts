@@ -10,16 +10,19 @@
  * carries only the last one. For every block the likelihood of its coefficients under a single
  * compression (step Q2) is compared with that under the double one (Q1 then Q2); both
  * distributions are simulated from the picture's own content (the DCT of the decoded picture on
- * the grid shifted by 4 pixels, as in the history fit). Summed over a window of blocks, the
- * log-likelihood ratio is the map; windows far on the "single" side, joined, are the regions.
+ * the grid shifted by 4 pixels, as in the history fit). The frequencies are those the history
+ * found the earlier step at and, when the earlier steps follow a libjpeg table, more of the first
+ * 20 zigzag positions (each checked against the file's own histogram). Blocks near black or white
+ * are left out: clipping between the saves breaks the pattern there without any edit. Summed
+ * over a window of blocks, the log-likelihood ratio is the map; windows far on the "single" side,
+ * joined, are the regions.
  *
  * What it cannot see: anything in a picture whose history shows no earlier, lower-quality
  * save (no earlier step, nothing to miss); a pasted region that was itself saved at the host's
  * earlier quality on the same grid; flat regions (no non-zero coefficients to judge).
  */
 import type { SplicedRegion } from '../../../src-shared/domain/detection';
-import type { LumaCoefficients } from './jpeg-dct';
-import { ZIGZAG } from './jpeg-dct';
+import { ZIGZAG, type LumaCoefficients } from './jpeg-dct';
 import { ijgTable, STD_LUMA } from './jpeg-quality';
 import { decodeHead, HISTORY_BLOCKS, jpegHistory, lumaPixels, NOISE, readJpegHead, shiftedCoefficients, type JpegHistory } from './jpeg-history';
 
