@@ -23,7 +23,7 @@ export const MEDIA_FIXTURES = [
   'clip.mp4', 'clip-faststart.mp4', 'clip.mkv', 'clip.m2t', 'clip.avi', 'clip.webm', 'trap.mp4', 'rotated.mp4', 'scenes.mp4', 'audio-only.mp4',
   'truncated.mp4', 'truncated-faststart.mp4', 'random.mp4', 'empty.mp4', 'camera.jpg', 'edited.jpg', 'stripped.jpg', 'gimp.jpg',
   'rotated.jpg', 'truncated.jpg', 'jpeg-named.png', 'mp4-named.jpg', 'plain.png', 'grey.png', 'bomb.png', 'anim.gif', 'plain.webp',
-  'plain.tiff', 'plain.bmp', 'plain.avif', 'notes.txt', 'cloned.jpg',
+  'plain.tiff', 'plain.bmp', 'plain.avif', 'notes.txt', 'cloned.jpg', 'spliced.jpg',
 ];
 
 function ffmpegVersion() {
@@ -148,6 +148,17 @@ async function images() {
     const tex = await sharp(prng(W * H * 3, 0x51ed), { raw: { width: W, height: H, channels: 3 } }).blur(1.6).raw().toBuffer();
     for (let j = 0; j < 80; j++) for (let i = 0; i < 110; i++) for (let c = 0; c < 3; c++) tex[((220 + j) * W + 330 + i) * 3 + c] = tex[((40 + j) * W + 30 + i) * 3 + c];
     await sharp(tex, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).toFile(at('cloned.jpg'));
+  }
+  // A textured picture saved at quality 60, a 150×120 region of another texture pasted at 173,101,
+  // then saved again at 90: the splice map's walk (the pasted blocks lack the earlier compression).
+  {
+    const [W, H] = [480, 360];
+    const raw = { raw: { width: W, height: H, channels: 3 } };
+    const host = await sharp(prng(W * H * 3, 0x7a11), raw).blur(1.6).raw().toBuffer();
+    const donor = await sharp(prng(W * H * 3, 0x0d0e), raw).blur(1.2).raw().toBuffer();
+    const first = await sharp(await sharp(host, raw).jpeg({ quality: 60 }).toBuffer()).raw().toBuffer();
+    for (let j = 0; j < 120; j++) donor.copy(first, ((101 + j) * W + 173) * 3, ((101 + j) * W + 173) * 3, ((101 + j) * W + 323) * 3);
+    await sharp(first, raw).jpeg({ quality: 90 }).toFile(at('spliced.jpg'));
   }
   const photoA = await sharp(scene(640, 480, 'a')).jpeg({ quality: 88 }).toBuffer();
   const photoB = await sharp(scene(640, 480, 'b')).jpeg({ quality: 88 }).toBuffer();

@@ -145,3 +145,24 @@ test('a picture with a cloned region: the copy-move check says so, shows where, 
   await expect(page.getByTestId('copy-move-none')).toHaveText('No copied region was found.');
   expect(pageProblems.problems).toEqual([]);
 });
+
+test('a twice-saved JPEG with a pasted region: the splice map says so, shows where, and keeps it from "authentic"', async ({ page, harness, pageProblems }) => {
+  await createFirstAdmin(page, harness.url);
+  await nav(page, 'analyse');
+  await dropFiles(page, [file('spliced.jpg', 'image/jpeg')]);
+  const row = page.locator('[data-testid="queue-row"][data-file="spliced.jpg"]');
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await row.getByTestId('open-result').click();
+  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await expect(page.getByTestId('splice-found')).toHaveText(/^The JPEG was saved twice \(earlier at quality ≈(5[89]|6[0-2])\), but 1 region does not carry the earlier compression/);
+  // The fixture pasted 150×120 px at (173, 101).
+  await expect(page.getByTestId('splice-table').locator('td.mono')).toHaveText(/^1[6-8]\d, (9\d|1[01]\d), 1[3-6]\d×1[0-3]\d$/);
+  await expect(page.getByAltText('Splice map overlay')).toBeVisible();
+  await expect(page.getByTestId('verdict-label')).not.toHaveText(/authentic/i);
+  await expect(page.getByTestId('verdict-explanation')).toContainText('splice map');
+  await expect(page.getByTestId('warnings').locator('[data-code="SPLICED_REGIONS"]')).toContainText('does not carry the earlier compression');
+  await page.getByTestId('splice').scrollIntoViewIfNeeded();
+  await settled(page);
+  await snap(page, 'result-splice');
+  expect(pageProblems.problems).toEqual([]);
+});
