@@ -12,9 +12,10 @@ import { extractFrames } from '../media/frames';
 import { hashFile } from '../media/hash';
 import { identify } from '../media/identify';
 import { assertUnchanged, checkInputPath } from '../media/input-path';
-import { jpegQualityOfFile } from '../media/jpeg-quality';
+import { estimateJpegQuality, JPEG_HEADER_BYTES, parseDqt, type JpegQuality } from '../media/jpeg-quality';
 import { readMetadata } from '../media/metadata';
-import { jpegForensicsOfFile, uprightSplice, type JpegForensics } from '../media/jpeg-splice';
+import { jpegForensics, uprightSplice, type JpegForensics } from '../media/jpeg-splice';
+import { readJpegHead } from '../media/jpeg-history';
 import { probe } from '../media/probe';
 import { extensionOf } from '../media/sniff';
 import { resolveTools, type ResolvedTools } from '../media/tools';
@@ -136,9 +137,21 @@ export async function analyzeFile(
   check();
   ctx.progress('metadata', 0);
   // A JPEG still's own coefficients: its compression history (for the metadata report) and, when
-  // it was saved twice, the splice map (for the pipeline) — one decode for both.
-  const jpeg: JpegForensics | null =
-    media.kind === 'image' && media.format === 'jpeg' ? await timed('jpeg-coefficients', () => jpegForensicsOfFile(checked.path).catch((e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }))) : null;
+  // it was saved twice, the splice map (for the pipeline) — one decode for both, and the same read
+  // gives the quality estimate (its quantisation tables) to both.
+  const jpegRead =
+    media.kind === 'image' && media.format === 'jpeg'
+      ? await timed('jpeg-coefficients', async (): Promise<{ quality: JpegQuality | null; forensics: JpegForensics }> => {
+          try {
+            const head = await readJpegHead(checked.path);
+            return { quality: estimateJpegQuality(parseDqt(head.buf.subarray(0, JPEG_HEADER_BYTES))), forensics: jpegForensics(head) };
+          } catch (e) {
+            return { quality: null, forensics: { ok: false, reason: e instanceof Error ? e.message : String(e) } };
+          }
+        })
+      : null;
+  const jpeg = jpegRead?.forensics ?? null;
+  const jpegQuality = jpegRead?.quality ?? null;
   const jpegSplice =
     jpeg?.ok && jpeg.splice
       ? { method: jpeg.splice.method, threshold: jpeg.splice.threshold, earlierQuality: jpeg.history?.earlierQuality ?? null, upright: uprightSplice(jpeg.splice, Number(media.tags.orientation ?? 1)) }
@@ -146,7 +159,7 @@ export async function analyzeFile(
   check();
   let metadata: MetadataReport | null = null;
   try {
-    metadata = await timed('metadata', () => readMetadata(checked.path, media, { limits: settings.limits, ...(jpeg ? { jpegHistory: jpeg.ok ? { ok: true as const, history: jpeg.history } : jpeg } : {}) }));
+    metadata = await timed('metadata', () => readMetadata(checked.path, media, { limits: settings.limits, ...(jpeg ? { jpegHistory: jpeg.ok ? { ok: true as const, history: jpeg.history } : jpeg, jpegQuality } : {}) }));
   } catch {
     // Unreadable metadata is itself a finding, not a reason to refuse the picture.
     metadata = null;
@@ -164,13 +177,12 @@ export async function analyzeFile(
     }),
   );
   check();
-  const jpegQuality = media.format === 'jpeg' ? ((await jpegQualityOfFile(checked.path).catch(() => null))?.quality ?? null) : null;
   // The last read of the file is done: the hashes, metadata and frames must all have come from
   // one content. A file replaced (renamed over), rewritten or appended to while it was read fails
   // here, rather than giving a verdict on one file under another's hash.
   await assertUnchanged(checked);
   const result = await runPipeline(
-    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality, jpegSplice, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
+    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality: jpegQuality?.quality ?? null, jpegSplice, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
     models,
     { thresholds: settings.thresholds, progress: ctx.progress, check },
   );

@@ -80,11 +80,14 @@ export function estimateJpegQuality(tables: Map<number, number[]>): JpegQuality 
   return { quality: best.q, standardTables: best.err === 0 };
 }
 
+/** The most of a file's start searched for its quantisation tables. */
+export const JPEG_HEADER_BYTES = 1024 * 1024;
+
 /** Read the JPEG header (up to the first scan, max 1 MiB) and estimate its quality. */
 export async function jpegQualityOfFile(p: string): Promise<JpegQuality | null> {
   const fh = await fs.promises.open(p, 'r');
   try {
-    const buf = Buffer.alloc(1024 * 1024);
+    const buf = Buffer.alloc(JPEG_HEADER_BYTES);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     return estimateJpegQuality(parseDqt(buf.subarray(0, bytesRead)));
   } finally {

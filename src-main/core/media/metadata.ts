@@ -12,7 +12,7 @@ import { firstErrorLine } from './error-text';
 import { findExifBlock, walkTiff, type TiffGroup } from './exif-tiff';
 import { readImageBytes } from './image-decode';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
-import { jpegQualityOfFile } from './jpeg-quality';
+import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
 import { imageFlags, videoFlags } from './metadata-flags';
 
 const GROUPS = ['ifd0', 'exif', 'gps', 'xmp', 'iptc', 'ifd1', 'jfif', 'interop'] as const;
@@ -155,7 +155,7 @@ async function parseImageMetadata(bytes: Buffer, format: string, complete: boole
   return { parsed, exifPresent: block !== null || exifrErrors.length > 0, problems: [...new Set(problems)], thumbnail: walk?.thumbnail ?? null };
 }
 
-async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits'], known?: FileHistory): Promise<MetadataReport> {
+async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits'], known?: FileHistory, knownQuality?: JpegQuality | null): Promise<MetadataReport> {
   const bytes = EXIF_FORMATS.has(info.format) ? await metadataBytes(p) : null;
   const meta = bytes ? await parseImageMetadata(bytes, info.format, bytes.length >= info.sizeBytes) : { parsed: {}, exifPresent: false, problems: [], thumbnail: null };
   const parsed = meta.parsed;
@@ -193,7 +193,7 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   if (lat !== null && lon !== null) add('GPS', `${lat.toFixed(6)}, ${lon.toFixed(6)}`);
   add('Author', g('ifd0', 'Artist') ?? g('iptc', 'Byline') ?? g('xmp', 'creator'));
   if (info.format === 'jpeg') {
-    const q = await jpegQualityOfFile(p).catch(() => null);
+    const q = knownQuality !== undefined ? knownQuality : await jpegQualityOfFile(p).catch(() => null);
     if (q) {
       add('JPEG quality', `≈${q.quality}${q.standardTables ? ' (standard libjpeg tables)' : ' (custom tables)'}`);
       groups.jpeg = { estimatedQuality: String(q.quality), standardTables: String(q.standardTables) };
@@ -268,12 +268,15 @@ function videoReport(info: MediaInfo, x264: string | null): MetadataReport {
   return { highlights, groups, flags: videoFlags(groups, x264), hasEmbeddedThumbnail: false, thumbnailDiffers: null };
 }
 
-/** The metadata report for a probed file. */
-export async function readMetadata(p: string, info: MediaInfo, opts: { limits?: AppSettings['limits']; jpegHistory?: FileHistory } = {}): Promise<MetadataReport> {
+/**
+ * The metadata report for a probed file. A caller that has already read a JPEG's coefficients and
+ * quantisation tables passes what it found (`jpegHistory`, `jpegQuality`), and the file is not read for them again.
+ */
+export async function readMetadata(p: string, info: MediaInfo, opts: { limits?: AppSettings['limits']; jpegHistory?: FileHistory; jpegQuality?: JpegQuality | null } = {}): Promise<MetadataReport> {
   const limits = opts.limits ?? DEFAULT_SETTINGS.limits;
   switch (info.kind) {
     case 'image':
-      return imageReport(p, info, limits, opts.jpegHistory);
+      return imageReport(p, info, limits, opts.jpegHistory, opts.jpegQuality);
     case 'video':
       return videoReport(info, await findX264Sei(p).catch(() => null));
   }

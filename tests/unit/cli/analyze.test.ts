@@ -105,6 +105,19 @@ describe('mediaguard analyze / models', () => {
     expect(Math.abs(r.y - 173)).toBeLessThanOrEqual(16);
   });
 
+  it('reads a JPEG once at intake for its quality, history and map: the quality reaches both the warnings and the metadata report', async () => {
+    const low = path.join(t.dir, 'low.jpg');
+    const tex = texture(320, 240, 12);
+    await sharp(Buffer.from(tex.data), { raw: { width: 320, height: 240, channels: 3 } }).jpeg({ quality: 50 }).toFile(low);
+    const j = io();
+    expect(await runCli(['analyze', '--json', '--models-dir', models, low, ...dd()], j)).toBe(0);
+    const line = JSON.parse(j.out.trim()) as { warnings: { code: string; message: string }[]; metadata: { highlights: { label: string; value: string }[] }; timings: Record<string, number> };
+    expect(line.warnings).toContainEqual({ code: 'HEAVY_RECOMPRESSION', message: expect.stringMatching(/^JPEG quality is about 50:/) });
+    expect(line.metadata.highlights).toContainEqual({ label: 'JPEG quality', value: '≈50 (standard libjpeg tables)' });
+    expect(line.metadata.highlights).toContainEqual({ label: 'Compression history', value: 'no sign of an earlier, lower-quality JPEG compression on the same grid' });
+    expect(line.timings['jpeg-coefficients']).toBeGreaterThan(0);
+  });
+
   it('prints the file\'s compression history and metadata flags (human and --json)', async () => {
     const resaved = path.join(t.dir, 'resaved.jpg');
     const tex = texture(320, 240, 6);
