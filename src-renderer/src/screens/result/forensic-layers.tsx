@@ -8,14 +8,17 @@ const ABOUT: Record<'ela' | 'noise', { title: string; text: string }> = {
   noise: { title: 'Noise residual', text: 'The fine sensor noise left after denoising. Regions from another source often have a different texture or strength.' },
 };
 
+/** A stored image as it loads: the picture, its error, or a spinner. */
+function LayerImage({ img, alt }: { img: ReturnType<typeof useArtifact>; alt: string }) {
+  return <div className="layer-img">{img.status === 'ok' ? <img src={img.url} alt={alt} /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : <Loading />}</div>;
+}
+
 function Layer({ id, a }: { id: string; a: ArtifactRef }) {
   const img = useArtifact(id, a.key);
   const about = ABOUT[a.kind as 'ela' | 'noise'];
   return (
     <figure className="layer" data-testid={`layer-${a.kind}`}>
-      <div className="layer-img">
-        {img.status === 'ok' ? <img src={img.url} alt={about.title} /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : <Loading />}
-      </div>
+      <LayerImage img={img} alt={about.title} />
       <figcaption>
         <strong>{about.title}</strong>
         <span className="muted small">{about.text}</span>
@@ -47,7 +50,7 @@ export function CopyMovePanel({ d }: { d: Detection }) {
       )}
       {art && (
         <figure className="layer">
-          <div className="layer-img">{img.status === 'ok' ? <img src={img.url} alt="Copy-move overlay" /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : <Loading />}</div>
+          <LayerImage img={img} alt="Copy-move overlay" />
           <figcaption className="muted small">Each pair in its own colour; which of the two places is the original cannot be told.</figcaption>
         </figure>
       )}
@@ -103,7 +106,7 @@ export function SplicePanel({ d }: { d: Detection }) {
       )}
       {art && (
         <figure className="layer">
-          <div className="layer-img">{img.status === 'ok' ? <img src={img.url} alt="Splice map overlay" /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : <Loading />}</div>
+          <LayerImage img={img} alt="Splice map overlay" />
           <figcaption className="muted small">Warm colours: neighbourhoods that look saved once rather than twice; boxes: regions reported.</figcaption>
         </figure>
       )}
