@@ -161,6 +161,12 @@ interface Frame {
   comps: Component[];
 }
 
+/** The position of the first marker at or after `pos` that is not byte stuffing or a restart marker: where a scan's entropy-coded data ends. */
+function nextMarker(buf: Uint8Array, pos: number): number {
+  while (pos + 1 < buf.length && !(buf[pos] === 0xff && buf[pos + 1] !== 0x00 && !(buf[pos + 1]! >= 0xd0 && buf[pos + 1]! <= 0xd7))) pos++;
+  return pos;
+}
+
 /** The luma plane's block grid, and the rows of it to keep (whole MCU rows, up to maxBlocks). */
 function lumaGrid(frame: Frame, maxBlocks: number, interleavedRows: boolean) {
   const hmax = Math.max(...frame.comps.map((c) => c.h));
@@ -463,9 +469,8 @@ function decode(buf: Uint8Array, maxBlocks: number, maxPixels: number): LumaCoef
           dcTables.push(dc.get(t >> 4));
           if (index === 0) acTable = ac.get(t & 15);
         }
-        pos = comps.includes(0) ? progressive.scan(buf, end, comps, { ss, se, ah, al }, dcTables, acTable, restartInterval) : end;
-        // The next marker (past the rest of this scan's data).
-        while (pos + 1 < buf.length && !(buf[pos] === 0xff && buf[pos + 1] !== 0x00 && !(buf[pos + 1]! >= 0xd0 && buf[pos + 1]! <= 0xd7))) pos++;
+        // Then on to the next marker (past the rest of this scan's data).
+        pos = nextMarker(buf, comps.includes(0) ? progressive.scan(buf, end, comps, { ss, se, ah, al }, dcTables, acTable, restartInterval) : end);
         continue;
       }
       const inScan: { c: Component; index: number; dc: Huffman; ac: Huffman }[] = [];
@@ -480,8 +485,7 @@ function decode(buf: Uint8Array, maxBlocks: number, maxPixels: number): LumaCoef
       }
       if (inScan.some((s) => s.index === 0)) return decodeScan(buf, end, frame, inScan, restartInterval, tables, maxBlocks);
       // Skip this scan's entropy-coded data (a non-interleaved chroma scan before the luma one).
-      pos = end;
-      while (pos + 1 < buf.length && !(buf[pos] === 0xff && buf[pos + 1] !== 0x00 && !(buf[pos + 1]! >= 0xd0 && buf[pos + 1]! <= 0xd7))) pos++;
+      pos = nextMarker(buf, end);
       continue;
     }
     pos = end;
@@ -493,29 +497,17 @@ function decode(buf: Uint8Array, maxBlocks: number, maxPixels: number): LumaCoef
 function decodeScan(
   buf: Uint8Array,
   start: number,
-  frame: { width: number; height: number; comps: Component[] },
+  frame: Frame,
   inScan: { c: Component; index: number; dc: Huffman; ac: Huffman }[],
   restartInterval: number,
   tables: Map<number, number[]>,
   maxBlocks: number,
 ): LumaCoefficients {
-  const hmax = Math.max(...frame.comps.map((c) => c.h));
-  const vmax = Math.max(...frame.comps.map((c) => c.v));
-  const luma = frame.comps[0]!;
-  const table = tables.get(luma.tq);
+  const table = tables.get(frame.comps[0]!.tq);
   if (!table) throw new Damaged('the luma quantisation table is not defined');
-  // The luma plane's own size (a luma component sampled below the maximum is unusual but legal).
-  const lw = Math.ceil((frame.width * luma.h) / hmax);
-  const lh = Math.ceil((frame.height * luma.v) / vmax);
-  const blocksWide = Math.ceil(lw / 8);
-  const blocksHigh = Math.ceil(lh / 8);
   const interleaved = inScan.length > 1;
+  const { hmax, blocksWide, blocksHigh, rowsPerMcu, mcuRowsWanted, rowsDecoded } = lumaGrid(frame, maxBlocks, interleaved);
   const mcusX = interleaved ? Math.ceil(frame.width / (8 * hmax)) : blocksWide;
-  const mcusY = interleaved ? Math.ceil(frame.height / (8 * vmax)) : blocksHigh;
-  // Rows of luma blocks to keep: whole MCU rows, up to maxBlocks.
-  const rowsPerMcu = interleaved ? luma.v : 1;
-  const mcuRowsWanted = Math.min(mcusY, Math.max(1, Math.ceil(maxBlocks / blocksWide / rowsPerMcu)));
-  const rowsDecoded = Math.min(blocksHigh, mcuRowsWanted * rowsPerMcu);
   const coef = new Int16Array(blocksWide * rowsDecoded * 64);
   const scratch = new Int16Array(64);
   const pred = new Int32Array(inScan.length);
