@@ -1,4 +1,8 @@
-/** What the evaluation scripts (eval.ts, eval-copy-move.ts, eval-jpeg-history.ts) share: their flags and their --limit. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseManifest, type ManifestRow } from '../src-main/core/analysis/eval-manifest';
+
+/** What the evaluation scripts (eval.ts, eval-copy-move.ts, eval-jpeg-history.ts, eval-splice.ts) share: their flags, their --limit, the still pictures they run on. */
 
 /** `--name value`, `--name=value` and bare `--flag` (value ''); other words are ignored. */
 export function evalArgs(argv: string[]): Record<string, string> {
@@ -23,4 +27,24 @@ export function firstPerSourceAndLabel<R extends { source: string; fake: boolean
     per.set(key, k + 1);
     return k < limit;
   });
+}
+
+/** Still pictures by file name. */
+export const STILL = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
+
+/**
+ * The still pictures of the --data folder's MANIFEST.tsv, of the --only sources, the first --limit
+ * of each source and label (what eval-copy-move, eval-jpeg-history and eval-splice run on). Without
+ * --data it prints `usage` and exits with 2.
+ */
+export function chosenStills(a: Record<string, string>, usage: string): { dir: string; limit: number; chosen: ManifestRow[] } {
+  if (!a.data) {
+    console.error(usage);
+    process.exit(2);
+  }
+  const dir = path.resolve(a.data);
+  const only = a.only ? new Set(a.only.split(',')) : null;
+  const limit = a.limit ? Number(a.limit) : Infinity;
+  const rows = parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8')).filter((r) => STILL.test(r.relpath) && (!only || only.has(r.source)));
+  return { dir, limit, chosen: firstPerSourceAndLabel(rows, limit) };
 }

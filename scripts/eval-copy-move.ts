@@ -19,13 +19,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { parseManifest } from '../src-main/core/analysis/eval-manifest';
 import { COPY_MOVE_DEFAULTS, detectCopyMove, seededRandom, type FoundClone as CloneRegion } from '../src-main/core/analysis/copy-move';
 import type { RgbImage } from '../src-main/core/analysis/types';
 import type { PixelBox } from '../src-shared/domain/detection';
-import { evalArgs, firstPerSourceAndLabel } from './eval-args';
+import { chosenStills, evalArgs } from './eval-args';
 
-const STILL = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
 
 async function decode(buf: Buffer): Promise<RgbImage> {
   const { data, info } = await sharp(buf).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
@@ -113,16 +111,8 @@ const onPair = (r: CloneRegion, p: Planted) => {
 
 async function main() {
   const a = evalArgs(process.argv.slice(2));
-  if (!a.data) {
-    console.error('usage: npm run eval:copy-move -- --data <folder with MANIFEST.tsv> [--limit N] [--only src,...] [--json out.json] [--max-side N]');
-    process.exit(2);
-  }
-  const dir = path.resolve(a.data);
-  const only = a.only ? new Set(a.only.split(',')) : null;
-  const limit = a.limit ? Number(a.limit) : Infinity;
+  const { dir, chosen } = chosenStills(a, 'usage: npm run eval:copy-move -- --data <folder with MANIFEST.tsv> [--limit N] [--only src,...] [--json out.json] [--max-side N]');
   const maxSide = a['max-side'] ? Number(a['max-side']) : COPY_MOVE_DEFAULTS.maxSide;
-  const rows = parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8')).filter((r) => STILL.test(r.relpath) && (!only || only.has(r.source)));
-  const chosen = firstPerSourceAndLabel(rows, limit);
   const rand = seededRandom(20261201);
   const ENCODINGS = ['png', 'jpeg95', 'jpeg85', 'jpeg75'] as const;
   const fa = new Map<string, { n: number; alarms: number; pattern: number }>();

@@ -21,12 +21,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { parseManifest } from '../src-main/core/analysis/eval-manifest';
 import { decodeLumaCoefficients } from '../src-main/core/media/jpeg-dct';
 import { jpegHistory, type JpegHistory } from '../src-main/core/media/jpeg-history';
-import { evalArgs, firstPerSourceAndLabel } from './eval-args';
+import { chosenStills, evalArgs } from './eval-args';
 
-const STILL = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
 const LATER = [75, 85, 90, 95];
 const EARLIER = [50, 60, 70, 80, 90];
 
@@ -34,15 +32,7 @@ const pct = (k: number, n: number) => (n ? `${((100 * k) / n).toFixed(1)} %` : '
 
 async function main() {
   const a = evalArgs(process.argv.slice(2));
-  if (!a.data) {
-    console.error('usage: npm run eval:jpeg-history -- --data <folder with MANIFEST.tsv> [--limit N] [--only src,...] [--json out.json]');
-    process.exit(2);
-  }
-  const dir = path.resolve(a.data);
-  const only = a.only ? new Set(a.only.split(',')) : null;
-  const limit = a.limit ? Number(a.limit) : Infinity;
-  const rows = parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8')).filter((r) => STILL.test(r.relpath) && (!only || only.has(r.source)));
-  const chosen = firstPerSourceAndLabel(rows, limit);
+  const { dir, limit, chosen } = chosenStills(a, 'usage: npm run eval:jpeg-history -- --data <folder with MANIFEST.tsv> [--limit N] [--only src,...] [--json out.json]');
   const once = new Map<number, { n: number; twice: number; judged: number }>();
   const twice = new Map<string, { n: number; found: number; judged: number; qualityRight: number }>();
   const onceCustom = new Map<number, { n: number; twice: number; judged: number }>();

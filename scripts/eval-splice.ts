@@ -24,12 +24,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { parseManifest } from '../src-main/core/analysis/eval-manifest';
 import { jpegForensics, SPLICE_MAP_DEFAULTS, SPLICE_REGION_DEFAULTS, spliceRegions } from '../src-main/core/media/jpeg-splice';
 import { seededRandom } from '../src-main/core/analysis/copy-move';
-import { evalArgs, firstPerSourceAndLabel } from './eval-args';
+import { chosenStills, evalArgs } from './eval-args';
 
-const STILL = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
 const PAIRS: [number, number][] = [
   [50, 85],
   [60, 90],
@@ -65,17 +63,11 @@ const tally = (): Tally => ({ n: 0, judged: 0, reported: 0, found: 0, falseRegio
 
 async function main() {
   const a = evalArgs(process.argv.slice(2));
-  if (!a.data) {
-    console.error('usage: npm run eval:splice -- --data <folder with MANIFEST.tsv> [--limit N] [--only src,...] [--threshold T] [--half even|odd] [--json out.json]');
-    process.exit(2);
-  }
-  const dir = path.resolve(a.data);
-  const only = a.only ? new Set(a.only.split(',')) : null;
-  const limit = a.limit ? Number(a.limit) : Infinity;
+  const sel = chosenStills(a, 'usage: npm run eval:splice -- --data <folder with MANIFEST.tsv> [--limit N] [--only src,...] [--threshold T] [--extra N] [--clip M] [--half even|odd] [--json out.json]');
+  const { dir, limit } = sel;
+  let chosen = sel.chosen;
   const threshold = a.threshold ? Number(a.threshold) : SPLICE_REGION_DEFAULTS.threshold;
   const mapOpts = { ...(a.extra ? { extraFreqs: Number(a.extra) } : {}), ...(a.clip ? { clipMargin: Number(a.clip) } : {}) };
-  const rows = parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8')).filter((r) => STILL.test(r.relpath) && (!only || only.has(r.source)));
-  let chosen = firstPerSourceAndLabel(rows, limit);
   if (a.half === 'even' || a.half === 'odd') chosen = chosen.filter((_, i) => i % 2 === (a.half === 'even' ? 0 : 1));
   const tallies = new Map<string, Tally>();
   const get = (k: string) => tallies.get(k) ?? (tallies.set(k, tally()), tallies.get(k)!);
