@@ -110,28 +110,38 @@ describe('JPEG luma coefficients', () => {
 
   it('returns a result, never throws or hangs, on 400 damaged variants of a file (bytes changed, cut, repeated)', async () => {
     const good = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 80 }).toBuffer();
-    let seed = 7;
-    const rand = () => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
-    let refused = 0;
-    for (let k = 0; k < 400; k++) {
-      const b = Buffer.from(good);
-      const kind = k % 4;
-      if (kind === 0) for (let j = 0; j < 1 + Math.floor(rand() * 8); j++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
-      if (kind === 1) b[2 + Math.floor(rand() * 600)] = Math.floor(rand() * 256); // in the headers
-      const v = kind === 2 ? b.subarray(0, Math.floor(rand() * b.length)) : kind === 3 ? Buffer.concat([b.subarray(0, 400), b.subarray(Math.floor(rand() * 400))]) : b;
-      const r = decodeLumaCoefficients(v);
-      if (!r.ok) {
-        refused++;
-        expect(r.reason).toMatch(REFUSAL);
-      } else expect(r.luma.coef.length).toBe(r.luma.blocksWide * r.luma.rowsDecoded * 64);
-    }
+    const refused = decodeDamaged(good, { count: 400, seed: 7, kinds: 4, headerBytes: 600 });
     // (A hang would fail on the test runner's timeout.)
     expect(refused).toBeGreaterThan(100);
   });
 });
+
+/**
+ * Decodes `count` damaged variants of a file, each one of `kinds` kinds in turn (bytes changed
+ * anywhere, a byte in the first `headerBytes`, cut, a stretch repeated) and checks that each gives
+ * coefficients or a stated reason; returns how many were refused.
+ */
+function decodeDamaged(good: Buffer, o: { count: number; seed: number; kinds: number; headerBytes: number }): number {
+  let seed = o.seed;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  let refused = 0;
+  for (let k = 0; k < o.count; k++) {
+    const b = Buffer.from(good);
+    const kind = k % o.kinds;
+    if (kind === 0) for (let j = 0; j < 1 + Math.floor(rand() * 8); j++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+    if (kind === 1) b[2 + Math.floor(rand() * o.headerBytes)] = Math.floor(rand() * 256); // in the headers
+    const v = kind === 2 ? b.subarray(0, Math.floor(rand() * b.length)) : kind === 3 ? Buffer.concat([b.subarray(0, 400), b.subarray(Math.floor(rand() * 400))]) : b;
+    const r = decodeLumaCoefficients(v);
+    if (!r.ok) {
+      refused++;
+      expect(r.reason).toMatch(REFUSAL);
+    } else expect(r.luma.coef.length).toBe(r.luma.blocksWide * r.luma.rowsDecoded * 64);
+  }
+  return refused;
+}
 
 const REFUSAL = /^(damaged JPEG data: |not a JPEG file|an? (differential or arithmetic-coded progressive|lossless|arithmetic-coded) JPEG|\d+-bit samples|the frame header|\d+×\d+ is over)/;
 const same = (a: LumaCoefficients, b: LumaCoefficients) => {
@@ -186,24 +196,7 @@ describe('progressive JPEG: the same coefficients as the sequential file', () =>
 
   it('returns a result, never throws or hangs, on 300 damaged variants of a progressive file', async () => {
     const good = await sharp(Buffer.from(img.data), raw).jpeg({ quality: 80, progressive: true }).toBuffer();
-    let seed = 11;
-    const rand = () => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
-    let refused = 0;
-    for (let k = 0; k < 300; k++) {
-      const b = Buffer.from(good);
-      const kind = k % 3;
-      if (kind === 0) for (let j = 0; j < 1 + Math.floor(rand() * 8); j++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
-      if (kind === 1) b[2 + Math.floor(rand() * 700)] = Math.floor(rand() * 256);
-      const v = kind === 2 ? b.subarray(0, Math.floor(rand() * b.length)) : b;
-      const r = decodeLumaCoefficients(v);
-      if (!r.ok) {
-        refused++;
-        expect(r.reason).toMatch(REFUSAL);
-      } else expect(r.luma.coef.length).toBe(r.luma.blocksWide * r.luma.rowsDecoded * 64);
-    }
+    const refused = decodeDamaged(good, { count: 300, seed: 11, kinds: 3, headerBytes: 700 });
     expect(refused).toBeGreaterThan(80);
   });
 });
