@@ -24,6 +24,7 @@ import { createLogger } from '../src-main/core/log/logger';
 import { extractFrames, probe, resolveTools } from '../src-main/core/media';
 import { samplingFor } from '../src-main/core/analysis/analyze-file';
 import { detectCopyMove } from '../src-main/core/analysis/copy-move';
+import { decodeHeif } from '../src-main/core/media/heif';
 import { jpegHistoryOfFile } from '../src-main/core/media/jpeg-history';
 import { jpegForensicsOfFile } from '../src-main/core/media/jpeg-splice';
 import { floatTensor } from '../src-main/core/analysis/ort-session';
@@ -306,6 +307,35 @@ export default {
         detail: `${(spl.medianMs / sharpDecode.medianMs).toFixed(1)}× the decode; ${sr.ok ? `history ${sr.history?.finding ?? 'not judged'}, ${sr.splice ? `map of ${sr.splice.blocksWide}×${sr.splice.blocksHigh} blocks, ${sr.splice.regions.length} region(s)` : 'no map'}` : sr.reason}`,
         compareTo: "sharp decode of a 12 MP JPEG (baseline)",
       });
+
+      // The same 12 MP photo as an iPhone-style HEIC (heif-enc q50): libheif's WebAssembly decode next
+      // to sharp's JPEG decode, and the whole analysis next to the JPEG's.
+      const heicPath = path.join(ctx.cacheDir, `photo-12mp${ctx.quick ? '-q' : ''}.heic`);
+      let heicReady = fs.existsSync(heicPath);
+      if (!heicReady) {
+        try {
+          execFileSync(process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc', ['-q', '50', photo, '-o', heicPath], { stdio: 'ignore' });
+          heicReady = true;
+        } catch {
+          ctx.log('heif-enc not found (Debian: libheif-examples): the HEIC figures are left out');
+        }
+      }
+      if (heicReady) {
+        const heicBytes = fs.readFileSync(heicPath);
+        const rssBefore = process.memoryUsage.rss();
+        const hd = await ctx.time(async () => decodeHeif(heicBytes, 'photo.heic', DEFAULT_SETTINGS.limits.maxImagePixels));
+        const rssAfter = process.memoryUsage.rss();
+        figures.push({
+          figure: 'HEIC decode of the 12 MP photo (libheif, WebAssembly)',
+          value: hd.medianMs,
+          unit: 'ms',
+          detail: `${(hd.medianMs / sharpDecode.medianMs).toFixed(1)}× sharp's JPEG decode; ${hd.result.width}×${hd.result.height}, file ${(heicBytes.length / 1e6).toFixed(1)} MB; RSS +${mb(Math.max(0, rssAfter - rssBefore))} MB over the runs`,
+          compareTo: "sharp decode of a 12 MP JPEG (baseline)",
+        });
+        const hi = await ctx.time(() => analyse(b.core, b.session, [heicPath]));
+        const hp = hi.result[0]!;
+        figures.push({ figure: '12 MP HEIC end to end', value: hi.medianMs, unit: 'ms', detail: `${(hi.medianMs / img.medianMs).toFixed(2)}× the JPEG; ${hp.faceTracks.length} face(s); stages ms: ${stages(hp)}`, compareTo: '12 MP JPEG end to end' });
+      }
 
       // Scaling with clip length.
       const longSecs = Number(argValue('--long-secs') ?? (ctx.quick ? 60 : 600));

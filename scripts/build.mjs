@@ -15,7 +15,7 @@ const out = process.env.MEDIAGUARD_BUILD_OUT ? path.resolve(process.env.MEDIAGUA
 const want = (name) => only.length === 0 || only.includes(name);
 
 // Native or binary-carrying packages stay outside the bundles and load from node_modules.
-const external = ['electron', 'sharp', 'onnxruntime-node', 'ffmpeg-static', 'ffprobe-static', 'pdfkit', 'fontkit', 'nedb-promises', '@seald-io/nedb'];
+const external = ['electron', 'sharp', 'libheif-js', 'onnxruntime-node', 'ffmpeg-static', 'ffprobe-static', 'pdfkit', 'fontkit', 'nedb-promises', '@seald-io/nedb'];
 
 const common = {
   bundle: true,

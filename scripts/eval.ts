@@ -16,7 +16,9 @@
  * quick look; CI runs this), --only <src,...>, --json <file> (per-file scores, the tables and the comparisons),
  * --strict (exit 1 when any file could not be analysed by the project's pipeline, or when the
  * project's models are missing), --perturb <spec> (edit every decoded frame before any system sees
- * it: jpeg:Q, scale:F or a chain such as scale:0.5,jpeg:75; eval-perturb.ts).
+ * it: jpeg:Q, heic:Q, scale:F or a chain such as scale:0.5,jpeg:75; eval-perturb.ts), --judge-hevc (let the
+ * whole-image detectors judge HEVC-coded stills — HEIC files, or a chain ending in heic:Q — which the app does
+ * not: to measure why).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -52,9 +54,10 @@ const f3 = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStar
 async function main(): Promise<number> {
   const a = evalArgs(process.argv.slice(2));
   if (!a.data) {
-    process.stderr.write('usage: npm run eval -- --data <folder with MANIFEST.tsv> [--models-dir d] [--reference d] [--frames N] [--limit N] [--only a,b] [--json out] [--strict] [--perturb jpeg:Q|scale:F[,...]]\n');
+    process.stderr.write('usage: npm run eval -- --data <folder with MANIFEST.tsv> [--models-dir d] [--reference d] [--frames N] [--limit N] [--only a,b] [--json out] [--strict] [--perturb jpeg:Q|heic:Q|scale:F[,...]] [--judge-hevc]\n');
     return 2;
   }
+  const judgeHevc = a['judge-hevc'] !== undefined;
   let edits: FrameEdit[] = [];
   if (a.perturb !== undefined) {
     try {
@@ -104,11 +107,16 @@ async function main(): Promise<number> {
     const file = path.join(a.data, row.relpath);
     let decoded: Awaited<ReturnType<typeof extractFrames>> | null = null;
     let kind: 'image' | 'video' = 'image';
+    let stillCoding: 'hevc' | null = null;
     let intakeError: string | null = null;
     try {
       const id = await identify(file, { tools });
       const info = await probe(file, tools, { identity: id, limits: DEFAULT_SETTINGS.limits });
       kind = info.kind;
+      // As the app: a HEIC file, or a still whose last edit was a HEIC round trip, is HEVC-coded
+      // (whole-image detectors then do not judge it; --judge-hevc lets them, to measure why).
+      const hevc = info.format === 'heif' || (edits.length > 0 && edits[edits.length - 1]!.kind === 'heic');
+      stillCoding = info.kind === 'image' && hevc && !judgeHevc ? 'hevc' : null;
       decoded = await extractFrames(file, info, tools, { strategy: { kind: 'even', count: frames }, ...(info.kind === 'video' ? { maxSide: VIDEO_FRAME_MAX_SIDE } : {}) });
       if (edits.length) {
         const edited = [];
@@ -132,7 +140,7 @@ async function main(): Promise<number> {
         continue;
       }
       try {
-        const r = await runPipeline({ kind, frames: decoded.frames, expectedFrames: decoded.frames.length }, s.models, { thresholds: null, evidence: false });
+        const r = await runPipeline({ kind, frames: decoded.frames, expectedFrames: decoded.frames.length, stillCoding }, s.models, { thresholds: null, evidence: false });
         outcomes.push({ score: r.verdict.probability, band: r.verdict.band, error: null });
       } catch (e) {
         outcomes.push({ score: null, band: 'undetermined', error: e instanceof Error ? e.message : String(e) });

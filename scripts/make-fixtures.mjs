@@ -5,18 +5,20 @@
 // recipe version and the ffmpeg used; when it matches and every file exists, nothing runs.
 // Written to a temporary folder and renamed into place, so an interrupted run leaves no
 // half-made set behind. Usage: node scripts/make-fixtures.mjs [--force]
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
-const RECIPE = 'media-v6';
+const RECIPE = 'media-v7';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'tests', 'fixtures', 'generated');
 const dest = path.join(outRoot, 'media');
 const ffmpeg = process.env.MEDIAGUARD_FFMPEG || 'ffmpeg';
+// libheif's encoder (Debian: libheif-examples): the HEIC fixtures. The app only decodes HEIF.
+const heifEnc = process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc';
 
 /** Every file this script makes; the cache is valid only if all exist. */
 export const MEDIA_FIXTURES = [
@@ -24,6 +26,7 @@ export const MEDIA_FIXTURES = [
   'truncated.mp4', 'truncated-faststart.mp4', 'random.mp4', 'empty.mp4', 'camera.jpg', 'edited.jpg', 'stripped.jpg', 'gimp.jpg',
   'rotated.jpg', 'truncated.jpg', 'jpeg-named.png', 'mp4-named.jpg', 'plain.png', 'grey.png', 'bomb.png', 'anim.gif', 'plain.webp',
   'plain.tiff', 'plain.bmp', 'plain.avif', 'notes.txt', 'cloned.jpg', 'spliced.jpg',
+  'camera.heic', 'plain.heic', 'deep.heic', 'multi.heic', 'truncated.heic',
 ];
 
 function ffmpegVersion() {
@@ -34,13 +37,25 @@ function ffmpegVersion() {
   }
 }
 
+function heifEncVersion() {
+  // heif-enc has no --version: its help (on stderr) starts with the libheif version.
+  const r = spawnSync(heifEnc, ['--help'], { encoding: 'utf8' });
+  const first = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').find((l) => /heif-enc/.test(l));
+  return r.error || !first ? null : first.trim();
+}
+
 const ffv = ffmpegVersion();
 if (!ffv) {
   console.error(`make-fixtures: cannot run ${ffmpeg}; install ffmpeg (apt-get install ffmpeg) or set MEDIAGUARD_FFMPEG`);
   process.exit(1);
 }
+const hev = heifEncVersion();
+if (!hev) {
+  console.error(`make-fixtures: cannot run ${heifEnc}; install libheif's tools (apt-get install libheif-examples) or set MEDIAGUARD_HEIF_ENC`);
+  process.exit(1);
+}
 const stampFile = path.join(dest, '.stamp');
-const stamp = `${RECIPE}\n${ffv}\n`;
+const stamp = `${RECIPE}\n${ffv}\n${hev}\n`;
 const force = process.argv.includes('--force');
 if (!force && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp && MEDIA_FIXTURES.every((f) => fs.existsSync(path.join(dest, f)))) {
   console.log('fixtures: up to date');
@@ -171,6 +186,20 @@ async function images() {
     gps: [[0x0001, 'ascii', 'N'], [0x0002, 'rational', [[48, 1], [51, 1], [2960, 100]]], [0x0003, 'ascii', 'E'], [0x0004, 'rational', [[2, 1], [17, 1], [4020, 100]]]],
     thumbnail: thumbA,
   })));
+  // HEIC (HEVC in HEIF, the iPhone's format) by libheif's encoder: the camera photo with its EXIF
+  // (heif-enc carries a JPEG's EXIF into an Exif item), a plain one, a 10-bit one, a file holding
+  // two pictures (the first is primary) and a cut one.
+  const heic = (out, ...args) => execFileSync(heifEnc, ['-q', '60', ...args, '-o', at(out)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  heic('camera.heic', at('camera.jpg'));
+  await sharp(scene(64, 48, 'a')).png().toFile(at('heic-a.png'));
+  await sharp(scene(64, 48, 'b')).png().toFile(at('heic-b.png'));
+  heic('plain.heic', at('heic-a.png'));
+  heic('multi.heic', at('heic-a.png'), at('heic-b.png'));
+  await sharp(scene(64, 48, 'a')).toColourspace('rgb16').png().toFile(at('heic-deep.png'));
+  heic('deep.heic', '-b', '10', at('heic-deep.png'));
+  for (const f of ['heic-a.png', 'heic-b.png', 'heic-deep.png']) fs.rmSync(at(f));
+  const cameraHeic = fs.readFileSync(at('camera.heic'));
+  fs.writeFileSync(at('truncated.heic'), cameraHeic.subarray(0, Math.floor(cameraHeic.length * 0.6)));
   // Edited: other content in the main picture, the original's thumbnail left behind, Photoshop,
   // modified five weeks after capture, EXIF size from before a resize.
   fs.writeFileSync(at('edited.jpg'), withApp1(photoB, exifApp1({

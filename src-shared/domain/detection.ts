@@ -21,6 +21,7 @@ export interface AnalysisWarning {
     | 'MODEL_MISSING'
     | 'SEEK_FALLBACK'
     | 'LOW_RESOLUTION'
+    | 'NOT_JUDGED'
     | 'METADATA'
     | 'CLONED_REGIONS'
     | 'SPLICED_REGIONS'

@@ -166,3 +166,23 @@ test('a twice-saved JPEG with a pasted region: the splice map says so, shows whe
   await snap(page, 'result-splice');
   expect(pageProblems.problems).toEqual([]);
 });
+
+test('a HEIC photo (the iPhone format) is analysed like any picture: shown, its EXIF read', async ({ page, harness, pageProblems }) => {
+  await createFirstAdmin(page, harness.url);
+  await nav(page, 'analyse');
+  await dropFiles(page, [file('camera.heic', 'image/heic')]);
+  const row = page.locator('[data-testid="queue-row"][data-file="camera.heic"]');
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await row.getByTestId('open-result').click();
+  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await expect(page.getByTestId('verdict-label')).not.toBeEmpty();
+  // Chromium cannot show HEIC: what the viewer shows is the engine's own decoded picture.
+  await expect(page.getByTestId('viewer-base')).toBeVisible();
+  await expect.poll(() => page.getByTestId('viewer-base').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0)).toBe(true);
+  await expect(page.getByTestId('hashes')).toContainText('heif (image/heif)');
+  await expect(page.getByTestId('metadata')).toContainText('Canon Canon EOS 80D');
+  await expect(page.getByTestId('metadata')).toContainText('48.858222, 2.294500');
+  await settled(page);
+  await snap(page, 'result-heic');
+  expect(pageProblems.problems).toEqual([]);
+});

@@ -97,8 +97,18 @@ function scribble(buf: Buffer, from: number, count: number, seed: number): Buffe
   return out;
 }
 
-/** Base media every mutation starts from: a JPEG, a PNG and a short H.264 MP4. */
-async function bases(dir: string, ffmpeg: string): Promise<{ jpeg: Buffer; png: Buffer; mp4: Buffer; webm: Buffer }> {
+/** A HEIF file with the primary image's ispe (declared size) set to w×h. */
+function heicDeclaring(heic: Buffer, w: number, h: number): Buffer {
+  const out = Buffer.from(heic);
+  const at = out.indexOf('ispe', 0, 'latin1');
+  if (at < 0) throw new Error('no ispe box in the base HEIC');
+  out.writeUInt32BE(w, at + 8);
+  out.writeUInt32BE(h, at + 12);
+  return out;
+}
+
+/** Base media every mutation starts from: a JPEG, a PNG, a HEIC (libheif's heif-enc), a short H.264 MP4 and a WebM. */
+async function bases(dir: string, ffmpeg: string): Promise<{ jpeg: Buffer; png: Buffer; heic: Buffer; mp4: Buffer; webm: Buffer }> {
   const raw = seededBytes(7, 96 * 64 * 3);
   const jpeg = await sharp(raw, { raw: { width: 96, height: 64, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
   const png = await sharp(raw, { raw: { width: 96, height: 64, channels: 3 } }).png().toBuffer();
@@ -106,9 +116,12 @@ async function bases(dir: string, ffmpeg: string): Promise<{ jpeg: Buffer; png: 
   const webmPath = path.join(dir, '.base.webm');
   execFileSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', mp4Path]);
   execFileSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10:duration=1', '-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '200k', webmPath]);
-  const out = { jpeg, png, mp4: fs.readFileSync(mp4Path), webm: fs.readFileSync(webmPath) };
-  fs.rmSync(mp4Path);
-  fs.rmSync(webmPath);
+  const pngPath = path.join(dir, '.base.png');
+  const heicPath = path.join(dir, '.base.heic');
+  fs.writeFileSync(pngPath, png);
+  execFileSync(process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc', ['-q', '60', pngPath, '-o', heicPath], { stdio: 'ignore' });
+  const out = { jpeg, png, heic: fs.readFileSync(heicPath), mp4: fs.readFileSync(mp4Path), webm: fs.readFileSync(webmPath) };
+  for (const f of [mp4Path, webmPath, pngPath, heicPath]) fs.rmSync(f);
   return out;
 }
 
@@ -153,6 +166,13 @@ export async function makeHostileCorpus(dir: string, ffmpeg = process.env.MEDIAG
   add('huge-wide.png', pngDeclaring(2_000_000_000, 1), 'PNG declaring 2e9×1');
   add('huge-dims.jpg', jpegWithDims(b.jpeg, 65_000, 65_000), 'JPEG SOF declaring 65000×65000');
   add('zero-dims.jpg', jpegWithDims(b.jpeg, 0, 0), 'JPEG SOF declaring 0×0');
+  add('huge-dims.heic', heicDeclaring(b.heic, 100_000, 100_000), 'HEIC whose ispe declares 100000×100000');
+  add('zero-dims.heic', heicDeclaring(b.heic, 0, 0), 'HEIC whose ispe declares 0×0');
+  add('trunc.heic', half(b.heic, 0.6), 'HEIC cut inside its coded picture');
+  const hvcc = b.heic.indexOf('hvcC', 0, 'latin1');
+  // The hvcC payload (after its 4-byte type) overwritten, its size and the boxes after it kept.
+  const hvccSize = b.heic.readUInt32BE(hvcc - 4);
+  add('bad-hvcc.heic', Buffer.concat([scribble(b.heic.subarray(0, hvcc - 4 + hvccSize), hvcc + 4, hvccSize - 8, 21), b.heic.subarray(hvcc - 4 + hvccSize)]), 'HEIC whose decoder configuration (hvcC) is garbage');
 
   // Absurd durations.
   add('absurd-duration.mp4', scribble(mp4WithDuration(b.mp4, 0xffffffff), Math.floor(b.mp4.length * 0.5), 2000, 15), 'MP4 claiming ~4e9 time units, payload destroyed');

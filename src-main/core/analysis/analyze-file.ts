@@ -182,7 +182,7 @@ export async function analyzeFile(
   // here, rather than giving a verdict on one file under another's hash.
   await assertUnchanged(checked);
   const result = await runPipeline(
-    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality: jpegQuality?.quality ?? null, jpegSplice, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
+    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality: jpegQuality?.quality ?? null, jpegSplice, stillCoding: media.kind === 'image' && media.format === 'heif' ? 'hevc' : null, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
     models,
     { thresholds: settings.thresholds, progress: ctx.progress, check },
   );

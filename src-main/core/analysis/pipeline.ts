@@ -39,6 +39,12 @@ export interface PipelineInput {
   durationSec?: number | null;
   bitRate?: number | null;
   fps?: number | null;
+  /**
+   * How the still picture was coded, when it matters to a detector: 'hevc' for HEIC/HEIF.
+   * Whole-image detectors do not judge HEVC-coded pictures unless their manifest says they were
+   * calibrated on them (`limits.judgesHevc: 1`; see judgesCoding).
+   */
+  stillCoding?: 'hevc' | null;
   /** A twice-saved JPEG still: its splice map, turned upright (jpeg-splice.ts; computed at intake from the file's coefficients). */
   jpegSplice?: { method: string; threshold: number; earlierQuality: number | null; upright: UprightSplice } | null;
 }
@@ -84,10 +90,26 @@ const DEFAULT_MIN_JUDGED_FACE_PX = 32;
  */
 const DEFAULT_MIN_IMAGE_PX = 64;
 
+/** What an image score says when its model does not judge a HEVC-coded still (judgesCoding). */
+export const HEVC_NOT_JUDGED = 'the picture is HEVC-coded (HEIC), which this model was not calibrated on: HEVC compression erases the traces it reads';
+
 /** The smallest frame (shorter side, pixels) a whole-image detector judges. */
 export function minJudgedImagePx(m: { limits?: Record<string, number> }): number {
   const v = m.limits?.minImagePx;
   return typeof v === 'number' && v > 0 ? v : DEFAULT_MIN_IMAGE_PX;
+}
+
+/**
+ * Whether a whole-image detector judges a still picture of this coding. HEVC (HEIC, the iPhone's
+ * format) is out unless the manifest opts in with `limits.judgesHevc: 1`: HEVC's in-loop filters
+ * (deblocking, sample-adaptive offset) smooth away the fine residual a detector trained on
+ * JPEG/PNG stills reads, and what is left looks like a camera's. Measured with mg-gen-residual on
+ * DEV stills re-encoded by heif-enc (README "File formats"): AUC 0.92 → 0.42 at HEIC q50, with 47
+ * of 60 generated pictures called authentic (JPEG q75 on the same files: 0.84, 6 of 60).
+ */
+export function judgesCoding(m: { limits?: Record<string, number> }, coding: PipelineInput['stillCoding']): boolean {
+  if (coding !== 'hevc') return true;
+  return m.limits?.judgesHevc === 1;
 }
 
 export function minJudgedFacePx(m: { limits?: Record<string, number> }): number {
@@ -134,6 +156,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   const canJudgeFaces = models.detector !== null && models.faceClassifiers.length > 0;
   /** Whole-image detectors that skipped a frame as too small to judge (minJudgedImagePx). */
   const tooSmallForImage = new Set<string>();
+  const codingNotJudged = new Set<string>();
 
   for await (const frame of input.frames) {
     check();
@@ -219,6 +242,10 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
       await time('image-model', async () => {
         for (const im of models.imageModels) {
           if (failed.has(im.manifest.id)) continue;
+          if (input.kind === 'image' && !judgesCoding(im.manifest, input.stillCoding)) {
+            codingNotJudged.add(im.manifest.id);
+            continue;
+          }
           if (Math.min(frame.width, frame.height) < minJudgedImagePx(im.manifest)) {
             tooSmallForImage.add(im.manifest.id);
             continue;
@@ -256,6 +283,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     const t = opts.thresholds ?? im.manifest.thresholds ?? DEFAULT_THRESHOLDS;
     const s: ImageScore = { modelId: im.manifest.id, probability, rawLogit: meanOrNull(list.map((x) => x.rawLogit)), band: bandOf(probability, t) };
     if (failed.has(im.manifest.id)) s.error = warnings.find((w) => w.message.includes(`'${im.manifest.id}'`))?.message ?? 'model failed';
+    else if (probability === null && codingNotJudged.has(im.manifest.id)) s.notJudged = HEVC_NOT_JUDGED;
     else if (probability === null && tooSmallForImage.has(im.manifest.id)) s.notJudged = `the picture is under ${minJudgedImagePx(im.manifest)} px on its shorter side, too small for this model`;
     return s;
   });
@@ -274,6 +302,9 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     const minPx = Math.min(...models.imageModels.filter((m) => tooSmallForImage.has(m.manifest.id)).map((m) => minJudgedImagePx(m.manifest)));
     tooSmallNote = `Too small for the whole-image detector (${firstFrame ? `${firstFrame.width}×${firstFrame.height}` : '?'}; it judges pictures from ${minPx} px on the shorter side): ${faceTracks.length ? 'only the faces were judged' : 'it did not judge this file'}.`;
   }
+  const codingNote = codingNotJudged.size
+    ? `HEVC-coded picture (HEIC/HEIF): the whole-image detector does not judge it, because HEVC compression erases the fine traces it reads and makes generated pictures look like photos; ${faceTracks.length ? 'only the faces were judged' : 'nothing else judged this file'}.`
+    : null;
   let clones: CopyMoveResult | null = null;
   let copyMove: CopyMoveCheck | null = null;
   // Still pictures: regions copied within the picture (copy-move.ts). It needs no model. It calls
@@ -303,7 +334,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     faces: { ...fp, trackCount: faceTracks.length },
     image: { probability: topImage?.probability ?? null, modelId: topImage?.modelId ?? null },
     thresholds: decidingThresholds,
-    undeterminedReason: undeterminedReason(models, warnings, faceTracks.length, tooSmallNote),
+    undeterminedReason: undeterminedReason(models, warnings, faceTracks.length, tooSmallNote, codingNote),
   });
 
   // --- warnings ----------------------------------------------------------------------
@@ -323,6 +354,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   if (input.kind === 'video' && ((input.durationSec ?? Infinity) < 2 || seen < 4)) {
     warnings.push({ code: 'SHORT_VIDEO', message: `Very short video (${input.durationSec?.toFixed(1) ?? '?'} s, ${seen} frame(s) sampled): the verdict rests on little evidence.` });
   }
+  if (codingNote) warnings.push({ code: 'NOT_JUDGED', message: codingNote });
   if (tooSmallNote) {
     warnings.push({ code: 'LOW_RESOLUTION', message: tooSmallNote });
   } else if (firstFrame && Math.min(firstFrame.width, firstFrame.height) < 256) {
@@ -405,12 +437,13 @@ function pointsOf(detector: LoadedModel): string[] | undefined {
 
 
 /** Why no verdict was possible, naming what is missing or failed. */
-function undeterminedReason(models: PipelineModels, warnings: AnalysisWarning[], trackCount: number, tooSmall: string | null): string {
+function undeterminedReason(models: PipelineModels, warnings: AnalysisWarning[], trackCount: number, tooSmall: string | null, coding: string | null): string {
   const problems = warnings.filter((w) => w.code === 'MODEL_MISSING' || w.code === 'MODEL_ERROR').map((w) => w.message);
   if (problems.length) return `No verdict: ${problems.join(' ')}`;
   if (models.detector && models.faceClassifiers.length && trackCount === 0 && !models.imageModels.length) {
     return 'No verdict: no face was found, and no detector that works without faces is installed.';
   }
+  if (coding) return `No verdict: no face was found and the picture's coding is not judged. ${coding}`;
   if (tooSmall) return `No verdict: the picture is too small to judge. ${tooSmall}`;
   return 'No verdict: no model could judge this file.';
 }

@@ -78,6 +78,7 @@ export function jsonSummary(o: AnalysisOutput, detectionId: string | null): Reco
     name: o.file.name,
     sha256: o.file.hashes.sha256,
     kind: o.kind,
+    format: o.media.format,
     verdict: r.verdict.band,
     score: r.verdict.probability,
     explanation: r.verdict.explanation,

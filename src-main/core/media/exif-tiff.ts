@@ -6,6 +6,7 @@
  * Tag names and value translations are exifr's, so the output matches exifr's where both read.
  */
 import exifr from 'exifr';
+import { heifItems } from './isobmff';
 
 /** The five TIFF IFDs exifr reports, in its group names. */
 export type TiffGroup = 'ifd0' | 'exif' | 'gps' | 'interop' | 'ifd1';
@@ -27,7 +28,7 @@ export interface TiffWalk {
 
 const EXIF_HEADER = Buffer.from('Exif\0\0', 'latin1');
 
-/** The EXIF TIFF block of a JPEG (APP1), PNG (eXIf), WebP (EXIF chunk) or TIFF file; null when none (or another format). */
+/** The EXIF TIFF block of a JPEG (APP1), PNG (eXIf), WebP (EXIF chunk), HEIF/AVIF (Exif item) or TIFF file; null when none (or another format). */
 export function findExifBlock(bytes: Buffer, format: string): ExifBlock | null {
   switch (format) {
     case 'jpeg':
@@ -38,6 +39,9 @@ export function findExifBlock(bytes: Buffer, format: string): ExifBlock | null {
       return webpExif(bytes);
     case 'tiff':
       return bytes.length >= 8 ? { tiff: bytes, truncated: false } : null;
+    case 'heif':
+    case 'avif':
+      return heifExif(bytes);
     default:
       return null;
   }
@@ -80,6 +84,26 @@ function pngExif(b: Buffer): ExifBlock | null {
     pos = end + 4;
   }
   return null;
+}
+
+const isTiffHeader = (b: Buffer, at: number) => at + 4 <= b.length && ((b[at] === 0x49 && b[at + 1] === 0x49 && b[at + 2] === 42 && b[at + 3] === 0) || (b[at] === 0x4d && b[at + 1] === 0x4d && b[at + 2] === 0 && b[at + 3] === 42));
+
+/**
+ * HEIF/AVIF keep EXIF as an item: a 4-byte offset to the TIFF header, then the bytes (some
+ * writers leave an "Exif\0\0" prefix in between, which the offset may or may not skip).
+ */
+function heifExif(b: Buffer): ExifBlock | null {
+  const item = heifItems(b, (i) => i.type === 'Exif')[0];
+  if (!item || item.data.length < 4) return item ? { tiff: Buffer.alloc(0), truncated: item.truncated } : null;
+  let at = 4 + item.data.readUInt32BE(0);
+  if (!isTiffHeader(item.data, at) && item.data.subarray(at, at + 6).equals(EXIF_HEADER)) at += 6;
+  if (!isTiffHeader(item.data, at)) {
+    // A wrong offset: the header, if any, is near the start.
+    const found = [...Array(Math.min(64, item.data.length)).keys()].find((k) => isTiffHeader(item.data, k));
+    if (found === undefined) return { tiff: item.data.subarray(Math.min(at, item.data.length)), truncated: item.truncated };
+    at = found;
+  }
+  return { tiff: item.data.subarray(at), truncated: item.truncated };
 }
 
 function webpExif(b: Buffer): ExifBlock | null {

@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/s
 import { AppError } from '../../../src-shared/result';
 import { errorSummary, firstErrorLine } from './error-text';
 import { FrameCollector, outputSize } from './frame-pipe';
+import { decodeHeif } from './heif';
 import { ioError } from './input-path';
 import { ffInputArg, lastErrorLine, runTool, SAFE_INPUT_OPTS } from './run-tool';
 import type { ResolvedTools } from './tools';
@@ -61,7 +62,18 @@ async function decodeBmp(p: string, info: Pick<MediaInfo, 'width' | 'height'>, t
   return { ...size, data: frame };
 }
 
-/** Decode to RGB24, fitted inside maxSide (never enlarged). BMP needs tools (decoded by ffmpeg). */
+/** HEIC/HEIF (HEVC, which this sharp build cannot read) through libheif; resized by sharp like the rest. */
+async function decodeHeifFile(p: string, limit: number, maxSide?: number): Promise<DecodedImage> {
+  const full = decodeHeif(await readImageBytes(p), path.basename(p), limit);
+  if (!maxSide || maxSide <= 0 || (full.width <= maxSide && full.height <= maxSide)) return full;
+  const { data, info } = await sharp(full.data, { raw: { width: full.width, height: full.height, channels: 3 }, limitInputPixels: limit })
+    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
+}
+
+/** Decode to RGB24, fitted inside maxSide (never enlarged). BMP needs tools (decoded by ffmpeg); HEIF goes through libheif. */
 export async function decodeImage(
   p: string,
   info: Pick<MediaInfo, 'format' | 'width' | 'height'>,
@@ -73,6 +85,7 @@ export async function decodeImage(
     if (!opts.tools) throw new AppError('FFMPEG_MISSING', 'BMP images are decoded with ffmpeg; pass the resolved tools.');
     return decodeBmp(p, info, opts.tools, opts.maxSide);
   }
+  if (info.format === 'heif') return decodeHeifFile(p, limit, opts.maxSide);
   try {
     // failOn 'truncated': a cut-off file is an error, not a half-grey picture handed to detectors.
     const bytes = await readImageBytes(p);

@@ -10,6 +10,7 @@ import type { MediaInfo, MetadataReport } from '../../../src-shared/domain/media
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
 import { firstErrorLine } from './error-text';
 import { findExifBlock, walkTiff, type TiffGroup } from './exif-tiff';
+import { decodeHeif } from './heif';
 import { readImageBytes } from './image-decode';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
@@ -54,8 +55,9 @@ function dms(v: string | undefined, ref: string | undefined): number | null {
 }
 
 /** 32×32 greyscale of an image for coarse comparison (stored orientation, not rotated). */
-async function tiny(input: Buffer, limit: number, crop?: number): Promise<Buffer> {
-  let img = sharp(input, { limitInputPixels: limit, failOn: 'none' });
+async function tiny(input: Buffer | RawPicture, limit: number, crop?: number): Promise<Buffer> {
+  const open = () => (Buffer.isBuffer(input) ? sharp(input, { limitInputPixels: limit, failOn: 'none' }) : sharp(input.data, { raw: input.raw, limitInputPixels: limit }));
+  let img = open();
   if (crop) {
     // Letterboxed thumbnails: keep the centre band with the main picture's aspect.
     const m = await img.metadata();
@@ -63,9 +65,25 @@ async function tiny(input: Buffer, limit: number, crop?: number): Promise<Buffer
     const h = m.height ?? 1;
     const targetH = Math.min(h, Math.round(w / crop));
     const targetW = Math.min(w, Math.round(h * crop));
-    img = sharp(input, { limitInputPixels: limit, failOn: 'none' }).extract({ left: Math.floor((w - targetW) / 2), top: Math.floor((h - targetH) / 2), width: targetW, height: targetH });
+    img = open().extract({ left: Math.floor((w - targetW) / 2), top: Math.floor((h - targetH) / 2), width: targetW, height: targetH });
   }
   return img.greyscale().resize(32, 32, { fit: 'fill' }).raw().toBuffer();
+}
+
+type RawPicture = { data: Buffer; raw: { width: number; height: number; channels: 3 } };
+
+/** The main picture as sharp input: the file, or for HEIF (not in this sharp build) its pixels decoded by libheif. */
+function mainPicture(buf: Buffer, info: MediaInfo, limit: number): Buffer | RawPicture {
+  if (info.format !== 'heif') return buf;
+  const d = decodeHeif(buf, 'main picture', limit);
+  return { data: d.data, raw: { width: d.width, height: d.height, channels: 3 } };
+}
+
+/** A decoded picture turned by a multiple of 90° (for comparing an upright HEIF picture with a thumbnail stored another way). */
+async function turned(pic: RawPicture, degrees: number, limit: number): Promise<RawPicture> {
+  if (degrees === 0) return pic;
+  const { data, info } = await sharp(pic.data, { raw: pic.raw, limitInputPixels: limit }).rotate(degrees).raw().toBuffer({ resolveWithObject: true });
+  return { data, raw: { width: info.width, height: info.height, channels: 3 } };
 }
 
 /** A thumbnail this far (mean absolute difference, 0..255) from the main picture shows other content. */
@@ -75,10 +93,21 @@ async function compareThumbnail(p: string, thumb: Buffer, info: MediaInfo, limit
   try {
     const swap = info.rotation === 90 || info.rotation === 270;
     const aspect = swap ? info.height / info.width : info.width / info.height;
-    const [a, b] = await Promise.all([readImageBytes(p).then((buf) => tiny(buf, limit)), tiny(thumb, limit, aspect)]);
-    let sum = 0;
-    for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-    return sum / a.length > THUMBNAIL_TOLERANCE;
+    const distance = (a: Buffer, b: Buffer) => {
+      let sum = 0;
+      for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+      return sum / a.length;
+    };
+    const main = mainPicture(await readImageBytes(p), info, limit);
+    if (Buffer.isBuffer(main)) return distance(await tiny(main, limit), await tiny(thumb, limit, aspect)) > THUMBNAIL_TOLERANCE;
+    // HEIF is decoded upright (its irot/imir applied) while an EXIF thumbnail may be stored another way: the
+    // thumbnail differs only if it matches the picture at none of the four quarter turns.
+    let best = Infinity;
+    for (const deg of [0, 90, 180, 270]) {
+      const t = await turned(main, deg, limit);
+      best = Math.min(best, distance(await tiny(t, limit), await tiny(thumb, limit, t.raw.width / t.raw.height)));
+    }
+    return best > THUMBNAIL_TOLERANCE;
   } catch {
     return null; // an undecodable thumbnail proves nothing either way
   }
@@ -123,22 +152,34 @@ const TIFF_GROUPS: readonly TiffGroup[] = ['ifd0', 'exif', 'gps', 'interop', 'if
 const errorText = (e: unknown) => firstErrorLine(e instanceof Error ? e.message : tagString(e));
 
 /**
+ * What exifr reads: the file, except for HEIF/AVIF, whose EXIF item exifr 7 misreads ("Malformed
+ * EXIF data" on valid files from libheif and libvips alike): there it reads the item's TIFF block
+ * as a TIFF file (XMP and IPTC inside HEIF/AVIF are then not read).
+ */
+function exifrSource(bytes: Buffer, format: string, block: ReturnType<typeof findExifBlock>): Buffer | null {
+  if (format !== 'heif' && format !== 'avif') return bytes;
+  return block && block.tiff.length >= 8 ? block.tiff : null;
+}
+
+/**
  * exifr's reading, completed by the entry-by-entry TIFF walk when the EXIF block is damaged
  * (exifr then loses whole IFDs, or the whole segment, for one bad offset), with the problems found.
  */
 async function parseImageMetadata(bytes: Buffer, format: string, complete: boolean): Promise<{ parsed: Record<string, unknown>; exifPresent: boolean; problems: string[]; thumbnail: Buffer | null }> {
   let parsed: Record<string, unknown> = {};
   let failure: string | null = null;
+  const block = findExifBlock(bytes, format);
+  const source = exifrSource(bytes, format, block);
   try {
-    parsed = ((await exifr.parse(bytes, EXIFR_OPTIONS)) as Record<string, unknown> | undefined) ?? {};
+    parsed = source ? (((await exifr.parse(source, EXIFR_OPTIONS)) as Record<string, unknown> | undefined) ?? {}) : {};
   } catch (e) {
     failure = errorText(e); // also "Unknown file format" for containers exifr does not read: not damage by itself
   }
-  const block = findExifBlock(bytes, format);
   const walk = block ? walkTiff(block.tiff, { complete }) : null;
   const exifrErrors = Array.isArray(parsed.errors) ? parsed.errors.map(errorText).filter(Boolean) : [];
   const problems: string[] = [];
-  if (block?.truncated) problems.push(`the EXIF segment is cut short (${block.tiff.length} bytes present of the size declared)`);
+  // (Only a complete read can tell: a HEIF file keeps its EXIF item anywhere, possibly past the bytes read.)
+  if (block?.truncated && complete) problems.push(`the EXIF segment is cut short (${block.tiff.length} bytes present of the size declared)`);
   problems.push(...(walk?.problems ?? []));
   // exifr's own complaints (XMP, IPTC, a TIFF case the walk accepts) count when the walk found nothing more precise.
   if (!problems.length) problems.push(...exifrErrors);
@@ -166,7 +207,8 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   }
   let thumb: Buffer | null = null;
   try {
-    const t = bytes ? await exifr.thumbnail(bytes) : undefined;
+    const source = bytes ? exifrSource(bytes, info.format, findExifBlock(bytes, info.format)) : null;
+    const t = source ? await exifr.thumbnail(source) : undefined;
     thumb = t && t.length > 0 ? Buffer.from(t) : null;
   } catch {
     thumb = null;

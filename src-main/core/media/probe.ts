@@ -13,6 +13,7 @@ import { AppError } from '../../../src-shared/result';
 import { errorSummary, firstErrorLine } from './error-text';
 import { mediaInfoFromFfprobe, mainVideoStream, type FfprobeJson } from './ffprobe-parse';
 import { identify, readHead } from './identify';
+import { readHeifHeader } from './heif';
 import { readImageBytes } from './image-decode';
 import { apngFrameCount, headerDimensions, jpegDimensions, type Dimensions } from './image-header';
 import { ioError } from './input-path';
@@ -78,6 +79,10 @@ async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limit
     // This sharp build has no BMP reader (decoded by ffmpeg instead): the header is all we need.
     if (!declared) throw new AppError('UNSUPPORTED_MEDIA', `"${name}" has a damaged BMP header.`);
     meta = { format: 'bmp', width: declared.width, height: declared.height, channels: 3, space: 'srgb' } as unknown as Metadata;
+  } else if (id.format === 'heif') {
+    // HEVC-coded HEIF is not in this sharp build: libheif (WebAssembly) reads the header.
+    const h = readHeifHeader(await readImageBytes(p), name);
+    meta = { format: 'heif', width: h.width, height: h.height, channels: h.hasAlpha ? 4 : 3, space: 'srgb', pages: h.images } as unknown as Metadata;
   } else try {
     // Header only: sharp does not decode pixels for metadata().
     const bytes = await readImageBytes(p);
@@ -90,9 +95,6 @@ async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limit
     }
   } catch (e) {
     if (e instanceof AppError) throw e;
-    if (id.format === 'heif') {
-      throw new AppError('UNSUPPORTED_MEDIA', `"${name}" is a HEIC/HEIF image, which this build cannot decode (HEVC); convert it to JPEG or PNG with the device's own tools first.`, { format: id.format });
-    }
     const msg = e instanceof Error ? e.message : String(e);
     throw new AppError('UNSUPPORTED_MEDIA', `"${name}" looks like ${id.format.toUpperCase()} but its header cannot be read: ${firstErrorLine(msg)}`, { format: id.format, decoder: errorSummary(msg) });
   }
@@ -102,7 +104,10 @@ async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limit
   const rotation = orientationDegrees(meta.orientation);
   const swap = rotation === 90 || rotation === 270;
   const warnings = identityWarnings(id, name);
-  if ((meta.pages ?? 1) > 1) warnings.push({ code: 'MULTI_FRAME_IMAGE', severity: 'info', message: `${animation} ${meta.pages} frames; only the first is analysed.` });
+  if ((meta.pages ?? 1) > 1) {
+    const message = id.format === 'heif' ? `The HEIF file holds ${meta.pages} pictures; only its primary picture is analysed.` : `${animation} ${meta.pages} frames; only the first is analysed.`;
+    warnings.push({ code: 'MULTI_FRAME_IMAGE', severity: 'info', message });
+  }
   return {
     kind: 'image',
     format: id.format,

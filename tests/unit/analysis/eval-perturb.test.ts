@@ -26,7 +26,10 @@ describe('eval --perturb', () => {
     expect(describePerturbation(parsePerturbation('scale:0.5,jpeg:75'))).toBe('resized to 50 % (Lanczos 3), then JPEG q75');
     expect(() => parsePerturbation('')).toThrow(/empty edit/);
     expect(() => parsePerturbation('jpeg:75,')).toThrow(/empty edit/);
-    expect(() => parsePerturbation('blur:2')).toThrow(/'blur:2' is not jpeg:Q or scale:F/);
+    expect(parsePerturbation('scale:0.5,heic:50')).toEqual([{ kind: 'scale', factor: 0.5 }, { kind: 'heic', quality: 50 }]);
+    expect(describePerturbation(parsePerturbation('heic:50'))).toBe('HEIC q50');
+    expect(() => parsePerturbation('blur:2')).toThrow(/'blur:2' is not jpeg:Q, heic:Q or scale:F/);
+    expect(() => parsePerturbation('heic:0')).toThrow(/HEIC quality 0/);
     expect(() => parsePerturbation('jpeg:0')).toThrow(/quality 0/);
     expect(() => parsePerturbation('jpeg:75.5')).toThrow(/whole number/);
     expect(() => parsePerturbation('jpeg:101')).toThrow(/1 to 100/);
@@ -43,6 +46,16 @@ describe('eval --perturb', () => {
     expect(meanAbsDiff(q90.data, img.data)).toBeGreaterThan(0.5);
     expect(meanAbsDiff(q30.data, img.data)).toBeGreaterThan(meanAbsDiff(q90.data, img.data));
     expect(img.data).toEqual(before);
+  });
+
+  it('HEIC (heif-enc, then the app\'s own decoder) keeps the size and changes the pixels, more at a lower quality', async () => {
+    const img = picture(96, 64);
+    const q90 = await applyPerturbation(img, parsePerturbation('heic:90'));
+    const q20 = await applyPerturbation(img, parsePerturbation('heic:20'));
+    expect([q90.width, q90.height, q90.data.length]).toEqual([96, 64, 96 * 64 * 3]);
+    expect(meanAbsDiff(q90.data, img.data)).toBeGreaterThan(0.2);
+    expect(meanAbsDiff(q90.data, img.data)).toBeLessThan(8);
+    expect(meanAbsDiff(q20.data, img.data)).toBeGreaterThan(meanAbsDiff(q90.data, img.data));
   });
 
   it('scales, then encodes, in the order given', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../../src-main/core/analysis/registry';
-import { runPipeline, type PipelineModels } from '../../../src-main/core/analysis/pipeline';
+import { HEVC_NOT_JUDGED, runPipeline, type PipelineModels } from '../../../src-main/core/analysis/pipeline';
 import type { SampledFrame } from '../../../src-main/core/analysis/types';
 import { createLogger } from '../../../src-main/core/log/logger';
 import { classifierGraph, detectorGraph, solidFrame, testManifest, throwingGraph, writeModel, writeStandardModels } from '../../helpers/analysis-models';
@@ -117,6 +117,33 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     const big = await runPipeline({ kind: 'image', frames: small(200, 160), expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
     expect(big.verdict.band).toBe('manipulated');
     expect(big.warnings.some((w) => w.code === 'SMALL_FACES')).toBe(false);
+  });
+
+  it('does not let a whole-image detector judge a HEVC-coded still (HEIC) unless its manifest opts in; faces still judge', async () => {
+    const plain: SampledFrame[] = [{ index: 0, timeSec: 0, width: 200, height: 160, data: solidFrame(200, 160, [60, 8, 8]) }]; // dark: the test detector finds no face
+    const r = await runPipeline({ kind: 'image', frames: plain, expectedFrames: 1, stillCoding: 'hevc' }, std, { thresholds: null });
+    expect(r.imageScores[0]).toMatchObject({ modelId: 't-image', probability: null, band: 'undetermined', notJudged: HEVC_NOT_JUDGED });
+    expect(r.verdict).toMatchObject({ band: 'undetermined', probability: null });
+    expect(r.verdict.explanation).toMatch(/^No verdict: no face was found and the picture's coding is not judged\. HEVC-coded picture/);
+    expect(r.warnings).toContainEqual({ code: 'NOT_JUDGED', message: expect.stringMatching(/^HEVC-coded picture \(HEIC\/HEIF\): the whole-image detector does not judge it.*nothing else judged this file\.$/) });
+    // The same picture as a JPEG/PNG is judged (red: manipulated for this test model).
+    const jpeg = await runPipeline({ kind: 'image', frames: plain, expectedFrames: 1, stillCoding: null }, std, { thresholds: null });
+    expect(jpeg.imageScores[0]!.probability).not.toBeNull();
+    expect(jpeg.warnings.some((w) => w.code === 'NOT_JUDGED')).toBe(false);
+    // A model calibrated on HEVC-coded pictures says so in its manifest, and judges.
+    const img = std.imageModels[0]!;
+    const hevcModel = { ...img, manifest: { ...img.manifest, limits: { judgesHevc: 1 } } };
+    const opted = await runPipeline({ kind: 'image', frames: plain, expectedFrames: 1, stillCoding: 'hevc' }, { ...std, imageModels: [hevcModel] }, { thresholds: null });
+    expect(opted.imageScores[0]!.probability).toBe(jpeg.imageScores[0]!.probability);
+    expect(opted.verdict.band).toBe(jpeg.verdict.band);
+    // With a face, the faces decide and the note says only they were judged.
+    const withFace: SampledFrame[] = [{ index: 0, timeSec: 0, width: W, height: H, data: solidFrame(W, H, [120, 120, 120], face([230, 40, 40])) }];
+    const f = await runPipeline({ kind: 'image', frames: withFace, expectedFrames: 1, stillCoding: 'hevc' }, std, { thresholds: null });
+    expect(f.verdict).toMatchObject({ band: 'manipulated', decidedBy: 'faces' });
+    expect(f.warnings.find((w) => w.code === 'NOT_JUDGED')?.message).toMatch(/only the faces were judged\.$/);
+    // Videos are not stills: the coding hint does not apply to them.
+    const v = await runPipeline({ kind: 'video', frames: frames(2, () => solidFrame(W, H, [200, 30, 30])), expectedFrames: 2, stillCoding: 'hevc', durationSec: 4 }, std, { thresholds: null });
+    expect(v.imageScores[0]!.probability).not.toBeNull();
   });
 
   it('does not let a whole-image detector judge a picture under its minimum size (a 1×1 picture is not "manipulated")', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -45,6 +46,26 @@ describe('mediaguard analyze / models', () => {
     expect((lines[0]!.models as { id: string; sha256: string }[]).map((m) => m.id)).toEqual(['t-detector', 't-face', 't-image']);
     expect(lines[0]!.timings).toMatchObject({ total: expect.any(Number) });
     expect(lines[1]).toMatchObject({ file: path.join(t.dir, 'nope.jpg'), error: { code: 'NOT_FOUND' } });
+  });
+
+  it('analyses a HEIC picture (the iPhone format) like its JPEG: same face, same verdict, its EXIF read', async () => {
+    const heic = path.join(t.dir, 'face.heic');
+    const src = path.join(t.dir, 'face-exif.jpg');
+    await sharp(image).withExif({ IFD0: { Make: 'Apple', Model: 'iPhone 15' } }).jpeg({ quality: 95 }).toFile(src);
+    execFileSync('heif-enc', ['-q', '80', src, '-o', heic], { stdio: 'ignore' });
+    const o = io();
+    expect(await runCli(['analyze', '--json', '--models-dir', models, heic, ...dd()], o)).toBe(0);
+    const line = JSON.parse(o.out.trim()) as Record<string, unknown> & { metadata: { highlights: { label: string; value: string }[] } };
+    expect(line).toMatchObject({ kind: 'image', verdict: 'manipulated', format: 'heif' });
+    expect(line.faces).toHaveLength(1);
+    expect(line.metadata.highlights).toContainEqual({ label: 'Camera', value: 'Apple iPhone 15' });
+    // The whole-image detector does not judge HEVC-coded pictures; the face decided.
+    expect(line.decidedBy).toBe('faces');
+    expect(line.imageScores).toEqual([{ model: 't-image', probability: null, band: 'undetermined', notJudged: expect.stringMatching(/^the picture is HEVC-coded \(HEIC\)/) }]);
+    expect(line.warnings).toContainEqual({ code: 'NOT_JUDGED', message: expect.stringMatching(/only the faces were judged\.$/) });
+    const h = io();
+    expect(await runCli(['analyze', '--models-dir', models, heic, ...dd()], h)).toBe(0);
+    expect(h.out).toMatch(/face\.heic: MANIPULATED \d+\.\d %/);
   });
 
   it('human output and exit 0 when all files succeed', async () => {

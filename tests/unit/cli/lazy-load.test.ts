@@ -1,6 +1,6 @@
 /**
  * CLI start-up: a command that never decodes media, runs a model or writes a PDF must not
- * load sharp, onnxruntime-node, pdfkit or fontkit (≈ 0.4 s before the first line; README
+ * load sharp, onnxruntime-node, pdfkit, fontkit or libheif-js (≈ 0.4 s before the first line; README
  * "Performance"). The CLI is built as shipped (scripts/build.mjs, into a private folder) and
  * run in child processes preloaded with a probe that lists the packages each one loaded.
  */
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const PROBE = path.join(__dirname, 'fixtures', 'package-probe.cjs');
-const HEAVY = ['sharp', 'onnxruntime-node', 'pdfkit', 'fontkit'];
+const HEAVY = ['sharp', 'onnxruntime-node', 'pdfkit', 'fontkit', 'libheif-js'];
 const PW = 'correct-horse-42';
 
 let buildDir = '';
