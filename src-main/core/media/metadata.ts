@@ -4,7 +4,7 @@
  * compared with the main picture, and the flags of metadata-flags.ts.
  */
 import fs from 'node:fs';
-import exifr from 'exifr';
+import exifr, { sidecar as exifrSidecar } from 'exifr';
 import { sharp } from '../native';
 import type { MediaInfo, MetadataReport } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
@@ -12,6 +12,7 @@ import { firstErrorLine } from './error-text';
 import { findExifBlock, walkTiff, type TiffGroup } from './exif-tiff';
 import { decodeHeif } from './heif';
 import { readImageBytes } from './image-decode';
+import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
 import { imageFlags, videoFlags } from './metadata-flags';
@@ -154,7 +155,7 @@ const errorText = (e: unknown) => firstErrorLine(e instanceof Error ? e.message 
 /**
  * What exifr reads: the file, except for HEIF/AVIF, whose EXIF item exifr 7 misreads ("Malformed
  * EXIF data" on valid files from libheif and libvips alike): there it reads the item's TIFF block
- * as a TIFF file (XMP and IPTC inside HEIF/AVIF are then not read).
+ * as a TIFF file (and the XMP item as a sidecar, in parseImageMetadata).
  */
 function exifrSource(bytes: Buffer, format: string, block: ReturnType<typeof findExifBlock>): Buffer | null {
   if (format !== 'heif' && format !== 'avif') return bytes;
@@ -188,6 +189,18 @@ async function parseImageMetadata(bytes: Buffer, format: string, complete: boole
     // exifr gave up on the whole file: what the other segments (XMP, IPTC, JFIF) hold is still readable.
     const rest = await exifr.parse(bytes, { ...EXIFR_OPTIONS, tiff: false, ifd1: false, exif: false, gps: false, interop: false }).catch(() => undefined);
     parsed = (rest as Record<string, unknown> | undefined) ?? {};
+  }
+  if (format === 'heif' || format === 'avif') {
+    // XMP is an item of its own in HEIF/AVIF (a 'mime' item, application/rdf+xml): exifr reads it as a sidecar (a named export: the default export object has no sidecar).
+    const xmp = heifItems(bytes, (i) => i.type === 'mime' && /^application\/rdf\+xml\b/i.test(i.contentType ?? ''))[0];
+    if (xmp && xmp.data.length) {
+      try {
+        const x = ((await exifrSidecar(xmp.data, EXIFR_OPTIONS, 'xmp')) as Record<string, unknown> | undefined) ?? {};
+        for (const [k, v] of Object.entries(x)) if (k !== 'errors' && parsed[k] === undefined) parsed[k] = v;
+      } catch (e) {
+        problems.push(`the XMP item cannot be read: ${errorText(e)}`);
+      }
+    }
   }
   if (walk && problems.length) {
     // Keep every tag either reader got; exifr's rendering wins where both read a tag.

@@ -163,6 +163,25 @@ describe('HEIC/HEIF pictures', () => {
     expect(r.flags.map((f) => f.code)).not.toContain('NO_METADATA');
   });
 
+  it('reads the XMP item of HEIC and AVIF files (editing software, dates)', async () => {
+    const { dir, cleanup } = tempDir('heif-xmp-');
+    onTestFinished(cleanup);
+    const xmp =
+      '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="Adobe Lightroom Classic 13.0" xmp:ModifyDate="2024-06-10T18:30:00"/></rdf:RDF></x:xmpmeta>';
+    const jpg = path.join(dir, 'xmp.jpg');
+    await sharp(fixture('plain.png')).withXmp(xmp).jpeg({ quality: 95 }).toFile(jpg);
+    const heic = path.join(dir, 'xmp.heic');
+    execFileSync('heif-enc', ['-q', '60', jpg, '-o', heic], { stdio: 'ignore' }); // heif-enc carries the XMP into a mime item
+    const avif = path.join(dir, 'xmp.avif');
+    await sharp(fixture('plain.png')).withXmp(xmp).avif({ quality: 50, effort: 0 }).toFile(avif);
+    for (const p of [heic, avif]) {
+      const r = await readMetadata(p, await probe(p, await testTools()));
+      expect(r.highlights, p).toEqual(expect.arrayContaining([{ label: 'Software', value: 'Adobe Lightroom Classic 13.0' }, { label: 'Modified', value: '2024-06-10T18:30:00' }]));
+      expect(r.flags.map((f) => f.code), p).toContain('EDITING_SOFTWARE');
+      expect(r.flags.map((f) => f.code), p).not.toContain('METADATA_DAMAGED');
+    }
+  });
+
   it('names an EXIF item that points past the end of the file as cut short', () => {
     const b = fs.readFileSync(fixture('camera.heic'));
     const item = heifItems(b, (i) => i.type === 'Exif')[0]!;
