@@ -15,6 +15,8 @@
  * - the generated-image score is the mean over the frames each model saw, the most
  *   suspicious model deciding; when faces and the image model both judged, the higher
  *   probability decides (either kind of manipulation makes the media manipulated);
+ * - when the whole-image detectors held back on a file they could otherwise judge (a HEVC-coded still), the
+ *   faces may flag it but not clear it: their "authentic" becomes inconclusive;
  * - a still picture in which the copy-move check found copied regions is never called
  *   authentic (inconclusive at most from the models' side): the check is not calibrated as a
  *   probability, and content can repeat for real, so it does not make the picture manipulated
@@ -111,6 +113,12 @@ export function decide(opts: {
   image: { probability: number | null; modelId: string | null };
   thresholds: ModelThresholds;
   undeterminedReason: string;
+  /**
+   * Why the whole-image detectors did not judge this file although they could have (a HEVC-coded still), or
+   * null. The faces may then flag it but not clear it: a face-swap model says nothing about a picture
+   * generated whole.
+   */
+  imageNotJudged?: string | null;
 }): Verdict {
   const { faces, image, thresholds } = opts;
   const fp = faces.probability;
@@ -159,6 +167,12 @@ export function decide(opts: {
   if (band === 'authentic' && fp === null && faces.trackCount > 0) {
     band = 'inconclusive';
     explanation += ` ${faces.trackCount} face(s) were located but none could be judged, so a face swap is not ruled out: inconclusive.`;
+  }
+  // The mirror case: faces judged, the whole-image detector held back (HEVC-coded still). Face analysis
+  // cannot clear a picture generated whole, so the faces may flag the file but not clear it.
+  if (band === 'authentic' && ip === null && fp !== null && opts.imageNotJudged) {
+    band = 'inconclusive';
+    explanation += ` But the whole-image detector did not judge this picture (${opts.imageNotJudged}), and face analysis cannot rule out a picture generated whole: inconclusive.`;
   }
   // The models look for swapped faces and generated pictures, not for a region cloned within the
   // picture: a copy found keeps the picture out of the authentic band (it does not move the probability).

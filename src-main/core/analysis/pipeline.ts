@@ -303,7 +303,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     tooSmallNote = `Too small for the whole-image detector (${firstFrame ? `${firstFrame.width}×${firstFrame.height}` : '?'}; it judges pictures from ${minPx} px on the shorter side): ${faceTracks.length ? 'only the faces were judged' : 'it did not judge this file'}.`;
   }
   const codingNote = codingNotJudged.size
-    ? `HEVC-coded picture (HEIC/HEIF): the whole-image detector does not judge it, because HEVC compression erases the fine traces it reads and makes generated pictures look like photos; ${faceTracks.length ? 'only the faces were judged' : 'nothing else judged this file'}.`
+    ? `HEVC-coded picture (HEIC/HEIF): the whole-image detector does not judge it, because HEVC compression erases the fine traces it reads and makes generated pictures look like photos; ${faceTracks.length ? 'only the faces were judged, and they can flag the picture but not clear it' : 'nothing else judged this file'}.`
     : null;
   let clones: CopyMoveResult | null = null;
   let copyMove: CopyMoveCheck | null = null;
@@ -335,6 +335,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     image: { probability: topImage?.probability ?? null, modelId: topImage?.modelId ?? null },
     thresholds: decidingThresholds,
     undeterminedReason: undeterminedReason(models, warnings, faceTracks.length, tooSmallNote, codingNote),
+    imageNotJudged: codingNote ? 'it is HEVC-coded' : null,
   });
 
   // --- warnings ----------------------------------------------------------------------

@@ -87,6 +87,17 @@ describe('facesProbability and decide', () => {
     // no face located at all: the whole-image detector may clear the picture
     expect(decide({ faces: { ...none, trackCount: 0 }, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' }).band).toBe('authentic');
   });
+  it('faces judged while the whole-image detector held back (a HEVC-coded still) may flag the file but not clear it', () => {
+    const face = (p: number) => ({ probability: p, trackId: 1, trackCount: 1 });
+    const noImage = { probability: null, modelId: null };
+    const low = decide({ faces: face(0.1), image: noImage, thresholds, undeterminedReason: 'none', imageNotJudged: 'it is HEVC-coded' });
+    expect(low).toMatchObject({ band: 'inconclusive', probability: 0.1, decidedBy: 'faces' });
+    expect(low.explanation).toMatch(/below the authentic threshold .* But the whole-image detector did not judge this picture \(it is HEVC-coded\)/);
+    expect(decide({ faces: face(0.95), image: noImage, thresholds, undeterminedReason: 'none', imageNotJudged: 'it is HEVC-coded' }).band).toBe('manipulated');
+    // Without the reason (no whole-image model installed, say) the faces decide as before.
+    expect(decide({ faces: face(0.1), image: noImage, thresholds, undeterminedReason: 'none' }).band).toBe('authentic');
+    expect(decide({ faces: face(0.1), image: noImage, thresholds, undeterminedReason: 'none', imageNotJudged: null }).band).toBe('authentic');
+  });
   it('copied regions keep a picture out of the authentic band and are named whatever the band; the probability is the models\'', () => {
     const none = { probability: null, trackId: null, trackCount: 0 };
     const clones = { count: 2, largestShare: 0.031 };

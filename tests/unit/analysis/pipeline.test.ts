@@ -140,7 +140,14 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     const withFace: SampledFrame[] = [{ index: 0, timeSec: 0, width: W, height: H, data: solidFrame(W, H, [120, 120, 120], face([230, 40, 40])) }];
     const f = await runPipeline({ kind: 'image', frames: withFace, expectedFrames: 1, stillCoding: 'hevc' }, std, { thresholds: null });
     expect(f.verdict).toMatchObject({ band: 'manipulated', decidedBy: 'faces' });
-    expect(f.warnings.find((w) => w.code === 'NOT_JUDGED')?.message).toMatch(/only the faces were judged\.$/);
+    expect(f.warnings.find((w) => w.code === 'NOT_JUDGED')?.message).toMatch(/only the faces were judged, and they can flag the picture but not clear it\.$/);
+    // ... but they cannot clear it: a blue (authentic-looking) face leaves a HEVC-coded picture inconclusive.
+    const blueFace: SampledFrame[] = [{ index: 0, timeSec: 0, width: W, height: H, data: solidFrame(W, H, [120, 120, 120], face([40, 40, 230])) }];
+    const asJpeg = await runPipeline({ kind: 'image', frames: blueFace, expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null });
+    expect(asJpeg.verdict.band).toBe('authentic');
+    const asHeic = await runPipeline({ kind: 'image', frames: blueFace, expectedFrames: 1, stillCoding: 'hevc' }, std, { thresholds: null });
+    expect(asHeic.verdict).toMatchObject({ band: 'inconclusive', decidedBy: 'faces', probability: asJpeg.verdict.probability });
+    expect(asHeic.verdict.explanation).toMatch(/But the whole-image detector did not judge this picture \(it is HEVC-coded\), and face analysis cannot rule out a picture generated whole: inconclusive\.$/);
     // Videos are not stills: the coding hint does not apply to them.
     const v = await runPipeline({ kind: 'video', frames: frames(2, () => solidFrame(W, H, [200, 30, 30])), expectedFrames: 2, stillCoding: 'hevc', durationSec: 4 }, std, { thresholds: null });
     expect(v.imageScores[0]!.probability).not.toBeNull();

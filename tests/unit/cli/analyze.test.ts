@@ -62,7 +62,7 @@ describe('mediaguard analyze / models', () => {
     // The whole-image detector does not judge HEVC-coded pictures; the face decided.
     expect(line.decidedBy).toBe('faces');
     expect(line.imageScores).toEqual([{ model: 't-image', probability: null, band: 'undetermined', notJudged: expect.stringMatching(/^the picture is HEVC-coded \(HEIC\)/) }]);
-    expect(line.warnings).toContainEqual({ code: 'NOT_JUDGED', message: expect.stringMatching(/only the faces were judged\.$/) });
+    expect(line.warnings).toContainEqual({ code: 'NOT_JUDGED', message: expect.stringMatching(/only the faces were judged, and they can flag the picture but not clear it\.$/) });
     const h = io();
     expect(await runCli(['analyze', '--models-dir', models, heic, ...dd()], h)).toBe(0);
     expect(h.out).toMatch(/face\.heic: MANIPULATED \d+\.\d %/);
