@@ -16,9 +16,9 @@
  * quick look; CI runs this), --only <src,...>, --json <file> (per-file scores, the tables and the comparisons),
  * --strict (exit 1 when any file could not be analysed by the project's pipeline, or when the
  * project's models are missing), --perturb <spec> (edit every decoded frame before any system sees
- * it: jpeg:Q, heic:Q, scale:F or a chain such as scale:0.5,jpeg:75; eval-perturb.ts), --judge-hevc (let the
- * whole-image detectors judge HEVC-coded stills — HEIC files, or a chain ending in heic:Q — which the app does
- * not: to measure why).
+ * it: jpeg:Q, heic:Q, avif:Q, scale:F or a chain such as scale:0.5,jpeg:75; eval-perturb.ts), --judge-all-codings
+ * (let the whole-image detectors judge HEVC- and AV1-coded stills — HEIC and AVIF files, or a chain ending in
+ * heic:Q or avif:Q — which the app does not: to measure why).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +34,7 @@ import { parseManifest, type ManifestRow } from '../src-main/core/analysis/eval-
 import { resolveModels } from '../src-main/core/analysis/model-set';
 import { VIDEO_FRAME_MAX_SIDE } from '../src-main/core/analysis/analyze-file';
 import { applyPerturbation, describePerturbation, parsePerturbation, type FrameEdit } from '../src-main/core/analysis/eval-perturb';
-import { runPipeline, type PipelineModels } from '../src-main/core/analysis/pipeline';
+import { runPipeline, stillCodingOf, type PipelineModels, type StillCoding } from '../src-main/core/analysis/pipeline';
 import { ModelRegistry } from '../src-main/core/analysis/registry';
 import { bundledModelsDir } from '../src-main/core/analysis/service';
 import { evalArgs, firstPerSourceAndLabel } from './eval-args';
@@ -54,10 +54,10 @@ const f3 = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStar
 async function main(): Promise<number> {
   const a = evalArgs(process.argv.slice(2));
   if (!a.data) {
-    process.stderr.write('usage: npm run eval -- --data <folder with MANIFEST.tsv> [--models-dir d] [--reference d] [--frames N] [--limit N] [--only a,b] [--json out] [--strict] [--perturb jpeg:Q|heic:Q|scale:F[,...]] [--judge-hevc]\n');
+    process.stderr.write('usage: npm run eval -- --data <folder with MANIFEST.tsv> [--models-dir d] [--reference d] [--frames N] [--limit N] [--only a,b] [--json out] [--strict] [--perturb jpeg:Q|heic:Q|avif:Q|scale:F[,...]] [--judge-all-codings]\n');
     return 2;
   }
-  const judgeHevc = a['judge-hevc'] !== undefined;
+  const judgeAllCodings = a['judge-all-codings'] !== undefined;
   let edits: FrameEdit[] = [];
   if (a.perturb !== undefined) {
     try {
@@ -107,16 +107,17 @@ async function main(): Promise<number> {
     const file = path.join(a.data, row.relpath);
     let decoded: Awaited<ReturnType<typeof extractFrames>> | null = null;
     let kind: 'image' | 'video' = 'image';
-    let stillCoding: 'hevc' | null = null;
+    let stillCoding: StillCoding | null = null;
     let intakeError: string | null = null;
     try {
       const id = await identify(file, { tools });
       const info = await probe(file, tools, { identity: id, limits: DEFAULT_SETTINGS.limits });
       kind = info.kind;
-      // As the app: a HEIC file, or a still whose last edit was a HEIC round trip, is HEVC-coded
-      // (whole-image detectors then do not judge it; --judge-hevc lets them, to measure why).
-      const hevc = info.format === 'heif' || (edits.length > 0 && edits[edits.length - 1]!.kind === 'heic');
-      stillCoding = info.kind === 'image' && hevc && !judgeHevc ? 'hevc' : null;
+      // As the app: a HEIC or AVIF file, or a still whose last edit was such a round trip, is HEVC- or AV1-coded
+      // (whole-image detectors then do not judge it; --judge-all-codings lets them, to measure why).
+      const last = edits[edits.length - 1]?.kind;
+      const coding = last === 'heic' ? 'hevc' : last === 'avif' ? 'av1' : last ? null : stillCodingOf(info.format);
+      stillCoding = info.kind === 'image' && !judgeAllCodings ? coding : null;
       decoded = await extractFrames(file, info, tools, { strategy: { kind: 'even', count: frames }, ...(info.kind === 'video' ? { maxSide: VIDEO_FRAME_MAX_SIDE } : {}) });
       if (edits.length) {
         const edited = [];

@@ -183,7 +183,7 @@ test('a HEIC photo (the iPhone format) is analysed like any picture: shown, its 
   await expect(page.getByTestId('metadata')).toContainText('Canon Canon EOS 80D');
   await expect(page.getByTestId('metadata')).toContainText('48.858222, 2.294500');
   // The whole-image detector does not judge a HEVC-coded picture, and says so where the models are listed.
-  await expect(page.getByTestId('models-used')).toContainText('not judged: the picture is HEVC-coded (HEIC)');
+  await expect(page.getByTestId('models-used')).toContainText('not judged: the picture is HEVC-coded (HEIC/HEIF)');
   await settled(page);
   await snap(page, 'result-heic');
   expect(pageProblems.problems).toEqual([]);

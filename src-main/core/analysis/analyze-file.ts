@@ -20,7 +20,7 @@ import { probe } from '../media/probe';
 import { extensionOf } from '../media/sniff';
 import { resolveTools, type ResolvedTools } from '../media/tools';
 import { resolveModels, type ModelSelection } from './model-set';
-import { runPipeline, type PipelineResult } from './pipeline';
+import { runPipeline, stillCodingOf, type PipelineResult } from './pipeline';
 import type { ModelRegistry } from './registry';
 import type { StageName } from './types';
 
@@ -182,7 +182,7 @@ export async function analyzeFile(
   // here, rather than giving a verdict on one file under another's hash.
   await assertUnchanged(checked);
   const result = await runPipeline(
-    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality: jpegQuality?.quality ?? null, jpegSplice, stillCoding: media.kind === 'image' && media.format === 'heif' ? 'hevc' : null, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
+    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality: jpegQuality?.quality ?? null, jpegSplice, stillCoding: media.kind === 'image' ? stillCodingOf(media.format) : null, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
     models,
     { thresholds: settings.thresholds, progress: ctx.progress, check },
   );

@@ -7,6 +7,7 @@
  * A spec is a comma-separated chain, applied left to right:
  *   jpeg:Q     re-encode as JPEG at quality Q (1–100; libvips/mozjpeg defaults, 4:2:0 chroma)
  *   scale:F    resize by F (0.05–4; Lanczos 3, as most editors and upload services do)
+ *   avif:Q     encode as AVIF at quality Q (1–100; libvips/libaom, 4:2:0, effort 4) and decode it again
  *   heic:Q     encode as HEIC at quality Q (1–100) with libheif's heif-enc (x265, 4:2:0; needs the
  *              heif-enc binary: Debian libheif-examples, or MEDIAGUARD_HEIF_ENC) and decode it with
  *              the app's own HEIF decoder — a picture as an iPhone would have stored it
@@ -21,17 +22,17 @@ import { decodeHeif } from '../media/heif';
 import { lastErrorLine, runTool } from '../media/run-tool';
 import type { RgbImage } from './types';
 
-export type FrameEdit = { kind: 'jpeg' | 'heic'; quality: number } | { kind: 'scale'; factor: number };
+export type FrameEdit = { kind: 'jpeg' | 'heic' | 'avif'; quality: number } | { kind: 'scale'; factor: number };
 
 /** The edits of a spec, or an Error that says what is wrong with it. */
 export function parsePerturbation(spec: string): FrameEdit[] {
   const parts = spec.split(',').map((s) => s.trim());
   if (!spec.trim() || parts.some((p) => !p)) throw new Error(`--perturb: empty edit in '${spec}' (e.g. jpeg:75 or scale:0.5,jpeg:75)`);
   return parts.map((p) => {
-    const m = /^(jpeg|heic|scale):([0-9]*\.?[0-9]+)$/.exec(p);
-    if (!m) throw new Error(`--perturb: '${p}' is not jpeg:Q, heic:Q or scale:F`);
+    const m = /^(jpeg|heic|avif|scale):([0-9]*\.?[0-9]+)$/.exec(p);
+    if (!m) throw new Error(`--perturb: '${p}' is not jpeg:Q, heic:Q, avif:Q or scale:F`);
     const v = Number(m[2]);
-    if (m[1] === 'jpeg' || m[1] === 'heic') {
+    if (m[1] === 'jpeg' || m[1] === 'heic' || m[1] === 'avif') {
       if (!Number.isInteger(v) || v < 1 || v > 100) throw new Error(`--perturb: ${m[1].toUpperCase()} quality ${m[2]} is not a whole number from 1 to 100`);
       return { kind: m[1], quality: v };
     }
@@ -43,7 +44,7 @@ export function parsePerturbation(spec: string): FrameEdit[] {
 /** Words for a report header, e.g. "resized to 50 % (Lanczos 3), then JPEG q75". */
 export function describePerturbation(edits: FrameEdit[]): string {
   return edits
-    .map((e) => (e.kind === 'scale' ? `resized to ${Math.round(e.factor * 1000) / 10} % (Lanczos 3)` : `${e.kind === 'jpeg' ? 'JPEG' : 'HEIC'} q${e.quality}`))
+    .map((e) => (e.kind === 'scale' ? `resized to ${Math.round(e.factor * 1000) / 10} % (Lanczos 3)` : `${e.kind.toUpperCase()} q${e.quality}`))
     .join(', then ');
 }
 
@@ -60,6 +61,8 @@ export async function applyPerturbation(img: RgbImage, edits: FrameEdit[]): Prom
       const w = Math.max(1, Math.round(cur.width * e.factor));
       const h = Math.max(1, Math.round(cur.height * e.factor));
       s = s.resize(w, h, { fit: 'fill', kernel: 'lanczos3' });
+    } else if (e.kind === 'avif') {
+      s = sharp(await s.avif({ quality: e.quality, chromaSubsampling: '4:2:0', effort: 4 }).toBuffer());
     } else {
       s = sharp(await s.jpeg({ quality: e.quality, chromaSubsampling: '4:2:0' }).toBuffer());
     }

@@ -40,11 +40,11 @@ export interface PipelineInput {
   bitRate?: number | null;
   fps?: number | null;
   /**
-   * How the still picture was coded, when it matters to a detector: 'hevc' for HEIC/HEIF.
-   * Whole-image detectors do not judge HEVC-coded pictures unless their manifest says they were
-   * calibrated on them (`limits.judgesHevc: 1`; see judgesCoding).
+   * How the still picture was coded, when it matters to a detector: 'hevc' for HEIC/HEIF, 'av1' for
+   * AVIF (stillCodingOf). Whole-image detectors do not judge such pictures unless their manifest says
+   * they were calibrated on them (`limits.judgesHevc: 1`, `limits.judgesAv1: 1`; see judgesCoding).
    */
-  stillCoding?: 'hevc' | null;
+  stillCoding?: StillCoding | null;
   /** A twice-saved JPEG still: its splice map, turned upright (jpeg-splice.ts; computed at intake from the file's coefficients). */
   jpegSplice?: { method: string; threshold: number; earlierQuality: number | null; upright: UprightSplice } | null;
 }
@@ -90,8 +90,23 @@ const DEFAULT_MIN_JUDGED_FACE_PX = 32;
  */
 const DEFAULT_MIN_IMAGE_PX = 64;
 
-/** What an image score says when its model does not judge a HEVC-coded still (judgesCoding). */
-export const HEVC_NOT_JUDGED = 'the picture is HEVC-coded (HEIC), which this model was not calibrated on: HEVC compression erases the traces it reads';
+/** Video-codec intra coding of a still picture (HEIC, AVIF): what it is called and the manifest key that opts a model in. */
+export type StillCoding = 'hevc' | 'av1';
+const CODINGS: Record<StillCoding, { name: string; files: string; optIn: string }> = {
+  hevc: { name: 'HEVC', files: 'HEIC/HEIF', optIn: 'judgesHevc' },
+  av1: { name: 'AV1', files: 'AVIF', optIn: 'judgesAv1' },
+};
+
+/** The coding of a still picture of this format that whole-image detectors are careful with, or null. */
+export function stillCodingOf(format: string): StillCoding | null {
+  return format === 'heif' ? 'hevc' : format === 'avif' ? 'av1' : null;
+}
+
+/** What an image score says when its model does not judge a still of this coding (judgesCoding). */
+export function codingNotJudgedText(coding: StillCoding): string {
+  const c = CODINGS[coding];
+  return `the picture is ${c.name}-coded (${c.files}), which this model was not calibrated on: ${c.name} compression erases the traces it reads`;
+}
 
 /** The smallest frame (shorter side, pixels) a whole-image detector judges. */
 export function minJudgedImagePx(m: { limits?: Record<string, number> }): number {
@@ -101,15 +116,16 @@ export function minJudgedImagePx(m: { limits?: Record<string, number> }): number
 
 /**
  * Whether a whole-image detector judges a still picture of this coding. HEVC (HEIC, the iPhone's
- * format) is out unless the manifest opts in with `limits.judgesHevc: 1`: HEVC's in-loop filters
- * (deblocking, sample-adaptive offset) smooth away the fine residual a detector trained on
- * JPEG/PNG stills reads, and what is left looks like a camera's. Measured with mg-gen-residual on
- * DEV stills re-encoded by heif-enc (README "File formats"): AUC 0.92 → 0.42 at HEIC q50, with 47
- * of 60 generated pictures called authentic (JPEG q75 on the same files: 0.84, 6 of 60).
+ * format) and AV1 (AVIF) are out unless the manifest opts in (`limits.judgesHevc: 1`,
+ * `limits.judgesAv1: 1`): their in-loop filters (deblocking, SAO / CDEF, loop restoration) smooth
+ * away the fine residual a detector trained on JPEG/PNG stills reads, and what is left looks like a
+ * camera's. Measured with mg-gen-residual on DEV stills re-encoded (README "File formats"): AUC
+ * 0.92 → 0.42 at HEIC q50 and 0.41 at AVIF q50, with 47 and 48 of 60 generated pictures called
+ * authentic (JPEG q75 on the same files: 0.84, 6 of 60).
  */
-export function judgesCoding(m: { limits?: Record<string, number> }, coding: PipelineInput['stillCoding']): boolean {
-  if (coding !== 'hevc') return true;
-  return m.limits?.judgesHevc === 1;
+export function judgesCoding(m: { limits?: Record<string, number> }, coding: StillCoding | null | undefined): boolean {
+  if (!coding) return true;
+  return m.limits?.[CODINGS[coding].optIn] === 1;
 }
 
 export function minJudgedFacePx(m: { limits?: Record<string, number> }): number {
@@ -283,7 +299,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     const t = opts.thresholds ?? im.manifest.thresholds ?? DEFAULT_THRESHOLDS;
     const s: ImageScore = { modelId: im.manifest.id, probability, rawLogit: meanOrNull(list.map((x) => x.rawLogit)), band: bandOf(probability, t) };
     if (failed.has(im.manifest.id)) s.error = warnings.find((w) => w.message.includes(`'${im.manifest.id}'`))?.message ?? 'model failed';
-    else if (probability === null && codingNotJudged.has(im.manifest.id)) s.notJudged = HEVC_NOT_JUDGED;
+    else if (probability === null && codingNotJudged.has(im.manifest.id) && input.stillCoding) s.notJudged = codingNotJudgedText(input.stillCoding);
     else if (probability === null && tooSmallForImage.has(im.manifest.id)) s.notJudged = `the picture is under ${minJudgedImagePx(im.manifest)} px on its shorter side, too small for this model`;
     return s;
   });
@@ -302,9 +318,11 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     const minPx = Math.min(...models.imageModels.filter((m) => tooSmallForImage.has(m.manifest.id)).map((m) => minJudgedImagePx(m.manifest)));
     tooSmallNote = `Too small for the whole-image detector (${firstFrame ? `${firstFrame.width}×${firstFrame.height}` : '?'}; it judges pictures from ${minPx} px on the shorter side): ${faceTracks.length ? 'only the faces were judged' : 'it did not judge this file'}.`;
   }
-  const codingNote = codingNotJudged.size
-    ? `HEVC-coded picture (HEIC/HEIF): the whole-image detector does not judge it, because HEVC compression erases the fine traces it reads and makes generated pictures look like photos; ${faceTracks.length ? 'only the faces were judged, and they can flag the picture but not clear it' : 'nothing else judged this file'}.`
-    : null;
+  const coding = input.stillCoding ? CODINGS[input.stillCoding] : null;
+  const codingNote =
+    codingNotJudged.size && coding
+      ? `${coding.name}-coded picture (${coding.files}): the whole-image detector does not judge it, because ${coding.name} compression erases the fine traces it reads and makes generated pictures look like photos; ${faceTracks.length ? 'only the faces were judged, and they can flag the picture but not clear it' : 'nothing else judged this file'}.`
+      : null;
   let clones: CopyMoveResult | null = null;
   let copyMove: CopyMoveCheck | null = null;
   // Still pictures: regions copied within the picture (copy-move.ts). It needs no model. It calls
@@ -335,7 +353,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     image: { probability: topImage?.probability ?? null, modelId: topImage?.modelId ?? null },
     thresholds: decidingThresholds,
     undeterminedReason: undeterminedReason(models, warnings, faceTracks.length, tooSmallNote, codingNote),
-    imageNotJudged: codingNote ? 'it is HEVC-coded' : null,
+    imageNotJudged: codingNote && coding ? `it is ${coding.name}-coded` : null,
   });
 
   // --- warnings ----------------------------------------------------------------------

@@ -28,7 +28,7 @@ describe('eval --perturb', () => {
     expect(() => parsePerturbation('jpeg:75,')).toThrow(/empty edit/);
     expect(parsePerturbation('scale:0.5,heic:50')).toEqual([{ kind: 'scale', factor: 0.5 }, { kind: 'heic', quality: 50 }]);
     expect(describePerturbation(parsePerturbation('heic:50'))).toBe('HEIC q50');
-    expect(() => parsePerturbation('blur:2')).toThrow(/'blur:2' is not jpeg:Q, heic:Q or scale:F/);
+    expect(() => parsePerturbation('blur:2')).toThrow(/'blur:2' is not jpeg:Q, heic:Q, avif:Q or scale:F/);
     expect(() => parsePerturbation('heic:0')).toThrow(/HEIC quality 0/);
     expect(() => parsePerturbation('jpeg:0')).toThrow(/quality 0/);
     expect(() => parsePerturbation('jpeg:75.5')).toThrow(/whole number/);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../../src-main/core/analysis/registry';
-import { HEVC_NOT_JUDGED, runPipeline, type PipelineModels } from '../../../src-main/core/analysis/pipeline';
+import { codingNotJudgedText, runPipeline, stillCodingOf, type PipelineModels } from '../../../src-main/core/analysis/pipeline';
 import type { SampledFrame } from '../../../src-main/core/analysis/types';
 import { createLogger } from '../../../src-main/core/log/logger';
 import { classifierGraph, detectorGraph, solidFrame, testManifest, throwingGraph, writeModel, writeStandardModels } from '../../helpers/analysis-models';
@@ -119,10 +119,10 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     expect(big.warnings.some((w) => w.code === 'SMALL_FACES')).toBe(false);
   });
 
-  it('does not let a whole-image detector judge a HEVC-coded still (HEIC) unless its manifest opts in; faces still judge', async () => {
+  it('does not let a whole-image detector judge a HEVC- or AV1-coded still (HEIC, AVIF) unless its manifest opts in; faces still judge', async () => {
     const plain: SampledFrame[] = [{ index: 0, timeSec: 0, width: 200, height: 160, data: solidFrame(200, 160, [60, 8, 8]) }]; // dark: the test detector finds no face
     const r = await runPipeline({ kind: 'image', frames: plain, expectedFrames: 1, stillCoding: 'hevc' }, std, { thresholds: null });
-    expect(r.imageScores[0]).toMatchObject({ modelId: 't-image', probability: null, band: 'undetermined', notJudged: HEVC_NOT_JUDGED });
+    expect(r.imageScores[0]).toMatchObject({ modelId: 't-image', probability: null, band: 'undetermined', notJudged: codingNotJudgedText('hevc') });
     expect(r.verdict).toMatchObject({ band: 'undetermined', probability: null });
     expect(r.verdict.explanation).toMatch(/^No verdict: no face was found and the picture's coding is not judged\. HEVC-coded picture/);
     expect(r.warnings).toContainEqual({ code: 'NOT_JUDGED', message: expect.stringMatching(/^HEVC-coded picture \(HEIC\/HEIF\): the whole-image detector does not judge it.*nothing else judged this file\.$/) });
@@ -148,6 +148,16 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     const asHeic = await runPipeline({ kind: 'image', frames: blueFace, expectedFrames: 1, stillCoding: 'hevc' }, std, { thresholds: null });
     expect(asHeic.verdict).toMatchObject({ band: 'inconclusive', decidedBy: 'faces', probability: asJpeg.verdict.probability });
     expect(asHeic.verdict.explanation).toMatch(/But the whole-image detector did not judge this picture \(it is HEVC-coded\), and face analysis cannot rule out a picture generated whole: inconclusive\.$/);
+    // AVIF (AV1) likewise, with its own opt-in key.
+    expect(stillCodingOf('avif')).toBe('av1');
+    expect(stillCodingOf('heif')).toBe('hevc');
+    expect(stillCodingOf('jpeg')).toBeNull();
+    const av1 = await runPipeline({ kind: 'image', frames: plain, expectedFrames: 1, stillCoding: 'av1' }, std, { thresholds: null });
+    expect(av1.imageScores[0]!.notJudged).toBe('the picture is AV1-coded (AVIF), which this model was not calibrated on: AV1 compression erases the traces it reads');
+    expect(av1.warnings.find((w) => w.code === 'NOT_JUDGED')?.message).toMatch(/^AV1-coded picture \(AVIF\)/);
+    const av1Model = { ...img, manifest: { ...img.manifest, limits: { judgesAv1: 1 } } };
+    expect((await runPipeline({ kind: 'image', frames: plain, expectedFrames: 1, stillCoding: 'av1' }, { ...std, imageModels: [av1Model] }, { thresholds: null })).imageScores[0]!.probability).toBe(jpeg.imageScores[0]!.probability);
+    expect((await runPipeline({ kind: 'image', frames: plain, expectedFrames: 1, stillCoding: 'av1' }, { ...std, imageModels: [hevcModel] }, { thresholds: null })).imageScores[0]!.probability).toBeNull();
     // Videos are not stills: the coding hint does not apply to them.
     const v = await runPipeline({ kind: 'video', frames: frames(2, () => solidFrame(W, H, [200, 30, 30])), expectedFrames: 2, stillCoding: 'hevc', durationSec: 4 }, std, { thresholds: null });
     expect(v.imageScores[0]!.probability).not.toBeNull();

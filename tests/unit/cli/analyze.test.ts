@@ -61,11 +61,21 @@ describe('mediaguard analyze / models', () => {
     expect(line.metadata.highlights).toContainEqual({ label: 'Camera', value: 'Apple iPhone 15' });
     // The whole-image detector does not judge HEVC-coded pictures; the face decided.
     expect(line.decidedBy).toBe('faces');
-    expect(line.imageScores).toEqual([{ model: 't-image', probability: null, band: 'undetermined', notJudged: expect.stringMatching(/^the picture is HEVC-coded \(HEIC\)/) }]);
+    expect(line.imageScores).toEqual([{ model: 't-image', probability: null, band: 'undetermined', notJudged: expect.stringMatching(/^the picture is HEVC-coded \(HEIC\/HEIF\)/) }]);
     expect(line.warnings).toContainEqual({ code: 'NOT_JUDGED', message: expect.stringMatching(/only the faces were judged, and they can flag the picture but not clear it\.$/) });
     const h = io();
     expect(await runCli(['analyze', '--models-dir', models, heic, ...dd()], h)).toBe(0);
     expect(h.out).toMatch(/face\.heic: MANIPULATED \d+\.\d %/);
+  });
+
+  it('an AVIF picture: faces judged, the whole-image detector holds back (AV1 coding)', async () => {
+    const avif = path.join(t.dir, 'face.avif');
+    await sharp(image).avif({ quality: 70, effort: 0 }).toFile(avif);
+    const o = io();
+    expect(await runCli(['analyze', '--json', '--models-dir', models, avif, ...dd()], o)).toBe(0);
+    const line = JSON.parse(o.out.trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ format: 'avif', verdict: 'manipulated', decidedBy: 'faces' });
+    expect(line.imageScores).toEqual([{ model: 't-image', probability: null, band: 'undetermined', notJudged: expect.stringMatching(/^the picture is AV1-coded \(AVIF\)/) }]);
   });
 
   it('human output and exit 0 when all files succeed', async () => {
