@@ -166,7 +166,11 @@ function exifrSource(bytes: Buffer, format: string, block: ReturnType<typeof fin
  * exifr's reading, completed by the entry-by-entry TIFF walk when the EXIF block is damaged
  * (exifr then loses whole IFDs, or the whole segment, for one bad offset), with the problems found.
  */
-async function parseImageMetadata(bytes: Buffer, format: string, complete: boolean): Promise<{ parsed: Record<string, unknown>; exifPresent: boolean; problems: string[]; thumbnail: Buffer | null }> {
+async function parseImageMetadata(
+  bytes: Buffer,
+  format: string,
+  complete: boolean,
+): Promise<{ parsed: Record<string, unknown>; exifPresent: boolean; problems: string[]; thumbnail: Buffer | null; source: Buffer | null }> {
   let parsed: Record<string, unknown> = {};
   let failure: string | null = null;
   const block = findExifBlock(bytes, format);
@@ -206,12 +210,12 @@ async function parseImageMetadata(bytes: Buffer, format: string, complete: boole
     // Keep every tag either reader got; exifr's rendering wins where both read a tag.
     for (const g of TIFF_GROUPS) parsed[g] = { ...walk.groups[g], ...((parsed[g] as Record<string, unknown> | undefined) ?? {}) };
   }
-  return { parsed, exifPresent: block !== null || exifrErrors.length > 0, problems: [...new Set(problems)], thumbnail: walk?.thumbnail ?? null };
+  return { parsed, exifPresent: block !== null || exifrErrors.length > 0, problems: [...new Set(problems)], thumbnail: walk?.thumbnail ?? null, source };
 }
 
 async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits'], known?: FileHistory, knownQuality?: JpegQuality | null): Promise<MetadataReport> {
   const bytes = EXIF_FORMATS.has(info.format) ? await metadataBytes(p) : null;
-  const meta = bytes ? await parseImageMetadata(bytes, info.format, bytes.length >= info.sizeBytes) : { parsed: {}, exifPresent: false, problems: [], thumbnail: null };
+  const meta = bytes ? await parseImageMetadata(bytes, info.format, bytes.length >= info.sizeBytes) : { parsed: {}, exifPresent: false, problems: [], thumbnail: null, source: null };
   const parsed = meta.parsed;
   const groups: Record<string, Record<string, string>> = {};
   for (const g of GROUPS) {
@@ -220,8 +224,7 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   }
   let thumb: Buffer | null = null;
   try {
-    const source = bytes ? exifrSource(bytes, info.format, findExifBlock(bytes, info.format)) : null;
-    const t = source ? await exifr.thumbnail(source) : undefined;
+    const t = meta.source ? await exifr.thumbnail(meta.source) : undefined;
     thumb = t && t.length > 0 ? Buffer.from(t) : null;
   } catch {
     thumb = null;
