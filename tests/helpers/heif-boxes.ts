@@ -4,21 +4,20 @@
  * Handles the layout heif-enc writes: meta (hdlr, pitm, iloc v0/v1, iinf, iprp(ipco, ipma), …)
  * before mdat, iloc extents as absolute file offsets.
  */
+import { childBoxes } from '../../src-main/core/media/isobmff';
+
 interface Box {
   type: string;
   at: number;
   size: number;
 }
 
+/** The boxes in b[from, to) with their header position and whole size (heif-enc writes 32-bit sizes). */
 function boxes(b: Buffer, from: number, to: number): Box[] {
-  const out: Box[] = [];
-  for (let p = from; p + 8 <= to; ) {
-    const size = b.readUInt32BE(p);
-    if (size < 8) throw new Error('unexpected box size');
-    out.push({ type: b.toString('latin1', p + 4, p + 8), at: p, size });
-    p += size;
-  }
-  return out;
+  return childBoxes(b, from, to).map((x) => {
+    if (x.truncated) throw new Error(`box ${x.type} runs past its parent`);
+    return { type: x.type, at: x.start - 8, size: x.end - x.start + 8 };
+  });
 }
 
 const find = (list: Box[], type: string): Box => {
