@@ -20,6 +20,7 @@ import path from 'node:path';
 import { sharp } from '../native';
 import { decodeHeif } from '../media/heif';
 import { lastErrorLine, runTool } from '../media/run-tool';
+import { rgbSharp } from './render';
 import type { RgbImage } from './types';
 
 export type FrameEdit = { kind: 'jpeg' | 'heic' | 'avif'; quality: number } | { kind: 'scale'; factor: number };
@@ -56,7 +57,7 @@ export async function applyPerturbation(img: RgbImage, edits: FrameEdit[]): Prom
       cur = await heicRoundTrip(cur, e.quality);
       continue;
     }
-    let s = sharp(Buffer.from(cur.data.buffer, cur.data.byteOffset, cur.data.byteLength), { raw: { width: cur.width, height: cur.height, channels: 3 } });
+    let s = rgbSharp(cur);
     if (e.kind === 'scale') {
       const w = Math.max(1, Math.round(cur.width * e.factor));
       const h = Math.max(1, Math.round(cur.height * e.factor));
@@ -79,7 +80,7 @@ async function heicRoundTrip(img: RgbImage, quality: number): Promise<RgbImage> 
   try {
     const png = path.join(dir, 'in.png');
     const heic = path.join(dir, 'out.heic');
-    await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 3 } }).png({ compressionLevel: 1 }).toFile(png);
+    await rgbSharp(img).png({ compressionLevel: 1 }).toFile(png);
     const bin = process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc';
     const r = await runTool(bin, ['-q', String(quality), png, '-o', heic], { what: 'heif-enc', timeoutMs: 120_000 }).catch((err: unknown) => {
       throw new Error(`--perturb heic: cannot run ${bin} (Debian: apt-get install libheif-examples; or set MEDIAGUARD_HEIF_ENC): ${err instanceof Error ? err.message : String(err)}`);

@@ -95,10 +95,15 @@ export function drawBoxes(img: RgbImage, boxes: { box: FaceBox; color: [number, 
 }
 
 
+/** A sharp pipeline over an RGB image's pixels (no copy). */
+export function rgbSharp(img: RgbImage): ReturnType<typeof sharp> {
+  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 3 } });
+}
+
 /** Shrink with libvips (multi-threaded, area-averaging) so the longer side is at most max. */
 export async function shrink(img: RgbImage, max: number): Promise<RgbImage> {
   if (Math.max(img.width, img.height) <= max) return img;
-  const { data, info } = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 3 } })
+  const { data, info } = await rgbSharp(img)
     .resize({ width: max, height: max, fit: 'inside', kernel: 'lanczos3' })
     .raw()
     .toBuffer({ resolveWithObject: true });
@@ -107,14 +112,14 @@ export async function shrink(img: RgbImage, max: number): Promise<RgbImage> {
 
 /** Encode RGB as PNG (lossless: for maps whose exact values are evidence). */
 export function encodePng(img: RgbImage): Promise<Buffer> {
-  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 3 } })
+  return rgbSharp(img)
     .png({ compressionLevel: 4, adaptiveFiltering: false })
     .toBuffer();
 }
 
 /** Encode RGB as JPEG (pictures of the media itself: key frames and thumbnails). */
 export function encodeJpeg(img: RgbImage, quality = 88): Promise<Buffer> {
-  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 3 } })
+  return rgbSharp(img)
     .jpeg({ quality })
     .toBuffer();
 }
