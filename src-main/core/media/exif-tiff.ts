@@ -7,6 +7,7 @@
  */
 import exifr from 'exifr';
 import { heifItems } from './isobmff';
+import { isTiffHeader } from './sniff';
 
 /** The five TIFF IFDs exifr reports, in its group names. */
 export type TiffGroup = 'ifd0' | 'exif' | 'gps' | 'interop' | 'ifd1';
@@ -85,8 +86,6 @@ function pngExif(b: Buffer): ExifBlock | null {
   }
   return null;
 }
-
-const isTiffHeader = (b: Buffer, at: number) => at + 4 <= b.length && ((b[at] === 0x49 && b[at + 1] === 0x49 && b[at + 2] === 42 && b[at + 3] === 0) || (b[at] === 0x4d && b[at + 1] === 0x4d && b[at + 2] === 0 && b[at + 3] === 42));
 
 /**
  * HEIF/AVIF keep EXIF as an item: a 4-byte offset to the TIFF header, then the bytes (some

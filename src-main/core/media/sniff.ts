@@ -96,6 +96,11 @@ function sniffIsoBmff(b: Buffer): SniffResult {
 }
 
 /** Identify a file from its first bytes (≥ 64 recommended, 4 KiB ideal). */
+/** A classic TIFF header ("II*\0" or "MM\0*") at `at`: TIFF files, and the EXIF blocks inside other formats. */
+export function isTiffHeader(b: Buffer, at = 0): boolean {
+  return startsWith(b, [0x49, 0x49, 0x2a, 0x00], at) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a], at);
+}
+
 export function sniff(head: Buffer): SniffResult {
   if (head.length === 0) return { kind: 'refused', reason: 'the file is empty' };
   if (startsWith(head, [0xff, 0xd8, 0xff])) return img('jpeg');
@@ -112,7 +117,7 @@ export function sniff(head: Buffer): SniffResult {
     if (sub === 'WAVE') return { kind: 'refused', reason: 'it is a WAV audio file (no pictures to analyse)' };
     return { kind: 'unknown', hint: null };
   }
-  if (startsWith(head, [0x49, 0x49, 0x2a, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2a])) return img('tiff');
+  if (isTiffHeader(head)) return img('tiff');
   if (startsWith(head, [0x49, 0x49, 0x2b, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2b])) return img('tiff'); // BigTIFF
   if (ascii(head, 0, 2) === 'BM' && head.length >= 26) {
     // 'BM' alone is too weak: also require a known DIB header size.
