@@ -27,6 +27,7 @@ import { detectCopyMove } from '../src-main/core/analysis/copy-move';
 import { decodeHeif } from '../src-main/core/media/heif';
 import { jpegHistoryOfFile } from '../src-main/core/media/jpeg-history';
 import { jpegForensicsOfFile } from '../src-main/core/media/jpeg-splice';
+import { jpegGridOfBuffer } from '../src-main/core/media/jpeg-grid';
 import { floatTensor } from '../src-main/core/analysis/ort-session';
 import { DEFAULT_SETTINGS } from '../src-shared/domain/settings';
 import type { Detection } from '../src-shared/domain/detection';
@@ -284,6 +285,13 @@ export default {
       const h = hist.result.ok ? hist.result.history : null;
       figures.push({ figure: 'JPEG compression history of a 12 MP picture', value: hist.medianMs, unit: 'ms', detail: `${(hist.medianMs / sharpDecode.medianMs).toFixed(1)}× the decode; ${hist.result.ok ? (h ? `${h.finding}, ${h.votes} of ${h.fits.length} frequencies, ${h.blocks} blocks` : 'too few coefficients') : hist.result.reason}`, compareTo: "sharp decode of a 12 MP JPEG (baseline)" });
 
+      // The shifted-grid map (part of the same JPEG coefficient stage, on every JPEG): the entropy decode of
+      // the whole photo, its luma pixels, and the lattice test at 64 grid shifts × 21 steps.
+      const photoBuf = fs.readFileSync(photo);
+      const gm = await ctx.time(() => jpegGridOfBuffer(photoBuf));
+      const g = gm.result.ok ? gm.result.grid : null;
+      figures.push({ figure: 'shifted-grid map of a 12 MP picture', value: gm.medianMs, unit: 'ms', detail: `${(gm.medianMs / sharpDecode.medianMs).toFixed(1)}× the decode; ${gm.result.ok ? (g ? `${g.blocksWide}×${g.blocksHigh} blocks, ${g.regions.length} region(s)${g.pictureGrid ? ', whole-picture grid named' : ''}` : 'too small') : gm.result.reason}`, compareTo: "sharp decode of a 12 MP JPEG (baseline)" });
+
       // A textured 12 MP picture (the test texture tiled 4 × 4) saved at quality 60 and again at 90
       // with a 600-px square of another texture pasted in between: the history finds the earlier save,
       // so the decoder reads the whole picture (187,500 blocks) and the splice map runs.
@@ -301,7 +309,7 @@ export default {
       const spl = await ctx.time(() => jpegForensicsOfFile(twicePath));
       const sr = spl.result;
       figures.push({
-        figure: 'JPEG history + splice map of a 12 MP twice-saved picture (600-px paste)',
+        figure: 'JPEG history + splice map + shifted-grid map of a 12 MP twice-saved picture (600-px paste)',
         value: spl.medianMs,
         unit: 'ms',
         detail: `${(spl.medianMs / sharpDecode.medianMs).toFixed(1)}× the decode; ${sr.ok ? `history ${sr.history?.finding ?? 'not judged'}, ${sr.splice ? `map of ${sr.splice.blocksWide}×${sr.splice.blocksHigh} blocks, ${sr.splice.regions.length} region(s)` : 'no map'}` : sr.reason}`,

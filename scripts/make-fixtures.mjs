@@ -25,7 +25,7 @@ export const MEDIA_FIXTURES = [
   'clip.mp4', 'clip-faststart.mp4', 'clip.mkv', 'clip.m2t', 'clip.avi', 'clip.webm', 'trap.mp4', 'rotated.mp4', 'scenes.mp4', 'audio-only.mp4',
   'truncated.mp4', 'truncated-faststart.mp4', 'random.mp4', 'empty.mp4', 'camera.jpg', 'edited.jpg', 'stripped.jpg', 'gimp.jpg',
   'rotated.jpg', 'truncated.jpg', 'jpeg-named.png', 'mp4-named.jpg', 'plain.png', 'grey.png', 'bomb.png', 'anim.gif', 'plain.webp',
-  'plain.tiff', 'plain.bmp', 'plain.avif', 'notes.txt', 'cloned.jpg', 'spliced.jpg',
+  'plain.tiff', 'plain.bmp', 'plain.avif', 'notes.txt', 'cloned.jpg', 'spliced.jpg', 'pasted.jpg',
   'camera.heic', 'plain.heic', 'deep.heic', 'multi.heic', 'truncated.heic',
 ];
 
@@ -174,6 +174,17 @@ async function images() {
     const first = await sharp(await sharp(host, raw).jpeg({ quality: 60 }).toBuffer()).raw().toBuffer();
     for (let j = 0; j < 120; j++) donor.copy(first, ((101 + j) * W + 173) * 3, ((101 + j) * W + 173) * 3, ((101 + j) * W + 323) * 3);
     await sharp(first, raw).jpeg({ quality: 90 }).toFile(at('spliced.jpg'));
+  }
+  // A textured picture never compressed before, with a 150×120 piece of another texture saved at
+  // quality 60 cut at 13,20 and pasted at 171,101, saved at 90: the shifted-grid map's walk (the
+  // piece carries its earlier compression on a grid 6 px right and 1 px down of the file's).
+  {
+    const [W, H] = [480, 360];
+    const raw = { raw: { width: W, height: H, channels: 3 } };
+    const host = await sharp(prng(W * H * 3, 0x3c5a), raw).blur(1.6).raw().toBuffer();
+    const donor = await sharp(await sharp(prng(W * H * 3, 0x9e1f), raw).blur(1.2).jpeg({ quality: 60 }).toBuffer()).raw().toBuffer();
+    for (let j = 0; j < 120; j++) donor.copy(host, ((101 + j) * W + 171) * 3, ((20 + j) * W + 13) * 3, ((20 + j) * W + 163) * 3);
+    await sharp(host, raw).jpeg({ quality: 90 }).toFile(at('pasted.jpg'));
   }
   const photoA = await sharp(scene(640, 480, 'a')).jpeg({ quality: 88 }).toBuffer();
   const photoB = await sharp(scene(640, 480, 'b')).jpeg({ quality: 88 }).toBuffer();

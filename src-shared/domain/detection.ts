@@ -25,6 +25,7 @@ export interface AnalysisWarning {
     | 'METADATA'
     | 'CLONED_REGIONS'
     | 'SPLICED_REGIONS'
+    | 'SHIFTED_GRID_REGIONS'
     | 'OTHER';
   message: string;
 }
@@ -32,7 +33,7 @@ export interface AnalysisWarning {
 /** Stored evidence images (heatmaps, thumbnails, key frames), served by record id + key. */
 export interface ArtifactRef {
   key: string;
-  kind: 'keyframe' | 'heatmap' | 'face' | 'ela' | 'noise' | 'overlay' | 'clone' | 'splice';
+  kind: 'keyframe' | 'heatmap' | 'face' | 'ela' | 'noise' | 'overlay' | 'clone' | 'splice' | 'grid';
   mime: string;
   width: number;
   height: number;
@@ -177,6 +178,47 @@ export interface SpliceCheck {
   artifact?: string;
 }
 
+/** A region of a JPEG whose content was compressed earlier on another 8×8 grid (upright picture pixels). */
+export interface GridRegion {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Share of the mapped picture its box covers. */
+  areaShare: number;
+  /** Strongest window's evidence (n·R² of the lattice above the window's median over the 64 shifts) against the threshold. */
+  peak: number;
+  /** The earlier grid's offset from the file's, in stored (not upright) pixels, 0..7 each. */
+  dx: number;
+  dy: number;
+  /** The earlier DC quantisation step the lattice fits, and the libjpeg quality with that DC step (null when none has it). */
+  earlierStep: number;
+  earlierQuality: number | null;
+}
+
+/**
+ * The shifted-grid map of a JPEG still (jpeg-grid.ts): content that carries the lattice of an
+ * earlier JPEG compression on a grid other than the file's own — a region pasted in from another
+ * JPEG. When one such grid spreads over most of the picture, holds a fifth of it, or is preferred
+ * well above chance off its regions too, the picture itself was cropped after an earlier save, or
+ * is mostly made of a picture that was (`pictureGrid`; not a manipulation by itself). Like the splice map it does not vote
+ * in the probability; a region found keeps the picture out of the authentic band.
+ */
+export interface GridCheck {
+  /** Method and version, e.g. 'shifted-grid DC lattice map 1'. */
+  method: string;
+  /** The picture's own earlier grid (offset in stored pixels; share: the part of the picture it spans). */
+  pictureGrid: { dx: number; dy: number; earlierStep: number; earlierQuality: number | null; share: number } | null;
+  /** Regions found, largest first (empty: none). */
+  regions: GridRegion[];
+  /** Evidence a region needs (over a 64-pixel window). */
+  threshold: number;
+  /** Share of the picture the map covers (under 1 only past about 16.8 megapixels). */
+  coverage: number;
+  /** Key of the map overlay. */
+  artifact?: string;
+}
+
 export interface Verdict {
   band: VerdictBand;
   /** Calibrated probability that the media is manipulated, or null when undetermined. */
@@ -227,6 +269,8 @@ export interface Detection {
   copyMove?: CopyMoveCheck | null;
   /** JPEG stills saved twice: the splice map (absent otherwise, and on records from before it existed). */
   splice?: SpliceCheck | null;
+  /** JPEG stills: the shifted-grid map (absent on other files and on records from before it existed). */
+  grid?: GridCheck | null;
   models: ModelRef[];
   warnings: AnalysisWarning[];
   timingsMs: Record<string, number>;

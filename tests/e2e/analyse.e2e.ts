@@ -167,6 +167,37 @@ test('a twice-saved JPEG with a pasted region: the splice map says so, shows whe
   expect(pageProblems.problems).toEqual([]);
 });
 
+test('a JPEG with a piece of another JPEG pasted in: the shifted-grid map says so, shows where and on which grid, and keeps it from "authentic"', async ({ page, harness, pageProblems }) => {
+  await createFirstAdmin(page, harness.url);
+  await nav(page, 'analyse');
+  await dropFiles(page, [file('pasted.jpg', 'image/jpeg'), file('cloned.jpg', 'image/jpeg')]);
+  const row = page.locator('[data-testid="queue-row"][data-file="pasted.jpg"]');
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(page.locator('[data-testid="queue-row"][data-file="cloned.jpg"]')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await row.getByTestId('open-result').click();
+  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await expect(page.getByTestId('grid-found')).toHaveText(/^1 region carries an earlier JPEG compression on another 8×8 grid/);
+  // The fixture pasted 150×120 px at (171, 101), its earlier grid 6 px right and 1 px down of the file's, at quality 60.
+  const cells = page.getByTestId('grid-table').locator('td');
+  await expect(cells.nth(1)).toHaveText(/^1[4-9]\d, (7\d|8\d|9\d|1[0-3]\d), 1[0-9]\d×(8\d|9\d|1[0-5]\d)$/);
+  await expect(cells.nth(2)).toHaveText('6, 1');
+  await expect(cells.nth(3)).toHaveText(/^≈(5\d|6\d)$/);
+  await expect(page.getByAltText('Shifted-grid map overlay')).toBeVisible();
+  await expect(page.getByTestId('verdict-label')).not.toHaveText(/authentic/i);
+  await expect(page.getByTestId('verdict-explanation')).toContainText('shifted-grid map');
+  await expect(page.getByTestId('warnings').locator('[data-code="SHIFTED_GRID_REGIONS"]')).toContainText('another 8×8 grid');
+  await page.getByTestId('grid').scrollIntoViewIfNeeded();
+  await settled(page);
+  await snap(page, 'result-grid');
+
+  // A picture saved once: mapped, nothing found.
+  await nav(page, 'history');
+  await page.getByRole('button', { name: 'cloned.jpg', exact: true }).click();
+  await expect(page.getByTestId('grid-none')).toHaveText('No region compressed earlier on another grid than the rest of the picture was found.');
+  await expect(page.getByTestId('grid-picture')).toHaveCount(0);
+  expect(pageProblems.problems).toEqual([]);
+});
+
 test('a HEIC photo (the iPhone format) is analysed like any picture: shown, its EXIF read', async ({ page, harness, pageProblems }) => {
   await createFirstAdmin(page, harness.url);
   await nav(page, 'analyse');

@@ -129,7 +129,7 @@ export function imageDetection(name: string): Detection {
   d.models.push({ id: 'mg-generated-image-vit', version: '0.9.1', sha256: hex('vit', 64), task: 'generated-image', provider: 'cpu' });
   d.verdict.decidedBy = 'combined';
   const art = (key: string, kind: ArtifactRef['kind'], w: number, h: number): ArtifactRef => ({ key, kind, mime: 'image/png', width: w, height: h, frameIndex: 0 });
-  d.artifacts = [art('frame-0.png', 'keyframe', 400, 300), art('heat-0.png', 'heatmap', 400, 300), art('face-1-0.png', 'face', 96, 96), { ...art('faceheat-1-0.png', 'heatmap', 96, 96), note: 'mg-face-sbi: where it sees a blending boundary.' }, art('ela.png', 'ela', 400, 300), art('noise.png', 'noise', 400, 300), { key: 'clone', kind: 'clone', mime: 'image/png', width: 400, height: 300, note: 'Copy-move check: one pair.' }, { key: 'splice', kind: 'splice', mime: 'image/png', width: 400, height: 300, note: 'Splice map: one region.' }];
+  d.artifacts = [art('frame-0.png', 'keyframe', 400, 300), art('heat-0.png', 'heatmap', 400, 300), art('face-1-0.png', 'face', 96, 96), { ...art('faceheat-1-0.png', 'heatmap', 96, 96), note: 'mg-face-sbi: where it sees a blending boundary.' }, art('ela.png', 'ela', 400, 300), art('noise.png', 'noise', 400, 300), { key: 'clone', kind: 'clone', mime: 'image/png', width: 400, height: 300, note: 'Copy-move check: one pair.' }, { key: 'splice', kind: 'splice', mime: 'image/png', width: 400, height: 300, note: 'Splice map: one region.' }, { key: 'grid', kind: 'grid', mime: 'image/png', width: 400, height: 300, note: 'Shifted-grid map: one region.' }];
   d.copyMove = {
     method: 'dense-dct-patchmatch 1',
     regions: [{ a: { x: 212, y: 1804, w: 410, h: 388 }, b: { x: 2950, y: 1760, w: 410, h: 388 }, shift: { dx: 2738, dy: -44 }, mirrored: true, areaShare: 0.0126, rmsDiff: 1.8 }],
@@ -138,6 +138,14 @@ export function imageDetection(name: string): Detection {
     artifact: 'clone',
   };
   d.splice = { method: 'double-quantisation block map 1', earlierQuality: 60, regions: [{ x: 1480, y: 800, w: 688, h: 736, areaShare: 0.0422, peak: 212.6 }], threshold: 80, coverage: 1, artifact: 'splice' };
+  d.grid = {
+    method: 'shifted-grid DC lattice map 1',
+    pictureGrid: null,
+    regions: [{ x: 2560, y: 240, w: 512, h: 448, areaShare: 0.0183, peak: 41.6, dx: 6, dy: 1, earlierStep: 13, earlierQuality: 59 }],
+    threshold: 24,
+    coverage: 1,
+    artifact: 'grid',
+  };
   d.annotations = [
     { id: 'a1', authorId: 'u-inv', authorName: 'Dr. Lena Vogt', createdAt: '2026-11-21T10:02:00.000Z', note: 'Lighting on the face is inconsistent with the background; requested the original from the source.' },
     { id: 'a2', authorId: 'u-inv', authorName: 'Dr. Lena Vogt', createdAt: '2026-11-22T14:30:00.000Z', note: 'Original obtained: it shows a different person.', override: { band: 'manipulated', reason: 'Comparison with the original file from the source device.' } },

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeLeftOut } from '../../../src-shared/domain/folders';
-import type { AnalysisProgress, CopyMoveCheck, SpliceCheck } from '../../../src-shared/domain/detection';
+import type { AnalysisProgress, CopyMoveCheck, GridCheck, SpliceCheck } from '../../../src-shared/domain/detection';
 import type { MetadataReport } from '../../../src-shared/domain/media';
 import { AppError } from '../../../src-shared/result';
 import type { Core } from '../../core/core';
@@ -54,6 +54,17 @@ function printHuman(io: CliIo, s: Record<string, unknown>): void {
           .join('; ') + (sp.regions.length > 5 ? `; and ${sp.regions.length - 5} more` : '') + ' lack the earlier compression'
       : 'no region without the earlier compression found';
     io.stdout(`  splice map: ${found}${sp.coverage < 1 ? ` (the map covers the first ${Math.round(sp.coverage * 100)} % of the rows)` : ''}\n`);
+  }
+  const gc = s.grid as GridCheck | undefined;
+  if (gc) {
+    const found = gc.regions.length
+      ? gc.regions
+          .slice(0, 5)
+          .map((r) => `${r.w}×${r.h} at (${r.x}, ${r.y}) on a grid shifted by (${r.dx}, ${r.dy})${r.earlierQuality !== null ? `, earlier quality ≈${r.earlierQuality}` : `, earlier DC step ${r.earlierStep}`}`)
+          .join('; ') + (gc.regions.length > 5 ? `; and ${gc.regions.length - 5} more` : '')
+      : 'no region on another grid found';
+    const own = gc.pictureGrid ? ` (the picture, over ${Math.round(gc.pictureGrid.share * 100)} % of it, carries an earlier save on a grid shifted by (${gc.pictureGrid.dx}, ${gc.pictureGrid.dy}): cropped after that save)` : '';
+    io.stdout(`  shifted-grid map: ${found}${own}${gc.coverage < 1 ? ` (the map covers the first ${Math.round(gc.coverage * 100)} % of the rows)` : ''}\n`);
   }
   const md = s.metadata as Pick<MetadataReport, 'highlights' | 'flags'> | null;
   if (md) {

@@ -109,6 +109,8 @@ export function decide(opts: {
   clones?: { count: number; largestShare: number } | null;
   /** Regions of a twice-saved JPEG that lack the earlier compression (splice map), or null. */
   spliced?: { count: number; largestShare: number } | null;
+  /** Regions of a JPEG compressed earlier on another 8×8 grid than the rest of it (shifted-grid map), or null. */
+  gridShifted?: { count: number; largestShare: number } | null;
   faces: { probability: number | null; trackId: number | null; trackCount: number; maxProbability?: number | null; majorCount?: number };
   image: { probability: number | null; modelId: string | null };
   thresholds: ModelThresholds;
@@ -131,9 +133,14 @@ export function decide(opts: {
   const spliceText = spliced
     ? `${spliced.count} region${spliced.count > 1 ? 's' : ''} (largest ${pct(spliced.largestShare)} of the picture) ${spliced.count > 1 ? 'lack' : 'lacks'} the earlier JPEG compression the rest of the picture carries, as content pasted in between two saves does.`
     : '';
+  const shifted = opts.gridShifted?.count ? opts.gridShifted : null;
+  const shiftedText = shifted
+    ? `${shifted.count} region${shifted.count > 1 ? 's' : ''} (largest ${pct(shifted.largestShare)} of the picture) ${shifted.count > 1 ? 'carry' : 'carries'} an earlier JPEG compression on another 8×8 grid than the rest of the picture, as content pasted in from another JPEG does.`
+    : '';
   if (fp === null && ip === null) {
     let explanation = clones ? `${opts.undeterminedReason} The copy-move check found that ${cloneText}` : opts.undeterminedReason;
     if (spliced) explanation += ` The splice map found that ${spliceText}`;
+    if (shifted) explanation += ` The shifted-grid map found that ${shiftedText}`;
     return { band: 'undetermined', probability: null, thresholds, explanation, decidedBy: 'none' };
   }
   let probability: number;
@@ -188,6 +195,13 @@ export function decide(opts: {
       band = 'inconclusive';
       explanation += ` But the splice map found that ${spliceText} So the picture is not called authentic: inconclusive; see where in the splice-map evidence.`;
     } else explanation += ` The splice map also found that ${spliceText}`;
+  }
+  // And content compressed earlier on another grid (shifted-grid map).
+  if (shifted) {
+    if (band === 'authentic') {
+      band = 'inconclusive';
+      explanation += ` But the shifted-grid map found that ${shiftedText} So the picture is not called authentic: inconclusive; see where in the shifted-grid evidence.`;
+    } else explanation += ` The shifted-grid map also found that ${shiftedText}`;
   }
   return { band, probability, thresholds, explanation, decidedBy };
 }

@@ -156,6 +156,7 @@ export async function analyzeFile(
     jpeg?.ok && jpeg.splice
       ? { method: jpeg.splice.method, threshold: jpeg.splice.threshold, earlierQuality: jpeg.history?.earlierQuality ?? null, upright: uprightSplice(jpeg.splice, Number(media.tags.orientation ?? 1)) }
       : null;
+  const jpegGrid = jpeg?.ok && jpeg.grid ? { method: jpeg.grid.method, threshold: jpeg.grid.threshold, pictureGrid: jpeg.grid.pictureGrid, upright: uprightSplice(jpeg.grid, Number(media.tags.orientation ?? 1)) } : null;
   check();
   let metadata: MetadataReport | null = null;
   try {
@@ -182,7 +183,7 @@ export async function analyzeFile(
   // here, rather than giving a verdict on one file under another's hash.
   await assertUnchanged(checked);
   const result = await runPipeline(
-    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality: jpegQuality?.quality ?? null, jpegSplice, stillCoding: media.kind === 'image' ? stillCodingOf(media.format) : null, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
+    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality: jpegQuality?.quality ?? null, jpegSplice, jpegGrid, stillCoding: media.kind === 'image' ? stillCodingOf(media.format) : null, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
     models,
     { thresholds: settings.thresholds, progress: ctx.progress, check },
   );

@@ -2,13 +2,14 @@
  * Evidence images of an analysis: face thumbnails and heatmap overlays per track, whole-image
  * heatmaps, the key frame with its face boxes, error-level analysis and the noise residual.
  */
-import type { FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
+import type { FaceObservation, FaceTrack, FrameResult, GridCheck, ImageScore } from '../../../src-shared/domain/detection';
 import type { MediaKind } from '../../../src-shared/domain/media';
 import type { ModelManifest, ModelThresholds } from '../../../src-shared/domain/models';
 import { bandOf, faceSizePx } from './calibration';
 import { occlusionMap, type HeatMap } from './classify';
 import type { CopyMoveResult } from './copy-move';
-import type { UprightSplice } from '../media/jpeg-splice';
+import type { Upright, UprightSplice } from '../media/jpeg-splice';
+import type { GridRegion } from '../media/jpeg-grid';
 import { errorLevel, noiseResidual } from './forensics';
 import type { LoadedModel } from './registry';
 import { drawBoxes, encodeJpeg, encodePng, overlayHeatmap, shrink } from './render';
@@ -198,6 +199,26 @@ export async function cloneEvidence(still: RgbImage, found: CopyMoveResult): Pro
  * over it, and each region reported boxed. Blocks the map did not reach stay uncoloured.
  */
 export async function spliceEvidence(still: RgbImage, upright: UprightSplice, threshold: number): Promise<ArtifactOut> {
+  const listed = listRegions(upright.regions);
+  const note = `Splice map: where the picture does not carry the earlier, lower-quality JPEG compression the rest of it does (warm colours; threshold ${threshold} nats over 48-pixel neighbourhoods)${upright.regions.length ? `. Regions: ${listed}` : '; no region reached the threshold'}.`;
+  return mapOverlay(still, upright, 'splice', note);
+}
+
+/** The regions' boxes in words (the first six). */
+function listRegions(regions: { x: number; y: number; w: number; h: number }[]): string {
+  const listed = regions
+    .slice(0, 6)
+    .map((r, i) => `${i + 1}: ${r.w}×${r.h} px at (${r.x}, ${r.y})`)
+    .join('; ');
+  return `${listed}${regions.length > 6 ? `; and ${regions.length - 6} more` : ''}`;
+}
+
+/**
+ * A block map's overlay (splice or grid map): the picture (at most 1280 px) with the map's heat
+ * (0..2 per 8-pixel block) blended over it, and each region boxed. Blocks the map did not reach
+ * stay uncoloured.
+ */
+async function mapOverlay(still: RgbImage, upright: Upright<{ x: number; y: number; w: number; h: number }>, kind: 'splice' | 'grid', note: string): Promise<ArtifactOut> {
   const base = await shrink(still, 1280);
   // The heat grid covers whole 8-pixel blocks: up to 7 px past the picture's right and bottom edges.
   const scale = base.width / upright.width;
@@ -211,10 +232,16 @@ export async function spliceEvidence(still: RgbImage, upright: UprightSplice, th
   for (let y = 0; y < base.height; y++) cropped.data.set(over.data.subarray(y * gridW * 3, y * gridW * 3 + base.width * 3), y * base.width * 3);
   const boxes = upright.regions.map((r) => ({ box: { x: r.x * scale, y: r.y * scale, w: r.w * scale, h: r.h * scale, confidence: 1 }, color: [255, 40, 200] as [number, number, number] }));
   const image = drawBoxes(cropped, boxes);
-  const listed = upright.regions
-    .slice(0, 6)
-    .map((r, i) => `${i + 1}: ${r.w}×${r.h} px at (${r.x}, ${r.y})`)
-    .join('; ');
-  const note = `Splice map: where the picture does not carry the earlier, lower-quality JPEG compression the rest of it does (warm colours; threshold ${threshold} nats over 48-pixel neighbourhoods)${upright.regions.length ? `. Regions: ${listed}${upright.regions.length > 6 ? `; and ${upright.regions.length - 6} more` : ''}` : '; no region reached the threshold'}.`;
-  return { ref: { key: 'splice', kind: 'splice', mime: 'image/png', width: image.width, height: image.height, note: note.length > NOTE_MAX ? `${note.slice(0, NOTE_MAX - 1)}…` : note }, data: await encodePng(image) };
+  return { ref: { key: kind, kind, mime: 'image/png', width: image.width, height: image.height, note: note.length > NOTE_MAX ? `${note.slice(0, NOTE_MAX - 1)}…` : note }, data: await encodePng(image) };
+}
+
+/**
+ * The shifted-grid map overlay: where the picture carries an earlier JPEG compression on another
+ * 8×8 grid than the file's (warm: up to twice the threshold), each region boxed. When the whole
+ * picture sits on an earlier grid (cropped after a save), the heat shows the other grids only.
+ */
+export async function gridEvidence(still: RgbImage, upright: Upright<GridRegion>, threshold: number, pictureGrid: GridCheck['pictureGrid']): Promise<ArtifactOut> {
+  const own = pictureGrid ? ` The picture, over ${Math.round(pictureGrid.share * 100)} % of it, carries an earlier compression on a grid shifted by (${pictureGrid.dx}, ${pictureGrid.dy}) px: it was cropped after an earlier save; the map shows other grids.` : '';
+  const note = `Shifted-grid map: where the picture carries an earlier JPEG compression on another 8×8 grid than the file's own (warm colours; threshold ${threshold} over 64-pixel windows).${own}${upright.regions.length ? ` Regions: ${listRegions(upright.regions)}.` : ' No region reached the threshold.'}`;
+  return mapOverlay(still, upright, 'grid', note);
 }

@@ -4,7 +4,7 @@
  * aggregation → verdict, plus evidence images. Frames stream through one at a time, so a
  * long video holds only the best crop of each track, never all frames.
  */
-import type { AnalysisWarning, CopyMoveCheck, Detection, SpliceCheck, FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
+import type { AnalysisWarning, CopyMoveCheck, Detection, GridCheck, SpliceCheck, FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
 import type { MediaKind } from '../../../src-shared/domain/media';
 import type { ModelThresholds } from '../../../src-shared/domain/models';
 import { alignedCrop, cropOptions, eyeIndices } from './align';
@@ -12,9 +12,10 @@ import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
 import { bandOf, DEFAULT_THRESHOLDS, faceSizePx } from './calibration';
 import { classifierSize, classify, classifyImage, type HeatMap } from './classify';
 import { COPY_MOVE_METHOD, detectCopyMoveAsync, type CopyMoveResult } from './copy-move';
-import type { UprightSplice } from '../media/jpeg-splice';
+import type { Upright, UprightSplice } from '../media/jpeg-splice';
+import { earlierQualityOfStep, type GridFinding, type GridRegion as GridFindingRegion } from '../media/jpeg-grid';
 import { detectFaces } from './face-detect';
-import { cloneEvidence, faceEvidence, imageEvidence, spliceEvidence, stillEvidence, type TrackBest } from './evidence';
+import { cloneEvidence, faceEvidence, gridEvidence, imageEvidence, spliceEvidence, stillEvidence, type TrackBest } from './evidence';
 import { shrink } from './render';
 import type { LoadedModel } from './registry';
 import { FaceTracker } from './tracking';
@@ -47,6 +48,8 @@ export interface PipelineInput {
   stillCoding?: StillCoding | null;
   /** A twice-saved JPEG still: its splice map, turned upright (jpeg-splice.ts; computed at intake from the file's coefficients). */
   jpegSplice?: { method: string; threshold: number; earlierQuality: number | null; upright: UprightSplice } | null;
+  /** A JPEG still: its shifted-grid map, turned upright (jpeg-grid.ts; computed at intake from the same decode). */
+  jpegGrid?: { method: string; threshold: number; pictureGrid: GridFinding['pictureGrid']; upright: Upright<GridFindingRegion> } | null;
 }
 
 export interface PipelineOptions {
@@ -65,7 +68,7 @@ export interface PipelineOptions {
 }
 
 /** The scoring part of a Detection record, plus the evidence images to store with it. */
-export type PipelineResult = Pick<Detection, 'verdict' | 'faceTracks' | 'frames' | 'imageScores' | 'copyMove' | 'splice' | 'models' | 'warnings' | 'timingsMs'> & {
+export type PipelineResult = Pick<Detection, 'verdict' | 'faceTracks' | 'frames' | 'imageScores' | 'copyMove' | 'splice' | 'grid' | 'models' | 'warnings' | 'timingsMs'> & {
   artifacts: ArtifactOut[];
   executionProvider: string;
 };
@@ -346,7 +349,19 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   const splice: SpliceCheck | null = js
     ? { method: js.method, earlierQuality: js.earlierQuality, regions: js.upright.regions.slice(0, 50), threshold: js.threshold, coverage: Math.round(js.upright.coverage * 1000) / 1000 }
     : null;
+  // JPEG stills: regions compressed earlier on another grid (mapped at intake).
+  const jg = input.kind === 'image' ? (input.jpegGrid ?? null) : null;
+  const grid: GridCheck | null = jg
+    ? {
+        method: jg.method,
+        pictureGrid: jg.pictureGrid ? { ...jg.pictureGrid, earlierQuality: earlierQualityOfStep(jg.pictureGrid.earlierStep) } : null,
+        regions: jg.upright.regions.slice(0, 50).map((r) => ({ ...r, earlierQuality: earlierQualityOfStep(r.earlierStep) })),
+        threshold: jg.threshold,
+        coverage: Math.round(jg.upright.coverage * 1000) / 1000,
+      }
+    : null;
   const verdict = decide({
+    gridShifted: grid?.regions.length ? { count: grid.regions.length, largestShare: grid.regions[0]!.areaShare } : null,
     clones: copyMove?.regions.length ? { count: copyMove.regions.length, largestShare: copyMove.regions[0]!.areaShare } : null,
     spliced: splice?.regions.length ? { count: splice.regions.length, largestShare: splice.regions[0]!.areaShare } : null,
     faces: { ...fp, trackCount: faceTracks.length },
@@ -400,6 +415,14 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
       message: `The JPEG was saved twice${splice.earlierQuality !== null ? ` (earlier at quality ≈${splice.earlierQuality})` : ''}, but ${n} region${n > 1 ? 's do' : ' does'} not carry the earlier compression (largest ${(splice.regions[0]!.areaShare * 100).toFixed(1)} % of the picture): the trace of content pasted in between the two saves. A region re-drawn or heavily retouched then shows it too.`,
     });
   }
+  if (grid?.regions.length) {
+    const n = grid.regions.length;
+    const r0 = grid.regions[0]!;
+    warnings.push({
+      code: 'SHIFTED_GRID_REGIONS',
+      message: `${n} region${n > 1 ? 's' : ''} of the JPEG ${n > 1 ? 'carry' : 'carries'} the trace of an earlier JPEG compression on another 8×8 grid than the rest of the picture (largest ${(r0.areaShare * 100).toFixed(1)} % of the picture, earlier${r0.earlierQuality !== null ? ` at quality ≈${r0.earlierQuality}` : ` DC step ${r0.earlierStep}`}): the trace of content pasted in from another JPEG.`,
+    });
+  }
   timings.aggregate = performance.now() - t0 - (timings['copy-move'] ?? 0);
   check();
 
@@ -424,6 +447,11 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
         artifacts.push(art);
         splice.artifact = art.ref.key;
       }
+      if (jg && grid && firstFrame && (grid.regions.length || grid.pictureGrid)) {
+        const art = await gridEvidence(firstFrame, jg.upright, jg.threshold, grid.pictureGrid);
+        artifacts.push(art);
+        grid.artifact = art.ref.key;
+      }
     });
   }
 
@@ -436,6 +464,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     imageScores,
     ...(copyMove ? { copyMove } : {}),
     ...(splice ? { splice } : {}),
+    ...(grid ? { grid } : {}),
     models: used.map((m) => m.ref),
     warnings,
     timingsMs: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),

@@ -59,6 +59,7 @@ export function buildDetection(id: string, owner: { userId: string; username: st
     imageScores: r.imageScores,
     ...(r.copyMove ? { copyMove: r.copyMove } : {}),
     ...(r.splice ? { splice: r.splice } : {}),
+    ...(r.grid ? { grid: r.grid } : {}),
     models: r.models,
     warnings: r.warnings,
     timingsMs: { ...r.timingsMs },
@@ -94,6 +95,7 @@ export function jsonSummary(o: AnalysisOutput, detectionId: string | null): Reco
     imageScores: r.imageScores.map((s) => ({ model: s.modelId, probability: s.probability, band: s.band, ...(s.error ? { error: s.error } : {}), ...(s.notJudged ? { notJudged: s.notJudged } : {}) })),
     ...(r.copyMove ? { copyMove: { method: r.copyMove.method, regions: r.copyMove.regions, analysedLongSide: r.copyMove.analysedLongSide, texturedShare: r.copyMove.texturedShare, ...(r.copyMove.patternSteps ? { patternSteps: r.copyMove.patternSteps } : {}) } } : {}),
     ...(r.splice ? { splice: { method: r.splice.method, earlierQuality: r.splice.earlierQuality, regions: r.splice.regions, threshold: r.splice.threshold, coverage: r.splice.coverage } } : {}),
+    ...(r.grid ? { grid: { method: r.grid.method, pictureGrid: r.grid.pictureGrid, regions: r.grid.regions, threshold: r.grid.threshold, coverage: r.grid.coverage } } : {}),
     models: r.models.map((m) => ({ id: m.id, version: m.version, sha256: m.sha256, task: m.task, provider: m.provider })),
     warnings: r.warnings,
     // The file's own findings (metadata flags, JPEG compression history), beside the models' warnings.

@@ -13,6 +13,7 @@ const zBand = z.enum(VERDICT_BANDS);
 const zHex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`), `not a ${n}-digit lowercase hex digest`);
 const zObj = z.record(z.string(), z.unknown());
 const zBox = z.object({ x: z.number().min(0), y: z.number().min(0), w: z.number().min(0), h: z.number().min(0) }).strict();
+const zShift = z.number().int().min(0).max(7);
 
 export const zArtifactKey = z
   .string()
@@ -91,6 +92,38 @@ export const zDetection = z
       .strict()
       .nullable()
       .optional(),
+    grid: z
+      .object({
+        method: z.string().min(1).max(100),
+        pictureGrid: z
+          .object({ dx: zShift, dy: zShift, earlierStep: z.number().int().min(1).max(255), earlierQuality: z.number().int().min(1).max(100).nullable(), share: z.number().min(0).max(1) })
+          .strict()
+          .nullable(),
+        regions: z
+          .array(
+            z
+              .object({
+                x: z.number().min(0),
+                y: z.number().min(0),
+                w: z.number().min(0),
+                h: z.number().min(0),
+                areaShare: z.number().min(0).max(1),
+                peak: z.number(),
+                dx: zShift,
+                dy: zShift,
+                earlierStep: z.number().int().min(1).max(255),
+                earlierQuality: z.number().int().min(1).max(100).nullable(),
+              })
+              .strict(),
+          )
+          .max(50),
+        threshold: z.number().positive(),
+        coverage: z.number().min(0).max(1),
+        artifact: zArtifactKey.optional(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
     models: z.array(z.object({ id: z.string().min(1), version: z.string(), sha256: z.string(), task: z.string(), provider: z.string() }).passthrough()),
     warnings: z.array(z.object({ code: z.string().min(1), message: z.string() }).strict()),
     timingsMs: z.record(z.string(), z.number()),
@@ -99,7 +132,7 @@ export const zDetection = z
       z
         .object({
           key: zArtifactKey,
-          kind: z.enum(['keyframe', 'heatmap', 'face', 'ela', 'noise', 'overlay', 'clone', 'splice']),
+          kind: z.enum(['keyframe', 'heatmap', 'face', 'ela', 'noise', 'overlay', 'clone', 'splice', 'grid']),
           mime: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/),
           width: z.number().int().min(0),
           height: z.number().int().min(0),

@@ -24,6 +24,7 @@
 import type { SplicedRegion } from '../../../src-shared/domain/detection';
 import { ZIGZAG, type LumaCoefficients } from './jpeg-dct';
 import { ijgTable, STD_LUMA } from './jpeg-quality';
+import { jpegGridOfLuma, type GridFinding, type GridMapOptions, type GridRegionOptions } from './jpeg-grid';
 import { decodeHead, HISTORY_BLOCKS, jpegHistory, lumaPixels, NOISE, readJpegHead, shiftedCoefficients, type JpegHistory } from './jpeg-history';
 
 export const JPEG_SPLICE_METHOD = 'double-quantisation block map 1';
@@ -331,26 +332,28 @@ export function spliceRegions(map: SpliceMap, width: number, height: number, win
 /** Luma blocks the map covers at most (about 16.8 megapixels: a 12 MP photo whole). */
 export const SPLICE_BLOCKS = 262144;
 
-export type JpegForensics = { ok: true; history: JpegHistory | null; splice: SpliceFinding | null; map: SpliceMap | null } | { ok: false; reason: string };
+export type JpegForensics = { ok: true; history: JpegHistory | null; splice: SpliceFinding | null; map: SpliceMap | null; grid: GridFinding | null } | { ok: false; reason: string };
 
 /**
- * Compression history and, when it finds an earlier lower-quality save, the splice map of a
- * JPEG held in memory (`whole`: the buffer is the whole file, not its head). The history is
- * fitted on the first 65,536 blocks; the map covers up to 262,144 (the rest of a larger picture
- * is not mapped: `analysedHeight` says how far it reached).
+ * Compression history, the shifted-grid map (jpeg-grid.ts) and, when the history finds an
+ * earlier lower-quality save, the splice map of a JPEG held in memory (`whole`: the buffer is the
+ * whole file, not its head). The history is fitted on the first 65,536 blocks; the maps cover up
+ * to 262,144 (the rest of a larger picture is not mapped: `analysedHeight` says how far they
+ * reached).
  */
-export function jpegForensics(head: { buf: Buffer; whole: boolean }, opts: SpliceMapOptions = {}): JpegForensics {
+export function jpegForensics(head: { buf: Buffer; whole: boolean }, opts: SpliceMapOptions = {}, gridOpts: GridMapOptions & GridRegionOptions = {}): JpegForensics {
   const d = decodeHead(head, HISTORY_BLOCKS);
   if (!d.ok) return d;
   const history = jpegHistory(d.luma);
-  if (history?.finding !== 'twice') return { ok: true, history, splice: null, map: null };
   let luma = d.luma;
   if (luma.rowsDecoded < luma.blocksHigh) {
     const more = decodeHead(head, SPLICE_BLOCKS);
     if (more.ok) luma = more.luma;
   }
+  const grid = jpegGridOfLuma(luma, gridOpts);
+  if (history?.finding !== 'twice') return { ok: true, history, splice: null, map: null, grid };
   const map = spliceMap(luma, history, opts);
-  return { ok: true, history, map, splice: map ? spliceRegions(map, luma.width, luma.height) : null };
+  return { ok: true, history, map, splice: map ? spliceRegions(map, luma.width, luma.height) : null, grid };
 }
 
 /** jpegForensics of a file on disk (its first 64 MiB). */
@@ -359,8 +362,8 @@ export async function jpegForensicsOfFile(p: string): Promise<JpegForensics> {
 }
 
 /** A map turned upright: display coordinates after the file's EXIF orientation. */
-export interface UprightSplice {
-  regions: SpliceRegion[];
+export interface Upright<R extends { x: number; y: number; w: number; h: number } = SpliceRegion> {
+  regions: R[];
   /** Per-block heat (0..2) on the upright picture, blocks of 8 stored pixels; rows the map did not reach are 0. */
   heat: { width: number; height: number; data: Float32Array };
   /** Share of the picture's block rows (stored orientation) the map covers. */
@@ -369,6 +372,7 @@ export interface UprightSplice {
   width: number;
   height: number;
 }
+export type UprightSplice = Upright<SpliceRegion>;
 
 /**
  * Map a point of the stored picture (w × h) to the displayed one for an EXIF orientation
@@ -396,8 +400,8 @@ export function orientPoint(x: number, y: number, w: number, h: number, orientat
   }
 }
 
-/** The finding turned upright for the file's EXIF `orientation` (1–8; anything else is 1). */
-export function uprightSplice(f: SpliceFinding, orientation: number): UprightSplice {
+/** A finding (splice or grid map) turned upright for the file's EXIF `orientation` (1–8; anything else is 1). */
+export function uprightSplice<R extends { x: number; y: number; w: number; h: number }>(f: { regions: R[]; heat: Float32Array; blocksWide: number; blocksHigh: number; width: number; height: number }, orientation: number): Upright<R> {
   const { width, height } = f;
   const o = Number.isInteger(orientation) && orientation >= 1 && orientation <= 8 ? orientation : 1;
   const bw = f.blocksWide;

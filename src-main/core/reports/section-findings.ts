@@ -173,6 +173,36 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
     if (art) await picturePair(w, input, [art.key], [`Splice map · ${art.width}×${art.height} · warm: looks saved once; boxes: regions`], 560, 220);
   }
 
+  if (d.grid) {
+    const gc = d.grid;
+    w.ensure(150); // the heading with its explanation
+    w.heading('Shifted-grid map', 2);
+    const own = gc.pictureGrid
+      ? ` The picture, over ${Math.round(gc.pictureGrid.share * 100)} % of it, carries an earlier compression on a grid shifted by (${gc.pictureGrid.dx}, ${gc.pictureGrid.dy}) px${gc.pictureGrid.earlierQuality !== null ? ` (quality ≈${gc.pictureGrid.earlierQuality})` : ''}: it was cropped after an earlier save, or is mostly made of a picture that was, which by itself is no manipulation; regions are content on yet another grid.`
+      : '';
+    w.paragraph(
+      `The shifted-grid map (${gc.method}; no model) looks, in every 64-pixel window and on each of the 63 grids other than the file’s own, for 8×8 block sums that cluster at multiples of one quantisation step — the trace an earlier JPEG compression leaves on its own grid — and reports regions where another grid carries it than the rest of the picture: content pasted in from another JPEG. It cannot see a paste whose earlier grid happens to line up with the file’s, an earlier save finer than about quality 85, content resized or rotated after its earlier save, or flat areas. A region needs evidence ${gc.threshold} (n·R² above the window’s median over the grids).${gc.coverage < 1 ? ` The map covers the first ${Math.round(gc.coverage * 100)} % of the picture.` : ''}${own} It does not enter the probability; a region found keeps the picture out of the authentic band.`,
+      { size: 8.5, color: COLORS.muted },
+    );
+    if (!gc.regions.length) w.paragraph('No region compressed earlier on another grid was found.');
+    else {
+      w.table(
+        [
+          { title: 'Region', width: 0.1, align: 'right' },
+          { title: 'Place (x, y, w×h)', width: 0.3, style: 'mono' },
+          { title: 'Grid shift (stored px)', width: 0.15, align: 'right' },
+          { title: 'Earlier quality', width: 0.15, align: 'right' },
+          { title: 'Share of picture', width: 0.15, align: 'right' },
+          { title: 'Evidence / threshold', width: 0.15, align: 'right' },
+        ],
+        gc.regions.slice(0, 12).map((r, i) => [String(i + 1), `${r.x}, ${r.y}, ${r.w}×${r.h}`, `${r.dx}, ${r.dy}`, r.earlierQuality !== null ? `≈${r.earlierQuality}` : `DC step ${r.earlierStep}`, `${(r.areaShare * 100).toFixed(2)} %`, `${r.peak.toFixed(0)} / ${gc.threshold}`]),
+      );
+      if (gc.regions.length > 12) w.paragraph(`The 12 largest of ${gc.regions.length} regions are listed; all are kept with the analysis record.`, { size: 8.5, color: COLORS.muted });
+    }
+    const art = gc.artifact ? d.artifacts.find((a) => a.key === gc.artifact) : undefined;
+    if (art) await picturePair(w, input, [art.key], [`Shifted-grid map · ${art.width}×${art.height} · warm: another grid’s lattice; boxes: regions`], 560, 220);
+  }
+
   const colorOf = new Map([...d.faceTracks].sort((a, b) => a.trackId - b.trackId).map((t, i) => [t.trackId, trackColor(i)]));
   const duration = d.media?.durationSec ?? Math.max(0, ...d.frames.map((f) => f.timeSec));
   w.heading(`Faces (${d.faceTracks.length} track${d.faceTracks.length === 1 ? '' : 's'})`, 2);

@@ -132,6 +132,24 @@ describe('facesProbability and decide', () => {
     expect(nothing.explanation).toMatch(/^No verdict\. The splice map found that 1 region/);
     for (const c of [null, { count: 0, largestShare: 0 }]) expect(decide({ spliced: c, faces: none, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' }).band).toBe('authentic');
   });
+
+  it('regions found by the shifted-grid map keep a picture out of the authentic band and are named, after the splice map', () => {
+    const none = { probability: null, trackId: null, trackCount: 0 };
+    const gridShifted = { count: 1, largestShare: 0.064 };
+    const low = decide({ gridShifted, faces: none, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });
+    expect(low).toMatchObject({ band: 'inconclusive', probability: 0.1 });
+    expect(low.explanation).toMatch(/shifted-grid map found that 1 region \(largest 6\.4 % of the picture\) carries an earlier JPEG compression on another 8×8 grid .* not called authentic: inconclusive; see where in the shifted-grid evidence\.$/);
+    const high = decide({ gridShifted: { count: 3, largestShare: 0.1 }, faces: none, image: { probability: 0.9, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });
+    expect(high.band).toBe('manipulated');
+    expect(high.explanation).toContain('The shifted-grid map also found that 3 regions (largest 10.0 % of the picture) carry');
+    const both = decide({ spliced: { count: 1, largestShare: 0.02 }, gridShifted, faces: none, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });
+    expect(both.band).toBe('inconclusive');
+    expect(both.explanation).toMatch(/splice map found that 1 region .* The shifted-grid map also found that 1 region/);
+    const nothing = decide({ gridShifted, faces: none, image: { probability: null, modelId: null }, thresholds, undeterminedReason: 'No verdict.' });
+    expect(nothing).toMatchObject({ band: 'undetermined', probability: null });
+    expect(nothing.explanation).toMatch(/^No verdict\. The shifted-grid map found that 1 region/);
+    for (const c of [null, { count: 0, largestShare: 0 }]) expect(decide({ gridShifted: c, faces: none, image: { probability: 0.1, modelId: 'gen' }, thresholds, undeterminedReason: 'none' }).band).toBe('authentic');
+  });
   it('the whole-image score still decides when it is higher than the corrected face score', () => {
     const fp = facesProbability([track(1, 0.72), track(2, 0.1), track(3, 0.1)], { table, thresholds });
     const v = decide({ faces: { ...fp, trackCount: 3 }, image: { probability: 0.8, modelId: 'gen' }, thresholds, undeterminedReason: 'none' });

@@ -327,6 +327,52 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     expect(none.splice).toBeUndefined();
   });
 
+  it('carries the shifted-grid map of a JPEG still: regions, the picture’s own grid, warning, overlay and verdict; not on video frames', async () => {
+    const base = texture(400, 300, 9);
+    const still = [{ index: 0, timeSec: 0, ...base }];
+    const heat = new Float32Array(50 * 38);
+    for (let y = 5; y < 15; y++) heat.fill(1.8, y * 50 + 30, y * 50 + 44);
+    const region = { x: 240, y: 40, w: 112, h: 80, areaShare: 0.0747, peak: 43.2, dx: 6, dy: 1, earlierStep: 13 };
+    const upright = { regions: [region], heat: { width: 50, height: 38, data: heat }, coverage: 1, width: 400, height: 300 };
+    const jpegGrid = { method: 'shifted-grid DC lattice map 1', threshold: 24, pictureGrid: null, upright };
+    const r = await runPipeline({ kind: 'image', frames: still, expectedFrames: 1, jpegGrid }, { ...std, imageModels: [] }, { thresholds: null, copyMove: false });
+    // The DC step 13: ≈59, the middle of the libjpeg qualities with that luma DC step.
+    expect(r.grid).toEqual({ method: 'shifted-grid DC lattice map 1', pictureGrid: null, regions: [{ ...region, earlierQuality: 59 }], threshold: 24, coverage: 1, artifact: 'grid' });
+    expect(r.warnings.find((w) => w.code === 'SHIFTED_GRID_REGIONS')?.message).toBe(
+      '1 region of the JPEG carries the trace of an earlier JPEG compression on another 8×8 grid than the rest of the picture (largest 7.5 % of the picture, earlier at quality ≈59): the trace of content pasted in from another JPEG.',
+    );
+    expect(r.verdict.band).not.toBe('authentic');
+    expect(r.verdict.explanation).toMatch(/shifted-grid map (also )?found that 1 region/);
+    const art = r.artifacts.find((a) => a.ref.kind === 'grid');
+    expect(art?.ref).toMatchObject({ key: 'grid', mime: 'image/png', width: 400, height: 300 });
+    expect(art?.ref.note).toMatch(/^Shifted-grid map: .* Regions: 1: 112×80 px at \(240, 40\)\.$/);
+    const png = await sharp(art!.data).raw().toBuffer({ resolveWithObject: true });
+    const px = (x: number, y: number) => [...png.data.subarray((y * 400 + x) * 3, (y * 400 + x) * 3 + 3)];
+    const [rIn, , bIn] = px(290, 80);
+    const [rOut, , bOut] = px(20, 280);
+    expect(rIn! - bIn!).toBeGreaterThan(rOut! - bOut!);
+
+    // A cropped picture: its own earlier grid is named, no region: an overlay, no warning, the models' verdict.
+    const quietHeat = { ...upright.heat, data: new Float32Array(50 * 38) };
+    const cropped = await runPipeline(
+      { kind: 'image', frames: still, expectedFrames: 1, jpegGrid: { ...jpegGrid, pictureGrid: { dx: 5, dy: 3, earlierStep: 8, share: 0.94 }, upright: { ...upright, regions: [], heat: quietHeat } } },
+      { ...std, imageModels: [] },
+      { thresholds: null, copyMove: false },
+    );
+    expect(cropped.grid).toMatchObject({ pictureGrid: { dx: 5, dy: 3, earlierStep: 8, earlierQuality: 75, share: 0.94 }, regions: [], artifact: 'grid' });
+    expect(cropped.artifacts.find((a) => a.ref.kind === 'grid')?.ref.note).toMatch(/over 94 % of it, carries an earlier compression on a grid shifted by \(5, 3\) px.* No region reached the threshold\.$/);
+    expect(cropped.warnings.some((w) => w.code === 'SHIFTED_GRID_REGIONS')).toBe(false);
+    expect(cropped.verdict.explanation).not.toMatch(/shifted-grid/);
+    // Nothing at all: the finding is kept, without an overlay.
+    const quiet = await runPipeline({ kind: 'image', frames: still, expectedFrames: 1, jpegGrid: { ...jpegGrid, upright: { ...upright, regions: [], heat: quietHeat } } }, { ...std, imageModels: [] }, { thresholds: null, copyMove: false });
+    expect(quiet.grid).toEqual({ method: 'shifted-grid DC lattice map 1', pictureGrid: null, regions: [], threshold: 24, coverage: 1 });
+    expect(quiet.artifacts.some((a) => a.ref.kind === 'grid')).toBe(false);
+    const video = await runPipeline({ kind: 'video', frames: [{ index: 0, timeSec: 0, ...base }], expectedFrames: 1, jpegGrid }, { ...std, imageModels: [] }, { thresholds: null });
+    expect(video.grid).toBeUndefined();
+    const none = await runPipeline({ kind: 'image', frames: still, expectedFrames: 1 }, { ...std, imageModels: [] }, { thresholds: null, copyMove: false });
+    expect(none.grid).toBeUndefined();
+  });
+
   it('runs the copy-move check on a still picture: finding, warning, overlay and verdict; not on video frames', async () => {
     const base = texture(400, 300, 7);
     const forged = cloneRegion(base, 30, 40, 100, 80, 250, 180);

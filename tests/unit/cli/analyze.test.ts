@@ -136,6 +136,33 @@ describe('mediaguard analyze / models', () => {
     expect(Math.abs(r.y - 173)).toBeLessThanOrEqual(16);
   });
 
+  it('prints the shifted-grid map of a JPEG with content pasted in from another JPEG (human and --json), or that none was found', async () => {
+    const pasted = path.join(t.dir, 'grid-pasted.jpg');
+    const once = path.join(t.dir, 'grid-once.jpg');
+    const raw = { raw: { width: 480, height: 360, channels: 3 as const } };
+    const host = Buffer.from(texture(480, 360, 21).data);
+    await sharp(host, raw).jpeg({ quality: 90 }).toFile(once);
+    // A piece of another picture saved at quality 60, cut at (13, 20) and placed at (171, 101): its grid lands (6, 1) px off the file's.
+    const donor = await sharp(await sharp(Buffer.from(texture(480, 360, 77).data), raw).jpeg({ quality: 60 }).toBuffer()).raw().toBuffer();
+    for (let r = 0; r < 120; r++) host.set(donor.subarray(((20 + r) * 480 + 13) * 3, ((20 + r) * 480 + 163) * 3), ((101 + r) * 480 + 171) * 3);
+    await sharp(host, raw).jpeg({ quality: 90 }).toFile(pasted);
+    const o = io();
+    expect(await runCli(['analyze', '--models-dir', models, pasted, once, ...dd()], o)).toBe(0);
+    expect(o.out).toMatch(/! SHIFTED_GRID_REGIONS: 1 region of the JPEG carries the trace of an earlier JPEG compression on another 8×8 grid/);
+    expect(o.out).toMatch(/ {2}shifted-grid map: 1\d\d×1\d\d at \(1\d\d, \d+\) on a grid shifted by \(6, 1\), earlier quality ≈\d+\n/);
+    expect(o.out).toMatch(/grid-once\.jpg: [^\n]*\n(?:.*\n)*? {2}shifted-grid map: no region on another grid found\n/);
+    expect(o.out).not.toMatch(/grid-once\.jpg: [^\n]*\n(?:.*\n)*?.*SHIFTED_GRID_REGIONS/);
+    const j = io();
+    expect(await runCli(['analyze', '--json', '--models-dir', models, pasted, ...dd()], j)).toBe(0);
+    const line = JSON.parse(j.out.trim()) as { verdict: string; grid: { method: string; pictureGrid: null; regions: { x: number; y: number; w: number; h: number; dx: number; dy: number }[]; threshold: number } };
+    expect(line.grid).toMatchObject({ method: expect.stringMatching(/^shifted-grid DC lattice map /), pictureGrid: null, threshold: 24 });
+    expect(line.grid.regions).toEqual([expect.objectContaining({ dx: 6, dy: 1 })]);
+    const r = line.grid.regions[0]!;
+    expect(Math.abs(r.x - 171)).toBeLessThanOrEqual(32);
+    expect(Math.abs(r.y - 101)).toBeLessThanOrEqual(32);
+    expect(line.verdict).not.toBe('authentic');
+  });
+
   it('reads a JPEG once at intake for its quality, history and map: the quality reaches both the warnings and the metadata report', async () => {
     const low = path.join(t.dir, 'low.jpg');
     const tex = texture(320, 240, 12);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectionIssues } from '../../../src-main/core/db/detection-schema';
-import type { CopyMoveCheck, SpliceCheck } from '../../../src-shared/domain/detection';
+import type { CopyMoveCheck, GridCheck, SpliceCheck } from '../../../src-shared/domain/detection';
 import { makeDetection } from '../../helpers/detections';
 
 const check = (): CopyMoveCheck => ({
@@ -58,5 +58,41 @@ describe('stored detection records: the splice map', () => {
     expect(bad((c) => (c.extra = 1))).toEqual([expect.stringMatching(/^splice: /)]);
     expect(bad((c) => (c.artifact = '../x'))).toEqual([expect.stringMatching(/^splice\.artifact: /)]);
     expect(bad((c) => (c.regions = Array.from({ length: 51 }, () => splice().regions[0]!)))).toEqual([expect.stringMatching(/^splice\.regions: /)]);
+  });
+});
+
+describe('stored detection records: the shifted-grid map', () => {
+  const grid = (): GridCheck => ({
+    method: 'shifted-grid DC lattice map 1',
+    pictureGrid: { dx: 5, dy: 3, earlierStep: 10, earlierQuality: 80, share: 0.9 },
+    regions: [{ x: 96, y: 40, w: 128, h: 96, areaShare: 0.08, peak: 41.2, dx: 6, dy: 1, earlierStep: 13, earlierQuality: 62 }],
+    threshold: 24,
+    coverage: 1,
+    artifact: 'grid',
+  });
+  it('accepts a record with a map, an empty one, null, and none (older records, videos, other formats)', () => {
+    expect(detectionIssues(makeDetection({ id: 'g-1', grid: grid(), artifacts: [{ key: 'grid', kind: 'grid', mime: 'image/png', width: 400, height: 300, note: 'Shifted-grid map: …' }] }))).toBeNull();
+    expect(detectionIssues(makeDetection({ id: 'g-2', grid: { ...grid(), pictureGrid: null, regions: [], artifact: undefined } }))).toBeNull();
+    expect(detectionIssues(makeDetection({ id: 'g-3', grid: { ...grid(), regions: [{ ...grid().regions[0]!, earlierQuality: null, earlierStep: 1 }] } }))).toBeNull();
+    expect(detectionIssues(makeDetection({ id: 'g-4', grid: null }))).toBeNull();
+    expect(detectionIssues(makeDetection({ id: 'g-5' }))).toBeNull();
+  });
+  it('names what is wrong in a damaged map', () => {
+    const bad = (mutate: (c: GridCheck & Record<string, unknown>) => void) => {
+      const c = grid() as GridCheck & Record<string, unknown>;
+      mutate(c);
+      return detectionIssues(makeDetection({ id: 'g-6', grid: c }));
+    };
+    expect(bad((c) => (c.regions[0]!.dx = 8))).toEqual([expect.stringMatching(/^grid\.regions\.0\.dx: /)]);
+    expect(bad((c) => (c.regions[0]!.dy = 1.5))).toEqual([expect.stringMatching(/^grid\.regions\.0\.dy: /)]);
+    expect(bad((c) => (c.regions[0]!.earlierStep = 0))).toEqual([expect.stringMatching(/^grid\.regions\.0\.earlierStep: /)]);
+    expect(bad((c) => (c.regions[0]!.w = -1))).toEqual([expect.stringMatching(/^grid\.regions\.0\.w: /)]);
+    expect(bad((c) => (c.pictureGrid!.share = 1.2))).toEqual([expect.stringMatching(/^grid\.pictureGrid\.share: /)]);
+    expect(bad((c) => (c.pictureGrid!.earlierQuality = 101))).toEqual([expect.stringMatching(/^grid\.pictureGrid\.earlierQuality: /)]);
+    expect(bad((c) => (c.coverage = -0.1))).toEqual([expect.stringMatching(/^grid\.coverage: /)]);
+    expect(bad((c) => (c.threshold = 0))).toEqual([expect.stringMatching(/^grid\.threshold: /)]);
+    expect(bad((c) => (c.extra = 1))).toEqual([expect.stringMatching(/^grid: /)]);
+    expect(bad((c) => (c.artifact = '../x'))).toEqual([expect.stringMatching(/^grid\.artifact: /)]);
+    expect(bad((c) => (c.regions = Array.from({ length: 51 }, () => grid().regions[0]!)))).toEqual([expect.stringMatching(/^grid\.regions: /)]);
   });
 });

@@ -96,6 +96,23 @@ describe('renderReport: image result with a Japanese file name', () => {
     expect(pdfText((await renderReportDetailed(reportInput(before, { fonts }))).pdf)).not.toContain('Splice map');
   });
 
+  it('prints the shifted-grid map: what it looks for, the region with its grid and quality, the picture’s own grid; absent without a map', async () => {
+    const flat = text.replace(/\s+/g, ' ');
+    for (const s of ['Shifted-grid map', 'shifted-grid DC lattice map 1', '2560, 240, 512×448', '6, 1', '≈59', '1.83 %', '42 / 24', 'warm: another grid’s lattice']) expect(flat).toContain(s);
+    const reader = artifactReader();
+    await renderReportDetailed(reportInput(d, { fonts, readArtifact: reader.read }));
+    expect(reader.reads).toContain('grid');
+    const cropped = structuredClone(d);
+    cropped.grid = { ...d.grid!, regions: [], pictureGrid: { dx: 5, dy: 3, earlierStep: 8, earlierQuality: 75, share: 0.93 }, coverage: 0.5 };
+    const croppedText = pdfText((await renderReportDetailed(reportInput(cropped, { fonts }))).pdf).replace(/\s+/g, ' ');
+    expect(croppedText).toContain('No region compressed earlier on another grid was found.');
+    expect(croppedText).toContain('The picture, over 93 % of it, carries an earlier compression on a grid shifted by (5, 3) px (quality ≈75)');
+    expect(croppedText).toContain('The map covers the first 50 % of the picture.');
+    const before = structuredClone(d);
+    delete before.grid;
+    expect(pdfText((await renderReportDetailed(reportInput(before, { fonts }))).pdf)).not.toContain('Shifted-grid map');
+  });
+
   it('renders pages that are not blank, and keeps page 1 and the findings page as artifacts', async () => {
     const { files, cleanup } = renderPages(r.pdf, { dpi: 60 });
     try {

@@ -140,6 +140,69 @@ export function SplicePanel({ d }: { d: Detection }) {
   );
 }
 
+/** The shifted-grid map of a JPEG still: regions compressed earlier on another 8×8 grid (overlay, table, limits). */
+export function GridPanel({ d }: { d: Detection }) {
+  const gc = d.grid;
+  const art = gc?.artifact ? d.artifacts.find((a) => a.key === gc.artifact) : undefined;
+  const img = useArtifact(d.id, art?.key);
+  if (!gc) return null;
+  const n = gc.regions.length;
+  const own = gc.pictureGrid;
+  return (
+    <section className="copy-move" data-testid="grid">
+      <h3>Shifted-grid map</h3>
+      {own && (
+        <p data-testid="grid-picture">
+          The picture, over {Math.round(own.share * 100)} % of it, carries an earlier JPEG compression on a grid shifted by ({own.dx}, {own.dy}) px{own.earlierQuality !== null ? ` (quality ≈${own.earlierQuality})` : ''}: it was cropped after an earlier save, or is mostly made of a picture that was. That alone is no manipulation; regions are content on yet another grid.
+        </p>
+      )}
+      {n === 0 ? (
+        <p data-testid="grid-none">No region compressed earlier on another grid than the rest of the picture was found.</p>
+      ) : (
+        <p className="warn" data-testid="grid-found">
+          {n} region{n > 1 ? 's carry' : ' carries'} an earlier JPEG compression on another 8×8 grid than the rest of the picture: content pasted in from another JPEG leaves that trace.
+        </p>
+      )}
+      {art && (
+        <figure className="layer">
+          <LayerImage img={img} alt="Shifted-grid map overlay" />
+          <figcaption className="muted small">Warm colours: windows whose block sums cluster on another grid's quantisation lattice; boxes: regions reported.</figcaption>
+        </figure>
+      )}
+      {n > 0 && (
+        <table className="data small" data-testid="grid-table">
+          <thead>
+            <tr>
+              <th>Region</th>
+              <th>Place (x, y, w×h)</th>
+              <th>Grid shift</th>
+              <th>Earlier quality</th>
+              <th>Share</th>
+              <th>Evidence</th>
+            </tr>
+          </thead>
+          <tbody>
+            {gc.regions.slice(0, 20).map((r, i) => (
+              <tr key={i}>
+                <td>{i + 1}</td>
+                <td className="mono">{`${r.x}, ${r.y}, ${r.w}×${r.h}`}</td>
+                <td className="mono">{`${r.dx}, ${r.dy}`}</td>
+                <td>{r.earlierQuality !== null ? `≈${r.earlierQuality}` : `DC step ${r.earlierStep}`}</td>
+                <td>{(r.areaShare * 100).toFixed(2)} %</td>
+                <td>{`${r.peak.toFixed(0)} / ${gc.threshold}`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="muted small">
+        Looks, in every 64-pixel window and on each of the 63 grids other than the file's own, for 8×8 block sums that cluster at multiples of one quantisation step: the trace an earlier JPEG save leaves on its grid. It does not see a paste whose earlier grid lines up with the file's, an earlier save finer than about
+        quality 85, content resized or rotated after its earlier save, or flat areas. Grid shifts are in stored pixels.{gc.coverage < 1 ? ` The map covers the first ${Math.round(gc.coverage * 100)} % of the picture (stored orientation).` : ''} It does not enter the probability; a region found keeps the picture out of the authentic band.
+      </p>
+    </section>
+  );
+}
+
 /** The stored layers (error level only exists for still images: on decoded video it would show our own re-encoding). */
 export function ForensicLayers({ d }: { d: Detection }) {
   const layers = d.artifacts.filter((a) => a.kind === 'ela' || a.kind === 'noise');
@@ -156,6 +219,7 @@ export function ForensicLayers({ d }: { d: Detection }) {
       )}
       <CopyMovePanel d={d} />
       <SplicePanel d={d} />
+      <GridPanel d={d} />
     </>
   );
 }
