@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseManifest, type ManifestRow } from '../src-main/core/analysis/eval-manifest';
 
-/** What the evaluation scripts (eval.ts, eval-copy-move.ts, eval-jpeg-history.ts, eval-splice.ts) share: their flags, their --limit, the still pictures they run on. */
+/** What the evaluation scripts (eval.ts, eval-copy-move.ts, eval-jpeg-history.ts, eval-splice.ts, eval-jpeg-grid.ts) share: their flags, their --limit, the still pictures they run on, and how they count and compare boxes. */
 
 /** `--name value`, `--name=value` and bare `--flag` (value ''); other words are ignored. */
 export function evalArgs(argv: string[]): Record<string, string> {
@@ -48,3 +48,20 @@ export function chosenStills(a: Record<string, string>, usage: string): { dir: s
   const rows = parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8')).filter((r) => STILL.test(r.relpath) && (!only || only.has(r.source)));
   return { dir, limit, chosen: firstPerSourceAndLabel(rows, limit) };
 }
+
+/** `k` of `n` as a percentage with one decimal, or '–' when `n` is 0. */
+export const pct = (k: number, n: number) => (n ? `${((100 * k) / n).toFixed(1)} %` : '–');
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+/** Area of the intersection of two boxes. */
+export const overlap = (a: Rect, b: Rect) => Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+/** Intersection over union of two boxes. */
+export const iou = (a: Rect, b: Rect) => {
+  const i = overlap(a, b);
+  return i / (a.w * a.h + b.w * b.h - i);
+};

@@ -22,7 +22,7 @@ import sharp from 'sharp';
 import { COPY_MOVE_DEFAULTS, detectCopyMove, seededRandom, type FoundClone as CloneRegion } from '../src-main/core/analysis/copy-move';
 import type { RgbImage } from '../src-main/core/analysis/types';
 import type { PixelBox } from '../src-shared/domain/detection';
-import { chosenStills, evalArgs } from './eval-args';
+import { chosenStills, evalArgs, pct } from './eval-args';
 
 
 async function decode(buf: Buffer): Promise<RgbImage> {
@@ -165,7 +165,6 @@ async function main() {
     per.push(rec);
     if ((i + 1) % 50 === 0) console.error(`${i + 1}/${chosen.length}`);
   }
-  const pct = (x: number, n: number) => (n ? `${((100 * x) / n).toFixed(1)} %` : '–');
   console.log(`copy-move check (maxSide ${maxSide}) on ${chosen.length} stills of ${dir}${failed ? `, ${failed} undecodable` : ''}`);
   console.log('\nFalse alarms on the pictures as they are (none is known to hold a clone):');
   console.log('| source | pictures | with a region reported | rate | repeating pattern (nothing reported) |\n|---|---|---|---|---|');

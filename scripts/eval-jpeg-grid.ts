@@ -25,20 +25,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { jpegGridOfBuffer, GRID_REGION_DEFAULTS } from '../src-main/core/media/jpeg-grid';
 import { seededRandom } from '../src-main/core/analysis/copy-move';
-import { chosenStills, evalArgs } from './eval-args';
-
-interface Rect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-const overlap = (a: Rect, b: Rect) => Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-const iou = (a: Rect, b: Rect) => {
-  const i = overlap(a, b);
-  return i / (a.w * a.h + b.w * b.h - i);
-};
-const pct = (k: number, n: number) => (n ? `${((100 * k) / n).toFixed(1)} %` : '–');
+import { chosenStills, evalArgs, iou, overlap, pct, type Rect } from './eval-args';
 
 interface Tally {
   n: number;

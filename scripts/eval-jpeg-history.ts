@@ -23,12 +23,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { decodeLumaCoefficients } from '../src-main/core/media/jpeg-dct';
 import { jpegHistory, type JpegHistory } from '../src-main/core/media/jpeg-history';
-import { chosenStills, evalArgs } from './eval-args';
+import { chosenStills, evalArgs, pct } from './eval-args';
 
 const LATER = [75, 85, 90, 95];
 const EARLIER = [50, 60, 70, 80, 90];
-
-const pct = (k: number, n: number) => (n ? `${((100 * k) / n).toFixed(1)} %` : '–');
 
 async function main() {
   const a = evalArgs(process.argv.slice(2));

@@ -26,7 +26,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { jpegForensics, SPLICE_MAP_DEFAULTS, SPLICE_REGION_DEFAULTS, spliceRegions } from '../src-main/core/media/jpeg-splice';
 import { seededRandom } from '../src-main/core/analysis/copy-move';
-import { chosenStills, evalArgs } from './eval-args';
+import { chosenStills, evalArgs, iou, overlap, pct, type Rect } from './eval-args';
 
 const PAIRS: [number, number][] = [
   [50, 85],
@@ -36,20 +36,6 @@ const PAIRS: [number, number][] = [
   [80, 90],
 ];
 const SIZES = { large: [0.25, 0.45], small: [0.12, 0.2] } as const;
-
-const pct = (k: number, n: number) => (n ? `${((100 * k) / n).toFixed(1)} %` : '–');
-
-interface Rect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-const overlap = (a: Rect, b: Rect) => Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-const iou = (a: Rect, b: Rect) => {
-  const i = overlap(a, b);
-  return i / (a.w * a.h + b.w * b.h - i);
-};
 
 interface Tally {
   n: number;

@@ -68,6 +68,9 @@ export interface GridMap {
   median: Float32Array;
 }
 
+/** The key counted most often (the first of equals). */
+const mostCommon = (tally: Map<number, number>) => [...tally.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+
 const TABLE = 1024;
 const COS = new Float32Array(TABLE);
 const SIN = new Float32Array(TABLE);
@@ -308,28 +311,31 @@ export function gridRegions(m: GridMap, width: number, height: number, opts: Gri
   }
   let gs = 1;
   for (let s = 2; s < 64; s++) if (strongCount[s]! > strongCount[gs]!) gs = s;
-  let pictureGrid: GridFinding['pictureGrid'] = null;
-  let best = first;
-  if (strongAll > 0 && strongCount[gs]! >= o.dominantShare * strongAll) {
+  /** The windows whose best shift in `b` is `s` with evidence over `floor`: the share of the windows their bounding box spans, and their most common step. */
+  const spanAt = (b: ReturnType<typeof bestShifts>, s: number, floor: number) => {
     let x0 = WW;
     let y0 = WH;
     let x1 = -1;
     let y1 = -1;
     const steps = new Map<number, number>();
     for (let w = 0; w < nw; w++) {
-      if (first.shift[w] !== gs || first.evidence[w]! <= T) continue;
+      if (b.shift[w] !== s || b.evidence[w]! <= floor) continue;
       const wx = w % WW;
       const wy = (w - wx) / WW;
       x0 = Math.min(x0, wx);
       x1 = Math.max(x1, wx);
       y0 = Math.min(y0, wy);
       y1 = Math.max(y1, wy);
-      steps.set(m.step[w * 64 + gs]!, (steps.get(m.step[w * 64 + gs]!) ?? 0) + 1);
+      steps.set(m.step[w * 64 + s]!, (steps.get(m.step[w * 64 + s]!) ?? 0) + 1);
     }
-    const spread = ((x1 - x0 + 1) * (y1 - y0 + 1)) / nw;
-    if (spread >= o.minSpread) {
-      const earlierStep = [...steps.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-      pictureGrid = { dx: gs & 7, dy: gs >> 3, earlierStep, share: Math.round(spread * 1000) / 1000 };
+    return { share: x1 < 0 ? 0 : ((x1 - x0 + 1) * (y1 - y0 + 1)) / nw, step: steps.size ? mostCommon(steps) : 0 };
+  };
+  let pictureGrid: GridFinding['pictureGrid'] = null;
+  let best = first;
+  if (strongAll > 0 && strongCount[gs]! >= o.dominantShare * strongAll) {
+    const span = spanAt(first, gs, T);
+    if (span.share >= o.minSpread) {
+      pictureGrid = { dx: gs & 7, dy: gs >> 3, earlierStep: span.step, share: Math.round(span.share * 1000) / 1000 };
       best = bestShifts(m, [gs]);
     }
   }
@@ -393,7 +399,7 @@ export function gridRegions(m: GridMap, width: number, height: number, opts: Gri
       };
       const [bx, bw] = span(x0, x1, analysedWidth);
       const [by, bh] = span(y0, y1, analysedHeight);
-      const earlierStep = [...steps.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+      const earlierStep = mostCommon(steps);
       found.push({ x: bx, y: by, w: bw, h: bh, areaShare: share(bw, bh), peak: Math.round(best.evidence[seed]! * 10) / 10, dx: s & 7, dy: s >> 3, earlierStep, windows });
     }
     // Pieces of one region at the same shift, split by a window or two of weak content, are one
@@ -468,21 +474,8 @@ export function gridRegions(m: GridMap, width: number, height: number, opts: Gri
     }
     if (own < 0) break;
     if (!pictureGrid) {
-      let x0 = WW;
-      let y0 = WH;
-      let x1 = -1;
-      let y1 = -1;
-      for (let w = 0; w < nw; w++) {
-        if (best.shift[w] !== own || best.evidence[w]! <= o.grow * T) continue;
-        const wx = w % WW;
-        const wy = (w - wx) / WW;
-        x0 = Math.min(x0, wx);
-        x1 = Math.max(x1, wx);
-        y0 = Math.min(y0, wy);
-        y1 = Math.max(y1, wy);
-      }
       const earlierStep = found.filter((r) => r.dy * 8 + r.dx === own).sort((a, b) => b.windows - a.windows)[0]!.earlierStep;
-      pictureGrid = { dx: own & 7, dy: own >> 3, earlierStep, share: Math.round((((x1 - x0 + 1) * (y1 - y0 + 1)) / nw) * 1000) / 1000 };
+      pictureGrid = { dx: own & 7, dy: own >> 3, earlierStep, share: Math.round(spanAt(best, own, o.grow * T).share * 1000) / 1000 };
     }
     skip.push(own);
     best = bestShifts(m, skip);
