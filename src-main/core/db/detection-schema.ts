@@ -14,6 +14,11 @@ const zHex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`), `no
 const zObj = z.record(z.string(), z.unknown());
 const zBox = z.object({ x: z.number().min(0), y: z.number().min(0), w: z.number().min(0), h: z.number().min(0) }).strict();
 const zShift = z.number().int().min(0).max(7);
+/** A libjpeg quality, or null when the steps match no standard table. */
+const zQuality = z.number().int().min(1).max(100).nullable();
+const zDcStep = z.number().int().min(1).max(255);
+/** A region a block map reports (splice map, shifted-grid map). */
+const zMapRegion = zBox.extend({ areaShare: z.number().min(0).max(1), peak: z.number() });
 
 export const zArtifactKey = z
   .string()
@@ -83,8 +88,8 @@ export const zDetection = z
     splice: z
       .object({
         method: z.string().min(1).max(100),
-        earlierQuality: z.number().int().min(1).max(100).nullable(),
-        regions: z.array(z.object({ x: z.number().min(0), y: z.number().min(0), w: z.number().min(0), h: z.number().min(0), areaShare: z.number().min(0).max(1), peak: z.number() }).strict()).max(50),
+        earlierQuality: zQuality,
+        regions: z.array(zMapRegion).max(50),
         threshold: z.number().positive(),
         coverage: z.number().min(0).max(1),
         artifact: zArtifactKey.optional(),
@@ -95,28 +100,8 @@ export const zDetection = z
     grid: z
       .object({
         method: z.string().min(1).max(100),
-        pictureGrid: z
-          .object({ dx: zShift, dy: zShift, earlierStep: z.number().int().min(1).max(255), earlierQuality: z.number().int().min(1).max(100).nullable(), share: z.number().min(0).max(1) })
-          .strict()
-          .nullable(),
-        regions: z
-          .array(
-            z
-              .object({
-                x: z.number().min(0),
-                y: z.number().min(0),
-                w: z.number().min(0),
-                h: z.number().min(0),
-                areaShare: z.number().min(0).max(1),
-                peak: z.number(),
-                dx: zShift,
-                dy: zShift,
-                earlierStep: z.number().int().min(1).max(255),
-                earlierQuality: z.number().int().min(1).max(100).nullable(),
-              })
-              .strict(),
-          )
-          .max(50),
+        pictureGrid: z.object({ dx: zShift, dy: zShift, earlierStep: zDcStep, earlierQuality: zQuality, share: z.number().min(0).max(1) }).strict().nullable(),
+        regions: z.array(zMapRegion.extend({ dx: zShift, dy: zShift, earlierStep: zDcStep, earlierQuality: zQuality })).max(50),
         threshold: z.number().positive(),
         coverage: z.number().min(0).max(1),
         artifact: zArtifactKey.optional(),

@@ -28,6 +28,7 @@
  * lattice through the later one (earlier DC step under 4: quality above ≈ 85 for libjpeg tables),
  * content resized or rotated after its earlier save (the grid is gone), flat regions.
  */
+import type { GridRegion as DomainGridRegion } from '../../../src-shared/domain/detection';
 import type { LumaCoefficients } from './jpeg-dct';
 import { decodeHead, lumaPixels } from './jpeg-history';
 import { ijgTable, STD_LUMA } from './jpeg-quality';
@@ -252,22 +253,8 @@ export interface GridRegionOptions {
 
 export const GRID_REGION_DEFAULTS: Required<GridRegionOptions> = { threshold: 24, grow: 0.5, dominantShare: 0.5, minSpread: 0.5, ownShare: 0.2, ownSupport: 0.12, maxRegions: 8 };
 
-/** A region of content on another grid, in stored picture pixels. */
-export interface GridRegion {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  /** Share of the analysed picture its box covers. */
-  areaShare: number;
-  /** Strongest window's evidence. */
-  peak: number;
-  /** The earlier grid's offset from the file's, pixels (0..7 each). */
-  dx: number;
-  dy: number;
-  /** The earlier DC quantisation step the lattice fits best. */
-  earlierStep: number;
-}
+/** A region of content on another grid, in stored picture pixels: the shared record's shape, before the earlier step is named as a quality. */
+export type GridRegion = Omit<DomainGridRegion, 'earlierQuality'>;
 
 export interface GridFinding {
   method: string;
