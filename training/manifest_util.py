@@ -30,3 +30,15 @@ def choose_thresholds(y, p, max_fpr=0.05, max_fnr_auth=0.10):
     t_m = next((t for t in grid if t >= 0.5 and (r >= t).mean() <= max_fpr), 0.95)
     t_a = next((t for t in grid[::-1] if t <= 0.5 and (f < t).mean() <= max_fnr_auth), 0.05)
     return float(t_a), float(t_m)
+
+
+def choose_thresholds_each(cells, max_fpr=0.05, max_fnr_auth=0.10):
+    """choose_thresholds' targets held in every cell (a list of (y, p) pairs, e.g. one per source group and round-trip
+    quality) rather than pooled: the pooled rates can hide a group the thresholds fail, when another group has most of
+    the pictures."""
+    import numpy as np
+    grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    cells = [(np.asarray(y), np.asarray(p)) for y, p in cells]
+    t_m = next((t for t in grid if t >= 0.5 and all((p[y == 0] >= t).mean() <= max_fpr for y, p in cells if (y == 0).any())), 0.95)
+    t_a = next((t for t in grid[::-1] if t <= 0.5 and all((p[y == 1] < t).mean() <= max_fnr_auth for y, p in cells if (y == 1).any())), 0.05)
+    return float(t_a), float(t_m)

@@ -19,10 +19,18 @@ on the same content. --recon-test scores the re-syntheses of each fold's held-ou
 --scale-views 4 --scale-weight 0.5 --scale-range 0.5,1.5 (shipped since 1.2.0) adds 4 resized views of every real and
 generated training picture (rescale_view: shrunk or enlarged, then JPEG with p 0.5), so that a resize in either
 direction does not separate the classes: 1.1.0 read enlarged real photos as generated. --perturb-test scores the
-held-out pictures after the PERTURB edits, two of them (40 %, 200 %) outside that range."""
+held-out pictures after the PERTURB edits, two of them (40 %, 200 %) outside that range.
+
+--hevc-views 50,85 adds every training picture of both classes after a HEIC round trip at each quality (heif-enc, then
+the app's own decoder: scripts/heic-views.ts, needs Node, the project's node_modules and heif-enc), so that HEVC
+coding -- whose in-loop filters erase the residual the clean model reads (1.2.0: AUC 0.50 at HEIC q85) -- does not
+pass a generated picture off as a photo. --hevc-test 50,70,85 scores each fold's held-out pictures after those round
+trips (70: a quality not trained on); export_gen.py fits the HEVC calibration (manifest codings.hevc) on them."""
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 
@@ -32,7 +40,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import CACHE, read_manifest, load_image_rgb  # noqa
+from common import CACHE, ROOT, read_manifest, load_image_rgb  # noqa
 from gen_residual import GenResidualDetector, features_np, center_crop, CROP, N_FEAT  # noqa
 from metrics import auc, loso  # noqa
 from train_gen import fold_of  # noqa
@@ -189,6 +197,44 @@ def rescaled_features(rows, k, seed, cache_path, lo=0.5, hi=0.85):
     return out
 
 
+def hevc_features(rows, qualities, cache_dir, chunk=100, jobs=2):
+    """Central-crop features of every picture after a HEIC round trip at each quality: {q: [N, F]}. The round trip is
+    scripts/heic-views.ts (heif-enc, then the app's HEIF decoder); each quality is cached in its own file, and only the
+    missing ones are computed (in chunks of pictures, whose PNGs are deleted once read)."""
+    have = {q: np.load(os.path.join(cache_dir, 'gen_residual_hevc_q%d.npz' % q))['feat'] for q in qualities
+            if os.path.exists(os.path.join(cache_dir, 'gen_residual_hevc_q%d.npz' % q))}
+    todo = [q for q in qualities if q not in have]
+    if not todo:
+        return have
+    work = os.path.join(cache_dir, 'hevc_work')
+    feats = {q: [] for q in todo}
+    t0 = time.time()
+    for c0 in range(0, len(rows), chunk):
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        lines = []
+        for i, r in enumerate(rows[c0:c0 + chunk]):
+            src = os.path.join(work, 'src_%d.png' % i)
+            cv2.imwrite(src, cv2.cvtColor(load_image_rgb(r['path']), cv2.COLOR_RGB2BGR))
+            lines += ['%s\t%d\t%s' % (src, q, os.path.join(work, 'q%d_%d.png' % (q, i))) for q in todo]
+        with open(os.path.join(work, 'list.tsv'), 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        res = subprocess.run(['node', '--import', 'tsx', os.path.join(ROOT, 'scripts', 'heic-views.ts'), os.path.join(work, 'list.tsv'),
+                              '--jobs', str(jobs)], cwd=ROOT, capture_output=True, text=True)
+        if res.returncode != 0:
+            raise RuntimeError('HEIC round trips failed (scripts/heic-views.ts; needs npm ci and heif-enc): ' + (res.stderr or res.stdout).strip()[-2000:])
+        for i in range(len(rows[c0:c0 + chunk])):
+            for q in todo:
+                img = cv2.imread(os.path.join(work, 'q%d_%d.png' % (q, i)), cv2.IMREAD_COLOR)
+                feats[q].append(features_np(center_crop(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))))
+        print('hevc features', min(len(rows), c0 + chunk), len(rows), '%.0fs' % (time.time() - t0), flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    for q in todo:
+        have[q] = np.array(feats[q], np.float32)
+        np.savez(os.path.join(cache_dir, 'gen_residual_hevc_q%d.npz' % q), feat=have[q])
+    return have
+
+
 def load_recon(names, rows, seed, n_aug):
     """Features of the real pictures re-synthesised by gen_recon.py's autoencoders: (clean [M,F], aug [M,n_aug,F],
     index of the real row each comes from [M])."""
@@ -221,6 +267,11 @@ def main():
                     'of every training picture of both classes join the training rows (not of the re-syntheses)')
     ap.add_argument('--scale-weight', type=float, default=1.0, help='weight of each --scale-views row')
     ap.add_argument('--scale-range', default='0.5,0.85', help='resize factors of --scale-views (above 1 enlarges)')
+    ap.add_argument('--hevc-views', default='', help='comma-separated HEIC qualities: every training picture of both classes '
+                    'after a HEIC round trip at each (scripts/heic-views.ts) joins the training rows')
+    ap.add_argument('--hevc-weight', type=float, default=1.0, help='weight of each --hevc-views row')
+    ap.add_argument('--hevc-test', default='', help='comma-separated HEIC qualities: each fold model also scores its held-out '
+                    'pictures after a HEIC round trip at each; export_gen.py calibrates HEVC-coded stills on the --hevc-views ones')
     a = ap.parse_args()
     np.random.seed(a.seed)
     torch.set_num_threads(1)
@@ -232,6 +283,9 @@ def main():
     rc, ra, rsrc = load_recon([n for n in a.recon.split(',') if n], rows, a.seed, a.n_aug)
     lo, hi = (float(v) for v in a.scale_range.split(','))
     tag = '' if (lo, hi) == (0.5, 0.85) else '_r%g-%g' % (lo, hi)
+    hq_train = [int(q) for q in a.hevc_views.split(',') if q]
+    hq_test = [int(q) for q in a.hevc_test.split(',') if q]
+    hv = hevc_features(rows, sorted(set(hq_train + hq_test)), CACHE) if hq_train or hq_test else {}
     sv = rescaled_features(rows, a.scale_views, a.seed, os.path.join(CACHE, 'gen_residual_scaled_s%d_k%d%s.npz' % (a.seed, a.scale_views, tag)), lo, hi) if a.scale_views else None
 
     def fit_on(tr):
@@ -248,12 +302,17 @@ def main():
             X = np.concatenate([X] + [sv[keep, k] for k in range(a.scale_views)])
             Y = np.concatenate([Y, np.tile(y[keep], a.scale_views)])
             W = np.concatenate([W, np.full(keep.sum() * a.scale_views, a.scale_weight, np.float32)])
+        for q in hq_train:
+            X = np.concatenate([X, hv[q][keep]])
+            Y = np.concatenate([Y, y[keep]])
+            W = np.concatenate([W, np.full(keep.sum(), a.hevc_weight, np.float32)])
         return fit(X, Y, a.l2, a.seed, W)
 
     tests = {n: load_recon([n], rows, a.seed, a.n_aug) for n in a.recon_test.split(',') if n}
     tests_oof = {n: np.full(len(t[2]), np.nan) for n, t in tests.items()}  # each re-synthesis scored by its real's fold model
     pert = perturbed_features(rows, os.path.join(CACHE, 'gen_residual_perturbed.npz')) if a.perturb_test else {}
     pert_oof = {k: np.full(len(rows), np.nan) for k in pert}
+    hevc_oof = {q: np.full(len(rows), np.nan) for q in hq_test}
 
     def fit_score(tr, te):
         m = fit_on(tr)
@@ -263,11 +322,15 @@ def main():
                 tests_oof[n][k] = m.head(torch.from_numpy(tc[k]))[:, 0].numpy()
             for k, f in pert.items():
                 pert_oof[k][te] = m.head(torch.from_numpy(f[te]))[:, 0].numpy()
+            for q in hq_test:
+                hevc_oof[q][te] = m.head(torch.from_numpy(hv[q][te]))[:, 0].numpy()
             return m.head(torch.from_numpy(clean[te]))[:, 0].numpy()
     res, oof = loso(y, folds, fit_score)
     big = [v['auc'] for v in res.values() if v['n_fake'] >= 5 and v['n_real'] >= 5]
     ok = ~np.isnan(oof)  # reals of folds without fakes (FF++/DFDC frames) get no out-of-fold score
     print('mean LOSO AUC over folds with >= 5 of each class: %.3f; out-of-fold AUC: %.3f (%d images)' % (np.mean(big), auc(y[ok], oof[ok]), ok.sum()), flush=True)
+    for q in hq_test:
+        print('held-out pictures after a HEIC q%d round trip: out-of-fold AUC %.3f' % (q, auc(y[ok], hevc_oof[q][ok])), flush=True)
     probe = {}
     for n, (_, _, tsrc) in tests.items():
         pr = np.stack([oof[tsrc], tests_oof[n]], 1)  # (real's out-of-fold score, its re-synthesis's) per held-out real
@@ -279,7 +342,8 @@ def main():
     torch.save(m.state_dict(), os.path.join(a.out, 'model.pt'))
     json.dump(dict(loso=res, oof=[None if np.isnan(v) else float(v) for v in oof], relpaths=[r['relpath'] for r in rows],
                    y=y.tolist(), folds=folds.tolist(), args=vars(a), n_feat=N_FEAT, recon_probe=probe,
-                   perturb={k: [None if np.isnan(x) else float(x) for x in v] for k, v in pert_oof.items()}), open(os.path.join(a.out, 'loso.json'), 'w'), indent=1)
+                   perturb={k: [None if np.isnan(x) else float(x) for x in v] for k, v in pert_oof.items()},
+                   hevc={str(q): [None if np.isnan(x) else float(x) for x in v] for q, v in hevc_oof.items()}), open(os.path.join(a.out, 'loso.json'), 'w'), indent=1)
 
 
 if __name__ == '__main__':

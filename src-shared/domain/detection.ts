@@ -95,6 +95,8 @@ export interface ImageScore {
   error?: string;
   /** The model did not judge this file, and why (e.g. a picture under its minimum size). */
   notJudged?: string;
+  /** The score used the model's calibration for this still's coding (a HEIC judged with its HEVC calibration), in words. */
+  calibratedFor?: string;
 }
 
 /** A box in the analysed picture's own pixels. */

@@ -61,6 +61,24 @@ export interface SizeCorrection {
   measuredOn: string;
 }
 
+/**
+ * Video-codec intra coding of a still picture: HEVC (HEIC/HEIF, the iPhone's format) or AV1 (AVIF).
+ * Their in-loop filters smooth away the fine residual a whole-image detector reads, so such a model
+ * judges these stills only when its manifest opts in (`limits.judgesHevc` / `limits.judgesAv1`).
+ */
+export type StillCoding = 'hevc' | 'av1';
+
+/**
+ * Whole-image models: the calibration, band thresholds and error rates for stills of one coding,
+ * fitted on held-out pictures after that coding's round trip (they replace the manifest's own
+ * for such a still).
+ */
+export interface CodingCalibration {
+  calibration: ModelCalibration;
+  thresholds: ModelThresholds;
+  errorRates?: Record<string, unknown>;
+}
+
 export interface ModelMetric {
   name: string;
   value: number;
@@ -81,6 +99,8 @@ export interface ModelManifest {
   errorRates?: Record<string, unknown>;
   realExceedance?: RealExceedance;
   sizeCorrection?: SizeCorrection;
+  /** Whole-image models: per-coding calibration (CodingCalibration), used for a HEIC/AVIF still the model judges. */
+  codings?: Partial<Record<StillCoding, CodingCalibration>>;
   metrics: ModelMetric[];
   license: string;
   provenance: Record<string, unknown>;

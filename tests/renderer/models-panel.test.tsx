@@ -35,4 +35,14 @@ describe('Models panel: which models said what', () => {
     ]);
     expect(screen.queryByText('decided the verdict')).toBeNull();
   });
+
+  it('says when a HEIC was scored with the model\'s HEVC calibration', () => {
+    const d = imageDetection('photo.heic');
+    d.imageScores[0]!.calibratedFor = 'HEVC-coded picture (HEIC/HEIF): scored with this model\'s HEVC calibration and thresholds';
+    render(<ModelsPanel d={d} />);
+    expect(rows()[2]).toEqual({
+      id: 'mg-generated-image-vit',
+      said: "21.2 % (likely authentic) — HEVC-coded picture (HEIC/HEIF): scored with this model's HEVC calibration and thresholds decided the verdict",
+    });
+  });
 });

@@ -1,7 +1,8 @@
 """The generated-image model's training and export commands run end to end on a few synthetic pictures (no
 ../shared, and a temporary feature cache instead of training/.cache): train_gen_residual.py with its leave-one-
-source-out folds, resized views and perturbation test, then export_gen.py, which checks its ONNX graph against
-PyTorch at two picture sizes and calibrates on the out-of-fold scores. The manifest must pass the engine's schema.
+source-out folds, resized views, HEIC views (through scripts/heic-views.ts: heif-enc and the app's decoder) and
+perturbation test, then export_gen.py, which checks its ONNX graph against PyTorch at two picture sizes and calibrates
+on the out-of-fold scores, clean and after the HEIC round trips. The manifest must pass the engine's schema.
 A smoke test of the recipe's plumbing, not of its accuracy (models/mg-gen-residual.md holds that)."""
 import math
 import os
@@ -54,9 +55,10 @@ class GenPipeline(unittest.TestCase):
         with open(os.path.join(cls.data, 'MANIFEST.tsv'), 'w') as fh:
             fh.write('\n'.join(lines) + '\n')
         run([os.path.join(TRAINING, 'train_gen_residual.py'), '--data', cls.data, '--out', cls.out, '--n-aug', '1', '--seed', '1',
-             '--scale-views', '1', '--scale-range', '0.5,1.5', '--perturb-test'], 'train_gen_residual.py', cls.env)
+             '--scale-views', '1', '--scale-range', '0.5,1.5', '--perturb-test', '--hevc-views', '60', '--hevc-test', '60,80'],
+            'train_gen_residual.py', cls.env)
         cls.export_log = run([os.path.join(TRAINING, 'export_gen.py'), '--arch', 'residual', '--run', cls.out, '--data', cls.data,
-                              '--models', cls.models, '--version', '0.0.1'], 'export_gen.py', cls.env)
+                              '--models', cls.models, '--version', '0.0.1', '--judges-hevc'], 'export_gen.py', cls.env)
 
     @classmethod
     def tearDownClass(cls):
@@ -68,6 +70,11 @@ class GenPipeline(unittest.TestCase):
         self.assertEqual(len(loso['oof']), 4 * PER_CLASS)
         self.assertTrue(all(v is not None and math.isfinite(v) for v in loso['oof']))
         self.assertEqual(sorted(loso['perturb']), sorted(PERTURB))
+        self.assertEqual(sorted(loso['hevc']), ['60', '80'])
+        self.assertTrue(all(v is not None and math.isfinite(v) for q in ('60', '80') for v in loso['hevc'][q]))
+        # the round trips change the pixels, so the scores too
+        self.assertNotEqual(loso['hevc']['60'], loso['oof'])
+        self.assertNotEqual(loso['hevc']['60'], loso['hevc']['80'])
         # the features went to the temporary cache (MG_TRAINING_CACHE), not into training/.cache
         self.assertTrue(any(f.startswith('gen_residual_') for f in os.listdir(self.env['MG_TRAINING_CACHE'])))
 
@@ -83,6 +90,17 @@ class GenPipeline(unittest.TestCase):
         self.assertLessEqual(man['thresholds']['authentic'], man['thresholds']['manipulated'])
         self.assertTrue(all(math.isfinite(v) for v in man['calibration']['params'].values()))
         self.assertIn('--scale-views 1', man['provenance']['command'])
+        self.assertIn('--hevc-views 60 --hevc-weight 1 --hevc-test 60,80', man['provenance']['command'])
+        # HEIC stills: judged (--judges-hevc), with a calibration and thresholds fitted on the q60 round trips
+        self.assertEqual(man['limits'], {'judgesHevc': 1})
+        hevc = man['codings']['hevc']
+        self.assertIn('HEIC round trip at q60', hevc['calibration']['fittedOn'])
+        self.assertTrue(all(math.isfinite(v) for v in hevc['calibration']['params'].values()))
+        self.assertLessEqual(hevc['thresholds']['authentic'], hevc['thresholds']['manipulated'])
+        self.assertEqual(sorted(hevc['errorRates']), ['atAuthentic', 'atManipulated', 'inconclusiveShare', 'measuredOn'])
+        heic_metrics = [m['data'] for m in man['metrics'] if 'HEIC q80' in m['data']]
+        self.assertEqual(len(heic_metrics), 5)
+        self.assertTrue(all('a quality the HEVC calibration was not fitted on' in d for d in heic_metrics))
 
 
 if __name__ == '__main__':

@@ -3,7 +3,7 @@
  * calibration uses the plain sigmoid of its logit, which is the uncalibrated probability.
  */
 import type { VerdictBand } from '../../../src-shared/domain/detection';
-import type { ModelCalibration, ModelThresholds, SizeCorrection } from '../../../src-shared/domain/models';
+import type { ModelCalibration, ModelManifest, ModelThresholds, SizeCorrection, StillCoding } from '../../../src-shared/domain/models';
 import { assertNever } from '../../../src-shared/result';
 
 /** Numerically safe logistic function. */
@@ -52,6 +52,19 @@ export function calibrate(raw: number, cal: ModelCalibration | undefined): numbe
     default:
       return assertNever(cal, 'calibration method');
   }
+}
+
+/**
+ * The calibration and thresholds a whole-image model applies to a still of this coding: its
+ * `codings` entry for a HEVC/AV1-coded still when the manifest has one (fitted on held-out
+ * pictures after that round trip), else its own. `perCoding` says which.
+ */
+export function calibrationFor(
+  m: Pick<ModelManifest, 'calibration' | 'thresholds' | 'codings'>,
+  coding: StillCoding | null | undefined,
+): { calibration: ModelCalibration | undefined; thresholds: ModelThresholds | undefined; perCoding: boolean } {
+  const c = coding ? m.codings?.[coding] : undefined;
+  return c ? { calibration: c.calibration, thresholds: c.thresholds, perCoding: true } : { calibration: m.calibration, thresholds: m.thresholds, perCoding: false };
 }
 
 /** A face's size as the judging floor (`limits.minFacePx`) and the size correction read it: its box's short side. */

@@ -14,8 +14,8 @@
  * honest (it shows what moves the score), at the price of extra inferences, so it is
  * computed only for the best crop of the three most suspicious tracks.
  */
-import type { ModelManifest } from '../../../src-shared/domain/models';
-import { calibrate, logit, sizeOffset } from './calibration';
+import type { ModelCalibration, ModelManifest, StillCoding } from '../../../src-shared/domain/models';
+import { calibrate, calibrationFor, logit, sizeOffset } from './calibration';
 import { floatTensor, readOutput } from './ort-session';
 import { centerCrop, inputSize, interpolationOf, placeFrame, toTensor } from './image-ops';
 import { outputName, scoreFormat } from './manifest';
@@ -67,7 +67,13 @@ export interface ClassifyOptions {
   maxBatch?: number;
 }
 
-async function runBatch(model: LoadedModel, images: RgbImage[], size?: { w: number; h: number }, facePx?: readonly (number | undefined)[]): Promise<ClassifierOutput[]> {
+async function runBatch(
+  model: LoadedModel,
+  images: RgbImage[],
+  size?: { w: number; h: number },
+  facePx?: readonly (number | undefined)[],
+  cal: ModelCalibration | undefined = model.manifest.calibration,
+): Promise<ClassifierOutput[]> {
   const m = model.manifest;
   const { w, h } = size ?? inputSize(m.input);
   const dims = m.input.layout === 'NCHW' ? [images.length, 3, h, w] : [images.length, h, w, 3];
@@ -82,7 +88,7 @@ async function runBatch(model: LoadedModel, images: RgbImage[], size?: { w: numb
   return images.map((_, i) => {
     const rawLogit = toLogit(m, scores.data[i * per]!);
     const heatmap = hm ? { width: hmW, height: hmH, data: clamp01(hm.data.slice(i * hmW * hmH, (i + 1) * hmW * hmH)) } : null;
-    return { rawLogit, probability: calibrate(rawLogit + sizeOffset(facePx?.[i], m.sizeCorrection), m.calibration), heatmap };
+    return { rawLogit, probability: calibrate(rawLogit + sizeOffset(facePx?.[i], m.sizeCorrection), cal), heatmap };
   });
 }
 
@@ -103,16 +109,21 @@ export async function classify(model: LoadedModel, images: RgbImage[], opts: Cla
   return out;
 }
 
-/** Score a whole frame with a generated-image model (fitted per the manifest's resize mode). */
-export async function classifyImage(model: LoadedModel, frame: RgbImage): Promise<ClassifierOutput> {
+/**
+ * Score a whole frame with a generated-image model (fitted per the manifest's resize mode). A
+ * HEVC/AV1-coded still (`coding`) is calibrated by the manifest's entry for that coding when it
+ * has one (calibrationFor).
+ */
+export async function classifyImage(model: LoadedModel, frame: RgbImage, coding?: StillCoding | null): Promise<ClassifierOutput> {
   const { w, h } = inputSize(model.manifest.input);
+  const { calibration } = calibrationFor(model.manifest, coding);
   if (model.manifest.input.resize === 'center-crop') {
     const crop = centerCrop(frame, w, h);
-    const [r] = await runBatch(model, [crop], { w: crop.width, h: crop.height });
+    const [r] = await runBatch(model, [crop], { w: crop.width, h: crop.height }, undefined, calibration);
     return r!;
   }
   const { image } = placeFrame(frame, w, h, model.manifest.input.resize, interpolationOf(model.manifest.input));
-  const [r] = await classify(model, [image]);
+  const [r] = await runBatch(model, [image], undefined, undefined, calibration);
   return r!;
 }
 

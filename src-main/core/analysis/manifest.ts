@@ -15,6 +15,22 @@ const zOutput = z
   .object({ name: z.string().min(1), shape: z.array(z.number()).optional(), meaning: z.string().optional(), caption: z.string().max(400).optional(), format: z.string().optional(), points: z.array(z.string()).optional() })
   .passthrough();
 
+const zCalibration = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('temperature'), params: z.object({ T: z.number().positive() }), fittedOn: z.string() }),
+  z.object({ method: z.literal('platt'), params: z.object({ a: z.number(), b: z.number() }), fittedOn: z.string() }),
+  z.object({
+    method: z.literal('isotonic'),
+    params: z.object({ x: z.array(z.number()), y: z.array(z.number().min(0).max(1)) }).refine((p) => p.x.length === p.y.length, 'x and y differ in length'),
+    fittedOn: z.string(),
+  }),
+]);
+
+const zThresholds = z
+  .object({ authentic: z.number().min(0).max(1), manipulated: z.number().min(0).max(1) })
+  .refine((t) => t.authentic <= t.manipulated, 'authentic threshold must not exceed manipulated');
+
+const zCodingCalibration = z.object({ calibration: zCalibration, thresholds: zThresholds, errorRates: z.record(z.string(), z.unknown()).optional() }).passthrough();
+
 const zManifest = z
   .object({
     id: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'id may hold letters, digits, dot, dash and underscore'),
@@ -38,21 +54,8 @@ const zManifest = z
       })
       .passthrough(),
     outputs: z.record(z.string(), z.union([zOutput, z.number(), z.string()])),
-    calibration: z
-      .discriminatedUnion('method', [
-        z.object({ method: z.literal('temperature'), params: z.object({ T: z.number().positive() }), fittedOn: z.string() }),
-        z.object({ method: z.literal('platt'), params: z.object({ a: z.number(), b: z.number() }), fittedOn: z.string() }),
-        z.object({
-          method: z.literal('isotonic'),
-          params: z.object({ x: z.array(z.number()), y: z.array(z.number().min(0).max(1)) }).refine((p) => p.x.length === p.y.length, 'x and y differ in length'),
-          fittedOn: z.string(),
-        }),
-      ])
-      .optional(),
-    thresholds: z
-      .object({ authentic: z.number().min(0).max(1), manipulated: z.number().min(0).max(1) })
-      .refine((t) => t.authentic <= t.manipulated, 'authentic threshold must not exceed manipulated')
-      .optional(),
+    calibration: zCalibration.optional(),
+    thresholds: zThresholds.optional(),
     errorRates: z.record(z.string(), z.unknown()).optional(),
     realExceedance: z
       .object({ p: z.array(z.number().min(0).max(1)).min(2).max(512), share: z.array(z.number().min(0).max(1)), measuredOn: z.string() })
@@ -68,6 +71,7 @@ const zManifest = z
       .refine((c) => c.px.length === c.logit.length, 'px and logit differ in length')
       .refine((c) => c.px.every((v, i) => i === 0 || v > c.px[i - 1]!), 'px must increase')
       .optional(),
+    codings: z.object({ hevc: zCodingCalibration.optional(), av1: zCodingCalibration.optional() }).strict().optional(),
     limits: z.record(z.string(), z.number()).optional(),
     description: z.string().optional(),
   })
@@ -77,6 +81,9 @@ const zManifest = z
       const o = m.outputs[key];
       if (typeof o !== 'object') ctx.addIssue({ code: 'custom', path: ['outputs', key], message: `a ${m.task} model must declare outputs.${key}.name` });
     };
+    if (m.codings && m.task !== 'generated-image') {
+      ctx.addIssue({ code: 'custom', path: ['codings'], message: 'per-coding calibration is for generated-image models only' });
+    }
     if (m.input.resize === 'center-crop' && m.task !== 'generated-image') {
       ctx.addIssue({ code: 'custom', path: ['input', 'resize'], message: "'center-crop' is for generated-image models only" });
     }

@@ -6,10 +6,10 @@
  */
 import type { AnalysisWarning, CopyMoveCheck, Detection, GridCheck, SpliceCheck, FaceObservation, FaceTrack, FrameResult, ImageScore } from '../../../src-shared/domain/detection';
 import type { MediaKind } from '../../../src-shared/domain/media';
-import type { ModelThresholds } from '../../../src-shared/domain/models';
+import type { ModelThresholds, StillCoding } from '../../../src-shared/domain/models';
 import { alignedCrop, cropOptions, eyeIndices } from './align';
 import { decide, facesProbability, meanOrNull, scoreTracks } from './aggregate';
-import { bandOf, DEFAULT_THRESHOLDS, faceSizePx } from './calibration';
+import { bandOf, calibrationFor, DEFAULT_THRESHOLDS, faceSizePx } from './calibration';
 import { classifierSize, classify, classifyImage, type HeatMap } from './classify';
 import { COPY_MOVE_METHOD, detectCopyMoveAsync, type CopyMoveResult } from './copy-move';
 import type { Upright, UprightSplice } from '../media/jpeg-splice';
@@ -43,7 +43,8 @@ export interface PipelineInput {
   /**
    * How the still picture was coded, when it matters to a detector: 'hevc' for HEIC/HEIF, 'av1' for
    * AVIF (stillCodingOf). Whole-image detectors do not judge such pictures unless their manifest says
-   * they were calibrated on them (`limits.judgesHevc: 1`, `limits.judgesAv1: 1`; see judgesCoding).
+   * they were calibrated on them (`limits.judgesHevc: 1`, `limits.judgesAv1: 1`; see judgesCoding), and
+   * then with the manifest's calibration and thresholds for that coding where it has them (`codings`).
    */
   stillCoding?: StillCoding | null;
   /** A twice-saved JPEG still: its splice map, turned upright (jpeg-splice.ts; computed at intake from the file's coefficients). */
@@ -93,8 +94,9 @@ const DEFAULT_MIN_JUDGED_FACE_PX = 32;
  */
 const DEFAULT_MIN_IMAGE_PX = 64;
 
+export type { StillCoding };
+
 /** Video-codec intra coding of a still picture (HEIC, AVIF): what it is called and the manifest key that opts a model in. */
-export type StillCoding = 'hevc' | 'av1';
 const CODINGS: Record<StillCoding, { name: string; files: string; optIn: string }> = {
   hevc: { name: 'HEVC', files: 'HEIC/HEIF', optIn: 'judgesHevc' },
   av1: { name: 'AV1', files: 'AVIF', optIn: 'judgesAv1' },
@@ -109,6 +111,12 @@ export function stillCodingOf(format: string): StillCoding | null {
 export function codingNotJudgedText(coding: StillCoding): string {
   const c = CODINGS[coding];
   return `the picture is ${c.name}-coded (${c.files}), which this model was not calibrated on: ${c.name} compression erases the traces it reads`;
+}
+
+/** What an image score says when its model judged a still of this coding with its calibration for that coding. */
+export function codingCalibratedText(coding: StillCoding): string {
+  const c = CODINGS[coding];
+  return `${c.name}-coded picture (${c.files}): scored with this model's ${c.name} calibration and thresholds, fitted on held-out pictures after a ${c.files.split('/')[0]} round trip`;
 }
 
 /** The smallest frame (shorter side, pixels) a whole-image detector judges. */
@@ -270,7 +278,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
             continue;
           }
           try {
-            const r = await classifyImage(im, frame);
+            const r = await classifyImage(im, frame, input.kind === 'image' ? (input.stillCoding ?? null) : null);
             const list = imageFrameScores.get(im.manifest.id) ?? [];
             list.push({ probability: r.probability, rawLogit: r.rawLogit });
             imageFrameScores.set(im.manifest.id, list);
@@ -296,11 +304,15 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   // --- aggregation ---------------------------------------------------------------------
   progress('aggregate', 0);
   const t0 = performance.now();
+  // A HEVC/AV1-coded still a model judges is calibrated and banded by the manifest's entry for that coding, if any.
+  const stillCoding = input.kind === 'image' ? (input.stillCoding ?? null) : null;
+  const imageThresholds = (im: LoadedModel | null) => (im ? calibrationFor(im.manifest, stillCoding).thresholds : undefined);
   const imageScores: ImageScore[] = models.imageModels.map((im) => {
     const list = imageFrameScores.get(im.manifest.id) ?? [];
     const probability = meanOrNull(list.map((s) => s.probability));
-    const t = opts.thresholds ?? im.manifest.thresholds ?? DEFAULT_THRESHOLDS;
+    const t = opts.thresholds ?? imageThresholds(im) ?? DEFAULT_THRESHOLDS;
     const s: ImageScore = { modelId: im.manifest.id, probability, rawLogit: meanOrNull(list.map((x) => x.rawLogit)), band: bandOf(probability, t) };
+    if (probability !== null && stillCoding && calibrationFor(im.manifest, stillCoding).perCoding) s.calibratedFor = codingCalibratedText(stillCoding);
     if (failed.has(im.manifest.id)) s.error = warnings.find((w) => w.message.includes(`'${im.manifest.id}'`))?.message ?? 'model failed';
     else if (probability === null && codingNotJudged.has(im.manifest.id) && input.stillCoding) s.notJudged = codingNotJudgedText(input.stillCoding);
     else if (probability === null && tooSmallForImage.has(im.manifest.id)) s.notJudged = `the picture is under ${minJudgedImagePx(im.manifest)} px on its shorter side, too small for this model`;
@@ -315,7 +327,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   for (const s of imageScores) if (s.probability !== null && (!topImage || s.probability > topImage.probability!)) topImage = s;
   const imageModel = topImage ? models.imageModels.find((m) => m.manifest.id === topImage!.modelId)! : null;
   const decidingThresholds =
-    opts.thresholds ?? (topImage && (fp.probability === null || topImage.probability! > fp.probability) ? imageModel?.manifest.thresholds : faceModel?.manifest.thresholds) ?? DEFAULT_THRESHOLDS;
+    opts.thresholds ?? (topImage && (fp.probability === null || topImage.probability! > fp.probability) ? imageThresholds(imageModel) : faceModel?.manifest.thresholds) ?? DEFAULT_THRESHOLDS;
   let tooSmallNote: string | null = null;
   if (tooSmallForImage.size) {
     const minPx = Math.min(...models.imageModels.filter((m) => tooSmallForImage.has(m.manifest.id)).map((m) => minJudgedImagePx(m.manifest)));

@@ -92,7 +92,7 @@ export function jsonSummary(o: AnalysisOutput, detectionId: string | null): Reco
       observations: t.observations.map((ob) => ({ frame: ob.frameIndex, timeSec: ob.timeSec, box: { x: Math.round(ob.box.x), y: Math.round(ob.box.y), w: Math.round(ob.box.w), h: Math.round(ob.box.h), confidence: ob.box.confidence }, probability: ob.probability, rawLogit: ob.rawLogit })),
     })),
     frames: r.frames.map((f) => ({ index: f.index, timeSec: f.timeSec, faces: f.faceCount, score: f.probability })),
-    imageScores: r.imageScores.map((s) => ({ model: s.modelId, probability: s.probability, band: s.band, ...(s.error ? { error: s.error } : {}), ...(s.notJudged ? { notJudged: s.notJudged } : {}) })),
+    imageScores: r.imageScores.map((s) => ({ model: s.modelId, probability: s.probability, band: s.band, ...(s.error ? { error: s.error } : {}), ...(s.notJudged ? { notJudged: s.notJudged } : {}), ...(s.calibratedFor ? { calibratedFor: s.calibratedFor } : {}) })),
     ...(r.copyMove ? { copyMove: { method: r.copyMove.method, regions: r.copyMove.regions, analysedLongSide: r.copyMove.analysedLongSide, texturedShare: r.copyMove.texturedShare, ...(r.copyMove.patternSteps ? { patternSteps: r.copyMove.patternSteps } : {}) } } : {}),
     ...(r.splice ? { splice: { method: r.splice.method, earlierQuality: r.splice.earlierQuality, regions: r.splice.regions, threshold: r.splice.threshold, coverage: r.splice.coverage } } : {}),
     ...(r.grid ? { grid: { method: r.grid.method, pictureGrid: r.grid.pictureGrid, regions: r.grid.regions, threshold: r.grid.threshold, coverage: r.grid.coverage } } : {}),

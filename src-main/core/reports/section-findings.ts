@@ -111,7 +111,7 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
         { title: 'Band', width: 0.2, color: (r) => bandColor(d.imageScores[r]!.band) },
         { title: 'Note', width: 0.3 },
       ],
-      d.imageScores.map((s) => [s.modelId, pct(s.probability), bandLabel(s.band), s.error ? `model error: ${s.error}` : s.notJudged ? `not judged: ${s.notJudged}` : s.rawLogit !== null ? `raw logit ${s.rawLogit.toFixed(3)}` : '']),
+      d.imageScores.map((s) => [s.modelId, pct(s.probability), bandLabel(s.band), s.error ? `model error: ${s.error}` : s.notJudged ? `not judged: ${s.notJudged}` : s.rawLogit !== null ? `raw logit ${s.rawLogit.toFixed(3)}${s.calibratedFor ? `; ${s.calibratedFor}` : ''}` : '']),
     );
   }
 

@@ -2,7 +2,7 @@
 import { formatAnchor } from '../../../src-shared/domain/audit';
 import type { Detection } from '../../../src-shared/domain/detection';
 import type { SamplingStrategy } from '../../../src-shared/domain/media';
-import type { ModelManifest } from '../../../src-shared/domain/models';
+import type { ModelManifest, ModelThresholds } from '../../../src-shared/domain/models';
 import { assertNever } from '../../../src-shared/result';
 import { bandColor, bandLabel, dateTime, describeValue } from './format';
 import type { ReportInput } from './report-input';
@@ -23,8 +23,7 @@ function strategyText(s: SamplingStrategy): string {
   }
 }
 
-function calibrationText(m: ModelManifest): string {
-  const c = m.calibration;
+function calibrationText(c: ModelManifest['calibration']): string {
   if (!c) return 'none (raw model output)';
   switch (c.method) {
     case 'temperature':
@@ -37,6 +36,8 @@ function calibrationText(m: ModelManifest): string {
       return assertNever(c, 'calibration');
   }
 }
+
+const thresholdsText = (t: ModelThresholds) => `authentic < ${t.authentic}, manipulated ≥ ${t.manipulated}`;
 
 /** Section 3. */
 export function methodSection(w: ReportWriter, input: ReportInput): void {
@@ -70,9 +71,16 @@ export function methodSection(w: ReportWriter, input: ReportInput): void {
     if (m.sha256 !== ref.sha256) rows.push(['Manifest hash', `${m.sha256} — DIFFERS from the file that ran; the installed model changed since this analysis`]);
     for (const [k, v] of Object.entries(prov).slice(0, 12)) rows.push([`Provenance: ${k}`, describeValue(v)]);
     if (Object.keys(prov).length > 12) rows.push(['Provenance', `${Object.keys(prov).length - 12} more fields in the model manifest`]);
-    rows.push(['Calibration', calibrationText(m)]);
-    if (m.thresholds) rows.push(['Thresholds', `authentic < ${m.thresholds.authentic}, manipulated ≥ ${m.thresholds.manipulated}`]);
+    rows.push(['Calibration', calibrationText(m.calibration)]);
+    if (m.thresholds) rows.push(['Thresholds', thresholdsText(m.thresholds)]);
     if (m.errorRates && Object.keys(m.errorRates).length) rows.push(['Error rates', describeValue(m.errorRates)]);
+    for (const [coding, c] of Object.entries(m.codings ?? {})) {
+      if (!c) continue;
+      const name = coding.toUpperCase();
+      rows.push([`${name} calibration`, `for ${name}-coded stills: ${calibrationText(c.calibration)}`]);
+      rows.push([`${name} thresholds`, thresholdsText(c.thresholds)]);
+      if (c.errorRates && Object.keys(c.errorRates).length) rows.push([`${name} error rates`, describeValue(c.errorRates)]);
+    }
     rows.push(['Input', `${m.input.shape.join('×')} ${m.input.layout} ${m.input.colorOrder}${m.input.cropMargin ? `, face crop margin ${m.input.cropMargin}` : ''}`]);
     rows.push(['Licence', m.license]);
     w.keyValues(rows);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auc, bandAccuracy, eer, pairedAucBootstrap, tprAtFpr } from '../../../src-main/core/analysis/metrics';
-import { bandOf, calibrate, logit, sigmoid, sizeOffset } from '../../../src-main/core/analysis/calibration';
+import { bandOf, calibrate, calibrationFor, logit, sigmoid, sizeOffset } from '../../../src-main/core/analysis/calibration';
 import { parseManifest as parseModelManifest } from '../../../src-main/core/analysis/manifest';
 import { testManifest } from '../../helpers/analysis-models';
 import { decodeNormalised, iou, nms } from '../../../src-main/core/analysis/face-detect';
@@ -103,6 +103,19 @@ describe('calibration and bands', () => {
     expect(() => parseModelManifest(m({ px: [32, 64], logit: [-2], measuredOn: 'x' }), 't.json')).toThrow(/differ in length/);
     expect(() => parseModelManifest(m({ px: [0, 64], logit: [-2, 0], measuredOn: 'x' }), 't.json')).toThrow();
     expect(() => parseModelManifest(m({ px: [32, 64], logit: [Number.NaN, 0], measuredOn: 'x' }), 't.json')).toThrow();
+  });
+  it('a generated-image manifest may carry a calibration per still coding; the HEVC one serves HEIC stills only', () => {
+    const hevc = { calibration: { method: 'platt', params: { a: 0.5, b: 1 }, fittedOn: 'HEIC round trips' }, thresholds: { authentic: 0.2, manipulated: 0.9 }, errorRates: { x: 1 } };
+    const m = (task: 'generated-image' | 'face-manipulation', codings: unknown) => ({ ...testManifest('t', task), file: 't.onnx', sha256: 'a'.repeat(64), codings });
+    const parsed = parseModelManifest(m('generated-image', { hevc }), 't.json');
+    expect(parsed.codings?.hevc?.thresholds).toEqual({ authentic: 0.2, manipulated: 0.9 });
+    expect(calibrationFor(parsed, 'hevc')).toEqual({ calibration: hevc.calibration, thresholds: hevc.thresholds, perCoding: true });
+    for (const coding of [null, undefined, 'av1'] as const) expect(calibrationFor(parsed, coding)).toEqual({ calibration: parsed.calibration, thresholds: parsed.thresholds, perCoding: false });
+    expect(calibrate(2, calibrationFor(parsed, 'hevc').calibration)).toBeCloseTo(sigmoid(2));
+    expect(() => parseModelManifest(m('face-manipulation', { hevc }), 't.json')).toThrow(/codings: per-coding calibration is for generated-image models only/);
+    expect(() => parseModelManifest(m('generated-image', { jpeg: hevc }), 't.json')).toThrow(/codings/);
+    expect(() => parseModelManifest(m('generated-image', { hevc: { ...hevc, thresholds: { authentic: 0.9, manipulated: 0.2 } } }), 't.json')).toThrow(/authentic threshold must not exceed manipulated/);
+    expect(() => parseModelManifest(m('generated-image', { hevc: { thresholds: hevc.thresholds } }), 't.json')).toThrow(/codings\.hevc\.calibration/);
   });
   it('bands follow the thresholds, null is undetermined', () => {
     const t = { authentic: 0.3, manipulated: 0.7 };

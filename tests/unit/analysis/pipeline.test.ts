@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../../src-main/core/analysis/registry';
-import { codingNotJudgedText, runPipeline, stillCodingOf, type PipelineModels } from '../../../src-main/core/analysis/pipeline';
+import { codingCalibratedText, codingNotJudgedText, runPipeline, stillCodingOf, type PipelineModels } from '../../../src-main/core/analysis/pipeline';
 import type { SampledFrame } from '../../../src-main/core/analysis/types';
 import { createLogger } from '../../../src-main/core/log/logger';
 import { classifierGraph, detectorGraph, solidFrame, testManifest, throwingGraph, writeModel, writeStandardModels } from '../../helpers/analysis-models';
@@ -136,6 +136,22 @@ describe('analysis pipeline (generated models, generated frames)', () => {
     const opted = await runPipeline({ kind: 'image', frames: plain, expectedFrames: 1, stillCoding: 'hevc' }, { ...std, imageModels: [hevcModel] }, { thresholds: null });
     expect(opted.imageScores[0]!.probability).toBe(jpeg.imageScores[0]!.probability);
     expect(opted.verdict.band).toBe(jpeg.verdict.band);
+    expect(opted.imageScores[0]!.calibratedFor).toBeUndefined();
+    // One with its own HEVC calibration and thresholds (manifest codings.hevc) scores a HEIC with them, and says so;
+    // a JPEG/PNG still keeps the model's own calibration.
+    const raw = jpeg.imageScores[0]!.rawLogit!;
+    const hevcCal = { calibration: { method: 'platt' as const, params: { a: -1, b: 0 }, fittedOn: 'test' }, thresholds: { authentic: 0.01, manipulated: 0.99 } };
+    const calibrated = { ...img, manifest: { ...img.manifest, limits: { judgesHevc: 1 }, codings: { hevc: hevcCal } } };
+    const heic = await runPipeline({ kind: 'image', frames: plain, expectedFrames: 1, stillCoding: 'hevc' }, { ...std, imageModels: [calibrated] }, { thresholds: null });
+    expect(heic.imageScores[0]).toMatchObject({ rawLogit: raw, probability: calibrate(raw, hevcCal.calibration), band: 'inconclusive', calibratedFor: codingCalibratedText('hevc') });
+    expect(heic.imageScores[0]!.probability).not.toBe(jpeg.imageScores[0]!.probability);
+    expect(heic.verdict).toMatchObject({ band: 'inconclusive', decidedBy: 'generated-image', thresholds: hevcCal.thresholds });
+    expect(codingCalibratedText('hevc')).toBe("HEVC-coded picture (HEIC/HEIF): scored with this model's HEVC calibration and thresholds, fitted on held-out pictures after a HEIC round trip");
+    const asPng = await runPipeline({ kind: 'image', frames: plain, expectedFrames: 1, stillCoding: null }, { ...std, imageModels: [calibrated] }, { thresholds: null });
+    expect(asPng.imageScores[0]).toMatchObject({ probability: jpeg.imageScores[0]!.probability, band: jpeg.imageScores[0]!.band });
+    expect(asPng.imageScores[0]!.calibratedFor).toBeUndefined();
+    // Its AV1 stills are not covered by the HEVC entry: not judged without judgesAv1.
+    expect((await runPipeline({ kind: 'image', frames: plain, expectedFrames: 1, stillCoding: 'av1' }, { ...std, imageModels: [calibrated] }, { thresholds: null })).imageScores[0]!.probability).toBeNull();
     // With a face, the faces decide and the note says only they were judged.
     const withFace: SampledFrame[] = [{ index: 0, timeSec: 0, width: W, height: H, data: solidFrame(W, H, [120, 120, 120], face([230, 40, 40])) }];
     const f = await runPipeline({ kind: 'image', frames: withFace, expectedFrames: 1, stillCoding: 'hevc' }, std, { thresholds: null });

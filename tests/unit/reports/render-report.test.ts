@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderReportDetailed, type RenderedReport } from '../../../src-main/core/reports/render-report';
 import { loadFontSet } from '../../../src-main/core/reports/fonts';
 import { artifactReader, imageDetection, reportInput, videoDetection } from '../../helpers/report-fixtures';
+import { codingCalibratedText } from '../../../src-main/core/analysis/pipeline';
 import { inkFraction, pdfPages, pdfText, renderPages, stripBidiMarks } from '../../helpers/pdf-tools';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', '.artifacts', 'reports');
@@ -78,6 +79,25 @@ describe('renderReport: image result with a Japanese file name', () => {
     const before = structuredClone(d);
     delete before.copyMove;
     expect(pdfText((await renderReportDetailed(reportInput(before, { fonts }))).pdf)).not.toContain('Copy-move check');
+  });
+
+  it('prints a whole-image model\u2019s HEVC calibration, thresholds and error rates, and that a HEIC was scored with them', async () => {
+    const heic = structuredClone(d);
+    heic.imageScores[0]!.calibratedFor = codingCalibratedText('hevc');
+    const manifests = reportInput(heic, { fonts }).manifests.map((m) =>
+      m.task === 'generated-image'
+        ? { ...m, codings: { hevc: { calibration: { method: 'platt' as const, params: { a: 0.61, b: -0.25 }, fittedOn: 'HEIC round trips of held-out pictures' }, thresholds: { authentic: 0.33, manipulated: 0.88 }, errorRates: { fprAtManipulated: 0.048 } } } }
+        : m,
+    );
+    const flat = pdfText((await renderReportDetailed({ ...reportInput(heic, { fonts }), manifests })).pdf).replace(/\s+/g, ' ');
+    for (const s of [
+      'raw logit -1.310; HEVC-coded picture (HEIC/HEIF): scored with this model',
+      'HEVC calibration for HEVC-coded stills: Platt scaling, a = 0.61, b = -0.25, fitted on HEIC round trips of held-out pictures',
+      'HEVC thresholds authentic < 0.33, manipulated ≥ 0.88',
+      'HEVC error rates fprAtManipulated: 0.04800',
+    ])
+      expect(flat).toContain(s);
+    expect(text.replace(/\s+/g, ' ')).not.toContain('HEVC calibration');
   });
 
   it('prints the splice map: what it compares, the region found and its overlay; says when none was; absent without a map', async () => {

@@ -111,7 +111,7 @@ export function modelFinding(d: Detection, m: Detection['models'][number]): { sa
       if (!s) return { said: '—', decided: false };
       if (s.probability === null) return { said: s.notJudged ? `not judged: ${s.notJudged}` : s.error ? `failed: ${s.error}` : 'no score', decided: false };
       const top = d.imageScores.reduce<ImageScore | null>((a, b) => (b.probability !== null && (!a || b.probability > a.probability!) ? b : a), null);
-      return { said: `${pct(s.probability)} (${BAND_LABEL[s.band].toLowerCase()})`, decided: (decidedBy === 'generated-image' || decidedBy === 'combined') && top?.modelId === m.id };
+      return { said: `${pct(s.probability)} (${BAND_LABEL[s.band].toLowerCase()})${s.calibratedFor ? ` — ${s.calibratedFor}` : ''}`, decided: (decidedBy === 'generated-image' || decidedBy === 'combined') && top?.modelId === m.id };
     }
   }
 }
