@@ -158,6 +158,8 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   };
   const check = opts.check ?? (() => undefined);
   const progress = opts.progress ?? (() => undefined);
+  // The coding of a still picture (a video's frames have none): whether whole-image detectors judge it, and with which calibration.
+  const stillCoding = input.kind === 'image' ? (input.stillCoding ?? null) : null;
   const warnings: AnalysisWarning[] = models.missing.map((m) => ({ code: 'MODEL_MISSING', message: m }));
   const failed = new Set<string>();
   const fail = (model: LoadedModel, e: unknown) => {
@@ -269,7 +271,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
       await time('image-model', async () => {
         for (const im of models.imageModels) {
           if (failed.has(im.manifest.id)) continue;
-          if (input.kind === 'image' && !judgesCoding(im.manifest, input.stillCoding)) {
+          if (!judgesCoding(im.manifest, stillCoding)) {
             codingNotJudged.add(im.manifest.id);
             continue;
           }
@@ -278,7 +280,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
             continue;
           }
           try {
-            const r = await classifyImage(im, frame, input.kind === 'image' ? (input.stillCoding ?? null) : null);
+            const r = await classifyImage(im, frame, stillCoding);
             const list = imageFrameScores.get(im.manifest.id) ?? [];
             list.push({ probability: r.probability, rawLogit: r.rawLogit });
             imageFrameScores.set(im.manifest.id, list);
@@ -305,16 +307,16 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   progress('aggregate', 0);
   const t0 = performance.now();
   // A HEVC/AV1-coded still a model judges is calibrated and banded by the manifest's entry for that coding, if any.
-  const stillCoding = input.kind === 'image' ? (input.stillCoding ?? null) : null;
   const imageThresholds = (im: LoadedModel | null) => (im ? calibrationFor(im.manifest, stillCoding).thresholds : undefined);
   const imageScores: ImageScore[] = models.imageModels.map((im) => {
     const list = imageFrameScores.get(im.manifest.id) ?? [];
     const probability = meanOrNull(list.map((s) => s.probability));
-    const t = opts.thresholds ?? imageThresholds(im) ?? DEFAULT_THRESHOLDS;
+    const cal = calibrationFor(im.manifest, stillCoding);
+    const t = opts.thresholds ?? cal.thresholds ?? DEFAULT_THRESHOLDS;
     const s: ImageScore = { modelId: im.manifest.id, probability, rawLogit: meanOrNull(list.map((x) => x.rawLogit)), band: bandOf(probability, t) };
-    if (probability !== null && stillCoding && calibrationFor(im.manifest, stillCoding).perCoding) s.calibratedFor = codingCalibratedText(stillCoding);
+    if (probability !== null && stillCoding && cal.perCoding) s.calibratedFor = codingCalibratedText(stillCoding);
     if (failed.has(im.manifest.id)) s.error = warnings.find((w) => w.message.includes(`'${im.manifest.id}'`))?.message ?? 'model failed';
-    else if (probability === null && codingNotJudged.has(im.manifest.id) && input.stillCoding) s.notJudged = codingNotJudgedText(input.stillCoding);
+    else if (probability === null && codingNotJudged.has(im.manifest.id) && stillCoding) s.notJudged = codingNotJudgedText(stillCoding);
     else if (probability === null && tooSmallForImage.has(im.manifest.id)) s.notJudged = `the picture is under ${minJudgedImagePx(im.manifest)} px on its shorter side, too small for this model`;
     return s;
   });
@@ -333,7 +335,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     const minPx = Math.min(...models.imageModels.filter((m) => tooSmallForImage.has(m.manifest.id)).map((m) => minJudgedImagePx(m.manifest)));
     tooSmallNote = `Too small for the whole-image detector (${firstFrame ? `${firstFrame.width}×${firstFrame.height}` : '?'}; it judges pictures from ${minPx} px on the shorter side): ${faceTracks.length ? 'only the faces were judged' : 'it did not judge this file'}.`;
   }
-  const coding = input.stillCoding ? CODINGS[input.stillCoding] : null;
+  const coding = stillCoding ? CODINGS[stillCoding] : null;
   const codingNote =
     codingNotJudged.size && coding
       ? `${coding.name}-coded picture (${coding.files}): the whole-image detector does not judge it, because ${coding.name} compression erases the fine traces it reads and makes generated pictures look like photos; ${faceTracks.length ? 'only the faces were judged, and they can flag the picture but not clear it' : 'nothing else judged this file'}.`
