@@ -19,6 +19,11 @@ from metrics import auc, eer, tpr_at_fpr, fit_platt, platt, band_rates  # noqa
 from train_gen_residual import PERTURB  # noqa
 
 
+def scores(v):
+    """Out-of-fold scores as loso.json stores them (None where a picture has none) as a float array (NaN there)."""
+    return np.array([np.nan if x is None else x for x in v], float)
+
+
 def hevc_calibration(L, fit, y, ok, metrics, clean):
     """codings.hevc of the manifest from a run with --hevc-test: a Platt fit on the out-of-fold logits of the held-out
     pictures after the HEIC round trips at the qualities `fit` (comma-separated; each picture once per quality; empty:
@@ -28,7 +33,7 @@ def hevc_calibration(L, fit, y, ok, metrics, clean):
     generator were called authentic half the time at q50 (session 20) --, their error rates, and per tested quality the
     AUC and the band rates with this calibration and with the clean one (what a HEIC would get without it). Appends the
     metrics; returns {} for a run without them."""
-    hv = {int(q): np.array([np.nan if x is None else x for x in v])[ok] for q, v in L.get('hevc', {}).items()}
+    hv = {int(q): scores(v)[ok] for q, v in L.get('hevc', {}).items()}
     if not hv:
         return {}
     fit_q = [int(q) for q in fit.split(',') if q]
@@ -109,7 +114,7 @@ def main():
         assert abs(o['logit'][0, 0] - ref) < 1e-3 * max(1.0, abs(ref)), 'exported graph disagrees with torch'
     br.close()
     L = json.load(open(os.path.join(a.run, 'loso.json')))
-    y = np.array(L['y']); s = np.array([np.nan if v is None else v for v in L['oof']]); folds = np.array(L['folds'])
+    y = np.array(L['y']); s = scores(L['oof']); folds = np.array(L['folds'])
     ok = ~np.isnan(s)
     y, s, folds = y[ok], s[ok], folds[ok]
     pa, pb = fit_platt(s, y)
@@ -122,7 +127,7 @@ def main():
     for f, r in sorted(L['loso'].items()):
         metrics.append(dict(name='AUC', value=round(r['auc'], 4), data='LOSO fold %s: %d fakes vs %d held-out reals' % (f, r['n_fake'], r['n_real'])))
     for k, v in sorted(L.get('perturb', {}).items()):  # robustness: the same held-out pictures after an edit
-        sp = np.array([np.nan if x is None else x for x in v])[ok]
+        sp = scores(v)[ok]
         r = band_rates(y, platt(sp, pa, pb), t_a, t_m)
         txt = ('held-out pictures (out-of-fold, %d real / %d generated) after this edit: %s; FPR / FNR at the shipped thresholds'
                % ((y == 0).sum(), (y == 1).sum(), PERTURB[k]))

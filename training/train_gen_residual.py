@@ -340,10 +340,10 @@ def main():
             n, len(pr), probe[n]['auc'], 100 * probe[n]['above_own_real']), flush=True)
     m = fit_on(np.ones(len(rows), bool))
     torch.save(m.state_dict(), os.path.join(a.out, 'model.pt'))
-    json.dump(dict(loso=res, oof=[None if np.isnan(v) else float(v) for v in oof], relpaths=[r['relpath'] for r in rows],
+    stored = lambda v: [None if np.isnan(x) else float(x) for x in v]  # noqa: E731 (JSON has no NaN: None where a picture has no score)
+    json.dump(dict(loso=res, oof=stored(oof), relpaths=[r['relpath'] for r in rows],
                    y=y.tolist(), folds=folds.tolist(), args=vars(a), n_feat=N_FEAT, recon_probe=probe,
-                   perturb={k: [None if np.isnan(x) else float(x) for x in v] for k, v in pert_oof.items()},
-                   hevc={str(q): [None if np.isnan(x) else float(x) for x in v] for q, v in hevc_oof.items()}), open(os.path.join(a.out, 'loso.json'), 'w'), indent=1)
+                   perturb={k: stored(v) for k, v in pert_oof.items()}, hevc={str(q): stored(v) for q, v in hevc_oof.items()}), open(os.path.join(a.out, 'loso.json'), 'w'), indent=1)
 
 
 if __name__ == '__main__':
