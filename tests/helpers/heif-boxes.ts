@@ -1,10 +1,11 @@
 /**
  * Box surgery on a small HEIF file for the tests: give its primary image an `irot` (rotation)
- * property, as phones do for portrait pictures (libheif's heif-enc 1.15 cannot write one).
- * Handles the layout heif-enc writes: meta (hdlr, pitm, iloc v0/v1, iinf, iprp(ipco, ipma), …)
- * before mdat, iloc extents as absolute file offsets.
+ * property, as phones do for portrait pictures, or rebuild a file of same-size pictures as one
+ * grid picture made of them, as phones store every photo (libheif's heif-enc 1.15 can write
+ * neither). Handles the layout heif-enc writes: meta (hdlr, pitm, iloc v0/v1, iinf,
+ * iprp(ipco, ipma), …) before mdat, iloc extents as absolute file offsets.
  */
-import { childBoxes } from '../../src-main/core/media/isobmff';
+import { childBoxes, heifItems } from '../../src-main/core/media/isobmff';
 
 interface Box {
   type: string;
@@ -109,4 +110,110 @@ export function withRotation(heic: Buffer, quarterTurnsCcw: 1 | 2 | 3): Buffer {
   grow(iprp, delta);
   grow(ipco, irot.length);
   return Buffer.concat([b.subarray(0, ipco.at + ipco.size), irot, b.subarray(ipco.at + ipco.size, ipma.at), ipmaNew, b.subarray(ipma.at + ipma.size)]);
+}
+
+/** A box: 32-bit size, type, payload. */
+function box(type: string, ...payload: Buffer[]): Buffer {
+  const body = Buffer.concat(payload);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(8 + body.length, 0);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, body]);
+}
+/** A full box: version and flags before the payload. */
+const fullBox = (type: string, version: number, flags: number, ...payload: Buffer[]) => box(type, Buffer.from([version, (flags >> 16) & 255, (flags >> 8) & 255, flags & 255]), ...payload);
+const u16 = (...v: number[]) => Buffer.concat(v.map((x) => Buffer.from([(x >> 8) & 255, x & 255])));
+const u32 = (v: number) => {
+  const o = Buffer.alloc(4);
+  o.writeUInt32BE(v, 0);
+  return o;
+};
+
+/** Each item's property boxes, in the order its ipma entry lists them, with their essential bit. */
+function itemProperties(b: Buffer, metaKids: Box[]): Map<number, { prop: Buffer; essential: boolean }[]> {
+  const iprp = find(metaKids, 'iprp');
+  const iprpKids = boxes(b, iprp.at + 8, iprp.at + iprp.size);
+  const ipco = find(iprpKids, 'ipco');
+  const ipma = find(iprpKids, 'ipma');
+  const props = boxes(b, ipco.at + 8, ipco.at + ipco.size).map((x) => b.subarray(x.at, x.at + x.size));
+  const version = b[ipma.at + 8]!;
+  const wide = (b.readUIntBE(ipma.at + 9, 3) & 1) === 1;
+  const out = new Map<number, { prop: Buffer; essential: boolean }[]>();
+  let q = ipma.at + 12;
+  const entries = b.readUInt32BE(q);
+  q += 4;
+  for (let i = 0; i < entries; i++) {
+    const id = version < 1 ? b.readUInt16BE(q) : b.readUInt32BE(q);
+    q += version < 1 ? 2 : 4;
+    const n = b[q++]!;
+    const list: { prop: Buffer; essential: boolean }[] = [];
+    for (let k = 0; k < n; k++) {
+      const v = wide ? b.readUInt16BE(q) : b[q]!;
+      q += wide ? 2 : 1;
+      const index = v & (wide ? 0x7fff : 0x7f);
+      if (index) list.push({ prop: props[index - 1]!, essential: (v & (wide ? 0x8000 : 0x80)) !== 0 });
+    }
+    out.set(id, list);
+  }
+  return out;
+}
+
+/**
+ * A grid picture (ISO/IEC 23008-12 'grid' derived image, as iPhones write every photo in 512-px
+ * tiles) made of the pictures of `tiles` — a file of rows × columns same-size HEVC pictures in
+ * reading order, as heif-enc writes several inputs — shown as width × height (at most the tiles'
+ * sum; the right and bottom tiles are cut). The tiles become hidden items; the grid is the primary
+ * picture and the only top-level one. The first EXIF item is kept, described as belonging to the grid.
+ */
+export function withGrid(tiles: Buffer, rows: number, columns: number, width: number, height: number): Buffer {
+  const top = boxes(tiles, 0, tiles.length);
+  const ftyp = find(top, 'ftyp');
+  const meta = find(top, 'meta');
+  const metaKids = boxes(tiles, meta.at + 12, meta.at + meta.size);
+  const hdlr = find(metaKids, 'hdlr');
+  const images = heifItems(tiles, (i) => i.type === 'hvc1');
+  const exif = heifItems(tiles, (i) => i.type === 'Exif').slice(0, 1);
+  if (images.length !== rows * columns) throw new Error(`${images.length} pictures for a ${rows} × ${columns} grid`);
+  const props = itemProperties(tiles, metaKids);
+  // Every tile is coded at the same size (heif-enc codes in 64-px units: give it pictures of such sides).
+  const sizes = new Set(images.map((t) => (props.get(t.id) ?? []).find((x) => x.prop.toString('latin1', 4, 8) === 'ispe')?.prop.subarray(12, 20).toString('hex')));
+  if (sizes.size !== 1 || sizes.has(undefined)) throw new Error('the pictures are not coded at one size');
+  // Items 1..n: the tiles; n + 1: the grid; n + 2: the EXIF item, if any.
+  const gridId = images.length + 1;
+  const exifId = gridId + 1;
+  const ispeOf = (w: number, h: number) => fullBox('ispe', 0, 0, u32(w), u32(h));
+  const ipco: Buffer[] = [];
+  const indexOf = (p: Buffer) => {
+    let i = ipco.findIndex((x) => x.equals(p));
+    if (i < 0) i = ipco.push(p) - 1;
+    return i + 1;
+  };
+  const assoc = (id: number, list: { prop: Buffer; essential: boolean }[]) => Buffer.concat([u16(id), Buffer.from([list.length]), ...list.map((x) => Buffer.from([(x.essential ? 0x80 : 0) | indexOf(x.prop)]))]);
+  const ipmaEntries = [...images.map((t, i) => assoc(i + 1, props.get(t.id) ?? [])), assoc(gridId, [{ prop: ispeOf(width, height), essential: false }])];
+  const ipma = fullBox('ipma', 0, 0, u32(ipmaEntries.length), ...ipmaEntries);
+  if (ipco.length > 127) throw new Error('too many properties');
+  const infe = (id: number, type: string, hidden: boolean) => fullBox('infe', 2, hidden ? 1 : 0, u16(id, 0), Buffer.from(type, 'latin1'), Buffer.from([0]));
+  const infos = [...images.map((_, i) => infe(i + 1, 'hvc1', true)), infe(gridId, 'grid', false), ...(exif.length ? [infe(exifId, 'Exif', false)] : [])];
+  const iinf = fullBox('iinf', 0, 0, u16(infos.length), ...infos);
+  const refs = [box('dimg', u16(gridId, images.length, ...images.map((_, i) => i + 1))), ...(exif.length ? [box('cdsc', u16(exifId, 1, gridId))] : [])];
+  const iref = fullBox('iref', 0, 0, ...refs);
+  // The grid's description: version 0, flags 0 (16-bit sizes), rows − 1, columns − 1, output size.
+  const idat = box('idat', Buffer.from([0, 0, rows - 1, columns - 1]), u16(width, height));
+  const data = [...images.map((t) => t.data), ...exif.map((e) => e.data)];
+  // iloc version 1: 4-byte offsets and lengths, no base offset; the grid's data is in idat (method 1).
+  const ilocFor = (mdatStart: number) => {
+    const entries: Buffer[] = [];
+    let at = mdatStart;
+    const located = [...images.map((_, i) => i + 1), ...(exif.length ? [exifId] : [])];
+    located.forEach((id, k) => {
+      entries.push(u16(id, 0, 0, 1), u32(at), u32(data[k]!.length));
+      at += data[k]!.length;
+    });
+    entries.push(u16(gridId, 1, 0, 1), u32(0), u32(8));
+    return fullBox('iloc', 1, 0, Buffer.from([0x44, 0x00]), u16(entries.length / 3), ...entries);
+  };
+  const metaOf = (iloc: Buffer) => fullBox('meta', 0, 0, tiles.subarray(hdlr.at, hdlr.at + hdlr.size), fullBox('pitm', 0, 0, u16(gridId)), iloc, iinf, iref, box('iprp', box('ipco', ...ipco), ipma), idat);
+  const head = tiles.subarray(ftyp.at, ftyp.at + ftyp.size);
+  const metaLength = metaOf(ilocFor(0)).length;
+  return Buffer.concat([head, metaOf(ilocFor(head.length + metaLength + 8)), box('mdat', ...data)]);
 }

@@ -15,7 +15,7 @@ import { decodeImage } from '../../../src-main/core/media/image-decode';
 import { heifItems } from '../../../src-main/core/media/isobmff';
 import { AppError } from '../../../src-shared/result';
 import { tempDir } from '../../helpers/core';
-import { withRotation } from '../../helpers/heif-boxes';
+import { withGrid, withRotation } from '../../helpers/heif-boxes';
 import { fixture, rejectsWith, testTools } from './helpers';
 
 const rgbOf = async (name: string) => {
@@ -119,6 +119,71 @@ describe('HEIC/HEIF pictures', () => {
       expect(sun[0], `turns ${t}`).toBeCloseTo(expected[t].sun[0], 1);
       expect(sun[1], `turns ${t}`).toBeCloseTo(expected[t].sun[1], 1);
     }
+  });
+
+  it('reads a grid picture as phones store every photo: coded tiles, cut at the right and bottom, with the EXIF of the whole', async () => {
+    const { dir, cleanup } = tempDir('heif-grid-');
+    onTestFinished(cleanup);
+    // The camera photo (640 × 480) in 128-px tiles, 5 across and 4 down (512 px: the bottom row is
+    // cut to 96), each a JPEG carrying the photo's EXIF, coded by heif-enc into one file, then
+    // rebuilt as one 'grid' picture of them (iPhones use 512-px tiles).
+    const files: string[] = [];
+    for (let r = 0; r < 4; r++) {
+      for (let c = 0; c < 5; c++) {
+        const f = path.join(dir, `tile-${r}-${c}.jpg`);
+        const h = Math.min(128, 480 - r * 128);
+        await sharp(fixture('camera.jpg'))
+          .extract({ left: c * 128, top: r * 128, width: 128, height: h })
+          .extend({ bottom: 128 - h, extendWith: 'copy' })
+          .keepExif()
+          .jpeg({ quality: 95 })
+          .toFile(f);
+        files.push(f);
+      }
+    }
+    const tiles = path.join(dir, 'tiles.heic');
+    execFileSync(process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc', ['-q', '60', ...files, '-o', tiles], { stdio: 'ignore' });
+    const p = path.join(dir, 'grid.heic');
+    fs.writeFileSync(p, withGrid(fs.readFileSync(tiles), 4, 5, 640, 480));
+    const tools = await testTools();
+    const info = await probe(p, tools);
+    // One picture: the tiles are parts of it, not pictures of their own.
+    expect(info).toMatchObject({ kind: 'image', format: 'heif', width: 640, height: 480, frameCount: 1 });
+    expect(info.warnings ?? []).toEqual([]);
+    const img = await decodeImage(p, info, { tools });
+    expect([img.width, img.height]).toEqual([640, 480]);
+    // Every tile in its place: the whole is the photo, and so is each tile's area of it.
+    const jpeg = await rgbOf('camera.jpg');
+    expect(meanAbsDiff(img.data, jpeg.data)).toBeLessThan(4);
+    const area = (d: Buffer, x: number, y: number) => {
+      const out: number[] = [];
+      for (let yy = y; yy < y + 96; yy++) for (let xx = x; xx < x + 128; xx++) out.push(...d.subarray((yy * 640 + xx) * 3, (yy * 640 + xx) * 3 + 3));
+      return Buffer.from(out);
+    };
+    for (const [x, y] of [
+      [512, 0],
+      [0, 384],
+      [512, 384],
+      [256, 128],
+    ]) {
+      expect(meanAbsDiff(area(img.data, x!, y!), area(jpeg.data, x!, y!)), `tile at ${x}, ${y}`).toBeLessThan(6);
+    }
+    const { frames } = await extractFrames(p, info, tools, { strategy: { kind: 'even', count: 4 } });
+    expect(frames[0]!.data.length).toBe(640 * 480 * 3);
+    const r = await readMetadata(p, info);
+    expect(r.highlights.find((x) => x.label === 'Camera')?.value).toBe('Canon Canon EOS 80D');
+    expect(r.hasEmbeddedThumbnail).toBe(true);
+    expect(r.thumbnailDiffers).toBe(false);
+    expect(r.flags.map((f) => f.code)).not.toContain('METADATA_DAMAGED');
+    // A portrait photo: the grid turned by its own irot, as a whole.
+    const turned = path.join(dir, 'grid-turned.heic');
+    fs.writeFileSync(turned, withRotation(fs.readFileSync(p), 1));
+    const tInfo = await probe(turned, tools);
+    expect([tInfo.width, tInfo.height]).toEqual([480, 640]);
+    const upright = sunAt(img);
+    const sun = sunAt(await decodeImage(turned, tInfo, { tools }));
+    expect(sun[0]).toBeCloseTo(upright[1], 1);
+    expect(sun[1]).toBeCloseTo(1 - upright[0], 1);
   });
 
   it('reads the EXIF item: camera, dates, GPS, and compares its thumbnail with the decoded picture', async () => {
