@@ -5,7 +5,7 @@
  * neither). Handles the layout heif-enc writes: meta (hdlr, pitm, iloc v0/v1, iinf,
  * iprp(ipco, ipma), …) before mdat, iloc extents as absolute file offsets.
  */
-import { childBoxes, heifItems } from '../../src-main/core/media/isobmff';
+import { childBoxes, heifItems, heifThumbnailIds } from '../../src-main/core/media/isobmff';
 
 interface Box {
   type: string;
@@ -216,4 +216,56 @@ export function withGrid(tiles: Buffer, rows: number, columns: number, width: nu
   const head = tiles.subarray(ftyp.at, ftyp.at + ftyp.size);
   const metaLength = metaOf(ilocFor(0)).length;
   return Buffer.concat([head, metaOf(ilocFor(head.length + metaLength + 8)), box('mdat', ...data)]);
+}
+
+/**
+ * `heic` with its primary picture's thumbnail item showing the thumbnail of `donor` instead (both
+ * written by heif-enc -t at the same thumbnail size): the donor's coded thumbnail is appended in a
+ * second mdat and the thumbnail's location and decoder configuration point at it — what an editor
+ * that changes the picture but carries the old thumbnail over leaves behind.
+ */
+export function withThumbnailOf(heic: Buffer, donor: Buffer): Buffer {
+  const thumbOf = (f: Buffer) => {
+    const id = heifThumbnailIds(f)[0];
+    if (id === undefined) throw new Error('no thumbnail item');
+    const metaBox = find(boxes(f, 0, f.length), 'meta');
+    const kids = boxes(f, metaBox.at + 12, metaBox.at + metaBox.size);
+    const hvcC = itemProperties(f, kids).get(id)?.find((x) => x.prop.toString('latin1', 4, 8) === 'hvcC')?.prop;
+    const data = heifItems(f, () => true).find((i) => i.id === id)?.data;
+    if (!hvcC || !data) throw new Error('thumbnail without configuration or data');
+    return { id, hvcC, data, kids };
+  };
+  const t = thumbOf(heic);
+  const d = thumbOf(donor);
+  if (t.hvcC.length !== d.hvcC.length) throw new Error('thumbnail configurations of different sizes');
+  const b = Buffer.from(heic);
+  b.set(d.hvcC, b.indexOf(t.hvcC));
+  // The thumbnail's single extent (iloc v0/v1, absolute offsets) now points past the end of the file.
+  const iloc = find(t.kids, 'iloc');
+  const v = b[iloc.at + 8]!;
+  let p = iloc.at + 12;
+  const sizes = b.readUInt16BE(p);
+  p += 2;
+  const [offSize, lenSize, baseSize, idxSize] = [sizes >> 12, (sizes >> 8) & 15, (sizes >> 4) & 15, v === 0 ? 0 : sizes & 15];
+  if (![0, 4].includes(offSize) || lenSize !== 4 || ![0, 4].includes(baseSize) || idxSize !== 0 || offSize + baseSize === 0) throw new Error('unexpected iloc field sizes');
+  const count = b.readUInt16BE(p);
+  p += 2;
+  const at = b.length + 8;
+  for (let i = 0; i < count; i++) {
+    const id = b.readUInt16BE(p);
+    p += 2 + (v >= 1 ? 2 : 0) + 2;
+    const base = p;
+    p += baseSize;
+    const n = b.readUInt16BE(p);
+    p += 2;
+    if (id === t.id) {
+      if (n !== 1) throw new Error('thumbnail in several extents');
+      // Base offset (when the table has one) and extent offset: the new data's position, split as the table allows.
+      if (baseSize) b.writeUInt32BE(at, base);
+      if (offSize) b.writeUInt32BE(baseSize ? 0 : at, p);
+      b.writeUInt32BE(d.data.length, p + offSize);
+    }
+    p += n * (offSize + lenSize);
+  }
+  return Buffer.concat([b, box('mdat', d.data)]);
 }

@@ -12,6 +12,7 @@
 import { AppError } from '../../../src-shared/result';
 import { libheifModule, type LibHeif, type LibHeifError, type LibHeifHandle } from '../native';
 import type { DecodedImage } from './image-decode';
+import { heifThumbnailIds } from './isobmff';
 
 export interface HeifHeader {
   /** Display size of the primary image (after the file's rotation/mirror/crop transforms). */
@@ -84,6 +85,35 @@ export function readHeifHeader(bytes: Buffer, name: string): HeifHeader {
   }
 }
 
+/** A handle's picture as RGB24 (8 bits; deeper files are scaled down by libheif, alpha dropped), its size checked against maxPixels first. */
+function decodeHandle(lib: LibHeif, handle: LibHeifHandle, name: string, maxPixels: number): DecodedImage {
+  const width = lib.heif_image_handle_get_width(handle);
+  const height = lib.heif_image_handle_get_height(handle);
+  if (!(width > 0 && height > 0)) throw new AppError('UNSUPPORTED_MEDIA', `"${name}" declares an empty HEIF picture (${width}×${height}).`);
+  if (width * height > maxPixels) throw new AppError('LIMIT_EXCEEDED', `"${name}" is larger than the image pixel limit; it was not decoded.`);
+  let img: ReturnType<LibHeif['heif_js_decode_image2']>;
+  try {
+    img = lib.heif_js_decode_image2(handle, lib.heif_colorspace_RGB, lib.heif_chroma_interleaved_RGB);
+  } catch (e) {
+    // A trap inside the WebAssembly decoder (out-of-bounds access, abort) on a hostile bitstream.
+    throw heifError(name, e instanceof Error ? e.message : String(e));
+  }
+  if (!img || !Array.isArray(img.channels)) throw heifError(name, libheifMessage(img as { message?: string }));
+  try {
+    const ch = img.channels.find((c) => c.id === lib.heif_channel_interleaved);
+    if (!ch || ch.width !== width || ch.height !== height || ch.stride < width * 3 || ch.data.length < ch.stride * (height - 1) + width * 3) {
+      throw heifError(name, `the decoder returned an unexpected plane (${ch ? `${ch.width}×${ch.height}, stride ${ch.stride}` : 'none'})`);
+    }
+    const data = Buffer.allocUnsafe(width * height * 3);
+    const row = width * 3;
+    if (ch.stride === row) data.set(ch.data.subarray(0, row * height));
+    else for (let y = 0; y < height; y++) data.set(ch.data.subarray(y * ch.stride, y * ch.stride + row), y * row);
+    return { width, height, data };
+  } finally {
+    if (img.image) lib.heif_image_release(img.image);
+  }
+}
+
 /**
  * The primary image as RGB24 (8 bits; deeper files are scaled down by libheif, alpha dropped).
  * maxPixels is checked on the display size before any pixel is decoded.
@@ -91,30 +121,28 @@ export function readHeifHeader(bytes: Buffer, name: string): HeifHeader {
 export function decodeHeif(bytes: Buffer, name: string, maxPixels: number): DecodedImage {
   const o = open(bytes, name);
   try {
-    const width = o.lib.heif_image_handle_get_width(o.handle);
-    const height = o.lib.heif_image_handle_get_height(o.handle);
-    if (!(width > 0 && height > 0)) throw new AppError('UNSUPPORTED_MEDIA', `"${name}" declares an empty HEIF picture (${width}×${height}).`);
-    if (width * height > maxPixels) throw new AppError('LIMIT_EXCEEDED', `"${name}" is larger than the image pixel limit; it was not decoded.`);
-    let img: ReturnType<LibHeif['heif_js_decode_image2']>;
+    return decodeHandle(o.lib, o.handle, name, maxPixels);
+  } finally {
+    close(o);
+  }
+}
+
+/**
+ * The primary picture's thumbnail, as the file stores it beside the picture (a `thmb` item —
+ * iPhones write one; their EXIF carries none), turned by the thumbnail's own transforms; null when
+ * the file has none. The first one when there are several. Errors as decodeHeif.
+ */
+export function decodeHeifThumbnail(bytes: Buffer, name: string, maxPixels: number): DecodedImage | null {
+  const ids = heifThumbnailIds(bytes);
+  if (!ids.length) return null;
+  const o = open(bytes, name);
+  try {
+    const h = o.lib.heif_js_context_get_image_handle(o.ctx, ids[0]!);
+    if (!h || 'code' in h) throw heifError(name, libheifMessage(h));
     try {
-      img = o.lib.heif_js_decode_image2(o.handle, o.lib.heif_colorspace_RGB, o.lib.heif_chroma_interleaved_RGB);
-    } catch (e) {
-      // A trap inside the WebAssembly decoder (out-of-bounds access, abort) on a hostile bitstream.
-      throw heifError(name, e instanceof Error ? e.message : String(e));
-    }
-    if (!img || !Array.isArray(img.channels)) throw heifError(name, libheifMessage(img as { message?: string }));
-    try {
-      const ch = img.channels.find((c) => c.id === o.lib.heif_channel_interleaved);
-      if (!ch || ch.width !== width || ch.height !== height || ch.stride < width * 3 || ch.data.length < ch.stride * (height - 1) + width * 3) {
-        throw heifError(name, `the decoder returned an unexpected plane (${ch ? `${ch.width}×${ch.height}, stride ${ch.stride}` : 'none'})`);
-      }
-      const data = Buffer.allocUnsafe(width * height * 3);
-      const row = width * 3;
-      if (ch.stride === row) data.set(ch.data.subarray(0, row * height));
-      else for (let y = 0; y < height; y++) data.set(ch.data.subarray(y * ch.stride, y * ch.stride + row), y * row);
-      return { width, height, data };
+      return decodeHandle(o.lib, h, `${name} (thumbnail)`, maxPixels);
     } finally {
-      if (img.image) o.lib.heif_image_release(img.image);
+      o.lib.heif_image_handle_release(h);
     }
   } finally {
     close(o);

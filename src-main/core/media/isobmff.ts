@@ -193,3 +193,32 @@ export function heifItems(b: Buffer, wanted: (info: { type: string; contentType:
   }
   return out;
 }
+
+/**
+ * The thumbnail items of a HEIF file's primary picture: the items whose `thmb` reference (iref)
+ * names the primary item (pitm), in the file's order; [] when none, not HEIF, or damaged.
+ */
+export function heifThumbnailIds(b: Buffer): number[] {
+  const meta = childBoxes(b, 0, b.length, 64).find((x) => x.type === 'meta');
+  if (!meta || meta.start + 4 > meta.end) return [];
+  const children = childBoxes(b, meta.start + 4, meta.end);
+  const pitm = children.find((c) => c.type === 'pitm');
+  const iref = children.find((c) => c.type === 'iref');
+  if (!pitm || !iref || pitm.start + 6 > pitm.end || iref.start + 4 > iref.end) return [];
+  const primary = b[pitm.start] === 0 ? b.readUInt16BE(pitm.start + 4) : pitm.start + 8 <= pitm.end ? b.readUInt32BE(pitm.start + 4) : -1;
+  const wide = b[iref.start] !== 0; // version 1: 32-bit item IDs
+  const id = wide ? (at: number) => b.readUInt32BE(at) : (at: number) => b.readUInt16BE(at);
+  const size = wide ? 4 : 2;
+  const out: number[] = [];
+  for (const ref of childBoxes(b, iref.start + 4, iref.end)) {
+    if (ref.type !== 'thmb' || ref.start + size + 2 > ref.end) continue;
+    const from = id(ref.start);
+    const count = b.readUInt16BE(ref.start + size);
+    for (let k = 0; k < count; k++) {
+      const at = ref.start + size + 2 + k * size;
+      if (at + size > ref.end) break;
+      if (id(at) === primary && !out.includes(from)) out.push(from);
+    }
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import type { MediaInfo, MetadataReport } from '../../../src-shared/domain/media
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
 import { firstErrorLine } from './error-text';
 import { findExifBlock, walkTiff, type TiffGroup } from './exif-tiff';
-import { decodeHeif } from './heif';
+import { decodeHeif, decodeHeifThumbnail } from './heif';
 import { readImageBytes } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
@@ -90,27 +90,58 @@ async function turned(pic: RawPicture, degrees: number, limit: number): Promise<
 /** A thumbnail this far (mean absolute difference, 0..255) from the main picture shows other content. */
 export const THUMBNAIL_TOLERANCE = 24;
 
-async function compareThumbnail(p: string, thumb: Buffer, info: MediaInfo, limit: number): Promise<boolean | null> {
+/**
+ * Whether each thumbnail shows other content than the main picture (null: it could not be
+ * decoded, which proves nothing either way). The main picture is decoded once for all of them.
+ */
+async function compareThumbnails(file: () => Promise<Buffer>, thumbs: (Buffer | RawPicture | null)[], info: MediaInfo, limit: number): Promise<(boolean | null)[]> {
+  if (thumbs.every((t) => t === null)) return thumbs.map(() => null);
+  const distance = (a: Buffer, b: Buffer) => {
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+    return sum / a.length;
+  };
+  let main: Buffer | RawPicture;
   try {
-    const swap = info.rotation === 90 || info.rotation === 270;
-    const aspect = swap ? info.height / info.width : info.width / info.height;
-    const distance = (a: Buffer, b: Buffer) => {
-      let sum = 0;
-      for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-      return sum / a.length;
-    };
-    const main = mainPicture(await readImageBytes(p), info, limit);
-    if (Buffer.isBuffer(main)) return distance(await tiny(main, limit), await tiny(thumb, limit, aspect)) > THUMBNAIL_TOLERANCE;
-    // HEIF is decoded upright (its irot/imir applied) while an EXIF thumbnail may be stored another way: the
-    // thumbnail differs only if it matches the picture at none of the four quarter turns.
-    let best = Infinity;
+    main = mainPicture(await file(), info, limit);
+  } catch {
+    return thumbs.map(() => null);
+  }
+  const swap = info.rotation === 90 || info.rotation === 270;
+  const aspect = swap ? info.height / info.width : info.width / info.height;
+  // HEIF is decoded upright (its irot/imir applied) while a thumbnail may be stored another way: it
+  // differs only if it matches the picture at none of the four quarter turns.
+  const views = Buffer.isBuffer(main) ? [{ tiny: await tiny(main, limit), aspect }] : [];
+  if (!Buffer.isBuffer(main)) {
     for (const deg of [0, 90, 180, 270]) {
       const t = await turned(main, deg, limit);
-      best = Math.min(best, distance(await tiny(t, limit), await tiny(thumb, limit, t.raw.width / t.raw.height)));
+      views.push({ tiny: await tiny(t, limit), aspect: t.raw.width / t.raw.height });
     }
-    return best > THUMBNAIL_TOLERANCE;
+  }
+  const out: (boolean | null)[] = [];
+  for (const thumb of thumbs) {
+    if (thumb === null) {
+      out.push(null);
+      continue;
+    }
+    try {
+      let best = Infinity;
+      for (const v of views) best = Math.min(best, distance(v.tiny, await tiny(thumb, limit, v.aspect)));
+      out.push(best > THUMBNAIL_TOLERANCE);
+    } catch {
+      out.push(null);
+    }
+  }
+  return out;
+}
+
+/** The thumbnail a HEIF file stores beside its primary picture (see decodeHeifThumbnail), as sharp input; null when none or undecodable. */
+function heifThumbnail(bytes: Buffer, limit: number): RawPicture | null {
+  try {
+    const t = decodeHeifThumbnail(bytes, 'thumbnail', limit);
+    return t ? { data: t.data, raw: { width: t.width, height: t.height, channels: 3 } } : null;
   } catch {
-    return null; // an undecodable thumbnail proves nothing either way
+    return null;
   }
 }
 
@@ -231,10 +262,19 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   }
   // exifr finds no thumbnail behind a damaged IFD0; the walk may still have found it.
   if (!thumb && meta.problems.length && meta.thumbnail && meta.thumbnail.length > 0) thumb = Buffer.from(meta.thumbnail);
-  const thumbnailDiffers = thumb ? await compareThumbnail(p, thumb, info, limits.maxImagePixels) : null;
+  // A HEIC stores its thumbnail as an item of its own beside the picture (iPhones do; their EXIF has none).
+  let fileBytes: Promise<Buffer> | undefined;
+  const file = () => (fileBytes ??= readImageBytes(p));
+  const itemThumb = info.format === 'heif' ? await file().then((b) => heifThumbnail(b, limits.maxImagePixels), () => null) : null;
+  const [exifDiffers, itemDiffers] = await compareThumbnails(file, [thumb, itemThumb], info, limits.maxImagePixels);
+  const compared = [exifDiffers, itemDiffers].filter((d): d is boolean => d !== null);
+  const thumbnailDiffers = compared.length ? compared.some((d) => d) : null;
   const flags = imageFlags(groups, { width: info.width, height: info.height }, { exifPresent: meta.exifPresent, damage: meta.problems });
-  if (thumbnailDiffers) {
+  if (exifDiffers) {
     flags.push({ code: 'THUMBNAIL_DIFFERS', severity: 'warning', message: 'The embedded EXIF thumbnail shows different content from the main picture: a classic sign that the picture was edited and the thumbnail left behind.' });
+  }
+  if (itemDiffers) {
+    flags.push({ code: 'THUMBNAIL_DIFFERS', severity: 'warning', message: 'The thumbnail the HEIF file stores beside its picture shows different content from the main picture: a classic sign that the picture was edited and the thumbnail left behind.' });
   }
   const highlights: { label: string; value: string }[] = [];
   const add = (label: string, value: string | undefined) => {
@@ -284,7 +324,7 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
       } else add('Compression history', 'no sign of an earlier, lower-quality JPEG compression on the same grid');
     }
   }
-  return { highlights, groups, flags, hasEmbeddedThumbnail: thumb !== null, thumbnailDiffers };
+  return { highlights, groups, flags, hasEmbeddedThumbnail: thumb !== null || itemThumb !== null, thumbnailDiffers };
 }
 
 /** The x264 settings string x264 embeds in its first SEI, if present in the first 2 MiB. */

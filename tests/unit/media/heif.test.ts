@@ -12,10 +12,10 @@ import { extractFrames, meanAbsDiff, probe, readMetadata } from '../../../src-ma
 import { findExifBlock } from '../../../src-main/core/media/exif-tiff';
 import { decodeHeif, readHeifHeader } from '../../../src-main/core/media/heif';
 import { decodeImage } from '../../../src-main/core/media/image-decode';
-import { heifItems } from '../../../src-main/core/media/isobmff';
+import { heifItems, heifThumbnailIds } from '../../../src-main/core/media/isobmff';
 import { AppError } from '../../../src-shared/result';
 import { tempDir } from '../../helpers/core';
-import { withGrid, withRotation } from '../../helpers/heif-boxes';
+import { withGrid, withRotation, withThumbnailOf } from '../../helpers/heif-boxes';
 import { fixture, rejectsWith, testTools } from './helpers';
 
 const rgbOf = async (name: string) => {
@@ -184,6 +184,59 @@ describe('HEIC/HEIF pictures', () => {
     const sun = sunAt(await decodeImage(turned, tInfo, { tools }));
     expect(sun[0]).toBeCloseTo(upright[1], 1);
     expect(sun[1]).toBeCloseTo(1 - upright[0], 1);
+  });
+
+  it('compares the thumbnail a HEIC stores beside its picture (iPhones’ EXIF has none), and flags one of other content', async () => {
+    const { dir, cleanup } = tempDir('heif-thumb-');
+    onTestFinished(cleanup);
+    const tools = await testTools();
+    // Two scenes of the same size, without EXIF, each coded with a 96-px thumbnail item.
+    const encode = async (name: string, picture: Buffer) => {
+      const png = path.join(dir, `${name}.png`);
+      await sharp(picture).resize(640, 480, { fit: 'fill' }).removeAlpha().png().toFile(png);
+      const out = path.join(dir, `${name}.heic`);
+      execFileSync(process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc', ['-q', '60', '-t', '96', png, '-o', out], { stdio: 'ignore' });
+      return fs.readFileSync(out);
+    };
+    const camera = await encode('camera', fs.readFileSync(fixture('camera.jpg')));
+    const other = await encode('other', fs.readFileSync(fixture('edited.jpg')));
+    expect(heifThumbnailIds(camera)).toHaveLength(1);
+    // Reading the references never throws, whatever is cut or garbled in the file's boxes.
+    for (let cut = 0; cut < 1200; cut += 3) expect(() => heifThumbnailIds(camera.subarray(0, cut))).not.toThrow();
+    for (let i = 0; i < 1200; i++) {
+      const g = Buffer.from(camera);
+      g[i] = g[i]! ^ 0xa5;
+      expect(() => heifThumbnailIds(g)).not.toThrow();
+    }
+    expect(heifThumbnailIds(fs.readFileSync(fixture('plain.heic')))).toEqual([]);
+    expect(heifThumbnailIds(fs.readFileSync(fixture('camera.jpg')))).toEqual([]);
+    const report = async (name: string, bytes: Buffer) => {
+      const p = path.join(dir, name);
+      fs.writeFileSync(p, bytes);
+      const info = await probe(p, tools);
+      // The thumbnail is not a picture of its own.
+      expect(info.frameCount, name).toBe(1);
+      return readMetadata(p, info);
+    };
+    const same = await report('same.heic', camera);
+    expect(same.groups.ifd1).toBeUndefined(); // no EXIF thumbnail: the item is what was compared
+    expect(same.hasEmbeddedThumbnail).toBe(true);
+    expect(same.thumbnailDiffers).toBe(false);
+    expect(same.flags.map((f) => f.code)).not.toContain('THUMBNAIL_DIFFERS');
+    // Turned by its own irot (the thumbnail item is not): still the same picture.
+    const turned = await report('turned.heic', withRotation(camera, 1));
+    expect(turned.thumbnailDiffers).toBe(false);
+    // The picture changed, the old thumbnail kept.
+    const stale = await report('stale.heic', withThumbnailOf(other, camera));
+    expect(stale.hasEmbeddedThumbnail).toBe(true);
+    expect(stale.thumbnailDiffers).toBe(true);
+    expect(stale.flags.find((f) => f.code === 'THUMBNAIL_DIFFERS')?.message).toMatch(/thumbnail the HEIF file stores beside its picture shows different content/);
+    // A thumbnail item that cannot be decoded (its data cut off the end of the file) proves nothing
+    // either way, and the picture still reads.
+    const stored = withThumbnailOf(other, camera);
+    const b = await report('broken-thumb.heic', stored.subarray(0, stored.length - 60));
+    expect(b.thumbnailDiffers).toBeNull();
+    expect(b.flags.map((f) => f.code)).not.toContain('THUMBNAIL_DIFFERS');
   });
 
   it('reads the EXIF item: camera, dates, GPS, and compares its thumbnail with the decoded picture', async () => {
