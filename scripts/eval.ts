@@ -33,7 +33,7 @@ import { auc, bandAccuracy, eer, pairedAucBootstrap, tprAtFpr, type Scored } fro
 import { parseManifest, type ManifestRow } from '../src-main/core/analysis/eval-manifest';
 import { resolveModels } from '../src-main/core/analysis/model-set';
 import { VIDEO_FRAME_MAX_SIDE } from '../src-main/core/analysis/analyze-file';
-import { applyPerturbation, describePerturbation, parsePerturbation, type FrameEdit } from '../src-main/core/analysis/eval-perturb';
+import { applyPerturbation, describePerturbation, formatAfter, parsePerturbation, type FrameEdit } from '../src-main/core/analysis/eval-perturb';
 import { runPipeline, stillCodingOf, type PipelineModels, type StillCoding } from '../src-main/core/analysis/pipeline';
 import { ModelRegistry } from '../src-main/core/analysis/registry';
 import { bundledModelsDir } from '../src-main/core/analysis/service';
@@ -115,8 +115,8 @@ async function main(): Promise<number> {
       kind = info.kind;
       // As the app: a HEIC or AVIF file, or a still whose last edit was such a round trip, is HEVC- or AV1-coded
       // (whole-image detectors then do not judge it; --judge-all-codings lets them, to measure why).
-      const last = edits[edits.length - 1]?.kind;
-      const coding = last === 'heic' ? 'hevc' : last === 'avif' ? 'av1' : last ? null : stillCodingOf(info.format);
+      const last = edits[edits.length - 1];
+      const coding = stillCodingOf(last ? formatAfter(last) : info.format);
       stillCoding = info.kind === 'image' && !judgeAllCodings ? coding : null;
       decoded = await extractFrames(file, info, tools, { strategy: { kind: 'even', count: frames }, ...(info.kind === 'video' ? { maxSide: VIDEO_FRAME_MAX_SIDE } : {}) });
       if (edits.length) {

@@ -25,6 +25,11 @@ import type { RgbImage } from './types';
 
 export type FrameEdit = { kind: 'jpeg' | 'heic' | 'avif'; quality: number } | { kind: 'scale'; factor: number };
 
+/** The file format a picture would have after this edit as its last one (a resize leaves raw pixels), as probe names formats. */
+export function formatAfter(edit: FrameEdit): string {
+  return edit.kind === 'heic' ? 'heif' : edit.kind === 'scale' ? 'raw' : edit.kind;
+}
+
 /** The edits of a spec, or an Error that says what is wrong with it. */
 export function parsePerturbation(spec: string): FrameEdit[] {
   const parts = spec.split(',').map((s) => s.trim());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPerturbation, describePerturbation, parsePerturbation } from '../../../src-main/core/analysis/eval-perturb';
+import { applyPerturbation, describePerturbation, formatAfter, parsePerturbation } from '../../../src-main/core/analysis/eval-perturb';
+import { stillCodingOf } from '../../../src-main/core/analysis/pipeline';
 import type { RgbImage } from '../../../src-main/core/analysis/types';
 
 /** Gradients plus a fine texture in every channel: JPEG and resizing both change it measurably. */
@@ -35,6 +36,14 @@ describe('eval --perturb', () => {
     expect(() => parsePerturbation('jpeg:101')).toThrow(/1 to 100/);
     expect(() => parsePerturbation('scale:0')).toThrow(/outside 0.05–4/);
     expect(() => parsePerturbation('scale:9')).toThrow(/outside/);
+  });
+
+  it('names the coding a still has after its last edit, as the app names a file of that format', () => {
+    const coding = (spec: string) => stillCodingOf(formatAfter(parsePerturbation(spec).at(-1)!));
+    expect(coding('heic:50')).toBe('hevc');
+    expect(coding('jpeg:75,avif:50')).toBe('av1');
+    expect(coding('heic:50,jpeg:90')).toBeNull();
+    expect(coding('heic:50,scale:0.5')).toBeNull();
   });
 
   it('JPEG keeps the size and changes the pixels, more at a lower quality; the input is left alone', async () => {
