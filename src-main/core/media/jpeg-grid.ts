@@ -73,11 +73,11 @@ export interface GridMap {
 const mostCommon = (tally: Map<number, number>) => [...tally.entries()].sort((a, b) => b[1] - a[1])[0]![0];
 
 const TABLE = 1024;
-const COS = new Float32Array(TABLE);
-const SIN = new Float32Array(TABLE);
+/** cos and sin of 2π·i/TABLE, interleaved (rounded to 32-bit floats, as the map has always summed them). */
+const COS_SIN = new Float64Array(2 * TABLE);
 for (let i = 0; i < TABLE; i++) {
-  COS[i] = Math.cos((2 * Math.PI * i) / TABLE);
-  SIN[i] = Math.sin((2 * Math.PI * i) / TABLE);
+  COS_SIN[2 * i] = Math.fround(Math.cos((2 * Math.PI * i) / TABLE));
+  COS_SIN[2 * i + 1] = Math.fround(Math.sin((2 * Math.PI * i) / TABLE));
 }
 
 /** The lattice strength of every window at every grid shift and step (see the module comment). */
@@ -102,13 +102,16 @@ export function gridMap(l: LumaCoefficients, opts: GridMapOptions = {}): GridMap
   for (let y = 0; y < H; y++) {
     let row = 0;
     let row2 = 0;
+    const from = y * W;
+    const up = y * (W + 1) + 1;
+    const at = up + W + 1;
     for (let x = 0; x < W; x++) {
-      const p = px.data[y * W + x]!;
+      const p = px.data[from + x]!;
       const v = (p <= 0 ? 0 : p >= 255 ? 255 : Math.round(p)) - 128;
       row = (row + v) | 0;
       row2 = (row2 + v * v) | 0;
-      sat[(y + 1) * (W + 1) + x + 1] = (sat[y * (W + 1) + x + 1]! + row) | 0;
-      sat2[(y + 1) * (W + 1) + x + 1] = (sat2[y * (W + 1) + x + 1]! + row2) | 0;
+      sat[at + x] = (sat[up + x]! + row) | 0;
+      sat2[at + x] = (sat2[up + x]! + row2) | 0;
     }
   }
   const nb = BW * BH;
@@ -118,34 +121,35 @@ export function gridMap(l: LumaCoefficients, opts: GridMapOptions = {}): GridMap
   const CW = Math.floor(BW / stride);
   const CH = Math.floor(BH / stride);
   const nc = CW * CH;
-  const vals = new Float64Array(nb);
+  // A block's sum is a whole number in [−8192, 8128] (64 pixels of −128..127): its phase at a step is
+  // looked up, per step, from a table over every possible sum (the same arithmetic, done once per value).
+  const sums = new Int32Array(nb);
+  const nq = o.maxStep - o.minStep + 1;
+  const phases = new Uint16Array(nq * 16384);
+  for (let q = o.minStep; q <= o.maxStep; q++) {
+    const inv = 1 / q;
+    for (let v = 0; v < 16384; v++) {
+      const t = ((v - 8192) / 8) * inv;
+      phases[(q - o.minStep) * 16384 + v] = ((t - Math.floor(t)) * TABLE) | 0;
+    }
+  }
   const cellOf = new Int32Array(nb);
   const cellN = new Float64Array(nc);
-  const cre = new Float64Array(nc);
-  const cim = new Float64Array(nc);
+  // The phasor sums of the cells, re and im interleaved, and their summed-area tables.
+  const acc = new Float64Array(2 * nc);
   const satN = new Float64Array((CW + 1) * (CH + 1));
   const satRe = new Float64Array((CW + 1) * (CH + 1));
   const satIm = new Float64Array((CW + 1) * (CH + 1));
-  const count = new Float64Array(WW * WH);
+  // The windows with enough judged blocks at a shift: their index, block count and corner in the cell tables.
   const live = new Int32Array(WW * WH);
+  const liveCount = new Float64Array(WW * WH);
+  const liveAt = new Int32Array(WW * WH);
+  // Their best strength over the steps so far (32-bit, as stored) and the step that gave it.
+  const best = new Float32Array(WW * WH);
+  const bestStep = new Uint8Array(WW * WH);
   const strength = new Float32Array(WW * WH * 64);
   const step = new Uint8Array(WW * WH * 64);
-  const table = (src: Float64Array, dst: Float64Array) => {
-    for (let cy = 0; cy < CH; cy++) {
-      let r = 0;
-      for (let cx = 0; cx < CW; cx++) {
-        r += src[cy * CW + cx]!;
-        const at = (cy + 1) * (CW + 1) + cx + 1;
-        dst[at] = dst[at - (CW + 1)]! + r;
-      }
-    }
-  };
-  const windowSum = (t: Float64Array, w: number) => {
-    const wx = w % WW;
-    const a = ((w - wx) / WW) * (CW + 1) + wx;
-    const c = a + K * (CW + 1);
-    return t[c + K]! - t[a + K]! - t[c]! + t[a]!;
-  };
+  const down = K * (CW + 1);
   for (let s = 0; s < 64; s++) {
     const dy = s >> 3;
     const dx = s & 7;
@@ -163,43 +167,72 @@ export function gridMap(l: LumaCoefficients, opts: GridMapOptions = {}): GridMap
         const sum2 = (sat2[c + 8]! - sat2[c]! - sat2[a + 8]! + sat2[a]!) | 0;
         if (sum2 / 64 - (sum / 64) ** 2 < o.minVariance) continue;
         const cell = crow + Math.floor(bx / stride);
-        vals[nj] = sum / 8;
+        sums[nj] = sum + 8192;
         cellOf[nj] = cell;
         cellN[cell]! += 1;
         nj++;
       }
     }
-    table(cellN, satN);
+    for (let cy = 0; cy < CH; cy++) {
+      let r = 0;
+      for (let cx = 0; cx < CW; cx++) {
+        r += cellN[cy * CW + cx]!;
+        const at = (cy + 1) * (CW + 1) + cx + 1;
+        satN[at] = satN[at - (CW + 1)]! + r;
+      }
+    }
     let nl = 0;
     for (let w = 0; w < WW * WH; w++) {
-      count[w] = windowSum(satN, w);
-      if (count[w]! >= o.minBlocks) live[nl++] = w;
+      const wx = w % WW;
+      const a = ((w - wx) / WW) * (CW + 1) + wx;
+      const n = satN[a + down + K]! - satN[a + K]! - satN[a + down]! + satN[a]!;
+      if (n >= o.minBlocks) {
+        live[nl] = w;
+        liveCount[nl] = n;
+        liveAt[nl] = a;
+        best[nl] = 0;
+        bestStep[nl] = 0;
+        nl++;
+      }
     }
     if (!nl) continue;
     for (let q = o.minStep; q <= o.maxStep; q++) {
-      const inv = 1 / q;
-      cre.fill(0);
-      cim.fill(0);
+      const phaseOf = phases.subarray((q - o.minStep) * 16384, (q - o.minStep + 1) * 16384);
+      acc.fill(0);
       for (let j = 0; j < nj; j++) {
-        const t = vals[j]! * inv;
-        const k = ((t - Math.floor(t)) * TABLE) | 0;
-        const cell = cellOf[j]!;
-        cre[cell]! += COS[k]!;
-        cim[cell]! += SIN[k]!;
+        const k = phaseOf[sums[j]!]! << 1;
+        const c = cellOf[j]! << 1;
+        acc[c]! += COS_SIN[k]!;
+        acc[c + 1]! += COS_SIN[k + 1]!;
       }
-      table(cre, satRe);
-      table(cim, satIm);
-      for (let i = 0; i < nl; i++) {
-        const w = live[i]!;
-        const sr = windowSum(satRe, w);
-        const si = windowSum(satIm, w);
-        const v = (sr * sr + si * si) / count[w]!;
-        const at = w * 64 + s;
-        if (v > strength[at]!) {
-          strength[at] = v;
-          step[at] = q;
+      for (let cy = 0; cy < CH; cy++) {
+        let re = 0;
+        let im = 0;
+        for (let cx = 0; cx < CW; cx++) {
+          const c = (cy * CW + cx) << 1;
+          re += acc[c]!;
+          im += acc[c + 1]!;
+          const at = (cy + 1) * (CW + 1) + cx + 1;
+          satRe[at] = satRe[at - (CW + 1)]! + re;
+          satIm[at] = satIm[at - (CW + 1)]! + im;
         }
       }
+      for (let i = 0; i < nl; i++) {
+        const a = liveAt[i]!;
+        const c = a + down;
+        const sr = satRe[c + K]! - satRe[a + K]! - satRe[c]! + satRe[a]!;
+        const si = satIm[c + K]! - satIm[a + K]! - satIm[c]! + satIm[a]!;
+        const v = (sr * sr + si * si) / liveCount[i]!;
+        if (v > best[i]!) {
+          best[i] = v;
+          bestStep[i] = q;
+        }
+      }
+    }
+    for (let i = 0; i < nl; i++) {
+      const at = live[i]! * 64 + s;
+      strength[at] = best[i]!;
+      step[at] = bestStep[i]!;
     }
   }
   const median = new Float32Array(WW * WH);
