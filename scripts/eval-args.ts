@@ -18,14 +18,14 @@ export function evalArgs(argv: string[]): Record<string, string> {
   return out;
 }
 
-/** The first `limit` rows of each source and label, in manifest order. */
-export function firstPerSourceAndLabel<R extends { source: string; fake: boolean }>(rows: R[], limit: number): R[] {
+/** The first `limit` rows of each source and label after its first `skip`, in manifest order. */
+export function firstPerSourceAndLabel<R extends { source: string; fake: boolean }>(rows: R[], limit: number, skip = 0): R[] {
   const per = new Map<string, number>();
   return rows.filter((r) => {
     const key = `${r.source}\t${r.fake}`;
     const k = per.get(key) ?? 0;
     per.set(key, k + 1);
-    return k < limit;
+    return k >= skip && k < skip + limit;
   });
 }
 
@@ -34,7 +34,8 @@ export const STILL = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
 
 /**
  * The still pictures of the --data folder's MANIFEST.tsv, of the --only sources, the first --limit
- * of each source and label (what eval-copy-move, eval-jpeg-history and eval-splice run on). Without
+ * of each source and label after its first --skip (what eval-copy-move, eval-jpeg-history,
+ * eval-splice and eval-jpeg-grid run on: --skip reads pictures a rule was not chosen on). Without
  * --data it prints `usage` and exits with 2.
  */
 export function chosenStills(a: Record<string, string>, usage: string): { dir: string; limit: number; chosen: ManifestRow[] } {
@@ -45,8 +46,13 @@ export function chosenStills(a: Record<string, string>, usage: string): { dir: s
   const dir = path.resolve(a.data);
   const only = a.only ? new Set(a.only.split(',')) : null;
   const limit = a.limit ? Number(a.limit) : Infinity;
+  const skip = a.skip ? Number(a.skip) : 0;
+  if (!Number.isInteger(skip) || skip < 0) {
+    console.error(`--skip must be a whole number, not ${a.skip}`);
+    process.exit(2);
+  }
   const rows = parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8')).filter((r) => STILL.test(r.relpath) && (!only || only.has(r.source)));
-  return { dir, limit, chosen: firstPerSourceAndLabel(rows, limit) };
+  return { dir, limit, chosen: firstPerSourceAndLabel(rows, limit, skip) };
 }
 
 /** `k` of `n` as a percentage with one decimal, or '–' when `n` is 0. */

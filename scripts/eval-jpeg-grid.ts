@@ -16,7 +16,8 @@
  * before a plain save at 90. Encoding is libjpeg-turbo through sharp, in memory; nothing is written.
  * It also reports what the map says of the folder's own JPEG files as they are (their history is
  * unknown: a description, not an error rate).
- * Options: --limit N (the first N stills of each source and label), --only src,…, --threshold T,
+ * Options: --limit N (the first N stills of each source and label), --skip N (after its first N: pictures
+ * no setting was chosen on), --only src,…, --threshold T,
  * --half even|odd (every other picture: settings were chosen on the even half, read on the odd one),
  * --json <file> (per-case outcomes).
  */
@@ -48,7 +49,7 @@ const SIZES = { large: [0.2, 0.4], small: [0.08, 0.15] } as const;
 
 async function main() {
   const a = evalArgs(process.argv.slice(2));
-  const sel = chosenStills(a, 'usage: npm run eval:jpeg-grid -- --data <folder with MANIFEST.tsv> [--limit N] [--only src,...] [--threshold T] [--half even|odd] [--json out.json]');
+  const sel = chosenStills(a, 'usage: npm run eval:jpeg-grid -- --data <folder with MANIFEST.tsv> [--limit N] [--skip N] [--only src,...] [--threshold T] [--half even|odd] [--json out.json]');
   const { dir, limit } = sel;
   const chosen = a.half === 'even' || a.half === 'odd' ? sel.chosen.filter((_, i) => i % 2 === (a.half === 'even' ? 0 : 1)) : sel.chosen;
   const threshold = a.threshold ? Number(a.threshold) : GRID_REGION_DEFAULTS.threshold;
@@ -149,7 +150,7 @@ async function main() {
     if ((i + 1) % 10 === 0) console.error(`${i + 1}/${chosen.length}`);
   }
 
-  console.log(`Shifted-grid map on ${dir} (${chosen.length} stills${Number.isFinite(limit) ? `, at most ${limit} per source and label` : ''}${a.half ? `, ${a.half} half` : ''}; threshold ${threshold})\n`);
+  console.log(`Shifted-grid map on ${dir} (${chosen.length} stills${Number.isFinite(limit) ? `, at most ${limit} per source and label` : ''}${a.skip ? ` after its first ${a.skip}` : ''}${a.half ? `, ${a.half} half` : ''}; threshold ${threshold})\n`);
   console.log('| earlier → later save | content | pictures | whole-picture grid named | a region reported | paste found | pictures with a false region | median IoU of the best region |');
   console.log('|---|---|---|---|---|---|---|---|');
   const sums = new Map<string, Tally>();
