@@ -113,9 +113,13 @@ async function compareThumbnails(file: () => Promise<Buffer>, thumbs: (Buffer | 
   // differs only if it matches the picture at none of the four quarter turns.
   const views = Buffer.isBuffer(main) ? [{ tiny: await tiny(main, limit), aspect }] : [];
   if (!Buffer.isBuffer(main)) {
+    // Turned from a 256-px copy (the comparison is at 32 × 32): four turns of a 12 MP picture cost more than its decode.
+    const { data, info: small } = await sharp(main.data, { raw: main.raw, limitInputPixels: limit }).resize(256, 256, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+    const reduced: RawPicture = { data, raw: { width: small.width, height: small.height, channels: 3 } };
     for (const deg of [0, 90, 180, 270]) {
-      const t = await turned(main, deg, limit);
-      views.push({ tiny: await tiny(t, limit), aspect: t.raw.width / t.raw.height });
+      const t = await turned(reduced, deg, limit);
+      // The aspect of the whole picture so turned (the copy's is rounded to whole pixels).
+      views.push({ tiny: await tiny(t, limit), aspect: deg % 180 ? main.raw.height / main.raw.width : main.raw.width / main.raw.height });
     }
   }
   const out: (boolean | null)[] = [];
