@@ -10,7 +10,7 @@ import type { MediaInfo, MetadataFlag, SamplingRecord, SamplingStrategy } from '
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
 import { decodeToFrames, meanAbsDiff, outputSize, type PipeRequest } from './frame-pipe';
-import { decodeImage } from './image-decode';
+import { decodeImage, type DecodedImage } from './image-decode';
 import { ffInputArg, lastErrorLine, runTool, SAFE_INPUT_OPTS } from './run-tool';
 import { keyBefore, parsePacketCsv, pickScenes, planIndices, preferSeek, type FrameEntry } from './sampling';
 import type { ResolvedTools } from './tools';
@@ -37,6 +37,8 @@ export interface ExtractOptions {
   method?: 'auto' | 'seek' | 'sequential';
   /** Refuse to hold more pixel memory than this (default 1.5 GiB). */
   maxBytes?: number;
+  /** A still's picture, decoded whole and upright by an earlier stage of the same job (decodeImage without maxSide); used instead of decoding the file again when no maxSide is asked. */
+  decoded?: () => Promise<DecodedImage>;
 }
 
 /** Seeks per ffmpeg process: one input each, so the process start is paid once per batch. */
@@ -95,7 +97,7 @@ function seekPoint(index: readonly FrameEntry[], formatStart: number, i: number)
 export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedTools, opts: ExtractOptions): Promise<{ frames: ExtractedFrame[]; sampling: SamplingRecord }> {
   const maxFrames = opts.limits?.maxFrames ?? DEFAULT_SETTINGS.limits.maxFrames;
   if (info.kind === 'image') {
-    const img = await decodeImage(p, info, { maxSide: opts.maxSide, tools });
+    const img = opts.decoded && !opts.maxSide ? await opts.decoded() : await decodeImage(p, info, { maxSide: opts.maxSide, tools });
     return {
       frames: [{ index: 0, timeSec: 0, width: img.width, height: img.height, data: img.data }],
       sampling: { strategy: opts.strategy, method: 'image', frames: [{ index: 0, timeSec: 0 }] },

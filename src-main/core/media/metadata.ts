@@ -11,7 +11,7 @@ import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/s
 import { firstErrorLine } from './error-text';
 import { findExifBlock, walkTiff, type TiffGroup } from './exif-tiff';
 import { decodeHeif, decodeHeifThumbnail } from './heif';
-import { readImageBytes } from './image-decode';
+import { readImageBytes, type DecodedImage } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
@@ -73,10 +73,13 @@ async function tiny(input: Buffer | RawPicture, limit: number, crop?: number): P
 
 type RawPicture = { data: Buffer; raw: { width: number; height: number; channels: 3 } };
 
-/** The main picture as sharp input: the file, or for HEIF (not in this sharp build) its pixels decoded by libheif. */
-function mainPicture(buf: Buffer, info: MediaInfo, limit: number): Buffer | RawPicture {
-  if (info.format !== 'heif') return buf;
-  const d = decodeHeif(buf, 'main picture', limit);
+/**
+ * The main picture as sharp input: the file, or for HEIF (not in this sharp build) its pixels decoded
+ * by libheif — the job's own decode when it shares one (`decoded`), so a HEIC is decoded once.
+ */
+async function mainPicture(file: () => Promise<Buffer>, info: MediaInfo, limit: number, decoded?: () => Promise<DecodedImage>): Promise<Buffer | RawPicture> {
+  if (info.format !== 'heif') return file();
+  const d = decoded ? await decoded() : decodeHeif(await file(), 'main picture', limit);
   return { data: d.data, raw: { width: d.width, height: d.height, channels: 3 } };
 }
 
@@ -94,7 +97,7 @@ export const THUMBNAIL_TOLERANCE = 24;
  * Whether each thumbnail shows other content than the main picture (null: it could not be
  * decoded, which proves nothing either way). The main picture is decoded once for all of them.
  */
-async function compareThumbnails(file: () => Promise<Buffer>, thumbs: (Buffer | RawPicture | null)[], info: MediaInfo, limit: number): Promise<(boolean | null)[]> {
+async function compareThumbnails(file: () => Promise<Buffer>, thumbs: (Buffer | RawPicture | null)[], info: MediaInfo, limit: number, decoded?: () => Promise<DecodedImage>): Promise<(boolean | null)[]> {
   if (thumbs.every((t) => t === null)) return thumbs.map(() => null);
   const distance = (a: Buffer, b: Buffer) => {
     let sum = 0;
@@ -103,7 +106,7 @@ async function compareThumbnails(file: () => Promise<Buffer>, thumbs: (Buffer | 
   };
   let main: Buffer | RawPicture;
   try {
-    main = mainPicture(await file(), info, limit);
+    main = await mainPicture(file, info, limit, decoded);
   } catch {
     return thumbs.map(() => null);
   }
@@ -248,7 +251,7 @@ async function parseImageMetadata(
   return { parsed, exifPresent: block !== null || exifrErrors.length > 0, problems: [...new Set(problems)], thumbnail: walk?.thumbnail ?? null, source };
 }
 
-async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits'], known?: FileHistory, knownQuality?: JpegQuality | null): Promise<MetadataReport> {
+async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits'], known?: FileHistory, knownQuality?: JpegQuality | null, decoded?: () => Promise<DecodedImage>): Promise<MetadataReport> {
   const bytes = EXIF_FORMATS.has(info.format) ? await metadataBytes(p) : null;
   const meta = bytes ? await parseImageMetadata(bytes, info.format, bytes.length >= info.sizeBytes) : { parsed: {}, exifPresent: false, problems: [], thumbnail: null, source: null };
   const parsed = meta.parsed;
@@ -270,7 +273,7 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   let fileBytes: Promise<Buffer> | undefined;
   const file = () => (fileBytes ??= readImageBytes(p));
   const itemThumb = info.format === 'heif' ? await file().then((b) => heifThumbnail(b, limits.maxImagePixels), () => null) : null;
-  const [exifDiffers, itemDiffers] = await compareThumbnails(file, [thumb, itemThumb], info, limits.maxImagePixels);
+  const [exifDiffers, itemDiffers] = await compareThumbnails(file, [thumb, itemThumb], info, limits.maxImagePixels, decoded);
   const compared = [exifDiffers, itemDiffers].filter((d): d is boolean => d !== null);
   const thumbnailDiffers = compared.length ? compared.some((d) => d) : null;
   const flags = imageFlags(groups, { width: info.width, height: info.height }, { exifPresent: meta.exifPresent, damage: meta.problems });
@@ -374,11 +377,15 @@ function videoReport(info: MediaInfo, x264: string | null): MetadataReport {
  * The metadata report for a probed file. A caller that has already read a JPEG's coefficients and
  * quantisation tables passes what it found (`jpegHistory`, `jpegQuality`), and the file is not read for them again.
  */
-export async function readMetadata(p: string, info: MediaInfo, opts: { limits?: AppSettings['limits']; jpegHistory?: FileHistory; jpegQuality?: JpegQuality | null } = {}): Promise<MetadataReport> {
+export async function readMetadata(
+  p: string,
+  info: MediaInfo,
+  opts: { limits?: AppSettings['limits']; jpegHistory?: FileHistory; jpegQuality?: JpegQuality | null; decoded?: () => Promise<DecodedImage> } = {},
+): Promise<MetadataReport> {
   const limits = opts.limits ?? DEFAULT_SETTINGS.limits;
   switch (info.kind) {
     case 'image':
-      return imageReport(p, info, limits, opts.jpegHistory, opts.jpegQuality);
+      return imageReport(p, info, limits, opts.jpegHistory, opts.jpegQuality, opts.decoded);
     case 'video':
       return videoReport(info, await findX264Sei(p).catch(() => null));
   }

@@ -231,6 +231,28 @@ describe('HEIC/HEIF pictures', () => {
     expect(stale.hasEmbeddedThumbnail).toBe(true);
     expect(stale.thumbnailDiffers).toBe(true);
     expect(stale.flags.find((f) => f.code === 'THUMBNAIL_DIFFERS')?.message).toMatch(/thumbnail the HEIF file stores beside its picture shows different content/);
+    // One decode per job: given the job's decoded picture, the comparison uses it (and the frames stage
+    // hands the same picture on) instead of decoding the file again.
+    const sharedPath = path.join(dir, 'shared.heic');
+    fs.writeFileSync(sharedPath, withThumbnailOf(other, camera));
+    const sharedInfo = await probe(sharedPath, tools);
+    let decodes = 0;
+    let picture: Promise<Awaited<ReturnType<typeof decodeImage>>> | undefined;
+    const decoded = () => {
+      decodes++;
+      return (picture ??= decodeImage(sharedPath, sharedInfo, { tools }));
+    };
+    const viaShared = await readMetadata(sharedPath, sharedInfo, { decoded });
+    expect(decodes).toBe(1);
+    expect(viaShared.thumbnailDiffers).toBe(true);
+    expect(viaShared.flags).toEqual(stale.flags);
+    const { frames } = await extractFrames(sharedPath, sharedInfo, tools, { strategy: { kind: 'even', count: 1 }, decoded });
+    expect(decodes).toBe(2);
+    expect(frames[0]!.data).toBe((await picture!).data);
+    // Asked for a smaller picture, the frames stage decodes at that size itself.
+    const small = await extractFrames(sharedPath, sharedInfo, tools, { strategy: { kind: 'even', count: 1 }, decoded, maxSide: 160 });
+    expect(decodes).toBe(2);
+    expect(small.frames[0]!.width).toBe(160);
     // A thumbnail item that cannot be decoded (its data cut off the end of the file) proves nothing
     // either way, and the picture still reads.
     const stored = withThumbnailOf(other, camera);
