@@ -114,8 +114,9 @@ async function compareThumbnails(file: () => Promise<Buffer>, thumbs: (Buffer | 
   const aspect = swap ? info.height / info.width : info.width / info.height;
   // HEIF is decoded upright (its irot/imir applied) while a thumbnail may be stored another way: it
   // differs only if it matches the picture at none of the four quarter turns.
-  const views = Buffer.isBuffer(main) ? [{ tiny: await tiny(main, limit), aspect }] : [];
-  if (!Buffer.isBuffer(main)) {
+  const views: { tiny: Buffer; aspect: number }[] = [];
+  if (Buffer.isBuffer(main)) views.push({ tiny: await tiny(main, limit), aspect });
+  else {
     // Turned from a 256-px copy (the comparison is at 32 × 32): four turns of a 12 MP picture cost more than its decode.
     const { data, info: small } = await sharp(main.data, { raw: main.raw, limitInputPixels: limit }).resize(256, 256, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
     const reduced: RawPicture = { data, raw: { width: small.width, height: small.height, channels: 3 } };
@@ -270,8 +271,9 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   // exifr finds no thumbnail behind a damaged IFD0; the walk may still have found it.
   if (!thumb && meta.problems.length && meta.thumbnail && meta.thumbnail.length > 0) thumb = Buffer.from(meta.thumbnail);
   // A HEIC stores its thumbnail as an item of its own beside the picture (iPhones do; their EXIF has none).
+  // The file's bytes, read once: those read for the metadata when they hold all of it.
   let fileBytes: Promise<Buffer> | undefined;
-  const file = () => (fileBytes ??= readImageBytes(p));
+  const file = () => (fileBytes ??= bytes && bytes.length >= info.sizeBytes ? Promise.resolve(bytes) : readImageBytes(p));
   const itemThumb = info.format === 'heif' ? await file().then((b) => heifThumbnail(b, limits.maxImagePixels), () => null) : null;
   const [exifDiffers, itemDiffers] = await compareThumbnails(file, [thumb, itemThumb], info, limits.maxImagePixels, decoded);
   const compared = [exifDiffers, itemDiffers].filter((d): d is boolean => d !== null);
