@@ -27,6 +27,47 @@ const find = (list: Box[], type: string): Box => {
   return x;
 };
 
+/** Where an iloc entry's fields sit in the file (0 for a field of size 0), for rewriting them in place. */
+interface IlocEntry {
+  id: number;
+  method: number;
+  base: { at: number; size: number };
+  extents: { offsetAt: number; offsetSize: number; lengthAt: number; lengthSize: number }[];
+}
+
+/** The entries of an iloc box (versions 0–2) as they lie in `b`. */
+function ilocEntries(b: Buffer, iloc: Box): IlocEntry[] {
+  const v = b[iloc.at + 8]!;
+  let p = iloc.at + 12;
+  const sizes = b.readUInt16BE(p);
+  p += 2;
+  const [offSize, lenSize, baseSize, idxSize] = [sizes >> 12, (sizes >> 8) & 15, (sizes >> 4) & 15, v === 0 ? 0 : sizes & 15];
+  const count = v < 2 ? b.readUInt16BE(p) : b.readUInt32BE(p);
+  p += v < 2 ? 2 : 4;
+  const out: IlocEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = v < 2 ? b.readUInt16BE(p) : b.readUInt32BE(p);
+    p += v < 2 ? 2 : 4;
+    const method = v >= 1 ? b.readUInt16BE(p) & 15 : 0;
+    if (v >= 1) p += 2;
+    p += 2; // data_reference_index
+    const base = { at: p, size: baseSize };
+    p += baseSize;
+    const n = b.readUInt16BE(p);
+    p += 2;
+    const extents: IlocEntry['extents'] = [];
+    for (let e = 0; e < n; e++) {
+      p += idxSize;
+      extents.push({ offsetAt: p, offsetSize: offSize, lengthAt: p + offSize, lengthSize: lenSize });
+      p += offSize + lenSize;
+    }
+    out.push({ id, method, base, extents });
+  }
+  return out;
+}
+const readField = (b: Buffer, at: number, n: number) => (n === 0 ? 0 : n === 4 ? b.readUInt32BE(at) : Number(b.readBigUInt64BE(at)));
+const writeField = (b: Buffer, at: number, n: number, val: number) => (n === 4 ? b.writeUInt32BE(val, at) : n === 8 ? b.writeBigUInt64BE(BigInt(val), at) : undefined);
+
 /** The file with an irot box (anticlockwise quarter turns 1–3) tied to its primary image. */
 export function withRotation(heic: Buffer, quarterTurnsCcw: 1 | 2 | 3): Buffer {
   const b = Buffer.from(heic);
@@ -73,36 +114,12 @@ export function withRotation(heic: Buffer, quarterTurnsCcw: 1 | 2 | 3): Buffer {
   const delta = irot.length + added;
 
   // iloc: shift every extent that points past the meta box (into mdat) by the growth.
-  const iloc = find(metaKids, 'iloc');
   const metaEnd = meta.at + meta.size;
-  {
-    const v = b[iloc.at + 8]!;
-    let p = iloc.at + 12;
-    const sizes = b.readUInt16BE(p);
-    p += 2;
-    const [offSize, lenSize, baseSize, idxSize] = [sizes >> 12, (sizes >> 8) & 15, (sizes >> 4) & 15, v === 0 ? 0 : sizes & 15];
-    const count = v < 2 ? b.readUInt16BE(p) : b.readUInt32BE(p);
-    p += v < 2 ? 2 : 4;
-    const rd = (at: number, n: number) => (n === 0 ? 0 : n === 4 ? b.readUInt32BE(at) : Number(b.readBigUInt64BE(at)));
-    const wr = (at: number, n: number, val: number) => (n === 4 ? b.writeUInt32BE(val, at) : n === 8 ? b.writeBigUInt64BE(BigInt(val), at) : undefined);
-    for (let i = 0; i < count; i++) {
-      p += v < 2 ? 2 : 4;
-      const method = v >= 1 ? b.readUInt16BE(p) & 15 : 0;
-      if (v >= 1) p += 2;
-      p += 2;
-      const baseAt = p;
-      const base = rd(p, baseSize);
-      p += baseSize;
-      const n = b.readUInt16BE(p);
-      p += 2;
-      if (method === 0 && baseSize && base >= metaEnd) wr(baseAt, baseSize, base + delta);
-      for (let e = 0; e < n; e++) {
-        p += idxSize;
-        const off = rd(p, offSize);
-        if (method === 0 && !(baseSize && base >= metaEnd) && base + off >= metaEnd) wr(p, offSize, off + delta);
-        p += offSize + lenSize;
-      }
-    }
+  for (const e of ilocEntries(b, find(metaKids, 'iloc'))) {
+    if (e.method !== 0) continue;
+    const base = readField(b, e.base.at, e.base.size);
+    if (e.base.size && base >= metaEnd) writeField(b, e.base.at, e.base.size, base + delta);
+    else for (const x of e.extents) if (base + readField(b, x.offsetAt, x.offsetSize) >= metaEnd) writeField(b, x.offsetAt, x.offsetSize, readField(b, x.offsetAt, x.offsetSize) + delta);
   }
 
   const grow = (box: Box, by: number) => b.writeUInt32BE(box.size + by, box.at);
@@ -240,32 +257,15 @@ export function withThumbnailOf(heic: Buffer, donor: Buffer): Buffer {
   if (t.hvcC.length !== d.hvcC.length) throw new Error('thumbnail configurations of different sizes');
   const b = Buffer.from(heic);
   b.set(d.hvcC, b.indexOf(t.hvcC));
-  // The thumbnail's single extent (iloc v0/v1, absolute offsets) now points past the end of the file.
-  const iloc = find(t.kids, 'iloc');
-  const v = b[iloc.at + 8]!;
-  let p = iloc.at + 12;
-  const sizes = b.readUInt16BE(p);
-  p += 2;
-  const [offSize, lenSize, baseSize, idxSize] = [sizes >> 12, (sizes >> 8) & 15, (sizes >> 4) & 15, v === 0 ? 0 : sizes & 15];
-  if (![0, 4].includes(offSize) || lenSize !== 4 || ![0, 4].includes(baseSize) || idxSize !== 0 || offSize + baseSize === 0) throw new Error('unexpected iloc field sizes');
-  const count = b.readUInt16BE(p);
-  p += 2;
+  // The thumbnail's single extent now points past the end of the file: the base offset (when the table
+  // has one) and the extent's offset hold the new data's position, split as the table allows.
+  const e = ilocEntries(b, find(t.kids, 'iloc')).find((x) => x.id === t.id);
+  if (!e || e.method !== 0 || e.extents.length !== 1 || e.extents[0]!.lengthSize === 0) throw new Error('thumbnail not in one extent of the file');
+  const x = e.extents[0]!;
   const at = b.length + 8;
-  for (let i = 0; i < count; i++) {
-    const id = b.readUInt16BE(p);
-    p += 2 + (v >= 1 ? 2 : 0) + 2;
-    const base = p;
-    p += baseSize;
-    const n = b.readUInt16BE(p);
-    p += 2;
-    if (id === t.id) {
-      if (n !== 1) throw new Error('thumbnail in several extents');
-      // Base offset (when the table has one) and extent offset: the new data's position, split as the table allows.
-      if (baseSize) b.writeUInt32BE(at, base);
-      if (offSize) b.writeUInt32BE(baseSize ? 0 : at, p);
-      b.writeUInt32BE(d.data.length, p + offSize);
-    }
-    p += n * (offSize + lenSize);
-  }
+  if (e.base.size) writeField(b, e.base.at, e.base.size, at);
+  else if (!x.offsetSize) throw new Error('iloc without offsets');
+  writeField(b, x.offsetAt, x.offsetSize, e.base.size ? 0 : at);
+  writeField(b, x.lengthAt, x.lengthSize, d.data.length);
   return Buffer.concat([b, box('mdat', d.data)]);
 }
