@@ -319,10 +319,11 @@ export default {
       // The same 12 MP photo as an iPhone-style HEIC (heif-enc q50): libheif's WebAssembly decode next
       // to sharp's JPEG decode, and the whole analysis next to the JPEG's.
       const heicPath = path.join(ctx.cacheDir, `photo-12mp${ctx.quick ? '-q' : ''}.heic`);
+      const heifEnc = (args: string[]) => execFileSync(process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc', args, { stdio: 'ignore' });
       let heicReady = fs.existsSync(heicPath);
       if (!heicReady) {
         try {
-          execFileSync(process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc', ['-q', '50', photo, '-o', heicPath], { stdio: 'ignore' });
+          heifEnc(['-q', '50', photo, '-o', heicPath]);
           heicReady = true;
         } catch {
           ctx.log('heif-enc not found (Debian: libheif-examples): the HEIC figures are left out');
@@ -346,7 +347,7 @@ export default {
         // As iPhones write it: with a thumbnail item beside the picture, which the metadata stage
         // compares with the whole decoded picture.
         const thumbPath = path.join(ctx.cacheDir, `photo-12mp-thumb${ctx.quick ? '-q' : ''}.heic`);
-        if (!fs.existsSync(thumbPath)) execFileSync(process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc', ['-q', '50', '-t', '320', photo, '-o', thumbPath], { stdio: 'ignore' });
+        if (!fs.existsSync(thumbPath)) heifEnc(['-q', '50', '-t', '320', photo, '-o', thumbPath]);
         const ht = await ctx.time(() => analyse(b.core, b.session, [thumbPath]));
         const htp = ht.result[0]!;
         figures.push({ figure: '12 MP HEIC with a thumbnail item end to end', value: ht.medianMs, unit: 'ms', detail: `${(ht.medianMs / hi.medianMs).toFixed(2)}× the HEIC without; thumbnail ${htp.metadata?.thumbnailDiffers === false ? 'compared: same picture' : `not compared (${String(htp.metadata?.thumbnailDiffers)})`}; stages ms: ${stages(htp)}`, compareTo: '12 MP HEIC end to end' });

@@ -5,7 +5,13 @@
  * neither). Handles the layout heif-enc writes: meta (hdlr, pitm, iloc v0/v1, iinf,
  * iprp(ipco, ipma), …) before mdat, iloc extents as absolute file offsets.
  */
+import { execFileSync } from 'node:child_process';
 import { childBoxes, heifItems, heifThumbnailIds } from '../../src-main/core/media/isobmff';
+
+/** Run libheif's encoder (Debian: libheif-examples; MEDIAGUARD_HEIF_ENC overrides), quietly: it writes the tests' HEIC files. */
+export function heifEnc(args: string[]): void {
+  execFileSync(process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc', args, { stdio: 'ignore' });
+}
 
 interface Box {
   type: string;

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
+import { heifEnc } from './heif-boxes';
 
 /** One corpus file and why it is hostile. */
 export interface HostileFile {
@@ -119,7 +120,7 @@ async function bases(dir: string, ffmpeg: string): Promise<{ jpeg: Buffer; png: 
   const pngPath = path.join(dir, '.base.png');
   const heicPath = path.join(dir, '.base.heic');
   fs.writeFileSync(pngPath, png);
-  execFileSync(process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc', ['-q', '60', pngPath, '-o', heicPath], { stdio: 'ignore' });
+  heifEnc(['-q', '60', pngPath, '-o', heicPath]);
   const out = { jpeg, png, heic: fs.readFileSync(heicPath), mp4: fs.readFileSync(mp4Path), webm: fs.readFileSync(webmPath) };
   for (const f of [mp4Path, webmPath, pngPath, heicPath]) fs.rmSync(f);
   return out;

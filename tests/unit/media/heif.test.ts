@@ -3,7 +3,6 @@
  * damaged, cut, oversized and rotated cases. Fixtures are written by libheif's own encoder
  * (heif-enc, scripts/make-fixtures.mjs); the rotated ones by box surgery (tests/helpers/heif-boxes).
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -15,7 +14,7 @@ import { decodeImage } from '../../../src-main/core/media/image-decode';
 import { heifItems, heifThumbnailIds } from '../../../src-main/core/media/isobmff';
 import { AppError } from '../../../src-shared/result';
 import { tempDir } from '../../helpers/core';
-import { withGrid, withRotation, withThumbnailOf } from '../../helpers/heif-boxes';
+import { heifEnc, withGrid, withRotation, withThumbnailOf } from '../../helpers/heif-boxes';
 import { fixture, rejectsWith, testTools } from './helpers';
 
 const rgbOf = async (name: string) => {
@@ -142,7 +141,7 @@ describe('HEIC/HEIF pictures', () => {
       }
     }
     const tiles = path.join(dir, 'tiles.heic');
-    execFileSync(process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc', ['-q', '60', ...files, '-o', tiles], { stdio: 'ignore' });
+    heifEnc(['-q', '60', ...files, '-o', tiles]);
     const p = path.join(dir, 'grid.heic');
     fs.writeFileSync(p, withGrid(fs.readFileSync(tiles), 4, 5, 640, 480));
     const tools = await testTools();
@@ -195,7 +194,7 @@ describe('HEIC/HEIF pictures', () => {
       const png = path.join(dir, `${name}.png`);
       await sharp(picture).resize(640, 480, { fit: 'fill' }).removeAlpha().png().toFile(png);
       const out = path.join(dir, `${name}.heic`);
-      execFileSync(process.env.MEDIAGUARD_HEIF_ENC || 'heif-enc', ['-q', '60', '-t', '96', png, '-o', out], { stdio: 'ignore' });
+      heifEnc(['-q', '60', '-t', '96', png, '-o', out]);
       return fs.readFileSync(out);
     };
     const camera = await encode('camera', fs.readFileSync(fixture('camera.jpg')));
@@ -285,7 +284,7 @@ describe('HEIC/HEIF pictures', () => {
     expect(r.thumbnailDiffers).toBe(false);
     // edited.jpg's thumbnail shows the other scene: carried into a HEIC, it is still flagged.
     const edited = path.join(dir, 'edited.heic');
-    execFileSync('heif-enc', ['-q', '60', fixture('edited.jpg'), '-o', edited], { stdio: 'ignore' });
+    heifEnc(['-q', '60', fixture('edited.jpg'), '-o', edited]);
     const e = await readMetadata(edited, await probe(edited, tools));
     expect(e.thumbnailDiffers).toBe(true);
     expect(e.flags.map((f) => f.code)).toEqual(expect.arrayContaining(['THUMBNAIL_DIFFERS', 'EDITING_SOFTWARE']));
@@ -311,7 +310,7 @@ describe('HEIC/HEIF pictures', () => {
     const jpg = path.join(dir, 'xmp.jpg');
     await sharp(fixture('plain.png')).withXmp(xmp).jpeg({ quality: 95 }).toFile(jpg);
     const heic = path.join(dir, 'xmp.heic');
-    execFileSync('heif-enc', ['-q', '60', jpg, '-o', heic], { stdio: 'ignore' }); // heif-enc carries the XMP into a mime item
+    heifEnc(['-q', '60', jpg, '-o', heic]); // heif-enc carries the XMP into a mime item
     const avif = path.join(dir, 'xmp.avif');
     await sharp(fixture('plain.png')).withXmp(xmp).avif({ quality: 50, effort: 0 }).toFile(avif);
     for (const p of [heic, avif]) {
