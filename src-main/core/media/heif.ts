@@ -41,6 +41,9 @@ function heifError(name: string, message: string): AppError {
   return new AppError('UNSUPPORTED_MEDIA', `"${name}" is a damaged or truncated HEIF image: ${message}`, { decoder: message });
 }
 
+/** What libheif-js gives instead of a handle when it has none. */
+const isError = (h: LibHeifHandle | LibHeifError | null | undefined): h is LibHeifError | null | undefined => !h || 'code' in h;
+
 function open(bytes: Buffer, name: string): Open {
   const lib = libheifModule()();
   const ctx = lib.heif_context_alloc();
@@ -50,7 +53,6 @@ function open(bytes: Buffer, name: string): Open {
     if (err.code !== lib.heif_error_Ok) throw heifError(name, libheifMessage(err));
     const ids = lib.heif_js_context_get_list_of_top_level_image_IDs(ctx);
     if (!Array.isArray(ids) || ids.length === 0) throw new AppError('UNSUPPORTED_MEDIA', `"${name}" is a HEIF file with no picture in it.`);
-    const isError = (h: LibHeifHandle | LibHeifError | null | undefined): h is LibHeifError | null | undefined => !h || 'code' in h;
     let handle = lib.heif_js_context_get_primary_image_handle(ctx);
     if (isError(handle)) handle = lib.heif_js_context_get_image_handle(ctx, ids[0]!);
     if (isError(handle)) throw heifError(name, libheifMessage(handle));
@@ -138,7 +140,7 @@ export function decodeHeifThumbnail(bytes: Buffer, name: string, maxPixels: numb
   const o = open(bytes, name);
   try {
     const h = o.lib.heif_js_context_get_image_handle(o.ctx, ids[0]!);
-    if (!h || 'code' in h) throw heifError(name, libheifMessage(h));
+    if (isError(h)) throw heifError(name, libheifMessage(h));
     try {
       return decodeHandle(o.lib, h, `${name} (thumbnail)`, maxPixels);
     } finally {

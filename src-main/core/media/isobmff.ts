@@ -163,10 +163,15 @@ function parseIloc(b: Buffer, box: BoxRef): ItemLocation[] {
 }
 
 /** The items of a HEIF/AVIF file with the given item type ('Exif', 'mime', …); [] when none or not HEIF. */
-export function heifItems(b: Buffer, wanted: (info: { type: string; contentType: string | null }) => boolean): HeifItem[] {
+/** The boxes inside a HEIF/AVIF file's top-level `meta` box; [] when it has none. */
+function metaChildren(b: Buffer): BoxRef[] {
   const meta = childBoxes(b, 0, b.length, 64).find((x) => x.type === 'meta');
   if (!meta || meta.start + 4 > meta.end) return [];
-  const children = childBoxes(b, meta.start + 4, meta.end); // meta is a FullBox
+  return childBoxes(b, meta.start + 4, meta.end); // meta is a FullBox
+}
+
+export function heifItems(b: Buffer, wanted: (info: { type: string; contentType: string | null }) => boolean): HeifItem[] {
+  const children = metaChildren(b);
   const iinf = children.find((c) => c.type === 'iinf');
   const iloc = children.find((c) => c.type === 'iloc');
   const idat = children.find((c) => c.type === 'idat');
@@ -199,9 +204,7 @@ export function heifItems(b: Buffer, wanted: (info: { type: string; contentType:
  * names the primary item (pitm), in the file's order; [] when none, not HEIF, or damaged.
  */
 export function heifThumbnailIds(b: Buffer): number[] {
-  const meta = childBoxes(b, 0, b.length, 64).find((x) => x.type === 'meta');
-  if (!meta || meta.start + 4 > meta.end) return [];
-  const children = childBoxes(b, meta.start + 4, meta.end);
+  const children = metaChildren(b);
   const pitm = children.find((c) => c.type === 'pitm');
   const iref = children.find((c) => c.type === 'iref');
   if (!pitm || !iref || pitm.start + 6 > pitm.end || iref.start + 4 > iref.end) return [];

@@ -72,6 +72,8 @@ async function tiny(input: Buffer | RawPicture, limit: number, crop?: number): P
 }
 
 type RawPicture = { data: Buffer; raw: { width: number; height: number; channels: 3 } };
+/** A decoded RGB picture as sharp's raw input. */
+const rawPicture = (d: { data: Buffer; width: number; height: number }): RawPicture => ({ data: d.data, raw: { width: d.width, height: d.height, channels: 3 } });
 
 /**
  * The main picture as sharp input: the file, or for HEIF (not in this sharp build) its pixels decoded
@@ -80,14 +82,14 @@ type RawPicture = { data: Buffer; raw: { width: number; height: number; channels
 async function mainPicture(file: () => Promise<Buffer>, info: MediaInfo, limit: number, decoded?: () => Promise<DecodedImage>): Promise<Buffer | RawPicture> {
   if (info.format !== 'heif') return file();
   const d = decoded ? await decoded() : decodeHeif(await file(), 'main picture', limit);
-  return { data: d.data, raw: { width: d.width, height: d.height, channels: 3 } };
+  return rawPicture(d);
 }
 
 /** A decoded picture turned by a multiple of 90° (for comparing an upright HEIF picture with a thumbnail stored another way). */
 async function turned(pic: RawPicture, degrees: number, limit: number): Promise<RawPicture> {
   if (degrees === 0) return pic;
   const { data, info } = await sharp(pic.data, { raw: pic.raw, limitInputPixels: limit }).rotate(degrees).raw().toBuffer({ resolveWithObject: true });
-  return { data, raw: { width: info.width, height: info.height, channels: 3 } };
+  return rawPicture({ data, width: info.width, height: info.height });
 }
 
 /** A thumbnail this far (mean absolute difference, 0..255) from the main picture shows other content. */
@@ -119,7 +121,7 @@ async function compareThumbnails(file: () => Promise<Buffer>, thumbs: (Buffer | 
   else {
     // Turned from a 256-px copy (the comparison is at 32 × 32): four turns of a 12 MP picture cost more than its decode.
     const { data, info: small } = await sharp(main.data, { raw: main.raw, limitInputPixels: limit }).resize(256, 256, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
-    const reduced: RawPicture = { data, raw: { width: small.width, height: small.height, channels: 3 } };
+    const reduced = rawPicture({ data, width: small.width, height: small.height });
     for (const deg of [0, 90, 180, 270]) {
       const t = await turned(reduced, deg, limit);
       // The aspect of the whole picture so turned (the copy's is rounded to whole pixels).
@@ -147,7 +149,7 @@ async function compareThumbnails(file: () => Promise<Buffer>, thumbs: (Buffer | 
 function heifThumbnail(bytes: Buffer, limit: number): RawPicture | null {
   try {
     const t = decodeHeifThumbnail(bytes, 'thumbnail', limit);
-    return t ? { data: t.data, raw: { width: t.width, height: t.height, channels: 3 } } : null;
+    return t ? rawPicture(t) : null;
   } catch {
     return null;
   }
