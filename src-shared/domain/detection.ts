@@ -17,6 +17,7 @@ export interface AnalysisWarning {
     | 'HEAVY_RECOMPRESSION'
     | 'TOO_MANY_FACES'
     | 'EXTENSION_MISMATCH'
+    | 'CAMERA_RAW'
     | 'MODEL_ERROR'
     | 'MODEL_MISSING'
     | 'SEEK_FALLBACK'

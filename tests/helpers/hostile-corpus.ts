@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
+import { buildCameraRaw } from './camera-raw-files';
 import { heifEnc } from './heif-boxes';
 
 /** One corpus file and why it is hostile. */
@@ -174,6 +175,11 @@ export async function makeHostileCorpus(dir: string, ffmpeg = process.env.MEDIAG
   // The hvcC payload (after its 4-byte type) overwritten, its size and the boxes after it kept.
   const hvccSize = b.heic.readUInt32BE(hvcc - 4);
   add('bad-hvcc.heic', Buffer.concat([scribble(b.heic.subarray(0, hvcc - 4 + hvccSize), hvcc + 4, hvccSize - 8, 21), b.heic.subarray(hvcc - 4 + hvccSize)]), 'HEIC whose decoder configuration (hvcC) is garbage');
+
+  // Camera raws: undeveloped sensor data only, a garbage preview, a preview declaring 10 gigapixels.
+  add('sensor-only.dng', buildCameraRaw({ sensor: { width: 320, height: 240 } }), 'DNG holding only 16-bit sensor data, no preview');
+  add('bad-preview.dng', buildCameraRaw({ previews: [{ jpeg: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), seededBytes(19, 3000)]), width: 640, height: 480 }], sensor: { width: 64, height: 48 } }), 'DNG whose JPEG preview is garbage after its SOI');
+  add('huge-preview.nef', buildCameraRaw({ dngVersion: null, previews: [{ jpeg: b.jpeg, width: 100_000, height: 100_000 }], sensor: { width: 64, height: 48 } }), 'maker raw whose preview directory declares 100000×100000');
 
   // Absurd durations.
   add('absurd-duration.mp4', scribble(mp4WithDuration(b.mp4, 0xffffffff), Math.floor(b.mp4.length * 0.5), 2000, 15), 'MP4 claiming ~4e9 time units, payload destroyed');

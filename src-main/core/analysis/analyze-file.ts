@@ -195,7 +195,7 @@ export async function analyzeFile(
   );
   result.timingsMs = { ...timings, ...result.timingsMs, total: Math.round((performance.now() - t0) * 10) / 10 };
   for (const f of [...(media.warnings ?? []), ...(extracted.sampling.warnings ?? [])]) {
-    result.warnings.push({ code: f.code === 'EXTENSION_MISMATCH' ? 'EXTENSION_MISMATCH' : 'METADATA', message: f.message });
+    result.warnings.push({ code: f.code === 'EXTENSION_MISMATCH' || f.code === 'CAMERA_RAW' ? f.code : 'METADATA', message: f.message });
   }
   if (extracted.sampling.fallbackReason) result.warnings.push({ code: 'SEEK_FALLBACK', message: extracted.sampling.fallbackReason });
   const claimed = extensionOf(path.basename(filePath)) ?? '';

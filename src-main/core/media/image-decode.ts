@@ -4,10 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Sharp } from 'sharp';
 import { sharp } from '../native';
 import type { MediaInfo } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
+import { cameraRawOf, orientationSteps, previewBytes, type CameraRaw } from './camera-raw';
 import { errorSummary, firstErrorLine } from './error-text';
 import { FrameCollector, outputSize } from './frame-pipe';
 import { decodeHeif } from './heif';
@@ -73,6 +75,24 @@ async function decodeHeifFile(p: string, limit: number, maxSide?: number): Promi
   return { width: info.width, height: info.height, data };
 }
 
+/**
+ * The largest rendered preview of a camera raw file (camera-raw.ts), as sharp input: a JPEG stream
+ * or RGB24 rows. `upright`: the file's IFD0 orientation applied (false: as stored, for comparisons).
+ */
+export function rawPreviewImage(bytes: Buffer, raw: CameraRaw, limit: number, upright = true): Sharp {
+  const p = raw.previews[0];
+  if (!p) throw new Error('no decodable preview');
+  const data = previewBytes(bytes, p);
+  let img = p.coding === 'jpeg' ? sharp(data, { limitInputPixels: limit, failOn: 'truncated' }) : sharp(data, { raw: { width: p.dir.width, height: p.dir.height, channels: 3 }, limitInputPixels: limit });
+  if (upright) {
+    const o = orientationSteps(raw.orientation);
+    if (o.flip) img = img.flip();
+    if (o.flop) img = img.flop();
+    if (o.rotate) img = img.rotate(o.rotate);
+  }
+  return img;
+}
+
 /** Decode to RGB24, fitted inside maxSide (never enlarged). BMP needs tools (decoded by ffmpeg); HEIF goes through libheif. */
 export async function decodeImage(
   p: string,
@@ -89,7 +109,9 @@ export async function decodeImage(
   try {
     // failOn 'truncated': a cut-off file is an error, not a half-grey picture handed to detectors.
     const bytes = await readImageBytes(p);
-    let img = sharp(bytes, { limitInputPixels: limit, failOn: 'truncated', pages: 1, page: 0, sequentialRead: true }).rotate();
+    // A camera raw's first directory is a small preview or sensor data: its largest rendered preview is the picture (probe says so).
+    const raw = info.format === 'tiff' ? cameraRawOf(bytes) : null;
+    let img = raw ? rawPreviewImage(bytes, raw, limit) : sharp(bytes, { limitInputPixels: limit, failOn: 'truncated', pages: 1, page: 0, sequentialRead: true }).rotate();
     if (opts.maxSide && opts.maxSide > 0) img = img.resize({ width: opts.maxSide, height: opts.maxSide, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' });
     const { data, info: out } = await img.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     if (out.channels !== 3) throw new Error(`unexpected channel count ${out.channels}`);

@@ -8,6 +8,7 @@ import exifr, { sidecar as exifrSidecar } from 'exifr';
 import { sharp } from '../native';
 import type { MediaInfo, MetadataReport } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
+import { cameraRawOf, describeCameraRaw, previewBytes, type RawPreview } from './camera-raw';
 import { firstErrorLine } from './error-text';
 import { findExifBlock, walkTiff, type TiffGroup } from './exif-tiff';
 import { decodeHeif, decodeHeifThumbnail } from './heif';
@@ -80,10 +81,29 @@ const rawPicture = (d: { data: Buffer; width: number; height: number }): RawPict
  * by libheif — the job's own decode when it shares one (`decoded`), so a HEIC is decoded once.
  */
 async function mainPicture(file: () => Promise<Buffer>, info: MediaInfo, limit: number, decoded?: () => Promise<DecodedImage>): Promise<Buffer | RawPicture> {
+  if (isCameraRaw(info)) {
+    // Its largest preview, as stored (the smaller previews are stored the same way).
+    const bytes = await file();
+    const raw = cameraRawOf(bytes);
+    if (!raw?.previews.length) throw new Error('no decodable preview');
+    return storedPreview(bytes, raw.previews[0]!);
+  }
   if (info.format !== 'heif') return file();
   const d = decoded ? await decoded() : decodeHeif(await file(), 'main picture', limit);
   return rawPicture(d);
 }
+
+/** A TIFF-based camera raw file, as the probe found it (camera-raw.ts). */
+const isCameraRaw = (info: MediaInfo) => info.format === 'tiff' && info.tags.cameraRaw !== undefined;
+
+/** A camera raw preview as sharp input, in its stored orientation. */
+function storedPreview(bytes: Buffer, p: RawPreview): Buffer | RawPicture {
+  const data = previewBytes(bytes, p);
+  return p.coding === 'jpeg' ? data : rawPicture({ data, width: p.dir.width, height: p.dir.height });
+}
+
+/** At most this many smaller previews of a camera raw file are compared with the analysed one. */
+const MAX_RAW_PREVIEWS_COMPARED = 4;
 
 /** A decoded picture turned by a multiple of 90° (for comparing an upright HEIF picture with a thumbnail stored another way). */
 async function turned(pic: RawPicture, degrees: number, limit: number): Promise<RawPicture> {
@@ -277,8 +297,12 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   let fileBytes: Promise<Buffer> | undefined;
   const file = () => (fileBytes ??= bytes && bytes.length >= info.sizeBytes ? Promise.resolve(bytes) : readImageBytes(p));
   const itemThumb = info.format === 'heif' ? await file().then((b) => heifThumbnail(b, limits.maxImagePixels), () => null) : null;
-  const [exifDiffers, itemDiffers] = await compareThumbnails(file, [thumb, itemThumb], info, limits.maxImagePixels, decoded);
-  const compared = [exifDiffers, itemDiffers].filter((d): d is boolean => d !== null);
+  // A camera raw file embeds previews of several sizes: the smaller ones are compared with the one analysed.
+  const raw = isCameraRaw(info) ? await file().then(cameraRawOf, () => null) : null;
+  const smaller = raw ? raw.previews.slice(1, 1 + MAX_RAW_PREVIEWS_COMPARED) : [];
+  const rawBytes = smaller.length ? await file() : null;
+  const [exifDiffers, itemDiffers, ...previewDiffers] = await compareThumbnails(file, [thumb, itemThumb, ...smaller.map((p) => storedPreview(rawBytes!, p))], info, limits.maxImagePixels, decoded);
+  const compared = [exifDiffers, itemDiffers, ...previewDiffers].filter((d): d is boolean => d !== null);
   const thumbnailDiffers = compared.length ? compared.some((d) => d) : null;
   const flags = imageFlags(groups, { width: info.width, height: info.height }, { exifPresent: meta.exifPresent, damage: meta.problems });
   if (exifDiffers) {
@@ -287,10 +311,28 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   if (itemDiffers) {
     flags.push({ code: 'THUMBNAIL_DIFFERS', severity: 'warning', message: 'The thumbnail the HEIF file stores beside its picture shows different content from the main picture: a classic sign that the picture was edited and the thumbnail left behind.' });
   }
+  smaller.forEach((p, i) => {
+    if (!previewDiffers[i]) return;
+    const analysed = raw!.previews[0]!.dir;
+    flags.push({
+      code: 'THUMBNAIL_DIFFERS',
+      severity: 'warning',
+      message: `The ${p.dir.width}×${p.dir.height} preview this camera raw file stores (${p.dir.where}) shows different content from its ${analysed.width}×${analysed.height} preview, the one analysed: one of them was edited or replaced after the camera wrote them.`,
+    });
+  });
   const highlights: { label: string; value: string }[] = [];
   const add = (label: string, value: string | undefined) => {
     if (value) highlights.push({ label, value });
   };
+  if (raw) {
+    add('Camera raw', describeCameraRaw(raw));
+    groups.cameraRaw = {
+      format: raw.dngVersion ? `DNG ${raw.dngVersion}` : 'TIFF-based raw',
+      ...(raw.sensor ? { sensorData: `${raw.sensor.width}×${raw.sensor.height}, ${raw.sensor.bitsPerSample}-bit (${raw.sensor.where})` } : {}),
+      previews: raw.previews.map((p) => `${p.dir.width}×${p.dir.height} ${p.coding === 'jpeg' ? 'JPEG' : 'RGB'} (${p.dir.where})`).join('; '),
+      analysed: 'the largest preview; raw sensor data is not developed',
+    };
+  }
   const g = (grp: string, k: string) => groups[grp]?.[k];
   add('Camera', [g('ifd0', 'Make'), g('ifd0', 'Model')].filter(Boolean).join(' ') || undefined);
   add('Lens', g('exif', 'LensModel'));

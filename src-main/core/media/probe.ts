@@ -10,6 +10,7 @@ import { sharp } from '../native';
 import type { MediaIdentity, MediaInfo, MetadataFlag } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
+import { cameraRawOf, describeCameraRaw, previewBytes, type CameraRaw } from './camera-raw';
 import { errorSummary, firstErrorLine } from './error-text';
 import { mediaInfoFromFfprobe, mainVideoStream, type FfprobeJson } from './ffprobe-parse';
 import { identify, readHead } from './identify';
@@ -69,11 +70,52 @@ function identityWarnings(id: MediaIdentity, name: string): MetadataFlag[] {
   ];
 }
 
+/**
+ * A camera raw file's picture is its largest rendered preview (camera-raw.ts): its header read by sharp,
+ * with IFD0's orientation (which applies to every image of the file). Refused when it embeds none.
+ */
+async function rawPreviewMeta(bytes: Buffer, raw: CameraRaw, name: string, limits: AppSettings['limits']): Promise<Metadata> {
+  if (!raw.previews.length) {
+    throw new AppError(
+      'UNSUPPORTED_MEDIA',
+      `"${name}" is a camera raw file (${describeCameraRaw(raw)}) with no preview MediaGuard can decode, only undeveloped sensor data. ` +
+        'MediaGuard does not develop raw sensor data: develop the file to TIFF or JPEG with a raw converter and analyse that copy (the raw file stays the evidence; its hashes identify it).',
+      { cameraRaw: describeCameraRaw(raw) },
+    );
+  }
+  const p = raw.previews[0]!;
+  checkPixels(p.dir, limits, name);
+  let m: Metadata | null = null;
+  if (p.coding === 'jpeg') {
+    try {
+      m = await sharp(previewBytes(bytes, p), { limitInputPixels: false, failOn: 'none' }).metadata();
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new AppError('UNSUPPORTED_MEDIA', `"${name}" is a camera raw file (${describeCameraRaw(raw)}) whose ${p.dir.width}×${p.dir.height} JPEG preview (${p.dir.where}) is damaged: ${firstErrorLine(msg)}`, {
+        cameraRaw: describeCameraRaw(raw),
+        decoder: errorSummary(msg),
+      });
+    }
+  }
+  return { format: 'tiff', width: m?.width ?? p.dir.width, height: m?.height ?? p.dir.height, channels: 3, space: 'srgb', depth: 'uchar', pages: 1, orientation: raw.orientation } as unknown as Metadata;
+}
+
+/** MediaInfo tags of a camera raw file. */
+function rawTags(raw: CameraRaw): Record<string, string> {
+  const p = raw.previews[0]!;
+  return {
+    cameraRaw: describeCameraRaw(raw),
+    analysedPreview: `${p.dir.width}×${p.dir.height} ${p.coding === 'jpeg' ? 'JPEG' : 'RGB'} (${p.dir.where})`,
+    rawPreviews: String(raw.previews.length),
+  };
+}
+
 async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limits: AppSettings['limits']): Promise<MediaInfo> {
   const name = path.basename(p);
   const declared = id.format === 'jpeg' ? await jpegDimensions(p).catch(() => null) : headerDimensions(id.format, await readHead(p, 64));
   if (declared) checkPixels(declared, limits, name);
   let meta: Metadata;
+  let raw: CameraRaw | null = null;
   let animation = 'The image has';
   if (id.format === 'bmp') {
     // This sharp build has no BMP reader (decoded by ffmpeg instead): the header is all we need.
@@ -86,7 +128,8 @@ async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limit
   } else try {
     // Header only: sharp does not decode pixels for metadata().
     const bytes = await readImageBytes(p);
-    meta = await sharp(bytes, { limitInputPixels: false, failOn: 'none' }).metadata();
+    raw = id.format === 'tiff' ? cameraRawOf(bytes) : null;
+    meta = raw ? await rawPreviewMeta(bytes, raw, name, limits) : await sharp(bytes, { limitInputPixels: false, failOn: 'none' }).metadata();
     // libvips reads an APNG as its first (default) image and says nothing of the animation.
     const apng = id.format === 'png' && !(meta.pages && meta.pages > 1) ? apngFrameCount(bytes) : null;
     if (apng !== null && apng > 1) {
@@ -104,6 +147,17 @@ async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limit
   const rotation = orientationDegrees(meta.orientation);
   const swap = rotation === 90 || rotation === 270;
   const warnings = identityWarnings(id, name);
+  if (raw) {
+    const p = raw.previews[0]!;
+    warnings.push({
+      code: 'CAMERA_RAW',
+      severity: 'warning',
+      message:
+        `"${name}" is a camera raw file (${describeCameraRaw(raw)}). MediaGuard does not develop raw sensor data: what was analysed is the ` +
+        `${p.dir.width}×${p.dir.height} ${p.coding === 'jpeg' ? 'JPEG' : 'RGB'} preview the file embeds (${p.dir.where}), as the camera or raw converter rendered it. ` +
+        'An edit made to the sensor data and not rendered into this preview is not seen.',
+    });
+  }
   if ((meta.pages ?? 1) > 1) {
     const message = id.format === 'heif' ? `The HEIF file holds ${meta.pages} pictures; only its primary picture is analysed.` : `${animation} ${meta.pages} frames; only the first is analysed.`;
     warnings.push({ code: 'MULTI_FRAME_IMAGE', severity: 'info', message });
@@ -144,6 +198,7 @@ async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limit
         orientation: meta.orientation,
         chromaSubsampling: meta.chromaSubsampling,
         hasProfile: meta.hasProfile,
+        ...(raw ? rawTags(raw) : {}),
       })
         .filter(([, v]) => v !== undefined && v !== null)
         .map(([k, v]) => [k, String(v)]),

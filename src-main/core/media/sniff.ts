@@ -19,7 +19,8 @@ export const FORMAT_EXTENSIONS: Record<string, readonly string[]> = {
   png: ['png'],
   gif: ['gif'],
   webp: ['webp'],
-  tiff: ['tif', 'tiff', 'dng'],
+  // Camera raws built on TIFF: DNG and makers' formats (Nikon, Sony, Canon CR2, Pentax, Samsung, Epson, Hasselblad, Mamiya, Leaf/Phase One, Kodak).
+  tiff: ['tif', 'tiff', 'dng', 'nef', 'nrw', 'arw', 'srf', 'sr2', 'cr2', 'pef', 'srw', 'erf', '3fr', 'mef', 'mos', 'iiq', 'kdc', 'dcr'],
   bmp: ['bmp', 'dib'],
   heif: ['heic', 'heif', 'hif'],
   avif: ['avif'],

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src-main/cli/main';
 import { cliCoreDefaults } from '../../../src-main/cli/context';
 import { termSafe, termSafeOutput } from '../../../src-main/cli/term-safe';
+import { buildCameraRaw } from '../../helpers/camera-raw-files';
 import { solidFrame, testManifest, writeModel, writeStandardModels, classifierGraph } from '../../helpers/analysis-models';
 import { tempDir } from '../../helpers/core';
 import { testIo as io } from '../../helpers/cli-io';
@@ -66,6 +67,22 @@ describe('mediaguard analyze / models', () => {
     const h = io();
     expect(await runCli(['analyze', '--models-dir', models, heic, ...dd()], h)).toBe(0);
     expect(h.out).toMatch(/face\.heic: MANIPULATED \d+\.\d %/);
+  });
+
+  it('a camera raw file (DNG): its largest preview analysed like the JPEG it embeds, and said so; one with only sensor data refused', async () => {
+    const jpeg = fs.readFileSync(image);
+    const thumb = await sharp(jpeg).resize(80, 60).raw().toBuffer();
+    const dng = path.join(t.dir, 'face.dng');
+    fs.writeFileSync(dng, buildCameraRaw({ thumbnail: { width: 80, height: 60, rgb: thumb }, previews: [{ jpeg, width: 160, height: 120 }], sensor: { width: 176, height: 128 } }));
+    const sensorOnly = path.join(t.dir, 'sensor.dng');
+    fs.writeFileSync(sensorOnly, buildCameraRaw({ sensor: { width: 176, height: 128 } }));
+    const o = io();
+    expect(await runCli(['analyze', '--json', '--models-dir', models, image, dng, sensorOnly, ...dd()], o)).toBe(1);
+    const [asJpeg, asDng, refused] = o.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { metadata: { highlights: { label: string; value: string }[] } });
+    expect(asDng).toMatchObject({ kind: 'image', format: 'tiff', verdict: asJpeg!.verdict, score: asJpeg!.score, faces: asJpeg!.faces });
+    expect(asDng!.warnings).toContainEqual({ code: 'CAMERA_RAW', message: expect.stringMatching(/what was analysed is the 160×120 JPEG preview the file embeds \(IFD0 › sub-IFD 2\)/) });
+    expect(asDng!.metadata.highlights).toContainEqual({ label: 'Camera raw', value: 'DNG 1.4.0.0; sensor data 176×128, 16-bit colour filter array' });
+    expect(refused).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA', message: expect.stringMatching(/^"sensor\.dng" is a camera raw file .* with no preview MediaGuard can decode/) } });
   });
 
   it('an AVIF picture: faces judged, the whole-image detector holds back (AV1 coding)', async () => {
