@@ -130,8 +130,9 @@ function previewCoding(b: Buffer, d: TiffImageDir): RawPreview['coding'] | null 
   if (d.width <= 0 || d.height <= 0 || d.photometric === PHOTOMETRIC_CFA || d.photometric === PHOTOMETRIC_LINEAR_RAW) return null;
   if (d.jpegInterchange && isJpegAt(b, d.jpegInterchange.offset)) return 'jpeg';
   if (d.tiled || !d.strips) return null;
-  // A JPEG-compressed preview (compression 7, or 6 in older writers) is one complete JPEG stream in one strip.
-  if ((d.compression === 7 || d.compression === 6) && d.strips.length === 1 && isJpegAt(b, d.strips[0]!.offset)) return 'jpeg';
+  // A JPEG-compressed preview (compression 7, or 6 in older writers) is one complete 8-bit JPEG stream in one strip
+  // (a lossless-JPEG sensor strip starts the same way but declares more bits, or none).
+  if ((d.compression === 7 || d.compression === 6) && d.bitsPerSample === 8 && d.strips.length === 1 && isJpegAt(b, d.strips[0]!.offset)) return 'jpeg';
   const bytes = d.strips.reduce((s, x) => s + x.length, 0);
   if (d.compression === 1 && d.photometric === 2 && d.samples === 3 && d.bitsPerSample === 8 && d.planar === 1 && bytes >= d.width * d.height * 3) return 'rgb';
   return null;

@@ -26,6 +26,8 @@ export interface LumaCoefficients {
   blocksHigh: number;
   /** Rows of blocks decoded (all of them unless `maxBlocks` stopped the decoder early). */
   rowsDecoded: number;
+  /** Rows of luma blocks per MCU row: a decode stopped by `maxBlocks` keeps whole MCU rows (lumaRowsFor). */
+  rowsPerMcu: number;
   /** 64 coefficients per block in natural order, blocks row by row (blocksWide × rowsDecoded). */
   coef: Int16Array;
   /** The luma quantisation table, natural order. */
@@ -178,7 +180,12 @@ function lumaGrid(frame: Frame, maxBlocks: number, interleavedRows: boolean) {
   const mcusY = interleavedRows ? Math.ceil(frame.height / (8 * vmax)) : blocksHigh;
   const rowsPerMcu = interleavedRows ? luma.v : 1;
   const mcuRowsWanted = Math.min(mcusY, Math.max(1, Math.ceil(maxBlocks / blocksWide / rowsPerMcu)));
-  return { hmax, vmax, blocksWide, blocksHigh, rowsPerMcu, mcuRowsWanted, rowsDecoded: Math.min(blocksHigh, mcuRowsWanted * rowsPerMcu) };
+  return { hmax, vmax, blocksWide, blocksHigh, rowsPerMcu, mcuRowsWanted, rowsDecoded: lumaRowsFor({ blocksWide, blocksHigh, rowsPerMcu }, maxBlocks) };
+}
+
+/** Rows of blocks a decode stopped after `maxBlocks` luma blocks keeps: whole MCU rows, at least one. */
+export function lumaRowsFor(g: Pick<LumaCoefficients, 'blocksWide' | 'blocksHigh' | 'rowsPerMcu'>, maxBlocks: number): number {
+  return Math.min(g.blocksHigh, Math.max(1, Math.ceil(maxBlocks / g.blocksWide / g.rowsPerMcu)) * g.rowsPerMcu);
 }
 
 /**
@@ -212,7 +219,7 @@ class Progressive {
     const table = tables.get(this.frame.comps[0]!.tq);
     if (!table) throw new Damaged('the luma quantisation table is not defined');
     const g = this.grid;
-    return { width: this.frame.width, height: this.frame.height, blocksWide: g.blocksWide, blocksHigh: g.blocksHigh, rowsDecoded: g.rowsDecoded, coef: this.coef, table };
+    return { width: this.frame.width, height: this.frame.height, blocksWide: g.blocksWide, blocksHigh: g.blocksHigh, rowsDecoded: g.rowsDecoded, rowsPerMcu: g.rowsPerMcu, coef: this.coef, table };
   }
 
   /** Decode one scan that holds the luma component; returns where its reading stopped. */
@@ -564,5 +571,5 @@ function decodeScan(
     }
     if (br.overRead()) throw new Damaged(`the data ends before row ${Math.min(blocksHigh, (my + 1) * rowsPerMcu)} of ${blocksHigh} rows of blocks (a cut or damaged file)`);
   }
-  return { width: frame.width, height: frame.height, blocksWide, blocksHigh, rowsDecoded, coef, table };
+  return { width: frame.width, height: frame.height, blocksWide, blocksHigh, rowsDecoded, rowsPerMcu, coef, table };
 }

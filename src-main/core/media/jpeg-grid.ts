@@ -30,7 +30,7 @@
  */
 import type { GridRegion as DomainGridRegion } from '../../../src-shared/domain/detection';
 import type { LumaCoefficients } from './jpeg-dct';
-import { decodeHead, lumaPixels } from './jpeg-history';
+import { decodeHead, lumaPixels, type LumaPixels } from './jpeg-history';
 import { ijgTable, STD_LUMA } from './jpeg-quality';
 
 export const JPEG_GRID_METHOD = 'shifted-grid DC lattice map 1';
@@ -80,10 +80,10 @@ for (let i = 0; i < TABLE; i++) {
   COS_SIN[2 * i + 1] = Math.fround(Math.sin((2 * Math.PI * i) / TABLE));
 }
 
-/** The lattice strength of every window at every grid shift and step (see the module comment). */
-export function gridMap(l: LumaCoefficients, opts: GridMapOptions = {}): GridMap | null {
+/** The lattice strength of every window at every grid shift and step (see the module comment). `pixels`: lumaPixels(l), when the caller has them. */
+export function gridMap(l: LumaCoefficients, opts: GridMapOptions = {}, pixels?: LumaPixels): GridMap | null {
   const o = { ...GRID_MAP_DEFAULTS, ...opts };
-  const px = lumaPixels(l);
+  const px = pixels ?? lumaPixels(l);
   const W = px.width;
   const H = px.height;
   const BW = l.blocksWide - 1;
@@ -523,8 +523,8 @@ export const GRID_BLOCKS = 262144;
 export type JpegGrid = { ok: true; grid: GridFinding | null } | { ok: false; reason: string };
 
 /** The grid map and its regions for a JPEG held in memory (null when the picture is under 9 × 9 blocks). */
-export function jpegGridOfLuma(l: LumaCoefficients, opts: GridMapOptions & GridRegionOptions = {}): GridFinding | null {
-  const m = gridMap(l, opts);
+export function jpegGridOfLuma(l: LumaCoefficients, opts: GridMapOptions & GridRegionOptions = {}, pixels?: LumaPixels): GridFinding | null {
+  const m = gridMap(l, opts, pixels);
   return m ? gridRegions(m, l.width, l.height, opts) : null;
 }
 

@@ -23,7 +23,7 @@
  * low that few coefficients survive. It says nothing about *what* was changed.
  */
 import fs from 'node:fs';
-import { decodeLumaCoefficients, type LumaCoefficients, type LumaDecode } from './jpeg-dct';
+import { decodeLumaCoefficients, lumaRowsFor, type LumaCoefficients, type LumaDecode } from './jpeg-dct';
 import { ijgTable, STD_LUMA } from './jpeg-quality';
 
 export const JPEG_HISTORY_METHOD = 'double-quantisation fit 1';
@@ -101,8 +101,16 @@ const C = (() => {
   return c;
 })();
 
+export type LumaPixels = { data: Float32Array; width: number; height: number };
+
+/** The first `height` rows of a decoded luma plane, as a view. */
+export function pixelRows(px: LumaPixels, height: number): LumaPixels {
+  if (height > px.height) throw new Error(`${height} rows asked of a ${px.height}-row plane`);
+  return height === px.height ? px : { data: px.data.subarray(0, height * px.width), width: px.width, height };
+}
+
 /** The decoded luma plane (what a decoder shows, rounded and clipped), rows of whole blocks only. */
-export function lumaPixels(l: LumaCoefficients): { data: Float32Array; width: number; height: number } {
+export function lumaPixels(l: LumaCoefficients): LumaPixels {
   const width = l.blocksWide * 8;
   const height = l.rowsDecoded * 8;
   const out = new Float32Array(width * height);
@@ -148,7 +156,7 @@ export function lumaPixels(l: LumaCoefficients): { data: Float32Array; width: nu
 }
 
 /** Unquantised DCT coefficients at the examined frequencies of the blocks on the grid shifted by (4, 4). */
-export function shiftedCoefficients(px: { data: Float32Array; width: number; height: number }, freqs: [number, number][]): Float64Array[] {
+export function shiftedCoefficients(px: LumaPixels, freqs: [number, number][]): Float64Array[] {
   const bw = Math.floor((px.width - 4) / 8);
   const bh = Math.floor((px.height - 4) / 8);
   const out = freqs.map(() => new Float64Array(bw * bh));
@@ -205,11 +213,14 @@ export const NOISE = (() => {
   return Float64Array.from({ length: 4096 }, () => (r() + r() + r() + r() - 2) * Math.sqrt(1 / 4));
 })();
 
-/** Compression history of a decoded luma plane. Null when too few coefficients survive to judge. */
-export function jpegHistory(l: LumaCoefficients, opts: JpegHistoryOptions = {}): JpegHistory | null {
+/**
+ * Compression history of a decoded luma plane. Null when too few coefficients survive to judge.
+ * `pixels`: lumaPixels of a plane this one is a prefix of (lumaPrefix), when the caller has them already.
+ */
+export function jpegHistory(l: LumaCoefficients, opts: JpegHistoryOptions = {}, pixels?: LumaPixels): JpegHistory | null {
   const o = { ...JPEG_HISTORY_DEFAULTS, ...opts };
   if (l.rowsDecoded < 3 || l.blocksWide < 3) return null;
-  const px = lumaPixels(l);
+  const px = pixels ? pixelRows(pixels, l.rowsDecoded * 8) : lumaPixels(l);
   const shifted = shiftedCoefficients(px, FREQS);
   const nBlocks = l.blocksWide * l.rowsDecoded;
   const fits: FrequencyFit[] = [];
@@ -275,9 +286,12 @@ export const HISTORY_READ_BYTES = 64 * 1024 * 1024;
 /** Luma blocks the history is fitted on (about 4 megapixels). */
 export const HISTORY_BLOCKS = 65536;
 
-/** The first `maxBlocks` blocks (whole rows) of a decoded luma plane, as a view. */
+/**
+ * A decoded luma plane cut to what a decode stopped after `maxBlocks` blocks would have given (the
+ * same whole MCU rows, the same coefficients), as a view: one entropy decode serves both.
+ */
 export function lumaPrefix(l: LumaCoefficients, maxBlocks: number): LumaCoefficients {
-  const rows = Math.min(l.rowsDecoded, Math.max(1, Math.floor(maxBlocks / l.blocksWide)));
+  const rows = Math.min(l.rowsDecoded, lumaRowsFor(l, maxBlocks));
   return rows === l.rowsDecoded ? l : { ...l, rowsDecoded: rows, coef: l.coef.subarray(0, rows * l.blocksWide * 64) };
 }
 

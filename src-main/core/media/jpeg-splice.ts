@@ -25,7 +25,7 @@ import type { SplicedRegion } from '../../../src-shared/domain/detection';
 import { ZIGZAG, type LumaCoefficients } from './jpeg-dct';
 import { ijgTable, STD_LUMA } from './jpeg-quality';
 import { jpegGridOfLuma, type GridFinding, type GridMapOptions, type GridRegionOptions } from './jpeg-grid';
-import { decodeHead, HISTORY_BLOCKS, jpegHistory, lumaPixels, NOISE, readJpegHead, shiftedCoefficients, type JpegHistory } from './jpeg-history';
+import { decodeHead, HISTORY_BLOCKS, jpegHistory, lumaPixels, lumaPrefix, NOISE, readJpegHead, shiftedCoefficients, type JpegHistory } from './jpeg-history';
 
 export const JPEG_SPLICE_METHOD = 'double-quantisation block map 1';
 
@@ -342,15 +342,16 @@ export type JpegForensics = { ok: true; history: JpegHistory | null; splice: Spl
  * reached).
  */
 export function jpegForensics(head: { buf: Buffer; whole: boolean }, opts: SpliceMapOptions = {}, gridOpts: GridMapOptions & GridRegionOptions = {}): JpegForensics {
-  const d = decodeHead(head, HISTORY_BLOCKS);
+  // One entropy decode for the maps; the history reads its first 65,536 blocks (lumaPrefix). Damage past
+  // those blocks still leaves the history and maps of the rows before it (a second, shorter decode).
+  let d = decodeHead(head, SPLICE_BLOCKS);
+  if (!d.ok) d = decodeHead(head, HISTORY_BLOCKS);
   if (!d.ok) return d;
-  const history = jpegHistory(d.luma);
-  let luma = d.luma;
-  if (luma.rowsDecoded < luma.blocksHigh) {
-    const more = decodeHead(head, SPLICE_BLOCKS);
-    if (more.ok) luma = more.luma;
-  }
-  const grid = jpegGridOfLuma(luma, gridOpts);
+  const luma = d.luma;
+  // One inverse transform too: the history reads the first rows of the pixels the grid map reads whole.
+  const pixels = lumaPixels(luma);
+  const history = jpegHistory(lumaPrefix(luma, HISTORY_BLOCKS), {}, pixels);
+  const grid = jpegGridOfLuma(luma, gridOpts, pixels);
   if (history?.finding !== 'twice') return { ok: true, history, splice: null, map: null, grid };
   const map = spliceMap(luma, history, opts);
   return { ok: true, history, map, splice: map ? spliceRegions(map, luma.width, luma.height) : null, grid };

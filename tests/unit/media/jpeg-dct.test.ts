@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeLumaCoefficients, type LumaCoefficients } from '../../../src-main/core/media/jpeg-dct';
-import { lumaPixels } from '../../../src-main/core/media/jpeg-history';
+import { lumaPixels, lumaPrefix } from '../../../src-main/core/media/jpeg-history';
 import { ijgTable, STD_LUMA } from '../../../src-main/core/media/jpeg-quality';
 import { texture } from '../../helpers/textures';
 
@@ -151,6 +151,39 @@ const same = (a: LumaCoefficients, b: LumaCoefficients) => {
   for (let i = 0; i < a.coef.length; i++) if (a.coef[i] !== b.coef[i]) diff++;
   expect(diff).toBe(0);
 };
+
+describe('lumaPrefix: one decode serves the history (first blocks) and the maps (all)', () => {
+  it('cuts a whole decode to exactly what a decode stopped after maxBlocks gives: 4:2:0, 4:4:4, 1×2 and 2×1 chroma, greyscale, progressive, restarts', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-prefix-'));
+    try {
+      const ppm = path.join(dir, 'in.ppm');
+      fs.writeFileSync(ppm, Buffer.concat([Buffer.from(`P6\n${img.width} ${img.height}\n255\n`), Buffer.from(img.data)]));
+      const files: [string, Buffer][] = [
+        ['4:2:0', await sharp(Buffer.from(img.data), raw).jpeg({ quality: 85 }).toBuffer()],
+        ['4:4:4', await sharp(Buffer.from(img.data), raw).jpeg({ quality: 85, chromaSubsampling: '4:4:4' }).toBuffer()],
+        ['grey', await sharp(Buffer.from(img.data), raw).toColourspace('b-w').jpeg({ quality: 85 }).toBuffer()],
+        ['progressive 4:2:0', await sharp(Buffer.from(img.data), raw).jpeg({ quality: 85, progressive: true }).toBuffer()],
+        ['1x2', execFileSync('cjpeg', ['-quality', '85', '-sample', '1x2', ppm])],
+        ['2x1 restarts', execFileSync('cjpeg', ['-quality', '85', '-sample', '2x1', '-restart', '2B', ppm])],
+        ['2x2 progressive restarts', execFileSync('cjpeg', ['-quality', '85', '-sample', '2x2', '-progressive', '-restart', '1', ppm])],
+      ];
+      for (const [name, buf] of files) {
+        const whole = decoded(buf);
+        expect(whole.rowsPerMcu, name).toBe(name === '1x2' || name.startsWith('2x2') || name.endsWith('4:2:0') ? 2 : 1);
+        for (const maxBlocks of [1, 25, 26, 27, 26 * 3, 26 * 3 + 1, 26 * 7, 26 * 20, 10_000]) {
+          const stopped = decodeLumaCoefficients(buf, { maxBlocks });
+          if (!stopped.ok) throw new Error(stopped.reason);
+          const cut = lumaPrefix(whole, maxBlocks);
+          const label = `${name}, ${maxBlocks} blocks`;
+          expect({ ...cut, coef: null }, label).toEqual({ ...stopped.luma, coef: null });
+          expect(Buffer.from(cut.coef.buffer, cut.coef.byteOffset, cut.coef.byteLength).equals(Buffer.from(stopped.luma.coef.buffer, stopped.luma.coef.byteOffset, stopped.luma.coef.byteLength)), label).toBe(true);
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('progressive JPEG: the same coefficients as the sequential file', () => {
   it('reads libjpeg-turbo progressive files (4:2:0, 4:4:4, greyscale; successive-approximation refinements) as the baseline ones', async () => {
