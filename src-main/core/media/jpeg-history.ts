@@ -109,6 +109,12 @@ export function pixelRows(px: LumaPixels, height: number): LumaPixels {
   return height === px.height ? px : { data: px.data.subarray(0, height * px.width), width: px.width, height };
 }
 
+/** A pixel as a decoder gives it: the level-shifted sum rounded and clipped to 0..255. */
+const clampRound = (s: number) => {
+  const p = Math.round(s + 128);
+  return p < 0 ? 0 : p > 255 ? 255 : p;
+};
+
 /** The decoded luma plane (what a decoder shows, rounded and clipped), rows of whole blocks only. */
 export function lumaPixels(l: LumaCoefficients): LumaPixels {
   const width = l.blocksWide * 8;
@@ -116,39 +122,98 @@ export function lumaPixels(l: LumaCoefficients): LumaPixels {
   const out = new Float32Array(width * height);
   const deq = new Float64Array(64);
   const tmp = new Float64Array(64);
-  // Rows of coefficients that are all zero (most high-frequency rows of most blocks) are skipped:
-  // the same sums, a fraction of the work.
-  const live = new Int8Array(8);
+  const table = Float64Array.from(l.table);
+  const coef = l.coef;
+  // Zero coefficients add exactly nothing to a sum (x + ±0 = x; a sum starts at +0 and never becomes −0),
+  // so they are left out: rows of the block that are all zero (most high-frequency rows of most blocks),
+  // the zeros that end a row, and a block whose only coefficient is DC is one value — the same sums,
+  // bit for bit, for a fraction of the work.
+  const len = new Int8Array(8);
+  const liveRows = new Int8Array(8);
+  const c0 = C[0]!;
   for (let by = 0; by < l.rowsDecoded; by++) {
     for (let bx = 0; bx < l.blocksWide; bx++) {
       const off = (by * l.blocksWide + bx) * 64;
       let rows = 0;
       for (let u = 0; u < 8; u++) {
-        let any = 0;
+        let last = 0;
         for (let v = 0; v < 8; v++) {
-          const c = l.coef[off + u * 8 + v]!;
-          deq[u * 8 + v] = c * l.table[u * 8 + v]!;
-          any |= c;
+          const c = coef[off + u * 8 + v]!;
+          deq[u * 8 + v] = c * table[u * 8 + v]!;
+          if (c) last = v + 1;
         }
-        live[u] = any ? 1 : 0;
-        if (any) rows = u + 1;
+        len[u] = last;
+        if (last) rows = u + 1;
       }
-      // Inverse: rows then columns, p = Cᵀ · F · C.
-      for (let u = 0; u < rows; u++) {
-        if (!live[u]) continue;
-        for (let x = 0; x < 8; x++) {
-          let s = 0;
-          for (let v = 0; v < 8; v++) s += deq[u * 8 + v]! * C[v * 8 + x]!;
-          tmp[u * 8 + x] = s;
+      const topLeft = (by * 8) * width + bx * 8;
+      if (rows <= 1 && len[0]! <= 1) {
+        // DC only (or nothing): every pixel is C₀ · (DC · C₀), as the general sums give it.
+        const v = clampRound(rows ? c0 * (deq[0]! * c0) : 0);
+        for (let o = topLeft; o < topLeft + 8 * width; o += width) {
+          out[o] = v;
+          out[o + 1] = v;
+          out[o + 2] = v;
+          out[o + 3] = v;
+          out[o + 4] = v;
+          out[o + 5] = v;
+          out[o + 6] = v;
+          out[o + 7] = v;
         }
+        continue;
+      }
+      // Inverse: rows then columns, p = Cᵀ · F · C; eight sums at a time, each in the same order as one at a time.
+      let nLive = 0;
+      for (let u = 0; u < rows; u++) {
+        const n = len[u]!;
+        if (!n) continue;
+        liveRows[nLive++] = u;
+        let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0;
+        for (let v = 0; v < n; v++) {
+          const d = deq[u * 8 + v]!;
+          const k = v * 8;
+          t0 += d * C[k]!;
+          t1 += d * C[k + 1]!;
+          t2 += d * C[k + 2]!;
+          t3 += d * C[k + 3]!;
+          t4 += d * C[k + 4]!;
+          t5 += d * C[k + 5]!;
+          t6 += d * C[k + 6]!;
+          t7 += d * C[k + 7]!;
+        }
+        const b = u * 8;
+        tmp[b] = t0;
+        tmp[b + 1] = t1;
+        tmp[b + 2] = t2;
+        tmp[b + 3] = t3;
+        tmp[b + 4] = t4;
+        tmp[b + 5] = t5;
+        tmp[b + 6] = t6;
+        tmp[b + 7] = t7;
       }
       for (let y = 0; y < 8; y++) {
-        for (let x = 0; x < 8; x++) {
-          let s = 0;
-          for (let u = 0; u < rows; u++) if (live[u]) s += C[u * 8 + y]! * tmp[u * 8 + x]!;
-          const p = Math.round(s + 128);
-          out[(by * 8 + y) * width + bx * 8 + x] = p < 0 ? 0 : p > 255 ? 255 : p;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (let i = 0; i < nLive; i++) {
+          const u = liveRows[i]!;
+          const c = C[u * 8 + y]!;
+          const b = u * 8;
+          s0 += c * tmp[b]!;
+          s1 += c * tmp[b + 1]!;
+          s2 += c * tmp[b + 2]!;
+          s3 += c * tmp[b + 3]!;
+          s4 += c * tmp[b + 4]!;
+          s5 += c * tmp[b + 5]!;
+          s6 += c * tmp[b + 6]!;
+          s7 += c * tmp[b + 7]!;
         }
+        const o = topLeft + y * width;
+        out[o] = clampRound(s0);
+        out[o + 1] = clampRound(s1);
+        out[o + 2] = clampRound(s2);
+        out[o + 3] = clampRound(s3);
+        out[o + 4] = clampRound(s4);
+        out[o + 5] = clampRound(s5);
+        out[o + 6] = clampRound(s6);
+        out[o + 7] = clampRound(s7);
       }
     }
   }

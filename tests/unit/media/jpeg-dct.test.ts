@@ -152,6 +152,53 @@ const same = (a: LumaCoefficients, b: LumaCoefficients) => {
   expect(diff).toBe(0);
 };
 
+describe('lumaPixels: the inverse transform', () => {
+  it('gives, bit for bit, the plain matrix product Cᵀ·F·C rounded and clipped: empty, DC-only, sparse and dense blocks, ties at .5', () => {
+    const C = Array.from({ length: 64 }, (_, i) => Math.sqrt(((i >> 3) === 0 ? 1 : 2) / 8) * Math.cos(((2 * (i & 7) + 1) * (i >> 3) * Math.PI) / 16));
+    let seed = 7;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const blocksWide = 9;
+    const rows = 7;
+    const coef = new Int16Array(blocksWide * rows * 64);
+    for (let b = 0; b < blocksWide * rows; b++) {
+      const kind = b % 6; // 0 empty, 1 DC only, 2 one AC row, 3 sparse, 4 dense, 5 DC of a .5 tie (DC·1 / 8 = ±0.5)
+      if (kind === 0) continue;
+      if (kind === 5) {
+        coef[b * 64] = b % 2 ? 4 : -4;
+        continue;
+      }
+      coef[b * 64] = Math.round((rnd() - 0.5) * 200);
+      for (let i = 1; i < 64; i++) {
+        const keep = kind === 2 ? i < 8 && rnd() < 0.6 : kind === 3 ? rnd() < 0.12 : kind === 4 ? rnd() < 0.8 : false;
+        if (keep) coef[b * 64 + i] = Math.round((rnd() - 0.5) * 40);
+      }
+    }
+    const table = Array.from({ length: 64 }, (_, i) => (i === 0 ? 1 : 1 + (i % 13)));
+    const l: LumaCoefficients = { width: blocksWide * 8, height: rows * 8, blocksWide, blocksHigh: rows, rowsDecoded: rows, rowsPerMcu: 1, coef, table };
+    const px = lumaPixels(l);
+    for (let b = 0; b < blocksWide * rows; b++) {
+      const bx = b % blocksWide;
+      const by = Math.floor(b / blocksWide);
+      const F = Array.from({ length: 64 }, (_, i) => coef[b * 64 + i]! * table[i]!);
+      const tmp = new Float64Array(64);
+      for (let u = 0; u < 8; u++) for (let x = 0; x < 8; x++) {
+        let s = 0;
+        for (let v = 0; v < 8; v++) s += F[u * 8 + v]! * C[v * 8 + x]!;
+        tmp[u * 8 + x] = s;
+      }
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
+        let s = 0;
+        for (let u = 0; u < 8; u++) s += C[u * 8 + y]! * tmp[u * 8 + x]!;
+        const p = Math.min(255, Math.max(0, Math.round(s + 128)));
+        expect(px.data[(by * 8 + y) * px.width + bx * 8 + x], `block ${b} (${y}, ${x})`).toBe(p);
+      }
+    }
+  });
+});
+
 describe('lumaPrefix: one decode serves the history (first blocks) and the maps (all)', () => {
   it('cuts a whole decode to exactly what a decode stopped after maxBlocks gives: 4:2:0, 4:4:4, 1×2 and 2×1 chroma, greyscale, progressive, restarts', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-prefix-'));
