@@ -10,6 +10,8 @@ import path from 'node:path';
 import { test, expect, snap } from './fixtures';
 import { createFirstAdmin, dropFiles, nav, settled } from './walk-helpers';
 import { ROOT } from './harness';
+import sharp from 'sharp';
+import { buildCameraRaw } from '../helpers/camera-raw-files';
 
 const MEDIA = path.join(ROOT, 'tests', 'fixtures', 'generated', 'media');
 const file = (name: string, mime: string, as = name) => ({ name: as, mime, bytes: fs.readFileSync(path.join(MEDIA, name)) });
@@ -217,5 +219,28 @@ test('a HEIC photo (the iPhone format) is analysed like any picture: shown, its 
   await expect(page.getByTestId('models-used')).toContainText('not judged: the picture is HEVC-coded (HEIC/HEIF)');
   await settled(page);
   await snap(page, 'result-heic');
+  expect(pageProblems.problems).toEqual([]);
+});
+
+test('a camera raw file (DNG): its embedded preview analysed and shown, and the result says the sensor data was not developed', async ({ page, harness, pageProblems }) => {
+  const jpeg = fs.readFileSync(path.join(MEDIA, 'camera.jpg'));
+  const thumb = await sharp(jpeg).resize(160, 120).raw().toBuffer();
+  const dng = buildCameraRaw({ thumbnail: { width: 160, height: 120, rgb: thumb }, previews: [{ jpeg, width: 640, height: 480 }], sensor: { width: 660, height: 496 } });
+  await createFirstAdmin(page, harness.url);
+  await nav(page, 'analyse');
+  await dropFiles(page, [{ name: 'photo.dng', mime: 'image/x-adobe-dng', bytes: dng }]);
+  const row = page.locator('[data-testid="queue-row"][data-file="photo.dng"]');
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await row.getByTestId('open-result').click();
+  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await expect(page.getByTestId('warnings').locator('[data-code="CAMERA_RAW"]')).toContainText('does not develop raw sensor data: what was analysed is the 640×480 JPEG preview');
+  // Chromium cannot show a DNG: the viewer shows the preview the engine analysed, at its size.
+  await page.getByTestId('show-whole').click();
+  await expect.poll(() => page.getByTestId('viewer-base').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth)).toBe(640);
+  await expect(page.getByTestId('metadata')).toContainText('DNG 1.4.0.0; sensor data 660×496, 16-bit colour filter array');
+  await expect(page.getByTestId('hashes')).toContainText('tiff (image/x-adobe-dng)');
+  await expect(page.getByTestId('hashes')).toContainText('640 × 480');
+  await settled(page);
+  await snap(page, 'result-camera-raw');
   expect(pageProblems.problems).toEqual([]);
 });

@@ -377,7 +377,7 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
       } else add('Compression history', 'no sign of an earlier, lower-quality JPEG compression on the same grid');
     }
   }
-  return { highlights, groups, flags, hasEmbeddedThumbnail: thumb !== null || itemThumb !== null, thumbnailDiffers };
+  return { highlights, groups, flags, hasEmbeddedThumbnail: thumb !== null || itemThumb !== null || smaller.length > 0, thumbnailDiffers };
 }
 
 /** The x264 settings string x264 embeds in its first SEI, if present in the first 2 MiB. */

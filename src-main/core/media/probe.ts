@@ -165,7 +165,7 @@ async function probeImage(p: string, id: MediaIdentity, sizeBytes: number, limit
   return {
     kind: 'image',
     format: id.format,
-    mime: id.mime,
+    mime: raw?.dngVersion ? 'image/x-adobe-dng' : id.mime,
     sizeBytes,
     width: swap ? h : w,
     height: swap ? w : h,

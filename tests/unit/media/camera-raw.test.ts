@@ -48,7 +48,7 @@ describe('camera raw files (DNG and TIFF-based raws)', () => {
         [160, 'rgb', 'IFD0'],
       ]);
       const info = await probe(p, await testTools());
-      expect(info).toMatchObject({ kind: 'image', format: 'tiff', width: 640, height: 480, rotation: 0, frameCount: 1 });
+      expect(info).toMatchObject({ kind: 'image', format: 'tiff', mime: 'image/x-adobe-dng', width: 640, height: 480, rotation: 0, frameCount: 1 });
       expect(info.tags).toMatchObject({ cameraRaw: 'DNG 1.4.0.0; sensor data 660×496, 16-bit colour filter array', analysedPreview: '640×480 JPEG (IFD0 › sub-IFD 3)' });
       const warning = info.warnings?.find((w) => w.code === 'CAMERA_RAW');
       expect(warning?.severity).toBe('warning');
@@ -112,7 +112,7 @@ describe('camera raw files (DNG and TIFF-based raws)', () => {
     const jpeg = fs.readFileSync(fixture('camera.jpg'));
     const p = write('DSC_0001.NEF', buildCameraRaw({ order: 'MM', dngVersion: null, previews: [{ jpeg, width: 640, height: 480 }], sensor: { width: 660, height: 496 } }));
     const info = await probe(p, await testTools());
-    expect(info).toMatchObject({ format: 'tiff', width: 640, height: 480 });
+    expect(info).toMatchObject({ format: 'tiff', mime: 'image/tiff', width: 640, height: 480 });
     expect(info.warnings?.map((w) => w.code)).toEqual(['CAMERA_RAW']); // .nef belongs to TIFF: no extension mismatch
     expect(info.tags.cameraRaw).toBe('a camera maker’s TIFF-based raw format; sensor data 660×496, 16-bit colour filter array');
   });
@@ -150,6 +150,7 @@ describe('camera raw files (DNG and TIFF-based raws)', () => {
     });
     expect(ok.flags.map((f) => f.code)).not.toContain('THUMBNAIL_DIFFERS');
     expect(ok.thumbnailDiffers).toBe(false);
+    expect(ok.hasEmbeddedThumbnail).toBe(true);
     // Turned files store their previews the same way: still consistent.
     expect((await report(same.data, 6)).thumbnailDiffers).toBe(false);
     const edited = await report(other.data);
