@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Collection } from '../../../src-main/core/db/collection';
@@ -10,6 +12,7 @@ import { tempDir, testCore } from '../../helpers/core';
 import { code } from '../../helpers/error-code';
 import { userDoc } from '../../helpers/datafiles';
 
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 const log = createLogger('test', { level: 'error', sink: () => undefined });
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -144,16 +147,24 @@ describe('store', () => {
     expect((err as AppError).message).toContain(String(process.ppid));
   });
 
-  it.skipIf(process.getuid?.() === 0)('gives READ_ONLY for a data dir it cannot write, and changes nothing (needs a non-root user; faults.test.ts covers root)', async () => {
+  it('gives READ_ONLY for a data dir it cannot write, and changes nothing (as root, whom modes do not stop: opened by a child running as nobody)', async () => {
     const d = dir();
     let s = await open(d);
     await s.users.insert(userDoc('u1', 'hank'));
     await s.close();
     const before = fs.readFileSync(path.join(d, 'db', 'users.db'), 'utf8');
-    fs.chmodSync(path.join(d, 'db'), 0o500);
-    fs.chmodSync(d, 0o500);
+    const asRoot = process.getuid?.() === 0;
+    // Readable and searchable by everyone (the unprivileged child must reach the files), writable by no one but root.
+    const mode = asRoot ? 0o555 : 0o500;
+    fs.chmodSync(path.join(d, 'db'), mode);
+    fs.chmodSync(d, mode);
     try {
-      expect(await code(Store.open({ dataDir: d, log, compactEveryMs: null }))).toBe('READ_ONLY');
+      if (asRoot) {
+        const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'open-store-child.ts'), d], { cwd: ROOT, uid: 65534, gid: 65534, env: { ...process.env, HOME: os.tmpdir() }, encoding: 'utf8' });
+        expect(JSON.parse(out.trim()), out).toMatchObject({ code: 'READ_ONLY', message: expect.stringMatching(/the data directory is read-only or not writable \(EACCES\)/) });
+      } else {
+        expect(await code(Store.open({ dataDir: d, log, compactEveryMs: null }))).toBe('READ_ONLY');
+      }
     } finally {
       fs.chmodSync(d, 0o700);
       fs.chmodSync(path.join(d, 'db'), 0o700);
