@@ -10,6 +10,7 @@ import { resolveDataDir } from '../core/paths';
 import { createAppDispatcher } from '../ipc/handler-table';
 import { electronDialogs } from './dialogs';
 import { attachWindow, bindIpc } from './ipc-adapter';
+import { quitGuard } from './quit-guard';
 import { handleAppProtocol, registerSchemes } from './protocol';
 import { APP_ORIGIN, hardenSession, hardenWebContents } from './security';
 
@@ -86,24 +87,13 @@ async function start(): Promise<void> {
   bindIpc(core, createAppDispatcher(core));
   // Queued files exist only in memory: closing with analyses pending asks first (what is
   // cancelled is written to the audit log either way; finished analyses are stored).
-  let quitConfirmed = false;
-  const confirmQuit = (): boolean => {
-    const pending = core?.analysis.engine.pending();
-    const n = pending ? pending.queued + pending.running : 0;
-    if (quitConfirmed || n === 0) return true;
-    const box: Electron.MessageBoxSyncOptions = {
-      type: 'warning',
-      buttons: ['Keep working', 'Quit and cancel them'],
-      defaultId: 0,
-      cancelId: 0,
-      title: 'Analyses are still running',
-      message: `${n} ${n === 1 ? 'analysis is' : 'analyses are'} queued or running.`,
-      detail: 'Quitting cancels them (the audit log names the files). Analyses that have finished are kept in History.',
-    };
-    const answer = mainWindow ? dialog.showMessageBoxSync(mainWindow, box) : dialog.showMessageBoxSync(box);
-    quitConfirmed = answer === 1;
-    return quitConfirmed;
-  };
+  const confirmQuit = quitGuard(
+    () => {
+      const p = core?.analysis.engine.pending();
+      return p ? p.queued + p.running : 0;
+    },
+    (box) => (mainWindow ? dialog.showMessageBoxSync(mainWindow, box) : dialog.showMessageBoxSync(box)),
+  );
   const openWindow = (): BrowserWindow => {
     const w = createWindow();
     w.on('close', (event) => {
