@@ -29,12 +29,16 @@ const common = {
   external,
 };
 
+/** The worker threads' entries, bundled beside main and the CLI (the analysis thread, and its JPEG coefficient thread). */
+function workerEntries() {
+  const entries = { 'analysis-worker': 'src-main/core/analysis/worker-entry.ts', 'jpeg-worker': 'src-main/core/analysis/jpeg-worker-entry.ts' };
+  return Object.fromEntries(Object.entries(entries).filter(([, f]) => fs.existsSync(path.join(root, f))));
+}
+
 const t0 = Date.now();
 const jobs = [];
 if (want('main')) {
-  const entryPoints = { main: 'src-main/electron/main.ts' };
-  const worker = 'src-main/core/analysis/worker-entry.ts';
-  if (fs.existsSync(path.join(root, worker))) entryPoints['analysis-worker'] = worker;
+  const entryPoints = { main: 'src-main/electron/main.ts', ...workerEntries() };
   jobs.push(esbuild({ ...common, entryPoints, outdir: path.join(out, 'main'), outExtension: { '.js': '.cjs' } }).then(() => 'main'));
 }
 if (want('preload')) {
@@ -44,9 +48,7 @@ if (want('preload')) {
   );
 }
 if (want('cli')) {
-  const entryPoints = { mediaguard: 'src-main/cli/entry.ts' };
-  const worker = 'src-main/core/analysis/worker-entry.ts';
-  if (fs.existsSync(path.join(root, worker))) entryPoints['analysis-worker'] = worker;
+  const entryPoints = { mediaguard: 'src-main/cli/entry.ts', ...workerEntries() };
   jobs.push(esbuild({ ...common, entryPoints, outdir: path.join(out, 'cli'), outExtension: { '.js': '.cjs' } }).then(() => 'cli'));
 }
 if (want('renderer')) {

@@ -15,11 +15,12 @@ import { identify } from '../media/identify';
 import { assertUnchanged, checkInputPath } from '../media/input-path';
 import { estimateJpegQuality, JPEG_HEADER_BYTES, parseDqt, type JpegQuality } from '../media/jpeg-quality';
 import { readMetadata } from '../media/metadata';
-import { jpegForensics, uprightSplice, type JpegForensics } from '../media/jpeg-splice';
+import { uprightSplice, type JpegForensics } from '../media/jpeg-splice';
 import { readJpegHead } from '../media/jpeg-history';
 import { probe } from '../media/probe';
 import { extensionOf } from '../media/sniff';
 import { resolveTools, type ResolvedTools } from '../media/tools';
+import { inlineJpegForensics, type JpegForensicsRunner } from './jpeg-thread';
 import { resolveModels, type ModelSelection } from './model-set';
 import { runPipeline, stillCodingOf, type PipelineResult } from './pipeline';
 import type { ModelRegistry } from './registry';
@@ -93,6 +94,15 @@ function tools(s: AppSettings): Promise<ResolvedTools> {
   return toolsCache.tools;
 }
 
+/** The quality estimate of a JPEG from its quantisation tables; null when they cannot be read. */
+function qualityOfHead(buf: Buffer): JpegQuality | null {
+  try {
+    return estimateJpegQuality(parseDqt(buf.subarray(0, JPEG_HEADER_BYTES)));
+  } catch {
+    return null;
+  }
+}
+
 /** Analyse one file. Expected failures throw AppError; model failures end up as warnings. */
 export async function analyzeFile(
   filePath: string,
@@ -105,6 +115,8 @@ export async function analyzeFile(
     maxSide?: number;
     timeoutMs?: number;
     progress: (stage: StageName, fraction: number, message?: string) => void;
+    /** Where the JPEG coefficient stage runs (the host's thread; default: this thread). */
+    jpeg?: JpegForensicsRunner;
   },
 ): Promise<AnalysisOutput> {
   const { settings, signal } = ctx;
@@ -133,43 +145,41 @@ export async function analyzeFile(
   const identity = await timed('identify', () => identify(checked.path, { tools: t, signal }));
   const media = await timed('probe', () => probe(checked.path, t, { signal, limits: settings.limits, identity, timeoutMs: 60_000 }));
   check();
+  // A JPEG still's own coefficients: its compression history (for the metadata report), the splice map
+  // when it was saved twice and the shifted-grid map (for the verdict) — one decode for all, on the JPEG
+  // coefficient thread when the build has one (jpeg-thread.ts): its 1–2 s for a 12 MP photo then run
+  // beside hashing, decoding, the models and the copy-move check, and are awaited only where needed.
+  // The quality estimate (the quantisation tables) is read here, from the same head.
+  const head = media.kind === 'image' && media.format === 'jpeg' ? await readJpegHead(checked.path).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) : null;
+  const jpegQuality = head && !(head instanceof Error) ? qualityOfHead(head.buf) : null;
+  const jpegRead: Promise<JpegForensics> | null = head
+    ? timed('jpeg-coefficients', () => (head instanceof Error ? Promise.resolve({ ok: false as const, reason: head.message }) : (ctx.jpeg ?? inlineJpegForensics).run(head)))
+    : null;
+  check();
   ctx.progress('hash', 0);
   const hashes = await timed('hash', () => hashFile(checked.path, { signal, onProgress: (done, total) => ctx.progress('hash', total ? done / total : 1) }));
   check();
   ctx.progress('metadata', 0);
-  // A JPEG still's own coefficients: its compression history (for the metadata report) and, when
-  // it was saved twice, the splice map (for the pipeline) — one decode for both, and the same read
-  // gives the quality estimate (its quantisation tables) to both.
-  const jpegRead =
-    media.kind === 'image' && media.format === 'jpeg'
-      ? await timed('jpeg-coefficients', async (): Promise<{ quality: JpegQuality | null; forensics: JpegForensics }> => {
-          try {
-            const head = await readJpegHead(checked.path);
-            return { quality: estimateJpegQuality(parseDqt(head.buf.subarray(0, JPEG_HEADER_BYTES))), forensics: jpegForensics(head) };
-          } catch (e) {
-            return { quality: null, forensics: { ok: false, reason: e instanceof Error ? e.message : String(e) } };
-          }
-        })
-      : null;
-  const jpeg = jpegRead?.forensics ?? null;
-  const jpegQuality = jpegRead?.quality ?? null;
-  const jpegSplice =
-    jpeg?.ok && jpeg.splice
-      ? { method: jpeg.splice.method, threshold: jpeg.splice.threshold, earlierQuality: jpeg.history?.earlierQuality ?? null, upright: uprightSplice(jpeg.splice, Number(media.tags.orientation ?? 1)) }
-      : null;
-  const jpegGrid = jpeg?.ok && jpeg.grid ? { method: jpeg.grid.method, threshold: jpeg.grid.threshold, pictureGrid: jpeg.grid.pictureGrid, upright: uprightSplice(jpeg.grid, Number(media.tags.orientation ?? 1)) } : null;
-  check();
+  const orientation = Number(media.tags.orientation ?? 1);
+  const jpegFindings = jpegRead?.then((jpeg) => ({
+    jpegSplice: jpeg.ok && jpeg.splice ? { method: jpeg.splice.method, threshold: jpeg.splice.threshold, earlierQuality: jpeg.history?.earlierQuality ?? null, upright: uprightSplice(jpeg.splice, orientation) } : null,
+    jpegGrid: jpeg.ok && jpeg.grid ? { method: jpeg.grid.method, threshold: jpeg.grid.threshold, pictureGrid: jpeg.grid.pictureGrid, upright: uprightSplice(jpeg.grid, orientation) } : null,
+  }));
+  // (Observed here too: when a later stage fails, no one else awaits it.)
+  jpegFindings?.catch(() => undefined);
   // A HEIC is decoded once (WebAssembly, ≈ 0.4–1 s at 12 MP): by the metadata stage when it compares a
   // thumbnail with the picture, else by the frames stage; whichever comes first, the other reuses it.
   let heifPicture: Promise<DecodedImage> | undefined;
   const decoded = media.kind === 'image' && media.format === 'heif' ? () => (heifPicture ??= decodeImage(checked.path, media, { tools: t })) : undefined;
-  let metadata: MetadataReport | null = null;
-  try {
-    metadata = await timed('metadata', () => readMetadata(checked.path, media, { limits: settings.limits, decoded, ...(jpeg ? { jpegHistory: jpeg.ok ? { ok: true as const, history: jpeg.history } : jpeg, jpegQuality } : {}) }));
-  } catch {
-    // Unreadable metadata is itself a finding, not a reason to refuse the picture.
-    metadata = null;
-  }
+  // The metadata stage reads the file now and finishes beside the frames and the models (a JPEG's report
+  // waits for its compression history). Unreadable metadata is itself a finding, not a reason to refuse the picture.
+  const metadataRead = timed('metadata', () =>
+    readMetadata(checked.path, media, {
+      limits: settings.limits,
+      decoded,
+      ...(jpegRead ? { jpegHistory: jpegRead.then((jpeg) => (jpeg.ok ? { ok: true as const, history: jpeg.history } : jpeg)), jpegQuality } : {}),
+    }),
+  ).catch(() => null);
   check();
   ctx.progress('frames', 0, media.kind === 'video' ? 'decoding frames' : 'decoding image');
   const strategy = samplingFor(ctx.options, settings);
@@ -184,15 +194,27 @@ export async function analyzeFile(
     }),
   );
   check();
-  // The last read of the file is done: the hashes, metadata and frames must all have come from
-  // one content. A file replaced (renamed over), rewritten or appended to while it was read fails
-  // here, rather than giving a verdict on one file under another's hash.
-  await assertUnchanged(checked);
   const result = await runPipeline(
-    { kind: media.kind, frames: extracted.frames, expectedFrames: extracted.frames.length, jpegQuality: jpegQuality?.quality ?? null, jpegSplice, jpegGrid, stillCoding: media.kind === 'image' ? stillCodingOf(media.format) : null, durationSec: media.durationSec, bitRate: media.bitRate, fps: media.fps },
+    {
+      kind: media.kind,
+      frames: extracted.frames,
+      expectedFrames: extracted.frames.length,
+      jpegQuality: jpegQuality?.quality ?? null,
+      ...(jpegFindings ? { jpegLater: jpegFindings } : {}),
+      stillCoding: media.kind === 'image' ? stillCodingOf(media.format) : null,
+      durationSec: media.durationSec,
+      bitRate: media.bitRate,
+      fps: media.fps,
+    },
     models,
     { thresholds: settings.thresholds, progress: ctx.progress, check },
   );
+  const metadata: MetadataReport | null = await metadataRead;
+  check();
+  // Every read of the file is done: the hashes, metadata and frames must all have come from one
+  // content. A file replaced (renamed over), rewritten or appended to while it was read fails here,
+  // rather than giving a verdict on one file under another's hash.
+  await assertUnchanged(checked);
   result.timingsMs = { ...timings, ...result.timingsMs, total: Math.round((performance.now() - t0) * 10) / 10 };
   for (const f of [...(media.warnings ?? []), ...(extracted.sampling.warnings ?? [])]) {
     result.warnings.push({ code: f.code === 'EXTENSION_MISMATCH' || f.code === 'CAMERA_RAW' ? f.code : 'METADATA', message: f.message });

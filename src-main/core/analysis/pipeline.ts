@@ -51,6 +51,8 @@ export interface PipelineInput {
   jpegSplice?: { method: string; threshold: number; earlierQuality: number | null; upright: UprightSplice } | null;
   /** A JPEG still: its shifted-grid map, turned upright (jpeg-grid.ts; computed at intake from the same decode). */
   jpegGrid?: { method: string; threshold: number; pictureGrid: GridFinding['pictureGrid']; upright: Upright<GridFindingRegion> } | null;
+  /** jpegSplice and jpegGrid still being computed beside the models (analyze-file: the JPEG coefficient thread); awaited before the verdict, they stand for both. */
+  jpegLater?: Promise<Pick<PipelineInput, 'jpegSplice' | 'jpegGrid'>>;
 }
 
 export interface PipelineOptions {
@@ -358,13 +360,16 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
     };
     check();
   }
+  // The JPEG maps, when they were still being made beside the models.
+  const jpegIn = input.jpegLater ? await time('jpeg-wait', async () => ({ ...input, ...(await input.jpegLater) })) : input;
+  check();
   // Twice-saved JPEG stills: regions lacking the earlier compression (mapped at intake).
-  const js = input.kind === 'image' ? (input.jpegSplice ?? null) : null;
+  const js = input.kind === 'image' ? (jpegIn.jpegSplice ?? null) : null;
   const splice: SpliceCheck | null = js
     ? { method: js.method, earlierQuality: js.earlierQuality, regions: js.upright.regions.slice(0, 50), threshold: js.threshold, coverage: Math.round(js.upright.coverage * 1000) / 1000 }
     : null;
   // JPEG stills: regions compressed earlier on another grid (mapped at intake).
-  const jg = input.kind === 'image' ? (input.jpegGrid ?? null) : null;
+  const jg = input.kind === 'image' ? (jpegIn.jpegGrid ?? null) : null;
   const grid: GridCheck | null = jg
     ? {
         method: jg.method,

@@ -6,9 +6,6 @@
  * same entry (createRunner, createLiveRunner).
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../../src-shared/result';
 import type { Logger } from '../log/logger';
@@ -17,6 +14,9 @@ import { JobHost } from './job-host';
 import type { LiveFrameScore, LiveModelSet } from './live-frame';
 import type { StageName } from './types';
 import type { AnalysisRunner, FromWorker, LiveFrameRequest, RunRequest, ToWorker, WorkerInit } from './worker-protocol';
+import { findWorkerScript, type WorkerScript } from './worker-script';
+
+export { findWorkerScript, type WorkerScript };
 
 type Progress = (stage: StageName, fraction: number, message?: string) => void;
 
@@ -45,36 +45,6 @@ export class InProcessRunner implements AnalysisRunner {
   close(): Promise<void> {
     return this.host.close();
   }
-}
-
-/** Where the worker script is: the bundle beside this file, or the TypeScript source (run through tsx). */
-export function findWorkerScript(dir = __dirname): WorkerScript | null {
-  const bundled = path.join(dir, 'analysis-worker.cjs');
-  // Packaged app: the worker runs from inside app.asar (Electron >= 17 gives worker threads
-  // asar support). It must not run from app.asar.unpacked: from there `require('sharp')`
-  // finds the unpacked native package but not its pure-JS dependencies (detect-libc,
-  // onnxruntime-common…), which stay in the archive. Native addons required through the
-  // archive path are loaded from the unpacked copy by Electron itself.
-  if (fs.existsSync(bundled)) return { file: bundled, eval: false };
-  const source = path.join(dir, 'worker-entry.ts');
-  // Source checkouts (tests, tsx): a tiny CommonJS bootstrap registers tsx inside the thread,
-  // since loader flags of the parent process do not reach worker threads.
-  if (fs.existsSync(source)) {
-    let tsx: string;
-    try {
-      tsx = createRequire(path.join(dir, 'runner.ts')).resolve('tsx/cjs/api');
-    } catch {
-      return null; // no tsx (a production install from source): run in-process
-    }
-    return { file: `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`, eval: true };
-  }
-  return null;
-}
-
-/** A worker script: a file to run, or CommonJS source evaluated in the thread. */
-export interface WorkerScript {
-  file: string;
-  eval: boolean;
 }
 
 interface Pending {

@@ -274,7 +274,7 @@ async function parseImageMetadata(
   return { parsed, exifPresent: block !== null || exifrErrors.length > 0, problems: [...new Set(problems)], thumbnail: walk?.thumbnail ?? null, source };
 }
 
-async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits'], known?: FileHistory, knownQuality?: JpegQuality | null, decoded?: () => Promise<DecodedImage>): Promise<MetadataReport> {
+async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits'], known?: FileHistory | Promise<FileHistory>, knownQuality?: JpegQuality | null, decoded?: () => Promise<DecodedImage>): Promise<MetadataReport> {
   const bytes = EXIF_FORMATS.has(info.format) ? await metadataBytes(p) : null;
   const meta = bytes ? await parseImageMetadata(bytes, info.format, bytes.length >= info.sizeBytes) : { parsed: {}, exifPresent: false, problems: [], thumbnail: null, source: null };
   const parsed = meta.parsed;
@@ -353,7 +353,7 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
       }
     }
     // Compression history (jpeg-history.ts): an earlier JPEG compression on the same grid.
-    const h = known ?? await jpegHistoryOfFile(p).catch((e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }));
+    const h = (await known) ?? await jpegHistoryOfFile(p).catch((e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }));
     const jpeg = (groups.jpeg ??= {});
     if (!h.ok) {
       add('Compression history', `not analysed: ${h.reason}`);
@@ -426,7 +426,13 @@ function videoReport(info: MediaInfo, x264: string | null): MetadataReport {
 export async function readMetadata(
   p: string,
   info: MediaInfo,
-  opts: { limits?: AppSettings['limits']; jpegHistory?: FileHistory; jpegQuality?: JpegQuality | null; decoded?: () => Promise<DecodedImage> } = {},
+  opts: {
+    limits?: AppSettings['limits'];
+    /** A JPEG's compression history when the caller has it, or will have it (awaited last, after every read of the file). */
+    jpegHistory?: FileHistory | Promise<FileHistory>;
+    jpegQuality?: JpegQuality | null;
+    decoded?: () => Promise<DecodedImage>;
+  } = {},
 ): Promise<MetadataReport> {
   const limits = opts.limits ?? DEFAULT_SETTINGS.limits;
   switch (info.kind) {
