@@ -29,9 +29,9 @@ const common = {
   external,
 };
 
-/** The worker threads' entries, bundled beside main and the CLI (the analysis thread, and its JPEG coefficient thread). */
+/** The worker threads' entries, bundled beside main and the CLI (the analysis thread, and its forensic check threads). */
 function workerEntries() {
-  const entries = { 'analysis-worker': 'src-main/core/analysis/worker-entry.ts', 'jpeg-worker': 'src-main/core/analysis/jpeg-worker-entry.ts' };
+  const entries = { 'analysis-worker': 'src-main/core/analysis/worker-entry.ts', 'forensics-worker': 'src-main/core/analysis/forensics-worker-entry.ts' };
   return Object.fromEntries(Object.entries(entries).filter(([, f]) => fs.existsSync(path.join(root, f))));
 }
 

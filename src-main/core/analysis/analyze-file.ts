@@ -20,11 +20,11 @@ import { readJpegHead } from '../media/jpeg-history';
 import { probe } from '../media/probe';
 import { extensionOf } from '../media/sniff';
 import { resolveTools, type ResolvedTools } from '../media/tools';
-import { inlineJpegForensics, type JpegForensicsRunner } from './jpeg-thread';
+import { inlineForensics, type ForensicsRunner } from './forensics-thread';
 import { resolveModels, type ModelSelection } from './model-set';
 import { runPipeline, stillCodingOf, type PipelineResult } from './pipeline';
 import type { ModelRegistry } from './registry';
-import type { StageName } from './types';
+import type { RgbImage, StageName } from './types';
 
 /** What the caller may choose per job (the contract's analysis options). */
 export interface JobOptions {
@@ -115,11 +115,12 @@ export async function analyzeFile(
     maxSide?: number;
     timeoutMs?: number;
     progress: (stage: StageName, fraction: number, message?: string) => void;
-    /** Where the JPEG coefficient stage runs (the host's thread; default: this thread). */
-    jpeg?: JpegForensicsRunner;
+    /** Where the checks that need no model run (the host's threads; default: this thread). */
+    forensics?: ForensicsRunner;
   },
 ): Promise<AnalysisOutput> {
   const { settings, signal } = ctx;
+  const forensics = ctx.forensics ?? inlineForensics;
   const check = () => {
     if (signal.aborted) throw signal.reason instanceof AppError ? signal.reason : new AppError('CANCELLED', 'The analysis was cancelled.');
   };
@@ -146,14 +147,14 @@ export async function analyzeFile(
   const media = await timed('probe', () => probe(checked.path, t, { signal, limits: settings.limits, identity, timeoutMs: 60_000 }));
   check();
   // A JPEG still's own coefficients: its compression history (for the metadata report), the splice map
-  // when it was saved twice and the shifted-grid map (for the verdict) — one decode for all, on the JPEG
-  // coefficient thread when the build has one (jpeg-thread.ts): its 1–2 s for a 12 MP photo then run
+  // when it was saved twice and the shifted-grid map (for the verdict) — one decode for all, on a thread
+  // of its own when the build has one (forensics-thread.ts): its 1–2 s for a 12 MP photo then run
   // beside hashing, decoding, the models and the copy-move check, and are awaited only where needed.
   // The quality estimate (the quantisation tables) is read here, from the same head.
   const head = media.kind === 'image' && media.format === 'jpeg' ? await readJpegHead(checked.path).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) : null;
   const jpegQuality = head && !(head instanceof Error) ? qualityOfHead(head.buf) : null;
   const jpegRead: Promise<JpegForensics> | null = head
-    ? timed('jpeg-coefficients', () => (head instanceof Error ? Promise.resolve({ ok: false as const, reason: head.message }) : (ctx.jpeg ?? inlineJpegForensics).run(head)))
+    ? timed('jpeg-coefficients', () => (head instanceof Error ? Promise.resolve({ ok: false as const, reason: head.message }) : forensics.jpeg(head)))
     : null;
   check();
   ctx.progress('hash', 0);
@@ -207,7 +208,7 @@ export async function analyzeFile(
       fps: media.fps,
     },
     models,
-    { thresholds: settings.thresholds, progress: ctx.progress, check },
+    { thresholds: settings.thresholds, progress: ctx.progress, check, ...(forensics.offThread ? { copyMoveOffThread: (img: RgbImage) => forensics.copyMove(img) } : {}) },
   );
   const metadata: MetadataReport | null = await metadataRead;
   check();

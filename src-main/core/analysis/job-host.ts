@@ -10,7 +10,7 @@
 import { AppError } from '../../../src-shared/result';
 import { createLogger } from '../log/logger';
 import { analyzeFile, type AnalysisOutput } from './analyze-file';
-import { createJpegForensicsRunner, type JpegForensicsRunner } from './jpeg-thread';
+import { createForensicsRunner, type ForensicsRunner } from './forensics-thread';
 import { resolveLiveModels, scoreLiveFrame, liveModelSet, type LiveFrameScore, type LiveModelSet } from './live-frame';
 import type { PipelineModels } from './pipeline';
 import { ModelRegistry } from './registry';
@@ -30,8 +30,8 @@ export class JobHost {
   private gen: Generation;
   private readonly retired = new Set<Generation>();
   private readonly controllers = new Map<string, AbortController>();
-  /** The JPEG coefficient stage's thread (jpeg-thread.ts), shared by this host's jobs. */
-  private readonly jpeg: JpegForensicsRunner = createJpegForensicsRunner();
+  /** The threads of the checks that need no model (forensics-thread.ts), shared by this host's jobs. */
+  private readonly forensics: ForensicsRunner = createForensicsRunner();
 
   constructor(private readonly init: WorkerInit) {
     this.gen = this.makeGeneration();
@@ -75,7 +75,7 @@ export class JobHost {
           signal: ac.signal,
           ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
           progress: onProgress,
-          jpeg: this.jpeg,
+          forensics: this.forensics,
         }),
       );
     } catch (e) {
@@ -127,6 +127,6 @@ export class JobHost {
     const all = [this.gen, ...this.retired];
     this.retired.clear();
     for (const g of all) await g.registry.close();
-    await this.jpeg.close();
+    await this.forensics.close();
   }
 }

@@ -51,7 +51,7 @@ export interface PipelineInput {
   jpegSplice?: { method: string; threshold: number; earlierQuality: number | null; upright: UprightSplice } | null;
   /** A JPEG still: its shifted-grid map, turned upright (jpeg-grid.ts; computed at intake from the same decode). */
   jpegGrid?: { method: string; threshold: number; pictureGrid: GridFinding['pictureGrid']; upright: Upright<GridFindingRegion> } | null;
-  /** jpegSplice and jpegGrid still being computed beside the models (analyze-file: the JPEG coefficient thread); awaited before the verdict, they stand for both. */
+  /** jpegSplice and jpegGrid still being computed beside the models (analyze-file: on its own thread, forensics-thread.ts); awaited before the verdict, they stand for both. */
   jpegLater?: Promise<Pick<PipelineInput, 'jpegSplice' | 'jpegGrid'>>;
 }
 
@@ -68,6 +68,8 @@ export interface PipelineOptions {
   evidence?: boolean;
   /** Run the copy-move check on still pictures (default true). */
   copyMove?: boolean;
+  /** Runs the copy-move check elsewhere (analyze-file: on its own thread), started as the still arrives and awaited before the verdict. */
+  copyMoveOffThread?: (img: RgbImage) => Promise<CopyMoveResult>;
 }
 
 /** The scoring part of a Detection record, plus the evidence images to store with it. */
@@ -189,9 +191,17 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   const tooSmallForImage = new Set<string>();
   const codingNotJudged = new Set<string>();
 
+  // Still pictures: the copy-move check, when it runs elsewhere, starts as the picture arrives.
+  let clonesLater: Promise<CopyMoveResult> | null = null;
   for await (const frame of input.frames) {
     check();
-    if (!firstFrame) firstFrame = frame;
+    if (!firstFrame) {
+      firstFrame = frame;
+      if (input.kind === 'image' && (opts.copyMove ?? true) && opts.copyMoveOffThread) {
+        clonesLater = opts.copyMoveOffThread(frame);
+        clonesLater.catch(() => undefined); // (observed here too: when a later step fails, no one else awaits it)
+      }
+    }
     const obsHere: FaceObservation[] = [];
     if (canJudgeFaces && !failed.has(models.detector!.manifest.id)) {
       let boxes: Awaited<ReturnType<typeof detectFaces>> = [];
@@ -350,7 +360,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   if (input.kind === 'image' && firstFrame && (opts.copyMove ?? true)) {
     progress('forensics', 0, 'Looking for copied regions');
     const still = firstFrame;
-    clones = await time('copy-move', () => detectCopyMoveAsync(still, {}, check));
+    clones = clonesLater ? await time('copy-move-wait', () => clonesLater!) : await time('copy-move', () => detectCopyMoveAsync(still, {}, check));
     copyMove = {
       method: COPY_MOVE_METHOD,
       regions: clones.regions.map(({ areaPx: _, ...r }) => r),
@@ -442,7 +452,7 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
       message: `${n} region${n > 1 ? 's' : ''} of the JPEG ${n > 1 ? 'carry' : 'carries'} the trace of an earlier JPEG compression on another 8×8 grid than the rest of the picture (largest ${(r0.areaShare * 100).toFixed(1)} % of the picture, earlier${r0.earlierQuality !== null ? ` at quality ≈${r0.earlierQuality}` : ` DC step ${r0.earlierStep}`}): the trace of content pasted in from another JPEG.`,
     });
   }
-  timings.aggregate = performance.now() - t0 - (timings['copy-move'] ?? 0);
+  timings.aggregate = performance.now() - t0 - (timings['copy-move'] ?? 0) - (timings['copy-move-wait'] ?? 0) - (timings['jpeg-wait'] ?? 0);
   check();
 
   // --- evidence images ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 /**
  * Where a worker thread's script is, for the analysis worker (runner.ts) and the JPEG coefficient
- * thread (jpeg-thread.ts). A module of its own so that a thread's bundle imports nothing else.
+ * check threads (forensics-thread.ts). A module of its own so that a thread's bundle imports nothing else.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
