@@ -185,24 +185,19 @@ export function describeCameraRaw(raw: CameraRaw): string {
   return `${kind}; sensor data ${s.width}×${s.height}, ${s.bitsPerSample}-bit ${what}`;
 }
 
-/** sharp's flip / flop / rotate (sharp flips before it rotates) that show a picture stored with this EXIF orientation upright. */
+/** sharp's flip / flop / rotate (sharp flips before it rotates) that show a picture stored with each EXIF orientation upright. */
+const ORIENTATION_STEPS: Record<number, { flip: boolean; flop: boolean; rotate: number }> = {
+  1: { flip: false, flop: false, rotate: 0 },
+  2: { flip: false, flop: true, rotate: 0 },
+  3: { flip: false, flop: false, rotate: 180 },
+  4: { flip: true, flop: false, rotate: 0 },
+  5: { flip: true, flop: false, rotate: 90 },
+  6: { flip: false, flop: false, rotate: 90 },
+  7: { flip: false, flop: true, rotate: 90 },
+  8: { flip: false, flop: false, rotate: 270 },
+};
+
+/** The steps for an EXIF orientation (none for an unknown one). */
 export function orientationSteps(o: number): { flip: boolean; flop: boolean; rotate: number } {
-  switch (o) {
-    case 2:
-      return { flip: false, flop: true, rotate: 0 };
-    case 3:
-      return { flip: false, flop: false, rotate: 180 };
-    case 4:
-      return { flip: true, flop: false, rotate: 0 };
-    case 5:
-      return { flip: true, flop: false, rotate: 90 };
-    case 6:
-      return { flip: false, flop: false, rotate: 90 };
-    case 7:
-      return { flip: false, flop: true, rotate: 90 };
-    case 8:
-      return { flip: false, flop: false, rotate: 270 };
-    default:
-      return { flip: false, flop: false, rotate: 0 };
-  }
+  return ORIENTATION_STEPS[o] ?? ORIENTATION_STEPS[1]!;
 }
