@@ -95,39 +95,31 @@ export function buildCameraRaw(spec: CameraRawSpec): Buffer {
     const v = 512 + ((x * 7 + y * 3) % 2048) + ((x ^ y) & 1) * 300;
     cfa[le ? 'writeUInt16LE' : 'writeUInt16BE'](v, 2 * (y * sw + x));
   }
-  const sensorEntries = (offset: number, subfile: number): Entry[] => [
-    { tag: 254, type: 4, values: [subfile] },
-    { tag: 256, type: 4, values: [sw] },
-    { tag: 257, type: 4, values: [sh] },
-    { tag: 258, type: 3, values: [16] },
-    { tag: 259, type: 3, values: [1] },
-    { tag: 262, type: 3, values: [32803] },
-    { tag: 273, type: 4, values: [offset] },
-    { tag: 277, type: 3, values: [1] },
-    { tag: 278, type: 4, values: [sh] },
-    { tag: 279, type: 4, values: [cfa.length] },
+  /** One image in one strip: its directory's entries. */
+  const image = (o: { preview: boolean; width: number; height: number; bits: number[]; compression: number; photometric: number; offset: number; length: number }): Entry[] => [
+    { tag: 254, type: 4, values: [o.preview ? 1 : 0] },
+    { tag: 256, type: 4, values: [o.width] },
+    { tag: 257, type: 4, values: [o.height] },
+    { tag: 258, type: 3, values: o.bits },
+    { tag: 259, type: 3, values: [o.compression] },
+    { tag: 262, type: 3, values: [o.photometric] },
+    { tag: 273, type: 4, values: [o.offset] },
+    { tag: 277, type: 3, values: [o.bits.length] },
+    { tag: 278, type: 4, values: [o.height] },
+    { tag: 279, type: 4, values: [o.length] },
+  ];
+  const cfaAt = w.append(cfa);
+  // 16-bit RGGB colour filter array (photometric 32803, CFARepeatPatternDim, CFAPattern).
+  const sensor: Entry[] = [
+    ...image({ preview: false, width: sw, height: sh, bits: [16], compression: 1, photometric: 32803, offset: cfaAt, length: cfa.length }),
     { tag: 33421, type: 3, values: [2, 2] },
     { tag: 33422, type: 1, values: [0, 1, 1, 2] },
   ];
   const subIfds: number[] = [];
-  const cfaAt = w.append(cfa);
-  if (spec.thumbnail) subIfds.push(w.ifd(sensorEntries(cfaAt, 0)));
-  for (const { jpeg, ...size } of spec.previews ?? []) {
-    const at = w.append(jpeg);
-    subIfds.push(
-      w.ifd([
-        { tag: 254, type: 4, values: [1] },
-        { tag: 256, type: 4, values: [size.width] },
-        { tag: 257, type: 4, values: [size.height] },
-        { tag: 258, type: 3, values: [8, 8, 8] },
-        { tag: 259, type: 3, values: [7] },
-        { tag: 262, type: 3, values: [6] },
-        { tag: 273, type: 4, values: [at] },
-        { tag: 277, type: 3, values: [3] },
-        { tag: 278, type: 4, values: [size.height] },
-        { tag: 279, type: 4, values: [jpeg.length] },
-      ]),
-    );
+  if (spec.thumbnail) subIfds.push(w.ifd(sensor));
+  // JPEG previews: compression 7, YCbCr.
+  for (const { jpeg, width, height } of spec.previews ?? []) {
+    subIfds.push(w.ifd(image({ preview: true, width, height, bits: [8, 8, 8], compression: 7, photometric: 6, offset: w.append(jpeg), length: jpeg.length })));
   }
   const camera: Entry[] = [
     { tag: 271, type: 2, values: 'Acme' },
@@ -136,25 +128,8 @@ export function buildCameraRaw(spec: CameraRawSpec): Buffer {
     ...(spec.dngVersion === null ? [] : [{ tag: 50706, type: 1, values: spec.dngVersion ?? [1, 4, 0, 0] } as Entry, { tag: 50708, type: 2, values: 'Acme R1' } as Entry]),
     ...(subIfds.length ? [{ tag: 330, type: 4, values: subIfds } as Entry] : []),
   ];
-  let ifd0: Entry[];
-  if (spec.thumbnail) {
-    const t = spec.thumbnail;
-    const at = w.append(t.rgb);
-    ifd0 = [
-      ...camera,
-      { tag: 254, type: 4, values: [1] },
-      { tag: 256, type: 4, values: [t.width] },
-      { tag: 257, type: 4, values: [t.height] },
-      { tag: 258, type: 3, values: [8, 8, 8] },
-      { tag: 259, type: 3, values: [1] },
-      { tag: 262, type: 3, values: [2] },
-      { tag: 273, type: 4, values: [at] },
-      { tag: 277, type: 3, values: [3] },
-      { tag: 278, type: 4, values: [t.height] },
-      { tag: 279, type: 4, values: [t.rgb.length] },
-    ];
-  } else {
-    ifd0 = [...camera, ...sensorEntries(cfaAt, 0)];
-  }
+  // IFD0: the camera's tags and the uncompressed RGB thumbnail, or the sensor data itself.
+  const t = spec.thumbnail;
+  const ifd0 = t ? [...camera, ...image({ preview: true, width: t.width, height: t.height, bits: [8, 8, 8], compression: 1, photometric: 2, offset: w.append(t.rgb), length: t.rgb.length })] : [...camera, ...sensor];
   return w.finish(w.ifd(ifd0));
 }
