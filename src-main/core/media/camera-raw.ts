@@ -176,6 +176,11 @@ export function previewBytes(b: Buffer, p: RawPreview): Buffer {
   return out;
 }
 
+/** A preview for messages: "1024×683 JPEG (IFD0 › sub-IFD 2)". */
+export function describePreview(p: RawPreview): string {
+  return `${p.dir.width}×${p.dir.height} ${p.coding === 'jpeg' ? 'JPEG' : 'RGB'} (${p.dir.where})`;
+}
+
 /** One line for messages: "DNG 1.4.0.0; sensor data 6000×4000, 16-bit colour filter array". */
 export function describeCameraRaw(raw: CameraRaw): string {
   const kind = raw.dngVersion ? `DNG ${raw.dngVersion}` : 'a camera maker’s TIFF-based raw format';

@@ -8,7 +8,7 @@ import exifr, { sidecar as exifrSidecar } from 'exifr';
 import { sharp } from '../native';
 import type { MediaInfo, MetadataReport } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
-import { cameraRawOf, describeCameraRaw, previewBytes, type RawPreview } from './camera-raw';
+import { cameraRawOf, describeCameraRaw, describePreview, previewBytes, type RawPreview } from './camera-raw';
 import { firstErrorLine } from './error-text';
 import { findExifBlock, walkTiff, type TiffGroup } from './exif-tiff';
 import { decodeHeif, decodeHeifThumbnail } from './heif';
@@ -298,10 +298,10 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   const file = () => (fileBytes ??= bytes && bytes.length >= info.sizeBytes ? Promise.resolve(bytes) : readImageBytes(p));
   const itemThumb = info.format === 'heif' ? await file().then((b) => heifThumbnail(b, limits.maxImagePixels), () => null) : null;
   // A camera raw file embeds previews of several sizes: the smaller ones are compared with the one analysed.
-  const raw = isCameraRaw(info) ? await file().then(cameraRawOf, () => null) : null;
+  const rawFile = isCameraRaw(info) ? await file().catch(() => null) : null;
+  const raw = rawFile ? cameraRawOf(rawFile) : null;
   const smaller = raw ? raw.previews.slice(1, 1 + MAX_RAW_PREVIEWS_COMPARED) : [];
-  const rawBytes = smaller.length ? await file() : null;
-  const [exifDiffers, itemDiffers, ...previewDiffers] = await compareThumbnails(file, [thumb, itemThumb, ...smaller.map((p) => storedPreview(rawBytes!, p))], info, limits.maxImagePixels, decoded);
+  const [exifDiffers, itemDiffers, ...previewDiffers] = await compareThumbnails(file, [thumb, itemThumb, ...smaller.map((p) => storedPreview(rawFile!, p))], info, limits.maxImagePixels, decoded);
   const compared = [exifDiffers, itemDiffers, ...previewDiffers].filter((d): d is boolean => d !== null);
   const thumbnailDiffers = compared.length ? compared.some((d) => d) : null;
   const flags = imageFlags(groups, { width: info.width, height: info.height }, { exifPresent: meta.exifPresent, damage: meta.problems });
@@ -329,7 +329,7 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
     groups.cameraRaw = {
       format: raw.dngVersion ? `DNG ${raw.dngVersion}` : 'TIFF-based raw',
       ...(raw.sensor ? { sensorData: `${raw.sensor.width}×${raw.sensor.height}, ${raw.sensor.bitsPerSample}-bit (${raw.sensor.where})` } : {}),
-      previews: raw.previews.map((p) => `${p.dir.width}×${p.dir.height} ${p.coding === 'jpeg' ? 'JPEG' : 'RGB'} (${p.dir.where})`).join('; '),
+      previews: raw.previews.map(describePreview).join('; '),
       analysed: 'the largest preview; raw sensor data is not developed',
     };
   }

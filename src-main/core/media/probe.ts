@@ -10,7 +10,7 @@ import { sharp } from '../native';
 import type { MediaIdentity, MediaInfo, MetadataFlag } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
-import { cameraRawOf, describeCameraRaw, previewBytes, type CameraRaw } from './camera-raw';
+import { cameraRawOf, describeCameraRaw, describePreview, previewBytes, type CameraRaw } from './camera-raw';
 import { errorSummary, firstErrorLine } from './error-text';
 import { mediaInfoFromFfprobe, mainVideoStream, type FfprobeJson } from './ffprobe-parse';
 import { identify, readHead } from './identify';
@@ -105,7 +105,7 @@ function rawTags(raw: CameraRaw): Record<string, string> {
   const p = raw.previews[0]!;
   return {
     cameraRaw: describeCameraRaw(raw),
-    analysedPreview: `${p.dir.width}×${p.dir.height} ${p.coding === 'jpeg' ? 'JPEG' : 'RGB'} (${p.dir.where})`,
+    analysedPreview: describePreview(p),
     rawPreviews: String(raw.previews.length),
   };
 }
