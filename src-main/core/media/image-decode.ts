@@ -76,20 +76,18 @@ async function decodeHeifFile(p: string, limit: number, maxSide?: number): Promi
 }
 
 /**
- * The largest rendered preview of a camera raw file (camera-raw.ts), as sharp input: a JPEG stream
- * or RGB24 rows. `upright`: the file's IFD0 orientation applied (false: as stored, for comparisons).
+ * The largest rendered preview of a camera raw file (camera-raw.ts), as sharp input (a JPEG stream
+ * or RGB24 rows), with the file's IFD0 orientation applied.
  */
-export function rawPreviewImage(bytes: Buffer, raw: CameraRaw, limit: number, upright = true): Sharp {
+function rawPreviewImage(bytes: Buffer, raw: CameraRaw, limit: number): Sharp {
   const p = raw.previews[0];
   if (!p) throw new Error('no decodable preview');
   const data = previewBytes(bytes, p);
   let img = p.coding === 'jpeg' ? sharp(data, { limitInputPixels: limit, failOn: 'truncated' }) : sharp(data, { raw: { width: p.dir.width, height: p.dir.height, channels: 3 }, limitInputPixels: limit });
-  if (upright) {
-    const o = orientationSteps(raw.orientation);
-    if (o.flip) img = img.flip();
-    if (o.flop) img = img.flop();
-    if (o.rotate) img = img.rotate(o.rotate);
-  }
+  const o = orientationSteps(raw.orientation);
+  if (o.flip) img = img.flip();
+  if (o.flop) img = img.flop();
+  if (o.rotate) img = img.rotate(o.rotate);
   return img;
 }
 
