@@ -12,7 +12,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
-const RECIPE = 'media-v7';
+const RECIPE = 'media-v8';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'tests', 'fixtures', 'generated');
 const dest = path.join(outRoot, 'media');
@@ -26,7 +26,7 @@ export const MEDIA_FIXTURES = [
   'truncated.mp4', 'truncated-faststart.mp4', 'random.mp4', 'empty.mp4', 'camera.jpg', 'edited.jpg', 'stripped.jpg', 'gimp.jpg',
   'rotated.jpg', 'truncated.jpg', 'jpeg-named.png', 'mp4-named.jpg', 'plain.png', 'grey.png', 'bomb.png', 'anim.gif', 'plain.webp',
   'plain.tiff', 'plain.bmp', 'plain.avif', 'notes.txt', 'cloned.jpg', 'spliced.jpg', 'pasted.jpg',
-  'camera.heic', 'plain.heic', 'deep.heic', 'multi.heic', 'truncated.heic',
+  'camera.heic', 'plain.heic', 'deep.heic', 'multi.heic', 'truncated.heic', 'cut.mp4',
 ];
 
 function ffmpegVersion() {
@@ -281,6 +281,11 @@ function videos() {
     '-filter_complex', '[0:v][1:v][2:v]concat=n=3:v=1:a=0[v]', '-map', '[v]', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', at('scenes.mp4'));
   ff(...src('64x48', 0.6, 5), at('anim.gif'));
   ff('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', '-b:a', '64k', '-f', 'mp4', at('audio-only.mp4'));
+  // Cut without re-encoding: 3.2 s in, with one keyframe every 5 s. ffmpeg keeps the media from the
+  // keyframe at 0 and writes an edit list that starts playback at 3.2 s (170 of 250 frames play).
+  ff(...src('160x120', 10), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '125', '-pix_fmt', 'yuv420p', at('.uncut.mp4'));
+  ff('-ss', '3.2', '-i', at('.uncut.mp4'), '-c', 'copy', at('cut.mp4'));
+  fs.rmSync(at('.uncut.mp4'));
   const clip = fs.readFileSync(at('clip.mp4'));
   fs.writeFileSync(at('truncated.mp4'), clip.subarray(0, Math.floor(clip.length / 2)));
   const fast = fs.readFileSync(at('clip-faststart.mp4'));

@@ -244,3 +244,21 @@ test('a camera raw file (DNG): its embedded preview analysed and shown, and the 
   await snap(page, 'result-camera-raw');
   expect(pageProblems.problems).toEqual([]);
 });
+
+test('a video cut without re-encoding: the metadata says how much media playback skips, and the cut is not called damage', async ({ page, harness, pageProblems }) => {
+  await createFirstAdmin(page, harness.url);
+  await nav(page, 'analyse');
+  await dropFiles(page, [file('cut.mp4', 'video/mp4')]);
+  const row = page.locator('[data-testid="queue-row"][data-file="cut.mp4"]');
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await row.getByTestId('open-result').click();
+  await expect(page.getByTestId('screen-result')).toBeVisible();
+  const metadata = page.getByTestId('metadata');
+  await expect(metadata).toContainText('holds 3.20 s of media that playback skips: its edit list plays 6.80 s of 10.0 s');
+  await expect(metadata).toContainText('ftyp · free · mdat · moov');
+  await expect(metadata).toContainText('FFmpeg (libavformat) — handler names');
+  await expect(page.getByTestId('warnings')).not.toContainText('truncated');
+  await settled(page);
+  await snap(page, 'result-cut-video');
+  expect(pageProblems.problems).toEqual([]);
+});

@@ -107,7 +107,9 @@ export function imageFlags(groups: Groups, actual: { width: number; height: numb
 export function videoFlags(groups: Groups, x264: string | null): MetadataFlag[] {
   const flags: MetadataFlag[] = [];
   const tags = { ...groups.container, ...groups.video };
-  const software = [tags.encoder, tags['com.apple.quicktime.software'], tags.software, tags.handler_name, tags.comment].filter((s): s is string => !!s);
+  const software = [tags.encoder, tags['com.apple.quicktime.software'], tags.software, tags.handler_name, tags.comment, groups.xmp?.CreatorTool, groups.xmp?.HistorySoftwareAgent].filter(
+    (s): s is string => !!s,
+  );
   const editor = software.find((s) => EDITING_SOFTWARE.test(s));
   if (editor) flags.push({ code: 'EDITING_SOFTWARE', severity: 'warning', message: `Tagged by editing software: "${editor.slice(0, 120)}".` });
   const enc = groups.container?.encoder ?? '';

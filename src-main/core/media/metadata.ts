@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import exifr, { sidecar as exifrSidecar } from 'exifr';
 import { sharp } from '../native';
-import type { MediaInfo, MetadataReport } from '../../../src-shared/domain/media';
+import type { MediaInfo, MetadataFlag, MetadataReport } from '../../../src-shared/domain/media';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/settings';
 import { cameraRawOf, describeCameraRaw, describePreview, previewBytes, type RawPreview } from './camera-raw';
 import { firstErrorLine } from './error-text';
@@ -15,6 +15,7 @@ import { decodeHeif, decodeHeifThumbnail } from './heif';
 import { readImageBytes, type DecodedImage } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
+import { describeMp4Structure, readMp4Structure } from './mp4-structure';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
 import { imageFlags, videoFlags } from './metadata-flags';
 
@@ -35,6 +36,37 @@ export function tagString(v: unknown): string {
   } catch {
     return String(v).slice(0, 1000);
   }
+}
+
+/** At most this many events of an XMP edit history are listed. */
+const MAX_HISTORY_EVENTS = 20;
+
+/**
+ * exifr's XMP namespaces → the 'xmp' group: the xmp namespace's tags, the media-management IDs and
+ * the edit history (xmpMM:History, one "action by agent at time" per event; every agent named also
+ * in HistorySoftwareAgent, which the editing-software check reads).
+ */
+export function xmpGroup(parsed: Record<string, unknown>): Record<string, string> {
+  const grp = toGroup(parsed.xmp);
+  const mm = parsed.xmpMM;
+  if (!mm || typeof mm !== 'object') return grp;
+  const m = mm as Record<string, unknown>;
+  for (const k of ['DocumentID', 'OriginalDocumentID', 'InstanceID']) {
+    const v = tagString(m[k]);
+    if (v) grp[k] = v;
+  }
+  const history = (Array.isArray(m.History) ? m.History : [m.History]).filter((e): e is Record<string, unknown> => !!e && typeof e === 'object');
+  if (history.length) {
+    const text = (v: unknown) => tagString(v).slice(0, 200);
+    grp.History =
+      history
+        .slice(0, MAX_HISTORY_EVENTS)
+        .map((e) => [text(e.action) || 'event', e.softwareAgent ? `by ${text(e.softwareAgent)}` : '', e.when ? `at ${text(e.when)}` : '', e.parameters ? `(${text(e.parameters)})` : ''].filter(Boolean).join(' '))
+        .join('; ') + (history.length > MAX_HISTORY_EVENTS ? `; … (${history.length} events)` : '');
+    const agents = [...new Set(history.map((e) => text(e.softwareAgent)).filter(Boolean))];
+    if (agents.length) grp.HistorySoftwareAgent = agents.join('; ').slice(0, 1000);
+  }
+  return grp;
 }
 
 function toGroup(o: unknown): Record<string, string> {
@@ -280,7 +312,7 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
   const parsed = meta.parsed;
   const groups: Record<string, Record<string, string>> = {};
   for (const g of GROUPS) {
-    const grp = toGroup(parsed[g]);
+    const grp = g === 'xmp' ? xmpGroup(parsed) : toGroup(parsed[g]);
     if (Object.keys(grp).length) groups[g] = grp;
   }
   let thumb: Buffer | null = null;
@@ -394,7 +426,34 @@ export async function findX264Sei(p: string): Promise<string | null> {
   }
 }
 
-function videoReport(info: MediaInfo, x264: string | null): MetadataReport {
+const SEVERITY_RANK: Record<MetadataFlag['severity'], number> = { warning: 0, notice: 1, info: 2 };
+
+/** Formats whose files are ISO BMFF / QuickTime boxes (ffprobe's mov,mp4,m4a,3gp,3g2,mj2 demuxer). */
+const BOX_FORMATS = new Set(['mp4', 'mov']);
+
+/** The XMP packets of a video, parsed and merged (the first packet's value wins), as the 'xmp' group. */
+async function videoXmp(packets: readonly string[]): Promise<{ group: Record<string, string>; problems: string[] }> {
+  const merged: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const packet of packets.slice(0, 8)) {
+    try {
+      const x = ((await exifrSidecar(Buffer.from(packet, 'utf8'), EXIFR_OPTIONS, 'xmp')) as Record<string, unknown> | undefined) ?? {};
+      for (const [ns, tags] of Object.entries(x)) {
+        if (ns === 'errors' || !tags || typeof tags !== 'object') continue;
+        merged[ns] = { ...(tags as Record<string, unknown>), ...((merged[ns] as Record<string, unknown> | undefined) ?? {}) };
+      }
+    } catch (e) {
+      problems.push(errorText(e));
+    }
+  }
+  return { group: xmpGroup(merged), problems };
+}
+
+async function videoReport(p: string, info: MediaInfo): Promise<MetadataReport> {
+  const [x264, structure] = await Promise.all([
+    findX264Sei(p).catch(() => null),
+    BOX_FORMATS.has(info.format) ? readMp4Structure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
+  ]);
   const groups: Record<string, Record<string, string>> = {};
   if (Object.keys(info.tags).length) groups.container = { ...info.tags };
   const v = info.streams.find((s) => s.index === info.videoStreamIndex) ?? info.streams.find((s) => s.type === 'video');
@@ -402,6 +461,11 @@ function videoReport(info: MediaInfo, x264: string | null): MetadataReport {
   if (v?.tags && Object.keys(v.tags).length) groups.video = { ...v.tags };
   if (a?.tags && Object.keys(a.tags).length) groups.audio = { ...a.tags };
   if (x264) groups.encoder = { x264 };
+  const found = structure ? describeMp4Structure(structure) : null;
+  if (found) groups.structure = found.group;
+  const xmp = structure?.xmp.length ? await videoXmp(structure.xmp) : null;
+  if (xmp && Object.keys(xmp.group).length) groups.xmp = xmp.group;
+  if (xmp?.problems.length && groups.structure) groups.structure.xmpProblems = xmp.problems.join('; ');
   const highlights: { label: string; value: string }[] = [];
   const add = (label: string, value: string | null | undefined) => {
     if (value) highlights.push({ label, value });
@@ -415,8 +479,13 @@ function videoReport(info: MediaInfo, x264: string | null): MetadataReport {
   add('Device', [t['com.apple.quicktime.make'] ?? t['com.android.manufacturer'], t['com.apple.quicktime.model'] ?? t['com.android.model']].filter(Boolean).join(' ') || null);
   add('Created', t.creation_time ?? t['com.apple.quicktime.creationdate']);
   add('Encoder', t.encoder ?? (x264 ? `x264 ${x264.split(';')[0]}` : null));
+  add('Software', groups.xmp?.CreatorTool);
+  add('Edit history', groups.xmp?.History && (groups.xmp.History.length > 240 ? `${groups.xmp.History.slice(0, 239)}…` : groups.xmp.History));
   add('Location', t.location ?? t['com.apple.quicktime.location.ISO6709']);
-  return { highlights, groups, flags: videoFlags(groups, x264), hasEmbeddedThumbnail: false, thumbnailDiffers: null };
+  if (found) highlights.push(...found.highlights);
+  // Warnings first: what the structure shows (hidden media, appended data) outranks the tag notices.
+  const flags = [...videoFlags(groups, x264), ...(found?.flags ?? [])].sort((x, y) => SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity]);
+  return { highlights, groups, flags, hasEmbeddedThumbnail: false, thumbnailDiffers: null };
 }
 
 /**
@@ -439,6 +508,6 @@ export async function readMetadata(
     case 'image':
       return imageReport(p, info, limits, opts.jpegHistory, opts.jpegQuality, opts.decoded);
     case 'video':
-      return videoReport(info, await findX264Sei(p).catch(() => null));
+      return videoReport(p, info);
   }
 }

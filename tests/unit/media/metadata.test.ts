@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { probe, readMetadata } from '../../../src-main/core/media';
 import { estimateJpegQuality, parseDqt } from '../../../src-main/core/media/jpeg-quality';
+import { xmpPacket } from '../../helpers/mp4-boxes';
 import { texture } from '../../helpers/textures';
 import { fixture, testTools } from './helpers';
 
@@ -40,6 +41,28 @@ describe('readMetadata (images)', () => {
     const r = await report('gimp.jpg');
     expect(highlight(r, 'Software')).toBe('GIMP 2.10.36');
     expect(codes(r)).toEqual(expect.arrayContaining(['EDITING_SOFTWARE', 'NO_CAMERA_DATA']));
+  });
+
+  it('reads the XMP edit history, and names an editor found only there', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-xmp-'));
+    try {
+      const p = path.join(dir, 'history.jpg');
+      // The camera's creator tool is kept; the editor that re-saved the picture left its name in xmpMM:History.
+      await sharp(Buffer.from(texture(96, 64, 5).data), { raw: { width: 96, height: 64, channels: 3 } })
+        .withXmp(xmpPacket('Canon EOS 80D', ['Adobe Photoshop 25.0 (Macintosh)', 'Adobe Photoshop 25.0 (Macintosh)']))
+        .jpeg()
+        .toFile(p);
+      const r = await readMetadata(p, await probe(p, await testTools()));
+      expect(r.groups.xmp).toMatchObject({
+        CreatorTool: 'Canon EOS 80D',
+        DocumentID: 'xmp.did:0001',
+        HistorySoftwareAgent: 'Adobe Photoshop 25.0 (Macintosh)',
+        History: 'saved by Adobe Photoshop 25.0 (Macintosh) at 2024-03-01T11:00:00Z; saved by Adobe Photoshop 25.0 (Macintosh) at 2024-03-02T11:00:00Z',
+      });
+      expect(r.flags.find((f) => f.code === 'EDITING_SOFTWARE')?.message).toBe('Written by editing software: "Adobe Photoshop 25.0 (Macintosh)".');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says metadata was stripped, and handles formats without EXIF', async () => {
