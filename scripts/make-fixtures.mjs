@@ -12,7 +12,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
-const RECIPE = 'media-v8';
+const RECIPE = 'media-v9';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'tests', 'fixtures', 'generated');
 const dest = path.join(outRoot, 'media');
@@ -281,9 +281,11 @@ function videos() {
     '-filter_complex', '[0:v][1:v][2:v]concat=n=3:v=1:a=0[v]', '-map', '[v]', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', at('scenes.mp4'));
   ff(...src('64x48', 0.6, 5), at('anim.gif'));
   ff('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', '-b:a', '64k', '-f', 'mp4', at('audio-only.mp4'));
-  // Cut without re-encoding: 3.2 s in, with one keyframe every 5 s. ffmpeg keeps the media from the
-  // keyframe at 0 and writes an edit list that starts playback at 3.2 s (170 of 250 frames play).
-  ff(...src('160x120', 10), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '125', '-pix_fmt', 'yuv420p', at('.uncut.mp4'));
+  // Cut without re-encoding: 3.2 s of red, then the test pattern, one keyframe every 5 s (no scene-cut
+  // keyframe), cut 3.2 s in. ffmpeg keeps the media from the keyframe at 0 and writes an edit list that
+  // starts playback at 3.2 s: 170 of 250 frames play, the 80 red ones stay in the file unplayed.
+  ff('-f', 'lavfi', '-i', 'color=c=red:size=160x120:rate=25:duration=3.2', ...src('160x120', 6.8), '-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0[v]', '-map', '[v]',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-x264-params', 'keyint=125:min-keyint=125:scenecut=0', '-pix_fmt', 'yuv420p', at('.uncut.mp4'));
   ff('-ss', '3.2', '-i', at('.uncut.mp4'), '-c', 'copy', at('cut.mp4'));
   fs.rmSync(at('.uncut.mp4'));
   const clip = fs.readFileSync(at('clip.mp4'));

@@ -27,6 +27,7 @@ export interface AnalysisWarning {
     | 'CLONED_REGIONS'
     | 'SPLICED_REGIONS'
     | 'SHIFTED_GRID_REGIONS'
+    | 'HIDDEN_MEDIA'
     | 'OTHER';
   message: string;
 }
@@ -34,7 +35,7 @@ export interface AnalysisWarning {
 /** Stored evidence images (heatmaps, thumbnails, key frames), served by record id + key. */
 export interface ArtifactRef {
   key: string;
-  kind: 'keyframe' | 'heatmap' | 'face' | 'ela' | 'noise' | 'overlay' | 'clone' | 'splice' | 'grid';
+  kind: 'keyframe' | 'heatmap' | 'face' | 'ela' | 'noise' | 'overlay' | 'clone' | 'splice' | 'grid' | 'hidden';
   mime: string;
   width: number;
   height: number;
@@ -222,6 +223,41 @@ export interface GridCheck {
   artifact?: string;
 }
 
+/** A frame of the media a video's edit list hides, analysed apart from the played frames. */
+export interface HiddenFrame {
+  /** Where in the track's media it lies, seconds (media time, not presentation time). */
+  mediaSec: number;
+  faceCount: number;
+  /** The most suspicious face's calibrated probability, or null when no face was judged. */
+  probability: number | null;
+  /** That probability's band at the verdict's thresholds. */
+  band: VerdictBand;
+  /** Key of the frame's picture. */
+  artifact?: string;
+}
+
+/**
+ * The media of an MP4/QuickTime video track that its edit list does not play — what a cut without
+ * re-encoding leaves inside the file (mp4-structure.ts) — and what a few of its frames show, run
+ * through the same models apart from the played frames. It does not vote in the probability; a
+ * hidden part in the manipulated band keeps the file out of the authentic band.
+ */
+export interface HiddenMediaCheck {
+  /** The video track's ID in the file. */
+  trackId: number;
+  /** The hidden spans of the track's media, seconds (media time). */
+  spans: { startSec: number; endSec: number }[];
+  hiddenSec: number;
+  /** Length of the track's media, seconds. */
+  mediaSec: number;
+  frames: HiddenFrame[];
+  /** The hidden frames' verdict alone: the face analysis of their tracks (null when no face was judged). */
+  probability: number | null;
+  band: VerdictBand;
+  /** What was or could not be done, in words (e.g. why no frame could be decoded). */
+  note: string;
+}
+
 export interface Verdict {
   band: VerdictBand;
   /** Calibrated probability that the media is manipulated, or null when undetermined. */
@@ -274,6 +310,8 @@ export interface Detection {
   splice?: SpliceCheck | null;
   /** JPEG stills: the shifted-grid map (absent on other files and on records from before it existed). */
   grid?: GridCheck | null;
+  /** MP4/QuickTime videos whose edit list hides part of the video track: that part, analysed apart (absent otherwise). */
+  hiddenMedia?: HiddenMediaCheck | null;
   models: ModelRef[];
   warnings: AnalysisWarning[];
   timingsMs: Record<string, number>;

@@ -245,7 +245,7 @@ test('a camera raw file (DNG): its embedded preview analysed and shown, and the 
   expect(pageProblems.problems).toEqual([]);
 });
 
-test('a video cut without re-encoding: the metadata says how much media playback skips, and the cut is not called damage', async ({ page, harness, pageProblems }) => {
+test('a video cut without re-encoding: the metadata says how much media playback skips, the hidden frames are shown and read apart, and the cut is not called damage', async ({ page, harness, pageProblems }) => {
   await createFirstAdmin(page, harness.url);
   await nav(page, 'analyse');
   await dropFiles(page, [file('cut.mp4', 'video/mp4')]);
@@ -258,6 +258,13 @@ test('a video cut without re-encoding: the metadata says how much media playback
   await expect(metadata).toContainText('ftyp · free · mdat · moov');
   await expect(metadata).toContainText('FFmpeg (libavformat) — handler names');
   await expect(page.getByTestId('warnings')).not.toContainText('truncated');
+  // The cut-away part (the fixture's red first 3.2 s) is shown and read apart from the played frames.
+  const hidden = page.getByTestId('hidden-media');
+  await expect(hidden).toContainText('3.20 s of the video track (0.00–3.20 s of its 10.00 s of media) is stored in the file but never played');
+  await expect(hidden.getByTestId('hidden-frame')).toHaveCount(8);
+  await expect(hidden.getByTestId('hidden-media-verdict')).toContainText('Likely manipulated. Not part of the verdict, but it keeps the file from being called authentic.');
+  await expect.poll(() => hidden.locator('img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth === 160).length)).toBe(8);
+  await expect(page.getByTestId('verdict-label')).not.toHaveText('Likely authentic');
   await settled(page);
   await snap(page, 'result-cut-video');
   expect(pageProblems.problems).toEqual([]);

@@ -66,6 +66,11 @@ function printHuman(io: CliIo, s: Record<string, unknown>): void {
     const own = gc.pictureGrid ? ` (the picture, over ${Math.round(gc.pictureGrid.share * 100)} % of it, carries an earlier save on a grid shifted by (${gc.pictureGrid.dx}, ${gc.pictureGrid.dy}): cropped after that save)` : '';
     io.stdout(`  shifted-grid map: ${found}${own}${gc.coverage < 1 ? ` (the map covers the first ${Math.round(gc.coverage * 100)} % of the rows)` : ''}\n`);
   }
+  const hm = s.hiddenMedia as { hiddenSec: number; frames: { mediaSec: number; faces: number; score: number | null }[]; probability: number | null; band: string } | undefined;
+  if (hm) {
+    const frames = hm.frames.map((f) => `${f.mediaSec.toFixed(2)} s: ${f.faces} face${f.faces === 1 ? '' : 's'}${f.score !== null ? ` ${pct(f.score)}` : ''}`).join('; ');
+    io.stdout(`  hidden by the edit list: ${hm.hiddenSec.toFixed(2)} s, ${hm.frames.length} frames analysed apart — ${hm.probability !== null ? `${pct(hm.probability)} ${hm.band}` : hm.band}${frames ? ` (${frames})` : ''}\n`);
+  }
   const md = s.metadata as Pick<MetadataReport, 'highlights' | 'flags'> | null;
   if (md) {
     const history = md.highlights.find((h) => h.label === 'Compression history');

@@ -4,7 +4,7 @@
  * in-process in tests); knows nothing about the store, which the engine writes afterwards.
  */
 import path from 'node:path';
-import type { DetectionFile } from '../../../src-shared/domain/detection';
+import type { DetectionFile, HiddenMediaCheck } from '../../../src-shared/domain/detection';
 import type { MediaInfo, MetadataReport, SamplingRecord, SamplingStrategy, ToolInfo } from '../../../src-shared/domain/media';
 import type { AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
@@ -15,12 +15,14 @@ import { identify } from '../media/identify';
 import { assertUnchanged, checkInputPath } from '../media/input-path';
 import { estimateJpegQuality, JPEG_HEADER_BYTES, parseDqt, type JpegQuality } from '../media/jpeg-quality';
 import { readMetadata } from '../media/metadata';
+import { hiddenVideoOf, readMp4Structure } from '../media/mp4-structure';
 import { uprightSplice, type JpegForensics } from '../media/jpeg-splice';
 import { readJpegHead } from '../media/jpeg-history';
 import { probe } from '../media/probe';
 import { extensionOf } from '../media/sniff';
 import { resolveTools, type ResolvedTools } from '../media/tools';
 import { inlineForensics, type ForensicsRunner } from './forensics-thread';
+import { analyseHiddenMedia, hiddenMediaWarning, withHiddenMedia } from './hidden-media';
 import { resolveModels, type ModelSelection } from './model-set';
 import { runPipeline, stillCodingOf, type PipelineResult } from './pipeline';
 import type { ModelRegistry } from './registry';
@@ -43,6 +45,8 @@ export interface AnalysisOutput {
   sampling: SamplingRecord;
   tools: { ffmpeg: ToolInfo | null; ffprobe: ToolInfo | null };
   result: PipelineResult;
+  /** An MP4/QuickTime video whose edit list hides part of its video track: that part, analysed apart. */
+  hiddenMedia?: HiddenMediaCheck | null;
 }
 
 /** Longest side video frames are decoded at, unless the caller says otherwise (`npm run eval` uses it too). */
@@ -172,12 +176,16 @@ export async function analyzeFile(
   // thumbnail with the picture, else by the frames stage; whichever comes first, the other reuses it.
   let heifPicture: Promise<DecodedImage> | undefined;
   const decoded = media.kind === 'image' && media.format === 'heif' ? () => (heifPicture ??= decodeImage(checked.path, media, { tools: t })) : undefined;
+  // An MP4/QuickTime file's box structure (headers only, milliseconds), read once: for the metadata
+  // report and for the media its edit list hides.
+  const structure = media.kind === 'video' && (media.format === 'mp4' || media.format === 'mov') ? await readMp4Structure(checked.path, media.sizeBytes).catch(() => null) : null;
   // The metadata stage reads the file now and finishes beside the frames and the models (a JPEG's report
   // waits for its compression history). Unreadable metadata is itself a finding, not a reason to refuse the picture.
   const metadataRead = timed('metadata', () =>
     readMetadata(checked.path, media, {
       limits: settings.limits,
       decoded,
+      ...(structure ? { mp4Structure: structure } : {}),
       ...(jpegRead ? { jpegHistory: jpegRead.then((jpeg) => (jpeg.ok ? { ok: true as const, history: jpeg.history } : jpeg)), jpegQuality } : {}),
     }),
   ).catch(() => null);
@@ -210,6 +218,29 @@ export async function analyzeFile(
     models,
     { thresholds: settings.thresholds, progress: ctx.progress, check, ...(forensics.offThread ? { copyMoveOffThread: (img: RgbImage) => forensics.copyMove(img) } : {}) },
   );
+  // The part of the video its edit list hides: decoded, scored and pictured apart from the played frames.
+  const hiddenVideo = structure ? hiddenVideoOf(structure, media.videoStreamIndex) : null;
+  const hidden = hiddenVideo
+    ? await timed('hidden-media', () =>
+      analyseHiddenMedia({
+        path: checked.path,
+        media,
+        tools: t,
+        hidden: hiddenVideo,
+        playedFrames: extracted.frames.length,
+        models,
+        thresholds: settings.thresholds,
+        maxSide: ctx.maxSide ?? VIDEO_FRAME_MAX_SIDE,
+        signal,
+        check,
+      }),
+    )
+    : null;
+  if (hidden) {
+    result.artifacts.push(...hidden.artifacts);
+    result.verdict = withHiddenMedia(result.verdict, hidden.check);
+    result.warnings.push(hiddenMediaWarning(hidden.check));
+  }
   const metadata: MetadataReport | null = await metadataRead;
   check();
   // Every read of the file is done: the hashes, metadata and frames must all have come from one
@@ -237,5 +268,6 @@ export async function analyzeFile(
     sampling: extracted.sampling,
     tools: { ffmpeg: t.ffmpeg, ffprobe: t.ffprobe },
     result,
+    ...(hidden ? { hiddenMedia: hidden.check } : {}),
   };
 }

@@ -25,7 +25,7 @@ export interface TrackBest {
   probs: Map<string, number>;
 }
 
-function bandColor(band: string): [number, number, number] {
+export function bandColor(band: string): [number, number, number] {
   return band === 'manipulated' ? [230, 40, 40] : band === 'authentic' ? [40, 200, 90] : band === 'inconclusive' ? [240, 180, 30] : [150, 150, 150];
 }
 

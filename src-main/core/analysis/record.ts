@@ -60,6 +60,7 @@ export function buildDetection(id: string, owner: { userId: string; username: st
     ...(r.copyMove ? { copyMove: r.copyMove } : {}),
     ...(r.splice ? { splice: r.splice } : {}),
     ...(r.grid ? { grid: r.grid } : {}),
+    ...(o.hiddenMedia ? { hiddenMedia: o.hiddenMedia } : {}),
     models: r.models,
     warnings: r.warnings,
     timingsMs: { ...r.timingsMs },
@@ -96,6 +97,20 @@ export function jsonSummary(o: AnalysisOutput, detectionId: string | null): Reco
     ...(r.copyMove ? { copyMove: { method: r.copyMove.method, regions: r.copyMove.regions, analysedLongSide: r.copyMove.analysedLongSide, texturedShare: r.copyMove.texturedShare, ...(r.copyMove.patternSteps ? { patternSteps: r.copyMove.patternSteps } : {}) } } : {}),
     ...(r.splice ? { splice: { method: r.splice.method, earlierQuality: r.splice.earlierQuality, regions: r.splice.regions, threshold: r.splice.threshold, coverage: r.splice.coverage } } : {}),
     ...(r.grid ? { grid: { method: r.grid.method, pictureGrid: r.grid.pictureGrid, regions: r.grid.regions, threshold: r.grid.threshold, coverage: r.grid.coverage } } : {}),
+    ...(o.hiddenMedia
+      ? {
+        hiddenMedia: {
+          trackId: o.hiddenMedia.trackId,
+          spans: o.hiddenMedia.spans,
+          hiddenSec: o.hiddenMedia.hiddenSec,
+          mediaSec: o.hiddenMedia.mediaSec,
+          frames: o.hiddenMedia.frames.map((f) => ({ mediaSec: f.mediaSec, faces: f.faceCount, score: f.probability, band: f.band })),
+          probability: o.hiddenMedia.probability,
+          band: o.hiddenMedia.band,
+          note: o.hiddenMedia.note,
+        },
+      }
+      : {}),
     models: r.models.map((m) => ({ id: m.id, version: m.version, sha256: m.sha256, task: m.task, provider: m.provider })),
     warnings: r.warnings,
     // The file's own findings (metadata flags, JPEG compression history), beside the models' warnings.

@@ -109,6 +109,20 @@ export const zDetection = z
       .strict()
       .nullable()
       .optional(),
+    hiddenMedia: z
+      .object({
+        trackId: z.number().int().min(0),
+        spans: z.array(z.object({ startSec: z.number().min(0), endSec: z.number().min(0) }).strict()).max(1000),
+        hiddenSec: z.number().min(0),
+        mediaSec: z.number().min(0),
+        frames: z.array(z.object({ mediaSec: z.number().min(0), faceCount: z.number().int().min(0), probability: zProb, band: zBand, artifact: zArtifactKey.optional() }).strict()).max(64),
+        probability: zProb,
+        band: zBand,
+        note: z.string().max(2000),
+      })
+      .strict()
+      .nullable()
+      .optional(),
     models: z.array(z.object({ id: z.string().min(1), version: z.string(), sha256: z.string(), task: z.string(), provider: z.string() }).passthrough()),
     warnings: z.array(z.object({ code: z.string().min(1), message: z.string() }).strict()),
     timingsMs: z.record(z.string(), z.number()),
@@ -117,7 +131,7 @@ export const zDetection = z
       z
         .object({
           key: zArtifactKey,
-          kind: z.enum(['keyframe', 'heatmap', 'face', 'ela', 'noise', 'overlay', 'clone', 'splice', 'grid']),
+          kind: z.enum(['keyframe', 'heatmap', 'face', 'ela', 'noise', 'overlay', 'clone', 'splice', 'grid', 'hidden']),
           mime: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/),
           width: z.number().int().min(0),
           height: z.number().int().min(0),

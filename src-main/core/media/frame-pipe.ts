@@ -100,6 +100,8 @@ export interface PipeRequest {
   /** Select these presentation-order frame numbers (sorted, unique); only without seeks. */
   select?: readonly number[];
   maxFrames: number;
+  /** Read the whole of an MP4's media, ignoring its edit list (seeks are then in media time): for the part playback skips. */
+  ignoreEditList?: boolean;
   width: number;
   height: number;
   pixFmt?: 'rgb24' | 'gray';
@@ -136,7 +138,8 @@ export function decodeArgs(p: string, info: MediaInfo, tools: ResolvedTools, req
   const common = ['-nostdin', '-hide_banner', '-v', 'error'];
   const tail = [...passthroughArgs(tools.ffmpeg.version), '-frames:v', String(req.maxFrames), '-pix_fmt', req.pixFmt ?? 'rgb24', '-f', 'rawvideo', 'pipe:1'];
   if (req.seeksSec && req.seeksSec.length > 0) {
-    const inputs = req.seeksSec.flatMap((t) => [...SAFE_INPUT_OPTS, '-ss', t.toFixed(6), '-i', ffInputArg(p)]);
+    const editList = req.ignoreEditList ? ['-ignore_editlist', '1'] : [];
+    const inputs = req.seeksSec.flatMap((t) => [...SAFE_INPUT_OPTS, ...editList, '-ss', t.toFixed(6), '-i', ffInputArg(p)]);
     const n = req.seeksSec.length;
     const chains = req.seeksSec.map((_, i) => `[${i}:${stream}]trim=end_frame=1,${scale}[v${i}]`);
     const graph = n === 1 ? chains[0]!.replace('[v0]', '[out]') : `${chains.join(';')};${req.seeksSec.map((_, i) => `[v${i}]`).join('')}concat=n=${n}:v=1:a=0[out]`;

@@ -211,3 +211,52 @@ export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedT
   };
   return { frames, sampling };
 }
+
+/** At most this many frames of the media an edit list hides are analysed. */
+export const MAX_HIDDEN_FRAMES = 8;
+
+/**
+ * Frames from the parts of the video track that its edit list does not play (media seconds, from
+ * mp4-structure.ts hiddenVideoOf), spread evenly over their total length: `count` seeks in one
+ * ffmpeg run with the edit list ignored. Each frame's `timeSec` is its place in the media. Frames
+ * that cannot be decoded are left out; an empty list means none could be.
+ */
+export async function extractHiddenFrames(
+  p: string,
+  info: MediaInfo,
+  tools: ResolvedTools,
+  spans: readonly (readonly [number, number])[],
+  opts: { count: number; maxSide?: number; signal?: AbortSignal; timeoutMs?: number },
+): Promise<{ frames: ExtractedFrame[]; decoderErrors: string[] }> {
+  const total = spans.reduce((sum, [a, z]) => sum + Math.max(0, z - a), 0);
+  const count = Math.max(0, Math.min(MAX_HIDDEN_FRAMES, Math.floor(opts.count)));
+  if (total <= 0 || count === 0) return { frames: [], decoderErrors: [] };
+  // The middle of each of `count` equal slices of the hidden time, mapped back into the spans.
+  const times: number[] = [];
+  for (let k = 0; k < count; k++) {
+    let at = ((k + 0.5) / count) * total;
+    for (const [a, z] of spans) {
+      const len = Math.max(0, z - a);
+      if (at <= len) {
+        times.push(a + at);
+        break;
+      }
+      at -= len;
+    }
+  }
+  const size = outputSize(info, opts.maxSide);
+  const decode = (seeksSec: number[]) => decodeToFrames(p, info, tools, { seeksSec, maxFrames: seeksSec.length, ignoreEditList: true, ...size, what: 'hidden-media frames', signal: opts.signal, timeoutMs: opts.timeoutMs });
+  const fps = info.fps && info.fps > 0 ? info.fps : 25;
+  const frame = (data: Buffer, t: number): ExtractedFrame => ({ index: Math.round(t * fps), timeSec: t, width: size.width, height: size.height, data });
+  const r = await decode(times);
+  if (r.frames.length === times.length) return { frames: r.frames.map((data, k) => frame(data, times[k]!)), decoderErrors: r.decoderErrors };
+  // A seek that gave nothing leaves the rest unaligned with their times: one seek per run then, keeping those that decode.
+  const frames: ExtractedFrame[] = [];
+  const decoderErrors = [...r.decoderErrors];
+  for (const t of times) {
+    const one = await decode([t]).catch(() => null);
+    if (one?.frames[0]) frames.push(frame(one.frames[0], t));
+    if (one) decoderErrors.push(...one.decoderErrors);
+  }
+  return { frames, decoderErrors };
+}

@@ -15,7 +15,7 @@ import { decodeHeif, decodeHeifThumbnail } from './heif';
 import { readImageBytes, type DecodedImage } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
-import { describeMp4Structure, readMp4Structure } from './mp4-structure';
+import { describeMp4Structure, readMp4Structure, type Mp4Structure } from './mp4-structure';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
 import { imageFlags, videoFlags } from './metadata-flags';
 
@@ -449,10 +449,10 @@ async function videoXmp(packets: readonly string[]): Promise<{ group: Record<str
   return { group: xmpGroup(merged), problems };
 }
 
-async function videoReport(p: string, info: MediaInfo): Promise<MetadataReport> {
+async function videoReport(p: string, info: MediaInfo, known?: Mp4Structure | null): Promise<MetadataReport> {
   const [x264, structure] = await Promise.all([
     findX264Sei(p).catch(() => null),
-    BOX_FORMATS.has(info.format) ? readMp4Structure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
+    known !== undefined ? Promise.resolve(known) : BOX_FORMATS.has(info.format) ? readMp4Structure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
   ]);
   const groups: Record<string, Record<string, string>> = {};
   if (Object.keys(info.tags).length) groups.container = { ...info.tags };
@@ -501,6 +501,8 @@ export async function readMetadata(
     jpegHistory?: FileHistory | Promise<FileHistory>;
     jpegQuality?: JpegQuality | null;
     decoded?: () => Promise<DecodedImage>;
+    /** An MP4/QuickTime video's box structure when the caller has read it (null: not such a file). */
+    mp4Structure?: Mp4Structure | null;
   } = {},
 ): Promise<MetadataReport> {
   const limits = opts.limits ?? DEFAULT_SETTINGS.limits;
@@ -508,6 +510,6 @@ export async function readMetadata(
     case 'image':
       return imageReport(p, info, limits, opts.jpegHistory, opts.jpegQuality, opts.decoded);
     case 'video':
-      return videoReport(p, info);
+      return videoReport(p, info, opts.mp4Structure);
   }
 }

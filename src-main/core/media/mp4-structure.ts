@@ -204,21 +204,26 @@ function readEdits(b: Buffer, elst: BoxHead, movieScale: number, mediaScale: num
   return { edits, cut: n < count };
 }
 
-/** Seconds of [0, mediaSec) that no edit plays. */
-export function hiddenMedia(edits: readonly Edit[], mediaSec: number): number {
+/** The spans of [0, mediaSec) that no edit plays, in media seconds, in order. */
+export function hiddenSpans(edits: readonly Edit[], mediaSec: number): [number, number][] {
   const spans = edits
     .filter((e) => e.mediaStartSec !== null && e.rate > 0)
     .map((e) => [Math.max(0, e.mediaStartSec!), Math.min(mediaSec, e.mediaStartSec! + e.segmentSec * e.rate)] as const)
     .filter(([a, z]) => z > a)
     .sort((x, y) => x[0] - y[0]);
-  let covered = 0;
+  const out: [number, number][] = [];
   let reach = 0;
   for (const [a, z] of spans) {
-    if (z <= reach) continue;
-    covered += z - Math.max(a, reach);
-    reach = z;
+    if (a > reach) out.push([reach, a]);
+    reach = Math.max(reach, z);
   }
-  return Math.max(0, mediaSec - covered);
+  if (mediaSec > reach) out.push([reach, mediaSec]);
+  return out;
+}
+
+/** Seconds of [0, mediaSec) that no edit plays. */
+export function hiddenMedia(edits: readonly Edit[], mediaSec: number): number {
+  return hiddenSpans(edits, mediaSec).reduce((sum, [a, z]) => sum + (z - a), 0);
 }
 
 function xmpText(b: Buffer): string | null {
@@ -441,7 +446,26 @@ export function layoutText(layout: readonly TopBox[], cut = false): string {
 }
 
 /** Below this much skipped media an edit list is a codec's start-up delay (B-frames, audio priming), not a cut. */
-const HIDDEN_SEC = 0.5;
+export const HIDDEN_SEC = 0.5;
+
+/** The hidden part of a video track: its ID, its hidden spans (media seconds) and their length. */
+export interface HiddenVideo {
+  trackId: number;
+  spans: [number, number][];
+  hiddenSec: number;
+  mediaSec: number;
+}
+
+/**
+ * The hidden part of the video track ffprobe calls stream `streamIndex` (its tracks in file order), or
+ * of the first video track, when at least HIDDEN_SEC of it is not played; null otherwise.
+ */
+export function hiddenVideoOf(s: Mp4Structure, streamIndex?: number): HiddenVideo | null {
+  const byIndex = streamIndex !== undefined ? s.tracks[streamIndex] : undefined;
+  const t = byIndex?.handler === 'vide' ? byIndex : s.tracks.find((x) => x.handler === 'vide');
+  if (!t || t.hiddenSec === null || t.hiddenSec < HIDDEN_SEC || !t.edits || t.mediaSec === null) return null;
+  return { trackId: t.id, spans: hiddenSpans(t.edits, t.mediaSec).filter(([a, z]) => z - a > 1e-6), hiddenSec: t.hiddenSec, mediaSec: t.mediaSec };
+}
 /** Clock slack between two header times written by one recording. */
 const CLOCK_SLACK_MS = 60_000;
 
@@ -513,7 +537,7 @@ export function describeMp4Structure(s: Mp4Structure): Mp4Findings {
         message:
           `${label} holds ${secs(t.hiddenSec)} of media that playback skips: its edit list plays ${secs(t.mediaSec - t.hiddenSec)} of ${secs(t.mediaSec)}. ` +
           'The file was cut or trimmed without re-encoding, and the skipped part is still inside it' +
-          (t.handler === 'vide' ? '; the frames analysed here come from the played part (ffmpeg\'s "-ignore_editlist 1" input option decodes all of it).' : '.'),
+          (t.handler === 'vide' ? ' (MediaGuard analyses frames of it apart from the played ones: "Hidden by the edit list").' : '.'),
       });
     }
     const segments = t.edits?.filter((e) => e.mediaStartSec !== null && e.segmentSec > 0).length ?? 0;

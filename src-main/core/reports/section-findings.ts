@@ -203,6 +203,41 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
     if (art) await picturePair(w, input, [art.key], [`Shifted-grid map · ${art.width}×${art.height} · warm: another grid’s lattice; boxes: regions`], 560, 220);
   }
 
+  if (d.hiddenMedia) {
+    const h = d.hiddenMedia;
+    w.ensure(150); // the heading with its explanation
+    w.heading('Hidden by the edit list', 2);
+    const spans = h.spans.map((sp) => `${sp.startSec.toFixed(2)}–${sp.endSec.toFixed(2)} s`).join(', ');
+    w.paragraph(
+      `${h.hiddenSec.toFixed(2)} s of the video track's media (${spans} of its ${h.mediaSec.toFixed(2)} s, track ${h.trackId}) is stored in the file but never played: its edit list skips it, as a cut without re-encoding leaves it. Frames of that part were decoded with the edit list ignored and run through the same models, apart from the played frames. They do not enter the probability; a hidden part in the manipulated band keeps the file out of the authentic band.`,
+      { size: 8.5, color: COLORS.muted },
+    );
+    w.paragraph(h.note);
+    if (h.frames.length) {
+      w.table(
+        [
+          { title: 'Frame', width: 0.1, align: 'right' },
+          { title: 'Media time', width: 0.25, align: 'right' },
+          { title: 'Faces', width: 0.15, align: 'right' },
+          { title: 'Most suspicious face', width: 0.25, align: 'right' },
+          { title: 'Band', width: 0.25, color: (r) => bandColor(h.frames[r]!.band) },
+        ],
+        h.frames.map((f, i) => [String(i + 1), `${f.mediaSec.toFixed(2)} s`, String(f.faceCount), pct(f.probability), bandLabel(f.band)]),
+      );
+      for (let i = 0; i < h.frames.length; i += 4) {
+        const row = h.frames.slice(i, i + 4);
+        await picturePair(
+          w,
+          input,
+          row.map((f) => f.artifact),
+          row.map((f, k) => `Hidden frame ${i + k + 1} · ${f.mediaSec.toFixed(2)} s of the media`),
+          360,
+          110,
+        );
+      }
+    }
+  }
+
   const colorOf = new Map([...d.faceTracks].sort((a, b) => a.trackId - b.trackId).map((t, i) => [t.trackId, trackColor(i)]));
   const duration = d.media?.durationSec ?? Math.max(0, ...d.frames.map((f) => f.timeSec));
   w.heading(`Faces (${d.faceTracks.length} track${d.faceTracks.length === 1 ? '' : 's'})`, 2);

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeMp4Structure, hiddenMedia, layoutText, readMp4Structure, writerOf, type Mp4Structure } from '../../../src-main/core/media/mp4-structure';
+import { describeMp4Structure, hiddenMedia, hiddenSpans, hiddenVideoOf, layoutText, readMp4Structure, writerOf, type Mp4Structure } from '../../../src-main/core/media/mp4-structure';
+import { extractHiddenFrames } from '../../../src-main/core/media/frames';
 import { readMetadata } from '../../../src-main/core/media/metadata';
 import { extractFrames, probe } from '../../../src-main/core/media';
 import { seededBytes } from '../../helpers/hostile-corpus';
@@ -23,6 +24,13 @@ async function structureOf(bytes: Buffer, name = `f${Math.random().toString(36).
 }
 
 const codes = (s: Mp4Structure) => describeMp4Structure(s).flags.map((f) => f.code);
+
+/** Share of a frame's pixels that are pure red (R > 200, G and B < 60). */
+function redness(f: { data: Buffer }): number {
+  let n = 0;
+  for (let i = 0; i < f.data.length; i += 3) if (f.data[i]! > 200 && f.data[i + 1]! < 60 && f.data[i + 2]! < 60) n++;
+  return n / (f.data.length / 3);
+}
 
 describe('MP4 structure: files as ffmpeg writes them', () => {
   it('reads the layout, brands, handlers and the start-up edit lists of a plain file, and flags nothing', async () => {
@@ -71,6 +79,14 @@ describe('MP4 structure: files as ffmpeg writes them', () => {
     const r = await extractFrames(p, info, tools, { strategy: { kind: 'even', count: 4 }, maxSide: 160 });
     expect(r.sampling.totalFrames).toBe(170);
     expect(r.sampling.warnings?.map((w) => w.code) ?? []).not.toContain('TRUNCATED');
+    // The fixture's first 3.2 s are solid red: playback never shows them, the hidden-media frames are them.
+    expect(r.frames.map(redness).every((x) => x < 0.5)).toBe(true);
+    const hidden = hiddenVideoOf(s, info.videoStreamIndex)!;
+    expect(hidden.spans).toEqual([[0, expect.closeTo(3.2, 3)]]);
+    const h = await extractHiddenFrames(p, info, tools, hidden.spans, { count: 4, maxSide: 160 });
+    expect(h.frames.map((f) => f.timeSec)).toEqual([0.4, 1.2, 2, 2.8].map((x) => expect.closeTo(x, 3)));
+    expect(h.frames.map(redness).every((x) => x > 0.9)).toBe(true);
+    expect(h.frames[0]!.width).toBe(160);
   });
 
   it('reports a file cut short inside its media data', async () => {
@@ -283,6 +299,11 @@ describe('hiddenMedia and layoutText', () => {
       ),
     ).toBeCloseTo(1.5, 10);
     expect(hiddenMedia([{ segmentSec: 1, mediaStartSec: 0, rate: 2 }], 5)).toBe(3);
+    expect(hiddenSpans([{ segmentSec: 1, mediaStartSec: 1, rate: 1 }, { segmentSec: 1, mediaStartSec: 3, rate: 1 }], 5)).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
   });
 
   it('folds repeated boxes and fragments', () => {

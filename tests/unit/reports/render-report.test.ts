@@ -193,6 +193,37 @@ describe('renderReport: video result with an Arabic file name and several tracks
   });
 });
 
+describe('renderReport: a video whose edit list hides part of it', () => {
+  it('prints where the hidden part lies, each hidden frame with its reading and picture, and nothing without one', async () => {
+    const d = videoDetection('cut.mp4', 1, 8);
+    d.hiddenMedia = {
+      trackId: 1,
+      spans: [{ startSec: 0, endSec: 3.2 }],
+      hiddenSec: 3.2,
+      mediaSec: 10,
+      frames: [0.8, 2.4].map((mediaSec, i) => ({ mediaSec, faceCount: 1, probability: 0.91 - i * 0.1, band: 'manipulated' as const, artifact: `hidden-${i}` })),
+      probability: 0.86,
+      band: 'manipulated',
+      note: '2 frames of the hidden part analysed apart from the played ones (the edit list ignored).',
+    };
+    d.artifacts.push(...[0, 1].map((i) => ({ key: `hidden-${i}`, kind: 'hidden' as const, mime: 'image/jpeg', width: 320, height: 180, frameIndex: i * 40 })));
+    const reader = artifactReader();
+    const flat = pdfText((await renderReportDetailed(reportInput(d, { fonts, readArtifact: reader.read }))).pdf).replace(/\s+/g, ' ');
+    for (const s of [
+      'Hidden by the edit list',
+      "3.20 s of the video track's media (0.00–3.20 s of its 10.00 s, track 1) is stored in the file but never played",
+      '2 frames of the hidden part analysed apart from the played ones',
+      '2.40 s',
+      '81.0 %',
+      'Hidden frame 2 · 2.40 s of the media',
+    ])
+      expect(flat).toContain(s);
+    expect(reader.reads).toEqual(expect.arrayContaining(['hidden-0', 'hidden-1']));
+    delete d.hiddenMedia;
+    expect(pdfText((await renderReportDetailed(reportInput(d, { fonts }))).pdf)).not.toContain('Hidden by the edit list');
+  });
+});
+
 describe('renderReport: hostile and unusual input', () => {
   it('shows direction overrides and undrawable characters as visible markers', async () => {
     const d = imageDetection('invoice\u202Egpj.exe');

@@ -11,6 +11,7 @@ import { useQueue } from '../../stores/queue-store';
 import { AnnotationsPanel } from './annotations-panel';
 import { FaceGallery } from './face-gallery';
 import { ForensicLayers } from './forensic-layers';
+import { HiddenMediaPanel } from './hidden-media';
 import { HeatmapViewer } from './heatmap-viewer';
 import { defaultView, evidenceFor, frameView, type EvidenceView } from './evidence';
 import { IdentityPanel, MetadataPanel, ModelsPanel } from './metadata-panel';
@@ -131,6 +132,11 @@ function Measured({ d, setD }: { d: Detection; setD: (d: Detection) => void }) {
       {d.kind === 'video' && (
         <Section title="Timeline" id="timeline">
           {d.frames.length === 0 ? <p className="muted">No frames were scored.</p> : <TimelineChart d={d} selected={view.frameIndex} onSelect={(frameIndex, trackId) => select(trackId === null ? { kind: 'frame', frameIndex } : { kind: 'face', trackId, frameIndex })} />}
+        </Section>
+      )}
+      {d.hiddenMedia && (
+        <Section title="Hidden by the edit list" id="hidden-media">
+          <HiddenMediaPanel d={d} />
         </Section>
       )}
       <Section title="Forensic layers" id="layers">

@@ -1,0 +1,50 @@
+/** The part of a video its edit list hides: where it lies, a picture of each frame analysed and what the models read there. */
+import type { Detection, HiddenFrame } from '../../../../src-shared/domain/detection';
+import { Loading } from '../../components/states';
+import { useArtifact } from '../../lib/artifacts';
+import { BAND_LABEL, pct } from '../../lib/format';
+
+function Frame({ id, f }: { id: string; f: HiddenFrame }) {
+  const img = useArtifact(id, f.artifact);
+  return (
+    <figure className="hidden-frame" data-testid="hidden-frame">
+      <div className="layer-img">{img.status === 'ok' ? <img src={img.url} alt={`Hidden frame at ${f.mediaSec.toFixed(2)} s of the media`} /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : img.status === 'none' ? <p className="muted">No picture stored.</p> : <Loading />}</div>
+      <figcaption className="small">
+        <strong>{f.mediaSec.toFixed(2)} s</strong> <span className="muted">of the media</span> · {f.faceCount === 0 ? 'no face' : `${f.faceCount} face${f.faceCount > 1 ? 's' : ''}`}
+        {f.probability !== null && <> · most suspicious {pct(f.probability)}</>}
+      </figcaption>
+    </figure>
+  );
+}
+
+export function HiddenMediaPanel({ d }: { d: Detection }) {
+  const h = d.hiddenMedia;
+  if (!h) return null;
+  const spans = h.spans.map((s) => `${s.startSec.toFixed(2)}–${s.endSec.toFixed(2)} s`).join(', ');
+  return (
+    <div data-testid="hidden-media">
+      <p className="warn">
+        {h.hiddenSec.toFixed(2)} s of the video track ({spans} of its {h.mediaSec.toFixed(2)} s of media) is stored in the file but never played: its edit list skips it, as a cut
+        without re-encoding leaves it. Nobody who plays the file sees these frames.
+      </p>
+      <p data-testid="hidden-media-verdict">
+        {h.frames.length ? (
+          <>
+            Read apart from the played frames: <strong>{h.probability !== null ? `${pct(h.probability)} — ${BAND_LABEL[h.band]}` : BAND_LABEL[h.band]}</strong>. Not part of the verdict
+            {h.band === 'manipulated' ? ', but it keeps the file from being called authentic' : ''}.
+          </>
+        ) : (
+          h.note
+        )}
+      </p>
+      {h.frames.length > 0 && (
+        <div className="hidden-frames">
+          {h.frames.map((f) => (
+            <Frame key={f.artifact ?? f.mediaSec} id={d.id} f={f} />
+          ))}
+        </div>
+      )}
+      {h.frames.length > 0 && <p className="muted small">{h.note}</p>}
+    </div>
+  );
+}
