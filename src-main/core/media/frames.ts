@@ -15,6 +15,7 @@ import { ffInputArg, lastErrorLine, runTool, SAFE_INPUT_OPTS } from './run-tool'
 import { keyBefore, parsePacketCsv, pickScenes, planIndices, preferSeek, type FrameEntry } from './sampling';
 import type { ResolvedTools } from './tools';
 import { decoderComplaints } from './error-text';
+import { timelineFlags } from './timeline-check';
 
 export interface ExtractedFrame {
   index: number;
@@ -128,6 +129,7 @@ export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedT
   if (info.frameCount && total < info.frameCount * 0.98 && (played === null || total < played * 0.98)) {
     warnings.push({ code: 'TRUNCATED', severity: 'warning', message: `The container declares ${info.frameCount} frames but only ${total} are present: the file is truncated or damaged.` });
   }
+  warnings.push(...timelineFlags(index, timestamps));
   const size = outputSize(info, opts.maxSide);
   const frameBytes = size.width * size.height * 3;
 
