@@ -101,7 +101,8 @@ export function facesProbability(tracks: FaceTrack[], correction?: { table?: Rea
   return { probability, trackId: best.trackId, maxProbability: best.probability, majorCount: major.length };
 }
 
-const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
+/** A probability as a percentage with one decimal, as the explanations write it. */
+export const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
 
 /** Combine the face and whole-image evidence into the file's verdict. */
 export function decide(opts: {

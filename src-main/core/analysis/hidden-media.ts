@@ -11,6 +11,7 @@ import type { ModelThresholds } from '../../../src-shared/domain/models';
 import { extractHiddenFrames, MAX_HIDDEN_FRAMES } from '../media/frames';
 import type { HiddenVideo } from '../media/mp4-structure';
 import type { ResolvedTools } from '../media/tools';
+import { pct } from './aggregate';
 import { bandOf } from './calibration';
 import { bandColor } from './evidence';
 import { runPipeline, type PipelineModels } from './pipeline';
@@ -23,7 +24,6 @@ const MAX_SPANS_KEPT = 1000;
 /** Longest side of a hidden frame's stored picture. */
 const HIDDEN_PICTURE_PX = 480;
 
-const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
 const secs = (x: number) => `${x.toFixed(2)} s`;
 
 /** As many hidden frames as the played part got per second of it, at least 2, at most MAX_HIDDEN_FRAMES. */

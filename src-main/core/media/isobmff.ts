@@ -14,23 +14,35 @@ export interface BoxRef {
   truncated: boolean;
 }
 
+/**
+ * The box header at b[pos]: its type, its whole declared size (a 64-bit size clamped to what a
+ * number holds; size 0, "to the end", as far as `to`) and the header's length; null when the header
+ * does not fit before `to` or declares less than itself.
+ */
+export function boxHeader(b: Buffer, pos: number, to: number): { type: string; size: number; header: number } | null {
+  if (pos + 8 > to) return null;
+  let size = b.readUInt32BE(pos);
+  const type = b.toString('latin1', pos + 4, pos + 8);
+  let header = 8;
+  if (size === 1) {
+    if (pos + 16 > to) return null;
+    const big = b.readBigUInt64BE(pos + 8);
+    size = big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(big);
+    header = 16;
+  } else if (size === 0) {
+    size = to - pos;
+  }
+  return size < header ? null : { type, size, header };
+}
+
 /** The boxes laid end to end in b[from, to). Stops at the first header that does not fit. */
 export function childBoxes(b: Buffer, from: number, to: number, limit = 10_000): BoxRef[] {
   const out: BoxRef[] = [];
   let pos = from;
-  while (pos + 8 <= to && out.length < limit) {
-    let size = b.readUInt32BE(pos);
-    const type = b.toString('latin1', pos + 4, pos + 8);
-    let header = 8;
-    if (size === 1) {
-      if (pos + 16 > to) break;
-      const big = b.readBigUInt64BE(pos + 8);
-      size = big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(big);
-      header = 16;
-    } else if (size === 0) {
-      size = to - pos;
-    }
-    if (size < header) break;
+  while (out.length < limit) {
+    const head = boxHeader(b, pos, to);
+    if (!head) break;
+    const { type, size, header } = head;
     const declaredEnd = pos + size;
     out.push({ type, start: pos + header, end: Math.min(declaredEnd, to), truncated: declaredEnd > to });
     if (declaredEnd > to) break;

@@ -14,6 +14,7 @@
  */
 import fs from 'node:fs';
 import type { MetadataFlag } from '../../../src-shared/domain/media';
+import { boxHeader, childBoxes, type BoxRef } from './isobmff';
 
 /** Seconds from 1904-01-01 (the QuickTime/ISO epoch) to 1970-01-01. */
 const EPOCH_1904 = 2_082_844_800;
@@ -85,13 +86,7 @@ export interface Mp4Structure {
 }
 
 /** A plausible box type: four printable Latin-1 characters (© included). */
-function plausibleType(b: Buffer, at: number): boolean {
-  for (let i = at; i < at + 4; i++) {
-    const c = b[i]!;
-    if (!((c >= 0x20 && c <= 0x7e) || c === 0xa9)) return false;
-  }
-  return true;
-}
+const plausibleType = (type: string): boolean => /^[\x20-\x7e\xa9]{4}$/.test(type);
 
 /** Box types that may begin an ISO BMFF / QuickTime file. */
 const FIRST_BOXES = new Set(['ftyp', 'moov', 'mdat', 'wide', 'free', 'skip', 'pnot', 'uuid', 'styp', 'sidx', 'junk', 'pdin']);
@@ -108,35 +103,13 @@ function sniffAppended(b: Buffer): string | null {
   return null;
 }
 
-interface BoxHead {
-  type: string;
-  /** Payload start, payload end (end clipped to `to`). */
-  start: number;
-  end: number;
-  truncated: boolean;
-}
+type BoxHead = BoxRef;
 
-/** The child boxes of b[from, to); stops at the first header that does not fit or is implausible. */
+/** The child boxes of b[from, to), up to the first header that does not fit or has an implausible type. */
 function children(b: Buffer, from: number, to: number): BoxHead[] {
-  const out: BoxHead[] = [];
-  let pos = from;
-  while (pos + 8 <= to && out.length < 100_000) {
-    if (!plausibleType(b, pos + 4)) break;
-    let size = b.readUInt32BE(pos);
-    let header = 8;
-    if (size === 1) {
-      if (pos + 16 > to) break;
-      const big = b.readBigUInt64BE(pos + 8);
-      size = big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(big);
-      header = 16;
-    } else if (size === 0) size = to - pos;
-    if (size < header) break;
-    const end = pos + size;
-    out.push({ type: b.toString('latin1', pos + 4, pos + 8), start: pos + header, end: Math.min(end, to), truncated: end > to });
-    if (end > to) break;
-    pos = end;
-  }
-  return out;
+  const all = childBoxes(b, from, to, 100_000);
+  const bad = all.findIndex((x) => !plausibleType(x.type));
+  return bad < 0 ? all : all.slice(0, bad);
 }
 
 const child = (b: Buffer, box: BoxHead, type: string) => children(b, box.start, box.end).find((c) => c.type === type);
@@ -182,7 +155,7 @@ function readHandler(b: Buffer, box: BoxHead): { type: string; name: string | nu
   // version/flags 4, pre_defined (QuickTime: component type) 4, handler_type 4, reserved 12, name.
   if (box.start + 12 > box.end) return { type: '', name: null };
   const type = b.toString('latin1', box.start + 8, box.start + 12);
-  return { type: plausibleType(b, box.start + 8) ? type : '', name: box.start + 24 <= box.end ? handlerName(b.subarray(box.start + 24, box.end)) : null };
+  return { type: plausibleType(type) ? type : '', name: box.start + 24 <= box.end ? handlerName(b.subarray(box.start + 24, box.end)) : null };
 }
 
 function readEdits(b: Buffer, elst: BoxHead, movieScale: number, mediaScale: number): { edits: Edit[]; cut: boolean } {
@@ -348,23 +321,15 @@ export async function readMp4Structure(p: string, size: number): Promise<Mp4Stru
         break;
       }
       const h = size - pos >= 8 ? await headerAt(pos) : Buffer.alloc(0);
-      let boxSize = h.length >= 8 ? h.readUInt32BE(0) : 0;
-      let header = 8;
-      if (h.length >= 8 && boxSize === 1) {
-        if (h.length < 16) boxSize = 0;
-        else {
-          const big = h.readBigUInt64BE(8);
-          boxSize = big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(big);
-          header = 16;
-        }
-      } else if (h.length >= 8 && boxSize === 0 && plausibleType(h, 4)) boxSize = size - pos; // "to the end of the file"
-      if (h.length < 8 || !plausibleType(h, 4) || boxSize < header) {
+      // (Size 0 declares a box that runs to the end of the file.)
+      const head = h.length >= 8 && plausibleType(h.toString('latin1', 4, 8)) ? boxHeader(h, 0, size - pos) : null;
+      if (!head) {
         if (pos === 0) return null;
         const head = await readAt(fh, pos, Math.min(size - pos, 1024 * 1024));
         s.trailing = { bytes: size - pos, allZero: head.every((x) => x === 0) && size - pos <= head.length, looksLike: sniffAppended(head) };
         break;
       }
-      const type = h.toString('latin1', 4, 8);
+      const { type, size: boxSize, header } = head;
       if (pos === 0 && !FIRST_BOXES.has(type)) return null;
       const box: TopBox = { type, size: boxSize };
       if (type === 'uuid' && h.length >= 16 && header === 8) box.uuid = h.toString('hex', 8, 16) + (await readAt(fh, pos + 16, 8)).toString('hex');
