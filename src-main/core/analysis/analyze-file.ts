@@ -15,7 +15,7 @@ import { identify } from '../media/identify';
 import { assertUnchanged, checkInputPath } from '../media/input-path';
 import { estimateJpegQuality, JPEG_HEADER_BYTES, parseDqt, type JpegQuality } from '../media/jpeg-quality';
 import { readMetadata } from '../media/metadata';
-import { hiddenVideoOf, readMp4Structure } from '../media/mp4-structure';
+import { hiddenVideoOf, isMp4Format, readMp4Structure } from '../media/mp4-structure';
 import { uprightSplice, type JpegForensics } from '../media/jpeg-splice';
 import { readJpegHead } from '../media/jpeg-history';
 import { probe } from '../media/probe';
@@ -178,7 +178,7 @@ export async function analyzeFile(
   const decoded = media.kind === 'image' && media.format === 'heif' ? () => (heifPicture ??= decodeImage(checked.path, media, { tools: t })) : undefined;
   // An MP4/QuickTime file's box structure (headers only, milliseconds), read once: for the metadata
   // report and for the media its edit list hides.
-  const structure = media.kind === 'video' && (media.format === 'mp4' || media.format === 'mov') ? await readMp4Structure(checked.path, media.sizeBytes).catch(() => null) : null;
+  const structure = media.kind === 'video' && isMp4Format(media.format) ? await readMp4Structure(checked.path, media.sizeBytes).catch(() => null) : null;
   // The metadata stage reads the file now and finishes beside the frames and the models (a JPEG's report
   // waits for its compression history). Unreadable metadata is itself a finding, not a reason to refuse the picture.
   const metadataRead = timed('metadata', () =>

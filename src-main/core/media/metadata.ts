@@ -15,7 +15,7 @@ import { decodeHeif, decodeHeifThumbnail } from './heif';
 import { readImageBytes, type DecodedImage } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
-import { describeMp4Structure, readMp4Structure, type Mp4Structure } from './mp4-structure';
+import { describeMp4Structure, isMp4Format, readMp4Structure, type Mp4Structure } from './mp4-structure';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
 import { imageFlags, videoFlags } from './metadata-flags';
 
@@ -428,9 +428,6 @@ export async function findX264Sei(p: string): Promise<string | null> {
 
 const SEVERITY_RANK: Record<MetadataFlag['severity'], number> = { warning: 0, notice: 1, info: 2 };
 
-/** Formats whose files are ISO BMFF / QuickTime boxes (ffprobe's mov,mp4,m4a,3gp,3g2,mj2 demuxer). */
-const BOX_FORMATS = new Set(['mp4', 'mov']);
-
 /** The XMP packets of a video, parsed and merged (the first packet's value wins), as the 'xmp' group. */
 async function videoXmp(packets: readonly string[]): Promise<{ group: Record<string, string>; problems: string[] }> {
   const merged: Record<string, unknown> = {};
@@ -452,7 +449,7 @@ async function videoXmp(packets: readonly string[]): Promise<{ group: Record<str
 async function videoReport(p: string, info: MediaInfo, known?: Mp4Structure | null): Promise<MetadataReport> {
   const [x264, structure] = await Promise.all([
     findX264Sei(p).catch(() => null),
-    known !== undefined ? Promise.resolve(known) : BOX_FORMATS.has(info.format) ? readMp4Structure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
+    known !== undefined ? Promise.resolve(known) : isMp4Format(info.format) ? readMp4Structure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
   ]);
   const groups: Record<string, Record<string, string>> = {};
   if (Object.keys(info.tags).length) groups.container = { ...info.tags };

@@ -88,6 +88,9 @@ export interface Mp4Structure {
 /** A plausible box type: four printable Latin-1 characters (© included). */
 const plausibleType = (type: string): boolean => /^[\x20-\x7e\xa9]{4}$/.test(type);
 
+/** Formats whose files are ISO BMFF / QuickTime boxes (ffprobe's mov,mp4,m4a,3gp,3g2,mj2 demuxer): those readMp4Structure reads. */
+export const isMp4Format = (format: string): boolean => format === 'mp4' || format === 'mov';
+
 /** Box types that may begin an ISO BMFF / QuickTime file. */
 const FIRST_BOXES = new Set(['ftyp', 'moov', 'mdat', 'wide', 'free', 'skip', 'pnot', 'uuid', 'styp', 'sidx', 'junk', 'pdin']);
 
@@ -103,16 +106,14 @@ function sniffAppended(b: Buffer): string | null {
   return null;
 }
 
-type BoxHead = BoxRef;
-
 /** The child boxes of b[from, to), up to the first header that does not fit or has an implausible type. */
-function children(b: Buffer, from: number, to: number): BoxHead[] {
+function children(b: Buffer, from: number, to: number): BoxRef[] {
   const all = childBoxes(b, from, to, 100_000);
   const bad = all.findIndex((x) => !plausibleType(x.type));
   return bad < 0 ? all : all.slice(0, bad);
 }
 
-const child = (b: Buffer, box: BoxHead, type: string) => children(b, box.start, box.end).find((c) => c.type === type);
+const child = (b: Buffer, box: BoxRef, type: string) => children(b, box.start, box.end).find((c) => c.type === type);
 
 /** A 1904-based time in seconds → ms since 1970, null for zero (not set) or an absurd value. */
 function macTime(sec: number): number | null {
@@ -123,7 +124,7 @@ function macTime(sec: number): number | null {
 }
 
 /** Version-dependent creation, modification, timescale and duration of an mvhd/mdhd (tkhd: no timescale). */
-function headerTimes(b: Buffer, box: BoxHead, kind: 'mvhd' | 'mdhd' | 'tkhd'): { created: number | null; modified: number | null; timescale: number; duration: number; trackId: number } | null {
+function headerTimes(b: Buffer, box: BoxRef, kind: 'mvhd' | 'mdhd' | 'tkhd'): { created: number | null; modified: number | null; timescale: number; duration: number; trackId: number } | null {
   const p = box.start;
   const v = box.end - p >= 1 ? b[p]! : -1;
   if (v === 1) {
@@ -151,14 +152,14 @@ function handlerName(raw: Buffer): string | null {
   return text ? text.slice(0, 200) : null;
 }
 
-function readHandler(b: Buffer, box: BoxHead): { type: string; name: string | null } {
+function readHandler(b: Buffer, box: BoxRef): { type: string; name: string | null } {
   // version/flags 4, pre_defined (QuickTime: component type) 4, handler_type 4, reserved 12, name.
   if (box.start + 12 > box.end) return { type: '', name: null };
   const type = b.toString('latin1', box.start + 8, box.start + 12);
   return { type: plausibleType(type) ? type : '', name: box.start + 24 <= box.end ? handlerName(b.subarray(box.start + 24, box.end)) : null };
 }
 
-function readEdits(b: Buffer, elst: BoxHead, movieScale: number, mediaScale: number): { edits: Edit[]; cut: boolean } {
+function readEdits(b: Buffer, elst: BoxRef, movieScale: number, mediaScale: number): { edits: Edit[]; cut: boolean } {
   const p = elst.start;
   if (p + 8 > elst.end) return { edits: [], cut: true };
   const v = b[p]!;
@@ -206,7 +207,7 @@ function xmpText(b: Buffer): string | null {
 
 /** The movie box's contents. */
 function readMoov(b: Buffer, s: Mp4Structure): void {
-  const moov: BoxHead = { type: 'moov', start: 0, end: b.length, truncated: false };
+  const moov: BoxRef = { type: 'moov', start: 0, end: b.length, truncated: false };
   const kids = children(b, moov.start, moov.end);
   let movieScale = 0;
   for (const k of kids) {
@@ -256,7 +257,7 @@ function readMoov(b: Buffer, s: Mp4Structure): void {
   }
 }
 
-function collectXmp(b: Buffer, udta: BoxHead, s: Mp4Structure): void {
+function collectXmp(b: Buffer, udta: BoxRef, s: Mp4Structure): void {
   for (const x of children(b, udta.start, udta.end)) {
     if (x.type !== 'XMP_' || x.end - x.start > MAX_XMP_BYTES) continue;
     const t = xmpText(b.subarray(x.start, x.end));
@@ -264,7 +265,7 @@ function collectXmp(b: Buffer, udta: BoxHead, s: Mp4Structure): void {
   }
 }
 
-function uuidXmp(b: Buffer, box: BoxHead, s: Mp4Structure): void {
+function uuidXmp(b: Buffer, box: BoxRef, s: Mp4Structure): void {
   if (box.start + 16 > box.end || b.toString('hex', box.start, box.start + 16) !== XMP_UUID || box.end - box.start > MAX_XMP_BYTES) return;
   const t = xmpText(b.subarray(box.start + 16, box.end));
   if (t) s.xmp.push(t);
