@@ -258,6 +258,12 @@ export interface HiddenMediaCheck {
   note: string;
 }
 
+/** Where a video's hidden spans lie, in words: "0.00–3.20 s", the first four and how many more. */
+export function hiddenSpansText(spans: HiddenMediaCheck['spans']): string {
+  const listed = spans.slice(0, 4).map((s) => `${s.startSec.toFixed(2)}–${s.endSec.toFixed(2)} s`);
+  return `${listed.join(', ')}${spans.length > 4 ? ` and ${spans.length - 4} more` : ''}`;
+}
+
 export interface Verdict {
   band: VerdictBand;
   /** Calibrated probability that the media is manipulated, or null when undetermined. */

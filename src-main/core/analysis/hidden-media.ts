@@ -5,7 +5,7 @@
  * for the record. The hidden part does not vote in the file's probability — nobody who plays the
  * file sees it — but a hidden part in the manipulated band keeps the file out of the authentic band.
  */
-import type { AnalysisWarning, HiddenMediaCheck, Verdict } from '../../../src-shared/domain/detection';
+import { hiddenSpansText, type AnalysisWarning, type HiddenMediaCheck, type Verdict } from '../../../src-shared/domain/detection';
 import type { MediaInfo } from '../../../src-shared/domain/media';
 import type { ModelThresholds } from '../../../src-shared/domain/models';
 import { extractHiddenFrames, MAX_HIDDEN_FRAMES } from '../media/frames';
@@ -95,12 +95,6 @@ export async function analyseHiddenMedia(a: {
   return { check: { ...base, frames, probability: r.verdict.probability, band: r.verdict.band, note: note.slice(0, 2000) }, artifacts };
 }
 
-/** Where the hidden spans lie, in words ("0.00–3.20 s"). */
-export function spansText(h: Pick<HiddenMediaCheck, 'spans'>): string {
-  const listed = h.spans.slice(0, 4).map((s) => `${s.startSec.toFixed(2)}–${s.endSec.toFixed(2)} s`);
-  return `${listed.join(', ')}${h.spans.length > 4 ? ` and ${h.spans.length - 4} more` : ''}`;
-}
-
 /** The analysis warning naming the hidden part and what its frames showed. */
 export function hiddenMediaWarning(h: HiddenMediaCheck): AnalysisWarning {
   const found = h.frames.length
@@ -108,7 +102,7 @@ export function hiddenMediaWarning(h: HiddenMediaCheck): AnalysisWarning {
     : h.note;
   return {
     code: 'HIDDEN_MEDIA',
-    message: `${secs(h.hiddenSec)} of the video track's media (at ${spansText(h)} of ${secs(h.mediaSec)}) is never played: the edit list skips it. ${found} They are not part of the verdict.`,
+    message: `${secs(h.hiddenSec)} of the video track's media (at ${hiddenSpansText(h.spans)} of ${secs(h.mediaSec)}) is never played: the edit list skips it. ${found} They are not part of the verdict.`,
   };
 }
 

@@ -3,7 +3,7 @@
  * scores, face tracks, the score timeline, key frames with heatmaps, face crops and the
  * forensic layers. Picture counts are capped so a video with many tracks stays readable.
  */
-import type { Detection, FaceObservation, FaceTrack } from '../../../src-shared/domain/detection';
+import { hiddenSpansText, type Detection, type FaceObservation, type FaceTrack } from '../../../src-shared/domain/detection';
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { drawSparkline, drawTimeline, trackColor, type Series } from './chart';
 import { bandColor, bandLabel, describeValue, mean, pct, seconds } from './format';
@@ -207,9 +207,8 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
     const h = d.hiddenMedia;
     w.ensure(150); // the heading with its explanation
     w.heading('Hidden by the edit list', 2);
-    const spans = h.spans.map((sp) => `${sp.startSec.toFixed(2)}–${sp.endSec.toFixed(2)} s`).join(', ');
     w.paragraph(
-      `${h.hiddenSec.toFixed(2)} s of the video track's media (${spans} of its ${h.mediaSec.toFixed(2)} s, track ${h.trackId}) is stored in the file but never played: its edit list skips it, as a cut without re-encoding leaves it. Frames of that part were decoded with the edit list ignored and run through the same models, apart from the played frames. They do not enter the probability; a hidden part in the manipulated band keeps the file out of the authentic band.`,
+      `${h.hiddenSec.toFixed(2)} s of the video track's media (${hiddenSpansText(h.spans)} of its ${h.mediaSec.toFixed(2)} s, track ${h.trackId}) is stored in the file but never played: its edit list skips it, as a cut without re-encoding leaves it. Frames of that part were decoded with the edit list ignored and run through the same models, apart from the played frames. They do not enter the probability; a hidden part in the manipulated band keeps the file out of the authentic band.`,
       { size: 8.5, color: COLORS.muted },
     );
     w.paragraph(h.note);

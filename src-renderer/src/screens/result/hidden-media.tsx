@@ -1,5 +1,5 @@
 /** The part of a video its edit list hides: where it lies, a picture of each frame analysed and what the models read there. */
-import type { Detection, HiddenFrame } from '../../../../src-shared/domain/detection';
+import { hiddenSpansText, type Detection, type HiddenFrame } from '../../../../src-shared/domain/detection';
 import { Loading } from '../../components/states';
 import { useArtifact } from '../../lib/artifacts';
 import { BAND_LABEL, pct } from '../../lib/format';
@@ -20,11 +20,10 @@ function Frame({ id, f }: { id: string; f: HiddenFrame }) {
 export function HiddenMediaPanel({ d }: { d: Detection }) {
   const h = d.hiddenMedia;
   if (!h) return null;
-  const spans = h.spans.map((s) => `${s.startSec.toFixed(2)}–${s.endSec.toFixed(2)} s`).join(', ');
   return (
     <div data-testid="hidden-media">
       <p className="warn">
-        {h.hiddenSec.toFixed(2)} s of the video track ({spans} of its {h.mediaSec.toFixed(2)} s of media) is stored in the file but never played: its edit list skips it, as a cut
+        {h.hiddenSec.toFixed(2)} s of the video track ({hiddenSpansText(h.spans)} of its {h.mediaSec.toFixed(2)} s of media) is stored in the file but never played: its edit list skips it, as a cut
         without re-encoding leaves it. Nobody who plays the file sees these frames.
       </p>
       <p data-testid="hidden-media-verdict">
