@@ -8,6 +8,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ModelManifest } from '../../src-shared/domain/models';
+import { ModelRegistry } from '../../src-main/core/analysis/registry';
+import { createLogger } from '../../src-main/core/log/logger';
 import { buildOnnx, type GraphSpec } from './onnx-builder';
 
 /** Box the test detector always reports (normalised x1,y1,x2,y2). */
@@ -147,4 +149,10 @@ export function solidFrame(w: number, h: number, bg: [number, number, number], r
     }
   }
   return data;
+}
+
+/** A quiet, one-thread registry over `<dir>/models` (bundled), importing into `<dir>/imp`: what the analysis tests run on. */
+export function testRegistry(dir: string): ModelRegistry {
+  const log = createLogger('test', { level: 'error', sink: () => undefined });
+  return new ModelRegistry({ dirs: [{ dir: path.join(dir, 'models'), source: 'bundled' }], importDir: path.join(dir, 'imp'), log, threads: 1 });
 }

@@ -6,15 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../../src-main/core/analysis/analyze-file';
-import { ModelRegistry } from '../../../src-main/core/analysis/registry';
+import type { ModelRegistry } from '../../../src-main/core/analysis/registry';
 import type { StageName } from '../../../src-main/core/analysis/types';
-import { createLogger } from '../../../src-main/core/log/logger';
 import { sharp } from '../../../src-main/core/native';
 import { DEFAULT_SETTINGS } from '../../../src-shared/domain/settings';
-import { writeStandardModels } from '../../helpers/analysis-models';
+import { testRegistry, writeStandardModels } from '../../helpers/analysis-models';
 import { tempDir } from '../../helpers/core';
-
-const log = createLogger('test', { level: 'error', sink: () => undefined });
 
 async function jpeg(seed: number): Promise<Buffer> {
   const w = 96;
@@ -30,7 +27,7 @@ describe('a file that changes during its analysis', () => {
   beforeAll(() => {
     t = tempDir('mg-changed-');
     writeStandardModels(path.join(t.dir, 'models'));
-    reg = new ModelRegistry({ dirs: [{ dir: path.join(t.dir, 'models'), source: 'bundled' }], importDir: path.join(t.dir, 'imp'), log, threads: 1 });
+    reg = testRegistry(t.dir);
   });
   afterAll(async () => {
     await reg.close();

@@ -2,19 +2,16 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectFaces, tileGrid } from '../../../src-main/core/analysis/face-detect';
-import { ModelRegistry } from '../../../src-main/core/analysis/registry';
-import { createLogger } from '../../../src-main/core/log/logger';
-import { detectorGraph, solidFrame, TEST_BOX, testManifest, writeModel } from '../../helpers/analysis-models';
+import type { ModelRegistry } from '../../../src-main/core/analysis/registry';
+import { detectorGraph, solidFrame, TEST_BOX, testManifest, testRegistry, writeModel } from '../../helpers/analysis-models';
 import { tempDir } from '../../helpers/core';
-
-const log = createLogger('test', { level: 'error', sink: () => undefined });
 
 describe('face detection placement', () => {
   let t: { dir: string; cleanup: () => void };
   let reg: ModelRegistry;
   beforeEach(() => {
     t = tempDir('mg-fd-');
-    reg = new ModelRegistry({ dirs: [{ dir: path.join(t.dir, 'models'), source: 'bundled' }], importDir: path.join(t.dir, 'imp'), log, threads: 1 });
+    reg = testRegistry(t.dir);
   });
   afterEach(async () => {
     await reg.close();

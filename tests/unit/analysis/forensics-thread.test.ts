@@ -11,16 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../../src-main/core/analysis/analyze-file';
 import { detectCopyMove } from '../../../src-main/core/analysis/copy-move';
 import { createForensicsRunner, findForensicsWorkerScript, ForensicsThreads, inlineForensics } from '../../../src-main/core/analysis/forensics-thread';
-import { ModelRegistry } from '../../../src-main/core/analysis/registry';
-import { createLogger } from '../../../src-main/core/log/logger';
 import { decodeImage } from '../../../src-main/core/media/image-decode';
 import { DEFAULT_SETTINGS } from '../../../src-shared/domain/settings';
-import { writeStandardModels } from '../../helpers/analysis-models';
+import { testRegistry, writeStandardModels } from '../../helpers/analysis-models';
 import { tempDir } from '../../helpers/core';
 import { fixture } from '../media/helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const log = createLogger('test', { level: 'error', sink: () => undefined });
 
 describe('the forensic check threads', () => {
   let t: { dir: string; cleanup: () => void };
@@ -111,7 +108,7 @@ describe('the forensic check threads', () => {
 
   it('an analysis gives the same result with the checks on their threads, awaited beside the models', async () => {
     writeStandardModels(path.join(t.dir, 'models'));
-    const reg = new ModelRegistry({ dirs: [{ dir: path.join(t.dir, 'models'), source: 'bundled' }], importDir: path.join(t.dir, 'imp'), log, threads: 1 });
+    const reg = testRegistry(t.dir);
     const th = threads();
     try {
       for (const name of ['spliced.jpg', 'pasted.jpg', 'cloned.jpg', 'plain.png']) {

@@ -9,16 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../../src-main/core/analysis/analyze-file';
 import { hiddenFrameCount, hiddenMediaWarning, withHiddenMedia } from '../../../src-main/core/analysis/hidden-media';
 import { buildDetection } from '../../../src-main/core/analysis/record';
-import { ModelRegistry } from '../../../src-main/core/analysis/registry';
+import type { ModelRegistry } from '../../../src-main/core/analysis/registry';
 import { detectionIssues } from '../../../src-main/core/db/detection-schema';
-import { createLogger } from '../../../src-main/core/log/logger';
 import type { HiddenMediaCheck, Verdict } from '../../../src-shared/domain/detection';
 import { DEFAULT_SETTINGS } from '../../../src-shared/domain/settings';
-import { writeStandardModels } from '../../helpers/analysis-models';
+import { testRegistry, writeStandardModels } from '../../helpers/analysis-models';
 import { tempDir } from '../../helpers/core';
 import { fixture } from '../media/helpers';
-
-const log = createLogger('test', { level: 'error', sink: () => undefined });
 
 const verdict = (band: Verdict['band'], probability: number | null): Verdict => ({ band, probability, thresholds: { authentic: 0.3, manipulated: 0.7 }, explanation: 'Models say so.', decidedBy: 'faces' });
 const hidden = (band: HiddenMediaCheck['band'], probability: number | null): HiddenMediaCheck => ({
@@ -62,7 +59,7 @@ describe('analysing a video cut without re-encoding', () => {
   beforeAll(() => {
     t = tempDir('mg-hidden-');
     writeStandardModels(path.join(t.dir, 'models'));
-    reg = new ModelRegistry({ dirs: [{ dir: path.join(t.dir, 'models'), source: 'bundled' }], importDir: path.join(t.dir, 'imp'), log, threads: 1 });
+    reg = testRegistry(t.dir);
   });
   afterAll(async () => {
     await reg.close();
