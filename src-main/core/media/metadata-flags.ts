@@ -103,17 +103,34 @@ export function imageFlags(groups: Groups, actual: { width: number; height: numb
   return flags;
 }
 
-/** Flags for a video's container and stream tags and encoder traces. */
+/** Tags with their names lower-cased (Matroska's tags are upper case: ENCODER, CREATION_TIME); the first spelling wins. */
+export function lowerKeys(tags: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags ?? {})) out[k.toLowerCase()] ??= v;
+  return out;
+}
+
+/** Flags for a video's container and stream tags, the writing application its structure names, and encoder traces. */
 export function videoFlags(groups: Groups, x264: string | null): MetadataFlag[] {
   const flags: MetadataFlag[] = [];
-  const tags = { ...groups.container, ...groups.video };
-  const software = [tags.encoder, tags['com.apple.quicktime.software'], tags.software, tags.handler_name, tags.comment, groups.xmp?.CreatorTool, groups.xmp?.HistorySoftwareAgent].filter(
-    (s): s is string => !!s,
-  );
+  const container = lowerKeys(groups.container);
+  const tags = { ...container, ...lowerKeys(groups.video) };
+  const st = groups.structure;
+  const software = [
+    tags.encoder,
+    tags['com.apple.quicktime.software'],
+    tags.software,
+    tags.handler_name,
+    tags.comment,
+    st?.writingApp,
+    st?.muxingApp,
+    groups.xmp?.CreatorTool,
+    groups.xmp?.HistorySoftwareAgent,
+  ].filter((s): s is string => !!s);
   const editor = software.find((s) => EDITING_SOFTWARE.test(s));
   if (editor) flags.push({ code: 'EDITING_SOFTWARE', severity: 'warning', message: `Tagged by editing software: "${editor.slice(0, 120)}".` });
-  const enc = groups.container?.encoder ?? '';
-  if (/^Lavf/i.test(enc)) {
+  const enc = [container.encoder, st?.muxingApp].find((x) => /^Lavf/i.test(x ?? ''));
+  if (enc) {
     flags.push({ code: 'REENCODED', severity: 'notice', message: `Written by FFmpeg's libavformat (${enc}): produced or re-muxed by FFmpeg-based software, not straight from a camera.` });
   }
   if (x264) flags.push({ code: 'REENCODED', severity: 'notice', message: `Encoded with the x264 software encoder (${x264.slice(0, 60)}); cameras and phones use hardware encoders.` });
@@ -121,8 +138,8 @@ export function videoFlags(groups: Groups, x264: string | null): MetadataFlag[] 
   if (!make) flags.push({ code: 'NO_CAMERA_DATA', severity: 'notice', message: 'No device make or model tag.' });
   const created = tags.creation_time ?? tags['com.apple.quicktime.creationdate'];
   if (!created) flags.push({ code: 'NO_CREATION_TIME', severity: 'notice', message: 'No creation time tag (removed or never written).' });
-  const c1 = parseTagDate(groups.container?.creation_time);
-  const c2 = parseTagDate(groups.video?.creation_time);
+  const c1 = parseTagDate(container.creation_time);
+  const c2 = parseTagDate(lowerKeys(groups.video).creation_time);
   if (c1 !== null && c2 !== null && Math.abs(c1 - c2) > 60_000) flags.push({ code: 'DATE_MISMATCH', severity: 'notice', message: 'The container and video stream creation times disagree.' });
   return flags;
 }

@@ -15,9 +15,10 @@ import { decodeHeif, decodeHeifThumbnail } from './heif';
 import { readImageBytes, type DecodedImage } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
+import { describeMkvStructure, isMatroskaFormat, readMkvStructure } from './mkv-structure';
 import { describeMp4Structure, isMp4Format, readMp4Structure, type Mp4Structure } from './mp4-structure';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
-import { imageFlags, videoFlags } from './metadata-flags';
+import { imageFlags, lowerKeys, videoFlags } from './metadata-flags';
 
 const GROUPS = ['ifd0', 'exif', 'gps', 'xmp', 'iptc', 'ifd1', 'jfif', 'interop'] as const;
 
@@ -447,9 +448,10 @@ async function videoXmp(packets: readonly string[]): Promise<{ group: Record<str
 }
 
 async function videoReport(p: string, info: MediaInfo, known?: Mp4Structure | null): Promise<MetadataReport> {
-  const [x264, structure] = await Promise.all([
+  const [x264, structure, mkv] = await Promise.all([
     findX264Sei(p).catch(() => null),
     known !== undefined ? Promise.resolve(known) : isMp4Format(info.format) ? readMp4Structure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
+    isMatroskaFormat(info.format) ? readMkvStructure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
   ]);
   const groups: Record<string, Record<string, string>> = {};
   if (Object.keys(info.tags).length) groups.container = { ...info.tags };
@@ -458,7 +460,7 @@ async function videoReport(p: string, info: MediaInfo, known?: Mp4Structure | nu
   if (v?.tags && Object.keys(v.tags).length) groups.video = { ...v.tags };
   if (a?.tags && Object.keys(a.tags).length) groups.audio = { ...a.tags };
   if (x264) groups.encoder = { x264 };
-  const found = structure ? describeMp4Structure(structure) : null;
+  const found = structure ? describeMp4Structure(structure) : mkv ? describeMkvStructure(mkv) : null;
   if (found) groups.structure = found.group;
   const xmp = structure?.xmp.length ? await videoXmp(structure.xmp) : null;
   if (xmp && Object.keys(xmp.group).length) groups.xmp = xmp.group;
@@ -467,7 +469,7 @@ async function videoReport(p: string, info: MediaInfo, known?: Mp4Structure | nu
   const add = (label: string, value: string | null | undefined) => {
     if (value) highlights.push({ label, value });
   };
-  const t = { ...groups.container, ...groups.video };
+  const t = { ...lowerKeys(groups.container), ...lowerKeys(groups.video) };
   add('Container', info.container);
   add('Video', [info.videoCodec, v?.profile, `${info.width}×${info.height}`, info.fps ? `${info.fps.toFixed(3).replace(/\.?0+$/, '')} fps` : null].filter(Boolean).join(', '));
   add('Audio', info.audioCodec);

@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import type { MetadataFlag } from '../../../src-shared/domain/media';
 import { boxHeader, childBoxes, type BoxRef } from './isobmff';
+import { appendedLooksLike } from './sniff';
 
 /** Seconds from 1904-01-01 (the QuickTime/ISO epoch) to 1970-01-01. */
 const EPOCH_1904 = 2_082_844_800;
@@ -93,18 +94,6 @@ export const isMp4Format = (format: string): boolean => format === 'mp4' || form
 
 /** Box types that may begin an ISO BMFF / QuickTime file. */
 const FIRST_BOXES = new Set(['ftyp', 'moov', 'mdat', 'wide', 'free', 'skip', 'pnot', 'uuid', 'styp', 'sidx', 'junk', 'pdin']);
-
-/** What appended bytes look like, by their first bytes. */
-function sniffAppended(b: Buffer): string | null {
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'a JPEG picture';
-  if (b.length >= 4 && b.readUInt32BE(0) === 0x504b0304) return 'a ZIP archive';
-  if (b.length >= 5 && b.toString('latin1', 0, 5) === '%PDF-') return 'a PDF document';
-  if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47) return 'a PNG picture';
-  if (b.length >= 6 && /^(7z\xbc\xaf\x27\x1c|Rar!)/.test(b.toString('latin1', 0, 6))) return 'an archive';
-  if (b.length >= 4 && b.toString('latin1', 0, 4) === '\x7fELF') return 'a program (ELF)';
-  if (b.length >= 2 && b.toString('latin1', 0, 2) === 'MZ') return 'a Windows program';
-  return null;
-}
 
 /** The child boxes of b[from, to), up to the first header that does not fit or has an implausible type. */
 function children(b: Buffer, from: number, to: number): BoxRef[] {
@@ -327,7 +316,7 @@ export async function readMp4Structure(p: string, size: number): Promise<Mp4Stru
       if (!head) {
         if (pos === 0) return null;
         const head = await readAt(fh, pos, Math.min(size - pos, 1024 * 1024));
-        s.trailing = { bytes: size - pos, allZero: head.every((x) => x === 0) && size - pos <= head.length, looksLike: sniffAppended(head) };
+        s.trailing = { bytes: size - pos, allZero: head.every((x) => x === 0) && size - pos <= head.length, looksLike: appendedLooksLike(head) };
         break;
       }
       const { type, size: boxSize, header } = head;
@@ -379,8 +368,10 @@ export function writerOf(s: Pick<Mp4Structure, 'tracks'>): string | null {
 
 const TRACK_KIND: Record<string, string> = { vide: 'video', soun: 'audio', text: 'text', sbtl: 'subtitle', subt: 'subtitle', tmcd: 'timecode', meta: 'metadata', mebx: 'metadata', hint: 'hint' };
 const trackKind = (t: TrackStructure) => TRACK_KIND[t.handler] ?? (t.handler ? `'${t.handler}'` : 'unknown');
-const secs = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} s`;
-const iso = (ms: number | null) => (ms === null ? 'not set' : new Date(ms).toISOString().replace('.000Z', 'Z'));
+/** Seconds as the structure reports write them. */
+export const secs = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} s`;
+/** A header time as the structure reports write it. */
+export const iso = (ms: number | null) => (ms === null ? 'not set' : new Date(ms).toISOString().replace('.000Z', 'Z'));
 function span(ms: number): string {
   const m = Math.round(ms / 60_000);
   if (m < 120) return `${m} min`;

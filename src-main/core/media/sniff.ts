@@ -170,3 +170,15 @@ export function isExtensionMismatch(format: string, ext: string | null): boolean
   const ok = FORMAT_EXTENSIONS[format];
   return ok ? !ok.includes(ext) : false;
 }
+
+/** What bytes appended after a container's last element look like, by their first bytes (null: not recognised). */
+export function appendedLooksLike(b: Buffer): string | null {
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'a JPEG picture';
+  if (b.length >= 4 && b.readUInt32BE(0) === 0x504b0304) return 'a ZIP archive';
+  if (b.length >= 5 && b.toString('latin1', 0, 5) === '%PDF-') return 'a PDF document';
+  if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47) return 'a PNG picture';
+  if (b.length >= 6 && /^(7z\xbc\xaf\x27\x1c|Rar!)/.test(b.toString('latin1', 0, 6))) return 'an archive';
+  if (b.length >= 4 && b.toString('latin1', 0, 4) === '\x7fELF') return 'a program (ELF)';
+  if (b.length >= 2 && b.toString('latin1', 0, 2) === 'MZ') return 'a Windows program';
+  return null;
+}
