@@ -12,7 +12,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
-const RECIPE = 'media-v9';
+const RECIPE = 'media-v10';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'tests', 'fixtures', 'generated');
 const dest = path.join(outRoot, 'media');
@@ -26,7 +26,7 @@ export const MEDIA_FIXTURES = [
   'truncated.mp4', 'truncated-faststart.mp4', 'random.mp4', 'empty.mp4', 'camera.jpg', 'edited.jpg', 'stripped.jpg', 'gimp.jpg',
   'rotated.jpg', 'truncated.jpg', 'jpeg-named.png', 'mp4-named.jpg', 'plain.png', 'grey.png', 'bomb.png', 'anim.gif', 'plain.webp',
   'plain.tiff', 'plain.bmp', 'plain.avif', 'notes.txt', 'cloned.jpg', 'spliced.jpg', 'pasted.jpg',
-  'camera.heic', 'plain.heic', 'deep.heic', 'multi.heic', 'truncated.heic', 'cut.mp4',
+  'camera.heic', 'plain.heic', 'deep.heic', 'multi.heic', 'truncated.heic', 'cut.mp4', 'joined.mkv',
 ];
 
 function ffmpegVersion() {
@@ -288,6 +288,11 @@ function videos() {
     '-c:v', 'libx264', '-preset', 'ultrafast', '-x264-params', 'keyint=125:min-keyint=125:scenecut=0', '-pix_fmt', 'yuv420p', at('.uncut.mp4'));
   ff('-ss', '3.2', '-i', at('.uncut.mp4'), '-c', 'copy', at('cut.mp4'));
   fs.rmSync(at('.uncut.mp4'));
+  // Another Matroska file appended to the first (cat a.mkv b.mkv): players and FFmpeg read clip.mkv only; the
+  // appended 2 s of red are found by the element walk and analysed apart.
+  ff('-f', 'lavfi', '-i', 'color=c=red:size=160x120:rate=25:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', at('.red.mkv'));
+  fs.writeFileSync(at('joined.mkv'), Buffer.concat([fs.readFileSync(at('clip.mkv')), fs.readFileSync(at('.red.mkv'))]));
+  fs.rmSync(at('.red.mkv'));
   const clip = fs.readFileSync(at('clip.mp4'));
   fs.writeFileSync(at('truncated.mp4'), clip.subarray(0, Math.floor(clip.length / 2)));
   const fast = fs.readFileSync(at('clip-faststart.mp4'));

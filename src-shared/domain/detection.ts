@@ -28,6 +28,7 @@ export interface AnalysisWarning {
     | 'SPLICED_REGIONS'
     | 'SHIFTED_GRID_REGIONS'
     | 'HIDDEN_MEDIA'
+    | 'APPENDED_MEDIA'
     | 'OTHER';
   message: string;
 }
@@ -258,6 +259,34 @@ export interface HiddenMediaCheck {
   note: string;
 }
 
+/**
+ * A second file inside the file — another MP4 after the first one's boxes, another Matroska file after
+ * the first segment, a picture or video after the last box or element (media/mp4-structure.ts,
+ * mkv-structure.ts) — which players and FFmpeg never show, copied out and analysed apart
+ * (analysis/appended-media.ts). Like hidden media, not part of the probability; a manipulated one keeps
+ * the file out of the authentic band.
+ */
+export interface AppendedMediaCheck {
+  /** Byte offset where it begins in the file, and its length (to the end of the file). */
+  offset: number;
+  bytes: number;
+  /** How it was found, in words. */
+  foundAs: string;
+  /** SHA-256 of its bytes (to match it with a file found elsewhere). */
+  sha256: string;
+  /** What it was identified as; null when it could not be read. */
+  format: string | null;
+  kind: MediaKind | null;
+  durationSec: number | null;
+  width: number | null;
+  height: number | null;
+  /** Frames analysed (a picture: one); mediaSec is the time in the appended file. */
+  frames: HiddenFrame[];
+  probability: number | null;
+  band: VerdictBand;
+  note: string;
+}
+
 /** Where a video's hidden spans lie, in words: "0.00–3.20 s", the first four and how many more. */
 export function hiddenSpansText(spans: HiddenMediaCheck['spans']): string {
   const listed = spans.slice(0, 4).map((s) => `${s.startSec.toFixed(2)}–${s.endSec.toFixed(2)} s`);
@@ -318,6 +347,8 @@ export interface Detection {
   grid?: GridCheck | null;
   /** MP4/QuickTime videos whose edit list hides part of the video track: that part, analysed apart (absent otherwise). */
   hiddenMedia?: HiddenMediaCheck | null;
+  /** A second file appended inside this one, analysed apart (videos). */
+  appendedMedia?: AppendedMediaCheck | null;
   models: ModelRef[];
   warnings: AnalysisWarning[];
   timingsMs: Record<string, number>;

@@ -111,3 +111,8 @@ export interface ToolInfo {
   version: string;
   source: 'setting' | 'env' | 'bundled' | 'path';
 }
+
+const FORMAT_NAMES: Record<string, string> = { mov: 'QuickTime', matroska: 'Matroska', webm: 'WebM', heif: 'HEIF', mpegts: 'MPEG-TS' };
+
+/** A format as people name it: "MP4", "Matroska", "JPEG", "QuickTime". */
+export const formatName = (format: string | null): string => (format ? (FORMAT_NAMES[format] ?? format.toUpperCase()) : 'unknown');

@@ -269,3 +269,30 @@ test('a video cut without re-encoding: the metadata says how much media playback
   await snap(page, 'result-cut-video');
   expect(pageProblems.problems).toEqual([]);
 });
+
+test('a Matroska file with another appended: the metadata shows the element layout and the second file, and the appended video is shown and read apart', async ({ page, harness, pageProblems }) => {
+  await createFirstAdmin(page, harness.url);
+  await nav(page, 'analyse');
+  await dropFiles(page, [file('joined.mkv', 'video/x-matroska')]);
+  const row = page.locator('[data-testid="queue-row"][data-file="joined.mkv"]');
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await row.getByTestId('open-result').click();
+  await expect(page.getByTestId('screen-result')).toBeVisible();
+  const metadata = page.getByTestId('metadata');
+  await expect(metadata).toContainText('EBML · Segment [SeekHead · Void · Info · Tracks · Tags · Cluster ×4 · Cues] · Segment [');
+  await expect(metadata).toContainText('The file holds 2 segments — a second Matroska file after the first');
+  // The appended file (2 s of red) is shown and read apart; the file's own frames are the test pattern.
+  const appended = page.getByTestId('appended-media');
+  await expect(appended).toContainText('the file holds a Matroska video of 2.00 s, 160×120');
+  await expect(appended).toContainText('a second Matroska file after the first segment');
+  await expect(appended.getByTestId('appended-frame')).toHaveCount(8);
+  await expect(appended.getByTestId('appended-media-verdict')).toContainText('Likely manipulated. Not part of the verdict, but it keeps the file from being called authentic.');
+  await expect.poll(() => appended.locator('img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth === 160).length)).toBe(8);
+  await expect(page.getByTestId('warnings')).toContainText('appended media: The file holds a 2.00-s Matroska video (160×120)');
+  // Only the first file's frames were sampled (FFmpeg's demuxer would read on into the second's).
+  await expect(page.getByTestId('warnings')).not.toContainText('damaged');
+  await expect(page.getByTestId('verdict-label')).not.toHaveText('Likely authentic');
+  await settled(page);
+  await snap(page, 'result-appended-video');
+  expect(pageProblems.problems).toEqual([]);
+});

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeLeftOut } from '../../../src-shared/domain/folders';
 import type { AnalysisProgress, CopyMoveCheck, GridCheck, SpliceCheck } from '../../../src-shared/domain/detection';
-import type { MetadataReport } from '../../../src-shared/domain/media';
+import { formatName, type MetadataReport } from '../../../src-shared/domain/media';
 import { AppError } from '../../../src-shared/result';
 import type { Core } from '../../core/core';
 import { jsonSummary } from '../../core/analysis/record';
@@ -70,6 +70,11 @@ function printHuman(io: CliIo, s: Record<string, unknown>): void {
   if (hm) {
     const frames = hm.frames.map((f) => `${f.mediaSec.toFixed(2)} s: ${f.faces} face${f.faces === 1 ? '' : 's'}${f.score !== null ? ` ${pct(f.score)}` : ''}`).join('; ');
     io.stdout(`  hidden by the edit list: ${hm.hiddenSec.toFixed(2)} s, ${hm.frames.length} frames analysed apart — ${hm.probability !== null ? `${pct(hm.probability)} ${hm.band}` : hm.band}${frames ? ` (${frames})` : ''}\n`);
+  }
+  const am = s.appendedMedia as { offset: number; bytes: number; kind: string | null; format: string | null; frames: unknown[]; probability: number | null; band: string; note: string } | undefined;
+  if (am) {
+    const what = am.kind ? `${termSafe(formatName(am.format))} ${am.kind === 'image' ? 'picture' : 'video'}` : 'unreadable data';
+    io.stdout(`  appended to the file: ${what}, ${am.bytes} bytes from byte ${am.offset} — ${am.frames.length ? `${am.frames.length} frame${am.frames.length === 1 ? '' : 's'} analysed apart: ${am.probability !== null ? `${pct(am.probability)} ${am.band}` : am.band}` : termSafe(am.note)}\n`);
   }
   const md = s.metadata as Pick<MetadataReport, 'highlights' | 'flags'> | null;
   if (md) {

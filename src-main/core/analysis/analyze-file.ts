@@ -4,7 +4,7 @@
  * in-process in tests); knows nothing about the store, which the engine writes afterwards.
  */
 import path from 'node:path';
-import type { DetectionFile, HiddenMediaCheck } from '../../../src-shared/domain/detection';
+import type { AppendedMediaCheck, DetectionFile, HiddenMediaCheck } from '../../../src-shared/domain/detection';
 import type { MediaInfo, MetadataReport, SamplingRecord, SamplingStrategy, ToolInfo } from '../../../src-shared/domain/media';
 import type { AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
@@ -15,13 +15,15 @@ import { identify } from '../media/identify';
 import { assertUnchanged, checkInputPath } from '../media/input-path';
 import { estimateJpegQuality, JPEG_HEADER_BYTES, parseDqt, type JpegQuality } from '../media/jpeg-quality';
 import { readMetadata } from '../media/metadata';
-import { hiddenVideoOf, isMp4Format, readMp4Structure } from '../media/mp4-structure';
+import { appendedOfMkv, isMatroskaFormat, readMkvStructure } from '../media/mkv-structure';
+import { appendedOfMp4, hiddenVideoOf, isMp4Format, readMp4Structure } from '../media/mp4-structure';
 import { uprightSplice, type JpegForensics } from '../media/jpeg-splice';
 import { readJpegHead } from '../media/jpeg-history';
 import { probe } from '../media/probe';
 import { extensionOf } from '../media/sniff';
 import { resolveTools, type ResolvedTools } from '../media/tools';
 import { inlineForensics, type ForensicsRunner } from './forensics-thread';
+import { analyseAppendedMedia, appendedMediaWarning, withAppendedMedia } from './appended-media';
 import { analyseHiddenMedia, hiddenMediaWarning, withHiddenMedia } from './hidden-media';
 import { resolveModels, type ModelSelection } from './model-set';
 import { runPipeline, stillCodingOf, type PipelineResult } from './pipeline';
@@ -47,6 +49,8 @@ export interface AnalysisOutput {
   result: PipelineResult;
   /** An MP4/QuickTime video whose edit list hides part of its video track: that part, analysed apart. */
   hiddenMedia?: HiddenMediaCheck | null;
+  /** A second file appended inside a video file: analysed apart. */
+  appendedMedia?: AppendedMediaCheck | null;
 }
 
 /** Longest side video frames are decoded at, unless the caller says otherwise (`npm run eval` uses it too). */
@@ -176,9 +180,13 @@ export async function analyzeFile(
   // thumbnail with the picture, else by the frames stage; whichever comes first, the other reuses it.
   let heifPicture: Promise<DecodedImage> | undefined;
   const decoded = media.kind === 'image' && media.format === 'heif' ? () => (heifPicture ??= decodeImage(checked.path, media, { tools: t })) : undefined;
-  // An MP4/QuickTime file's box structure (headers only, milliseconds), read once: for the metadata
-  // report and for the media its edit list hides.
+  // An MP4/QuickTime file's box structure or a Matroska file's element structure (headers only,
+  // milliseconds), read once: for the metadata report, the media an edit list hides and a file appended.
   const structure = media.kind === 'video' && isMp4Format(media.format) ? await readMp4Structure(checked.path, media.sizeBytes).catch(() => null) : null;
+  const mkvStructure = media.kind === 'video' && isMatroskaFormat(media.format) ? await readMkvStructure(checked.path, media.sizeBytes).catch(() => null) : null;
+  // Where a second file appended to this one begins: analysed apart, and its frames kept out of this file's
+  // (FFmpeg's Matroska demuxer reads on into a second segment's clusters as if they continued the first).
+  const appendedAt = structure ? appendedOfMp4(structure, media.sizeBytes) : mkvStructure ? appendedOfMkv(mkvStructure, media.sizeBytes) : null;
   // The metadata stage reads the file now and finishes beside the frames and the models (a JPEG's report
   // waits for its compression history). Unreadable metadata is itself a finding, not a reason to refuse the picture.
   const metadataRead = timed('metadata', () =>
@@ -186,6 +194,7 @@ export async function analyzeFile(
       limits: settings.limits,
       decoded,
       ...(structure ? { mp4Structure: structure } : {}),
+      ...(mkvStructure ? { mkvStructure } : {}),
       ...(jpegRead ? { jpegHistory: jpegRead.then((jpeg) => (jpeg.ok ? { ok: true as const, history: jpeg.history } : jpeg)), jpegQuality } : {}),
     }),
   ).catch(() => null);
@@ -200,6 +209,7 @@ export async function analyzeFile(
       signal,
       ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
       limits: settings.limits,
+      ...(appendedAt ? { endByte: appendedAt.offset } : {}),
     }),
   );
   check();
@@ -241,6 +251,28 @@ export async function analyzeFile(
     result.verdict = withHiddenMedia(result.verdict, hidden.check);
     result.warnings.push(hiddenMediaWarning(hidden.check));
   }
+  // A second file appended inside this one (players show the first only): copied out and analysed apart.
+  const appended = appendedAt
+    ? await timed('appended-media', () =>
+      analyseAppendedMedia({
+        path: checked.path,
+        sizeBytes: media.sizeBytes,
+        at: appendedAt,
+        tools: t,
+        models,
+        thresholds: settings.thresholds,
+        limits: settings.limits,
+        maxSide: ctx.maxSide ?? VIDEO_FRAME_MAX_SIDE,
+        signal,
+        check,
+      }),
+    )
+    : null;
+  if (appended) {
+    result.artifacts.push(...appended.artifacts);
+    result.verdict = withAppendedMedia(result.verdict, appended.check);
+    result.warnings.push(appendedMediaWarning(appended.check));
+  }
   const metadata: MetadataReport | null = await metadataRead;
   check();
   // Every read of the file is done: the hashes, metadata and frames must all have come from one
@@ -269,5 +301,6 @@ export async function analyzeFile(
     tools: { ffmpeg: t.ffmpeg, ffprobe: t.ffprobe },
     result,
     ...(hidden ? { hiddenMedia: hidden.check } : {}),
+    ...(appended ? { appendedMedia: appended.check } : {}),
   };
 }

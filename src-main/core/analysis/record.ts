@@ -61,6 +61,7 @@ export function buildDetection(id: string, owner: { userId: string; username: st
     ...(r.splice ? { splice: r.splice } : {}),
     ...(r.grid ? { grid: r.grid } : {}),
     ...(o.hiddenMedia ? { hiddenMedia: o.hiddenMedia } : {}),
+    ...(o.appendedMedia ? { appendedMedia: o.appendedMedia } : {}),
     models: r.models,
     warnings: r.warnings,
     timingsMs: { ...r.timingsMs },
@@ -108,6 +109,14 @@ export function jsonSummary(o: AnalysisOutput, detectionId: string | null): Reco
           probability: o.hiddenMedia.probability,
           band: o.hiddenMedia.band,
           note: o.hiddenMedia.note,
+        },
+      }
+      : {}),
+    ...(o.appendedMedia
+      ? {
+        appendedMedia: {
+          ...o.appendedMedia,
+          frames: o.appendedMedia.frames.map((f) => ({ mediaSec: f.mediaSec, faces: f.faceCount, score: f.probability, band: f.band })),
         },
       }
       : {}),

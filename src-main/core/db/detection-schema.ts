@@ -26,6 +26,9 @@ export const zArtifactKey = z
   .max(128)
   .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'artifact keys are letters, digits, dot, dash, underscore, not starting with a dot');
 
+/** A frame of hidden or appended media analysed apart. */
+const zHiddenFrame = z.object({ mediaSec: z.number().min(0), faceCount: z.number().int().min(0), probability: zProb, band: zBand, artifact: zArtifactKey.optional() }).strict();
+
 const zAnnotation = z
   .object({
     id: zId,
@@ -115,7 +118,26 @@ export const zDetection = z
         spans: z.array(z.object({ startSec: z.number().min(0), endSec: z.number().min(0) }).strict()).max(1000),
         hiddenSec: z.number().min(0),
         mediaSec: z.number().min(0),
-        frames: z.array(z.object({ mediaSec: z.number().min(0), faceCount: z.number().int().min(0), probability: zProb, band: zBand, artifact: zArtifactKey.optional() }).strict()).max(64),
+        frames: z.array(zHiddenFrame).max(64),
+        probability: zProb,
+        band: zBand,
+        note: z.string().max(2000),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+    appendedMedia: z
+      .object({
+        offset: z.number().int().min(0),
+        bytes: z.number().int().min(0),
+        foundAs: z.string().min(1).max(200),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        format: z.string().max(40).nullable(),
+        kind: z.enum(['image', 'video']).nullable(),
+        durationSec: z.number().min(0).nullable(),
+        width: z.number().int().min(0).nullable(),
+        height: z.number().int().min(0).nullable(),
+        frames: z.array(zHiddenFrame).max(64),
         probability: zProb,
         band: zBand,
         note: z.string().max(2000),

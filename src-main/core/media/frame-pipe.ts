@@ -5,7 +5,7 @@
  */
 import type { MediaInfo } from '../../../src-shared/domain/media';
 import { AppError } from '../../../src-shared/result';
-import { ffInputArg, runTool, SAFE_INPUT_OPTS } from './run-tool';
+import { ffInputArg, ffInputOf, runTool } from './run-tool';
 import type { ResolvedTools } from './tools';
 
 /** Output size: the displayed picture fitted inside maxSide (never enlarged). */
@@ -102,6 +102,8 @@ export interface PipeRequest {
   maxFrames: number;
   /** Read the whole of an MP4's media, ignoring its edit list (seeks are then in media time): for the part playback skips. */
   ignoreEditList?: boolean;
+  /** Read only the file's first bytes, up to where another file appended to it begins. */
+  endByte?: number;
   width: number;
   height: number;
   pixFmt?: 'rgb24' | 'gray';
@@ -136,10 +138,11 @@ export function decodeArgs(p: string, info: MediaInfo, tools: ResolvedTools, req
   // Autorotation runs before these filters, so the size asked for is the displayed one.
   const scale = `scale=${req.width}:${req.height}:flags=area,setsar=1`;
   const common = ['-nostdin', '-hide_banner', '-v', 'error'];
+  const input = ffInputOf(p, req.endByte);
   const tail = [...passthroughArgs(tools.ffmpeg.version), '-frames:v', String(req.maxFrames), '-pix_fmt', req.pixFmt ?? 'rgb24', '-f', 'rawvideo', 'pipe:1'];
   if (req.seeksSec && req.seeksSec.length > 0) {
     const editList = req.ignoreEditList ? ['-ignore_editlist', '1'] : [];
-    const inputs = req.seeksSec.flatMap((t) => [...SAFE_INPUT_OPTS, ...editList, '-ss', t.toFixed(6), '-i', ffInputArg(p)]);
+    const inputs = req.seeksSec.flatMap((t) => [...input.opts, ...editList, '-ss', t.toFixed(6), '-i', input.arg]);
     const n = req.seeksSec.length;
     const chains = req.seeksSec.map((_, i) => `[${i}:${stream}]trim=end_frame=1,${scale}[v${i}]`);
     const graph = n === 1 ? chains[0]!.replace('[v0]', '[out]') : `${chains.join(';')};${req.seeksSec.map((_, i) => `[v${i}]`).join('')}concat=n=${n}:v=1:a=0[out]`;
@@ -148,7 +151,7 @@ export function decodeArgs(p: string, info: MediaInfo, tools: ResolvedTools, req
   const filters: string[] = [];
   if (req.select) filters.push(`select='${selectExpr(req.select)}'`);
   filters.push(scale);
-  return [...common, ...SAFE_INPUT_OPTS, '-i', ffInputArg(p), '-map', `0:${stream}`, '-an', '-sn', '-dn', '-vf', filters.join(','), ...tail];
+  return [...common, ...input.opts, '-i', input.arg, '-map', `0:${stream}`, '-an', '-sn', '-dn', '-vf', filters.join(','), ...tail];
 }
 
 /** Run one ffmpeg decode into frame buffers; returns the frames and the decoders' complaints. */
@@ -159,7 +162,7 @@ export async function decodeToFrames(p: string, info: MediaInfo, tools: Resolved
   const r = await runTool(tools.ffmpeg.path, args, { what: req.what, signal: req.signal, timeoutMs: req.timeoutMs, onStdout: (c) => collector.push(c) });
   if (r.code !== 0 && collector.frameCount === 0) {
     const why = r.stderr.split(/\r?\n/).filter(Boolean).slice(-1)[0] ?? `exit ${r.code}`;
-    throw new AppError('UNSUPPORTED_MEDIA', `ffmpeg could not decode the video: ${why.replaceAll(ffInputArg(p), '(input)').slice(0, 300)}`);
+    throw new AppError('UNSUPPORTED_MEDIA', `ffmpeg could not decode the video: ${why.replaceAll(ffInputOf(p, req.endByte).arg, '(input)').replaceAll(ffInputArg(p), '(input)').slice(0, 300)}`);
   }
   return { frames: collector.frames, decoderErrors: decoderErrorLines(r.stderr) };
 }

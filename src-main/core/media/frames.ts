@@ -11,7 +11,7 @@ import { DEFAULT_SETTINGS, type AppSettings } from '../../../src-shared/domain/s
 import { AppError } from '../../../src-shared/result';
 import { decodeToFrames, meanAbsDiff, outputSize, type PipeRequest } from './frame-pipe';
 import { decodeImage, type DecodedImage } from './image-decode';
-import { ffInputArg, lastErrorLine, runTool, SAFE_INPUT_OPTS } from './run-tool';
+import { ffInputOf, lastErrorLine, runTool } from './run-tool';
 import { keyBefore, parsePacketCsv, pickScenes, planIndices, preferSeek, type FrameEntry } from './sampling';
 import type { ResolvedTools } from './tools';
 import { decoderComplaints } from './error-text';
@@ -40,6 +40,8 @@ export interface ExtractOptions {
   maxBytes?: number;
   /** A still's picture, decoded whole and upright by an earlier stage of the same job (decodeImage without maxSide); used instead of decoding the file again when no maxSide is asked. */
   decoded?: () => Promise<DecodedImage>;
+  /** Where another file appended to this one begins: its packets (which a demuxer may read on into) are not sampled. */
+  endByte?: number;
 }
 
 /** Seeks per ffmpeg process: one input each, so the process start is paid once per batch. */
@@ -57,11 +59,12 @@ export function processCostFrames(pixels: number): number {
 export const SEEK_TOLERANCE = 1.5;
 
 /** The main video stream's frames in presentation order, from a demux-only ffprobe pass. */
-export async function readFrameIndex(p: string, info: MediaInfo, tools: ResolvedTools, opts: { signal?: AbortSignal; timeoutMs?: number }) {
+export async function readFrameIndex(p: string, info: MediaInfo, tools: ResolvedTools, opts: { signal?: AbortSignal; timeoutMs?: number; endByte?: number }) {
   const sel = info.videoStreamIndex !== undefined ? String(info.videoStreamIndex) : 'v:0';
+  const input = ffInputOf(p, opts.endByte);
   const r = await runTool(
     tools.ffprobe.path,
-    ['-v', 'error', ...SAFE_INPUT_OPTS, '-select_streams', sel, '-show_entries', 'packet=pts_time,dts_time,flags:format=start_time', '-of', 'csv', ffInputArg(p)],
+    ['-v', 'error', ...input.opts, '-select_streams', sel, '-show_entries', 'packet=pts_time,dts_time,flags:format=start_time', '-of', 'csv', input.arg],
     { what: 'frame index (ffprobe)', signal: opts.signal, timeoutMs: opts.timeoutMs, maxStdoutBytes: 512 * 1024 * 1024 },
   );
   if (r.code !== 0) throw new AppError('UNSUPPORTED_MEDIA', `Cannot index the frames of "${path.basename(p)}": ${lastErrorLine(r.stderr)}`);
@@ -77,12 +80,13 @@ async function sceneScores(p: string, info: MediaInfo, tools: ResolvedTools, tot
     scores.push(prev ? meanAbsDiff(f, prev) / 255 : 1);
     prev = f;
   };
-  await decodeToFrames(p, info, tools, { ...small, pixFmt: 'gray', maxFrames: total, onFrame, what: 'scene detection', signal: o.signal, timeoutMs: o.remaining() });
+  await decodeToFrames(p, info, tools, { ...small, pixFmt: 'gray', maxFrames: total, onFrame, what: 'scene detection', signal: o.signal, timeoutMs: o.remaining(), ...(o.endByte !== undefined ? { endByte: o.endByte } : {}) });
   return scores;
 }
 
 interface RunCtx {
   signal?: AbortSignal;
+  endByte?: number;
   remaining: () => number | undefined;
 }
 
@@ -107,6 +111,7 @@ export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedT
   const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : null;
   const ctx: RunCtx = {
     signal: opts.signal,
+    ...(opts.endByte !== undefined ? { endByte: opts.endByte } : {}),
     remaining: () => {
       if (deadline === null) return undefined;
       const left = deadline - Date.now();
@@ -115,7 +120,7 @@ export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedT
     },
   };
   const warnings: MetadataFlag[] = [];
-  const { frames: index, formatStart, timestamps } = await readFrameIndex(p, info, tools, { signal: ctx.signal, timeoutMs: ctx.remaining() });
+  const { frames: index, formatStart, timestamps } = await readFrameIndex(p, info, tools, { signal: ctx.signal, timeoutMs: ctx.remaining(), ...(opts.endByte !== undefined ? { endByte: opts.endByte } : {}) });
   const total = index.length;
   if (total === 0) {
     throw new AppError(
@@ -148,7 +153,7 @@ export async function extractFrames(p: string, info: MediaInfo, tools: ResolvedT
   let data: Buffer[] | null = null;
 
   const run = (req: Omit<PipeRequest, 'width' | 'height' | 'what' | 'signal' | 'timeoutMs'>) =>
-    decodeToFrames(p, info, tools, { ...req, ...size, what: 'frame extraction', signal: ctx.signal, timeoutMs: ctx.remaining() });
+    decodeToFrames(p, info, tools, { ...req, ...size, what: 'frame extraction', signal: ctx.signal, timeoutMs: ctx.remaining(), ...(ctx.endByte !== undefined ? { endByte: ctx.endByte } : {}) });
 
   if (method === 'seek') {
     // Only seeks that land on a later keyframe can go wrong (one landing on frame 0 is a decode

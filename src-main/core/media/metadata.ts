@@ -15,7 +15,7 @@ import { decodeHeif, decodeHeifThumbnail } from './heif';
 import { readImageBytes, type DecodedImage } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
-import { describeMkvStructure, isMatroskaFormat, readMkvStructure } from './mkv-structure';
+import { describeMkvStructure, isMatroskaFormat, readMkvStructure, type MkvStructure } from './mkv-structure';
 import { describeMp4Structure, isMp4Format, readMp4Structure, type Mp4Structure } from './mp4-structure';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
 import { imageFlags, lowerKeys, videoFlags } from './metadata-flags';
@@ -447,11 +447,11 @@ async function videoXmp(packets: readonly string[]): Promise<{ group: Record<str
   return { group: xmpGroup(merged), problems };
 }
 
-async function videoReport(p: string, info: MediaInfo, known?: Mp4Structure | null): Promise<MetadataReport> {
+async function videoReport(p: string, info: MediaInfo, known?: Mp4Structure | null, knownMkv?: MkvStructure | null): Promise<MetadataReport> {
   const [x264, structure, mkv] = await Promise.all([
     findX264Sei(p).catch(() => null),
     known !== undefined ? Promise.resolve(known) : isMp4Format(info.format) ? readMp4Structure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
-    isMatroskaFormat(info.format) ? readMkvStructure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
+    knownMkv !== undefined ? Promise.resolve(knownMkv) : isMatroskaFormat(info.format) ? readMkvStructure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
   ]);
   const groups: Record<string, Record<string, string>> = {};
   if (Object.keys(info.tags).length) groups.container = { ...info.tags };
@@ -502,6 +502,8 @@ export async function readMetadata(
     decoded?: () => Promise<DecodedImage>;
     /** An MP4/QuickTime video's box structure when the caller has read it (null: not such a file). */
     mp4Structure?: Mp4Structure | null;
+    /** A Matroska/WebM video's element structure when the caller has read it (null: not such a file). */
+    mkvStructure?: MkvStructure | null;
   } = {},
 ): Promise<MetadataReport> {
   const limits = opts.limits ?? DEFAULT_SETTINGS.limits;
@@ -509,6 +511,6 @@ export async function readMetadata(
     case 'image':
       return imageReport(p, info, limits, opts.jpegHistory, opts.jpegQuality, opts.decoded);
     case 'video':
-      return videoReport(p, info, opts.mp4Structure);
+      return videoReport(p, info, opts.mp4Structure, opts.mkvStructure);
   }
 }

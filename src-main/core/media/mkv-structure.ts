@@ -15,7 +15,7 @@ import zlib from 'node:zlib';
 import type { MetadataFlag } from '../../../src-shared/domain/media';
 import { hiddenSpansText } from '../../../src-shared/domain/detection';
 import { HIDDEN_SEC, hiddenSpans, iso, layoutText, secs } from './mp4-structure';
-import { appendedLooksLike } from './sniff';
+import { APPENDED_MEDIA_KINDS, appendedLooksLike } from './sniff';
 
 /** ms from 1970-01-01 to 2001-01-01, Matroska's DateUTC epoch. */
 const EPOCH_2001_MS = 978_307_200_000;
@@ -160,6 +160,8 @@ export interface MkvSegmentInfo {
 export interface MkvSegment {
   /** Byte offset of the segment's header in the file. */
   offset: number;
+  /** Byte offset of the EBML header before it (where its file begins). */
+  fileOffset: number;
   /** Declared payload size, null when unknown (written live). */
   declaredBytes: number | null;
   /** Level-1 element names in order. */
@@ -466,10 +468,11 @@ async function liveClusterEnd(w: Walk, from: number, limit: number): Promise<num
 }
 
 /** One segment, from its header at `at`; returns the segment and where the next top-level element begins. */
-async function readSegment(w: Walk, at: number, h: Header): Promise<{ seg: MkvSegment; next: number }> {
+async function readSegment(w: Walk, at: number, h: Header, fileOffset: number): Promise<{ seg: MkvSegment; next: number }> {
   const dataStart = at + h.headerLen;
   const seg: MkvSegment = {
     offset: at,
+    fileOffset,
     declaredBytes: h.size,
     layout: [],
     layoutCut: false,
@@ -615,6 +618,7 @@ export async function readMkvStructure(p: string, size: number): Promise<MkvStru
       cutShort: null,
     };
     let pos = ebml.headerLen + ebml.size;
+    let fileOffset = 0;
     if (pos > size) w.cutShort = { element: 'EBML header', declared: pos, present: size };
     while (pos < size && !w.cutShort) {
       const h = readHeader(await w.headerAt(pos), 0);
@@ -631,13 +635,14 @@ export async function readMkvStructure(p: string, size: number): Promise<MkvStru
           pos += h.headerLen + h.size;
           continue;
         }
-        const { seg, next } = await readSegment(w, pos, h);
+        const { seg, next } = await readSegment(w, pos, h, fileOffset);
         s.segments.push(seg);
         if (seg.damagedAt !== null || seg.layoutCut || next <= pos) break;
         pos = next;
         continue;
       }
       if (h.size === null) break;
+      if (h.id === ID.EBML) fileOffset = pos;
       if (pos + h.headerLen + h.size > size) {
         w.cutShort = { element: h.id === ID.EBML ? 'EBML header' : (LEVEL1.get(h.id) ?? hexId(h.id)), declared: h.headerLen + h.size, present: size - pos };
         break;
@@ -886,8 +891,8 @@ export function describeMkvStructure(s: MkvStructure): MkvFindings {
       code: 'EXTRA_SEGMENTS',
       severity: 'warning',
       message:
-        `The file holds ${segmentCount} segments — ${segmentCount === 2 ? 'a second Matroska file' : 'further Matroska files'} after the first${second ? `, from byte ${second.offset}` : ''}. ` +
-        'Players and FFmpeg read the first only, so what follows is neither shown nor analysed by MediaGuard; cut the file at that byte to analyse it apart.',
+        `The file holds ${segmentCount} segments — ${segmentCount === 2 ? 'a second Matroska file' : 'further Matroska files'} after the first${second ? `, from byte ${second.fileOffset}` : ''}. ` +
+        'Players that follow the segment sizes stop at the end of the first; FFmpeg reads on into the second one\'s clusters as if they continued the first (its frames then decode garbled or not at all). MediaGuard samples the first file\'s frames only and analyses the second apart ("Appended to the file").',
     });
   }
   if (s.trailing) {
@@ -909,4 +914,12 @@ export function describeMkvStructure(s: MkvStructure): MkvFindings {
     flags.push({ code: 'TRUNCATED', severity: 'warning', message: `The file ends inside its ${c.element} element: ${c.present} of the ${c.declared} bytes it declares are present (cut short; what followed is lost).` });
   }
   return { group, highlights, flags };
+}
+
+/** Where a file appended to this one begins, and how it was found: a second segment (from its EBML header), or a picture or video after the last element. */
+export function appendedOfMkv(s: Pick<MkvStructure, 'segments' | 'trailing'>, size: number): { offset: number; foundAs: string } | null {
+  const second = s.segments[1];
+  if (second) return { offset: second.fileOffset, foundAs: 'a second Matroska file after the first segment' };
+  const tr = s.trailing;
+  return tr?.looksLike && APPENDED_MEDIA_KINDS.has(tr.looksLike) ? { offset: size - tr.bytes, foundAs: `${tr.looksLike} appended after the last element` } : null;
 }

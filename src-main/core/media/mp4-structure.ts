@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import type { MetadataFlag } from '../../../src-shared/domain/media';
 import { boxHeader, childBoxes, type BoxRef } from './isobmff';
-import { appendedLooksLike } from './sniff';
+import { APPENDED_MEDIA_KINDS, appendedLooksLike } from './sniff';
 
 /** Seconds from 1904-01-01 (the QuickTime/ISO epoch) to 1970-01-01. */
 const EPOCH_1904 = 2_082_844_800;
@@ -84,6 +84,8 @@ export interface Mp4Structure {
   cutShort: { type: string; declared: number; present: number } | null;
   /** Why the movie box was not read (too large), when it was not. */
   moovNotRead: string | null;
+  /** Where a second file's ftyp begins, after the first one's movie box (files joined with `cat`). */
+  secondFileAt: number | null;
 }
 
 /** A plausible box type: four printable Latin-1 characters (© included). */
@@ -301,6 +303,7 @@ export async function readMp4Structure(p: string, size: number): Promise<Mp4Stru
       trailing: null,
       cutShort: null,
       moovNotRead: null,
+      secondFileAt: null,
     };
     const headerAt = headerReader(fh);
     let pos = 0;
@@ -321,6 +324,7 @@ export async function readMp4Structure(p: string, size: number): Promise<Mp4Stru
       }
       const { type, size: boxSize, header } = head;
       if (pos === 0 && !FIRST_BOXES.has(type)) return null;
+      if (type === 'ftyp' && pos > 0 && moovSeen && s.secondFileAt === null) s.secondFileAt = pos;
       const box: TopBox = { type, size: boxSize };
       if (type === 'uuid' && h.length >= 16 && header === 8) box.uuid = h.toString('hex', 8, 16) + (await readAt(fh, pos + 16, 8)).toString('hex');
       s.layout.push(box);
@@ -522,10 +526,25 @@ export function describeMp4Structure(s: Mp4Structure): Mp4Findings {
         },
     );
   }
+  if (s.secondFileAt !== null) {
+    group.secondFile = `from byte ${s.secondFileAt}`;
+    flags.push({
+      code: 'APPENDED_FILE',
+      severity: 'warning',
+      message: `A second MP4/QuickTime file begins at byte ${s.secondFileAt}, with its own file-type and movie boxes: another file appended to this one. Players and FFmpeg read the first only; MediaGuard analyses the appended one apart ("Appended to the file").`,
+    });
+  }
   if (s.cutShort) {
     const c = s.cutShort;
     group.cutShort = `'${c.type.trim()}' box: ${c.present} of ${c.declared} bytes present`;
     flags.push({ code: 'TRUNCATED', severity: 'warning', message: `The file ends inside its '${c.type.trim()}' box: ${c.present} of the ${c.declared} bytes it declares are present (cut short; what followed is lost).` });
   }
   return { group, highlights, flags };
+}
+
+/** Where a file appended to this one begins, and how it was found: a second ftyp after the movie box, or a picture or video after the last box. */
+export function appendedOfMp4(s: Pick<Mp4Structure, 'secondFileAt' | 'trailing'>, size: number): { offset: number; foundAs: string } | null {
+  if (s.secondFileAt !== null) return { offset: s.secondFileAt, foundAs: 'a second MP4/QuickTime file after the first one’s boxes' };
+  const tr = s.trailing;
+  return tr?.looksLike && APPENDED_MEDIA_KINDS.has(tr.looksLike) ? { offset: size - tr.bytes, foundAs: `${tr.looksLike} appended after the last box` } : null;
 }

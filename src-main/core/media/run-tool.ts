@@ -114,3 +114,13 @@ export function ffInputArg(absPath: string): string {
  * (playlists that point elsewhere are a known way to make ffmpeg read other files).
  */
 export const SAFE_INPUT_OPTS: readonly string[] = ['-protocol_whitelist', 'file'];
+
+/**
+ * The whitelist and input argument for a file, or for its first `endByte` bytes only — when another
+ * file is appended after them that a demuxer would read on into (a second Matroska segment): ffmpeg's
+ * `subfile` protocol over `file:`, nothing else.
+ */
+export function ffInputOf(absPath: string, endByte?: number): { opts: readonly string[]; arg: string } {
+  if (endByte === undefined) return { opts: SAFE_INPUT_OPTS, arg: ffInputArg(absPath) };
+  return { opts: ['-protocol_whitelist', 'subfile,file'], arg: `subfile,,start,0,end,${Math.max(1, Math.floor(endByte))},,:${ffInputArg(absPath)}` };
+}

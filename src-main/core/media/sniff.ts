@@ -177,8 +177,13 @@ export function appendedLooksLike(b: Buffer): string | null {
   if (b.length >= 4 && b.readUInt32BE(0) === 0x504b0304) return 'a ZIP archive';
   if (b.length >= 5 && b.toString('latin1', 0, 5) === '%PDF-') return 'a PDF document';
   if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47) return 'a PNG picture';
+  if (b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp') return 'an MP4/QuickTime video';
+  if (b.length >= 4 && b.readUInt32BE(0) === 0x1a45dfa3) return 'a Matroska/WebM video';
   if (b.length >= 6 && /^(7z\xbc\xaf\x27\x1c|Rar!)/.test(b.toString('latin1', 0, 6))) return 'an archive';
   if (b.length >= 4 && b.toString('latin1', 0, 4) === '\x7fELF') return 'a program (ELF)';
   if (b.length >= 2 && b.toString('latin1', 0, 2) === 'MZ') return 'a Windows program';
   return null;
 }
+
+/** What appendedLooksLike says of the media MediaGuard can analyse (the rest is only named). */
+export const APPENDED_MEDIA_KINDS: ReadonlySet<string> = new Set(['a JPEG picture', 'a PNG picture', 'an MP4/QuickTime video', 'a Matroska/WebM video']);

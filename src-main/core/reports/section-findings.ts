@@ -3,7 +3,8 @@
  * scores, face tracks, the score timeline, key frames with heatmaps, face crops and the
  * forensic layers. Picture counts are capped so a video with many tracks stays readable.
  */
-import { hiddenSpansText, type Detection, type FaceObservation, type FaceTrack } from '../../../src-shared/domain/detection';
+import { hiddenSpansText, type Detection, type FaceObservation, type FaceTrack, type HiddenFrame } from '../../../src-shared/domain/detection';
+import { formatName } from '../../../src-shared/domain/media';
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { drawSparkline, drawTimeline, trackColor, type Series } from './chart';
 import { bandColor, bandLabel, describeValue, mean, pct, seconds } from './format';
@@ -86,6 +87,32 @@ function drawLegend(w: ReportWriter, series: Series[]): void {
 }
 
 /** Section 2. */
+/** The table and pictures of frames analysed apart from the file's own (hidden by the edit list, or of an appended file). */
+async function framesApart(w: ReportWriter, input: ReportInput, frames: readonly HiddenFrame[], timeTitle: string, caption: (f: HiddenFrame, n: number) => string): Promise<void> {
+  if (!frames.length) return;
+  w.table(
+    [
+      { title: 'Frame', width: 0.1, align: 'right' },
+      { title: timeTitle, width: 0.25, align: 'right' },
+      { title: 'Faces', width: 0.15, align: 'right' },
+      { title: 'Most suspicious face', width: 0.25, align: 'right' },
+      { title: 'Band', width: 0.25, color: (r) => bandColor(frames[r]!.band) },
+    ],
+    frames.map((f, i) => [String(i + 1), `${f.mediaSec.toFixed(2)} s`, String(f.faceCount), pct(f.probability), bandLabel(f.band)]),
+  );
+  for (let i = 0; i < frames.length; i += 4) {
+    const row = frames.slice(i, i + 4);
+    await picturePair(
+      w,
+      input,
+      row.map((f) => f.artifact),
+      row.map((f, k) => caption(f, i + k + 1)),
+      360,
+      110,
+    );
+  }
+}
+
 export async function findingsSection(w: ReportWriter, input: ReportInput): Promise<void> {
   const d = input.detection;
   w.heading('2  Findings');
@@ -212,29 +239,21 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
       { size: 8.5, color: COLORS.muted },
     );
     w.paragraph(h.note);
-    if (h.frames.length) {
-      w.table(
-        [
-          { title: 'Frame', width: 0.1, align: 'right' },
-          { title: 'Media time', width: 0.25, align: 'right' },
-          { title: 'Faces', width: 0.15, align: 'right' },
-          { title: 'Most suspicious face', width: 0.25, align: 'right' },
-          { title: 'Band', width: 0.25, color: (r) => bandColor(h.frames[r]!.band) },
-        ],
-        h.frames.map((f, i) => [String(i + 1), `${f.mediaSec.toFixed(2)} s`, String(f.faceCount), pct(f.probability), bandLabel(f.band)]),
-      );
-      for (let i = 0; i < h.frames.length; i += 4) {
-        const row = h.frames.slice(i, i + 4);
-        await picturePair(
-          w,
-          input,
-          row.map((f) => f.artifact),
-          row.map((f, k) => `Hidden frame ${i + k + 1} · ${f.mediaSec.toFixed(2)} s of the media`),
-          360,
-          110,
-        );
-      }
-    }
+    await framesApart(w, input, h.frames, 'Media time', (f, n) => `Hidden frame ${n} · ${f.mediaSec.toFixed(2)} s of the media`);
+  }
+
+  if (d.appendedMedia) {
+    const c = d.appendedMedia;
+    w.ensure(150);
+    w.heading('Appended to the file', 2);
+    const what = c.kind ? `${formatName(c.format)} ${c.kind === 'image' ? 'picture' : 'video'}${c.width ? ` (${c.width}×${c.height}${c.durationSec !== null ? `, ${c.durationSec.toFixed(2)} s` : ''})` : ''}` : 'data that could not be read as media';
+    w.paragraph(
+      `From byte ${c.offset} on, the file holds a ${what} of ${c.bytes} bytes: ${c.foundAs}. Players show the first file only, so nobody who plays this file sees it. Its bytes were copied out (the evidence is not written), hashed and run through the same models, apart from the file's own frames. It does not enter the probability; an appended file in the manipulated band keeps the file out of the authentic band.`,
+      { size: 8.5, color: COLORS.muted },
+    );
+    w.paragraph(`SHA-256 of the appended bytes: ${c.sha256}`, { size: 8.5 });
+    w.paragraph(c.note);
+    await framesApart(w, input, c.frames, c.kind === 'video' ? 'Time' : 'Picture', (f, n) => (c.kind === 'video' ? `Appended frame ${n} · ${f.mediaSec.toFixed(2)} s` : 'Appended picture'));
   }
 
   const colorOf = new Map([...d.faceTracks].sort((a, b) => a.trackId - b.trackId).map((t, i) => [t.trackId, trackColor(i)]));

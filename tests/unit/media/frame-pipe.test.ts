@@ -62,6 +62,15 @@ describe('ffmpeg invocation', () => {
     expect(seek[seek.indexOf('-filter_complex') + 1]).toMatch(/concat=n=2/);
   });
 
+  it('reads only the first bytes of a file with another appended: the subfile protocol over file:, nothing else', () => {
+    const seek = decodeArgs('/cases/-i joined.mkv', info, tools, { width: 224, height: 126, maxFrames: 2, seeksSec: [1.5, 3], endByte: 183788, what: 't' });
+    expect(seek.filter((a) => a === 'subfile,,start,0,end,183788,,:file:/cases/-i joined.mkv')).toHaveLength(2);
+    expect(seek.filter((a) => a === '-protocol_whitelist').length).toBe(2);
+    expect(seek[seek.indexOf('-protocol_whitelist') + 1]).toBe('subfile,file');
+    const all = decodeArgs('/cases/joined.mkv', info, tools, { width: 224, height: 126, maxFrames: 3, select: [1], endByte: 10, what: 't' });
+    expect(all).toContain('subfile,,start,0,end,10,,:file:/cases/joined.mkv');
+  });
+
   it('uses -fps_mode from ffmpeg 5.1 and -vsync before', () => {
     expect(passthroughArgs('5.1.9-0+deb12u1')).toEqual(['-fps_mode', 'passthrough']);
     expect(passthroughArgs('4.4.2')).toEqual(['-vsync', 'passthrough']);

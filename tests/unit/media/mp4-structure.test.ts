@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeMp4Structure, hiddenMedia, hiddenSpans, hiddenVideoOf, layoutText, readMp4Structure, writerOf, type Mp4Structure } from '../../../src-main/core/media/mp4-structure';
+import { appendedOfMp4, describeMp4Structure, hiddenMedia, hiddenSpans, hiddenVideoOf, layoutText, readMp4Structure, writerOf, type Mp4Structure } from '../../../src-main/core/media/mp4-structure';
 import { extractHiddenFrames } from '../../../src-main/core/media/frames';
 import { readMetadata } from '../../../src-main/core/media/metadata';
 import { extractFrames, probe } from '../../../src-main/core/media';
@@ -241,6 +241,23 @@ describe('MP4 structure: damaged and hostile boxes', () => {
     expect(t.editsCut).toBe(true);
     expect(t.hiddenSec).toBeNull();
     expect(describeMp4Structure(s!).group.track1Edits).toBe('1+ edit: 1.00 s from 0.00 s');
+  });
+
+  it('a second MP4 appended after the first (cat a.mp4 b.mp4): APPENDED_FILE with where it begins; a video after the last box of a Matroska file alike', async () => {
+    const clip = fs.readFileSync(fixture('clip.mp4'));
+    const { s } = await structureOf(Buffer.concat([clip, fs.readFileSync(fixture('clip-faststart.mp4'))]));
+    expect(s!.secondFileAt).toBe(clip.length);
+    expect(appendedOfMp4(s!, 0)).toEqual({ offset: clip.length, foundAs: 'a second MP4/QuickTime file after the first one’s boxes' });
+    expect(describeMp4Structure(s!).flags.find((f) => f.code === 'APPENDED_FILE')!.message).toContain(`A second MP4/QuickTime file begins at byte ${clip.length}`);
+    // Only one file: no second ftyp (the faststart layout has its movie box first).
+    const fast = await structureOf(fs.readFileSync(fixture('clip-faststart.mp4')));
+    expect(fast.s!.secondFileAt).toBeNull();
+    // A Matroska file after the last box is trailing data that looks like a video.
+    const mkv = fs.readFileSync(fixture('clip.mkv'));
+    const both = Buffer.concat([clip, mkv]);
+    const tail = await structureOf(both);
+    expect(tail.s!.trailing).toMatchObject({ bytes: mkv.length, looksLike: 'a Matroska/WebM video' });
+    expect(appendedOfMp4(tail.s!, both.length)).toEqual({ offset: clip.length, foundAs: 'a Matroska/WebM video appended after the last box' });
   });
 
   it('never throws on mangled movie boxes', async () => {

@@ -289,3 +289,38 @@ describe('renderReport: hostile and unusual input', () => {
     expect(text).toContain('the 12 highest-scoring of 20 tracks');
   });
 });
+
+describe('renderReport: a file with another appended', () => {
+  it('prints where the appended file begins, its hash, each frame with its reading and picture, and nothing without one', async () => {
+    const d = videoDetection('joined.mkv', 1, 8);
+    d.appendedMedia = {
+      offset: 183_788,
+      bytes: 9_120,
+      foundAs: 'a second Matroska file after the first segment',
+      sha256: 'c0'.repeat(32),
+      format: 'matroska',
+      kind: 'video',
+      durationSec: 2,
+      width: 160,
+      height: 120,
+      frames: [0.1, 1.1].map((mediaSec, i) => ({ mediaSec, faceCount: 1, probability: 0.93 - i * 0.1, band: 'manipulated' as const, artifact: `appended-${i}` })),
+      probability: 0.88,
+      band: 'manipulated',
+      note: '2 frames of it analysed apart from the file’s own.',
+    };
+    d.artifacts.push(...[0, 1].map((i) => ({ key: `appended-${i}`, kind: 'hidden' as const, mime: 'image/jpeg', width: 160, height: 120, frameIndex: i * 25 })));
+    const reader = artifactReader();
+    const flat = pdfText((await renderReportDetailed(reportInput(d, { fonts, readArtifact: reader.read }))).pdf).replace(/\s+/g, ' ');
+    for (const s of [
+      'Appended to the file',
+      'From byte 183788 on, the file holds a Matroska video (160×120, 2.00 s) of 9120 bytes: a second Matroska file after the first segment.',
+      `SHA-256 of the appended bytes: ${'c0'.repeat(32)}`,
+      '83.0 %',
+      'Appended frame 2 · 1.10 s',
+    ])
+      expect(flat).toContain(s);
+    expect(reader.reads).toEqual(expect.arrayContaining(['appended-0', 'appended-1']));
+    delete d.appendedMedia;
+    expect(pdfText((await renderReportDetailed(reportInput(d, { fonts }))).pdf)).not.toContain('Appended to the file');
+  });
+});

@@ -4,13 +4,19 @@ import { Loading } from '../../components/states';
 import { useArtifact } from '../../lib/artifacts';
 import { BAND_LABEL, pct } from '../../lib/format';
 
-function Frame({ id, f }: { id: string; f: HiddenFrame }) {
+/** A frame analysed apart (hidden by the edit list, or of an appended file): its picture, time, faces and most suspicious face. */
+export function MediaFrame({ id, f, testId, alt, caption }: { id: string; f: HiddenFrame; testId: string; alt: string; caption: string | null }) {
   const img = useArtifact(id, f.artifact);
   return (
-    <figure className="hidden-frame" data-testid="hidden-frame">
-      <div className="layer-img">{img.status === 'ok' ? <img src={img.url} alt={`Hidden frame at ${f.mediaSec.toFixed(2)} s of the media`} /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : img.status === 'none' ? <p className="muted">No picture stored.</p> : <Loading />}</div>
+    <figure className="hidden-frame" data-testid={testId}>
+      <div className="layer-img">{img.status === 'ok' ? <img src={img.url} alt={alt} /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : img.status === 'none' ? <p className="muted">No picture stored.</p> : <Loading />}</div>
       <figcaption className="small">
-        <strong>{f.mediaSec.toFixed(2)} s</strong> <span className="muted">of the media</span> · {f.faceCount === 0 ? 'no face' : `${f.faceCount} face${f.faceCount > 1 ? 's' : ''}`}
+        {caption !== null && (
+          <>
+            <strong>{f.mediaSec.toFixed(2)} s</strong> <span className="muted">{caption}</span> ·{' '}
+          </>
+        )}
+        {f.faceCount === 0 ? 'no face' : `${f.faceCount} face${f.faceCount > 1 ? 's' : ''}`}
         {f.probability !== null && <> · most suspicious {pct(f.probability)}</>}
       </figcaption>
     </figure>
@@ -39,7 +45,7 @@ export function HiddenMediaPanel({ d }: { d: Detection }) {
       {h.frames.length > 0 && (
         <div className="hidden-frames">
           {h.frames.map((f) => (
-            <Frame key={f.artifact ?? f.mediaSec} id={d.id} f={f} />
+            <MediaFrame key={f.artifact ?? f.mediaSec} id={d.id} f={f} testId="hidden-frame" alt={`Hidden frame at ${f.mediaSec.toFixed(2)} s of the media`} caption="of the media" />
           ))}
         </div>
       )}

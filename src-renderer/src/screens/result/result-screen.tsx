@@ -11,6 +11,7 @@ import { useQueue } from '../../stores/queue-store';
 import { AnnotationsPanel } from './annotations-panel';
 import { FaceGallery } from './face-gallery';
 import { ForensicLayers } from './forensic-layers';
+import { AppendedMediaPanel } from './appended-media';
 import { HiddenMediaPanel } from './hidden-media';
 import { HeatmapViewer } from './heatmap-viewer';
 import { defaultView, evidenceFor, frameView, type EvidenceView } from './evidence';
@@ -137,6 +138,11 @@ function Measured({ d, setD }: { d: Detection; setD: (d: Detection) => void }) {
       {d.hiddenMedia && (
         <Section title="Hidden by the edit list" id="hidden-media">
           <HiddenMediaPanel d={d} />
+        </Section>
+      )}
+      {d.appendedMedia && (
+        <Section title="Appended to the file" id="appended-media">
+          <AppendedMediaPanel d={d} />
         </Section>
       )}
       <Section title="Forensic layers" id="layers">

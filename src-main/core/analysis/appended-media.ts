@@ -1,0 +1,183 @@
+/**
+ * A second file inside the file: another MP4 after the first one's boxes, another Matroska file after
+ * the first segment, or a video or picture appended after the last box or element (mp4-structure.ts,
+ * mkv-structure.ts find where it begins). Players show the first file only, so nobody who plays the
+ * evidence sees it (FFmpeg's Matroska demuxer reads on into a second segment's clusters as if they
+ * continued the first, so the file's own frames are then read from its first bytes only: frames.ts endByte). Its bytes are copied to a temporary file (the evidence is never written),
+ * hashed, probed, and a few of its frames — or its picture — run through the same models apart from the
+ * file's own, with a picture of each for the record. Like the media an edit list hides, it does not vote
+ * in the file's probability, but an appended part in the manipulated band keeps the file out of the
+ * authentic band.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline as streamPipeline } from 'node:stream/promises';
+import type { AnalysisWarning, AppendedMediaCheck, Verdict } from '../../../src-shared/domain/detection';
+import { formatName } from '../../../src-shared/domain/media';
+import type { ModelThresholds } from '../../../src-shared/domain/models';
+import type { AppSettings } from '../../../src-shared/domain/settings';
+import { extractFrames } from '../media/frames';
+import { identify } from '../media/identify';
+import { probe } from '../media/probe';
+import type { ResolvedTools } from '../media/tools';
+import { pct } from './aggregate';
+import { bandOf } from './calibration';
+import { bandColor } from './evidence';
+import { runPipeline, stillCodingOf, type PipelineModels } from './pipeline';
+import { drawBoxes, encodeJpeg, shrink } from './render';
+import type { ArtifactOut, CancelCheck } from './types';
+
+/** Frames analysed of an appended video at most (spread evenly over it). */
+export const MAX_APPENDED_FRAMES = 8;
+
+/** Longest side of an appended frame's stored picture. */
+const APPENDED_PICTURE_PX = 480;
+
+/** Where an appended file begins in the evidence, and how it was found. */
+export interface AppendedAt {
+  offset: number;
+  /** In words: "a second MP4 file after the first one's boxes". */
+  foundAs: string;
+}
+
+const secs = (x: number) => `${x.toFixed(2)} s`;
+const mb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`);
+
+/** Copy bytes [from, end of file) of `src` to `dest`, returning their SHA-256. */
+async function copyTail(src: string, from: number, dest: string, signal?: AbortSignal): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  const read = fs.createReadStream(src, { start: from });
+  read.on('data', (chunk) => hash.update(chunk));
+  await streamPipeline(read, fs.createWriteStream(dest, { flags: 'wx', mode: 0o600 }), { signal });
+  return hash.digest('hex');
+}
+
+/** Probe, decode, score and picture the file appended at `at.offset` (see the module comment). */
+export async function analyseAppendedMedia(a: {
+  path: string;
+  sizeBytes: number;
+  at: AppendedAt;
+  tools: ResolvedTools;
+  models: PipelineModels;
+  thresholds: ModelThresholds | null;
+  limits: AppSettings['limits'];
+  maxSide: number;
+  signal?: AbortSignal;
+  check: CancelCheck;
+}): Promise<{ check: AppendedMediaCheck; artifacts: ArtifactOut[] }> {
+  const bytes = a.sizeBytes - a.at.offset;
+  const base: AppendedMediaCheck = {
+    offset: a.at.offset,
+    bytes,
+    foundAs: a.at.foundAs,
+    sha256: '',
+    format: null,
+    kind: null,
+    durationSec: null,
+    width: null,
+    height: null,
+    frames: [],
+    probability: null,
+    band: 'undetermined',
+    note: '',
+  };
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mediaguard-appended-'));
+  try {
+    const tmp = path.join(dir, 'appended');
+    base.sha256 = await copyTail(a.path, a.at.offset, tmp, a.signal);
+    a.check();
+    const unreadable = (why: string) => ({ check: { ...base, note: `It could not be analysed: ${why}`.slice(0, 2000) }, artifacts: [] });
+    let media: Awaited<ReturnType<typeof probe>>;
+    try {
+      // (identify refuses what is neither a picture nor a video, with the reason.)
+      const identity = await identify(tmp, { tools: a.tools, signal: a.signal });
+      media = await probe(tmp, a.tools, { signal: a.signal, limits: a.limits, identity, timeoutMs: 60_000 });
+    } catch (e) {
+      a.check();
+      return unreadable(e instanceof Error ? e.message.split('\n')[0]! : String(e));
+    }
+    a.check();
+    Object.assign(base, { format: media.format, kind: media.kind, durationSec: media.durationSec, width: media.width, height: media.height });
+    let extracted: Awaited<ReturnType<typeof extractFrames>>;
+    try {
+      extracted = await extractFrames(tmp, media, a.tools, {
+        strategy: { kind: 'even', count: MAX_APPENDED_FRAMES },
+        ...(media.kind === 'video' ? { maxSide: a.maxSide } : {}),
+        signal: a.signal,
+        timeoutMs: 120_000,
+        limits: { maxFrames: MAX_APPENDED_FRAMES },
+      });
+    } catch (e) {
+      a.check();
+      return unreadable(`none of its frames could be decoded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+    a.check();
+    const r = await runPipeline(
+      {
+        kind: media.kind,
+        frames: extracted.frames,
+        expectedFrames: extracted.frames.length,
+        stillCoding: media.kind === 'image' ? stillCodingOf(media.format) : null,
+        durationSec: media.durationSec,
+        fps: media.fps,
+      },
+      a.models,
+      { thresholds: a.thresholds, evidence: false, copyMove: false, check: a.check },
+    );
+    const thresholds = r.verdict.thresholds;
+    const artifacts: ArtifactOut[] = [];
+    const frames: AppendedMediaCheck['frames'] = [];
+    for (const [k, f] of extracted.frames.entries()) {
+      const result = r.frames[k];
+      const obs = r.faceTracks.flatMap((t) => t.observations.filter((o) => o.frameIndex === f.index && o.timeSec === f.timeSec));
+      const small = await shrink(f, APPENDED_PICTURE_PX);
+      const s = small.width / f.width;
+      const boxed = drawBoxes(
+        small,
+        obs.map((o) => ({ box: { ...o.box, x: o.box.x * s, y: o.box.y * s, w: o.box.w * s, h: o.box.h * s }, color: bandColor(bandOf(o.probability, thresholds)) })),
+      );
+      const key = `appended-${k}`;
+      const where = media.kind === 'video' ? ` at ${secs(f.timeSec)}` : '';
+      artifacts.push({ ref: { key, kind: 'hidden', mime: 'image/jpeg', width: boxed.width, height: boxed.height, frameIndex: f.index, note: `Appended after the file's end (byte ${a.at.offset})${where}.` }, data: await encodeJpeg(boxed) });
+      const probability = result?.probability ?? null;
+      frames.push({ mediaSec: Math.round(f.timeSec * 1000) / 1000, faceCount: result?.faceCount ?? 0, probability, band: bandOf(probability, thresholds), artifact: key });
+    }
+    const what = media.kind === 'video' ? `${frames.length} frame${frames.length === 1 ? '' : 's'} of it` : 'its picture';
+    const note = `${what[0]!.toUpperCase()}${what.slice(1)} analysed apart from the file's own. ${r.verdict.explanation}`;
+    return { check: { ...base, frames, probability: r.verdict.probability, band: r.verdict.band, note: note.slice(0, 2000) }, artifacts };
+  } finally {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** What the appended file is, in words: "a 3.00-s MP4 video (160×120), 12.3 KB from byte 51234". */
+export function appendedText(c: AppendedMediaCheck): string {
+  const what =
+    c.kind === 'video'
+      ? `a ${c.durationSec !== null ? `${secs(c.durationSec).replace(' s', '-s')} ` : ''}${formatName(c.format)} video${c.width ? ` (${c.width}×${c.height})` : ''}`
+      : c.kind === 'image'
+        ? `a ${formatName(c.format)} picture${c.width ? ` (${c.width}×${c.height})` : ''}`
+        : 'data';
+  return `${what}, ${mb(c.bytes)} from byte ${c.offset}`;
+}
+
+/** The analysis warning naming the appended file and what it showed. */
+export function appendedMediaWarning(c: AppendedMediaCheck): AnalysisWarning {
+  const found = c.frames.length ? `Analysed apart: ${c.probability !== null ? `${pct(c.probability)}, ${c.band}` : 'no verdict (nothing could be judged)'}.` : c.note;
+  return {
+    code: 'APPENDED_MEDIA',
+    message: `The file holds ${appendedText(c)} — ${c.foundAs}. Players show the first file only, and only its frames were sampled for the verdict. ${found} It is not part of the verdict.`.slice(0, 1000),
+  };
+}
+
+/** The file's verdict with the appended file's finding: named, and a manipulated one keeps it out of the authentic band. */
+export function withAppendedMedia(v: Verdict, c: AppendedMediaCheck): Verdict {
+  if (c.probability === null) return { ...v, explanation: `${v.explanation} The file appended inside it (${appendedText(c)}) could not be judged.` };
+  const text = `the file appended inside it (${appendedText(c)}; never shown by players) reads ${pct(c.probability)}, ${c.band}`;
+  if (c.band === 'manipulated' && v.band === 'authentic') {
+    return { ...v, band: 'inconclusive', explanation: `${v.explanation} But ${text}. So the file is not called authentic: inconclusive; see the appended file.` };
+  }
+  return { ...v, explanation: `${v.explanation} Apart from the verdict, ${text}.` };
+}
