@@ -15,8 +15,8 @@ import { identify } from '../media/identify';
 import { assertUnchanged, checkInputPath } from '../media/input-path';
 import { estimateJpegQuality, JPEG_HEADER_BYTES, parseDqt, type JpegQuality } from '../media/jpeg-quality';
 import { readMetadata } from '../media/metadata';
-import { appendedOfMkv, isMatroskaFormat, readMkvStructure } from '../media/mkv-structure';
-import { appendedOfMp4, hiddenVideoOf, isMp4Format, readMp4Structure } from '../media/mp4-structure';
+import { appendedOf, readContainerStructure } from '../media/container-structure';
+import { hiddenVideoOf } from '../media/mp4-structure';
 import { uprightSplice, type JpegForensics } from '../media/jpeg-splice';
 import { readJpegHead } from '../media/jpeg-history';
 import { probe } from '../media/probe';
@@ -180,21 +180,19 @@ export async function analyzeFile(
   // thumbnail with the picture, else by the frames stage; whichever comes first, the other reuses it.
   let heifPicture: Promise<DecodedImage> | undefined;
   const decoded = media.kind === 'image' && media.format === 'heif' ? () => (heifPicture ??= decodeImage(checked.path, media, { tools: t })) : undefined;
-  // An MP4/QuickTime file's box structure or a Matroska file's element structure (headers only,
+  // A video container's own structure (MP4 boxes, Matroska elements, AVI chunks; headers only,
   // milliseconds), read once: for the metadata report, the media an edit list hides and a file appended.
-  const structure = media.kind === 'video' && isMp4Format(media.format) ? await readMp4Structure(checked.path, media.sizeBytes).catch(() => null) : null;
-  const mkvStructure = media.kind === 'video' && isMatroskaFormat(media.format) ? await readMkvStructure(checked.path, media.sizeBytes).catch(() => null) : null;
+  const structure = await readContainerStructure(checked.path, media);
   // Where a second file appended to this one begins: analysed apart, and its frames kept out of this file's
-  // (FFmpeg's Matroska demuxer reads on into a second segment's clusters as if they continued the first).
-  const appendedAt = structure ? appendedOfMp4(structure, media.sizeBytes) : mkvStructure ? appendedOfMkv(mkvStructure, media.sizeBytes) : null;
+  // (FFmpeg's Matroska and AVI demuxers read on into a second file as if it continued the first).
+  const appendedAt = structure ? appendedOf(structure, media.sizeBytes) : null;
   // The metadata stage reads the file now and finishes beside the frames and the models (a JPEG's report
   // waits for its compression history). Unreadable metadata is itself a finding, not a reason to refuse the picture.
   const metadataRead = timed('metadata', () =>
     readMetadata(checked.path, media, {
       limits: settings.limits,
       decoded,
-      ...(structure ? { mp4Structure: structure } : {}),
-      ...(mkvStructure ? { mkvStructure } : {}),
+      structure,
       ...(jpegRead ? { jpegHistory: jpegRead.then((jpeg) => (jpeg.ok ? { ok: true as const, history: jpeg.history } : jpeg)), jpegQuality } : {}),
     }),
   ).catch(() => null);
@@ -229,7 +227,7 @@ export async function analyzeFile(
     { thresholds: settings.thresholds, progress: ctx.progress, check, ...(forensics.offThread ? { copyMoveOffThread: (img: RgbImage) => forensics.copyMove(img) } : {}) },
   );
   // The part of the video its edit list hides: decoded, scored and pictured apart from the played frames.
-  const hiddenVideo = structure ? hiddenVideoOf(structure, media.videoStreamIndex) : null;
+  const hiddenVideo = structure?.kind === 'mp4' ? hiddenVideoOf(structure.s, media.videoStreamIndex) : null;
   const hidden = hiddenVideo
     ? await timed('hidden-media', () =>
       analyseHiddenMedia({

@@ -23,17 +23,12 @@ import { identify } from '../media/identify';
 import { probe } from '../media/probe';
 import type { ResolvedTools } from '../media/tools';
 import { pct } from './aggregate';
-import { bandOf } from './calibration';
-import { bandColor } from './evidence';
+import { picturedApart } from './hidden-media';
 import { runPipeline, stillCodingOf, type PipelineModels } from './pipeline';
-import { drawBoxes, encodeJpeg, shrink } from './render';
 import type { ArtifactOut, CancelCheck } from './types';
 
 /** Frames analysed of an appended video at most (spread evenly over it). */
 export const MAX_APPENDED_FRAMES = 8;
-
-/** Longest side of an appended frame's stored picture. */
-const APPENDED_PICTURE_PX = 480;
 
 /** Where an appended file begins in the evidence, and how it was found. */
 export interface AppendedAt {
@@ -126,24 +121,7 @@ export async function analyseAppendedMedia(a: {
       a.models,
       { thresholds: a.thresholds, evidence: false, copyMove: false, check: a.check },
     );
-    const thresholds = r.verdict.thresholds;
-    const artifacts: ArtifactOut[] = [];
-    const frames: AppendedMediaCheck['frames'] = [];
-    for (const [k, f] of extracted.frames.entries()) {
-      const result = r.frames[k];
-      const obs = r.faceTracks.flatMap((t) => t.observations.filter((o) => o.frameIndex === f.index && o.timeSec === f.timeSec));
-      const small = await shrink(f, APPENDED_PICTURE_PX);
-      const s = small.width / f.width;
-      const boxed = drawBoxes(
-        small,
-        obs.map((o) => ({ box: { ...o.box, x: o.box.x * s, y: o.box.y * s, w: o.box.w * s, h: o.box.h * s }, color: bandColor(bandOf(o.probability, thresholds)) })),
-      );
-      const key = `appended-${k}`;
-      const where = media.kind === 'video' ? ` at ${secs(f.timeSec)}` : '';
-      artifacts.push({ ref: { key, kind: 'hidden', mime: 'image/jpeg', width: boxed.width, height: boxed.height, frameIndex: f.index, note: `Appended after the file's end (byte ${a.at.offset})${where}.` }, data: await encodeJpeg(boxed) });
-      const probability = result?.probability ?? null;
-      frames.push({ mediaSec: Math.round(f.timeSec * 1000) / 1000, faceCount: result?.faceCount ?? 0, probability, band: bandOf(probability, thresholds), artifact: key });
-    }
+    const { frames, artifacts } = await picturedApart(extracted.frames, r, 'appended', (f) => `Appended after the file's end (byte ${a.at.offset})${media.kind === 'video' ? ` at ${secs(f.timeSec)}` : ''}.`);
     const what = media.kind === 'video' ? `${frames.length} frame${frames.length === 1 ? '' : 's'} of it` : 'its picture';
     const note = `${what[0]!.toUpperCase()}${what.slice(1)} analysed apart from the file's own. ${r.verdict.explanation}`;
     return { check: { ...base, frames, probability: r.verdict.probability, band: r.verdict.band, note: note.slice(0, 2000) }, artifacts };

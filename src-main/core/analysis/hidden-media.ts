@@ -5,24 +5,24 @@
  * for the record. The hidden part does not vote in the file's probability — nobody who plays the
  * file sees it — but a hidden part in the manipulated band keeps the file out of the authentic band.
  */
-import { hiddenSpansText, type AnalysisWarning, type HiddenMediaCheck, type Verdict } from '../../../src-shared/domain/detection';
+import { hiddenSpansText, type AnalysisWarning, type HiddenFrame, type HiddenMediaCheck, type Verdict } from '../../../src-shared/domain/detection';
 import type { MediaInfo } from '../../../src-shared/domain/media';
 import type { ModelThresholds } from '../../../src-shared/domain/models';
-import { extractHiddenFrames, MAX_HIDDEN_FRAMES } from '../media/frames';
+import { extractHiddenFrames, MAX_HIDDEN_FRAMES, type ExtractedFrame } from '../media/frames';
 import type { HiddenVideo } from '../media/mp4-structure';
 import type { ResolvedTools } from '../media/tools';
 import { pct } from './aggregate';
 import { bandOf } from './calibration';
 import { bandColor } from './evidence';
-import { runPipeline, type PipelineModels } from './pipeline';
+import { runPipeline, type PipelineModels, type PipelineResult } from './pipeline';
 import { drawBoxes, encodeJpeg, shrink } from './render';
 import type { ArtifactOut, CancelCheck } from './types';
 
 /** Hidden spans kept in the record (an edit list may list thousands; the total is kept whole). */
 const MAX_SPANS_KEPT = 1000;
 
-/** Longest side of a hidden frame's stored picture. */
-const HIDDEN_PICTURE_PX = 480;
+/** Longest side of the stored picture of a frame analysed apart. */
+const PICTURE_PX = 480;
 
 const secs = (x: number) => `${x.toFixed(2)} s`;
 
@@ -30,6 +30,37 @@ const secs = (x: number) => `${x.toFixed(2)} s`;
 export function hiddenFrameCount(playedFrames: number, playedSec: number | null, hiddenSec: number): number {
   const density = playedSec && playedSec > 0 ? playedFrames / playedSec : playedFrames;
   return Math.max(2, Math.min(MAX_HIDDEN_FRAMES, Math.round(density * hiddenSec)));
+}
+
+/**
+ * Frames run through the models apart from the file's own (hidden by the edit list, or of an appended
+ * file): a picture of each with its faces boxed in their bands' colours (artifacts `<prefix>-k`), and
+ * what the models read there.
+ */
+export async function picturedApart(
+  extracted: readonly ExtractedFrame[],
+  r: PipelineResult,
+  prefix: string,
+  noteOf: (f: ExtractedFrame) => string,
+): Promise<{ frames: HiddenFrame[]; artifacts: ArtifactOut[] }> {
+  const thresholds = r.verdict.thresholds;
+  const artifacts: ArtifactOut[] = [];
+  const frames: HiddenFrame[] = [];
+  for (const [k, f] of extracted.entries()) {
+    const result = r.frames[k];
+    const obs = r.faceTracks.flatMap((t) => t.observations.filter((o) => o.frameIndex === f.index && o.timeSec === f.timeSec));
+    const small = await shrink(f, PICTURE_PX);
+    const s = small.width / f.width;
+    const boxed = drawBoxes(
+      small,
+      obs.map((o) => ({ box: { ...o.box, x: o.box.x * s, y: o.box.y * s, w: o.box.w * s, h: o.box.h * s }, color: bandColor(bandOf(o.probability, thresholds)) })),
+    );
+    const key = `${prefix}-${k}`;
+    artifacts.push({ ref: { key, kind: 'hidden', mime: 'image/jpeg', width: boxed.width, height: boxed.height, frameIndex: f.index, note: noteOf(f) }, data: await encodeJpeg(boxed) });
+    const probability = result?.probability ?? null;
+    frames.push({ mediaSec: Math.round(f.timeSec * 1000) / 1000, faceCount: result?.faceCount ?? 0, probability, band: bandOf(probability, thresholds), artifact: key });
+  }
+  return { frames, artifacts };
 }
 
 /** Decode, score and picture the hidden part of a video (see the module comment). */
@@ -71,23 +102,7 @@ export async function analyseHiddenMedia(a: {
     a.models,
     { thresholds: a.thresholds, evidence: false, copyMove: false, check: a.check },
   );
-  const thresholds = r.verdict.thresholds;
-  const artifacts: ArtifactOut[] = [];
-  const frames: HiddenMediaCheck['frames'] = [];
-  for (const [k, f] of extracted.frames.entries()) {
-    const result = r.frames[k];
-    const obs = r.faceTracks.flatMap((t) => t.observations.filter((o) => o.frameIndex === f.index && o.timeSec === f.timeSec));
-    const small = await shrink(f, HIDDEN_PICTURE_PX);
-    const s = small.width / f.width;
-    const boxed = drawBoxes(
-      small,
-      obs.map((o) => ({ box: { ...o.box, x: o.box.x * s, y: o.box.y * s, w: o.box.w * s, h: o.box.h * s }, color: bandColor(bandOf(o.probability, thresholds)) })),
-    );
-    const key = `hidden-${k}`;
-    artifacts.push({ ref: { key, kind: 'hidden', mime: 'image/jpeg', width: boxed.width, height: boxed.height, frameIndex: f.index, note: `Hidden by the edit list: the track's media at ${secs(f.timeSec)}.` }, data: await encodeJpeg(boxed) });
-    const probability = result?.probability ?? null;
-    frames.push({ mediaSec: Math.round(f.timeSec * 1000) / 1000, faceCount: result?.faceCount ?? 0, probability, band: bandOf(probability, thresholds), artifact: key });
-  }
+  const { frames, artifacts } = await picturedApart(extracted.frames, r, 'hidden', (f) => `Hidden by the edit list: the track's media at ${secs(f.timeSec)}.`);
   const missing = count - extracted.frames.length;
   const note =
     `${extracted.frames.length} frame${extracted.frames.length === 1 ? '' : 's'} of the hidden part analysed apart from the played ones (the edit list ignored)` +

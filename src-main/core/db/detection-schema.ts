@@ -26,8 +26,13 @@ export const zArtifactKey = z
   .max(128)
   .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'artifact keys are letters, digits, dot, dash, underscore, not starting with a dot');
 
-/** A frame of hidden or appended media analysed apart. */
-const zHiddenFrame = z.object({ mediaSec: z.number().min(0), faceCount: z.number().int().min(0), probability: zProb, band: zBand, artifact: zArtifactKey.optional() }).strict();
+/** What media analysed apart from the file's own (hidden by an edit list, appended) records: its frames and their verdict. */
+const zApart = {
+  frames: z.array(z.object({ mediaSec: z.number().min(0), faceCount: z.number().int().min(0), probability: zProb, band: zBand, artifact: zArtifactKey.optional() }).strict()).max(64),
+  probability: zProb,
+  band: zBand,
+  note: z.string().max(2000),
+};
 
 const zAnnotation = z
   .object({
@@ -118,10 +123,7 @@ export const zDetection = z
         spans: z.array(z.object({ startSec: z.number().min(0), endSec: z.number().min(0) }).strict()).max(1000),
         hiddenSec: z.number().min(0),
         mediaSec: z.number().min(0),
-        frames: z.array(zHiddenFrame).max(64),
-        probability: zProb,
-        band: zBand,
-        note: z.string().max(2000),
+        ...zApart,
       })
       .strict()
       .nullable()
@@ -137,10 +139,7 @@ export const zDetection = z
         durationSec: z.number().min(0).nullable(),
         width: z.number().int().min(0).nullable(),
         height: z.number().int().min(0).nullable(),
-        frames: z.array(zHiddenFrame).max(64),
-        probability: zProb,
-        band: zBand,
-        note: z.string().max(2000),
+        ...zApart,
       })
       .strict()
       .nullable()

@@ -129,7 +129,7 @@ export function videoFlags(groups: Groups, x264: string | null): MetadataFlag[] 
   ].filter((s): s is string => !!s);
   const editor = software.find((s) => EDITING_SOFTWARE.test(s));
   if (editor) flags.push({ code: 'EDITING_SOFTWARE', severity: 'warning', message: `Tagged by editing software: "${editor.slice(0, 120)}".` });
-  const enc = [container.encoder, st?.muxingApp].find((x) => /^Lavf/i.test(x ?? ''));
+  const enc = [container.encoder, container.software, st?.muxingApp].find((x) => /^Lavf/i.test(x ?? ''));
   if (enc) {
     flags.push({ code: 'REENCODED', severity: 'notice', message: `Written by FFmpeg's libavformat (${enc}): produced or re-muxed by FFmpeg-based software, not straight from a camera.` });
   }

@@ -15,8 +15,7 @@ import { decodeHeif, decodeHeifThumbnail } from './heif';
 import { readImageBytes, type DecodedImage } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
-import { describeMkvStructure, isMatroskaFormat, readMkvStructure, type MkvStructure } from './mkv-structure';
-import { describeMp4Structure, isMp4Format, readMp4Structure, type Mp4Structure } from './mp4-structure';
+import { describeContainerStructure, readContainerStructure, structureXmp, type ContainerStructure } from './container-structure';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
 import { imageFlags, lowerKeys, videoFlags } from './metadata-flags';
 
@@ -447,12 +446,8 @@ async function videoXmp(packets: readonly string[]): Promise<{ group: Record<str
   return { group: xmpGroup(merged), problems };
 }
 
-async function videoReport(p: string, info: MediaInfo, known?: Mp4Structure | null, knownMkv?: MkvStructure | null): Promise<MetadataReport> {
-  const [x264, structure, mkv] = await Promise.all([
-    findX264Sei(p).catch(() => null),
-    known !== undefined ? Promise.resolve(known) : isMp4Format(info.format) ? readMp4Structure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
-    knownMkv !== undefined ? Promise.resolve(knownMkv) : isMatroskaFormat(info.format) ? readMkvStructure(p, info.sizeBytes).catch(() => null) : Promise.resolve(null),
-  ]);
+async function videoReport(p: string, info: MediaInfo, known?: ContainerStructure | null): Promise<MetadataReport> {
+  const [x264, structure] = await Promise.all([findX264Sei(p).catch(() => null), known !== undefined ? Promise.resolve(known) : readContainerStructure(p, info)]);
   const groups: Record<string, Record<string, string>> = {};
   if (Object.keys(info.tags).length) groups.container = { ...info.tags };
   const v = info.streams.find((s) => s.index === info.videoStreamIndex) ?? info.streams.find((s) => s.type === 'video');
@@ -460,9 +455,9 @@ async function videoReport(p: string, info: MediaInfo, known?: Mp4Structure | nu
   if (v?.tags && Object.keys(v.tags).length) groups.video = { ...v.tags };
   if (a?.tags && Object.keys(a.tags).length) groups.audio = { ...a.tags };
   if (x264) groups.encoder = { x264 };
-  const found = structure ? describeMp4Structure(structure) : mkv ? describeMkvStructure(mkv) : null;
+  const found = structure ? describeContainerStructure(structure) : null;
   if (found) groups.structure = found.group;
-  const xmp = structure?.xmp.length ? await videoXmp(structure.xmp) : null;
+  const xmp = structureXmp(structure).length ? await videoXmp(structureXmp(structure)) : null;
   if (xmp && Object.keys(xmp.group).length) groups.xmp = xmp.group;
   if (xmp?.problems.length && groups.structure) groups.structure.xmpProblems = xmp.problems.join('; ');
   const highlights: { label: string; value: string }[] = [];
@@ -500,10 +495,8 @@ export async function readMetadata(
     jpegHistory?: FileHistory | Promise<FileHistory>;
     jpegQuality?: JpegQuality | null;
     decoded?: () => Promise<DecodedImage>;
-    /** An MP4/QuickTime video's box structure when the caller has read it (null: not such a file). */
-    mp4Structure?: Mp4Structure | null;
-    /** A Matroska/WebM video's element structure when the caller has read it (null: not such a file). */
-    mkvStructure?: MkvStructure | null;
+    /** A video's container structure when the caller has read it (null: none read). */
+    structure?: ContainerStructure | null;
   } = {},
 ): Promise<MetadataReport> {
   const limits = opts.limits ?? DEFAULT_SETTINGS.limits;
@@ -511,6 +504,6 @@ export async function readMetadata(
     case 'image':
       return imageReport(p, info, limits, opts.jpegHistory, opts.jpegQuality, opts.decoded);
     case 'video':
-      return videoReport(p, info, opts.mp4Structure, opts.mkvStructure);
+      return videoReport(p, info, opts.structure);
   }
 }

@@ -15,7 +15,8 @@ import zlib from 'node:zlib';
 import type { MetadataFlag } from '../../../src-shared/domain/media';
 import { hiddenSpansText } from '../../../src-shared/domain/detection';
 import { HIDDEN_SEC, hiddenSpans, iso, layoutText, secs } from './mp4-structure';
-import { APPENDED_MEDIA_KINDS, appendedLooksLike } from './sniff';
+import { appendedLooksLike } from './sniff';
+import { headerReader, mediaAfterEnd, readAt, readTrailing, trailingFinding, truncatedFinding, type Trailing } from './structure-io';
 
 /** ms from 1970-01-01 to 2001-01-01, Matroska's DateUTC epoch. */
 const EPOCH_2001_MS = 978_307_200_000;
@@ -196,7 +197,7 @@ export interface MkvStructure {
   /** Segments beyond MAX_SEGMENTS, counted only. */
   moreSegments: number;
   /** Bytes after the last element that do not form one. */
-  trailing: { bytes: number; allZero: boolean; looksLike: string | null } | null;
+  trailing: Trailing | null;
   /** An element declares more bytes than the file holds. */
   cutShort: { element: string; declared: number; present: number } | null;
 }
@@ -384,32 +385,12 @@ function crcMatches(b: Buffer): boolean | null {
   return zlib.crc32(b.subarray(h.headerLen + 4)) === stored;
 }
 
-async function readAt(fh: fs.promises.FileHandle, pos: number, len: number): Promise<Buffer> {
-  const buf = Buffer.alloc(len);
-  const { bytesRead } = await fh.read(buf, 0, len, pos);
-  return buf.subarray(0, bytesRead);
-}
-
-/** Element headers read through a 16 KiB window (headers of adjacent small elements cost one read). */
-function headerReader(fh: fs.promises.FileHandle): (pos: number) => Promise<Buffer> {
-  const WINDOW = 16 * 1024;
-  let start = -1;
-  let win: Buffer = Buffer.alloc(0);
-  return async (pos) => {
-    if (start < 0 || pos < start || pos + 12 > start + win.length) {
-      win = await readAt(fh, pos, WINDOW);
-      start = pos;
-    }
-    return win.subarray(pos - start, pos - start + 12);
-  };
-}
-
 const hexId = (id: number) => `0x${id.toString(16).toUpperCase()}`;
 
 /** Attached files: the names and types, the sizes and first bytes of their data (never the data itself). */
 async function readAttachments(fh: fs.promises.FileHandle, from: number, to: number): Promise<MkvAttachment[]> {
   const out: MkvAttachment[] = [];
-  const headerAt = headerReader(fh);
+  const headerAt = headerReader(fh, 16 * 1024, 12);
   let pos = from;
   while (pos < to && out.length < 1000) {
     const h = readHeader(await headerAt(pos), 0);
@@ -598,7 +579,7 @@ async function readSegment(w: Walk, at: number, h: Header, fileOffset: number): 
 export async function readMkvStructure(p: string, size: number): Promise<MkvStructure | null> {
   const fh = await fs.promises.open(p, 'r');
   try {
-    const w: Walk = { fh, size, headerAt: headerReader(fh), clusterChildren: 0, cutShort: null };
+    const w: Walk = { fh, size, headerAt: headerReader(fh, 16 * 1024, 12), clusterChildren: 0, cutShort: null };
     const ebml = readHeader(await w.headerAt(0), 0);
     if (!ebml || ebml.id !== ID.EBML || ebml.size === null || ebml.size > 4096) return null;
     const head = await readAt(fh, ebml.headerLen, ebml.size);
@@ -624,8 +605,7 @@ export async function readMkvStructure(p: string, size: number): Promise<MkvStru
       const h = readHeader(await w.headerAt(pos), 0);
       const known = h && (h.id === ID.EBML || h.id === ID.Segment || h.id === ID.Void || h.id === ID.CRC32);
       if (!h || !known) {
-        const tail = await readAt(fh, pos, Math.min(size - pos, 1024 * 1024));
-        s.trailing = { bytes: size - pos, allZero: tail.every((x) => x === 0) && size - pos <= tail.length, looksLike: appendedLooksLike(tail) };
+        s.trailing = await readTrailing(fh, pos, size);
         break;
       }
       if (h.id === ID.Segment) {
@@ -896,22 +876,14 @@ export function describeMkvStructure(s: MkvStructure): MkvFindings {
     });
   }
   if (s.trailing) {
-    const tr = s.trailing;
-    group.afterLastElement = `${tr.bytes} bytes${tr.allZero ? ', all zero' : ''}${tr.looksLike ? `, beginning like ${tr.looksLike}` : ''}`;
-    flags.push(
-      tr.allZero
-        ? { code: 'TRAILING_DATA', severity: 'info', message: `${tr.bytes} zero bytes pad the file after its last element.` }
-        : {
-          code: 'TRAILING_DATA',
-          severity: 'warning',
-          message: `${tr.bytes} bytes after the file's last element belong to no element${tr.looksLike ? ` and begin like ${tr.looksLike}` : ''}: data appended after the file was written, or a damaged end. Players ignore them.`,
-        },
-    );
+    const t = trailingFinding(s.trailing, 'element');
+    group.afterLastElement = t.row;
+    flags.push(t.flag);
   }
   if (s.cutShort) {
-    const c = s.cutShort;
-    group.cutShort = `${c.element}: ${c.present} of ${c.declared} bytes present`;
-    flags.push({ code: 'TRUNCATED', severity: 'warning', message: `The file ends inside its ${c.element} element: ${c.present} of the ${c.declared} bytes it declares are present (cut short; what followed is lost).` });
+    const t = truncatedFinding(`its ${s.cutShort.element} element`, s.cutShort.present, s.cutShort.declared);
+    group.cutShort = t.row;
+    flags.push(t.flag);
   }
   return { group, highlights, flags };
 }
@@ -920,6 +892,5 @@ export function describeMkvStructure(s: MkvStructure): MkvFindings {
 export function appendedOfMkv(s: Pick<MkvStructure, 'segments' | 'trailing'>, size: number): { offset: number; foundAs: string } | null {
   const second = s.segments[1];
   if (second) return { offset: second.fileOffset, foundAs: 'a second Matroska file after the first segment' };
-  const tr = s.trailing;
-  return tr?.looksLike && APPENDED_MEDIA_KINDS.has(tr.looksLike) ? { offset: size - tr.bytes, foundAs: `${tr.looksLike} appended after the last element` } : null;
+  return mediaAfterEnd(s.trailing, size, 'element');
 }

@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import type { MetadataFlag } from '../../../src-shared/domain/media';
 import { boxHeader, childBoxes, type BoxRef } from './isobmff';
-import { APPENDED_MEDIA_KINDS, appendedLooksLike } from './sniff';
+import { headerReader, mediaAfterEnd, readAt, readTrailing, trailingFinding, truncatedFinding, type Trailing } from './structure-io';
 
 /** Seconds from 1904-01-01 (the QuickTime/ISO epoch) to 1970-01-01. */
 const EPOCH_1904 = 2_082_844_800;
@@ -79,7 +79,7 @@ export interface Mp4Structure {
   /** XMP packets as text (top-level or track 'uuid' boxes, QuickTime 'udta/XMP_'). */
   xmp: string[];
   /** Bytes after the last whole box that do not form a box. */
-  trailing: { bytes: number; allZero: boolean; looksLike: string | null } | null;
+  trailing: Trailing | null;
   /** The last box declares more bytes than the file holds. */
   cutShort: { type: string; declared: number; present: number } | null;
   /** Why the movie box was not read (too large), when it was not. */
@@ -262,26 +262,6 @@ function uuidXmp(b: Buffer, box: BoxRef, s: Mp4Structure): void {
   if (t) s.xmp.push(t);
 }
 
-async function readAt(fh: fs.promises.FileHandle, pos: number, len: number): Promise<Buffer> {
-  const buf = Buffer.alloc(len);
-  const { bytesRead } = await fh.read(buf, 0, len, pos);
-  return buf.subarray(0, bytesRead);
-}
-
-/** Box headers read through a 64 KiB window, so a file of many small boxes costs few reads. */
-function headerReader(fh: fs.promises.FileHandle): (pos: number) => Promise<Buffer> {
-  const WINDOW = 64 * 1024;
-  let start = -1;
-  let win: Buffer = Buffer.alloc(0);
-  return async (pos) => {
-    if (start < 0 || pos < start || pos + 16 > start + win.length) {
-      win = await readAt(fh, pos, WINDOW);
-      start = pos;
-    }
-    return win.subarray(pos - start, pos - start + 16);
-  };
-}
-
 /**
  * The box structure of the file at `p` (`size` bytes), or null when it does not begin like an
  * MP4/QuickTime file. Reads the box headers, the ftyp, the movie box (up to MAX_MOOV_BYTES), XMP
@@ -305,7 +285,7 @@ export async function readMp4Structure(p: string, size: number): Promise<Mp4Stru
       moovNotRead: null,
       secondFileAt: null,
     };
-    const headerAt = headerReader(fh);
+    const headerAt = headerReader(fh, 64 * 1024, 16);
     let pos = 0;
     let moovSeen = false;
     while (pos < size) {
@@ -318,8 +298,7 @@ export async function readMp4Structure(p: string, size: number): Promise<Mp4Stru
       const head = h.length >= 8 && plausibleType(h.toString('latin1', 4, 8)) ? boxHeader(h, 0, size - pos) : null;
       if (!head) {
         if (pos === 0) return null;
-        const head = await readAt(fh, pos, Math.min(size - pos, 1024 * 1024));
-        s.trailing = { bytes: size - pos, allZero: head.every((x) => x === 0) && size - pos <= head.length, looksLike: appendedLooksLike(head) };
+        s.trailing = await readTrailing(fh, pos, size);
         break;
       }
       const { type, size: boxSize, header } = head;
@@ -514,17 +493,9 @@ export function describeMp4Structure(s: Mp4Structure): Mp4Findings {
   });
   if (s.xmp.length) group.xmpPackets = String(s.xmp.length);
   if (s.trailing) {
-    const tr = s.trailing;
-    group.afterLastBox = `${tr.bytes} bytes${tr.allZero ? ', all zero' : ''}${tr.looksLike ? `, beginning like ${tr.looksLike}` : ''}`;
-    flags.push(
-      tr.allZero
-        ? { code: 'TRAILING_DATA', severity: 'info', message: `${tr.bytes} zero bytes pad the file after its last box.` }
-        : {
-          code: 'TRAILING_DATA',
-          severity: 'warning',
-          message: `${tr.bytes} bytes after the file's last box belong to no box${tr.looksLike ? ` and begin like ${tr.looksLike}` : ''}: data appended after the file was written, or a damaged end. Players ignore them.`,
-        },
-    );
+    const t = trailingFinding(s.trailing, 'box');
+    group.afterLastBox = t.row;
+    flags.push(t.flag);
   }
   if (s.secondFileAt !== null) {
     group.secondFile = `from byte ${s.secondFileAt}`;
@@ -535,9 +506,9 @@ export function describeMp4Structure(s: Mp4Structure): Mp4Findings {
     });
   }
   if (s.cutShort) {
-    const c = s.cutShort;
-    group.cutShort = `'${c.type.trim()}' box: ${c.present} of ${c.declared} bytes present`;
-    flags.push({ code: 'TRUNCATED', severity: 'warning', message: `The file ends inside its '${c.type.trim()}' box: ${c.present} of the ${c.declared} bytes it declares are present (cut short; what followed is lost).` });
+    const t = truncatedFinding(`its '${s.cutShort.type.trim()}' box`, s.cutShort.present, s.cutShort.declared);
+    group.cutShort = t.row;
+    flags.push(t.flag);
   }
   return { group, highlights, flags };
 }
@@ -545,6 +516,5 @@ export function describeMp4Structure(s: Mp4Structure): Mp4Findings {
 /** Where a file appended to this one begins, and how it was found: a second ftyp after the movie box, or a picture or video after the last box. */
 export function appendedOfMp4(s: Pick<Mp4Structure, 'secondFileAt' | 'trailing'>, size: number): { offset: number; foundAs: string } | null {
   if (s.secondFileAt !== null) return { offset: s.secondFileAt, foundAs: 'a second MP4/QuickTime file after the first one’s boxes' };
-  const tr = s.trailing;
-  return tr?.looksLike && APPENDED_MEDIA_KINDS.has(tr.looksLike) ? { offset: size - tr.bytes, foundAs: `${tr.looksLike} appended after the last box` } : null;
+  return mediaAfterEnd(s.trailing, size, 'box');
 }

@@ -114,7 +114,7 @@ describe('analysing a file with another appended', () => {
     expect(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('mediaguard-appended-'))).toEqual([]);
   });
 
-  it('a second Matroska file after the first segment, and a picture after the last box', async () => {
+  it('a second Matroska file after the first segment, a second AVI, and a picture after the last box', async () => {
     const mkv = fs.readFileSync(fixture('clip.mkv'));
     const out = await run(joined('two.mkv', mkv, red('red.mkv', '-c:v', 'libx264', '-pix_fmt', 'yuv420p')));
     expect(out.appendedMedia).toMatchObject({ offset: mkv.length, kind: 'video', format: 'matroska', foundAs: 'a second Matroska file after the first segment', band: 'manipulated' });
@@ -123,6 +123,12 @@ describe('analysing a file with another appended', () => {
     expect(out.sampling.frames.every((f) => f.timeSec < 4.1)).toBe(true);
     expect(out.result.frames.every((f) => f.probability! < 0.7)).toBe(true);
     expect(out.result.warnings.map((w) => w.message).join(' ')).not.toMatch(/damaged|could be decoded/);
+    // AVI alike: FFmpeg's demuxer would read on into the second RIFF form as if it continued the first.
+    const avi = fs.readFileSync(fixture('clip.avi'));
+    const twoAvi = await run(joined('two.avi', avi, red('red.avi', '-c:v', 'mpeg4')));
+    expect(twoAvi.appendedMedia).toMatchObject({ offset: avi.length, kind: 'video', format: 'avi', foundAs: 'a second AVI file after the first', band: 'manipulated' });
+    expect(twoAvi.sampling.frames.every((f) => f.timeSec < 2.1)).toBe(true);
+    expect(twoAvi.result.frames.every((f) => f.probability! < 0.7)).toBe(true);
     const mp4 = fs.readFileSync(fixture('clip.mp4'));
     const pic = await run(joined('pic.mp4', mp4, red('red.jpg')));
     expect(pic.appendedMedia).toMatchObject({ offset: mp4.length, kind: 'image', format: 'jpeg', foundAs: 'a JPEG picture appended after the last box', band: 'manipulated' });

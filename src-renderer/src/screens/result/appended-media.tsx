@@ -1,8 +1,7 @@
 /** A second file inside the evidence (appended after its end): what and where it is, a picture of each frame analysed and what the models read there. */
 import type { Detection } from '../../../../src-shared/domain/detection';
 import { formatName } from '../../../../src-shared/domain/media';
-import { BAND_LABEL, pct } from '../../lib/format';
-import { MediaFrame } from './hidden-media';
+import { ApartVerdict, MediaFrame } from './hidden-media';
 
 const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`);
 
@@ -21,16 +20,7 @@ export function AppendedMediaPanel({ d }: { d: Detection }) {
         From byte {c.offset} on, the file holds {what} ({size(c.bytes)}): {c.foundAs}. Players show the first file only, so nobody who plays this file sees it.
       </p>
       <p className="muted small">SHA-256 of the appended bytes: <code>{c.sha256}</code></p>
-      <p data-testid="appended-media-verdict">
-        {c.frames.length ? (
-          <>
-            Read apart from the file's own frames: <strong>{c.probability !== null ? `${pct(c.probability)} — ${BAND_LABEL[c.band]}` : BAND_LABEL[c.band]}</strong>. Not part of the verdict
-            {c.band === 'manipulated' ? ', but it keeps the file from being called authentic' : ''}.
-          </>
-        ) : (
-          c.note
-        )}
-      </p>
+      <ApartVerdict testId="appended-media-verdict" c={c} what="the file's own frames" />
       {c.frames.length > 0 && (
         <div className="hidden-frames">
           {c.frames.map((f) => (

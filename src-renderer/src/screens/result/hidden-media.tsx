@@ -1,5 +1,5 @@
 /** The part of a video its edit list hides: where it lies, a picture of each frame analysed and what the models read there. */
-import { hiddenSpansText, type Detection, type HiddenFrame } from '../../../../src-shared/domain/detection';
+import { hiddenSpansText, type Detection, type HiddenFrame, type HiddenMediaCheck } from '../../../../src-shared/domain/detection';
 import { Loading } from '../../components/states';
 import { useArtifact } from '../../lib/artifacts';
 import { BAND_LABEL, pct } from '../../lib/format';
@@ -23,6 +23,22 @@ export function MediaFrame({ id, f, testId, alt, caption }: { id: string; f: Hid
   );
 }
 
+/** What the models read in frames analysed apart from the file's own, or why nothing could be read. */
+export function ApartVerdict({ c, testId, what }: { c: Pick<HiddenMediaCheck, 'frames' | 'probability' | 'band' | 'note'>; testId: string; what: string }) {
+  return (
+    <p data-testid={testId}>
+      {c.frames.length ? (
+        <>
+          Read apart from {what}: <strong>{c.probability !== null ? `${pct(c.probability)} — ${BAND_LABEL[c.band]}` : BAND_LABEL[c.band]}</strong>. Not part of the verdict
+          {c.band === 'manipulated' ? ', but it keeps the file from being called authentic' : ''}.
+        </>
+      ) : (
+        c.note
+      )}
+    </p>
+  );
+}
+
 export function HiddenMediaPanel({ d }: { d: Detection }) {
   const h = d.hiddenMedia;
   if (!h) return null;
@@ -32,16 +48,7 @@ export function HiddenMediaPanel({ d }: { d: Detection }) {
         {h.hiddenSec.toFixed(2)} s of the video track ({hiddenSpansText(h.spans)} of its {h.mediaSec.toFixed(2)} s of media) is stored in the file but never played: its edit list skips it, as a cut
         without re-encoding leaves it. Nobody who plays the file sees these frames.
       </p>
-      <p data-testid="hidden-media-verdict">
-        {h.frames.length ? (
-          <>
-            Read apart from the played frames: <strong>{h.probability !== null ? `${pct(h.probability)} — ${BAND_LABEL[h.band]}` : BAND_LABEL[h.band]}</strong>. Not part of the verdict
-            {h.band === 'manipulated' ? ', but it keeps the file from being called authentic' : ''}.
-          </>
-        ) : (
-          h.note
-        )}
-      </p>
+      <ApartVerdict testId="hidden-media-verdict" c={h} what="the played frames" />
       {h.frames.length > 0 && (
         <div className="hidden-frames">
           {h.frames.map((f) => (

@@ -1,0 +1,61 @@
+/**
+ * A video container's own structure, whichever family it is: MP4/QuickTime boxes (mp4-structure.ts),
+ * Matroska/WebM elements (mkv-structure.ts) or AVI chunks (avi-structure.ts). Read once per file
+ * (headers only, milliseconds) for the metadata report, the media an MP4 edit list hides and a file
+ * appended after this one.
+ */
+import type { MediaInfo, MetadataFlag } from '../../../src-shared/domain/media';
+import { appendedOfAvi, describeAviStructure, isAviFormat, readAviStructure, type AviStructure } from './avi-structure';
+import { appendedOfMkv, describeMkvStructure, isMatroskaFormat, readMkvStructure, type MkvStructure } from './mkv-structure';
+import { appendedOfMp4, describeMp4Structure, isMp4Format, readMp4Structure, type Mp4Structure } from './mp4-structure';
+
+export type ContainerStructure = { kind: 'mp4'; s: Mp4Structure } | { kind: 'mkv'; s: MkvStructure } | { kind: 'avi'; s: AviStructure };
+
+/** The structure of a probed video's container, or null when its family is not read or the file does not parse as one. */
+export async function readContainerStructure(p: string, info: Pick<MediaInfo, 'kind' | 'format' | 'sizeBytes'>): Promise<ContainerStructure | null> {
+  if (info.kind !== 'video') return null;
+  try {
+    if (isMp4Format(info.format)) {
+      const s = await readMp4Structure(p, info.sizeBytes);
+      return s ? { kind: 'mp4', s } : null;
+    }
+    if (isMatroskaFormat(info.format)) {
+      const s = await readMkvStructure(p, info.sizeBytes);
+      return s ? { kind: 'mkv', s } : null;
+    }
+    if (isAviFormat(info.format)) {
+      const s = await readAviStructure(p, info.sizeBytes);
+      return s ? { kind: 'avi', s } : null;
+    }
+  } catch {
+    // Unreadable structure: the metadata report goes on without it (the probe already read the file).
+  }
+  return null;
+}
+
+/** The 'structure' metadata group, its highlights and flags. */
+export function describeContainerStructure(c: ContainerStructure): { group: Record<string, string>; highlights: { label: string; value: string }[]; flags: MetadataFlag[] } {
+  switch (c.kind) {
+    case 'mp4':
+      return describeMp4Structure(c.s);
+    case 'mkv':
+      return describeMkvStructure(c.s);
+    case 'avi':
+      return describeAviStructure(c.s);
+  }
+}
+
+/** Where a file appended after this one begins, and how it was found; null when none. */
+export function appendedOf(c: ContainerStructure, size: number): { offset: number; foundAs: string } | null {
+  switch (c.kind) {
+    case 'mp4':
+      return appendedOfMp4(c.s, size);
+    case 'mkv':
+      return appendedOfMkv(c.s, size);
+    case 'avi':
+      return appendedOfAvi(c.s, size);
+  }
+}
+
+/** XMP packets the structure carries (MP4 only). */
+export const structureXmp = (c: ContainerStructure | null): readonly string[] => (c?.kind === 'mp4' ? c.s.xmp : []);
