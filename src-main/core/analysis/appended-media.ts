@@ -40,13 +40,29 @@ export interface AppendedAt {
 const secs = (x: number) => `${x.toFixed(2)} s`;
 const mb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`);
 
-/** Copy bytes [from, end of file) of `src` to `dest`, returning their SHA-256. */
-async function copyTail(src: string, from: number, dest: string, signal?: AbortSignal): Promise<string> {
+/** Temporary space kept free beyond the copy itself. */
+const SPACE_MARGIN = 256 * 1024 * 1024;
+
+/** Copy bytes [from, end of file) of `src` to `dest` (or only read them, with no `dest`), returning their SHA-256. */
+async function copyTail(src: string, from: number, dest: string | null, signal?: AbortSignal): Promise<string> {
   const hash = crypto.createHash('sha256');
   const read = fs.createReadStream(src, { start: from });
-  read.on('data', (chunk) => hash.update(chunk));
-  await streamPipeline(read, fs.createWriteStream(dest, { flags: 'wx', mode: 0o600 }), { signal });
+  if (dest === null) {
+    for await (const chunk of read) {
+      signal?.throwIfAborted();
+      hash.update(chunk as Buffer);
+    }
+  } else {
+    read.on('data', (chunk) => hash.update(chunk));
+    await streamPipeline(read, fs.createWriteStream(dest, { flags: 'wx', mode: 0o600 }), { signal });
+  }
   return hash.digest('hex');
+}
+
+/** Free bytes for an unprivileged writer where `dir` lies. */
+async function freeSpace(dir: string): Promise<number> {
+  const s = await fs.promises.statfs(dir);
+  return s.bavail * s.bsize;
 }
 
 /** Probe, decode, score and picture the file appended at `at.offset` (see the module comment). */
@@ -61,6 +77,8 @@ export async function analyseAppendedMedia(a: {
   maxSide: number;
   signal?: AbortSignal;
   check: CancelCheck;
+  /** Free temporary space (tests); statfs of the system's temporary folder otherwise. */
+  freeBytes?: () => Promise<number>;
 }): Promise<{ check: AppendedMediaCheck; artifacts: ArtifactOut[] }> {
   const bytes = a.sizeBytes - a.at.offset;
   const base: AppendedMediaCheck = {
@@ -78,12 +96,25 @@ export async function analyseAppendedMedia(a: {
     band: 'undetermined',
     note: '',
   };
+  const unreadable = (why: string) => ({ check: { ...base, note: `It could not be analysed: ${why}`.slice(0, 2000) }, artifacts: [] });
+  // The copy needs temporary space; without it the appended bytes are only hashed, and the analysis goes on.
+  const free = await (a.freeBytes ?? (() => freeSpace(os.tmpdir())))().catch(() => Number.POSITIVE_INFINITY);
+  if (free < bytes + SPACE_MARGIN) {
+    base.sha256 = await copyTail(a.path, a.at.offset, null, a.signal);
+    a.check();
+    return unreadable(`copying it out needs ${mb(bytes)} of temporary space (and ${mb(SPACE_MARGIN)} to spare), and ${mb(free)} is free.`);
+  }
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mediaguard-appended-'));
   try {
     const tmp = path.join(dir, 'appended');
-    base.sha256 = await copyTail(a.path, a.at.offset, tmp, a.signal);
+    try {
+      base.sha256 = await copyTail(a.path, a.at.offset, tmp, a.signal);
+    } catch (e) {
+      a.check();
+      base.sha256 = await copyTail(a.path, a.at.offset, null, a.signal);
+      return unreadable(`it could not be copied out for analysis (${e instanceof Error ? e.message.split('\n')[0] : String(e)}).`);
+    }
     a.check();
-    const unreadable = (why: string) => ({ check: { ...base, note: `It could not be analysed: ${why}`.slice(0, 2000) }, artifacts: [] });
     let media: Awaited<ReturnType<typeof probe>>;
     try {
       // (identify refuses what is neither a picture nor a video, with the reason.)

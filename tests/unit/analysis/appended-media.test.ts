@@ -13,7 +13,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../../src-main/core/analysis/analyze-file';
-import { appendedMediaWarning, withAppendedMedia } from '../../../src-main/core/analysis/appended-media';
+import { analyseAppendedMedia, appendedMediaWarning, withAppendedMedia } from '../../../src-main/core/analysis/appended-media';
 import { buildDetection } from '../../../src-main/core/analysis/record';
 import type { ModelRegistry } from '../../../src-main/core/analysis/registry';
 import { detectionIssues } from '../../../src-main/core/db/detection-schema';
@@ -146,6 +146,28 @@ describe('analysing a file with another appended', () => {
     expect(broken.appendedMedia).toMatchObject({ offset: mp4.length, band: 'undetermined', probability: null, frames: [] });
     expect(broken.appendedMedia!.note).toMatch(/^It could not be analysed: /);
     expect(broken.result.verdict.explanation).toContain('could not be judged');
+  });
+
+  it('without temporary space for the copy, hashes the appended bytes only and says why it was not analysed', async () => {
+    const mp4 = fs.readFileSync(fixture('clip.mp4'));
+    const second = red('red2.mp4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p');
+    const file = joined('nospace.mp4', mp4, second);
+    const r = await analyseAppendedMedia({
+      path: file,
+      sizeBytes: mp4.length + second.length,
+      at: { offset: mp4.length, foundAs: 'a second MP4/QuickTime file after the first one’s boxes' },
+      tools: await testTools(),
+      models: {} as never,
+      thresholds: null,
+      limits: DEFAULT_SETTINGS.limits,
+      maxSide: 1920,
+      check: () => undefined,
+      freeBytes: async () => 10 * 1024 * 1024,
+    });
+    expect(r.artifacts).toEqual([]);
+    expect(r.check).toMatchObject({ sha256: crypto.createHash('sha256').update(second).digest('hex'), band: 'undetermined', frames: [], kind: null });
+    expect(r.check.note).toBe(`It could not be analysed: copying it out needs ${(second.length / 1024).toFixed(1)} KB of temporary space (and 256.0 MB to spare), and 10.0 MB is free.`);
+    expect(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('mediaguard-appended-'))).toEqual([]);
   });
 
   it('leaves a plain file without an appended part', async () => {
