@@ -162,7 +162,7 @@ export async function analyzeFile(
   const head = media.kind === 'image' && media.format === 'jpeg' ? await readJpegHead(checked.path).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) : null;
   const jpegQuality = head && !(head instanceof Error) ? qualityOfHead(head.buf) : null;
   const jpegRead: Promise<JpegForensics> | null = head
-    ? timed('jpeg-coefficients', () => (head instanceof Error ? Promise.resolve({ ok: false as const, reason: head.message }) : forensics.jpeg(head)))
+    ? timed('jpeg-coefficients', () => (head instanceof Error ? Promise.resolve({ ok: false as const, reason: head.message }) : forensics.jpeg(head, signal)))
     : null;
   check();
   ctx.progress('hash', 0);
@@ -224,7 +224,7 @@ export async function analyzeFile(
       fps: media.fps,
     },
     models,
-    { thresholds: settings.thresholds, progress: ctx.progress, check, ...(forensics.offThread ? { copyMoveOffThread: (img: RgbImage) => forensics.copyMove(img) } : {}) },
+    { thresholds: settings.thresholds, progress: ctx.progress, check, ...(forensics.offThread ? { copyMoveOffThread: (img: RgbImage) => forensics.copyMove(img, signal) } : {}) },
   );
   // The part of the video its edit list hides: decoded, scored and pictured apart from the played frames.
   const hiddenVideo = structure?.kind === 'mp4' ? hiddenVideoOf(structure.s, media.videoStreamIndex) : null;

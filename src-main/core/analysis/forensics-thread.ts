@@ -5,7 +5,9 @@
  * so that they run beside the analysis thread's hashing, decoding and models rather than before or
  * after them. One thread per kind of check ("lane"), started by its first request and kept (it holds
  * no model), unref'd so it never keeps the process alive, ended with the analysis host. Requests on a
- * lane are answered one at a time, in order. From a source checkout the threads run the TypeScript
+ * lane are answered one at a time, in order. A request whose job is cancelled is answered at once; when
+ * every request on its lane is cancelled, the thread is ended (its work would only delay the next job's)
+ * and the next request starts a fresh one. From a source checkout the threads run the TypeScript
  * entry through tsx, as the analysis worker does; where no script can run, the checks run on the
  * calling thread.
  */
@@ -22,10 +24,10 @@ export type ForensicsReply = { id: number; jpeg: JpegForensics } | { id: number;
 export interface ForensicsRunner {
   /** True when they run on threads of their own (false: on the calling thread). */
   readonly offThread: boolean;
-  /** jpegForensics of a file head; never rejects (a failure is a `{ ok: false, reason }`). */
-  jpeg(head: { buf: Buffer; whole: boolean }): Promise<JpegForensics>;
-  /** detectCopyMove of a picture (left untouched: the thread gets a copy); rejects when the check fails. */
-  copyMove(img: RgbImage): Promise<CopyMoveResult>;
+  /** jpegForensics of a file head; never rejects (a failure, or cancellation, is a `{ ok: false, reason }`). */
+  jpeg(head: { buf: Buffer; whole: boolean }, signal?: AbortSignal): Promise<JpegForensics>;
+  /** detectCopyMove of a picture (left untouched: the thread gets a copy); rejects when the check fails or is cancelled. */
+  copyMove(img: RgbImage, signal?: AbortSignal): Promise<CopyMoveResult>;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export function safeJpegForensics(head: { buf: Buffer; whole: boolean }): JpegFo
 export const inlineForensics: ForensicsRunner = {
   offThread: false,
   jpeg: async (head) => safeJpegForensics(head),
-  copyMove: (img) => detectCopyMoveAsync(img),
+  copyMove: (img, signal) => detectCopyMoveAsync(img, {}, () => signal?.throwIfAborted()),
   close: async () => undefined,
 };
 
@@ -56,7 +58,7 @@ type Kind = ForensicsRequest['kind'];
 /** One thread and the requests in flight on it. */
 class Lane {
   private worker: Worker | null = null;
-  private readonly pending = new Map<number, (r: ForensicsReply) => void>();
+  private readonly pending = new Map<number, { done: (r: ForensicsReply) => void; signal?: AbortSignal }>();
 
   constructor(
     private readonly script: WorkerScript,
@@ -68,9 +70,9 @@ class Lane {
     const w = new Worker(this.script.file, { eval: this.script.eval });
     w.unref();
     w.on('message', (m: ForensicsReply) => {
-      const done = this.pending.get(m.id);
+      const p = this.pending.get(m.id);
       this.pending.delete(m.id);
-      done?.(m);
+      p?.done(m);
     });
     const lost = (why: string) => {
       if (this.worker !== w) return;
@@ -84,16 +86,44 @@ class Lane {
   }
 
   private settleAll(why: string): void {
-    for (const [id, done] of [...this.pending]) {
+    for (const [id, p] of [...this.pending]) {
       this.pending.delete(id);
-      done({ id, error: why });
+      p.done({ id, error: why });
     }
   }
 
-  request(req: ForensicsRequest, transfer: ArrayBuffer[]): Promise<ForensicsReply> {
+  /** Whether the thread is up, and how many requests wait on it (tests). */
+  get running(): boolean {
+    return this.worker !== null;
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  request(req: ForensicsRequest, transfer: ArrayBuffer[], signal?: AbortSignal): Promise<ForensicsReply> {
+    if (signal?.aborted) return Promise.resolve({ id: req.id, error: 'cancelled' });
     const w = this.spawn();
     return new Promise((resolve) => {
-      this.pending.set(req.id, resolve);
+      const onAbort = () => {
+        if (!this.pending.delete(req.id)) return;
+        resolve({ id: req.id, error: 'cancelled' });
+        // Nothing left that anyone waits for: end the thread rather than let it finish cancelled work.
+        if ([...this.pending.values()].every((p) => p.signal?.aborted)) {
+          const busy = this.worker;
+          this.worker = null;
+          this.settleAll('cancelled');
+          void busy?.terminate();
+        }
+      };
+      this.pending.set(req.id, {
+        done: (r) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+        ...(signal ? { signal } : {}),
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
       w.postMessage(req, transfer);
     });
   }
@@ -119,19 +149,28 @@ export class ForensicsThreads implements ForensicsRunner {
     return l;
   }
 
-  async jpeg(head: { buf: Buffer; whole: boolean }): Promise<JpegForensics> {
+  async jpeg(head: { buf: Buffer; whole: boolean }, signal?: AbortSignal): Promise<JpegForensics> {
     // The head's memory moves to the thread (no copy) when it is a whole buffer of its own; nothing here reads it afterwards.
     const transfer = head.buf.byteOffset === 0 && head.buf.byteLength === head.buf.buffer.byteLength ? [head.buf.buffer as ArrayBuffer] : [];
-    const r = await this.lane('jpeg').request({ id: this.nextId++, kind: 'jpeg', buf: head.buf, whole: head.whole }, transfer);
+    const r = await this.lane('jpeg').request({ id: this.nextId++, kind: 'jpeg', buf: head.buf, whole: head.whole }, transfer, signal);
     return 'jpeg' in r ? r.jpeg : { ok: false, reason: 'error' in r ? r.error : 'unexpected answer' };
   }
 
-  async copyMove(img: RgbImage): Promise<CopyMoveResult> {
+  async copyMove(img: RgbImage, signal?: AbortSignal): Promise<CopyMoveResult> {
     // One copy of exactly the picture's bytes (a view's whole buffer would be cloned otherwise), moved to the thread.
     const data = new Uint8Array(img.data);
-    const r = await this.lane('copy-move').request({ id: this.nextId++, kind: 'copy-move', img: { width: img.width, height: img.height, data } }, [data.buffer]);
+    const r = await this.lane('copy-move').request({ id: this.nextId++, kind: 'copy-move', img: { width: img.width, height: img.height, data } }, [data.buffer], signal);
     if ('copyMove' in r) return r.copyMove;
     throw new Error(`the copy-move check failed: ${'error' in r ? r.error : 'unexpected answer'}`);
+  }
+
+  /** Whether a lane's thread is up, and how many requests wait on it (tests). */
+  running(kind: Kind): boolean {
+    return this.lanes.get(kind)?.running ?? false;
+  }
+
+  inFlight(kind: Kind): number {
+    return this.lanes.get(kind)?.inFlight ?? 0;
   }
 
   async close(): Promise<void> {

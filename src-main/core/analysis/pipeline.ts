@@ -360,7 +360,15 @@ export async function runPipeline(input: PipelineInput, models: PipelineModels, 
   if (input.kind === 'image' && firstFrame && (opts.copyMove ?? true)) {
     progress('forensics', 0, 'Looking for copied regions');
     const still = firstFrame;
-    clones = clonesLater ? await time('copy-move-wait', () => clonesLater!) : await time('copy-move', () => detectCopyMoveAsync(still, {}, check));
+    // (A cancelled job's check on its thread is answered at once, as a failure: the cancellation is what to report.)
+    clones = clonesLater
+      ? await time('copy-move-wait', () =>
+        clonesLater!.catch((e: unknown) => {
+          check();
+          throw e;
+        }),
+      )
+      : await time('copy-move', () => detectCopyMoveAsync(still, {}, check));
     copyMove = {
       method: COPY_MOVE_METHOD,
       regions: clones.regions.map(({ areaPx: _, ...r }) => r),

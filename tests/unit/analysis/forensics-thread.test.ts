@@ -91,6 +91,80 @@ describe('the forensic check threads', () => {
     await pendingClones;
   });
 
+  it('answers a cancelled request at once, and ends the thread only when nothing on it is still wanted; the next request starts a fresh one', async () => {
+    // A thread that never answers: only cancellation or closing can settle its requests.
+    const hang = path.join(t.dir, 'hang.cjs');
+    fs.writeFileSync(hang, "require('node:worker_threads').parentPort.on('message', () => undefined);");
+    const th = threads(hang);
+    const buf = fs.readFileSync(fixture('camera.jpg'));
+    const [a, b] = [new AbortController(), new AbortController()];
+    const first = th.jpeg(head(buf), a.signal);
+    const second = th.jpeg(head(buf), b.signal);
+    expect(th.running('jpeg')).toBe(true);
+    a.abort();
+    expect(await first).toEqual({ ok: false, reason: 'cancelled' });
+    // The other request is still wanted: the thread goes on.
+    expect(th.running('jpeg')).toBe(true);
+    b.abort();
+    expect(await second).toEqual({ ok: false, reason: 'cancelled' });
+    expect(th.running('jpeg')).toBe(false);
+    const c = new AbortController();
+    const clones = th.copyMove(await still('camera.jpg'), c.signal);
+    c.abort();
+    await expect(clones).rejects.toThrow('the copy-move check failed: cancelled');
+    expect(th.running('copy-move')).toBe(false);
+    // Cancelled before it was asked: never sent.
+    expect(await th.jpeg(head(buf), AbortSignal.abort())).toEqual({ ok: false, reason: 'cancelled' });
+    expect(th.running('jpeg')).toBe(false);
+    await th.close();
+    // With the real checks: a cancelled request, then the next one on a fresh thread, answered as on the calling thread.
+    const real = threads();
+    try {
+      const spliced = fs.readFileSync(fixture('spliced.jpg'));
+      const d = new AbortController();
+      const cancelled = real.jpeg(head(spliced), d.signal);
+      d.abort();
+      expect(await cancelled).toEqual({ ok: false, reason: 'cancelled' });
+      expect(real.running('jpeg')).toBe(false);
+      expect(await real.jpeg(head(spliced))).toEqual(await inlineForensics.jpeg(head(spliced)));
+    } finally {
+      await real.close();
+    }
+  });
+
+  it('an analysis cancelled while its checks run on their threads ends as cancelled, and the threads are ended', async () => {
+    writeStandardModels(path.join(t.dir, 'models'));
+    const reg = testRegistry(t.dir);
+    const th = threads();
+    try {
+      const ac = new AbortController();
+      let waiting: number[] = [];
+      const run = analyzeFile(fixture('cloned.jpg'), {
+        registry: reg,
+        settings: DEFAULT_SETTINGS,
+        options: {},
+        signal: ac.signal,
+        forensics: th,
+        // Once the models run, the copy-move check is under way on its thread.
+        progress: (stage) => {
+          if (stage === 'classify' && !ac.signal.aborted) {
+            waiting = [th.inFlight('jpeg'), th.inFlight('copy-move')];
+            ac.abort();
+          }
+        },
+      });
+      await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+      // The copy-move check (seconds) was under way; the JPEG stage may or may not have answered by then.
+      expect(waiting[1]).toBe(1);
+      expect(th.running('copy-move')).toBe(false);
+      if (waiting[0]) expect(th.running('jpeg')).toBe(false);
+      expect([th.inFlight('jpeg'), th.inFlight('copy-move')]).toEqual([0, 0]);
+    } finally {
+      await th.close();
+      await reg.close();
+    }
+  });
+
   it('runs the bundle beside the code, else the TypeScript source through tsx, else on the calling thread', async () => {
     expect(findForensicsWorkerScript(t.dir)).toEqual({ file: script, eval: false });
     expect(findForensicsWorkerScript(path.join(ROOT, 'src-main/core/analysis'))).toMatchObject({ eval: true, file: expect.stringContaining('forensics-worker-entry.ts') });
