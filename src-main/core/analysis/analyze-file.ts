@@ -17,6 +17,7 @@ import { estimateJpegQuality, JPEG_HEADER_BYTES, parseDqt, type JpegQuality } fr
 import { readMetadata } from '../media/metadata';
 import { appendedOf, readContainerStructure } from '../media/container-structure';
 import { hiddenVideoOf } from '../media/mp4-structure';
+import { appendedOfPicture, readPictureEnd } from '../media/picture-end';
 import { uprightSplice, type JpegForensics } from '../media/jpeg-splice';
 import { readJpegHead } from '../media/jpeg-history';
 import { probe } from '../media/probe';
@@ -183,9 +184,11 @@ export async function analyzeFile(
   // A video container's own structure (MP4 boxes, Matroska elements, AVI chunks; headers only,
   // milliseconds), read once: for the metadata report, the media an edit list hides and a file appended.
   const structure = await readContainerStructure(checked.path, media);
+  // A picture's end and what follows it (MPF pictures, a motion photo's video, appended data).
+  const pictureEnd = media.kind === 'image' ? await readPictureEnd(checked.path, media.format, media.sizeBytes).catch(() => null) : null;
   // Where a second file appended to this one begins: analysed apart, and its frames kept out of this file's
   // (FFmpeg's Matroska and AVI demuxers read on into a second file as if it continued the first).
-  const appendedAt = structure ? appendedOf(structure, media.sizeBytes) : null;
+  const appendedAt = structure ? appendedOf(structure, media.sizeBytes) : pictureEnd ? appendedOfPicture(pictureEnd, media.sizeBytes) : null;
   // The metadata stage reads the file now and finishes beside the frames and the models (a JPEG's report
   // waits for its compression history). Unreadable metadata is itself a finding, not a reason to refuse the picture.
   const metadataRead = timed('metadata', () =>
@@ -193,6 +196,7 @@ export async function analyzeFile(
       limits: settings.limits,
       decoded,
       structure,
+      pictureEnd,
       ...(jpegRead ? { jpegHistory: jpegRead.then((jpeg) => (jpeg.ok ? { ok: true as const, history: jpeg.history } : jpeg)), jpegQuality } : {}),
     }),
   ).catch(() => null);

@@ -16,6 +16,7 @@ import { readImageBytes, type DecodedImage } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
 import { describeContainerStructure, readContainerStructure, structureXmp, type ContainerStructure } from './container-structure';
+import { describePictureEnd, readPictureEnd, type PictureEnd } from './picture-end';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
 import { imageFlags, lowerKeys, videoFlags } from './metadata-flags';
 
@@ -306,7 +307,15 @@ async function parseImageMetadata(
   return { parsed, exifPresent: block !== null || exifrErrors.length > 0, problems: [...new Set(problems)], thumbnail: walk?.thumbnail ?? null, source };
 }
 
-async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limits'], known?: FileHistory | Promise<FileHistory>, knownQuality?: JpegQuality | null, decoded?: () => Promise<DecodedImage>): Promise<MetadataReport> {
+async function imageReport(
+  p: string,
+  info: MediaInfo,
+  limits: AppSettings['limits'],
+  known?: FileHistory | Promise<FileHistory>,
+  knownQuality?: JpegQuality | null,
+  decoded?: () => Promise<DecodedImage>,
+  knownEnd?: PictureEnd | null,
+): Promise<MetadataReport> {
   const bytes = EXIF_FORMATS.has(info.format) ? await metadataBytes(p) : null;
   const meta = bytes ? await parseImageMetadata(bytes, info.format, bytes.length >= info.sizeBytes) : { parsed: {}, exifPresent: false, problems: [], thumbnail: null, source: null };
   const parsed = meta.parsed;
@@ -352,10 +361,18 @@ async function imageReport(p: string, info: MediaInfo, limits: AppSettings['limi
       message: `The ${p.dir.width}×${p.dir.height} preview this camera raw file stores (${p.dir.where}) shows different content from its ${analysed.width}×${analysed.height} preview, the one analysed: one of them was edited or replaced after the camera wrote them.`,
     });
   });
+  // What follows the picture in the file (MPF pictures, a motion photo's video, appended data).
+  const end = knownEnd !== undefined ? knownEnd : await readPictureEnd(p, info.format, info.sizeBytes).catch(() => null);
+  const after = end ? describePictureEnd(end, info.sizeBytes) : null;
+  if (after) {
+    if (Object.keys(after.group).length) groups.structure = after.group;
+    flags.push(...after.flags);
+  }
   const highlights: { label: string; value: string }[] = [];
   const add = (label: string, value: string | undefined) => {
     if (value) highlights.push({ label, value });
   };
+  add('After the picture', after?.group.video ?? after?.group.afterPicture ?? after?.group.mpfPictures);
   if (raw) {
     add('Camera raw', describeCameraRaw(raw));
     groups.cameraRaw = {
@@ -497,12 +514,14 @@ export async function readMetadata(
     decoded?: () => Promise<DecodedImage>;
     /** A video's container structure when the caller has read it (null: none read). */
     structure?: ContainerStructure | null;
+    /** A picture's end and what follows it, when the caller has read it (null: not such a picture). */
+    pictureEnd?: PictureEnd | null;
   } = {},
 ): Promise<MetadataReport> {
   const limits = opts.limits ?? DEFAULT_SETTINGS.limits;
   switch (info.kind) {
     case 'image':
-      return imageReport(p, info, limits, opts.jpegHistory, opts.jpegQuality, opts.decoded);
+      return imageReport(p, info, limits, opts.jpegHistory, opts.jpegQuality, opts.decoded, opts.pictureEnd);
     case 'video':
       return videoReport(p, info, opts.structure);
   }

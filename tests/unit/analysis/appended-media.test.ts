@@ -135,6 +135,23 @@ describe('analysing a file with another appended', () => {
     expect(pic.appendedMedia!.frames).toHaveLength(1);
   });
 
+  it("a motion photo: the video after the picture is analysed apart, and a JPEG's appended ZIP is only named", async () => {
+    const cam = fs.readFileSync(fixture('camera.jpg'));
+    const xmp = Buffer.from('http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><rdf:RDF><rdf:Description GCamera:MotionPhoto="1"/></rdf:RDF></x:xmpmeta>', 'latin1');
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, (xmp.length + 2) >> 8, (xmp.length + 2) & 0xff]), xmp]);
+    const still = Buffer.concat([cam.subarray(0, 2), app1, cam.subarray(2)]);
+    const video = red('motion.mp4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p');
+    const out = await run(joined('motion.jpg', still, video));
+    expect(out.kind).toBe('image');
+    expect(out.appendedMedia).toMatchObject({ offset: still.length, bytes: video.length, kind: 'video', format: 'mp4', foundAs: 'the video of a motion photo, after the picture', band: 'manipulated' });
+    expect(out.appendedMedia!.frames).toHaveLength(8);
+    expect(out.metadata!.flags.find((f) => f.code === 'MOTION_PHOTO')?.severity).toBe('notice');
+    expect(out.result.verdict.band).not.toBe('authentic');
+    const zip = await run(joined('zip.jpg', cam, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(300, 1)])));
+    expect(zip.appendedMedia).toBeUndefined();
+    expect(zip.metadata!.flags.find((f) => f.code === 'TRAILING_DATA')).toMatchObject({ severity: 'warning', message: expect.stringContaining('a ZIP archive') });
+  });
+
   it('appended bytes that are not media are only named by the metadata; a broken appended video is named as unreadable', async () => {
     const mp4 = fs.readFileSync(fixture('clip.mp4'));
     const zip = await run(joined('zip.mp4', mp4, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(400, 7)])));
