@@ -177,7 +177,7 @@ export function appendedMediaWarning(c: AppendedMediaCheck): AnalysisWarning {
   const found = c.frames.length ? `Analysed apart: ${c.probability !== null ? `${pct(c.probability)}, ${c.band}` : 'no verdict (nothing could be judged)'}.` : c.note;
   return {
     code: 'APPENDED_MEDIA',
-    message: `The file holds ${appendedText(c)} — ${c.foundAs}. Players show the first file only, and only its frames were sampled for the verdict. ${found} It is not part of the verdict.`.slice(0, 1000),
+    message: `The file holds ${appendedText(c)} — ${c.foundAs}. Players and viewers show the first file only, and only its frames were sampled for the verdict. ${found} It is not part of the verdict.`.slice(0, 1000),
   };
 }
 

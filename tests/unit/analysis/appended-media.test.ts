@@ -51,7 +51,7 @@ describe('the appended file and the verdict', () => {
     expect(withAppendedMedia(verdict('authentic', 0.1), appended('inconclusive', 0.5)).band).toBe('authentic');
     expect(withAppendedMedia(verdict('authentic', 0.1), appended('undetermined', null))).toMatchObject({ band: 'authentic', explanation: expect.stringContaining('could not be judged') });
     expect(appendedMediaWarning(appended('undetermined', null)).message).toBe(
-      'The file holds a 3.00-s MP4 video (160×120), 20.0 KB from byte 1000 — a second MP4/QuickTime file after the first one’s boxes. Players show the first file only, and only its frames were sampled for the verdict. It could not be analysed: no video stream. It is not part of the verdict.',
+      'The file holds a 3.00-s MP4 video (160×120), 20.0 KB from byte 1000 — a second MP4/QuickTime file after the first one’s boxes. Players and viewers show the first file only, and only its frames were sampled for the verdict. It could not be analysed: no video stream. It is not part of the verdict.',
     );
   });
 });

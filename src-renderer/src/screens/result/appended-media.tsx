@@ -17,7 +17,7 @@ export function AppendedMediaPanel({ d }: { d: Detection }) {
   return (
     <div data-testid="appended-media">
       <p className="warn">
-        From byte {c.offset} on, the file holds {what} ({size(c.bytes)}): {c.foundAs}. Players show the first file only, so nobody who plays this file sees it.
+        From byte {c.offset} on, the file holds {what} ({size(c.bytes)}): {c.foundAs}. Players and viewers show the first file only (a phone’s gallery may play a motion photo’s video).
       </p>
       <p className="muted small">SHA-256 of the appended bytes: <code>{c.sha256}</code></p>
       <ApartVerdict testId="appended-media-verdict" c={c} what="the file's own frames" />
