@@ -282,8 +282,14 @@ export async function analyzeFile(
   // rather than giving a verdict on one file under another's hash.
   await assertUnchanged(checked);
   result.timingsMs = { ...timings, ...result.timingsMs, total: Math.round((performance.now() - t0) * 10) / 10 };
+  // A Matroska/WebM file written live (MediaRecorder) states no duration by design, not because it is incomplete.
+  const live = structure?.kind === 'mkv' && structure.s.segments[0] !== undefined && (structure.s.segments[0].declaredBytes === null || structure.s.segments[0].liveClusters > 0);
   for (const f of [...(media.warnings ?? []), ...(extracted.sampling.warnings ?? [])]) {
-    result.warnings.push({ code: f.code === 'EXTENSION_MISMATCH' || f.code === 'CAMERA_RAW' ? f.code : 'METADATA', message: f.message });
+    const message =
+      f.code === 'NO_DURATION' && live
+        ? 'The container states no duration: it was written live (as browsers’ MediaRecorder and screen recorders write), which leaves the duration unwritten; the frames were indexed from the file itself.'
+        : f.message;
+    result.warnings.push({ code: f.code === 'EXTENSION_MISMATCH' || f.code === 'CAMERA_RAW' ? f.code : 'METADATA', message });
   }
   if (extracted.sampling.fallbackReason) result.warnings.push({ code: 'SEEK_FALLBACK', message: extracted.sampling.fallbackReason });
   const claimed = extensionOf(path.basename(filePath)) ?? '';
