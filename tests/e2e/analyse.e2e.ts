@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, snap } from './fixtures';
-import { createFirstAdmin, dropFiles, nav, settled } from './walk-helpers';
+import { analyseAndOpen, createFirstAdmin, dropFiles, nav, settled } from './walk-helpers';
 import { ROOT } from './harness';
 import sharp from 'sharp';
 import { buildCameraRaw } from '../helpers/camera-raw-files';
@@ -118,14 +118,7 @@ test('drop, follow progress, cancel, and explore image and video results', async
 });
 
 test('a picture with a cloned region: the copy-move check says so, shows where, and keeps it from "authentic"', async ({ page, harness, pageProblems }) => {
-  await createFirstAdmin(page, harness.url);
-  await nav(page, 'analyse');
-  await dropFiles(page, [file('cloned.jpg', 'image/jpeg'), file('camera.jpg', 'image/jpeg')]);
-  const row = (name: string) => page.locator(`[data-testid="queue-row"][data-file="${name}"]`);
-  await expect(row('cloned.jpg')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await expect(row('camera.jpg')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await row('cloned.jpg').getByTestId('open-result').click();
-  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await analyseAndOpen(page, harness.url, [file('cloned.jpg', 'image/jpeg'), file('camera.jpg', 'image/jpeg')], 'cloned.jpg');
   await expect(page.getByTestId('copy-move-found')).toHaveText('1 region of the picture is a copy of another part of it.');
   // The fixture cloned 110×80 px from (30, 40) to (330, 220): the pair lists both places.
   const table = page.getByTestId('copy-move-table');
@@ -149,13 +142,7 @@ test('a picture with a cloned region: the copy-move check says so, shows where, 
 });
 
 test('a twice-saved JPEG with a pasted region: the splice map says so, shows where, and keeps it from "authentic"', async ({ page, harness, pageProblems }) => {
-  await createFirstAdmin(page, harness.url);
-  await nav(page, 'analyse');
-  await dropFiles(page, [file('spliced.jpg', 'image/jpeg')]);
-  const row = page.locator('[data-testid="queue-row"][data-file="spliced.jpg"]');
-  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await row.getByTestId('open-result').click();
-  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await analyseAndOpen(page, harness.url, [file('spliced.jpg', 'image/jpeg')]);
   await expect(page.getByTestId('splice-found')).toHaveText(/^The JPEG was saved twice \(earlier at quality ≈(5[89]|6[0-2])\), but 1 region does not carry the earlier compression/);
   // The fixture pasted 150×120 px at (173, 101).
   await expect(page.getByTestId('splice-table').locator('td.mono')).toHaveText(/^1[6-8]\d, (9\d|1[01]\d), 1[3-6]\d×1[0-3]\d$/);
@@ -170,14 +157,7 @@ test('a twice-saved JPEG with a pasted region: the splice map says so, shows whe
 });
 
 test('a JPEG with a piece of another JPEG pasted in: the shifted-grid map says so, shows where and on which grid, and keeps it from "authentic"', async ({ page, harness, pageProblems }) => {
-  await createFirstAdmin(page, harness.url);
-  await nav(page, 'analyse');
-  await dropFiles(page, [file('pasted.jpg', 'image/jpeg'), file('cloned.jpg', 'image/jpeg')]);
-  const row = page.locator('[data-testid="queue-row"][data-file="pasted.jpg"]');
-  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await expect(page.locator('[data-testid="queue-row"][data-file="cloned.jpg"]')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await row.getByTestId('open-result').click();
-  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await analyseAndOpen(page, harness.url, [file('pasted.jpg', 'image/jpeg'), file('cloned.jpg', 'image/jpeg')]);
   await expect(page.getByTestId('grid-found')).toHaveText(/^1 region carries an earlier JPEG compression on another 8×8 grid/);
   // The fixture pasted 150×120 px at (171, 101), its earlier grid 6 px right and 1 px down of the file's, at quality 60.
   const cells = page.getByTestId('grid-table').locator('td');
@@ -201,13 +181,7 @@ test('a JPEG with a piece of another JPEG pasted in: the shifted-grid map says s
 });
 
 test('a HEIC photo (the iPhone format) is analysed like any picture: shown, its EXIF read', async ({ page, harness, pageProblems }) => {
-  await createFirstAdmin(page, harness.url);
-  await nav(page, 'analyse');
-  await dropFiles(page, [file('camera.heic', 'image/heic')]);
-  const row = page.locator('[data-testid="queue-row"][data-file="camera.heic"]');
-  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await row.getByTestId('open-result').click();
-  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await analyseAndOpen(page, harness.url, [file('camera.heic', 'image/heic')]);
   await expect(page.getByTestId('verdict-label')).not.toBeEmpty();
   // Chromium cannot show HEIC: what the viewer shows is the engine's own decoded picture.
   await expect(page.getByTestId('viewer-base')).toBeVisible();
@@ -226,13 +200,7 @@ test('a camera raw file (DNG): its embedded preview analysed and shown, and the 
   const jpeg = fs.readFileSync(path.join(MEDIA, 'camera.jpg'));
   const thumb = await sharp(jpeg).resize(160, 120).raw().toBuffer();
   const dng = buildCameraRaw({ thumbnail: { width: 160, height: 120, rgb: thumb }, previews: [{ jpeg, width: 640, height: 480 }], sensor: { width: 660, height: 496 } });
-  await createFirstAdmin(page, harness.url);
-  await nav(page, 'analyse');
-  await dropFiles(page, [{ name: 'photo.dng', mime: 'image/x-adobe-dng', bytes: dng }]);
-  const row = page.locator('[data-testid="queue-row"][data-file="photo.dng"]');
-  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await row.getByTestId('open-result').click();
-  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await analyseAndOpen(page, harness.url, [{ name: 'photo.dng', mime: 'image/x-adobe-dng', bytes: dng }]);
   await expect(page.getByTestId('warnings').locator('[data-code="CAMERA_RAW"]')).toContainText('does not develop raw sensor data: what was analysed is the 640×480 JPEG preview');
   // Chromium cannot show a DNG: the viewer shows the preview the engine analysed, at its size.
   await page.getByTestId('show-whole').click();
@@ -246,13 +214,7 @@ test('a camera raw file (DNG): its embedded preview analysed and shown, and the 
 });
 
 test('a video cut without re-encoding: the metadata says how much media playback skips, the hidden frames are shown and read apart, and the cut is not called damage', async ({ page, harness, pageProblems }) => {
-  await createFirstAdmin(page, harness.url);
-  await nav(page, 'analyse');
-  await dropFiles(page, [file('cut.mp4', 'video/mp4')]);
-  const row = page.locator('[data-testid="queue-row"][data-file="cut.mp4"]');
-  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await row.getByTestId('open-result').click();
-  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await analyseAndOpen(page, harness.url, [file('cut.mp4', 'video/mp4')]);
   const metadata = page.getByTestId('metadata');
   await expect(metadata).toContainText('holds 3.20 s of media that playback skips: its edit list plays 6.80 s of 10.0 s');
   await expect(metadata).toContainText('ftyp · free · mdat · moov');
@@ -271,13 +233,7 @@ test('a video cut without re-encoding: the metadata says how much media playback
 });
 
 test('a Matroska file with another appended: the metadata shows the element layout and the second file, and the appended video is shown and read apart', async ({ page, harness, pageProblems }) => {
-  await createFirstAdmin(page, harness.url);
-  await nav(page, 'analyse');
-  await dropFiles(page, [file('joined.mkv', 'video/x-matroska')]);
-  const row = page.locator('[data-testid="queue-row"][data-file="joined.mkv"]');
-  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await row.getByTestId('open-result').click();
-  await expect(page.getByTestId('screen-result')).toBeVisible();
+  await analyseAndOpen(page, harness.url, [file('joined.mkv', 'video/x-matroska')]);
   const metadata = page.getByTestId('metadata');
   await expect(metadata).toContainText('EBML · Segment [SeekHead · Void · Info · Tracks · Tags · Cluster ×4 · Cues] · Segment [');
   await expect(metadata).toContainText('The file holds 2 segments — a second Matroska file after the first');

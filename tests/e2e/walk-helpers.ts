@@ -55,3 +55,17 @@ export async function dropFiles(page: Page, files: { name: string; mime: string;
     for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
   }, payload);
 }
+
+/**
+ * Create the first administrator, drop files on the Analyse screen, wait until each is analysed, and open
+ * the result of one (the first by default): the opening steps of most analysis walks.
+ */
+export async function analyseAndOpen(page: Page, url: string, files: { name: string; mime: string; bytes: Buffer }[], open = files[0]!.name): Promise<void> {
+  await createFirstAdmin(page, url);
+  await nav(page, 'analyse');
+  await dropFiles(page, files);
+  const row = (name: string) => page.locator(`[data-testid="queue-row"][data-file="${name}"]`);
+  for (const f of files) await expect(row(f.name)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await row(open).getByTestId('open-result').click();
+  await expect(page.getByTestId('screen-result')).toBeVisible();
+}
