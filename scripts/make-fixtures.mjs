@@ -288,8 +288,8 @@ function videos() {
     '-c:v', 'libx264', '-preset', 'ultrafast', '-x264-params', 'keyint=125:min-keyint=125:scenecut=0', '-pix_fmt', 'yuv420p', at('.uncut.mp4'));
   ff('-ss', '3.2', '-i', at('.uncut.mp4'), '-c', 'copy', at('cut.mp4'));
   fs.rmSync(at('.uncut.mp4'));
-  // Another Matroska file appended to the first (cat a.mkv b.mkv): players and FFmpeg read clip.mkv only; the
-  // appended 2 s of red are found by the element walk and analysed apart.
+  // Another Matroska file appended to the first (cat a.mkv b.mkv): players show clip.mkv only (FFmpeg reads on into
+  // the second's clusters); the appended 2 s of red are found by the element walk and analysed apart.
   ff('-f', 'lavfi', '-i', 'color=c=red:size=160x120:rate=25:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', at('.red.mkv'));
   fs.writeFileSync(at('joined.mkv'), Buffer.concat([fs.readFileSync(at('clip.mkv')), fs.readFileSync(at('.red.mkv'))]));
   fs.rmSync(at('.red.mkv'));

@@ -116,3 +116,9 @@ const FORMAT_NAMES: Record<string, string> = { mov: 'QuickTime', matroska: 'Matr
 
 /** A format as people name it: "MP4", "Matroska", "JPEG", "QuickTime". */
 export const formatName = (format: string | null): string => (format ? (FORMAT_NAMES[format] ?? format.toUpperCase()) : 'unknown');
+
+/** "a" or "an" before a word as it is said: "an MP4", "an AVI", "a JPEG", "a Matroska", "an 8-s". */
+export function article(word: string): 'a' | 'an' {
+  if (/^[A-Z0-9]{2,}\b/.test(word)) return /^[AEFHILMNORSX8]/.test(word) ? 'an' : 'a';
+  return /^[aeiou8]/i.test(word) ? 'an' : 'a';
+}

@@ -188,7 +188,8 @@ export async function analyzeFile(
   const pictureEnd = media.kind === 'image' ? await readPictureEnd(checked.path, media.format, media.sizeBytes).catch(() => null) : null;
   // Where a second file appended to this one begins: analysed apart, and its frames kept out of this file's
   // (FFmpeg's Matroska and AVI demuxers read on into a second file as if it continued the first).
-  const appendedAt = structure ? appendedOf(structure, media.sizeBytes) : pictureEnd ? appendedOfPicture(pictureEnd, media.sizeBytes) : null;
+  const foundAt = structure ? appendedOf(structure, media.sizeBytes) : pictureEnd ? appendedOfPicture(pictureEnd, media.sizeBytes) : null;
+  const appendedAt = foundAt && foundAt.offset > 0 && foundAt.offset < media.sizeBytes ? foundAt : null;
   // The metadata stage reads the file now and finishes beside the frames and the models (a JPEG's report
   // waits for its compression history). Unreadable metadata is itself a finding, not a reason to refuse the picture.
   const metadataRead = timed('metadata', () =>

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline as streamPipeline } from 'node:stream/promises';
 import type { AnalysisWarning, AppendedMediaCheck, Verdict } from '../../../src-shared/domain/detection';
-import { formatName } from '../../../src-shared/domain/media';
+import { article, formatName } from '../../../src-shared/domain/media';
 import type { ModelThresholds } from '../../../src-shared/domain/models';
 import type { AppSettings } from '../../../src-shared/domain/settings';
 import { extractFrames } from '../media/frames';
@@ -97,14 +97,22 @@ export async function analyseAppendedMedia(a: {
     note: '',
   };
   const unreadable = (why: string) => ({ check: { ...base, note: `It could not be analysed: ${why}`.slice(0, 2000) }, artifacts: [] });
-  // The copy needs temporary space; without it the appended bytes are only hashed, and the analysis goes on.
+  // The copy needs temporary space (copies earlier analyses left behind are swept first); without it the
+  // appended bytes are only hashed, and the analysis goes on.
+  await sweepStaleCopies();
   const free = await (a.freeBytes ?? (() => freeSpace(os.tmpdir())))().catch(() => Number.POSITIVE_INFINITY);
   if (free < bytes + SPACE_MARGIN) {
     base.sha256 = await copyTail(a.path, a.at.offset, null, a.signal);
     a.check();
     return unreadable(`copying it out needs ${mb(bytes)} of temporary space (and ${mb(SPACE_MARGIN)} to spare), and ${mb(free)} is free.`);
   }
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mediaguard-appended-'));
+  let dir: string;
+  try {
+    dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX));
+  } catch (e) {
+    base.sha256 = await copyTail(a.path, a.at.offset, null, a.signal);
+    return unreadable(`no temporary folder to copy it to (${e instanceof Error ? e.message.split('\n')[0] : String(e)}).`);
+  }
   try {
     const tmp = path.join(dir, 'appended');
     try {
@@ -157,18 +165,36 @@ export async function analyseAppendedMedia(a: {
     const note = `${what[0]!.toUpperCase()}${what.slice(1)} analysed apart from the file's own. ${r.verdict.explanation}`;
     return { check: { ...base, frames, probability: r.verdict.probability, band: r.verdict.band, note: note.slice(0, 2000) }, artifacts };
   } finally {
-    await fs.promises.rm(dir, { recursive: true, force: true });
+    // (A copy that cannot be removed now — a virus scanner holding it — is swept by a later analysis.)
+    await fs.promises.rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+  }
+}
+
+const TEMP_PREFIX = 'mediaguard-appended-';
+/** A copy older than this belongs to no running analysis (one that was killed, or could not remove it). */
+const STALE_MS = 60 * 60 * 1000;
+
+/** Remove copies of appended parts that earlier analyses left behind (a job ended by terminating its thread runs no finally). */
+async function sweepStaleCopies(): Promise<void> {
+  try {
+    const now = Date.now();
+    for (const name of await fs.promises.readdir(os.tmpdir())) {
+      if (!name.startsWith(TEMP_PREFIX)) continue;
+      const p = path.join(os.tmpdir(), name);
+      const st = await fs.promises.stat(p).catch(() => null);
+      if (st?.isDirectory() && now - st.mtimeMs > STALE_MS) await fs.promises.rm(p, { recursive: true, force: true }).catch(() => undefined);
+    }
+  } catch {
+    // Best effort: a temporary folder that cannot be listed is not this analysis's problem.
   }
 }
 
 /** What the appended file is, in words: "a 3.00-s MP4 video (160×120), 12.3 KB from byte 51234". */
 export function appendedText(c: AppendedMediaCheck): string {
-  const what =
-    c.kind === 'video'
-      ? `a ${c.durationSec !== null ? `${secs(c.durationSec).replace(' s', '-s')} ` : ''}${formatName(c.format)} video${c.width ? ` (${c.width}×${c.height})` : ''}`
-      : c.kind === 'image'
-        ? `a ${formatName(c.format)} picture${c.width ? ` (${c.width}×${c.height})` : ''}`
-        : 'data';
+  const size = c.width ? ` (${c.width}×${c.height})` : '';
+  const video = `${c.durationSec !== null ? `${secs(c.durationSec).replace(' s', '-s')} ` : ''}${formatName(c.format)} video${size}`;
+  const picture = `${formatName(c.format)} picture${size}`;
+  const what = c.kind === 'video' ? `${article(video)} ${video}` : c.kind === 'image' ? `${article(picture)} ${picture}` : 'data';
   return `${what}, ${mb(c.bytes)} from byte ${c.offset}`;
 }
 
@@ -184,7 +210,7 @@ export function appendedMediaWarning(c: AppendedMediaCheck): AnalysisWarning {
 /** The file's verdict with the appended file's finding: named, and a manipulated one keeps it out of the authentic band. */
 export function withAppendedMedia(v: Verdict, c: AppendedMediaCheck): Verdict {
   if (c.probability === null) return { ...v, explanation: `${v.explanation} The file appended inside it (${appendedText(c)}) could not be judged.` };
-  const text = `the file appended inside it (${appendedText(c)}; never shown by players) reads ${pct(c.probability)}, ${c.band}`;
+  const text = `the file appended inside it (${appendedText(c)}; not shown by players or viewers) reads ${pct(c.probability)}, ${c.band}`;
   if (c.band === 'manipulated' && v.band === 'authentic') {
     return { ...v, band: 'inconclusive', explanation: `${v.explanation} But ${text}. So the file is not called authentic: inconclusive; see the appended file.` };
   }

@@ -16,8 +16,10 @@ import { mediaAfterEnd, readAt, readTrailing, trailingFinding, truncatedFinding,
 
 /** Header chunks (hdrl, INFO, odml, idx1) are read whole up to this size. */
 const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
-/** Top-level and RIFF-level chunks walked at most (an OpenDML file has one RIFF per GB). */
+/** Chunks walked inside the RIFF forms at most. */
 const MAX_CHUNKS = 100_000;
+/** RIFF forms walked at most (an OpenDML file has one per GB). */
+const MAX_FORMS = 1000;
 /** idx1 entries whose target is checked (spread over the index). */
 const INDEX_SAMPLES = 64;
 
@@ -130,6 +132,7 @@ export async function readAviStructure(p: string, size: number): Promise<AviStru
     const s: AviStructure = { layout: [], layoutCut: false, headerFrames: null, odmlFrames: null, streams: [], info: {}, idit: null, index: null, secondFileAt: null, trailing: null, cutShort: null };
     let pos = 0;
     let walked = 0;
+    let forms = 0;
     let firstMovi: { typeAt: number; end: number } | null = null;
     let idx1: Buffer | null = null;
     while (pos < size) {
@@ -141,7 +144,13 @@ export async function readAviStructure(p: string, size: number): Promise<AviStru
         break;
       }
       if (form === 'AVI ' && pos > 0 && s.secondFileAt === null) s.secondFileAt = pos;
-      const riffEnd = pos + 8 + h.readUInt32LE(4);
+      if (++forms > MAX_FORMS) {
+        s.layoutCut = true;
+        break;
+      }
+      // A size of 0xFFFFFFFF (or 0) is a placeholder never filled in — ffmpeg writing to a pipe leaves it: to the end of the file.
+      const declared = h.readUInt32LE(4);
+      const riffEnd = declared === 0xffffffff || declared === 0 ? size : pos + 8 + declared;
       if (riffEnd > size) s.cutShort = { chunk: `RIFF '${form.trim()}'`, declared: riffEnd - pos, present: size - pos };
       const names: string[] = [];
       // The chunks of this RIFF form: their headers only, the small ones read whole.
@@ -155,8 +164,9 @@ export async function readAviStructure(p: string, size: number): Promise<AviStru
         const c = await readAt(fh, q, 12);
         const cid = c.toString('latin1', 0, 4);
         if (!plausible(cid)) break;
-        const csize = c.readUInt32LE(4);
         const type = cid === 'LIST' && c.length >= 12 ? c.toString('latin1', 8, 12) : null;
+        // (A placeholder size, as above: to the end of its form.)
+        const csize = c.readUInt32LE(4) === 0xffffffff ? end - q - 8 : c.readUInt32LE(4);
         names.push(type ?? cid);
         const cend = q + 8 + csize;
         if (cend > size) {
@@ -232,7 +242,8 @@ export function describeAviStructure(s: AviStructure): AviFindings {
   const group: Record<string, string> = {};
   const highlights: { label: string; value: string }[] = [];
   const flags: MetadataFlag[] = [];
-  group.layout = s.layout.join(' · ') + (s.layoutCut ? ' · …' : '');
+  const layout = s.layout.join(' · ') + (s.layoutCut ? ' · …' : '');
+  group.layout = layout.length > 2000 ? `${layout.slice(0, 1999)}…` : layout;
   highlights.push({ label: 'Chunk layout', value: group.layout.length > 120 ? `${group.layout.slice(0, 117)}…` : group.layout });
   for (const [k, v] of Object.entries(s.info)) group[INFO_NAMES[k] ?? k] = v;
   if (s.idit) group.dateTimeOriginal = s.idit;

@@ -67,7 +67,7 @@ export async function readFrameIndex(p: string, info: MediaInfo, tools: Resolved
     ['-v', 'error', ...input.opts, '-select_streams', sel, '-show_entries', 'packet=pts_time,dts_time,flags:format=start_time', '-of', 'csv', input.arg],
     { what: 'frame index (ffprobe)', signal: opts.signal, timeoutMs: opts.timeoutMs, maxStdoutBytes: 512 * 1024 * 1024 },
   );
-  if (r.code !== 0) throw new AppError('UNSUPPORTED_MEDIA', `Cannot index the frames of "${path.basename(p)}": ${lastErrorLine(r.stderr)}`);
+  if (r.code !== 0) throw new AppError('UNSUPPORTED_MEDIA', `Cannot index the frames of "${path.basename(p)}": ${lastErrorLine(r.stderr).replaceAll(input.arg, '(input)')}`);
   return parsePacketCsv(r.stdout.toString('utf8'), info.fps);
 }
 

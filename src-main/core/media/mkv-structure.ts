@@ -30,6 +30,8 @@ const MAX_CLUSTER_CHILDREN = 2_000_000;
 const MAX_SEGMENTS = 8;
 /** Cue positions compared with the cluster starts at most. */
 const MAX_CUES = 200_000;
+/** SeekHead entries compared with the element starts at most (a writer lists a few dozen). */
+const MAX_SEEKS = 10_000;
 
 const ID = {
   EBML: 0x1a45dfa3,
@@ -545,7 +547,7 @@ async function readSegment(w: Walk, at: number, h: Header, fileOffset: number): 
           const sk = children(body, s.start, s.end);
           const idEl = first(sk, ID.SeekID);
           const posEl = first(sk, ID.SeekPosition);
-          if (idEl && posEl && idEl.end - idEl.start <= 4) seeks.push({ id: uint(body, idEl), pos: uint(body, posEl) });
+          if (idEl && posEl && idEl.end - idEl.start <= 4 && seeks.length < MAX_SEEKS) seeks.push({ id: uint(body, idEl), pos: uint(body, posEl) });
         }
       } else if (el.id === ID.Cues) {
         for (const cp of children(body, 0, body.length).filter((x) => x.id === ID.CuePoint)) {
@@ -599,7 +601,8 @@ export async function readMkvStructure(p: string, size: number): Promise<MkvStru
       cutShort: null,
     };
     let pos = ebml.headerLen + ebml.size;
-    let fileOffset = 0;
+    // Where the file of the next segment begins: its EBML header, or the segment itself when none precedes it.
+    let ebmlAt: number | null = 0;
     if (pos > size) w.cutShort = { element: 'EBML header', declared: pos, present: size };
     while (pos < size && !w.cutShort) {
       const h = readHeader(await w.headerAt(pos), 0);
@@ -615,14 +618,15 @@ export async function readMkvStructure(p: string, size: number): Promise<MkvStru
           pos += h.headerLen + h.size;
           continue;
         }
-        const { seg, next } = await readSegment(w, pos, h, fileOffset);
+        const { seg, next } = await readSegment(w, pos, h, ebmlAt ?? pos);
+        ebmlAt = null;
         s.segments.push(seg);
         if (seg.damagedAt !== null || seg.layoutCut || next <= pos) break;
         pos = next;
         continue;
       }
       if (h.size === null) break;
-      if (h.id === ID.EBML) fileOffset = pos;
+      if (h.id === ID.EBML) ebmlAt = pos;
       if (pos + h.headerLen + h.size > size) {
         w.cutShort = { element: h.id === ID.EBML ? 'EBML header' : (LEVEL1.get(h.id) ?? hexId(h.id)), declared: h.headerLen + h.size, present: size - pos };
         break;
@@ -635,6 +639,9 @@ export async function readMkvStructure(p: string, size: number): Promise<MkvStru
     await fh.close();
   }
 }
+
+/** A layout row kept to a readable length (a hostile file can list 200,000 elements that fold into nothing). */
+const capText = (s: string, max = 2000) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 /** Attachments a Matroska file is expected to carry: subtitle fonts and cover art. */
 function ordinaryAttachment(a: MkvAttachment): 'font' | 'cover art' | null {
@@ -719,7 +726,7 @@ export function describeMkvStructure(s: MkvStructure): MkvFindings {
   }
   const seg = s.segments[0];
   const layout = ['EBML', ...s.segments.map((x) => `Segment [${layoutText(x.layout.map((type) => ({ type, size: 0 })), x.layoutCut)}]`)].join(' · ');
-  group.layout = layout + (s.moreSegments ? ` · ${s.moreSegments} more segments` : '');
+  group.layout = capText(layout + (s.moreSegments ? ` · ${s.moreSegments} more segments` : ''));
   highlights.push({ label: 'Element layout', value: group.layout.length > 120 ? `${group.layout.slice(0, 117)}…` : group.layout });
   if (seg) {
     const info = seg.info;

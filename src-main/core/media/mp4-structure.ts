@@ -310,7 +310,9 @@ export async function readMp4Structure(p: string, size: number): Promise<Mp4Stru
       const present = Math.min(boxSize, size - pos);
       if (pos + boxSize > size) s.cutShort = { type, declared: boxSize, present };
       const payload = present - header;
-      if (type === 'ftyp' && payload >= 8) {
+      // (Once a second file has begun, its boxes say nothing about the first: only the layout lists them.)
+      const first = s.secondFileAt === null;
+      if (type === 'ftyp' && payload >= 8 && s.majorBrand === null) {
         const f = await readAt(fh, pos + header, Math.min(payload, 4096));
         s.majorBrand = f.toString('latin1', 0, 4);
         s.minorVersion = f.readUInt32BE(4);
@@ -319,8 +321,8 @@ export async function readMp4Structure(p: string, size: number): Promise<Mp4Stru
         moovSeen = true;
         if (payload > MAX_MOOV_BYTES) s.moovNotRead = `its movie box is ${payload} bytes, over the ${MAX_MOOV_BYTES} read`;
         else readMoov(await readAt(fh, pos + header, payload), s);
-      } else if (type === 'moof') s.fragmented = true;
-      else if (type === 'uuid' && !s.cutShort && payload <= MAX_XMP_BYTES && box.uuid === XMP_UUID) {
+      } else if (type === 'moof' && first) s.fragmented = true;
+      else if (type === 'uuid' && first && !s.cutShort && payload <= MAX_XMP_BYTES && box.uuid === XMP_UUID) {
         uuidXmp(await readAt(fh, pos + header, payload), { type, start: 0, end: payload, truncated: false }, s);
       }
       if (s.cutShort) break;

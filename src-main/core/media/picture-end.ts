@@ -29,7 +29,11 @@ export interface PictureEnd {
   videoAt: number | null;
   /** The file ends before the picture does (no end-of-image marker, IEND or whole RIFF). */
   cutShort: boolean;
+  /** Bytes between the picture and a video after it (other than Samsung's marker), when there are any. */
+  beforeVideo: Trailing | null;
 }
+
+const SAMSUNG_MARKER = 'MotionPhoto_Data';
 
 const CHUNK = 1024 * 1024;
 
@@ -67,7 +71,15 @@ async function jpegEnd(fh: fsp.FileHandle, size: number): Promise<{ end: number 
   // Segments up to the first scan.
   for (let guard = 0; guard < 10_000; guard++) {
     const h = await readAt(fh, pos, 4);
-    if (h.length < 4 || h[0] !== 0xff) return { end: null, mpf, motionPhoto };
+    if (h.length < 4) return { end: null, mpf, motionPhoto };
+    if (h[0] !== 0xff) {
+      // Stray bytes before a marker: decoders skip them (libjpeg's "extraneous bytes"), so the walk does too.
+      const ahead = await readAt(fh, pos, 64 * 1024);
+      const ff = ahead.indexOf(0xff);
+      if (ff < 0) return { end: null, mpf, motionPhoto };
+      pos += ff;
+      continue;
+    }
     const marker = h[1]!;
     if (marker === 0xff) {
       pos++; // fill byte
@@ -168,16 +180,29 @@ async function pictureEnd(fh: fsp.FileHandle, format: string, size: number): Pro
     end = h.length === 12 ? 8 + h.readUInt32LE(4) + (h.readUInt32LE(4) & 1) : null;
     if (end !== null && end > size) end = null;
   } else return null;
-  if (end === null) return { end: size, trailing: null, mpf, motionPhoto, videoAt: null, cutShort: true };
+  if (end === null) return { end: size, trailing: null, mpf, motionPhoto, videoAt: null, cutShort: true, beforeVideo: null };
   // The pictures the MPF index lists are expected after the primary one; what follows them is not.
-  const from = Math.max(end, ...mpf.filter((m) => m.offset >= end && m.offset + m.size <= size).map((m) => m.offset + m.size));
-  if (from >= size) return { end, trailing: null, mpf, motionPhoto, videoAt: null, cutShort: false };
+  // Only the MPF entries that are pictures (begin like a JPEG) count: an index can be forged to point at anything.
+  const listed: PictureEnd['mpf'] = [];
+  for (const m of mpf) {
+    if (m.offset < end || m.offset + m.size > size) continue;
+    const head = await readAt(fh, m.offset, 3);
+    if (head.length === 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) listed.push(m);
+  }
+  const from = Math.max(end, ...listed.map((m) => m.offset + m.size));
+  if (from >= size) return { end, trailing: null, mpf: listed, motionPhoto, videoAt: null, cutShort: false, beforeVideo: null };
   const trailing = await readTrailing(fh, from, size);
-  // An MP4 there (a motion photo's, or appended): its ftyp box, searched in the first MiB.
+  // An MP4 there (a motion photo's, or appended): its ftyp box, searched in the first MiB, with a plausible box size.
   const look = await readAt(fh, from, Math.min(size - from, CHUNK));
-  const ftyp = look.indexOf('ftyp', 0, 'latin1');
+  let ftyp = look.indexOf('ftyp', 0, 'latin1');
+  while (ftyp >= 4 && !(look.readUInt32BE(ftyp - 4) >= 8 && look.readUInt32BE(ftyp - 4) <= 4096)) ftyp = look.indexOf('ftyp', ftyp + 1, 'latin1');
   const videoAt = ftyp >= 4 ? from + ftyp - 4 : null;
-  return { end, trailing, mpf, motionPhoto, videoAt, cutShort: false };
+  // Samsung writes its motion photo's video after a 'MotionPhoto_Data' marker (and an SEF trailer after it).
+  const samsung = videoAt !== null && look.toString('latin1', Math.max(0, videoAt - from - SAMSUNG_MARKER.length), videoAt - from) === SAMSUNG_MARKER;
+  // Bytes between the picture (or its MPF pictures) and the video, other than that marker: reported on their own.
+  const gap = videoAt === null ? 0 : videoAt - from - (samsung ? SAMSUNG_MARKER.length : 0);
+  const beforeVideo = gap > 0 ? { ...(await readTrailing(fh, from, from + gap)), bytes: gap } : null;
+  return { end, trailing, mpf: listed, motionPhoto: motionPhoto || samsung, videoAt, cutShort: false, beforeVideo };
 }
 
 /** What follows the picture, as metadata rows and flags. */
@@ -203,6 +228,15 @@ export function describePictureEnd(e: PictureEnd, size: number): { group: Record
           message: `An MP4 video follows the picture (from byte ${e.videoAt}, ${size - e.videoAt} bytes) and nothing in the file announces it: appended after the picture was written. Viewers show the picture only; MediaGuard analyses the video apart ("Appended to the file").`,
         },
     );
+    if (e.beforeVideo) {
+      const b = e.beforeVideo;
+      group.beforeVideo = `${b.bytes} bytes${b.looksLike ? `, beginning like ${b.looksLike}` : ''}`;
+      flags.push({
+        code: 'TRAILING_DATA',
+        severity: 'warning',
+        message: `${b.bytes} bytes between the end of the picture and the video after it${b.looksLike ? ` begin like ${b.looksLike}` : ''}: data put there after the picture was written. Viewers ignore them.`,
+      });
+    }
     return { group, flags };
   }
   const tr = e.trailing;

@@ -121,6 +121,7 @@ export const SAFE_INPUT_OPTS: readonly string[] = ['-protocol_whitelist', 'file'
  * `subfile` protocol over `file:`, nothing else.
  */
 export function ffInputOf(absPath: string, endByte?: number): { opts: readonly string[]; arg: string } {
-  if (endByte === undefined) return { opts: SAFE_INPUT_OPTS, arg: ffInputArg(absPath) };
-  return { opts: ['-protocol_whitelist', 'subfile,file'], arg: `subfile,,start,0,end,${Math.max(1, Math.floor(endByte))},,:${ffInputArg(absPath)}` };
+  // (No first bytes to keep to: the whole file, as without endByte.)
+  if (endByte === undefined || !(endByte >= 1)) return { opts: SAFE_INPUT_OPTS, arg: ffInputArg(absPath) };
+  return { opts: ['-protocol_whitelist', 'subfile,file'], arg: `subfile,,start,0,end,${Math.floor(endByte)},,:${ffInputArg(absPath)}` };
 }

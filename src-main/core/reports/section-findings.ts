@@ -4,7 +4,7 @@
  * forensic layers. Picture counts are capped so a video with many tracks stays readable.
  */
 import { hiddenSpansText, type Detection, type FaceObservation, type FaceTrack, type HiddenFrame } from '../../../src-shared/domain/detection';
-import { formatName } from '../../../src-shared/domain/media';
+import { article, formatName } from '../../../src-shared/domain/media';
 import type { ModelManifest } from '../../../src-shared/domain/models';
 import { drawSparkline, drawTimeline, trackColor, type Series } from './chart';
 import { bandColor, bandLabel, describeValue, mean, pct, seconds } from './format';
@@ -246,9 +246,10 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
     const c = d.appendedMedia;
     w.ensure(150);
     w.heading('Appended to the file', 2);
-    const what = c.kind ? `${formatName(c.format)} ${c.kind === 'image' ? 'picture' : 'video'}${c.width ? ` (${c.width}×${c.height}${c.durationSec !== null ? `, ${c.durationSec.toFixed(2)} s` : ''})` : ''}` : 'data that could not be read as media';
+    const named = `${formatName(c.format)} ${c.kind === 'image' ? 'picture' : 'video'}${c.width ? ` (${c.width}×${c.height}${c.durationSec !== null ? `, ${c.durationSec.toFixed(2)} s` : ''})` : ''}`;
+    const what = c.kind ? `${article(named)} ${named}` : 'data that could not be read as media';
     w.paragraph(
-      `From byte ${c.offset} on, the file holds a ${what} of ${c.bytes} bytes: ${c.foundAs}. Players and viewers show the first file only (a phone’s gallery may play a motion photo’s video). Its bytes were copied out (the evidence is not written), hashed and run through the same models, apart from the file's own frames. It does not enter the probability; an appended file in the manipulated band keeps the file out of the authentic band.`,
+      `From byte ${c.offset} on, the file holds ${what} of ${c.bytes} bytes: ${c.foundAs}. Players and viewers show the first file only (a phone’s gallery may play a motion photo’s video). Its bytes were copied out (the evidence is not written), hashed and run through the same models, apart from the file's own frames. It does not enter the probability; an appended file in the manipulated band keeps the file out of the authentic band.`,
       { size: 8.5, color: COLORS.muted },
     );
     w.paragraph(`SHA-256 of the appended bytes: ${c.sha256}`, { size: 8.5 });

@@ -45,7 +45,7 @@ describe('the appended file and the verdict', () => {
     const v = withAppendedMedia(verdict('authentic', 0.1), appended('manipulated', 0.9));
     expect(v).toMatchObject({ band: 'inconclusive', probability: 0.1 });
     expect(v.explanation).toBe(
-      'Models say so. But the file appended inside it (a 3.00-s MP4 video (160×120), 20.0 KB from byte 1000; never shown by players) reads 90.0 %, manipulated. So the file is not called authentic: inconclusive; see the appended file.',
+      'Models say so. But the file appended inside it (a 3.00-s MP4 video (160×120), 20.0 KB from byte 1000; not shown by players or viewers) reads 90.0 %, manipulated. So the file is not called authentic: inconclusive; see the appended file.',
     );
     expect(withAppendedMedia(verdict('manipulated', 0.9), appended('authentic', 0.1)).band).toBe('manipulated');
     expect(withAppendedMedia(verdict('authentic', 0.1), appended('inconclusive', 0.5)).band).toBe('authentic');
@@ -98,7 +98,7 @@ describe('analysing a file with another appended', () => {
     // The file's own frames are the test pattern: the appended file alone keeps it out of the authentic band.
     expect(out.result.frames.every((f) => f.probability! < 0.7)).toBe(true);
     expect(out.result.verdict.band).not.toBe('authentic');
-    expect(out.result.verdict.explanation).toContain(`the file appended inside it (a 2.00-s MP4 video (160×120), ${(second.length / 1024).toFixed(1)} KB from byte ${first.length}; never shown by players) reads`);
+    expect(out.result.verdict.explanation).toContain(`the file appended inside it (a 2.00-s MP4 video (160×120), ${(second.length / 1024).toFixed(1)} KB from byte ${first.length}; not shown by players or viewers) reads`);
     expect(out.result.warnings.find((w) => w.code === 'APPENDED_MEDIA')?.message).toMatch(/^The file holds a 2\.00-s MP4 video .* Analysed apart: \d+\.\d %, manipulated\. It is not part of the verdict\.$/);
     expect(out.metadata!.flags.find((f) => f.code === 'APPENDED_FILE')?.severity).toBe('warning');
     const pics = out.result.artifacts.filter((a) => a.ref.key.startsWith('appended-'));
@@ -169,6 +169,10 @@ describe('analysing a file with another appended', () => {
     const mp4 = fs.readFileSync(fixture('clip.mp4'));
     const second = red('red2.mp4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p');
     const file = joined('nospace.mp4', mp4, second);
+    // A copy an earlier analysis left behind two hours ago (its thread was terminated) is swept.
+    const stale = fs.mkdtempSync(path.join(os.tmpdir(), 'mediaguard-appended-'));
+    const old = new Date(Date.now() - 2 * 3600_000);
+    fs.utimesSync(stale, old, old);
     const r = await analyseAppendedMedia({
       path: file,
       sizeBytes: mp4.length + second.length,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,6 +92,20 @@ describe('AVI structure', () => {
     expect(cut.s!.cutShort).toMatchObject({ chunk: "RIFF 'AVI'", declared: first.length });
     expect(codes(cut.s!)).toEqual(['TRUNCATED']);
     expect(cut.s!.index).toBeNull();
+  });
+
+  it('placeholder sizes (0xFFFFFFFF, as ffmpeg leaves them writing to a pipe) run to the end of the file; a flood of empty RIFF forms stops at 1,000', async () => {
+    const piped = execFileSync((await testTools()).ffmpeg.path, ['-v', 'error', '-i', fixture('clip.avi'), '-c', 'copy', '-f', 'avi', 'pipe:1'], { maxBuffer: 64 * 1024 * 1024 });
+    expect(piped.readUInt32LE(4)).toBe(0xffffffff);
+    const { s } = await structureOf(piped);
+    expect(s!.cutShort).toBeNull();
+    expect(codes(s!)).not.toContain('TRUNCATED');
+    expect(s!.streams.map((x) => x.type)).toEqual(['vids']);
+    const empty = Buffer.from('RIFF\x04\0\0\0AVIX', 'latin1');
+    const flood = await structureOf(Buffer.concat([clip(), ...Array.from({ length: 3000 }, () => empty)]));
+    expect(flood.s!.layoutCut).toBe(true);
+    expect(flood.s!.layout).toHaveLength(1000);
+    expect(describeAviStructure(flood.s!).group.layout!.length).toBeLessThanOrEqual(2000);
   });
 
   it('never throws on scribbled or cut files', async () => {

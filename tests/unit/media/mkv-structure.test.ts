@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeMkvStructure, orderedChapterGaps, readMkvStructure, type MkvStructure } from '../../../src-main/core/media/mkv-structure';
+import { appendedOfMkv, describeMkvStructure, orderedChapterGaps, readMkvStructure, type MkvStructure } from '../../../src-main/core/media/mkv-structure';
 import { readMetadata } from '../../../src-main/core/media/metadata';
-import { probe } from '../../../src-main/core/media';
+import { extractFrames, probe } from '../../../src-main/core/media';
 import { seededBytes } from '../../helpers/hostile-corpus';
 import { appendToSegment, el, floatEl, IDS, insertInSegment, level1, replaceElement, segmentOf, strEl, uintEl, withSize } from '../../helpers/ebml';
 import { fixture, testTools } from './helpers';
@@ -196,6 +196,21 @@ describe('Matroska structure: what edits leave', () => {
     expect(describeMkvStructure(s!).group.segment2).toMatch(new RegExp(`^at byte ${first.length + 36}, ${webm.length - 48} bytes, written by Lavf[\\d.]+, 1\\.00 s$`));
     const info = await probe(file, await testTools());
     expect(info.durationSec).toBeCloseTo(4, 0);
+  });
+
+  it('a second segment without an EBML header of its own begins where the segment does', async () => {
+    const first = clip();
+    const { s, file } = await structureOf(Buffer.concat([first, Buffer.from([0x18, 0x53, 0x80, 0x67, 0x80])]));
+    expect(s!.segments.map((x) => [x.offset, x.fileOffset])).toEqual([
+      [40, 0],
+      [first.length, first.length],
+    ]);
+    expect(appendedOfMkv(s!, first.length + 5)).toEqual({ offset: first.length, foundAs: 'a second Matroska file after the first segment' });
+    // The file's own frames are read from its first bytes, and they are all there.
+    const tools = await testTools();
+    const info = await probe(file, tools);
+    const { frames } = await extractFrames(file, info, tools, { strategy: { kind: 'even', count: 4 }, endByte: first.length });
+    expect(frames).toHaveLength(4);
   });
 
   it('appended bytes: TRAILING_DATA, sniffed; zero padding is info', async () => {

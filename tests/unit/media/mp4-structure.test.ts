@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -249,6 +250,11 @@ describe('MP4 structure: damaged and hostile boxes', () => {
     expect(s!.secondFileAt).toBe(clip.length);
     expect(appendedOfMp4(s!, 0)).toEqual({ offset: clip.length, foundAs: 'a second MP4/QuickTime file after the first one’s boxes' });
     expect(describeMp4Structure(s!).flags.find((f) => f.code === 'APPENDED_FILE')!.message).toContain(`A second MP4/QuickTime file begins at byte ${clip.length}`);
+    // The second file's boxes say nothing about the first: its brands are not added to the first's.
+    const mov = path.join(dir, 'second.mov');
+    execFileSync((await testTools()).ffmpeg.path, ['-v', 'error', '-y', '-i', fixture('clip.mp4'), '-c', 'copy', '-f', 'mov', mov]);
+    const withMov = await structureOf(Buffer.concat([clip, fs.readFileSync(mov)]));
+    expect([withMov.s!.majorBrand, withMov.s!.compatibleBrands]).toEqual(['isom', ['isom', 'iso2', 'avc1', 'mp41']]);
     // Only one file: no second ftyp (the faststart layout has its movie box first).
     const fast = await structureOf(fs.readFileSync(fixture('clip-faststart.mp4')));
     expect(fast.s!.secondFileAt).toBeNull();

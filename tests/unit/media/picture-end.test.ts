@@ -130,6 +130,35 @@ describe('where a picture ends', () => {
     expect(describePictureEnd(more.e, more.size).group.afterPicture).toBe('15 bytes, beginning like a PDF document');
   });
 
+  it('an MPF entry that is not a picture does not hide what it points at; stray bytes between segments are skipped as decoders skip them', async () => {
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 3)]);
+    const probeSeg = mpfSegment(0, 0, 0);
+    const primary = camera().length + probeSeg.length;
+    const forged = withSegment(camera(), mpfSegment(primary, primary - 10, zip.length));
+    const { e, size } = await endOf(Buffer.concat([forged, zip]));
+    expect(e.mpf).toEqual([]);
+    expect(codes(e, size)).toEqual(['TRAILING_DATA:warning']);
+    expect(describePictureEnd(e, size).group.afterPicture).toBe('204 bytes, beginning like a ZIP archive');
+    // One stray byte before a marker of the header (libjpeg and FFmpeg decode the file all the same).
+    const cam = camera();
+    const stray = Buffer.concat([cam.subarray(0, 2), Buffer.from([0x00]), cam.subarray(2), zip]);
+    const s2 = await endOf(stray);
+    expect(s2.e).toMatchObject({ cutShort: false, end: cam.length + 1 });
+    expect(codes(s2.e, s2.size)).toEqual(['TRAILING_DATA:warning']);
+  });
+
+  it("bytes between the picture and a video are reported on their own; Samsung's marker announces its motion photo", async () => {
+    const video = fs.readFileSync(fixture('clip.mp4'));
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100, 3)]);
+    const hidden = await endOf(Buffer.concat([camera(), zip, video]));
+    expect(hidden.e.videoAt).toBe(camera().length + zip.length);
+    expect(codes(hidden.e, hidden.size)).toEqual(['APPENDED_FILE:warning', 'TRAILING_DATA:warning']);
+    expect(describePictureEnd(hidden.e, hidden.size).group.beforeVideo).toBe('104 bytes, beginning like a ZIP archive');
+    const samsung = await endOf(Buffer.concat([camera(), Buffer.from('MotionPhoto_Data', 'latin1'), video, Buffer.from('SEFHtrailer', 'latin1')]));
+    expect(samsung.e).toMatchObject({ motionPhoto: true, videoAt: camera().length + 16, beforeVideo: null });
+    expect(codes(samsung.e, samsung.size)).toEqual(['MOTION_PHOTO:notice']);
+  });
+
   it('never throws on scribbled or cut pictures', async () => {
     const base = Buffer.concat([camera(), Buffer.from('PK\x03\x04', 'latin1')]);
     const noise = seededBytes(31, 200_000);

@@ -1,6 +1,6 @@
 /** A second file inside the evidence (appended after its end): what and where it is, a picture of each frame analysed and what the models read there. */
 import type { Detection } from '../../../../src-shared/domain/detection';
-import { formatName } from '../../../../src-shared/domain/media';
+import { article, formatName } from '../../../../src-shared/domain/media';
 import { ApartVerdict, MediaFrame } from './hidden-media';
 
 const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`);
@@ -10,9 +10,9 @@ export function AppendedMediaPanel({ d }: { d: Detection }) {
   if (!c) return null;
   const what =
     c.kind === 'video'
-      ? `a ${formatName(c.format)} video${c.durationSec !== null ? ` of ${c.durationSec.toFixed(2)} s` : ''}${c.width ? `, ${c.width}×${c.height}` : ''}`
+      ? `${article(formatName(c.format))} ${formatName(c.format)} video${c.durationSec !== null ? ` of ${c.durationSec.toFixed(2)} s` : ''}${c.width ? `, ${c.width}×${c.height}` : ''}`
       : c.kind === 'image'
-        ? `a ${formatName(c.format)} picture${c.width ? `, ${c.width}×${c.height}` : ''}`
+        ? `${article(formatName(c.format))} ${formatName(c.format)} picture${c.width ? `, ${c.width}×${c.height}` : ''}`
         : 'data MediaGuard could not read as media';
   return (
     <div data-testid="appended-media">
