@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import type { MetadataFlag } from '../../../src-shared/domain/media';
 import { layoutText } from './mp4-structure';
-import { mediaAfterEnd, readAt, readTrailing, trailingFinding, truncatedFinding, type Trailing } from './structure-io';
+import { capText, mediaAfterEnd, readAt, readTrailing, trailingFinding, truncatedFinding, type StructureFindings, type Trailing } from './structure-io';
 
 /** Header chunks (hdrl, INFO, odml, idx1) are read whole up to this size. */
 const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
@@ -231,19 +231,14 @@ export function appendedOfAvi(s: Pick<AviStructure, 'secondFileAt' | 'trailing'>
 
 const INFO_NAMES: Record<string, string> = { ISFT: 'software', ICRD: 'created', ICMT: 'comment', INAM: 'title', IART: 'artist', ICOP: 'copyright', ISRC: 'source', IENG: 'engineer', IPRD: 'product', ISMP: 'timecode', IDIT: 'dateTimeOriginal' };
 
-export interface AviFindings {
-  group: Record<string, string>;
-  highlights: { label: string; value: string }[];
-  flags: MetadataFlag[];
-}
+export type AviFindings = StructureFindings;
 
 /** What the structure says, as metadata rows, highlights and flags. */
 export function describeAviStructure(s: AviStructure): AviFindings {
   const group: Record<string, string> = {};
   const highlights: { label: string; value: string }[] = [];
   const flags: MetadataFlag[] = [];
-  const layout = s.layout.join(' · ') + (s.layoutCut ? ' · …' : '');
-  group.layout = layout.length > 2000 ? `${layout.slice(0, 1999)}…` : layout;
+  group.layout = capText(s.layout.join(' · ') + (s.layoutCut ? ' · …' : ''));
   highlights.push({ label: 'Chunk layout', value: group.layout.length > 120 ? `${group.layout.slice(0, 117)}…` : group.layout });
   for (const [k, v] of Object.entries(s.info)) group[INFO_NAMES[k] ?? k] = v;
   if (s.idit) group.dateTimeOriginal = s.idit;

@@ -4,10 +4,11 @@
  * (headers only, milliseconds) for the metadata report, the media an MP4 edit list hides and a file
  * appended after this one.
  */
-import type { MediaInfo, MetadataFlag } from '../../../src-shared/domain/media';
+import type { MediaInfo } from '../../../src-shared/domain/media';
 import { appendedOfAvi, describeAviStructure, isAviFormat, readAviStructure, type AviStructure } from './avi-structure';
 import { appendedOfMkv, describeMkvStructure, isMatroskaFormat, readMkvStructure, type MkvStructure } from './mkv-structure';
 import { appendedOfMp4, describeMp4Structure, isMp4Format, readMp4Structure, type Mp4Structure } from './mp4-structure';
+import type { StructureFindings } from './structure-io';
 
 export type ContainerStructure = { kind: 'mp4'; s: Mp4Structure } | { kind: 'mkv'; s: MkvStructure } | { kind: 'avi'; s: AviStructure };
 
@@ -34,7 +35,7 @@ export async function readContainerStructure(p: string, info: Pick<MediaInfo, 'k
 }
 
 /** The 'structure' metadata group, its highlights and flags. */
-export function describeContainerStructure(c: ContainerStructure): { group: Record<string, string>; highlights: { label: string; value: string }[]; flags: MetadataFlag[] } {
+export function describeContainerStructure(c: ContainerStructure): StructureFindings {
   switch (c.kind) {
     case 'mp4':
       return describeMp4Structure(c.s);

@@ -16,7 +16,7 @@ import type { MetadataFlag } from '../../../src-shared/domain/media';
 import { hiddenSpansText } from '../../../src-shared/domain/detection';
 import { HIDDEN_SEC, hiddenSpans, iso, layoutText, secs } from './mp4-structure';
 import { appendedLooksLike } from './sniff';
-import { headerReader, mediaAfterEnd, readAt, readTrailing, trailingFinding, truncatedFinding, type Trailing } from './structure-io';
+import { capText, headerReader, mediaAfterEnd, readAt, readTrailing, trailingFinding, truncatedFinding, type StructureFindings, type Trailing } from './structure-io';
 
 /** ms from 1970-01-01 to 2001-01-01, Matroska's DateUTC epoch. */
 const EPOCH_2001_MS = 978_307_200_000;
@@ -640,9 +640,6 @@ export async function readMkvStructure(p: string, size: number): Promise<MkvStru
   }
 }
 
-/** A layout row kept to a readable length (a hostile file can list 200,000 elements that fold into nothing). */
-const capText = (s: string, max = 2000) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
-
 /** Attachments a Matroska file is expected to carry: subtitle fonts and cover art. */
 function ordinaryAttachment(a: MkvAttachment): 'font' | 'cover art' | null {
   const t = `${a.mediaType ?? ''} ${a.name ?? ''}`.toLowerCase();
@@ -708,12 +705,7 @@ export function rewrittenInPlace(seg: Pick<MkvSegment, 'layout' | 'info'>): stri
   return moved ? `${name} written into the room ${writer.split(/[ (]/)[0]} leaves empty after its SeekHead` : null;
 }
 
-export interface MkvFindings {
-  /** The 'structure' metadata group. */
-  group: Record<string, string>;
-  highlights: { label: string; value: string }[];
-  flags: MetadataFlag[];
-}
+export type MkvFindings = StructureFindings;
 
 /** What the structure says, as metadata rows, highlights and flags. */
 export function describeMkvStructure(s: MkvStructure): MkvFindings {

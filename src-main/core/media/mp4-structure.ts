@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import type { MetadataFlag } from '../../../src-shared/domain/media';
 import { boxHeader, childBoxes, type BoxRef } from './isobmff';
-import { headerReader, mediaAfterEnd, readAt, readTrailing, trailingFinding, truncatedFinding, type Trailing } from './structure-io';
+import { headerReader, mediaAfterEnd, readAt, readTrailing, trailingFinding, truncatedFinding, type StructureFindings, type Trailing } from './structure-io';
 
 /** Seconds from 1904-01-01 (the QuickTime/ISO epoch) to 1970-01-01. */
 const EPOCH_1904 = 2_082_844_800;
@@ -411,12 +411,7 @@ export function hiddenVideoOf(s: Mp4Structure, streamIndex?: number): HiddenVide
 /** Clock slack between two header times written by one recording. */
 const CLOCK_SLACK_MS = 60_000;
 
-export interface Mp4Findings {
-  /** The 'structure' metadata group. */
-  group: Record<string, string>;
-  highlights: { label: string; value: string }[];
-  flags: MetadataFlag[];
-}
+export type Mp4Findings = StructureFindings;
 
 /** What the structure says, as metadata rows, highlights and flags. */
 export function describeMp4Structure(s: Mp4Structure): Mp4Findings {

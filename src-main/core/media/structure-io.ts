@@ -67,3 +67,13 @@ export function truncatedFinding(what: string, present: number, declared: number
 export function mediaAfterEnd(tr: Trailing | null, size: number, unit: string): { offset: number; foundAs: string } | null {
   return tr?.looksLike && APPENDED_MEDIA_KINDS.has(tr.looksLike) ? { offset: size - tr.bytes, foundAs: `${tr.looksLike} appended after the last ${unit}` } : null;
 }
+
+/** What a structure reader says about a file: the 'structure' metadata group, its highlights and its flags. */
+export interface StructureFindings {
+  group: Record<string, string>;
+  highlights: { label: string; value: string }[];
+  flags: MetadataFlag[];
+}
+
+/** A layout row kept to a readable length (a hostile file can list 200,000 elements that fold into nothing). */
+export const capText = (s: string, max = 2000): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
