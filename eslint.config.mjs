@@ -10,7 +10,7 @@ const nodeBuiltinRule = nodeBuiltins.map((name) => ({ name, message: 'Node built
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'release/**', 'node_modules/**', 'training/**', 'tests/.artifacts/**', 'test-results/**', 'playwright-report/**', 'coverage/**'],
+    ignores: ['dist/**', 'release/**', 'node_modules/**', 'training/**', 'tests/.artifacts/**', 'test-results/**', 'playwright-report/**', 'coverage/**', 'bench/results/**'],
   },
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,8 @@
 /**
  * The container-structure readers (MP4 boxes, Matroska elements — as written and written live, with
- * unknown sizes — AVI chunks) and the picture-end walk, next to what the app runs on the same file
- * anyway: ffprobe's format and stream probe (videos) and a SHA-256 read of the file (pictures).
+ * unknown sizes — AVI chunks, MPEG-TS packets) and the picture-end walk, next to what the app runs on
+ * the same file anyway: ffprobe's format and stream probe (videos) and a SHA-256 read of the file
+ * (pictures, and the transport stream, which the reader walks whole).
  */
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -51,11 +52,11 @@ function liveWritten(src: Buffer): Buffer {
 
 export default {
   name: 'structure',
-  description: 'container structure (MP4, Matroska, AVI) and picture-end reads, next to ffprobe and a full read',
+  description: 'container structure (MP4, Matroska, AVI, MPEG-TS) and picture-end reads, next to ffprobe and a full read',
   async run(ctx: Ctx): Promise<Figure[]> {
     const secs = ctx.quick ? 60 : 300;
     const mkv = path.join(ctx.cacheDir, `structure-${secs}s.mkv`);
-    const files = { mkv, mp4: mkv.replace(/\.mkv$/, '.mp4'), avi: mkv.replace(/\.mkv$/, '.avi'), live: mkv.replace(/\.mkv$/, '-live.mkv') };
+    const files = { mkv, mp4: mkv.replace(/\.mkv$/, '.mp4'), avi: mkv.replace(/\.mkv$/, '.avi'), live: mkv.replace(/\.mkv$/, '-live.mkv'), ts: mkv.replace(/\.mkv$/, '.m2t') };
     if (!fs.existsSync(files.live)) {
       ctx.log(`generating ${secs}-s clips (MKV, MP4, AVI, live-written MKV)`);
       const ff = (...a: string[]) => execFileSync(ctx.ffmpeg, ['-v', 'error', '-y', ...a]);
@@ -64,6 +65,7 @@ export default {
       ff('-i', mkv, '-c:v', 'copy', '-bsf:v', 'h264_mp4toannexb', '-c:a', 'pcm_s16le', files.avi);
       fs.writeFileSync(files.live, liveWritten(fs.readFileSync(mkv)));
     }
+    if (!fs.existsSync(files.ts)) execFileSync(ctx.ffmpeg, ['-v', 'error', '-y', '-i', files.mp4, '-c', 'copy', '-f', 'mpegts', files.ts]);
     const jpeg = path.join(ctx.cacheDir, 'structure-12mp.jpg');
     if (!fs.existsSync(jpeg)) execFileSync(ctx.ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=4000x3000', '-frames:v', '1', '-q:v', '3', jpeg]);
     const figures: Figure[] = [];
@@ -72,6 +74,7 @@ export default {
       ['Matroska', files.mkv, 'matroska'],
       ['Matroska written live', files.live, 'matroska'],
       ['AVI', files.avi, 'avi'],
+      ['MPEG-TS', files.ts, 'mpegts'],
     ] as const) {
       const sizeBytes = fs.statSync(file).size;
       const ours = await ctx.time(() => readContainerStructure(file, { kind: 'video', format, sizeBytes }));
@@ -80,6 +83,10 @@ export default {
       const label = `${name} (${secs} s, ${(sizeBytes / 1024 / 1024).toFixed(1)} MB)`;
       figures.push({ figure: `structure: ${label}`, value: Math.round(ours.medianMs * 10) / 10, unit: 'ms', compareTo: `ffprobe: ${label}` });
       figures.push({ figure: `ffprobe: ${label}`, value: Math.round(base.medianMs * 10) / 10, unit: 'ms', detail: 'baseline: the probe every video gets' });
+      if (format === 'mpegts') {
+        const whole = await ctx.time(() => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
+        figures.push({ figure: `SHA-256 read: ${label}`, value: Math.round(whole.medianMs * 10) / 10, unit: 'ms', detail: 'baseline: one full read and digest (the packet walk reads the whole file too)' });
+      }
     }
     const jpegBytes = fs.statSync(jpeg).size;
     const end = await ctx.time(() => readPictureEnd(jpeg, 'jpeg', jpegBytes));

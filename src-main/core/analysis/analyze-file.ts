@@ -181,9 +181,10 @@ export async function analyzeFile(
   // thumbnail with the picture, else by the frames stage; whichever comes first, the other reuses it.
   let heifPicture: Promise<DecodedImage> | undefined;
   const decoded = media.kind === 'image' && media.format === 'heif' ? () => (heifPicture ??= decodeImage(checked.path, media, { tools: t })) : undefined;
-  // A video container's own structure (MP4 boxes, Matroska elements, AVI chunks; headers only,
-  // milliseconds), read once: for the metadata report, the media an edit list hides and a file appended.
-  const structure = await readContainerStructure(checked.path, media);
+  // A video container's own structure (MP4 boxes, Matroska elements, AVI chunks: headers only,
+  // milliseconds; transport-stream packet headers: the whole file, ≈ as long as the hash), read once: for
+  // the metadata report, the media an edit list hides and a file appended.
+  const structure = await readContainerStructure(checked.path, media, signal);
   // A picture's end and what follows it (MPF pictures, a motion photo's video, appended data).
   const pictureEnd = media.kind === 'image' ? await readPictureEnd(checked.path, media.format, media.sizeBytes).catch(() => null) : null;
   // Where a second file appended to this one begins: analysed apart, and its frames kept out of this file's

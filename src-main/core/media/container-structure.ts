@@ -1,19 +1,24 @@
 /**
  * A video container's own structure, whichever family it is: MP4/QuickTime boxes (mp4-structure.ts),
- * Matroska/WebM elements (mkv-structure.ts) or AVI chunks (avi-structure.ts). Read once per file
- * (headers only, milliseconds) for the metadata report, the media an MP4 edit list hides and a file
- * appended after this one.
+ * Matroska/WebM elements (mkv-structure.ts), AVI chunks (avi-structure.ts) or MPEG transport-stream
+ * packets (ts-structure.ts). Read once per file (headers only: milliseconds; a transport stream has no
+ * index, so its packet headers are read through the whole file) for the metadata report, the media an
+ * MP4 edit list hides and a file appended after this one.
  */
 import type { MediaInfo } from '../../../src-shared/domain/media';
 import { appendedOfAvi, describeAviStructure, isAviFormat, readAviStructure, type AviStructure } from './avi-structure';
 import { appendedOfMkv, describeMkvStructure, isMatroskaFormat, readMkvStructure, type MkvStructure } from './mkv-structure';
 import { appendedOfMp4, describeMp4Structure, isMp4Format, readMp4Structure, type Mp4Structure } from './mp4-structure';
 import type { StructureFindings } from './structure-io';
+import { appendedOfTs, describeTsStructure, isTsFormat, readTsStructure, type TsStructure } from './ts-structure';
 
-export type ContainerStructure = { kind: 'mp4'; s: Mp4Structure } | { kind: 'mkv'; s: MkvStructure } | { kind: 'avi'; s: AviStructure };
+export type ContainerStructure = { kind: 'mp4'; s: Mp4Structure } | { kind: 'mkv'; s: MkvStructure } | { kind: 'avi'; s: AviStructure } | { kind: 'ts'; s: TsStructure };
 
-/** The structure of a probed video's container, or null when its family is not read or the file does not parse as one. */
-export async function readContainerStructure(p: string, info: Pick<MediaInfo, 'kind' | 'format' | 'sizeBytes'>): Promise<ContainerStructure | null> {
+/**
+ * The structure of a probed video's container, or null when its family is not read or the file does not
+ * parse as one (or `signal` stopped the read).
+ */
+export async function readContainerStructure(p: string, info: Pick<MediaInfo, 'kind' | 'format' | 'sizeBytes'>, signal?: AbortSignal): Promise<ContainerStructure | null> {
   if (info.kind !== 'video') return null;
   try {
     if (isMp4Format(info.format)) {
@@ -27,6 +32,10 @@ export async function readContainerStructure(p: string, info: Pick<MediaInfo, 'k
     if (isAviFormat(info.format)) {
       const s = await readAviStructure(p, info.sizeBytes);
       return s ? { kind: 'avi', s } : null;
+    }
+    if (isTsFormat(info.format)) {
+      const s = await readTsStructure(p, info.sizeBytes, signal);
+      return s ? { kind: 'ts', s } : null;
     }
   } catch {
     // Unreadable structure: the metadata report goes on without it (the probe already read the file).
@@ -43,6 +52,8 @@ export function describeContainerStructure(c: ContainerStructure): StructureFind
       return describeMkvStructure(c.s);
     case 'avi':
       return describeAviStructure(c.s);
+    case 'ts':
+      return describeTsStructure(c.s);
   }
 }
 
@@ -55,8 +66,13 @@ export function appendedOf(c: ContainerStructure, size: number): { offset: numbe
       return appendedOfMkv(c.s, size);
     case 'avi':
       return appendedOfAvi(c.s, size);
+    case 'ts':
+      return appendedOfTs(c.s, size);
   }
 }
 
 /** XMP packets the structure carries (MP4 only). */
 export const structureXmp = (c: ContainerStructure | null): readonly string[] => (c?.kind === 'mp4' ? c.s.xmp : []);
+
+/** x264's settings read from the video stream itself (transport streams, where packet headers split the text in the file). */
+export const structureX264 = (c: ContainerStructure | null): string | null => (c?.kind === 'ts' ? c.s.x264 : null);

@@ -15,7 +15,7 @@ import { decodeHeif, decodeHeifThumbnail } from './heif';
 import { readImageBytes, type DecodedImage } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
-import { describeContainerStructure, readContainerStructure, structureXmp, type ContainerStructure } from './container-structure';
+import { describeContainerStructure, readContainerStructure, structureX264, structureXmp, type ContainerStructure } from './container-structure';
 import { describePictureEnd, readPictureEnd, type PictureEnd } from './picture-end';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
 import { imageFlags, lowerKeys, videoFlags } from './metadata-flags';
@@ -464,7 +464,10 @@ async function videoXmp(packets: readonly string[]): Promise<{ group: Record<str
 }
 
 async function videoReport(p: string, info: MediaInfo, known?: ContainerStructure | null): Promise<MetadataReport> {
-  const [x264, structure] = await Promise.all([findX264Sei(p).catch(() => null), known !== undefined ? Promise.resolve(known) : readContainerStructure(p, info)]);
+  const [x264InFile, structure] = await Promise.all([findX264Sei(p).catch(() => null), known !== undefined ? Promise.resolve(known) : readContainerStructure(p, info)]);
+  // A transport stream's packet headers split the text every 184 bytes: the settings read from the
+  // reassembled video stream come first there.
+  const x264 = structureX264(structure) ?? x264InFile;
   const groups: Record<string, Record<string, string>> = {};
   if (Object.keys(info.tags).length) groups.container = { ...info.tags };
   const v = info.streams.find((s) => s.index === info.videoStreamIndex) ?? info.streams.find((s) => s.type === 'video');
