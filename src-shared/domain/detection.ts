@@ -29,6 +29,7 @@ export interface AnalysisWarning {
     | 'SHIFTED_GRID_REGIONS'
     | 'HIDDEN_MEDIA'
     | 'APPENDED_MEDIA'
+    | 'DECLARED_GENERATED'
     | 'OTHER';
   message: string;
 }

@@ -26,6 +26,7 @@ import { resolveTools, type ResolvedTools } from '../media/tools';
 import { inlineForensics, type ForensicsRunner } from './forensics-thread';
 import { analyseAppendedMedia, appendedMediaWarning, withAppendedMedia } from './appended-media';
 import { analyseHiddenMedia, hiddenMediaWarning, withHiddenMedia } from './hidden-media';
+import { withDeclaredGenerator } from '../media/generator-marks';
 import { resolveModels, type ModelSelection } from './model-set';
 import { runPipeline, stillCodingOf, type PipelineResult } from './pipeline';
 import type { ModelRegistry } from './registry';
@@ -279,6 +280,10 @@ export async function analyzeFile(
   }
   const metadata: MetadataReport | null = await metadataRead;
   check();
+  // What the file's own metadata declares of its making (an AI generator's settings, the IPTC source type).
+  const declared = withDeclaredGenerator(result.verdict, metadata);
+  result.verdict = declared.verdict;
+  if (declared.warning) result.warnings.push(declared.warning);
   // Every read of the file is done: the hashes, metadata and frames must all have come from one
   // content. A file replaced (renamed over), rewritten or appended to while it was read fails here,
   // rather than giving a verdict on one file under another's hash.

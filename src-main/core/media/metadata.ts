@@ -18,6 +18,7 @@ import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
 import { describeContainerStructure, readContainerStructure, structureX264, structureXmp, type ContainerStructure } from './container-structure';
 import { describePictureEnd, readPictureEnd, type PictureEnd } from './picture-end';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
+import { decodeUserComment, describeGeneratorMarks, findC2pa, readPngTexts } from './generator-marks';
 import { imageFlags, lowerKeys, videoFlags } from './metadata-flags';
 
 const GROUPS = ['ifd0', 'exif', 'gps', 'xmp', 'iptc', 'ifd1', 'jfif', 'interop'] as const;
@@ -324,6 +325,22 @@ async function imageReport(
     const grp = g === 'xmp' ? xmpGroup(parsed) : toGroup(parsed[g]);
     if (Object.keys(grp).length) groups[g] = grp;
   }
+  // What the picture records of its making: AI generators' settings (PNG text, EXIF UserComment), the IPTC
+  // digital source type, C2PA Content Credentials (generator-marks.ts).
+  const png = bytes && info.format === 'png' ? readPngTexts(bytes) : { texts: [], unreadable: 0 };
+  const userComment = decodeUserComment(parsed.userComment);
+  if (userComment) (groups.exif ??= {}).UserComment = userComment.length > 1000 ? `${userComment.slice(0, 1000)}…` : userComment;
+  const iptcExt = parsed.Iptc4xmpExt && typeof parsed.Iptc4xmpExt === 'object' ? (parsed.Iptc4xmpExt as Record<string, unknown>) : {};
+  const marks = describeGeneratorMarks({
+    texts: png.texts,
+    unreadableTexts: png.unreadable,
+    userComment: userComment ?? undefined,
+    sourceType: tagString(iptcExt.DigitalSourceType) || undefined,
+    software: [groups.ifd0?.Software, groups.xmp?.CreatorTool].filter((x): x is string => !!x),
+    c2pa: bytes ? findC2pa(bytes, info.format) : null,
+  });
+  if (Object.keys(marks.pngText).length) groups.pngText = marks.pngText;
+  if (Object.keys(marks.group).length) groups.generator = marks.group;
   let thumb: Buffer | null = null;
   try {
     const t = meta.source ? await exifr.thumbnail(meta.source) : undefined;
@@ -345,7 +362,7 @@ async function imageReport(
   const [exifDiffers, itemDiffers, ...previewDiffers] = await compareThumbnails(file, [thumb, itemThumb, ...smaller.map((p) => storedPreview(rawFile!, p))], info, limits.maxImagePixels, decoded);
   const compared = [exifDiffers, itemDiffers, ...previewDiffers].filter((d): d is boolean => d !== null);
   const thumbnailDiffers = compared.length ? compared.some((d) => d) : null;
-  const flags = imageFlags(groups, { width: info.width, height: info.height }, { exifPresent: meta.exifPresent, damage: meta.problems });
+  const flags = [...marks.flags, ...imageFlags(groups, { width: info.width, height: info.height }, { exifPresent: meta.exifPresent, damage: meta.problems })];
   if (exifDiffers) {
     flags.push({ code: 'THUMBNAIL_DIFFERS', severity: 'warning', message: 'The embedded EXIF thumbnail shows different content from the main picture: a classic sign that the picture was edited and the thumbnail left behind.' });
   }
@@ -368,7 +385,7 @@ async function imageReport(
     if (Object.keys(after.group).length) groups.structure = after.group;
     flags.push(...after.flags);
   }
-  const highlights: { label: string; value: string }[] = [];
+  const highlights: { label: string; value: string }[] = [...marks.highlights];
   const add = (label: string, value: string | undefined) => {
     if (value) highlights.push({ label, value });
   };
@@ -385,7 +402,7 @@ async function imageReport(
   const g = (grp: string, k: string) => groups[grp]?.[k];
   add('Camera', [g('ifd0', 'Make'), g('ifd0', 'Model')].filter(Boolean).join(' ') || undefined);
   add('Lens', g('exif', 'LensModel'));
-  add('Software', g('ifd0', 'Software') ?? g('xmp', 'CreatorTool'));
+  add('Software', g('ifd0', 'Software') ?? g('xmp', 'CreatorTool') ?? g('pngText', 'Software'));
   add('Taken', g('exif', 'DateTimeOriginal'));
   add('Modified', g('ifd0', 'ModifyDate') ?? g('xmp', 'ModifyDate'));
   const lat = dms(g('gps', 'GPSLatitude'), g('gps', 'GPSLatitudeRef'));

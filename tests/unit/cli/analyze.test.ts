@@ -11,6 +11,7 @@ import { solidFrame, testManifest, writeModel, writeStandardModels, classifierGr
 import { tempDir } from '../../helpers/core';
 import { testIo as io } from '../../helpers/cli-io';
 import { cloneRegion, texture } from '../../helpers/textures';
+import { tEXt, withPngChunks } from '../../helpers/provenance-files';
 
 describe('mediaguard analyze / models', () => {
   let t: { dir: string; cleanup: () => void };
@@ -207,6 +208,26 @@ describe('mediaguard analyze / models', () => {
     const line = JSON.parse(j.out.trim()) as { metadata: { highlights: { label: string; value: string }[]; flags: { code: string }[] } };
     expect(line.metadata.highlights).toContainEqual({ label: 'Compression history', value: expect.stringMatching(/^saved as JPEG at least twice/) });
     expect(line.metadata.flags.map((f) => f.code)).toContain('RECOMPRESSED');
+  });
+
+  it("a picture whose metadata records an AI generator's settings is not called authentic, though the models clear it", async () => {
+    const plain = path.join(t.dir, 'gray.png');
+    const declared = path.join(t.dir, 'gray-sd.png');
+    // Bluish grey: the test face model (red − blue) and image model (green) both read it as authentic.
+    const png = await sharp({ create: { width: 160, height: 120, channels: 3, background: '#4d4d80' } }).png().toBuffer();
+    fs.writeFileSync(plain, png);
+    fs.writeFileSync(declared, withPngChunks(png, tEXt('parameters', 'a gray wall\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 99, Size: 160x120, Model: sd15')));
+    const j = io();
+    expect(await runCli(['analyze', '--json', '--models-dir', models, plain, declared, ...dd()], j)).toBe(0);
+    const [a, b] = j.out.trim().split('\n').map((l) => JSON.parse(l) as { verdict: string; score: number; explanation: string; warnings: { code: string; message: string }[] });
+    expect(a, JSON.stringify(a)).toMatchObject({ verdict: 'authentic' });
+    expect(b!.verdict).toBe('inconclusive');
+    expect(b!.score).toBe(a!.score);
+    expect(b!.explanation).toMatch(/But the file's metadata declares it made by an AI image generator \(a Stable Diffusion web UI \(AUTOMATIC1111 or compatible\) — model sd15 — seed 99\)\. So the file is not called authentic: inconclusive\.$/);
+    expect(b!.warnings).toContainEqual({ code: 'DECLARED_GENERATED', message: expect.stringMatching(/^The file's metadata declares it AI-generated/) });
+    const o = io();
+    expect(await runCli(['analyze', '--models-dir', models, declared, ...dd()], o)).toBe(0);
+    expect(o.out).toMatch(/~ AI_GENERATOR_SETTINGS \(warning, file metadata\): The file records the settings of an AI image generator/);
   });
 
   it('a hostile file name cannot forge result lines or drive the terminal: controls and direction marks are shown as [U+XXXX]', async () => {

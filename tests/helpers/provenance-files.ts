@@ -1,0 +1,117 @@
+/**
+ * Pictures that carry what generators and provenance tools write, built for the generator-marks tests
+ * from the formats' own documents, apart from src-main/core/media/generator-marks.ts: PNG text chunks
+ * (PNG 3rd ed. §11.3.3: tEXt, zTXt, iTXt), CBOR data items (RFC 8949) and the JUMBF boxes of a C2PA
+ * manifest store (ISO/IEC 19566-5; C2PA 2.x §11), in a PNG 'caBX' chunk or JPEG APP11 segments.
+ */
+import zlib from 'node:zlib';
+
+function crc32(b: Buffer): number {
+  let c = 0xffffffff;
+  for (const x of b) {
+    c ^= x;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+export function pngChunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+
+export const tEXt = (keyword: string, text: string) => pngChunk('tEXt', Buffer.concat([Buffer.from(`${keyword}\0`, 'latin1'), Buffer.from(text, 'latin1')]));
+export const zTXt = (keyword: string, text: string) => pngChunk('zTXt', Buffer.concat([Buffer.from(`${keyword}\0\0`, 'latin1'), zlib.deflateSync(Buffer.from(text, 'latin1'))]));
+export function iTXt(keyword: string, text: string, compressed = false): Buffer {
+  const body = compressed ? zlib.deflateSync(Buffer.from(text, 'utf8')) : Buffer.from(text, 'utf8');
+  return pngChunk('iTXt', Buffer.concat([Buffer.from(`${keyword}\0`, 'latin1'), Buffer.from([compressed ? 1 : 0, 0]), Buffer.from('en\0\0', 'latin1'), body]));
+}
+
+/** `chunks` put into a PNG after its IHDR (the first chunk, 8 + 25 bytes in). */
+export function withPngChunks(png: Buffer, ...chunks: Buffer[]): Buffer {
+  return Buffer.concat([png.subarray(0, 33), ...chunks, png.subarray(33)]);
+}
+
+// CBOR (RFC 8949): unsigned integers, text strings, arrays and maps of definite length.
+type Cbor = string | number | Cbor[] | { [k: string]: Cbor };
+function head(major: number, n: number): Buffer {
+  if (n < 24) return Buffer.from([(major << 5) | n]);
+  if (n < 256) return Buffer.from([(major << 5) | 24, n]);
+  if (n < 65536) return Buffer.from([(major << 5) | 25, n >> 8, n & 255]);
+  const b = Buffer.alloc(5);
+  b[0] = (major << 5) | 26;
+  b.writeUInt32BE(n, 1);
+  return b;
+}
+export function cbor(v: Cbor): Buffer {
+  if (typeof v === 'number') return head(0, v);
+  if (typeof v === 'string') {
+    const t = Buffer.from(v, 'utf8');
+    return Buffer.concat([head(3, t.length), t]);
+  }
+  if (Array.isArray(v)) return Buffer.concat([head(4, v.length), ...v.map(cbor)]);
+  const entries = Object.entries(v);
+  return Buffer.concat([head(5, entries.length), ...entries.flatMap(([k, x]) => [cbor(k), cbor(x)])]);
+}
+
+function box(type: string, ...content: Buffer[]): Buffer {
+  const body = Buffer.concat(content);
+  const h = Buffer.alloc(8);
+  h.writeUInt32BE(8 + body.length);
+  h.write(type, 4, 'latin1');
+  return Buffer.concat([h, body]);
+}
+
+/** A JUMBF superbox: description (type UUID, label) and its content boxes. */
+function superbox(typeHex: string, label: string, ...content: Buffer[]): Buffer {
+  const jumd = box('jumd', Buffer.from(typeHex, 'hex'), Buffer.from([0x03]), Buffer.from(`${label}\0`, 'utf8'));
+  return box('jumb', jumd, ...content);
+}
+
+const C2PA_STORE = '6332706100110010800000aa00389b71';
+const C2PA_MANIFEST = '63326d6100110010800000aa00389b71';
+const C2PA_ASSERTIONS = '6332617300110010800000aa00389b71';
+const C2PA_CLAIM = '6332636c00110010800000aa00389b71';
+const CBOR_CONTENT = '63626f7200110010800000aa00389b71';
+
+/** A C2PA manifest store: one manifest whose claim names `generator` and whose actions assertion lists `actions`. */
+export function c2paStore(generator: string, actions: { action: string; digitalSourceType?: string; softwareAgent?: string }[]): Buffer {
+  const actionsBox = superbox(CBOR_CONTENT, 'c2pa.actions.v2', box('cbor', cbor({ actions: actions.map((a) => ({ ...a })) })));
+  const claim = superbox(
+    C2PA_CLAIM,
+    'c2pa.claim.v2',
+    box('cbor', cbor({ instanceID: 'xmp:iid:0c4f', claim_generator_info: { name: generator, version: '1.2.0' }, signature: 'self#jumbf=c2pa.signature', created_assertions: [{ url: 'self#jumbf=c2pa.assertions/c2pa.actions.v2' }] })),
+  );
+  const manifest = superbox(C2PA_MANIFEST, 'urn:c2pa:5e5ab6a6-7c5b-4f63-9d0c-3f5b2f0a8f11', superbox(C2PA_ASSERTIONS, 'c2pa.assertions', actionsBox), claim);
+  return superbox(C2PA_STORE, 'c2pa', manifest);
+}
+
+/** A v1 claim (claim_generator as one text) in a store: what earlier tools write. */
+export function c2paStoreV1(generator: string): Buffer {
+  const claim = superbox(C2PA_CLAIM, 'c2pa.claim', box('cbor', cbor({ claim_generator: generator, 'dc:format': 'image/jpeg', signature: 'self#jumbf=c2pa.signature' })));
+  return superbox(C2PA_STORE, 'c2pa', superbox(C2PA_MANIFEST, 'urn:uuid:0f2d6a10-8f3e-4c55-a1d5-1b7c0c6f4e2a', claim));
+}
+
+/** A manifest store in JPEG APP11 segments of at most `packet` bytes of box data each, after the SOI. */
+export function withJpegJumbf(jpeg: Buffer, store: Buffer, packet = 60000): Buffer {
+  const header = store.subarray(0, 8);
+  const segments: Buffer[] = [];
+  let seq = 1;
+  for (let at = 0; at < store.length; seq++) {
+    const take = seq === 1 ? Math.min(packet, store.length) : Math.min(packet - 8, store.length - at);
+    const data = seq === 1 ? store.subarray(0, take) : Buffer.concat([header, store.subarray(at, at + take)]);
+    at += take;
+    const h = Buffer.alloc(12);
+    h.writeUInt16BE(0xffeb, 0);
+    h.writeUInt16BE(2 + 8 + data.length, 2);
+    h.write('JP', 4, 'latin1');
+    h.writeUInt16BE(1, 6);
+    h.writeUInt32BE(seq, 8);
+    segments.push(h, data);
+  }
+  return Buffer.concat([jpeg.subarray(0, 2), ...segments, jpeg.subarray(2)]);
+}

@@ -1,0 +1,286 @@
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Verdict } from '../../../src-shared/domain/detection';
+import type { MetadataReport } from '../../../src-shared/domain/media';
+import {
+  decodeUserComment,
+  describeGeneratorMarks,
+  digitalSourceType,
+  findC2pa,
+  generatorRecords,
+  parseComfyPrompt,
+  parseWebUiParameters,
+  readPngTexts,
+  withDeclaredGenerator,
+} from '../../../src-main/core/media/generator-marks';
+import { readMetadata } from '../../../src-main/core/media/metadata';
+import { probe } from '../../../src-main/core/media';
+import { c2paStore, c2paStoreV1, iTXt, pngChunk, tEXt, withJpegJumbf, withPngChunks, zTXt } from '../../helpers/provenance-files';
+import { testTools } from './helpers';
+import { seededBytes } from '../../helpers/hostile-corpus';
+
+const A1111 = [
+  'a photo of an astronaut riding a horse, <lora:film:0.6>,',
+  'highly detailed',
+  'Negative prompt: blurry, lowres',
+  'Steps: 30, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 6.5, Seed: 3141592653, Size: 832x1216, Model hash: 31e35c80fc, Model: sd_xl_base_1.0, Lora hashes: "film: 4f2a1b, grain: 77aa00", Version: v1.10.1',
+].join('\n');
+
+const COMFY = JSON.stringify({
+  '3': { class_type: 'KSampler', inputs: { seed: 156680208700286, steps: 20, cfg: 8, sampler_name: 'euler', scheduler: 'normal', denoise: 1, model: ['4', 0], positive: ['6', 0], negative: ['7', 0], latent_image: ['5', 0] } },
+  '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } },
+  '5': { class_type: 'EmptyLatentImage', inputs: { width: 512, height: 512, batch_size: 1 } },
+  '6': { class_type: 'CLIPTextEncode', inputs: { text: 'beautiful scenery nature glass bottle landscape', clip: ['4', 1] } },
+  '7': { class_type: 'CLIPTextEncode', inputs: { text: 'text, watermark', clip: ['4', 1] } },
+  '9': { class_type: 'SaveImage', inputs: { filename_prefix: 'ComfyUI', images: ['8', 0] } },
+});
+
+const IPTC = 'http://cv.iptc.org/newscodes/digitalsourcetype/';
+const xmpWithSourceType = (code: string) =>
+  `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" Iptc4xmpExt:DigitalSourceType="${IPTC}${code}"/></rdf:RDF></x:xmpmeta>`;
+
+let dir: string;
+let png: Buffer;
+let jpeg: Buffer;
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-gen-marks-'));
+  png = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#4d4d4d' } }).png().toBuffer();
+  jpeg = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#4d4d4d' } }).jpeg().toBuffer();
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function metadataOf(bytes: Buffer, name: string): Promise<MetadataReport> {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, bytes);
+  return readMetadata(p, await probe(p, await testTools()));
+}
+const codes = (m: MetadataReport) => m.flags.map((f) => f.code);
+
+describe('PNG text chunks', () => {
+  it('reads tEXt, zTXt and iTXt (plain and compressed); skips damaged ones and counts them; stops at IEND', () => {
+    const bytes = withPngChunks(
+      png,
+      tEXt('Software', 'GIMP 2.10'),
+      zTXt('Comment', 'squeezed text'),
+      iTXt('Title', 'Zürich ✓'),
+      iTXt('Description', 'long '.repeat(1000), true),
+      pngChunk('zTXt', Buffer.from('Bad\0\0not zlib', 'latin1')),
+      pngChunk('tEXt', Buffer.from('no keyword end', 'latin1')),
+    );
+    const { texts, unreadable } = readPngTexts(bytes);
+    expect(texts.map((t) => [t.keyword, t.chunk])).toEqual([
+      ['Software', 'tEXt'],
+      ['Comment', 'zTXt'],
+      ['Title', 'iTXt'],
+      ['Description', 'iTXt'],
+    ]);
+    expect(texts[1]!.text).toBe('squeezed text');
+    expect(texts[2]!.text).toBe('Zürich ✓');
+    expect(texts[3]!.text).toHaveLength(5000);
+    expect(unreadable).toBe(2);
+    expect(readPngTexts(Buffer.concat([png, tEXt('After', 'the end')])).texts).toEqual([]);
+    expect(readPngTexts(jpeg)).toEqual({ texts: [], unreadable: 0 });
+    // A chunk whose length runs past the bytes ends the walk without an error.
+    const cut = withPngChunks(png, tEXt('Software', 'x')).subarray(0, 40);
+    expect(readPngTexts(cut).texts).toEqual([]);
+  });
+
+  it('a compressed text that inflates past its bound is unreadable, not a memory bomb', () => {
+    const bomb = withPngChunks(png, pngChunk('zTXt', Buffer.concat([Buffer.from('parameters\0\0', 'latin1'), zlib.deflateSync(Buffer.alloc(3 * 1024 * 1024, 0x41))])));
+    expect(readPngTexts(bomb)).toEqual({ texts: [], unreadable: 1 });
+  });
+});
+
+describe('generator records', () => {
+  it("parses the Stable Diffusion web UIs' parameters: prompt over several lines, negative prompt, quoted values", () => {
+    const r = parseWebUiParameters(A1111, "PNG text 'parameters'")!;
+    expect(r).toEqual({
+      tool: 'a Stable Diffusion web UI (AUTOMATIC1111 or compatible)',
+      where: "PNG text 'parameters'",
+      prompt: 'a photo of an astronaut riding a horse, <lora:film:0.6>,\nhighly detailed',
+      negativePrompt: 'blurry, lowres',
+      model: 'sd_xl_base_1.0, hash 31e35c80fc',
+      seed: '3141592653',
+      steps: '30',
+      sampler: 'DPM++ 2M, Karras',
+      guidance: '6.5',
+      size: '832x1216',
+      version: 'v1.10.1',
+    });
+    expect(parseWebUiParameters(A1111.replace('v1.10.1', 'f2.0.1v1.10.1-previous-3-g1fa2a2b'), 'x')!.tool).toBe('Stable Diffusion WebUI Forge');
+    expect(parseWebUiParameters('Steps: 12, Seed: 7', 'x')).toMatchObject({ steps: '12', seed: '7' });
+    expect(parseWebUiParameters('just a caption', 'x')).toBeNull();
+    expect(parseWebUiParameters('', 'x')).toBeNull();
+  });
+
+  it("parses ComfyUI's node graph: the sampler's linked prompts, the checkpoint, seed and steps; not other JSON", () => {
+    expect(parseComfyPrompt(COMFY, 'p')).toEqual({
+      tool: 'ComfyUI',
+      where: 'p',
+      prompt: 'beautiful scenery nature glass bottle landscape',
+      negativePrompt: 'text, watermark',
+      model: 'v1-5-pruned-emaonly.safetensors',
+      seed: '156680208700286',
+      steps: '20',
+      sampler: 'euler, normal',
+      guidance: '8',
+    });
+    expect(parseComfyPrompt('{"a": 1}', 'p')).toBeNull();
+    expect(parseComfyPrompt('{not json', 'p')).toBeNull();
+    expect(parseComfyPrompt('[1,2]', 'p')).toBeNull();
+    // Links to nodes that are not there, and inputs of the wrong types: no prompt, no throw.
+    expect(parseComfyPrompt(JSON.stringify({ '1': { class_type: 'KSampler', inputs: { seed: 'x', positive: ['99', 0], negative: 5 } } }), 'p')).toEqual({ tool: 'ComfyUI', where: 'p', seed: 'x' });
+  });
+
+  it('NovelAI, InvokeAI, Fooocus, Midjourney and a web UI in the EXIF UserComment', () => {
+    const t = (keyword: string, text: string) => ({ keyword, text, chunk: 'tEXt' });
+    expect(
+      generatorRecords([
+        t('Title', 'AI generated image'),
+        t('Description', '1girl, masterpiece'),
+        t('Software', 'NovelAI'),
+        t('Source', 'NovelAI Diffusion V4.5 4BDE2A90'),
+        t('Comment', JSON.stringify({ prompt: '1girl, masterpiece', steps: 28, height: 1216, width: 832, scale: 5, seed: 2718281828, sampler: 'k_euler_ancestral', uc: 'lowres' })),
+      ]),
+    ).toEqual([
+      { tool: 'NovelAI', where: "PNG text 'Software'", prompt: '1girl, masterpiece', negativePrompt: 'lowres', model: 'NovelAI Diffusion V4.5 4BDE2A90', seed: '2718281828', steps: '28', sampler: 'k_euler_ancestral', guidance: '5', size: '832x1216' },
+    ]);
+    expect(generatorRecords([t('invokeai_metadata', JSON.stringify({ positive_prompt: 'a red fox', negative_prompt: '', model: { name: 'juggernautXL', base: 'sdxl' }, seed: 42, steps: 30, cfg_scale: 7, scheduler: 'dpmpp_2m', width: 1024, height: 1024 }))])).toEqual([
+      { tool: 'InvokeAI', where: "PNG text 'invokeai_metadata'", prompt: 'a red fox', model: 'juggernautXL', seed: '42', steps: '30', sampler: 'dpmpp_2m', guidance: '7', size: '1024x1024' },
+    ]);
+    expect(generatorRecords([t('parameters', JSON.stringify({ Prompt: 'a lighthouse', 'Base Model': 'juggernautXL_v8Rundiffusion.safetensors', Seed: '12345', Sampler: 'dpmpp_2m_sde_gpu', 'Guidance Scale': 4, Resolution: '(1152, 896)', Version: 'Fooocus v2.5.5' })), t('fooocus_scheme', 'fooocus')])).toEqual([
+      { tool: 'Fooocus', where: "PNG text 'parameters'", prompt: 'a lighthouse', model: 'juggernautXL_v8Rundiffusion.safetensors', seed: '12345', sampler: 'dpmpp_2m_sde_gpu', guidance: '4', size: '(1152, 896)', version: 'Fooocus v2.5.5' },
+    ]);
+    expect(generatorRecords([t('Description', 'a cozy cabin in the snow --ar 3:2 --v 6.1 Job ID: 5b1c3f5e-93a4-4a9e-8d6e-2f0f3c1a7b11'), t('Author', 'someone')])).toEqual([
+      { tool: 'Midjourney', where: "PNG text 'Description'", prompt: 'a cozy cabin in the snow --ar 3:2 --v 6.1', version: '6.1' },
+    ]);
+    expect(generatorRecords([], A1111)).toEqual([expect.objectContaining({ where: 'EXIF UserComment', seed: '3141592653' })]);
+    expect(generatorRecords([t('Software', 'Adobe ImageReady'), t('Comment', 'Created with GIMP')])).toEqual([]);
+  });
+
+  it('decodes the EXIF UserComment: ASCII, UNICODE in either byte order, undefined; raw exifr objects', () => {
+    const with8 = (code: string, body: Buffer) => Buffer.concat([Buffer.from(code.padEnd(8, '\0'), 'latin1'), body]);
+    expect(decodeUserComment(with8('ASCII', Buffer.from('Steps: 5\0\0', 'latin1')))).toBe('Steps: 5');
+    expect(decodeUserComment(with8('UNICODE', Buffer.from('Steps: 5', 'utf16le').swap16()))).toBe('Steps: 5');
+    expect(decodeUserComment(with8('UNICODE', Buffer.from('Steps: 5', 'utf16le')))).toBe('Steps: 5');
+    expect(decodeUserComment(with8('', Buffer.from('plain', 'utf8')))).toBe('plain');
+    expect(decodeUserComment({ ...[...with8('ASCII', Buffer.from('hi'))] })).toBe('hi');
+    expect(decodeUserComment(Buffer.from('short'))).toBeNull();
+    expect(decodeUserComment({ a: 'x' })).toBeNull();
+    expect(decodeUserComment(undefined)).toBeNull();
+  });
+
+  it('IPTC digital source types: the generative ones say so; unknown codes are quoted', () => {
+    expect(digitalSourceType(`${IPTC}trainedAlgorithmicMedia`)).toEqual({ code: 'trainedAlgorithmicMedia', text: 'created by a generative AI model (trained algorithmic media)', generated: true });
+    expect(digitalSourceType(`${IPTC}compositeWithTrainedAlgorithmicMedia`).generated).toBe(true);
+    expect(digitalSourceType(`${IPTC}digitalCapture`)).toMatchObject({ generated: false, text: 'a digital capture from a real-life scene' });
+    expect(digitalSourceType('somethingNew')).toEqual({ code: 'somethingNew', text: '"somethingNew"', generated: false });
+  });
+});
+
+describe('C2PA manifest stores', () => {
+  it('in a PNG caBX chunk: the claim generator, the actions and their digital source type; signature not verified', () => {
+    const store = c2paStore('ChatGPT', [{ action: 'c2pa.created', softwareAgent: 'GPT-4o', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }, { action: 'c2pa.converted' }]);
+    const c = findC2pa(withPngChunks(png, pngChunk('caBX', store)), 'png')!;
+    expect(c).toEqual({ bytes: store.length, where: "PNG 'caBX' chunk", claimGenerators: ['ChatGPT'], actions: ['c2pa.created', 'c2pa.converted'], digitalSourceTypes: [`${IPTC}trainedAlgorithmicMedia`] });
+    const d = describeGeneratorMarks({ texts: [], c2pa: c });
+    expect(d.flags.map((f) => [f.code, f.severity])).toEqual([
+      ['AI_SOURCE_DECLARED', 'warning'],
+      ['C2PA_MANIFEST', 'info'],
+    ]);
+    expect(d.flags[0]!.message).toMatch(/^The C2PA manifest declares the picture created by a generative AI model/);
+    expect(d.flags[1]!.message).toMatch(/claim generator ChatGPT; actions c2pa\.created, c2pa\.converted\).*does not check its signature/);
+    expect(d.group).toMatchObject({ c2paClaimGenerator: 'ChatGPT', c2paActions: 'c2pa.created, c2pa.converted', c2paDigitalSourceType: 'trainedAlgorithmicMedia' });
+    expect(d.highlights).toEqual([
+      { label: 'Digital source type', value: 'trainedAlgorithmicMedia — created by a generative AI model (trained algorithmic media)' },
+      { label: 'Content Credentials', value: 'C2PA manifest by ChatGPT (not verified)' },
+    ]);
+  });
+
+  it('in JPEG APP11 segments, one or split over several; a camera\'s capture declares no generation', () => {
+    const store = c2paStoreV1('Leica M11-P c2pa-rs/0.28');
+    for (const packet of [60000, 40]) {
+      const c = findC2pa(withJpegJumbf(jpeg, store, packet), 'jpeg')!;
+      expect(c.claimGenerators).toEqual(['Leica M11-P c2pa-rs/0.28']);
+    }
+    const capture = c2paStore('Sony Camera', [{ action: 'c2pa.created', digitalSourceType: `${IPTC}digitalCapture` }]);
+    const d = describeGeneratorMarks({ texts: [], c2pa: findC2pa(withJpegJumbf(jpeg, capture), 'jpeg') });
+    expect(d.flags.map((f) => f.code)).toEqual(['C2PA_MANIFEST']);
+    expect(findC2pa(jpeg, 'jpeg')).toBeNull();
+    // The UUID alone, outside a JUMBF description box, is not a store.
+    expect(findC2pa(withPngChunks(png, tEXt('x', Buffer.from('6332706100110010800000aa00389b71', 'hex').toString('latin1'))), 'png')).toBeNull();
+  });
+});
+
+describe('hostile bytes', () => {
+  it('scribbled text chunks, manifest stores and JSON never throw', () => {
+    const store = c2paStore('ChatGPT', [{ action: 'c2pa.created', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }]);
+    const files: [Buffer, string][] = [
+      [withPngChunks(png, tEXt('parameters', A1111), iTXt('prompt', COMFY, true), zTXt('Comment', '{"steps": 3}'), pngChunk('caBX', store)), 'png'],
+      [withJpegJumbf(jpeg, store, 50), 'jpeg'],
+    ];
+    for (const [good, format] of files) {
+      for (let seed = 1; seed <= 40; seed++) {
+        const b = Buffer.from(good);
+        const r = seededBytes(seed, 64);
+        for (let i = 0; i < 64; i += 4) b[(r[i]! * 65536 + r[i + 1]! * 256 + r[i + 2]!) % b.length] = r[i + 3]!;
+        const png = format === 'png' ? readPngTexts(b) : { texts: [], unreadable: 0 };
+        expect(() => describeGeneratorMarks({ texts: png.texts, unreadableTexts: png.unreadable, c2pa: findC2pa(b, format) })).not.toThrow();
+      }
+    }
+    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    expect(() => generatorRecords([{ keyword: 'prompt', text: deep, chunk: 'tEXt' }, { keyword: 'parameters', text: deep, chunk: 'tEXt' }])).not.toThrow();
+  });
+});
+
+describe('through the metadata report and the verdict', () => {
+  it("a web UI's PNG: generator group, highlight, AI_GENERATOR_SETTINGS; the PNG text listed; a plain PNG gets none", async () => {
+    const m = await metadataOf(withPngChunks(png, tEXt('parameters', A1111)), 'sd.png');
+    expect(m.groups.generator).toMatchObject({ tool: 'a Stable Diffusion web UI (AUTOMATIC1111 or compatible)', seed: '3141592653', model: 'sd_xl_base_1.0, hash 31e35c80fc' });
+    expect(m.groups.pngText!.parameters).toMatch(/^a photo of an astronaut/);
+    expect(m.highlights[0]).toEqual({ label: 'Generated by', value: 'a Stable Diffusion web UI (AUTOMATIC1111 or compatible) — model sd_xl_base_1.0, hash 31e35c80fc — seed 3141592653' });
+    expect(codes(m)).toContain('AI_GENERATOR_SETTINGS');
+    expect(codes(m)).not.toContain('NO_METADATA');
+    const plain = await metadataOf(png, 'plain.png');
+    expect(plain.groups.generator).toBeUndefined();
+    expect(codes(plain)).not.toContain('AI_GENERATOR_SETTINGS');
+  });
+
+  it("ComfyUI's PNG (compressed iTXt), a JPEG's UserComment, XMP's digital source type, a generator named as software", async () => {
+    const comfy = await metadataOf(withPngChunks(png, iTXt('prompt', COMFY, true), iTXt('workflow', '{"nodes": []}')), 'comfy.png');
+    expect(comfy.groups.generator).toMatchObject({ tool: 'ComfyUI', model: 'v1-5-pruned-emaonly.safetensors' });
+    const ucJpeg = await sharp(jpeg).withExif({ IFD2: { UserComment: A1111 } } as never).jpeg().toBuffer();
+    const uc = await metadataOf(ucJpeg, 'uc.jpg');
+    expect(uc.groups.exif!.UserComment).toBe(A1111);
+    expect(uc.groups.generator).toMatchObject({ foundIn: 'EXIF UserComment', steps: '30' });
+    const x = await metadataOf(await sharp(jpeg).withXmp(xmpWithSourceType('trainedAlgorithmicMedia')).jpeg().toBuffer(), 'xmp.jpg');
+    expect(codes(x)).toContain('AI_SOURCE_DECLARED');
+    expect(x.groups.generator!.digitalSourceType).toMatch(/^trainedAlgorithmicMedia — /);
+    const capture = await metadataOf(await sharp(jpeg).withXmp(xmpWithSourceType('digitalCapture')).jpeg().toBuffer(), 'capture.jpg');
+    expect(codes(capture)).not.toContain('AI_SOURCE_DECLARED');
+    expect(capture.highlights).toContainEqual({ label: 'Digital source type', value: 'digitalCapture — a digital capture from a real-life scene' });
+    const named = await metadataOf(await sharp(jpeg).withExif({ IFD0: { Software: 'Adobe Firefly Image 3' } }).jpeg().toBuffer(), 'named.jpg');
+    expect(named.flags.find((f) => f.code === 'AI_GENERATOR_NAMED')!.message).toMatch(/"Adobe Firefly Image 3" \(the software tag\)/);
+    const c2pa = await metadataOf(withJpegJumbf(jpeg, c2paStore('Adobe Firefly', [{ action: 'c2pa.created', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }])), 'cr.jpg');
+    expect(codes(c2pa)).toEqual(expect.arrayContaining(['AI_SOURCE_DECLARED', 'C2PA_MANIFEST']));
+  });
+
+  it('a file whose metadata declares a generator is never called authentic; the warning names it', () => {
+    const v: Verdict = { band: 'authentic', probability: 0.05, thresholds: { authentic: 0.3, manipulated: 0.7 }, explanation: 'Low.', decidedBy: 'generated-image' };
+    const md = (flags: MetadataReport['flags'], highlights: MetadataReport['highlights'] = []): MetadataReport => ({ highlights, groups: {}, flags, hasEmbeddedThumbnail: false, thumbnailDiffers: null });
+    const declared = md([{ code: 'AI_GENERATOR_SETTINGS', severity: 'warning', message: 'm' }], [{ label: 'Generated by', value: 'ComfyUI — model x' }]);
+    const r = withDeclaredGenerator(v, declared);
+    expect(r.verdict).toMatchObject({ band: 'inconclusive', probability: 0.05 });
+    expect(r.verdict.explanation).toBe("Low. But the file's metadata declares it made by an AI image generator (ComfyUI — model x). So the file is not called authentic: inconclusive.");
+    expect(r.warning).toEqual({ code: 'DECLARED_GENERATED', message: expect.stringMatching(/^The file's metadata declares it AI-generated: ComfyUI — model x\./) });
+    const manipulated = withDeclaredGenerator({ ...v, band: 'manipulated', probability: 0.9 }, declared);
+    expect(manipulated.verdict.band).toBe('manipulated');
+    expect(manipulated.verdict.explanation).toMatch(/Besides, the file's metadata declares it/);
+    expect(withDeclaredGenerator(v, md([{ code: 'C2PA_MANIFEST', severity: 'info', message: 'm' }]))).toEqual({ verdict: v, warning: null });
+    expect(withDeclaredGenerator(v, null)).toEqual({ verdict: v, warning: null });
+  });
+});
