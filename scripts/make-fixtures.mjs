@@ -12,7 +12,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
-const RECIPE = 'media-v10';
+const RECIPE = 'media-v11';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = path.join(root, 'tests', 'fixtures', 'generated');
 const dest = path.join(outRoot, 'media');
@@ -26,7 +26,7 @@ export const MEDIA_FIXTURES = [
   'truncated.mp4', 'truncated-faststart.mp4', 'random.mp4', 'empty.mp4', 'camera.jpg', 'edited.jpg', 'stripped.jpg', 'gimp.jpg',
   'rotated.jpg', 'truncated.jpg', 'jpeg-named.png', 'mp4-named.jpg', 'plain.png', 'grey.png', 'bomb.png', 'anim.gif', 'plain.webp',
   'plain.tiff', 'plain.bmp', 'plain.avif', 'notes.txt', 'cloned.jpg', 'spliced.jpg', 'pasted.jpg',
-  'camera.heic', 'plain.heic', 'deep.heic', 'multi.heic', 'truncated.heic', 'cut.mp4', 'joined.mkv',
+  'camera.heic', 'plain.heic', 'deep.heic', 'multi.heic', 'truncated.heic', 'cut.mp4', 'joined.mkv', 'generated.png',
 ];
 
 function ffmpegVersion() {
@@ -250,6 +250,10 @@ async function images() {
   const chunk = (type, body) => { const len = Buffer.alloc(4); len.writeUInt32BE(body.length); const tb = Buffer.concat([Buffer.from(type, 'latin1'), body]); const c = Buffer.alloc(4); c.writeUInt32BE(crc(tb)); return Buffer.concat([len, tb, c]); };
   const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(100000, 0); ihdr.writeUInt32BE(100000, 4); ihdr[8] = 8; ihdr[9] = 2;
   fs.writeFileSync(at('bomb.png'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(300001))), chunk('IEND', Buffer.alloc(0))]));
+  // A Stable Diffusion web UI's PNG: its parameters in a tEXt chunk after IHDR.
+  const plainPng = fs.readFileSync(at('plain.png'));
+  const params = 'a lighthouse on a cliff at dusk\nNegative prompt: blurry\nSteps: 25, Sampler: DPM++ 2M, CFG scale: 7, Seed: 424242, Size: 64x48, Model hash: 6ce0161689, Model: v1-5-pruned-emaonly, Version: v1.10.1';
+  fs.writeFileSync(at('generated.png'), Buffer.concat([plainPng.subarray(0, 33), chunk('tEXt', Buffer.from(`parameters\0${params}`, 'latin1')), plainPng.subarray(33)]));
   fs.writeFileSync(at('notes.txt'), 'Not media at all.\n');
 }
 
