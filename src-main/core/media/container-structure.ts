@@ -74,5 +74,8 @@ export function appendedOf(c: ContainerStructure, size: number): { offset: numbe
 /** XMP packets the structure carries (MP4 only). */
 export const structureXmp = (c: ContainerStructure | null): readonly string[] => (c?.kind === 'mp4' ? c.s.xmp : []);
 
+/** The bytes of a C2PA manifest store's box (MP4/MOV), for generator-marks.ts. */
+export const structureC2pa = (c: ContainerStructure | null): Buffer | null => (c?.kind === 'mp4' ? (c.s.c2pa ?? null) : null);
+
 /** x264's settings read from the video stream itself (transport streams, where packet headers split the text in the file). */
 export const structureX264 = (c: ContainerStructure | null): string | null => (c?.kind === 'ts' ? c.s.x264 : null);

@@ -401,7 +401,7 @@ function c2paBytes(bytes: Buffer, format: string): { data: Buffer; where: string
   const box = at - 16;
   if (bytes.toString('latin1', box + 4, box + 8) !== 'jumb' || bytes.toString('latin1', box + 12, box + 16) !== 'jumd') return null;
   const size = bytes.readUInt32BE(box);
-  const where = format === 'png' ? "PNG 'caBX' chunk" : format === 'webp' ? "WebP 'C2PA' chunk" : 'a JUMBF box';
+  const where = format === 'png' ? "PNG 'caBX' chunk" : format === 'webp' ? "WebP 'C2PA' chunk" : format === 'mp4' || format === 'mov' ? "a top-level 'uuid' box" : 'a JUMBF box';
   return { data: bytes.subarray(box, Math.min(bytes.length, box + Math.max(size, 16))), where };
 }
 
@@ -441,6 +441,8 @@ export function describeGeneratorMarks(input: {
   /** Software names from EXIF and XMP (Software, CreatorTool). */
   software?: readonly string[];
   c2pa: C2paFinding | null;
+  /** What the file is, in the messages (default 'picture'). */
+  subject?: 'picture' | 'video';
 }): GeneratorFindings {
   const group: Record<string, string> = {};
   const pngText: Record<string, string> = {};
@@ -486,7 +488,7 @@ export function describeGeneratorMarks(input: {
     flags.push({
       code: 'AI_SOURCE_DECLARED',
       severity: 'warning',
-      message: `The ${st?.generated ? 'XMP (IPTC digital source type)' : 'C2PA manifest'} declares the picture ${generatedType.text}: generative-AI services and editors write this when they produce or change a picture. Metadata can be removed or added, so its absence proves nothing.`,
+      message: `The ${st?.generated ? 'XMP (IPTC digital source type)' : 'C2PA manifest'} declares the ${input.subject ?? 'picture'} ${generatedType.text}: generative-AI services and editors write this when they produce or change a ${input.subject ?? 'picture'}. Metadata can be removed or added, so its absence proves nothing.`,
     });
   } else if (st) highlights.push({ label: 'Digital source type', value: `${st.code} — ${st.text}` });
   if (c) {

@@ -15,7 +15,7 @@ import { decodeHeif, decodeHeifThumbnail } from './heif';
 import { readImageBytes, type DecodedImage } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
-import { describeContainerStructure, readContainerStructure, structureX264, structureXmp, type ContainerStructure } from './container-structure';
+import { describeContainerStructure, readContainerStructure, structureC2pa, structureX264, structureXmp, type ContainerStructure } from './container-structure';
 import { describePictureEnd, readPictureEnd, type PictureEnd } from './picture-end';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
 import { decodeUserComment, describeGeneratorMarks, findC2pa, readPngTexts } from './generator-marks';
@@ -463,7 +463,7 @@ export async function findX264Sei(p: string): Promise<string | null> {
 const SEVERITY_RANK: Record<MetadataFlag['severity'], number> = { warning: 0, notice: 1, info: 2 };
 
 /** The XMP packets of a video, parsed and merged (the first packet's value wins), as the 'xmp' group. */
-async function videoXmp(packets: readonly string[]): Promise<{ group: Record<string, string>; problems: string[] }> {
+async function videoXmp(packets: readonly string[]): Promise<{ group: Record<string, string>; sourceType: string; problems: string[] }> {
   const merged: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const packet of packets.slice(0, 8)) {
@@ -477,7 +477,8 @@ async function videoXmp(packets: readonly string[]): Promise<{ group: Record<str
       problems.push(errorText(e));
     }
   }
-  return { group: xmpGroup(merged), problems };
+  const ext = merged.Iptc4xmpExt && typeof merged.Iptc4xmpExt === 'object' ? (merged.Iptc4xmpExt as Record<string, unknown>) : {};
+  return { group: xmpGroup(merged), sourceType: tagString(ext.DigitalSourceType), problems };
 }
 
 async function videoReport(p: string, info: MediaInfo, known?: ContainerStructure | null): Promise<MetadataReport> {
@@ -514,8 +515,19 @@ async function videoReport(p: string, info: MediaInfo, known?: ContainerStructur
   add('Edit history', groups.xmp?.History && (groups.xmp.History.length > 240 ? `${groups.xmp.History.slice(0, 239)}…` : groups.xmp.History));
   add('Location', t.location ?? t['com.apple.quicktime.location.ISO6709']);
   if (found) highlights.push(...found.highlights);
+  // What the video declares of its making: the IPTC digital source type in its XMP, a C2PA manifest store.
+  const c2paBox = structureC2pa(structure);
+  const marks = describeGeneratorMarks({
+    texts: [],
+    sourceType: xmp?.sourceType || undefined,
+    software: [groups.xmp?.CreatorTool, t.encoder, t.software].filter((x): x is string => !!x),
+    c2pa: c2paBox ? findC2pa(c2paBox, info.format) : null,
+    subject: 'video',
+  });
+  if (Object.keys(marks.group).length) groups.generator = marks.group;
+  highlights.unshift(...marks.highlights);
   // Warnings first: what the structure shows (hidden media, appended data) outranks the tag notices.
-  const flags = [...videoFlags(groups, x264), ...(found?.flags ?? [])].sort((x, y) => SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity]);
+  const flags = [...marks.flags, ...videoFlags(groups, x264), ...(found?.flags ?? [])].sort((x, y) => SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity]);
   return { highlights, groups, flags, hasEmbeddedThumbnail: false, thumbnailDiffers: null };
 }
 

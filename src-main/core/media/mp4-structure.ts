@@ -29,6 +29,8 @@ const MAX_TOP_BOXES = 200_000;
 const MAX_EDITS = 10_000;
 /** The UUID of an XMP box (ISO 16684-1 / Adobe XMP part 3). */
 const XMP_UUID = 'be7acfcb97a942e89c71999491e3afac';
+/** The UUID of the top-level box that holds a C2PA manifest store (C2PA 2.x, "Embedding manifests into BMFF"). */
+const C2PA_BOX_UUID = 'd8fec3d61b0e483c92975828877ec481';
 
 export interface TopBox {
   type: string;
@@ -78,6 +80,8 @@ export interface Mp4Structure {
   fragmented: boolean;
   /** XMP packets as text (top-level or track 'uuid' boxes, QuickTime 'udta/XMP_'). */
   xmp: string[];
+  /** The payload of a top-level C2PA 'uuid' box (at most MAX_XMP_BYTES), for generator-marks.ts. */
+  c2pa?: Buffer;
   /** Bytes after the last whole box that do not form a box. */
   trailing: Trailing | null;
   /** The last box declares more bytes than the file holds. */
@@ -324,7 +328,7 @@ export async function readMp4Structure(p: string, size: number): Promise<Mp4Stru
       } else if (type === 'moof' && first) s.fragmented = true;
       else if (type === 'uuid' && first && !s.cutShort && payload <= MAX_XMP_BYTES && box.uuid === XMP_UUID) {
         uuidXmp(await readAt(fh, pos + header, payload), { type, start: 0, end: payload, truncated: false }, s);
-      }
+      } else if (type === 'uuid' && first && !s.cutShort && payload <= MAX_XMP_BYTES && box.uuid === C2PA_BOX_UUID && !s.c2pa) s.c2pa = await readAt(fh, pos + header, payload);
       if (s.cutShort) break;
       pos += boxSize;
     }

@@ -20,7 +20,8 @@ import {
 import { readMetadata } from '../../../src-main/core/media/metadata';
 import { probe } from '../../../src-main/core/media';
 import { c2paStore, c2paStoreV1, iTXt, pngChunk, tEXt, withJpegJumbf, withPngChunks, zTXt } from '../../helpers/provenance-files';
-import { testTools } from './helpers';
+import { fixture, testTools } from './helpers';
+import { box, xmpUuidBox } from '../../helpers/mp4-boxes';
 import { seededBytes } from '../../helpers/hostile-corpus';
 
 const A1111 = [
@@ -211,6 +212,10 @@ describe('C2PA manifest stores', () => {
     const d = describeGeneratorMarks({ texts: [], c2pa: findC2pa(withJpegJumbf(jpeg, capture), 'jpeg') });
     expect(d.flags.map((f) => f.code)).toEqual(['C2PA_MANIFEST']);
     expect(findC2pa(jpeg, 'jpeg')).toBeNull();
+    // Elsewhere (HEIF/AVIF 'uuid' box, TIFF): a store whose JUMBF box lies whole in the bytes.
+    const uuidBox = Buffer.concat([Buffer.from([0, 0, 0, 0]), Buffer.from('uuid', 'latin1'), Buffer.from('d8fec3d61b0e483c92975828877ec481', 'hex'), Buffer.from('manifest\0', 'latin1'), Buffer.alloc(8), store]);
+    uuidBox.writeUInt32BE(uuidBox.length, 0);
+    expect(findC2pa(Buffer.concat([Buffer.alloc(100), uuidBox]), 'heif')).toMatchObject({ where: 'a JUMBF box', claimGenerators: ['Leica M11-P c2pa-rs/0.28'] });
     // The UUID alone, outside a JUMBF description box, is not a store.
     expect(findC2pa(withPngChunks(png, tEXt('x', Buffer.from('6332706100110010800000aa00389b71', 'hex').toString('latin1'))), 'png')).toBeNull();
   });
@@ -267,6 +272,20 @@ describe('through the metadata report and the verdict', () => {
     expect(named.flags.find((f) => f.code === 'AI_GENERATOR_NAMED')!.message).toMatch(/"Adobe Firefly Image 3" \(the software tag\)/);
     const c2pa = await metadataOf(withJpegJumbf(jpeg, c2paStore('Adobe Firefly', [{ action: 'c2pa.created', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }])), 'cr.jpg');
     expect(codes(c2pa)).toEqual(expect.arrayContaining(['AI_SOURCE_DECLARED', 'C2PA_MANIFEST']));
+  });
+
+  it("a video's C2PA box and XMP digital source type (MP4 top-level 'uuid' boxes)", async () => {
+    const mp4 = fs.readFileSync(fixture('clip.mp4'));
+    const c2paBox = box('uuid', Buffer.concat([Buffer.from('d8fec3d61b0e483c92975828877ec481', 'hex'), Buffer.from('manifest\0', 'latin1'), Buffer.alloc(8), c2paStore('OpenAI Sora', [{ action: 'c2pa.created', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }])]));
+    const m = await metadataOf(Buffer.concat([mp4, c2paBox]), 'sora.mp4');
+    expect(m.groups.generator).toMatchObject({ c2paClaimGenerator: 'OpenAI Sora', c2paDigitalSourceType: 'trainedAlgorithmicMedia' });
+    expect(m.groups.generator!.c2pa).toMatch(/in a top-level 'uuid' box/);
+    expect(codes(m)).toEqual(expect.arrayContaining(['AI_SOURCE_DECLARED', 'C2PA_MANIFEST']));
+    expect(m.highlights[0]).toEqual({ label: 'Digital source type', value: 'trainedAlgorithmicMedia — created by a generative AI model (trained algorithmic media)' });
+    const x = await metadataOf(Buffer.concat([mp4, xmpUuidBox(xmpWithSourceType('compositeWithTrainedAlgorithmicMedia'))]), 'xmp.mp4');
+    expect(x.flags.find((f) => f.code === 'AI_SOURCE_DECLARED')!.message).toMatch(/declares the video a composite that includes generative-AI elements/);
+    const plain = await metadataOf(mp4, 'plain.mp4');
+    expect(plain.groups.generator).toBeUndefined();
   });
 
   it('a file whose metadata declares a generator is never called authentic; the warning names it', () => {
