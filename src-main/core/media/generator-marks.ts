@@ -373,25 +373,54 @@ function cborText(b: Buffer, at: number): string | null {
   return b.toString('utf8', from, from + len);
 }
 
+/** The marker segments of a JPEG before its first scan: marker and payload (after the length). */
+function jpegSegments(bytes: Buffer): { marker: number; seg: Buffer }[] {
+  const out: { marker: number; seg: Buffer }[] = [];
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return out;
+  for (let pos = 2; pos + 4 <= bytes.length && bytes[pos] === 0xff; ) {
+    const marker = bytes[pos + 1]!;
+    if (marker === 0xff) {
+      pos += 1; // fill byte
+      continue;
+    }
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      pos += 2;
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) break;
+    const len = bytes.readUInt16BE(pos + 2);
+    if (len < 2) break;
+    out.push({ marker, seg: bytes.subarray(pos + 4, Math.min(bytes.length, pos + 2 + len)) });
+    pos += 2 + len;
+  }
+  return out;
+}
+
+/** At most this many JPEG comments are kept, each cut to this many bytes. */
+const MAX_COMMENTS = 16;
+const MAX_COMMENT_BYTES = 64 * 1024;
+
+/** The JPEG comment segments (COM), as text (UTF-8 when valid, else Latin-1). */
+export function readJpegComments(bytes: Buffer): string[] {
+  return jpegSegments(bytes)
+    .filter((x) => x.marker === 0xfe)
+    .slice(0, MAX_COMMENTS)
+    .map(({ seg }) => {
+      const b = seg.subarray(0, MAX_COMMENT_BYTES);
+      const utf8 = b.toString('utf8');
+      return (utf8.includes('\ufffd') ? b.toString('latin1') : utf8).replace(/\0+$/, '').trim();
+    })
+    .filter(Boolean);
+}
+
 /** The bytes a C2PA manifest store occupies in the file, by format (null when none). */
 function c2paBytes(bytes: Buffer, format: string): { data: Buffer; where: string } | null {
   if (format === 'jpeg') {
     // APP11 segments with the JPEG XT "JP" identifier carry JUMBF; a large store spans several.
-    const parts: Buffer[] = [];
-    for (let pos = 2; pos + 4 <= bytes.length && bytes[pos] === 0xff; ) {
-      const marker = bytes[pos + 1]!;
-      if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-        pos += 2;
-        continue;
-      }
-      if (marker === 0xda || marker === 0xd9) break;
-      const len = bytes.readUInt16BE(pos + 2);
-      if (len < 2) break;
-      const seg = bytes.subarray(pos + 4, Math.min(bytes.length, pos + 2 + len));
-      // CI 'JP', box instance (2), packet sequence (4); packets after the first repeat the box header (8).
-      if (marker === 0xeb && seg.length > 16 && seg[0] === 0x4a && seg[1] === 0x50) parts.push(seg.subarray(seg.readUInt32BE(4) > 1 ? 16 : 8));
-      pos += 2 + len;
-    }
+    // (CI 'JP', box instance (2), packet sequence (4); packets after the first repeat the box header (8).)
+    const parts = jpegSegments(bytes)
+      .filter(({ marker, seg }) => marker === 0xeb && seg.length > 16 && seg[0] === 0x4a && seg[1] === 0x50)
+      .map(({ seg }) => seg.subarray(seg.readUInt32BE(4) > 1 ? 16 : 8));
     const data = Buffer.concat(parts);
     return data.includes(C2PA_UUID) ? { data, where: 'JPEG APP11 (JUMBF)' } : null;
   }
@@ -440,6 +469,8 @@ export function describeGeneratorMarks(input: {
   sourceType?: string;
   /** Software names from EXIF and XMP (Software, CreatorTool). */
   software?: readonly string[];
+  /** A JPEG's comment segments. */
+  comments?: readonly string[];
   c2pa: C2paFinding | null;
   /** What the file is, in the messages (default 'picture'). */
   subject?: 'picture' | 'video';
@@ -455,6 +486,10 @@ export function describeGeneratorMarks(input: {
   }
   if (input.unreadableTexts) pngText['(unreadable chunks)'] = String(input.unreadableTexts);
   const records = generatorRecords(input.texts, input.userComment);
+  for (const c of input.comments ?? []) {
+    const r = parseWebUiParameters(c, 'JPEG comment');
+    if (r) records.push(r);
+  }
   records.forEach((r, i) => {
     const p = records.length > 1 ? `${i + 1}.` : '';
     group[`${p}tool`] = r.tool;
@@ -506,6 +541,7 @@ export function describeGeneratorMarks(input: {
     const texts = [
       ...input.texts.filter((t) => ['software', 'source', 'comment', 'title', 'author'].includes(t.keyword.toLowerCase())).map((t) => ({ text: t.text, where: `PNG text '${t.keyword}'` })),
       ...(input.software ?? []).map((text) => ({ text, where: 'the software tag' })),
+      ...(input.comments ?? []).map((text) => ({ text, where: 'the JPEG comment' })),
     ];
     const named = texts.find((t) => GENERATOR_NAMES.test(t.text.slice(0, 500)));
     if (named) {

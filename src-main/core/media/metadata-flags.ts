@@ -44,7 +44,7 @@ const DAMAGE_LINES = 3;
 export function imageFlags(groups: Groups, actual: { width: number; height: number }, integrity: MetadataIntegrity = {}): MetadataFlag[] {
   const flags: MetadataFlag[] = [];
   const damage = integrity.damage ?? [];
-  const hasAny = ['ifd0', 'exif', 'gps', 'xmp', 'iptc', 'pngText'].some((g) => Object.keys(groups[g] ?? {}).length > 0);
+  const hasAny = ['ifd0', 'exif', 'gps', 'xmp', 'iptc', 'pngText'].some((g) => Object.keys(groups[g] ?? {}).length > 0) || !!pick(groups, 'jpeg.comment');
   if (damage.length) {
     const listed = damage.slice(0, DAMAGE_LINES).join('; ');
     const more = damage.length > DAMAGE_LINES ? ` (+${damage.length - DAMAGE_LINES} more)` : '';
@@ -70,7 +70,7 @@ export function imageFlags(groups: Groups, actual: { width: number; height: numb
     );
     return flags;
   }
-  const software = [pick(groups, 'ifd0.Software'), pick(groups, 'ifd0.ProcessingSoftware'), pick(groups, 'xmp.CreatorTool'), pick(groups, 'xmp.HistorySoftwareAgent'), pick(groups, 'pngText.Software'), pick(groups, 'pngText.Comment')].filter(
+  const software = [pick(groups, 'ifd0.Software'), pick(groups, 'ifd0.ProcessingSoftware'), pick(groups, 'xmp.CreatorTool'), pick(groups, 'xmp.HistorySoftwareAgent'), pick(groups, 'pngText.Software'), pick(groups, 'pngText.Comment'), pick(groups, 'jpeg.comment')].filter(
     (s): s is string => !!s,
   );
   const editor = software.find((s) => EDITING_SOFTWARE.test(s));

@@ -18,7 +18,8 @@ import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
 import { describeContainerStructure, readContainerStructure, structureC2pa, structureX264, structureXmp, type ContainerStructure } from './container-structure';
 import { describePictureEnd, readPictureEnd, type PictureEnd } from './picture-end';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
-import { decodeUserComment, describeGeneratorMarks, findC2pa, readPngTexts } from './generator-marks';
+import { decodeUserComment, describeGeneratorMarks, findC2pa, readJpegComments, readPngTexts } from './generator-marks';
+import { capText } from './structure-io';
 import { imageFlags, lowerKeys, videoFlags } from './metadata-flags';
 
 const GROUPS = ['ifd0', 'exif', 'gps', 'xmp', 'iptc', 'ifd1', 'jfif', 'interop'] as const;
@@ -329,6 +330,11 @@ async function imageReport(
   // digital source type, C2PA Content Credentials (generator-marks.ts).
   const png = bytes && info.format === 'png' ? readPngTexts(bytes) : { texts: [], unreadable: 0 };
   const userComment = decodeUserComment(parsed.userComment);
+  // A JPEG's comment segments (COM): what some writers sign with ("CREATOR: gd-jpeg …", "Created with GIMP").
+  const comments = bytes && info.format === 'jpeg' ? readJpegComments(bytes) : [];
+  if (comments.length) groups.jpeg = { comment: capText(comments.join(' | '), 1000) };
+  const gd = comments.map((c) => /CREATOR: gd-jpeg v([\d.]+) \(using IJG JPEG v(\w+)\)(?:, (?:default )?quality(?: = (\d+))?)?/.exec(c)).find(Boolean);
+  const jpegMini = comments.find((c) => /JPEGmini/i.test(c));
   if (userComment) (groups.exif ??= {}).UserComment = userComment.length > 1000 ? `${userComment.slice(0, 1000)}…` : userComment;
   const iptcExt = parsed.Iptc4xmpExt && typeof parsed.Iptc4xmpExt === 'object' ? (parsed.Iptc4xmpExt as Record<string, unknown>) : {};
   const marks = describeGeneratorMarks({
@@ -337,6 +343,7 @@ async function imageReport(
     userComment: userComment ?? undefined,
     sourceType: tagString(iptcExt.DigitalSourceType) || undefined,
     software: [groups.ifd0?.Software, groups.xmp?.CreatorTool].filter((x): x is string => !!x),
+    comments,
     c2pa: bytes ? findC2pa(bytes, info.format) : null,
   });
   if (Object.keys(marks.pngText).length) groups.pngText = marks.pngText;
@@ -402,7 +409,19 @@ async function imageReport(
   const g = (grp: string, k: string) => groups[grp]?.[k];
   add('Camera', [g('ifd0', 'Make'), g('ifd0', 'Model')].filter(Boolean).join(' ') || undefined);
   add('Lens', g('exif', 'LensModel'));
-  add('Software', g('ifd0', 'Software') ?? g('xmp', 'CreatorTool') ?? g('pngText', 'Software'));
+  add('Software', g('ifd0', 'Software') ?? g('xmp', 'CreatorTool') ?? g('pngText', 'Software') ?? (gd ? `GD graphics library (gd-jpeg v${gd[1]})` : jpegMini));
+  if (gd) {
+    flags.push({
+      code: 'REENCODED',
+      severity: 'notice',
+      message: `Saved by the GD graphics library (gd-jpeg v${gd[1]}, IJG JPEG v${gd[2]}${gd[3] ? `, quality ${gd[3]}` : ''}), the JPEG writer behind PHP's image functions: a web server, forum or CMS re-saved the picture, typically on upload. It is not a camera original.`,
+    });
+  }
+  const lavc = comments.find((c) => /^Lavc\d+\.\d+\.\d+$/.test(c));
+  if (lavc) {
+    flags.push({ code: 'REENCODED', severity: 'notice', message: `Written by FFmpeg's JPEG encoder (${lavc}): a frame taken from a video, or a picture converted by FFmpeg-based software; not a camera original.` });
+  }
+  if (jpegMini) flags.push({ code: 'REENCODED', severity: 'notice', message: `Re-compressed by JPEGmini ("${jpegMini.slice(0, 80)}"): an optimiser re-saved the picture.` });
   add('Taken', g('exif', 'DateTimeOriginal'));
   add('Modified', g('ifd0', 'ModifyDate') ?? g('xmp', 'ModifyDate'));
   const lat = dms(g('gps', 'GPSLatitude'), g('gps', 'GPSLatitudeRef'));
@@ -413,7 +432,7 @@ async function imageReport(
     const q = knownQuality !== undefined ? knownQuality : await jpegQualityOfFile(p).catch(() => null);
     if (q) {
       add('JPEG quality', `≈${q.quality}${q.standardTables ? ' (standard libjpeg tables)' : ' (custom tables)'}`);
-      groups.jpeg = { estimatedQuality: String(q.quality), standardTables: String(q.standardTables) };
+      groups.jpeg = { ...groups.jpeg, estimatedQuality: String(q.quality), standardTables: String(q.standardTables) };
       if (q.standardTables && (g('ifd0', 'Make') || g('ifd0', 'Model'))) {
         flags.push({ code: 'REENCODED', severity: 'info', message: `Camera metadata, but quantisation tables are libjpeg's standard ones at quality ${q.quality}: typical of software re-saving rather than camera firmware.` });
       }

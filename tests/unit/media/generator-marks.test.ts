@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import {
   generatorRecords,
   parseComfyPrompt,
   parseWebUiParameters,
+  readJpegComments,
   readPngTexts,
   withDeclaredGenerator,
 } from '../../../src-main/core/media/generator-marks';
@@ -239,6 +241,46 @@ describe('hostile bytes', () => {
     }
     const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
     expect(() => generatorRecords([{ keyword: 'prompt', text: deep, chunk: 'tEXt' }, { keyword: 'parameters', text: deep, chunk: 'tEXt' }])).not.toThrow();
+  });
+});
+
+/** A JPEG with comment segments (COM, ISO/IEC 10918-1 B.2.4.5) after its SOI. */
+function withComments(j: Buffer, ...comments: (string | Buffer)[]): Buffer {
+  const segs = comments.map((c) => {
+    const body = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
+    const h = Buffer.from([0xff, 0xfe, 0, 0]);
+    h.writeUInt16BE(body.length + 2, 2);
+    return Buffer.concat([h, body]);
+  });
+  return Buffer.concat([j.subarray(0, 2), ...segs, j.subarray(2)]);
+}
+
+describe('JPEG comments', () => {
+  it('reads COM segments (UTF-8, else Latin-1); none after the first scan', () => {
+    expect(readJpegComments(withComments(jpeg, 'Zürich', Buffer.from([0x43, 0x61, 0x66, 0xe9]), '  '))).toEqual(['Zürich', 'Café']);
+    expect(readJpegComments(jpeg)).toEqual([]);
+    expect(readJpegComments(Buffer.concat([jpeg.subarray(0, jpeg.length - 2), Buffer.from([0xff, 0xfe, 0, 5, 0x41, 0x42, 0x43]), jpeg.subarray(-2)]))).toEqual([]);
+    expect(readJpegComments(png)).toEqual([]);
+  });
+
+  it("names the writer: PHP's GD, FFmpeg, JPEGmini, an editor; a web UI's parameters or a generator in a comment", async () => {
+    const gd = await metadataOf(withComments(jpeg, 'CREATOR: gd-jpeg v1.0 (using IJG JPEG v80), quality = 82\n'), 'gd.jpg');
+    expect(gd.groups.jpeg!.comment).toBe('CREATOR: gd-jpeg v1.0 (using IJG JPEG v80), quality = 82');
+    expect(gd.flags.find((f) => f.code === 'REENCODED' && /GD graphics library/.test(f.message))!.message).toMatch(/^Saved by the GD graphics library \(gd-jpeg v1\.0, IJG JPEG v80, quality 82\)/);
+    expect(gd.highlights).toContainEqual({ label: 'Software', value: 'GD graphics library (gd-jpeg v1.0)' });
+    const grab = path.join(dir, 'grab.jpg');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', fixture('clip.mp4'), '-frames:v', '1', grab]);
+    const ff = await readMetadata(grab, await probe(grab, await testTools()));
+    expect(ff.groups.jpeg!.comment).toMatch(/^Lavc\d+\.\d+\.\d+$/);
+    expect(ff.flags.find((f) => f.code === 'REENCODED')!.message).toMatch(/^Written by FFmpeg's JPEG encoder \(Lavc[\d.]+\): a frame taken from a video/);
+    expect(codes(await metadataOf(withComments(jpeg, 'Optimized by JPEGmini 3.14.2.84235 0x411c5a09'), 'mini.jpg'))).toContain('REENCODED');
+    const gimp = await metadataOf(withComments(jpeg, 'Created with GIMP'), 'gimp-com.jpg');
+    expect(gimp.flags.find((f) => f.code === 'EDITING_SOFTWARE')!.message).toBe('Written by editing software: "Created with GIMP".');
+    const sd = await metadataOf(withComments(jpeg, A1111), 'sd-com.jpg');
+    expect(sd.groups.generator).toMatchObject({ foundIn: 'JPEG comment', seed: '3141592653' });
+    const named = await metadataOf(withComments(jpeg, 'Made with Midjourney'), 'mj-com.jpg');
+    expect(named.flags.find((f) => f.code === 'AI_GENERATOR_NAMED')!.message).toMatch(/"Made with Midjourney" \(the JPEG comment\)/);
+    expect(codes(await metadataOf(withComments(jpeg, 'A holiday snapshot'), 'plain-com.jpg'))).not.toEqual(expect.arrayContaining(['REENCODED']));
   });
 });
 
