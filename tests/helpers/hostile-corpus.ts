@@ -13,6 +13,7 @@ import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { buildCameraRaw } from './camera-raw-files';
 import { heifEnc } from './heif-boxes';
+import { pngChunk } from './provenance-files';
 
 /** One corpus file and why it is hostile. */
 export interface HostileFile {
@@ -32,25 +33,6 @@ export function seededBytes(seed: number, n: number): Buffer {
     out[i] = s & 0xff;
   }
   return out;
-}
-
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
-/** A PNG chunk with a correct CRC (so only the content is hostile, not the framing). */
-function pngChunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
 }
 
 const PNG_SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

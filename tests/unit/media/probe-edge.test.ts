@@ -11,6 +11,7 @@ import { decodeImage, extractFrames, probe, type ResolvedTools } from '../../../
 import { apngFrameCount } from '../../../src-main/core/media/image-header';
 import { tempDir } from '../../helpers/core';
 import { rejectsWith, testTools } from './helpers';
+import { pngChunk } from '../../helpers/provenance-files';
 
 const t = tempDir('mg-probe-edge-');
 let tools: ResolvedTools;
@@ -59,22 +60,6 @@ describe('decoder error messages', () => {
 });
 
 // ---------- APNG by hand: sharp writes no APNG ----------
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const byte of buf) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-function chunk(type: string, body: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(body.length);
-  const tb = Buffer.concat([Buffer.from(type, 'latin1'), body]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(tb));
-  return Buffer.concat([len, tb, crc]);
-}
 /** IHDR body and the concatenated IDAT data of a PNG. */
 function pngParts(png: Buffer): { ihdr: Buffer; idat: Buffer } {
   let pos = 8;
@@ -95,17 +80,17 @@ function fctl(seq: number, w: number, h: number): Buffer {
   u32(seq, w, h, 0, 0).copy(b, 0);
   b.writeUInt16BE(1, 20); // delay 1/10 s
   b.writeUInt16BE(10, 22);
-  return chunk('fcTL', b);
+  return pngChunk('fcTL', b);
 }
 async function apng(opts: { acTLAfterIdat?: boolean } = {}): Promise<Buffer> {
   const frame = (colour: string) => sharp({ create: { width: 32, height: 24, channels: 3, background: colour } }).png().toBuffer();
   const a = pngParts(await frame('#ff0000'));
   const b = pngParts(await frame('#0000ff'));
   const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const actl = chunk('acTL', u32(2, 0));
-  const body = [fctl(0, 32, 24), chunk('IDAT', a.idat), fctl(1, 32, 24), chunk('fdAT', Buffer.concat([u32(2), b.idat]))];
-  const ordered = opts.acTLAfterIdat ? [chunk('IDAT', a.idat), actl] : [actl, ...body];
-  return Buffer.concat([sig, chunk('IHDR', a.ihdr), ...ordered, chunk('IEND', Buffer.alloc(0))]);
+  const actl = pngChunk('acTL', u32(2, 0));
+  const body = [fctl(0, 32, 24), pngChunk('IDAT', a.idat), fctl(1, 32, 24), pngChunk('fdAT', Buffer.concat([u32(2), b.idat]))];
+  const ordered = opts.acTLAfterIdat ? [pngChunk('IDAT', a.idat), actl] : [actl, ...body];
+  return Buffer.concat([sig, pngChunk('IHDR', a.ihdr), ...ordered, pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 describe('animated PNG', () => {
