@@ -36,8 +36,14 @@ export function withPngChunks(png: Buffer, ...chunks: Buffer[]): Buffer {
   return Buffer.concat([png.subarray(0, 33), ...chunks, png.subarray(33)]);
 }
 
-// CBOR (RFC 8949): unsigned integers, text strings, arrays and maps of definite length.
-type Cbor = string | number | Cbor[] | { [k: string]: Cbor };
+// CBOR (RFC 8949): integers, byte and text strings, arrays, maps (text or integer keys), tags, null.
+export class CborTag {
+  constructor(
+    readonly tag: number,
+    readonly value: Cbor,
+  ) {}
+}
+type Cbor = string | number | Buffer | null | CborTag | Cbor[] | Map<number | string, Cbor> | { [k: string]: Cbor };
 function head(major: number, n: number): Buffer {
   if (n < 24) return Buffer.from([(major << 5) | n]);
   if (n < 256) return Buffer.from([(major << 5) | 24, n]);
@@ -48,15 +54,28 @@ function head(major: number, n: number): Buffer {
   return b;
 }
 export function cbor(v: Cbor): Buffer {
-  if (typeof v === 'number') return head(0, v);
+  if (v === null) return Buffer.from([0xf6]);
+  if (typeof v === 'number') return v >= 0 ? head(0, v) : head(1, -1 - v);
   if (typeof v === 'string') {
     const t = Buffer.from(v, 'utf8');
     return Buffer.concat([head(3, t.length), t]);
   }
+  if (Buffer.isBuffer(v)) return Buffer.concat([head(2, v.length), v]);
+  if (v instanceof CborTag) return Buffer.concat([head(6, v.tag), cbor(v.value)]);
   if (Array.isArray(v)) return Buffer.concat([head(4, v.length), ...v.map(cbor)]);
-  const entries = Object.entries(v);
+  const entries: [number | string, Cbor][] = v instanceof Map ? [...v.entries()] : Object.entries(v);
   return Buffer.concat([head(5, entries.length), ...entries.flatMap(([k, x]) => [cbor(k), cbor(x)])]);
 }
+
+/** A throwaway self-signed P-256 certificate made for these tests with openssl (CN=MediaGuard Test Signer, O=MediaGuard Tests; valid 2026-12-03 to 2126-11-09). */
+export const TEST_SIGNER_CERT = Buffer.from(
+  'MIIBzzCCAXWgAwIBAgIUdjQWDgW6aaW13DqjHeeXZkmJOgQwCgYIKoZIzj0EAwIwPDEfMB0GA1UEAwwWTWVkaWFHdWFyZCBUZXN0IFNpZ25lcjEZMBcGA1UECgwQTWVk' +
+    'aWFHdWFyZCBUZXN0czAgFw0yNjEyMDMwNzQzMzhaGA8yMTI2MTEwOTA3NDMzOFowPDEfMB0GA1UEAwwWTWVkaWFHdWFyZCBUZXN0IFNpZ25lcjEZMBcGA1UECgwQTWVk' +
+    'aWFHdWFyZCBUZXN0czBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABMQlGiCjt5i2NnbecMJTK1A00HPITtQmOUGAb/fBYRXmNdgBS+w5+I61aUyPr9n6d6t5RSiIB+RE' +
+    'QmnIVptzIeCjUzBRMB0GA1UdDgQWBBQ33O7GrvGlAhvDO+d3YxrQapNUyDAfBgNVHSMEGDAWgBQ33O7GrvGlAhvDO+d3YxrQapNUyDAPBgNVHRMBAf8EBTADAQH/MAoG' +
+    'CCqGSM49BAMCA0gAMEUCIQCyoe5MnUhlylazCbXkTVCKKx06zqZ6bwNhSWDSK/WfFQIgGgPFsChvcxjpLN66Uh+XMRey5oFBeQnoWtqEdUg0jDo=',
+  'base64',
+);
 
 function box(type: string, ...content: Buffer[]): Buffer {
   const body = Buffer.concat(content);
@@ -78,15 +97,26 @@ const C2PA_ASSERTIONS = '6332617300110010800000aa00389b71';
 const C2PA_CLAIM = '6332636c00110010800000aa00389b71';
 const CBOR_CONTENT = '63626f7200110010800000aa00389b71';
 
-/** A C2PA manifest store: one manifest whose claim names `generator` and whose actions assertion lists `actions`. */
-export function c2paStore(generator: string, actions: { action: string; digitalSourceType?: string; softwareAgent?: string }[]): Buffer {
+const C2PA_SIGNATURE = '6332637300110010800000aa00389b71';
+
+/** The claim signature box: a COSE_Sign1 (tag 18) with the certificate chain (x5chain, label 33) in its protected header; the signature bytes are filler. */
+function signatureBox(chain: Buffer[]): Buffer {
+  const protectedHeader = cbor(new Map<number, Cbor>([
+    [1, -7],
+    [33, chain.length === 1 ? chain[0]! : chain],
+  ]));
+  return superbox(C2PA_SIGNATURE, 'c2pa.signature', box('cbor', cbor(new CborTag(18, [protectedHeader, new Map(), null, Buffer.alloc(64, 0x5a)]))));
+}
+
+/** A C2PA manifest store: one manifest whose claim names `generator`, whose actions assertion lists `actions`, signed with `chain` when given. */
+export function c2paStore(generator: string, actions: { action: string; digitalSourceType?: string; softwareAgent?: string }[], chain?: Buffer[]): Buffer {
   const actionsBox = superbox(CBOR_CONTENT, 'c2pa.actions.v2', box('cbor', cbor({ actions: actions.map((a) => ({ ...a })) })));
   const claim = superbox(
     C2PA_CLAIM,
     'c2pa.claim.v2',
     box('cbor', cbor({ instanceID: 'xmp:iid:0c4f', claim_generator_info: { name: generator, version: '1.2.0' }, signature: 'self#jumbf=c2pa.signature', created_assertions: [{ url: 'self#jumbf=c2pa.assertions/c2pa.actions.v2' }] })),
   );
-  const manifest = superbox(C2PA_MANIFEST, 'urn:c2pa:5e5ab6a6-7c5b-4f63-9d0c-3f5b2f0a8f11', superbox(C2PA_ASSERTIONS, 'c2pa.assertions', actionsBox), claim);
+  const manifest = superbox(C2PA_MANIFEST, 'urn:c2pa:5e5ab6a6-7c5b-4f63-9d0c-3f5b2f0a8f11', superbox(C2PA_ASSERTIONS, 'c2pa.assertions', actionsBox), claim, ...(chain ? [signatureBox(chain)] : []));
   return superbox(C2PA_STORE, 'c2pa', manifest);
 }
 

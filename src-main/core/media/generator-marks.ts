@@ -18,6 +18,7 @@
  * Metadata is easy to add and to strip: what is found here is what the file claims, never proof of
  * what made the pixels, and finding nothing says nothing.
  */
+import { X509Certificate } from 'node:crypto';
 import zlib from 'node:zlib';
 import type { AnalysisWarning, Verdict } from '../../../src-shared/domain/detection';
 import type { MetadataFlag, MetadataReport } from '../../../src-shared/domain/media';
@@ -340,6 +341,34 @@ export interface C2paFinding {
   claimGenerators: string[];
   actions: string[];
   digitalSourceTypes: string[];
+  /** The first certificate the manifest carries (the signer's, leaf first in the COSE x5chain): names and validity, not verified. */
+  signer: { subject: string; issuer: string; validFrom: string; validTo: string } | null;
+}
+
+/** "CN=…\nO=…" → "common name (organisation)". */
+function dnText(dn: string): string {
+  const get = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(dn)?.[1]?.trim();
+  const cn = get('CN');
+  const o = get('O');
+  return (cn && o && cn !== o ? `${cn} (${o})` : (cn ?? o ?? dn.replace(/\n/g, ', '))).slice(0, 200);
+}
+
+/** The first X.509 certificate (DER, a SEQUENCE with a two-byte length holding the to-be-signed SEQUENCE) in `b`. */
+function firstCertificate(b: Buffer): C2paFinding['signer'] {
+  const needle = Buffer.from([0x30, 0x82]);
+  for (let at = b.indexOf(needle), tries = 0; at >= 0 && tries < 64; at = b.indexOf(needle, at + 1)) {
+    if (b[at + 4] !== 0x30 || b[at + 5] !== 0x82) continue;
+    tries++;
+    const len = 4 + b.readUInt16BE(at + 2);
+    if (at + len > b.length) continue;
+    try {
+      const c = new X509Certificate(b.subarray(at, at + len));
+      return { subject: dnText(c.subject), issuer: dnText(c.issuer), validFrom: c.validFrom, validTo: c.validTo };
+    } catch {
+      // not a certificate: look on
+    }
+  }
+  return null;
 }
 
 /** CBOR text strings (major type 3, definite length) of `b` that follow a CBOR text `key`. */
@@ -445,7 +474,7 @@ export function findC2pa(bytes: Buffer, format: string): C2paFinding | null {
   if (infoAt >= 0) generators.push(...cborTextsAfter(d.subarray(infoAt, infoAt + 512), 'name', 2));
   const actions = [...new Set(cborTextsAfter(d, 'action', 32).filter((a) => /^[\w.]+$/.test(a)))];
   const types = [...new Set(cborTextsAfter(d, 'digitalSourceType', 16))];
-  return { bytes: d.length, where: found.where, claimGenerators: [...new Set(generators)], actions, digitalSourceTypes: types };
+  return { bytes: d.length, where: found.where, claimGenerators: [...new Set(generators)], actions, digitalSourceTypes: types, signer: firstCertificate(d) };
 }
 
 export interface GeneratorFindings {
@@ -504,6 +533,7 @@ export function describeGeneratorMarks(input: {
     if (c.claimGenerators.length) group.c2paClaimGenerator = cut(c.claimGenerators.join('; '), 300);
     if (c.actions.length) group.c2paActions = cut(c.actions.join(', '), 300);
     if (c.digitalSourceTypes.length) group.c2paDigitalSourceType = c.digitalSourceTypes.map((t) => digitalSourceType(t).code).join(', ');
+    if (c.signer) group.c2paSigner = `${c.signer.subject}; issued by ${c.signer.issuer}; valid ${c.signer.validFrom} to ${c.signer.validTo} (not verified)`;
   }
   const c2paTypes = (c?.digitalSourceTypes ?? []).map(digitalSourceType);
   const generatedType = [st, ...c2paTypes].find((t) => t?.generated) ?? null;
@@ -527,13 +557,13 @@ export function describeGeneratorMarks(input: {
     });
   } else if (st) highlights.push({ label: 'Digital source type', value: `${st.code} — ${st.text}` });
   if (c) {
-    highlights.push({ label: 'Content Credentials', value: `C2PA manifest${c.claimGenerators.length ? ` by ${cut(c.claimGenerators[0]!, 80)}` : ''} (not verified)` });
+    highlights.push({ label: 'Content Credentials', value: `C2PA manifest${c.claimGenerators.length ? ` by ${cut(c.claimGenerators[0]!, 80)}` : ''}${c.signer ? `, signed as ${cut(c.signer.subject, 80)}` : ''} (not verified)` });
     flags.push({
       code: 'C2PA_MANIFEST',
       severity: 'info',
       message:
-        `The file carries C2PA Content Credentials (${c.where}${c.claimGenerators.length ? `; claim generator ${cut(c.claimGenerators.join(', '), 120)}` : ''}${c.actions.length ? `; actions ${cut(c.actions.join(', '), 160)}` : ''}). ` +
-        'MediaGuard shows what the manifest states but does not check its signature or its hash of the picture: verify it with a C2PA tool (c2patool, contentcredentials.org) before relying on it.',
+        `The file carries C2PA Content Credentials (${c.where}${c.claimGenerators.length ? `; claim generator ${cut(c.claimGenerators.join(', '), 120)}` : ''}${c.actions.length ? `; actions ${cut(c.actions.join(', '), 160)}` : ''}${c.signer ? `; a certificate for ${c.signer.subject}, issued by ${c.signer.issuer}` : ''}). ` +
+        'MediaGuard shows what the manifest states but does not check its signature, its certificate or its hash of the picture: verify it with a C2PA tool (c2patool, contentcredentials.org) before relying on it.',
     });
   }
   if (!records.length) {

@@ -21,7 +21,7 @@ import {
 } from '../../../src-main/core/media/generator-marks';
 import { readMetadata } from '../../../src-main/core/media/metadata';
 import { probe } from '../../../src-main/core/media';
-import { c2paStore, c2paStoreV1, iTXt, pngChunk, tEXt, withJpegJumbf, withPngChunks, zTXt } from '../../helpers/provenance-files';
+import { c2paStore, c2paStoreV1, iTXt, pngChunk, tEXt, TEST_SIGNER_CERT, withJpegJumbf, withPngChunks, zTXt } from '../../helpers/provenance-files';
 import { fixture, testTools } from './helpers';
 import { box, xmpUuidBox } from '../../helpers/mp4-boxes';
 import { seededBytes } from '../../helpers/hostile-corpus';
@@ -189,7 +189,7 @@ describe('C2PA manifest stores', () => {
   it('in a PNG caBX chunk: the claim generator, the actions and their digital source type; signature not verified', () => {
     const store = c2paStore('ChatGPT', [{ action: 'c2pa.created', softwareAgent: 'GPT-4o', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }, { action: 'c2pa.converted' }]);
     const c = findC2pa(withPngChunks(png, pngChunk('caBX', store)), 'png')!;
-    expect(c).toEqual({ bytes: store.length, where: "PNG 'caBX' chunk", claimGenerators: ['ChatGPT'], actions: ['c2pa.created', 'c2pa.converted'], digitalSourceTypes: [`${IPTC}trainedAlgorithmicMedia`] });
+    expect(c).toEqual({ bytes: store.length, where: "PNG 'caBX' chunk", claimGenerators: ['ChatGPT'], actions: ['c2pa.created', 'c2pa.converted'], digitalSourceTypes: [`${IPTC}trainedAlgorithmicMedia`], signer: null });
     const d = describeGeneratorMarks({ texts: [], c2pa: c });
     expect(d.flags.map((f) => [f.code, f.severity])).toEqual([
       ['AI_SOURCE_DECLARED', 'warning'],
@@ -202,6 +202,20 @@ describe('C2PA manifest stores', () => {
       { label: 'Digital source type', value: 'trainedAlgorithmicMedia — created by a generative AI model (trained algorithmic media)' },
       { label: 'Content Credentials', value: 'C2PA manifest by ChatGPT (not verified)' },
     ]);
+  });
+
+  it("the signer's certificate from the COSE x5chain: named, and said not to be verified", () => {
+    const signed = c2paStore('Adobe Firefly', [{ action: 'c2pa.created', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }], [TEST_SIGNER_CERT, TEST_SIGNER_CERT]);
+    const c = findC2pa(withJpegJumbf(jpeg, signed, 300), 'jpeg')!;
+    expect(c.signer).toEqual({ subject: 'MediaGuard Test Signer (MediaGuard Tests)', issuer: 'MediaGuard Test Signer (MediaGuard Tests)', validFrom: 'Dec  3 07:43:38 2026 GMT', validTo: 'Nov  9 07:43:38 2126 GMT' });
+    const d = describeGeneratorMarks({ texts: [], c2pa: c });
+    expect(d.group.c2paSigner).toBe('MediaGuard Test Signer (MediaGuard Tests); issued by MediaGuard Test Signer (MediaGuard Tests); valid Dec  3 07:43:38 2026 GMT to Nov  9 07:43:38 2126 GMT (not verified)');
+    expect(d.highlights.find((h) => h.label === 'Content Credentials')!.value).toBe('C2PA manifest by Adobe Firefly, signed as MediaGuard Test Signer (MediaGuard Tests) (not verified)');
+    expect(d.flags.find((f) => f.code === 'C2PA_MANIFEST')!.message).toMatch(/a certificate for MediaGuard Test Signer \(MediaGuard Tests\), issued by .*does not check its signature, its certificate or its hash/);
+    // A damaged certificate is not one: no signer, no throw.
+    const bad = Buffer.from(TEST_SIGNER_CERT);
+    bad.fill(0x41, 40, 80);
+    expect(findC2pa(withPngChunks(png, pngChunk('caBX', c2paStore('x', [], [bad]))), 'png')!.signer).toBeNull();
   });
 
   it('in JPEG APP11 segments, one or split over several; a camera\'s capture declares no generation', () => {
