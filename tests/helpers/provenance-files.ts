@@ -4,6 +4,7 @@
  * (PNG 3rd ed. §11.3.3: tEXt, zTXt, iTXt), CBOR data items (RFC 8949) and the JUMBF boxes of a C2PA
  * manifest store (ISO/IEC 19566-5; C2PA 2.x §11), in a PNG 'caBX' chunk or JPEG APP11 segments.
  */
+import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 
 function crc32(b: Buffer): number {
@@ -99,24 +100,47 @@ const CBOR_CONTENT = '63626f7200110010800000aa00389b71';
 
 const C2PA_SIGNATURE = '6332637300110010800000aa00389b71';
 
-/** The claim signature box: a COSE_Sign1 (tag 18) with the certificate chain (x5chain, label 33) in its protected header; the signature bytes are filler. */
-function signatureBox(chain: Buffer[]): Buffer {
-  const protectedHeader = cbor(new Map<number, Cbor>([
-    [1, -7],
-    [33, chain.length === 1 ? chain[0]! : chain],
-  ]));
-  return superbox(C2PA_SIGNATURE, 'c2pa.signature', box('cbor', cbor(new CborTag(18, [protectedHeader, new Map(), null, Buffer.alloc(64, 0x5a)]))));
+/** The private key of TEST_SIGNER_CERT (a throwaway made for these tests). */
+export const TEST_SIGNER_KEY = crypto.createPrivateKey(
+  '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIGZGmoorCQmvTSF4\nZtbFiBkjCyBrZe9zdvJ9oSrGs2qhRANCAATEJRogo7eYtjZ23nDCUytQNNBzyE7U\nJjlBgG/3wWEV5jXYAUvsOfiOtWlMj6/Z+nereUUoiAfkREJpyFabcyHg\n-----END PRIVATE KEY-----\n',
+);
+
+export interface SignOptions {
+  chain: Buffer[];
+  /** Sign with this key (ES256, IEEE P1363 r‖s); without it the signature bytes are filler. */
+  key?: crypto.KeyObject;
+  /** COSE algorithm identifier written in the protected header (default -7, ES256). */
+  alg?: number;
+  /** Put the chain in the unprotected header instead (as C2PA 1.x writers did). */
+  chainUnprotected?: boolean;
 }
 
-/** A C2PA manifest store: one manifest whose claim names `generator`, whose actions assertion lists `actions`, signed with `chain` when given. */
-export function c2paStore(generator: string, actions: { action: string; digitalSourceType?: string; softwareAgent?: string }[], chain?: Buffer[]): Buffer {
+/**
+ * The claim signature box: a COSE_Sign1 (RFC 9052, tag 18) with a detached payload, the algorithm in
+ * its protected header and the certificate chain (x5chain, label 33) in one of its headers, signed over
+ * Sig_structure ["Signature1", protected, h'', claim].
+ */
+function signatureBox(claimBytes: Buffer, o: SignOptions): Buffer {
+  const x5chain: Cbor = o.chain.length === 1 ? o.chain[0]! : o.chain;
+  const prot = new Map<number, Cbor>([[1, o.alg ?? -7]]);
+  const unprot = new Map<number, Cbor>();
+  (o.chainUnprotected ? unprot : prot).set(33, x5chain);
+  const protectedHeader = cbor(prot);
+  const toSign = cbor(['Signature1', protectedHeader, Buffer.alloc(0), claimBytes]);
+  const signature = o.key ? crypto.sign('sha256', toSign, { key: o.key, dsaEncoding: 'ieee-p1363' }) : Buffer.alloc(64, 0x5a);
+  return superbox(C2PA_SIGNATURE, 'c2pa.signature', box('cbor', cbor(new CborTag(18, [protectedHeader, unprot, null, signature]))));
+}
+
+/** A C2PA manifest store: one manifest whose claim names `generator`, whose actions assertion lists `actions`, signed when `sign` is given (`tamper` changes the claim after signing). */
+export function c2paStore(generator: string, actions: { action: string; digitalSourceType?: string; softwareAgent?: string }[], sign?: SignOptions | Buffer[], tamper = false): Buffer {
+  const signing: SignOptions | undefined = Array.isArray(sign) ? { chain: sign } : sign;
   const actionsBox = superbox(CBOR_CONTENT, 'c2pa.actions.v2', box('cbor', cbor({ actions: actions.map((a) => ({ ...a })) })));
-  const claim = superbox(
-    C2PA_CLAIM,
-    'c2pa.claim.v2',
-    box('cbor', cbor({ instanceID: 'xmp:iid:0c4f', claim_generator_info: { name: generator, version: '1.2.0' }, signature: 'self#jumbf=c2pa.signature', created_assertions: [{ url: 'self#jumbf=c2pa.assertions/c2pa.actions.v2' }] })),
-  );
-  const manifest = superbox(C2PA_MANIFEST, 'urn:c2pa:5e5ab6a6-7c5b-4f63-9d0c-3f5b2f0a8f11', superbox(C2PA_ASSERTIONS, 'c2pa.assertions', actionsBox), claim, ...(chain ? [signatureBox(chain)] : []));
+  const claimBytes = cbor({ instanceID: 'xmp:iid:0c4f', claim_generator_info: { name: generator, version: '1.2.0' }, signature: 'self#jumbf=c2pa.signature', created_assertions: [{ url: 'self#jumbf=c2pa.assertions/c2pa.actions.v2' }] });
+  const signatureBoxes = signing ? [signatureBox(claimBytes, signing)] : [];
+  // (A claim changed after signing: same length, one text byte different.)
+  const stored = tamper ? Buffer.from(claimBytes.toString('latin1').replace('xmp:iid:0c4f', 'xmp:iid:0c4e'), 'latin1') : claimBytes;
+  const claim = superbox(C2PA_CLAIM, 'c2pa.claim.v2', box('cbor', stored));
+  const manifest = superbox(C2PA_MANIFEST, 'urn:c2pa:5e5ab6a6-7c5b-4f63-9d0c-3f5b2f0a8f11', superbox(C2PA_ASSERTIONS, 'c2pa.assertions', actionsBox), claim, ...signatureBoxes);
   return superbox(C2PA_STORE, 'c2pa', manifest);
 }
 

@@ -20,6 +20,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import zlib from 'node:zlib';
+import { checkC2paSignature, type C2paSignatureCheck } from './c2pa-signature';
 import type { AnalysisWarning, Verdict } from '../../../src-shared/domain/detection';
 import type { MetadataFlag, MetadataReport } from '../../../src-shared/domain/media';
 
@@ -343,6 +344,8 @@ export interface C2paFinding {
   digitalSourceTypes: string[];
   /** The first certificate the manifest carries (the signer's, leaf first in the COSE x5chain): names and validity, not verified. */
   signer: { subject: string; issuer: string; validFrom: string; validTo: string } | null;
+  /** The active manifest's claim signature against that certificate (c2pa-signature.ts). */
+  signature: C2paSignatureCheck;
 }
 
 /** "CN=…\nO=…" → "common name (organisation)". */
@@ -474,7 +477,7 @@ export function findC2pa(bytes: Buffer, format: string): C2paFinding | null {
   if (infoAt >= 0) generators.push(...cborTextsAfter(d.subarray(infoAt, infoAt + 512), 'name', 2));
   const actions = [...new Set(cborTextsAfter(d, 'action', 32).filter((a) => /^[\w.]+$/.test(a)))];
   const types = [...new Set(cborTextsAfter(d, 'digitalSourceType', 16))];
-  return { bytes: d.length, where: found.where, claimGenerators: [...new Set(generators)], actions, digitalSourceTypes: types, signer: firstCertificate(d) };
+  return { bytes: d.length, where: found.where, claimGenerators: [...new Set(generators)], actions, digitalSourceTypes: types, signer: firstCertificate(d), signature: checkC2paSignature(d) };
 }
 
 export interface GeneratorFindings {
@@ -534,6 +537,12 @@ export function describeGeneratorMarks(input: {
     if (c.actions.length) group.c2paActions = cut(c.actions.join(', '), 300);
     if (c.digitalSourceTypes.length) group.c2paDigitalSourceType = c.digitalSourceTypes.map((t) => digitalSourceType(t).code).join(', ');
     if (c.signer) group.c2paSigner = `${c.signer.subject}; issued by ${c.signer.issuer}; valid ${c.signer.validFrom} to ${c.signer.validTo} (not verified)`;
+    group.c2paSignature =
+      c.signature.state === 'valid'
+        ? `${c.signature.alg}: matches the claim under the certificate it carries (the certificate's trust and the manifest's hashes of the picture are not checked)`
+        : c.signature.state === 'invalid'
+          ? `${c.signature.alg}: does NOT match the claim under the certificate it carries`
+          : `not checked: ${c.signature.reason}`;
   }
   const c2paTypes = (c?.digitalSourceTypes ?? []).map(digitalSourceType);
   const generatedType = [st, ...c2paTypes].find((t) => t?.generated) ?? null;
@@ -557,14 +566,24 @@ export function describeGeneratorMarks(input: {
     });
   } else if (st) highlights.push({ label: 'Digital source type', value: `${st.code} — ${st.text}` });
   if (c) {
-    highlights.push({ label: 'Content Credentials', value: `C2PA manifest${c.claimGenerators.length ? ` by ${cut(c.claimGenerators[0]!, 80)}` : ''}${c.signer ? `, signed as ${cut(c.signer.subject, 80)}` : ''} (not verified)` });
+    const sigState = c.signature.state === 'valid' ? 'signature matches; certificate and picture hash not checked' : c.signature.state === 'invalid' ? 'signature does not match' : 'not verified';
+    highlights.push({ label: 'Content Credentials', value: `C2PA manifest${c.claimGenerators.length ? ` by ${cut(c.claimGenerators[0]!, 80)}` : ''}${c.signer ? `, signed as ${cut(c.signer.subject, 80)}` : ''} (${sigState})` });
     flags.push({
       code: 'C2PA_MANIFEST',
       severity: 'info',
       message:
         `The file carries C2PA Content Credentials (${c.where}${c.claimGenerators.length ? `; claim generator ${cut(c.claimGenerators.join(', '), 120)}` : ''}${c.actions.length ? `; actions ${cut(c.actions.join(', '), 160)}` : ''}${c.signer ? `; a certificate for ${c.signer.subject}, issued by ${c.signer.issuer}` : ''}). ` +
-        'MediaGuard shows what the manifest states but does not check its signature, its certificate or its hash of the picture: verify it with a C2PA tool (c2patool, contentcredentials.org) before relying on it.',
+        (c.signature.state === 'valid'
+          ? `Its claim signature (${c.signature.alg}) matches the claim under the certificate it carries, so the claim is as that key's holder signed it; MediaGuard does not check whom the certificate belongs to (chain, trust list, revocation) or the manifest's hash of the picture: verify the file with a C2PA tool (c2patool, contentcredentials.org) before relying on it.`
+          : `MediaGuard shows what the manifest states${c.signature.state === 'unchecked' ? ` (its signature was not checked: ${c.signature.reason})` : ''} but does not check its certificate or its hash of the picture: verify it with a C2PA tool (c2patool, contentcredentials.org) before relying on it.`),
     });
+    if (c.signature.state === 'invalid') {
+      flags.push({
+        code: 'C2PA_SIGNATURE_MISMATCH',
+        severity: 'notice',
+        message: `The Content Credentials' claim signature (${c.signature.alg}) does not match the claim under the certificate it carries: the claim was changed after it was signed, or the manifest is damaged. Confirm with a C2PA tool: MediaGuard's reading of a manifest may differ from its writer's.`,
+      });
+    }
   }
   if (!records.length) {
     // No settings, but a generator named as the software (PNG Software/Source/Comment/Title, EXIF Software, XMP CreatorTool).

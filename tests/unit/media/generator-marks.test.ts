@@ -21,7 +21,8 @@ import {
 } from '../../../src-main/core/media/generator-marks';
 import { readMetadata } from '../../../src-main/core/media/metadata';
 import { probe } from '../../../src-main/core/media';
-import { c2paStore, c2paStoreV1, iTXt, pngChunk, tEXt, TEST_SIGNER_CERT, withJpegJumbf, withPngChunks, zTXt } from '../../helpers/provenance-files';
+import { c2paStore, c2paStoreV1, iTXt, pngChunk, tEXt, TEST_SIGNER_CERT, TEST_SIGNER_KEY, withJpegJumbf, withPngChunks, zTXt } from '../../helpers/provenance-files';
+import { decodeCbor } from '../../../src-main/core/media/c2pa-signature';
 import { fixture, testTools } from './helpers';
 import { box, xmpUuidBox } from '../../helpers/mp4-boxes';
 import { seededBytes } from '../../helpers/hostile-corpus';
@@ -189,14 +190,14 @@ describe('C2PA manifest stores', () => {
   it('in a PNG caBX chunk: the claim generator, the actions and their digital source type; signature not verified', () => {
     const store = c2paStore('ChatGPT', [{ action: 'c2pa.created', softwareAgent: 'GPT-4o', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }, { action: 'c2pa.converted' }]);
     const c = findC2pa(withPngChunks(png, pngChunk('caBX', store)), 'png')!;
-    expect(c).toEqual({ bytes: store.length, where: "PNG 'caBX' chunk", claimGenerators: ['ChatGPT'], actions: ['c2pa.created', 'c2pa.converted'], digitalSourceTypes: [`${IPTC}trainedAlgorithmicMedia`], signer: null });
+    expect(c).toEqual({ bytes: store.length, where: "PNG 'caBX' chunk", claimGenerators: ['ChatGPT'], actions: ['c2pa.created', 'c2pa.converted'], digitalSourceTypes: [`${IPTC}trainedAlgorithmicMedia`], signer: null, signature: { state: 'unchecked', alg: null, reason: 'the active manifest has no signature' } });
     const d = describeGeneratorMarks({ texts: [], c2pa: c });
     expect(d.flags.map((f) => [f.code, f.severity])).toEqual([
       ['AI_SOURCE_DECLARED', 'warning'],
       ['C2PA_MANIFEST', 'info'],
     ]);
     expect(d.flags[0]!.message).toMatch(/^The C2PA manifest declares the picture created by a generative AI model/);
-    expect(d.flags[1]!.message).toMatch(/claim generator ChatGPT; actions c2pa\.created, c2pa\.converted\).*does not check its signature/);
+    expect(d.flags[1]!.message).toMatch(/claim generator ChatGPT; actions c2pa\.created, c2pa\.converted\)\. MediaGuard shows what the manifest states \(its signature was not checked: the active manifest has no signature\) but does not check its certificate/);
     expect(d.group).toMatchObject({ c2paClaimGenerator: 'ChatGPT', c2paActions: 'c2pa.created, c2pa.converted', c2paDigitalSourceType: 'trainedAlgorithmicMedia' });
     expect(d.highlights).toEqual([
       { label: 'Digital source type', value: 'trainedAlgorithmicMedia — created by a generative AI model (trained algorithmic media)' },
@@ -204,18 +205,55 @@ describe('C2PA manifest stores', () => {
     ]);
   });
 
-  it("the signer's certificate from the COSE x5chain: named, and said not to be verified", () => {
-    const signed = c2paStore('Adobe Firefly', [{ action: 'c2pa.created', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }], [TEST_SIGNER_CERT, TEST_SIGNER_CERT]);
+  it("the signer's certificate from the COSE x5chain, and the claim signature checked against it", () => {
+    const actions = [{ action: 'c2pa.created', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }];
+    const signed = c2paStore('Adobe Firefly', actions, { chain: [TEST_SIGNER_CERT, TEST_SIGNER_CERT], key: TEST_SIGNER_KEY });
     const c = findC2pa(withJpegJumbf(jpeg, signed, 300), 'jpeg')!;
     expect(c.signer).toEqual({ subject: 'MediaGuard Test Signer (MediaGuard Tests)', issuer: 'MediaGuard Test Signer (MediaGuard Tests)', validFrom: 'Dec  3 07:43:38 2026 GMT', validTo: 'Nov  9 07:43:38 2126 GMT' });
+    expect(c.signature).toEqual({ state: 'valid', alg: 'ES256', reason: null });
     const d = describeGeneratorMarks({ texts: [], c2pa: c });
     expect(d.group.c2paSigner).toBe('MediaGuard Test Signer (MediaGuard Tests); issued by MediaGuard Test Signer (MediaGuard Tests); valid Dec  3 07:43:38 2026 GMT to Nov  9 07:43:38 2126 GMT (not verified)');
-    expect(d.highlights.find((h) => h.label === 'Content Credentials')!.value).toBe('C2PA manifest by Adobe Firefly, signed as MediaGuard Test Signer (MediaGuard Tests) (not verified)');
-    expect(d.flags.find((f) => f.code === 'C2PA_MANIFEST')!.message).toMatch(/a certificate for MediaGuard Test Signer \(MediaGuard Tests\), issued by .*does not check its signature, its certificate or its hash/);
-    // A damaged certificate is not one: no signer, no throw.
-    const bad = Buffer.from(TEST_SIGNER_CERT);
-    bad.fill(0x41, 40, 80);
-    expect(findC2pa(withPngChunks(png, pngChunk('caBX', c2paStore('x', [], [bad]))), 'png')!.signer).toBeNull();
+    expect(d.group.c2paSignature).toMatch(/^ES256: matches the claim under the certificate it carries/);
+    expect(d.highlights.find((h) => h.label === 'Content Credentials')!.value).toBe('C2PA manifest by Adobe Firefly, signed as MediaGuard Test Signer (MediaGuard Tests) (signature matches; certificate and picture hash not checked)');
+    expect(d.flags.find((f) => f.code === 'C2PA_MANIFEST')!.message).toMatch(/a certificate for MediaGuard Test Signer \(MediaGuard Tests\), issued by .*matches the claim under the certificate it carries.*does not check whom the certificate belongs to/);
+    expect(d.flags.map((f) => f.code)).not.toContain('C2PA_SIGNATURE_MISMATCH');
+    // The chain in the unprotected header (C2PA 1.x writers): read there.
+    expect(findC2pa(withPngChunks(png, pngChunk('caBX', c2paStore('x', actions, { chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY, chainUnprotected: true }))), 'png')!.signature.state).toBe('valid');
+    // The claim changed after signing, or a signature that is not one: a mismatch, said with care.
+    for (const store of [c2paStore('x', actions, { chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY }, true), c2paStore('x', actions, [TEST_SIGNER_CERT])]) {
+      const bad = findC2pa(withPngChunks(png, pngChunk('caBX', store)), 'png')!;
+      expect(bad.signature).toEqual({ state: 'invalid', alg: 'ES256', reason: 'the signature does not match the claim under the certificate it carries' });
+      const m = describeGeneratorMarks({ texts: [], c2pa: bad });
+      expect(m.flags.find((f) => f.code === 'C2PA_SIGNATURE_MISMATCH')).toMatchObject({ severity: 'notice', message: expect.stringMatching(/^The Content Credentials' claim signature \(ES256\) does not match the claim/) });
+      expect(m.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/\(signature does not match\)$/);
+    }
+    // An algorithm MediaGuard does not check; a damaged certificate: unchecked, no throw.
+    expect(findC2pa(withPngChunks(png, pngChunk('caBX', c2paStore('x', actions, { chain: [TEST_SIGNER_CERT], alg: -47 }))), 'png')!.signature).toEqual({ state: 'unchecked', alg: null, reason: 'its algorithm (-47) is not one MediaGuard checks' });
+    const broken = Buffer.from(TEST_SIGNER_CERT);
+    broken.fill(0x41, 40, 80);
+    const b = findC2pa(withPngChunks(png, pngChunk('caBX', c2paStore('x', [], [broken]))), 'png')!;
+    expect(b.signer).toBeNull();
+    expect(b.signature).toEqual({ state: 'unchecked', alg: 'ES256', reason: 'its certificate cannot be read' });
+  });
+
+  it('decodes CBOR: integers, strings, arrays, maps, tags, floats, simple values; refuses what is malformed or unbounded', () => {
+    const hex = (h: string) => Buffer.from(h, 'hex');
+    // RFC 8949 Appendix A examples.
+    expect(decodeCbor(hex('1903e8')).value).toBe(1000);
+    expect(decodeCbor(hex('3903e7')).value).toBe(-1000);
+    expect(decodeCbor(hex('6449455446')).value).toBe('IETF');
+    expect(decodeCbor(hex('4401020304')).value).toEqual(Buffer.from([1, 2, 3, 4]));
+    expect(decodeCbor(hex('8301820203820405')).value).toEqual([1, [2, 3], [4, 5]]);
+    expect(decodeCbor(hex('a201020304')).value).toEqual(new Map([[1, 2], [3, 4]]));
+    expect(decodeCbor(hex('c11a514b67b0')).value).toEqual({ tag: 1, value: 1363896240 });
+    expect(decodeCbor(hex('f93c00')).value).toBe(1);
+    expect(decodeCbor(hex('fa47c35000')).value).toBe(100000);
+    expect(decodeCbor(hex('fb3ff199999999999a')).value).toBe(1.1);
+    expect([decodeCbor(hex('f4')).value, decodeCbor(hex('f5')).value, decodeCbor(hex('f6')).value]).toEqual([false, true, null]);
+    expect(() => decodeCbor(hex('5f42010243030405ff'))).toThrow(/indefinite/);
+    expect(() => decodeCbor(hex('6449'))).toThrow(/cut short/);
+    expect(() => decodeCbor(Buffer.alloc(100, 0x81))).toThrow(/bounds|cut short/);
+    expect(() => decodeCbor(hex('9bffffffffffffffff'))).toThrow();
   });
 
   it('in JPEG APP11 segments, one or split over several; a camera\'s capture declares no generation', () => {
@@ -239,13 +277,13 @@ describe('C2PA manifest stores', () => {
 
 describe('hostile bytes', () => {
   it('scribbled text chunks, manifest stores and JSON never throw', () => {
-    const store = c2paStore('ChatGPT', [{ action: 'c2pa.created', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }]);
+    const store = c2paStore('ChatGPT', [{ action: 'c2pa.created', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }], { chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY });
     const files: [Buffer, string][] = [
       [withPngChunks(png, tEXt('parameters', A1111), iTXt('prompt', COMFY, true), zTXt('Comment', '{"steps": 3}'), pngChunk('caBX', store)), 'png'],
       [withJpegJumbf(jpeg, store, 50), 'jpeg'],
     ];
     for (const [good, format] of files) {
-      for (let seed = 1; seed <= 40; seed++) {
+      for (let seed = 1; seed <= 120; seed++) {
         const b = Buffer.from(good);
         const r = seededBytes(seed, 64);
         for (let i = 0; i < 64; i += 4) b[(r[i]! * 65536 + r[i + 1]! * 256 + r[i + 2]!) % b.length] = r[i + 3]!;

@@ -1,0 +1,232 @@
+/**
+ * The claim signature of a C2PA manifest store, checked against the certificate it carries.
+ *
+ * A store is a JUMBF superbox (ISO/IEC 19566-5: 'jumb' boxes, each opened by a 'jumd' description
+ * box with a type UUID and a label) holding manifests; the active manifest is the last. Its claim
+ * ('c2pa.claim' / 'c2pa.claim.v2', a 'cbor' content box) is signed by its 'c2pa.signature' box, a
+ * COSE_Sign1 structure (RFC 9052, tag 18) with a detached payload: the claim's CBOR bytes. The
+ * signature is over Sig_structure = ["Signature1", protected header bytes, empty external AAD,
+ * claim bytes], with the algorithm (label 1) and the certificate chain (x5chain, label 33) in the
+ * headers.
+ *
+ * What this checks is only that the signature matches the claim under the public key of the first
+ * certificate in that chain. It does NOT check the certificate (chain, trust list, revocation,
+ * validity at signing time), the claim's hashes of its assertions, or the claim's hash of the
+ * picture's bytes: a valid signature says the claim is as its key holder signed it, not who that
+ * is, nor that the picture is unchanged.
+ */
+import crypto from 'node:crypto';
+
+/** A decoded CBOR value; byte strings stay Buffers, maps are Maps (integer and text keys). */
+export type CborValue = number | bigint | string | Buffer | boolean | null | undefined | CborValue[] | Map<CborValue, CborValue> | { tag: number; value: CborValue };
+
+/** Nesting and item bounds for decoding untrusted CBOR. */
+const MAX_DEPTH = 32;
+const MAX_ITEMS = 100_000;
+
+/** Decodes one CBOR data item (RFC 8949) from b at `at`; throws on malformed or oversized input. */
+export function decodeCbor(b: Buffer, at = 0): { value: CborValue; end: number } {
+  let items = 0;
+  const read = (pos: number, depth: number): { value: CborValue; end: number } => {
+    if (depth > MAX_DEPTH || ++items > MAX_ITEMS) throw new Error('CBOR nested or sized beyond bounds');
+    if (pos >= b.length) throw new Error('CBOR cut short');
+    const ib = b[pos]!;
+    const major = ib >> 5;
+    const ai = ib & 31;
+    let p = pos + 1;
+    let n = 0;
+    if (ai < 24) n = ai;
+    else if (ai === 24 || ai === 25 || ai === 26 || ai === 27) {
+      const size = 1 << (ai - 24);
+      if (p + size > b.length) throw new Error('CBOR cut short');
+      if (major === 7 && ai >= 25) {
+        const f = ai === 25 ? halfFloat(b.readUInt16BE(p)) : ai === 26 ? b.readFloatBE(p) : b.readDoubleBE(p);
+        return { value: f, end: p + size };
+      }
+      n = size === 8 ? Number(b.readBigUInt64BE(p)) : b.readUIntBE(p, size);
+      p += size;
+    } else if (ai === 31) throw new Error('indefinite-length CBOR is not read');
+    else throw new Error('reserved CBOR length');
+    switch (major) {
+      case 0:
+        return { value: n, end: p };
+      case 1:
+        return { value: -1 - n, end: p };
+      case 2:
+      case 3: {
+        if (p + n > b.length) throw new Error('CBOR string cut short');
+        const s = b.subarray(p, p + n);
+        return { value: major === 2 ? s : s.toString('utf8'), end: p + n };
+      }
+      case 4: {
+        if (n > MAX_ITEMS) throw new Error('CBOR array too long');
+        const out: CborValue[] = [];
+        for (let i = 0; i < n; i++) {
+          const r = read(p, depth + 1);
+          out.push(r.value);
+          p = r.end;
+        }
+        return { value: out, end: p };
+      }
+      case 5: {
+        if (n > MAX_ITEMS) throw new Error('CBOR map too long');
+        const m = new Map<CborValue, CborValue>();
+        for (let i = 0; i < n; i++) {
+          const k = read(p, depth + 1);
+          const v = read(k.end, depth + 1);
+          m.set(k.value, v.value);
+          p = v.end;
+        }
+        return { value: m, end: p };
+      }
+      case 6: {
+        const r = read(p, depth + 1);
+        return { value: { tag: n, value: r.value }, end: r.end };
+      }
+      default:
+        return { value: n === 20 ? false : n === 21 ? true : n === 22 ? null : undefined, end: p };
+    }
+  };
+  return read(at, 0);
+}
+
+function halfFloat(h: number): number {
+  const e = (h >> 10) & 31;
+  const f = h & 1023;
+  const v = e === 0 ? f * 2 ** -24 : e === 31 ? (f ? NaN : Infinity) : (1 + f / 1024) * 2 ** (e - 15);
+  return h & 0x8000 ? -v : v;
+}
+
+interface Jumbf {
+  label: string | null;
+  /** Content boxes: type and payload. */
+  content: { type: string; data: Buffer }[];
+  children: Jumbf[];
+}
+
+/** The JUMBF superboxes in b[from, to) (a box runs past `to`: the walk stops there). */
+function jumbfBoxes(b: Buffer, from: number, to: number, depth = 0): Jumbf[] {
+  const out: Jumbf[] = [];
+  if (depth > 16) return out;
+  for (let pos = from; pos + 8 <= to; ) {
+    let len = b.readUInt32BE(pos);
+    const type = b.toString('latin1', pos + 4, pos + 8);
+    let head = 8;
+    if (len === 1) {
+      if (pos + 16 > to) break;
+      len = Number(b.readBigUInt64BE(pos + 8));
+      head = 16;
+    } else if (len === 0) len = to - pos;
+    if (len < head || pos + len > to) break;
+    if (type === 'jumb') out.push(superbox(b, pos + head, pos + len, depth));
+    pos += len;
+  }
+  return out;
+}
+
+function superbox(b: Buffer, from: number, to: number, depth: number): Jumbf {
+  const box: Jumbf = { label: null, content: [], children: [] };
+  for (let pos = from; pos + 8 <= to; ) {
+    const len = b.readUInt32BE(pos);
+    const type = b.toString('latin1', pos + 4, pos + 8);
+    if (len < 8 || pos + len > to) break;
+    const data = b.subarray(pos + 8, pos + len);
+    if (type === 'jumd') {
+      // type UUID (16), toggles (1), label (null-terminated) when toggles bit 1 is set.
+      if (data.length > 17 && data[16]! & 2) {
+        const end = data.indexOf(0, 17);
+        box.label = data.toString('utf8', 17, end < 0 ? data.length : end);
+      }
+    } else if (type === 'jumb') box.children.push(superbox(b, pos + 8, pos + len, depth + 1));
+    else box.content.push({ type, data });
+    pos += len;
+  }
+  return box;
+}
+
+export interface C2paSignatureCheck {
+  state: 'valid' | 'invalid' | 'unchecked';
+  /** The COSE algorithm, by name (ES256, PS256, Ed25519 …), when read. */
+  alg: string | null;
+  /** Why it could not be checked, or what failed. */
+  reason: string | null;
+}
+
+/** COSE algorithm identifiers (RFC 9053 / IANA) that C2PA allows, with how Node verifies them. */
+const ALGS: Record<number, { name: string; hash: string | null; pss?: number; ecdsa?: boolean }> = {
+  [-7]: { name: 'ES256', hash: 'sha256', ecdsa: true },
+  [-35]: { name: 'ES384', hash: 'sha384', ecdsa: true },
+  [-36]: { name: 'ES512', hash: 'sha512', ecdsa: true },
+  [-37]: { name: 'PS256', hash: 'sha256', pss: 32 },
+  [-38]: { name: 'PS384', hash: 'sha384', pss: 48 },
+  [-39]: { name: 'PS512', hash: 'sha512', pss: 64 },
+  [-8]: { name: 'Ed25519', hash: null },
+};
+
+/** CBOR encoding of Sig_structure (an array of a text string and three byte strings). */
+function sigStructure(protectedBytes: Buffer, payload: Buffer): Buffer {
+  const head = (major: number, n: number) => {
+    if (n < 24) return Buffer.from([(major << 5) | n]);
+    if (n < 256) return Buffer.from([(major << 5) | 24, n]);
+    if (n < 65536) return Buffer.from([(major << 5) | 25, n >> 8, n & 255]);
+    const h = Buffer.alloc(5);
+    h[0] = (major << 5) | 26;
+    h.writeUInt32BE(n, 1);
+    return h;
+  };
+  const bstr = (x: Buffer) => Buffer.concat([head(2, x.length), x]);
+  return Buffer.concat([Buffer.from([0x84]), head(3, 10), Buffer.from('Signature1', 'latin1'), bstr(protectedBytes), bstr(Buffer.alloc(0)), bstr(payload)]);
+}
+
+const unchecked = (reason: string, alg: string | null = null): C2paSignatureCheck => ({ state: 'unchecked', alg, reason });
+
+/** The active manifest's claim signature in a manifest store (`store`: the 'jumb' box, from its header). */
+export function checkC2paSignature(store: Buffer): C2paSignatureCheck {
+  const top = jumbfBoxes(store, 0, store.length)[0];
+  if (!top) return unchecked('the manifest store could not be read as JUMBF boxes');
+  const manifest = top.children.at(-1);
+  if (!manifest) return unchecked('the store holds no manifest');
+  const claim = manifest.children.find((c) => c.label === 'c2pa.claim' || c.label === 'c2pa.claim.v2')?.content.find((x) => x.type === 'cbor')?.data;
+  const sig = manifest.children.find((c) => c.label === 'c2pa.signature')?.content.find((x) => x.type === 'cbor')?.data;
+  if (!claim || !sig) return unchecked(`the active manifest has no ${claim ? 'signature' : 'claim'}`);
+  let cose: CborValue;
+  try {
+    cose = decodeCbor(sig).value;
+  } catch (e) {
+    return unchecked(`its signature cannot be decoded (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const arr = cose && typeof cose === 'object' && 'tag' in cose && cose.tag === 18 ? cose.value : cose;
+  if (!Array.isArray(arr) || arr.length !== 4 || !Buffer.isBuffer(arr[0]) || !Buffer.isBuffer(arr[3])) return unchecked('its signature is not a COSE_Sign1 structure');
+  const [protectedBytes, unprotectedMap, , signature] = arr as [Buffer, CborValue, CborValue, Buffer];
+  let prot: CborValue;
+  try {
+    prot = protectedBytes.length ? decodeCbor(protectedBytes).value : new Map();
+  } catch {
+    return unchecked('its protected header cannot be decoded');
+  }
+  const header = (key: number): CborValue => (prot instanceof Map && prot.has(key) ? prot.get(key) : unprotectedMap instanceof Map ? unprotectedMap.get(key) : undefined);
+  const algId = prot instanceof Map ? prot.get(1) : undefined;
+  const alg = typeof algId === 'number' ? ALGS[algId] : undefined;
+  if (!alg) return unchecked(`its algorithm (${String(algId)}) is not one MediaGuard checks`);
+  const chain = header(33);
+  const leaf = Buffer.isBuffer(chain) ? chain : Array.isArray(chain) && Buffer.isBuffer(chain[0]) ? chain[0] : null;
+  if (!leaf) return unchecked('it carries no certificate (x5chain)', alg.name);
+  let key: crypto.KeyObject;
+  try {
+    key = new crypto.X509Certificate(leaf).publicKey;
+  } catch {
+    return unchecked('its certificate cannot be read', alg.name);
+  }
+  const data = sigStructure(protectedBytes, claim);
+  let ok: boolean;
+  try {
+    ok = alg.ecdsa
+      ? crypto.verify(alg.hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature)
+      : alg.pss
+        ? crypto.verify(alg.hash, data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: alg.pss }, signature)
+        : crypto.verify(null, data, key, signature);
+  } catch (e) {
+    return unchecked(`the key does not fit the algorithm (${e instanceof Error ? e.message : String(e)})`, alg.name);
+  }
+  return ok ? { state: 'valid', alg: alg.name, reason: null } : { state: 'invalid', alg: alg.name, reason: 'the signature does not match the claim under the certificate it carries' };
+}
