@@ -131,16 +131,51 @@ function signatureBox(claimBytes: Buffer, o: SignOptions): Buffer {
   return superbox(C2PA_SIGNATURE, 'c2pa.signature', box('cbor', cbor(new CborTag(18, [protectedHeader, unprot, null, signature]))));
 }
 
+/** A data-hash assertion (c2pa.hash.data): the hash of the file's bytes outside [start, start + length). */
+export interface DataHash {
+  start: number;
+  length: number;
+  hash: Buffer;
+  alg?: string;
+}
+
+/**
+ * A picture with a manifest store embedded after `at` bytes by `embed`, whose data-hash assertion excludes
+ * exactly the embedded bytes: the hash is then that of the picture as it was (`alg`, default sha256).
+ * `build` makes the store for a given assertion. The exclusion's length is found by trying until the
+ * store's size (which the length's own encoding changes) settles.
+ */
+export function withHashedStore(picture: Buffer, at: number, embed: (store: Buffer) => Buffer, build: (h: DataHash) => Buffer, alg = 'sha256'): Buffer {
+  const hash = crypto.createHash(alg).update(picture).digest();
+  let length = 0;
+  for (let i = 0; i < 8; i++) {
+    const file = embed(build({ start: at, length, hash, alg }));
+    const next = file.length - picture.length;
+    if (next === length) return file;
+    length = next;
+  }
+  throw new Error('the exclusion length did not settle');
+}
+
 /** A C2PA manifest store: one manifest whose claim names `generator`, whose actions assertion lists `actions`, signed when `sign` is given (`tamper` changes the claim after signing). */
-export function c2paStore(generator: string, actions: { action: string; digitalSourceType?: string; softwareAgent?: string }[], sign?: SignOptions | Buffer[], tamper = false): Buffer {
+export function c2paStore(
+  generator: string,
+  actions: { action: string; digitalSourceType?: string; softwareAgent?: string }[],
+  sign?: SignOptions | Buffer[],
+  tamper = false,
+  dataHash?: DataHash,
+): Buffer {
   const signing: SignOptions | undefined = Array.isArray(sign) ? { chain: sign } : sign;
   const actionsBox = superbox(CBOR_CONTENT, 'c2pa.actions.v2', box('cbor', cbor({ actions: actions.map((a) => ({ ...a })) })));
+  const hashBox = dataHash
+    ? [superbox(CBOR_CONTENT, 'c2pa.hash.data', box('cbor', cbor({ exclusions: [{ start: dataHash.start, length: dataHash.length }], name: 'jumbf manifest', alg: dataHash.alg ?? 'sha256', hash: dataHash.hash, pad: Buffer.alloc(0) })))]
+    : [];
   const claimBytes = cbor({ instanceID: 'xmp:iid:0c4f', claim_generator_info: { name: generator, version: '1.2.0' }, signature: 'self#jumbf=c2pa.signature', created_assertions: [{ url: 'self#jumbf=c2pa.assertions/c2pa.actions.v2' }] });
   const signatureBoxes = signing ? [signatureBox(claimBytes, signing)] : [];
   // (A claim changed after signing: same length, one text byte different.)
   const stored = tamper ? Buffer.from(claimBytes.toString('latin1').replace('xmp:iid:0c4f', 'xmp:iid:0c4e'), 'latin1') : claimBytes;
   const claim = superbox(C2PA_CLAIM, 'c2pa.claim.v2', box('cbor', stored));
-  const manifest = superbox(C2PA_MANIFEST, 'urn:c2pa:5e5ab6a6-7c5b-4f63-9d0c-3f5b2f0a8f11', superbox(C2PA_ASSERTIONS, 'c2pa.assertions', actionsBox), claim, ...signatureBoxes);
+  const manifest = superbox(C2PA_MANIFEST, 'urn:c2pa:5e5ab6a6-7c5b-4f63-9d0c-3f5b2f0a8f11', superbox(C2PA_ASSERTIONS, 'c2pa.assertions', actionsBox, ...hashBox), claim, ...signatureBoxes);
   return superbox(C2PA_STORE, 'c2pa', manifest);
 }
 

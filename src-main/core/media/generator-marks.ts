@@ -20,7 +20,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import zlib from 'node:zlib';
-import { checkC2paSignature, type C2paSignatureCheck } from './c2pa-signature';
+import { checkC2paDataHash, checkC2paSignature, type C2paDataHashCheck, type C2paSignatureCheck } from './c2pa-verify';
 import type { AnalysisWarning, Verdict } from '../../../src-shared/domain/detection';
 import type { MetadataFlag, MetadataReport } from '../../../src-shared/domain/media';
 
@@ -344,8 +344,10 @@ export interface C2paFinding {
   digitalSourceTypes: string[];
   /** The first certificate the manifest carries (the signer's, leaf first in the COSE x5chain): names and validity, not verified. */
   signer: { subject: string; issuer: string; validFrom: string; validTo: string } | null;
-  /** The active manifest's claim signature against that certificate (c2pa-signature.ts). */
+  /** The active manifest's claim signature against that certificate (c2pa-verify.ts). */
   signature: C2paSignatureCheck;
+  /** The data-hash assertion against the whole file (c2pa-verify.ts). */
+  dataHash: C2paDataHashCheck;
 }
 
 /** "CN=…\nO=…" → "common name (organisation)". */
@@ -466,8 +468,12 @@ function c2paBytes(bytes: Buffer, format: string): { data: Buffer; where: string
   return { data: bytes.subarray(box, Math.min(bytes.length, box + Math.max(size, 16))), where };
 }
 
-/** A C2PA manifest store in the picture's metadata bytes, with what its text says; null when none. */
-export function findC2pa(bytes: Buffer, format: string): C2paFinding | null {
+/**
+ * A C2PA manifest store in the picture's metadata bytes, with what its text says and its checks; null when
+ * none. `wholeFile`: every byte of the file, for the data hash (a string says why it is not checked; by
+ * default `bytes` are the whole file).
+ */
+export function findC2pa(bytes: Buffer, format: string, wholeFile: Buffer | string = bytes): C2paFinding | null {
   const found = c2paBytes(bytes, format);
   if (!found) return null;
   const d = found.data;
@@ -477,7 +483,10 @@ export function findC2pa(bytes: Buffer, format: string): C2paFinding | null {
   if (infoAt >= 0) generators.push(...cborTextsAfter(d.subarray(infoAt, infoAt + 512), 'name', 2));
   const actions = [...new Set(cborTextsAfter(d, 'action', 32).filter((a) => /^[\w.]+$/.test(a)))];
   const types = [...new Set(cborTextsAfter(d, 'digitalSourceType', 16))];
-  return { bytes: d.length, where: found.where, claimGenerators: [...new Set(generators)], actions, digitalSourceTypes: types, signer: firstCertificate(d), signature: checkC2paSignature(d) };
+  return { bytes: d.length, where: found.where, claimGenerators: [...new Set(generators)], actions, digitalSourceTypes: types, signer: firstCertificate(d),
+    signature: checkC2paSignature(d),
+    dataHash: typeof wholeFile === 'string' ? { state: 'unchecked', alg: null, reason: wholeFile } : checkC2paDataHash(d, wholeFile),
+  };
 }
 
 export interface GeneratorFindings {
@@ -543,6 +552,12 @@ export function describeGeneratorMarks(input: {
         : c.signature.state === 'invalid'
           ? `${c.signature.alg}: does NOT match the claim under the certificate it carries`
           : `not checked: ${c.signature.reason}`;
+    group.c2paDataHash =
+      c.dataHash.state === 'match'
+        ? `${c.dataHash.alg} over the ${c.dataHash.hashedBytes} bytes outside the manifest: matches the file`
+        : c.dataHash.state === 'mismatch'
+          ? `${c.dataHash.alg}: does NOT match the file (${c.dataHash.reason})`
+          : `not checked: ${c.dataHash.reason}`;
   }
   const c2paTypes = (c?.digitalSourceTypes ?? []).map(digitalSourceType);
   const generatedType = [st, ...c2paTypes].find((t) => t?.generated) ?? null;
@@ -566,22 +581,39 @@ export function describeGeneratorMarks(input: {
     });
   } else if (st) highlights.push({ label: 'Digital source type', value: `${st.code} — ${st.text}` });
   if (c) {
-    const sigState = c.signature.state === 'valid' ? 'signature matches; certificate and picture hash not checked' : c.signature.state === 'invalid' ? 'signature does not match' : 'not verified';
-    highlights.push({ label: 'Content Credentials', value: `C2PA manifest${c.claimGenerators.length ? ` by ${cut(c.claimGenerators[0]!, 80)}` : ''}${c.signer ? `, signed as ${cut(c.signer.subject, 80)}` : ''} (${sigState})` });
+    const sig = c.signature;
+    const hash = c.dataHash;
+    const state = [
+      sig.state === 'valid' ? 'signature matches' : sig.state === 'invalid' ? 'signature does not match' : 'signature not checked',
+      hash.state === 'match' ? 'picture hash matches' : hash.state === 'mismatch' ? 'picture hash does not match' : 'picture hash not checked',
+      'certificate not checked',
+    ].join('; ');
+    highlights.push({ label: 'Content Credentials', value: `C2PA manifest${c.claimGenerators.length ? ` by ${cut(c.claimGenerators[0]!, 80)}` : ''}${c.signer ? `, signed as ${cut(c.signer.subject, 80)}` : ''} (${state})` });
+    const checked = [
+      sig.state === 'valid' ? `its claim signature (${sig.alg}) matches the claim under the certificate it carries` : null,
+      hash.state === 'match' ? `its hash of the file (${hash.alg}) matches the file's bytes outside the manifest` : null,
+    ].filter(Boolean);
+    const notChecked = [sig.state === 'unchecked' ? `its signature (${sig.reason})` : null, hash.state === 'unchecked' ? `its hash of the picture (${hash.reason})` : null].filter(Boolean);
     flags.push({
       code: 'C2PA_MANIFEST',
       severity: 'info',
       message:
         `The file carries C2PA Content Credentials (${c.where}${c.claimGenerators.length ? `; claim generator ${cut(c.claimGenerators.join(', '), 120)}` : ''}${c.actions.length ? `; actions ${cut(c.actions.join(', '), 160)}` : ''}${c.signer ? `; a certificate for ${c.signer.subject}, issued by ${c.signer.issuer}` : ''}). ` +
-        (c.signature.state === 'valid'
-          ? `Its claim signature (${c.signature.alg}) matches the claim under the certificate it carries, so the claim is as that key's holder signed it; MediaGuard does not check whom the certificate belongs to (chain, trust list, revocation) or the manifest's hash of the picture: verify the file with a C2PA tool (c2patool, contentcredentials.org) before relying on it.`
-          : `MediaGuard shows what the manifest states${c.signature.state === 'unchecked' ? ` (its signature was not checked: ${c.signature.reason})` : ''} but does not check its certificate or its hash of the picture: verify it with a C2PA tool (c2patool, contentcredentials.org) before relying on it.`),
+        (checked.length ? `${checked.join(', and ')[0]!.toUpperCase()}${checked.join(', and ').slice(1)}. ` : '') +
+        `MediaGuard does not check whom the certificate belongs to (chain, trust list, revocation)${notChecked.length ? ` and did not check ${notChecked.join(' or ')}` : ''}: verify the file with a C2PA tool (c2patool, contentcredentials.org) before relying on it.`,
     });
-    if (c.signature.state === 'invalid') {
+    if (sig.state === 'invalid') {
       flags.push({
         code: 'C2PA_SIGNATURE_MISMATCH',
         severity: 'notice',
-        message: `The Content Credentials' claim signature (${c.signature.alg}) does not match the claim under the certificate it carries: the claim was changed after it was signed, or the manifest is damaged. Confirm with a C2PA tool: MediaGuard's reading of a manifest may differ from its writer's.`,
+        message: `The Content Credentials' claim signature (${sig.alg}) does not match the claim under the certificate it carries: the claim was changed after it was signed, or the manifest is damaged. Confirm with a C2PA tool: MediaGuard's reading of a manifest may differ from its writer's.`,
+      });
+    }
+    if (hash.state === 'mismatch') {
+      flags.push({
+        code: 'C2PA_HASH_MISMATCH',
+        severity: 'notice',
+        message: `The Content Credentials' hash of the file (${hash.alg}) does not match its bytes outside the manifest: the file was changed after the credentials were made (a pixel edit, or even a metadata edit, does this), or MediaGuard reads this manifest differently from its writer. Confirm with a C2PA tool.`,
       });
     }
   }

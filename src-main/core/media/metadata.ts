@@ -344,7 +344,7 @@ async function imageReport(
     sourceType: tagString(iptcExt.DigitalSourceType) || undefined,
     software: [groups.ifd0?.Software, groups.xmp?.CreatorTool].filter((x): x is string => !!x),
     comments,
-    c2pa: bytes ? findC2pa(bytes, info.format) : null,
+    c2pa: bytes ? findC2pa(bytes, info.format, bytes.length >= info.sizeBytes ? bytes : `the file is larger than the ${bytes.length} bytes read for its metadata`) : null,
   });
   if (Object.keys(marks.pngText).length) groups.pngText = marks.pngText;
   if (Object.keys(marks.group).length) groups.generator = marks.group;
@@ -540,7 +540,7 @@ async function videoReport(p: string, info: MediaInfo, known?: ContainerStructur
     texts: [],
     sourceType: xmp?.sourceType || undefined,
     software: [groups.xmp?.CreatorTool, t.encoder, t.software].filter((x): x is string => !!x),
-    c2pa: c2paBox ? findC2pa(c2paBox, info.format) : null,
+    c2pa: c2paBox ? findC2pa(c2paBox, info.format, "a video's hash assertion (c2pa.hash.bmff) is not read") : null,
     subject: 'video',
   });
   if (Object.keys(marks.group).length) groups.generator = marks.group;

@@ -21,8 +21,8 @@ import {
 } from '../../../src-main/core/media/generator-marks';
 import { readMetadata } from '../../../src-main/core/media/metadata';
 import { probe } from '../../../src-main/core/media';
-import { c2paStore, c2paStoreV1, iTXt, pngChunk, tEXt, TEST_SIGNER_CERT, TEST_SIGNER_KEY, withJpegJumbf, withPngChunks, zTXt } from '../../helpers/provenance-files';
-import { decodeCbor } from '../../../src-main/core/media/c2pa-signature';
+import { c2paStore, c2paStoreV1, iTXt, pngChunk, tEXt, TEST_SIGNER_CERT, TEST_SIGNER_KEY, withHashedStore, withJpegJumbf, withPngChunks, zTXt } from '../../helpers/provenance-files';
+import { decodeCbor } from '../../../src-main/core/media/c2pa-verify';
 import { fixture, testTools } from './helpers';
 import { box, xmpUuidBox } from '../../helpers/mp4-boxes';
 import { seededBytes } from '../../helpers/hostile-corpus';
@@ -187,21 +187,25 @@ describe('generator records', () => {
 });
 
 describe('C2PA manifest stores', () => {
-  it('in a PNG caBX chunk: the claim generator, the actions and their digital source type; signature not verified', () => {
+  it('in a PNG caBX chunk: the claim generator, the actions and their digital source type; what was not checked, and why', () => {
     const store = c2paStore('ChatGPT', [{ action: 'c2pa.created', softwareAgent: 'GPT-4o', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }, { action: 'c2pa.converted' }]);
     const c = findC2pa(withPngChunks(png, pngChunk('caBX', store)), 'png')!;
-    expect(c).toEqual({ bytes: store.length, where: "PNG 'caBX' chunk", claimGenerators: ['ChatGPT'], actions: ['c2pa.created', 'c2pa.converted'], digitalSourceTypes: [`${IPTC}trainedAlgorithmicMedia`], signer: null, signature: { state: 'unchecked', alg: null, reason: 'the active manifest has no signature' } });
+    expect(c).toEqual({ bytes: store.length, where: "PNG 'caBX' chunk", claimGenerators: ['ChatGPT'], actions: ['c2pa.created', 'c2pa.converted'], digitalSourceTypes: [`${IPTC}trainedAlgorithmicMedia`], signer: null, signature: { state: 'unchecked', alg: null, reason: 'the active manifest has no signature' },
+      dataHash: { state: 'unchecked', alg: null, reason: 'the active manifest has no data-hash assertion (c2pa.hash.data)' },
+    });
     const d = describeGeneratorMarks({ texts: [], c2pa: c });
     expect(d.flags.map((f) => [f.code, f.severity])).toEqual([
       ['AI_SOURCE_DECLARED', 'warning'],
       ['C2PA_MANIFEST', 'info'],
     ]);
     expect(d.flags[0]!.message).toMatch(/^The C2PA manifest declares the picture created by a generative AI model/);
-    expect(d.flags[1]!.message).toMatch(/claim generator ChatGPT; actions c2pa\.created, c2pa\.converted\)\. MediaGuard shows what the manifest states \(its signature was not checked: the active manifest has no signature\) but does not check its certificate/);
+    expect(d.flags[1]!.message).toBe(
+      'The file carries C2PA Content Credentials (PNG \'caBX\' chunk; claim generator ChatGPT; actions c2pa.created, c2pa.converted). MediaGuard does not check whom the certificate belongs to (chain, trust list, revocation) and did not check its signature (the active manifest has no signature) or its hash of the picture (the active manifest has no data-hash assertion (c2pa.hash.data)): verify the file with a C2PA tool (c2patool, contentcredentials.org) before relying on it.',
+    );
     expect(d.group).toMatchObject({ c2paClaimGenerator: 'ChatGPT', c2paActions: 'c2pa.created, c2pa.converted', c2paDigitalSourceType: 'trainedAlgorithmicMedia' });
     expect(d.highlights).toEqual([
       { label: 'Digital source type', value: 'trainedAlgorithmicMedia — created by a generative AI model (trained algorithmic media)' },
-      { label: 'Content Credentials', value: 'C2PA manifest by ChatGPT (not verified)' },
+      { label: 'Content Credentials', value: 'C2PA manifest by ChatGPT (signature not checked; picture hash not checked; certificate not checked)' },
     ]);
   });
 
@@ -214,8 +218,10 @@ describe('C2PA manifest stores', () => {
     const d = describeGeneratorMarks({ texts: [], c2pa: c });
     expect(d.group.c2paSigner).toBe('MediaGuard Test Signer (MediaGuard Tests); issued by MediaGuard Test Signer (MediaGuard Tests); valid Dec  3 07:43:38 2026 GMT to Nov  9 07:43:38 2126 GMT (not verified)');
     expect(d.group.c2paSignature).toMatch(/^ES256: matches the claim under the certificate it carries/);
-    expect(d.highlights.find((h) => h.label === 'Content Credentials')!.value).toBe('C2PA manifest by Adobe Firefly, signed as MediaGuard Test Signer (MediaGuard Tests) (signature matches; certificate and picture hash not checked)');
-    expect(d.flags.find((f) => f.code === 'C2PA_MANIFEST')!.message).toMatch(/a certificate for MediaGuard Test Signer \(MediaGuard Tests\), issued by .*matches the claim under the certificate it carries.*does not check whom the certificate belongs to/);
+    expect(d.highlights.find((h) => h.label === 'Content Credentials')!.value).toBe(
+      'C2PA manifest by Adobe Firefly, signed as MediaGuard Test Signer (MediaGuard Tests) (signature matches; picture hash not checked; certificate not checked)',
+    );
+    expect(d.flags.find((f) => f.code === 'C2PA_MANIFEST')!.message).toMatch(/a certificate for MediaGuard Test Signer \(MediaGuard Tests\), issued by .*\)\. Its claim signature \(ES256\) matches the claim under the certificate it carries\. MediaGuard does not check whom/);
     expect(d.flags.map((f) => f.code)).not.toContain('C2PA_SIGNATURE_MISMATCH');
     // The chain in the unprotected header (C2PA 1.x writers): read there.
     expect(findC2pa(withPngChunks(png, pngChunk('caBX', c2paStore('x', actions, { chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY, chainUnprotected: true }))), 'png')!.signature.state).toBe('valid');
@@ -225,7 +231,7 @@ describe('C2PA manifest stores', () => {
       expect(bad.signature).toEqual({ state: 'invalid', alg: 'ES256', reason: 'the signature does not match the claim under the certificate it carries' });
       const m = describeGeneratorMarks({ texts: [], c2pa: bad });
       expect(m.flags.find((f) => f.code === 'C2PA_SIGNATURE_MISMATCH')).toMatchObject({ severity: 'notice', message: expect.stringMatching(/^The Content Credentials' claim signature \(ES256\) does not match the claim/) });
-      expect(m.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/\(signature does not match\)$/);
+      expect(m.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/\(signature does not match; picture hash not checked; certificate not checked\)$/);
     }
     // An algorithm MediaGuard does not check; a damaged certificate: unchecked, no throw.
     expect(findC2pa(withPngChunks(png, pngChunk('caBX', c2paStore('x', actions, { chain: [TEST_SIGNER_CERT], alg: -47 }))), 'png')!.signature).toEqual({ state: 'unchecked', alg: null, reason: 'its algorithm (-47) is not one MediaGuard checks' });
@@ -234,6 +240,34 @@ describe('C2PA manifest stores', () => {
     const b = findC2pa(withPngChunks(png, pngChunk('caBX', c2paStore('x', [], [broken]))), 'png')!;
     expect(b.signer).toBeNull();
     expect(b.signature).toEqual({ state: 'unchecked', alg: 'ES256', reason: 'its certificate cannot be read' });
+  });
+
+  it("the data hash: the file's bytes outside the manifest against the assertion; an edit after signing is a mismatch", () => {
+    const actions = [{ action: 'c2pa.created', digitalSourceType: `${IPTC}digitalCapture` }];
+    const sign = { chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY };
+    const jpg = withHashedStore(jpeg, 2, (store) => withJpegJumbf(jpeg, store, 200), (h) => c2paStore('Google Pixel Camera', actions, sign, false, h));
+    const c = findC2pa(jpg, 'jpeg')!;
+    expect(c.signature.state).toBe('valid');
+    expect(c.dataHash).toEqual({ state: 'match', alg: 'sha256', reason: null, hashedBytes: jpeg.length });
+    const d = describeGeneratorMarks({ texts: [], c2pa: c });
+    expect(d.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/\(signature matches; picture hash matches; certificate not checked\)$/);
+    expect(d.flags.find((f) => f.code === 'C2PA_MANIFEST')!.message).toMatch(/Its claim signature \(ES256\) matches the claim under the certificate it carries, and its hash of the file \(sha256\) matches the file's bytes outside the manifest\. MediaGuard does not check whom the certificate belongs to \(chain, trust list, revocation\): verify/);
+    expect(d.flags.map((f) => f.code)).toEqual(['C2PA_MANIFEST']);
+    // One byte of the picture changed after the credentials were made.
+    const edited = Buffer.from(jpg);
+    edited[edited.length - 10] = edited[edited.length - 10]! ^ 0x01;
+    const e = findC2pa(edited, 'jpeg')!;
+    expect(e.dataHash).toMatchObject({ state: 'mismatch', alg: 'sha256' });
+    expect(describeGeneratorMarks({ texts: [], c2pa: e }).flags.find((f) => f.code === 'C2PA_HASH_MISMATCH')).toMatchObject({ severity: 'notice', message: expect.stringMatching(/^The Content Credentials' hash of the file \(sha256\) does not match its bytes outside the manifest/) });
+    // A PNG caBX chunk, SHA-512.
+    const p = withHashedStore(png, 33, (store) => withPngChunks(png, pngChunk('caBX', store)), (h) => c2paStore('x', actions, sign, false, h), 'sha512');
+    expect(findC2pa(p, 'png')!.dataHash).toMatchObject({ state: 'match', alg: 'sha512' });
+    // Exclusions that do not fit the file, an algorithm not checked, the whole file not at hand.
+    const off = withJpegJumbf(jpeg, c2paStore('x', actions, sign, false, { start: 2, length: 10 ** 9, hash: Buffer.alloc(32) }));
+    expect(findC2pa(off, 'jpeg')!.dataHash).toEqual({ state: 'unchecked', alg: 'sha256', reason: 'its exclusion ranges do not fit the file' });
+    const md5 = withJpegJumbf(jpeg, c2paStore('x', actions, sign, false, { start: 2, length: 4, hash: Buffer.alloc(16), alg: 'md5' }));
+    expect(findC2pa(md5, 'jpeg')!.dataHash).toEqual({ state: 'unchecked', alg: 'md5', reason: 'its hash algorithm (md5) is not one MediaGuard checks' });
+    expect(findC2pa(jpg, 'jpeg', 'the file is larger than the bytes read')!.dataHash).toEqual({ state: 'unchecked', alg: null, reason: 'the file is larger than the bytes read' });
   });
 
   it('decodes CBOR: integers, strings, arrays, maps, tags, floats, simple values; refuses what is malformed or unbounded', () => {
@@ -380,6 +414,15 @@ describe('through the metadata report and the verdict', () => {
     expect(x.flags.find((f) => f.code === 'AI_SOURCE_DECLARED')!.message).toMatch(/declares the video a composite that includes generative-AI elements/);
     const plain = await metadataOf(mp4, 'plain.mp4');
     expect(plain.groups.generator).toBeUndefined();
+  });
+
+  it("a signed phone photo's Content Credentials, checked through the metadata report", async () => {
+    const sign = { chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY };
+    const jpg = withHashedStore(jpeg, 2, (store) => withJpegJumbf(jpeg, store), (h) => c2paStore('Pixel Camera', [{ action: 'c2pa.created', digitalSourceType: `${IPTC}computationalCapture` }], sign, false, h));
+    const m = await metadataOf(jpg, 'pixel.jpg');
+    expect(m.groups.generator).toMatchObject({ c2paSignature: expect.stringMatching(/^ES256: matches/), c2paDataHash: `sha256 over the ${jpeg.length} bytes outside the manifest: matches the file` });
+    expect(codes(m)).not.toContain('AI_SOURCE_DECLARED');
+    expect(m.highlights).toContainEqual({ label: 'Content Credentials', value: 'C2PA manifest by Pixel Camera, signed as MediaGuard Test Signer (MediaGuard Tests) (signature matches; picture hash matches; certificate not checked)' });
   });
 
   it('a file whose metadata declares a generator is never called authentic; the warning names it', () => {

@@ -9,11 +9,13 @@
  * claim bytes], with the algorithm (label 1) and the certificate chain (x5chain, label 33) in the
  * headers.
  *
- * What this checks is only that the signature matches the claim under the public key of the first
- * certificate in that chain. It does NOT check the certificate (chain, trust list, revocation,
- * validity at signing time), the claim's hashes of its assertions, or the claim's hash of the
- * picture's bytes: a valid signature says the claim is as its key holder signed it, not who that
- * is, nor that the picture is unchanged.
+ * What this checks: that the signature matches the claim under the public key of the first
+ * certificate in that chain (checkC2paSignature), and that the data-hash assertion
+ * ('c2pa.hash.data': SHA-256/384/512 over the file's bytes outside its exclusion ranges, which cover
+ * the manifest itself) matches the file (checkC2paDataHash). It does NOT check the certificate
+ * (chain, trust list, revocation, validity at signing time) or the claim's hashes of its
+ * assertions: a valid signature says the claim is as its key holder signed it, not who that is, and a
+ * matching data hash says the bytes are those the assertion recorded.
  */
 import crypto from 'node:crypto';
 
@@ -180,12 +182,17 @@ function sigStructure(protectedBytes: Buffer, payload: Buffer): Buffer {
 
 const unchecked = (reason: string, alg: string | null = null): C2paSignatureCheck => ({ state: 'unchecked', alg, reason });
 
+/** The active (last) manifest of a store, or why there is none. */
+function activeManifest(store: Buffer): Jumbf | string {
+  const top = jumbfBoxes(store, 0, store.length)[0];
+  if (!top) return 'the manifest store could not be read as JUMBF boxes';
+  return top.children.at(-1) ?? 'the store holds no manifest';
+}
+
 /** The active manifest's claim signature in a manifest store (`store`: the 'jumb' box, from its header). */
 export function checkC2paSignature(store: Buffer): C2paSignatureCheck {
-  const top = jumbfBoxes(store, 0, store.length)[0];
-  if (!top) return unchecked('the manifest store could not be read as JUMBF boxes');
-  const manifest = top.children.at(-1);
-  if (!manifest) return unchecked('the store holds no manifest');
+  const manifest = activeManifest(store);
+  if (typeof manifest === 'string') return unchecked(manifest);
   const claim = manifest.children.find((c) => c.label === 'c2pa.claim' || c.label === 'c2pa.claim.v2')?.content.find((x) => x.type === 'cbor')?.data;
   const sig = manifest.children.find((c) => c.label === 'c2pa.signature')?.content.find((x) => x.type === 'cbor')?.data;
   if (!claim || !sig) return unchecked(`the active manifest has no ${claim ? 'signature' : 'claim'}`);
@@ -229,4 +236,74 @@ export function checkC2paSignature(store: Buffer): C2paSignatureCheck {
     return unchecked(`the key does not fit the algorithm (${e instanceof Error ? e.message : String(e)})`, alg.name);
   }
   return ok ? { state: 'valid', alg: alg.name, reason: null } : { state: 'invalid', alg: alg.name, reason: 'the signature does not match the claim under the certificate it carries' };
+}
+
+export interface C2paDataHashCheck {
+  state: 'match' | 'mismatch' | 'unchecked';
+  alg: string | null;
+  reason: string | null;
+  /** Bytes hashed (the file less its exclusions), when checked. */
+  hashedBytes?: number;
+}
+
+const HASHES: Record<string, string> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
+/** At most this many exclusion ranges are honoured. */
+const MAX_EXCLUSIONS = 1000;
+
+/**
+ * The active manifest's data-hash assertion ('c2pa.hash.data') against the whole file `file`
+ * (every byte, or no check: the caller passes the file only when it has all of it).
+ */
+export function checkC2paDataHash(store: Buffer, file: Buffer): C2paDataHashCheck {
+  const no = (reason: string, alg: string | null = null): C2paDataHashCheck => ({ state: 'unchecked', alg, reason });
+  const manifest = activeManifest(store);
+  if (typeof manifest === 'string') return no(manifest);
+  const assertions = manifest.children.find((c) => c.label === 'c2pa.assertions');
+  const box = assertions?.children.find((c) => c.label !== null && /^c2pa\.hash\.data(__\d+)?$/.test(c.label));
+  const data = box?.content.find((x) => x.type === 'cbor')?.data;
+  if (!data) return no('the active manifest has no data-hash assertion (c2pa.hash.data)');
+  let v: CborValue;
+  try {
+    v = decodeCbor(data).value;
+  } catch (e) {
+    return no(`its data-hash assertion cannot be decoded (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!(v instanceof Map)) return no('its data-hash assertion is not a map');
+  // The claim's algorithm applies when the assertion names none.
+  const claimData = manifest.children.find((c) => c.label === 'c2pa.claim' || c.label === 'c2pa.claim.v2')?.content.find((x) => x.type === 'cbor')?.data;
+  let claimAlg: CborValue;
+  try {
+    const claim = claimData ? decodeCbor(claimData).value : null;
+    claimAlg = claim instanceof Map ? claim.get('alg') : undefined;
+  } catch {
+    claimAlg = undefined;
+  }
+  const algName = typeof v.get('alg') === 'string' ? (v.get('alg') as string) : typeof claimAlg === 'string' ? claimAlg : 'sha256';
+  const alg = HASHES[algName];
+  if (!alg) return no(`its hash algorithm (${algName}) is not one MediaGuard checks`, algName);
+  const expected = v.get('hash');
+  if (!Buffer.isBuffer(expected)) return no('its data-hash assertion holds no hash', algName);
+  const ex = v.get('exclusions') ?? [];
+  if (!Array.isArray(ex) || ex.length > MAX_EXCLUSIONS) return no('its exclusion list cannot be read', algName);
+  const ranges: [number, number][] = [];
+  for (const e of ex) {
+    const start = e instanceof Map ? e.get('start') : undefined;
+    const length = e instanceof Map ? e.get('length') : undefined;
+    if (typeof start !== 'number' || typeof length !== 'number' || start < 0 || length < 0 || start + length > file.length) return no('its exclusion ranges do not fit the file', algName);
+    ranges.push([start, length]);
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const h = crypto.createHash(alg);
+  let pos = 0;
+  let hashed = 0;
+  for (const [start, length] of ranges) {
+    if (start < pos) return no('its exclusion ranges overlap', algName);
+    h.update(file.subarray(pos, start));
+    hashed += start - pos;
+    pos = start + length;
+  }
+  h.update(file.subarray(pos));
+  hashed += file.length - pos;
+  const ok = h.digest().equals(expected);
+  return { state: ok ? 'match' : 'mismatch', alg: algName, reason: ok ? null : "the file's bytes outside the manifest differ from those the assertion recorded", hashedBytes: hashed };
 }
