@@ -262,7 +262,8 @@ export function generatorRecords(texts: readonly PngText[], userComment?: string
   if (params) {
     const o = json(params.text);
     const r = o ? jsonRecord(o, /fooocus/i.test(String(o.Version ?? o.version ?? '')) || by.get('fooocus_scheme') ? 'Fooocus' : 'an image generator (JSON settings)', where(params)) : parseWebUiParameters(params.text, where(params));
-    if (r) out.push(r);
+    // (JSON that names none of a generator's settings is some other program's parameters.)
+    if (r && (!o || r.prompt || r.seed || r.steps || r.model)) out.push(r);
   }
   const comfy = by.get('prompt');
   if (comfy) {

@@ -164,6 +164,8 @@ describe('generator records', () => {
     ]);
     expect(generatorRecords([], A1111)).toEqual([expect.objectContaining({ where: 'EXIF UserComment', seed: '3141592653' })]);
     expect(generatorRecords([t('Software', 'Adobe ImageReady'), t('Comment', 'Created with GIMP')])).toEqual([]);
+    expect(generatorRecords([t('parameters', '{"dpi": 300, "profile": "sRGB"}')])).toEqual([]);
+    expect(generatorRecords([t('parameters', '{"prompt": "a boat", "seed": 9}')])).toEqual([{ tool: 'an image generator (JSON settings)', where: "PNG text 'parameters'", prompt: 'a boat', seed: '9' }]);
   });
 
   it('decodes the EXIF UserComment: ASCII, UNICODE in either byte order, undefined; raw exifr objects', () => {
