@@ -100,6 +100,31 @@ const CBOR_CONTENT = '63626f7200110010800000aa00389b71';
 
 const C2PA_SIGNATURE = '6332637300110010800000aa00389b71';
 
+/**
+ * A throwaway two-level chain made for these tests with openssl: a root (CN=MediaGuard Test Root CA, CA:TRUE,
+ * self-signed) and a camera certificate it issued (CN=MediaGuard Test Camera, CA:FALSE, digitalSignature,
+ * emailProtection), both P-256 and valid 2026-12-03 to 2126-11-09; TEST_CAMERA_KEY is the camera's key.
+ */
+export const TEST_ROOT_CERT = Buffer.from(
+  'MIIB4jCCAYegAwIBAgIUfqEaFsoRDbafhqC3FSRowCWm0KYwCgYIKoZIzj0EAwIwPTEgMB4GA1UEAwwXTWVkaWFHdWFyZCBUZXN0IFJvb3QgQ0ExGTAXBgNVBAoMEE1l' +
+    'ZGlhR3VhcmQgVGVzdHMwIBcNMjYxMjAzMTAyMDE3WhgPMjEyNjExMDkxMDIwMTdaMD0xIDAeBgNVBAMMF01lZGlhR3VhcmQgVGVzdCBSb290IENBMRkwFwYDVQQKDBBN' +
+    'ZWRpYUd1YXJkIFRlc3RzMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEC64MGEeoRAYVABnZwrHsDHIU3hyMJOGzR9KrrCtScQ/TA2h4Zoqc862WddwBtcz5nGnaZuJ8' +
+    'yPVH5ahyvmXoTqNjMGEwHQYDVR0OBBYEFJ0eR0mtEAEz2GHZuS70Fr0SEv40MB8GA1UdIwQYMBaAFJ0eR0mtEAEz2GHZuS70Fr0SEv40MA8GA1UdEwEB/wQFMAMBAf8w' +
+    'DgYDVR0PAQH/BAQDAgEGMAoGCCqGSM49BAMCA0kAMEYCIQCo8n+MbE0UGZ2kq+FzOqFJYoGaTTSa3NCLPLGmRmSEcQIhAP+Gp2w2L9N0cwTLIMEUhQCklGjNPoyGQnAM' +
+    'IvoGibUq',
+  'base64',
+);
+export const TEST_CAMERA_CERT = Buffer.from(
+  'MIIB8jCCAZigAwIBAgIUOOBqdlGYeZs8vyEJyVILRzxliGEwCgYIKoZIzj0EAwIwPTEgMB4GA1UEAwwXTWVkaWFHdWFyZCBUZXN0IFJvb3QgQ0ExGTAXBgNVBAoMEE1l' +
+    'ZGlhR3VhcmQgVGVzdHMwIBcNMjYxMjAzMTAyMDE3WhgPMjEyNjExMDkxMDIwMTdaMDwxHzAdBgNVBAMMFk1lZGlhR3VhcmQgVGVzdCBDYW1lcmExGTAXBgNVBAoMEE1l' +
+    'ZGlhR3VhcmQgVGVzdHMwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAR9A67NmjcnWwNWp/L+8ZCpmahNJntOhWV0/jLjstZnT/3wL1ZmVqAIZ1FBfiDNHjWySzgrqSwa' +
+    'tcSlWTI6RUPio3UwczAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEFBQcDBDAdBgNVHQ4EFgQUZ9ya1IXGYv1OQjTmFQCFxJontl8w' +
+    'HwYDVR0jBBgwFoAUnR5HSa0QATPYYdm5LvQWvRIS/jQwCgYIKoZIzj0EAwIDSAAwRQIgN9nmP2BPQHS3cOry0lkY/77T0DEO4KtwXdjwJu0IoiECIQCd2XMxdlwgqzFw' +
+    'foIp+HUh4ISGCnTexuYBv5NX1+a5XA==',
+  'base64',
+);
+export const TEST_CAMERA_KEY = crypto.createPrivateKey('-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgKRNr123oUoRk1baN\nQdI6RnCZlBO61zoI8VWx9kxb+B+hRANCAAR9A67NmjcnWwNWp/L+8ZCpmahNJntO\nhWV0/jLjstZnT/3wL1ZmVqAIZ1FBfiDNHjWySzgrqSwatcSlWTI6RUPi\n-----END PRIVATE KEY-----\n');
+
 /** The private key of TEST_SIGNER_CERT (a throwaway made for these tests). */
 export const TEST_SIGNER_KEY = crypto.createPrivateKey(
   '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIGZGmoorCQmvTSF4\nZtbFiBkjCyBrZe9zdvJ9oSrGs2qhRANCAATEJRogo7eYtjZ23nDCUytQNNBzyE7U\nJjlBgG/3wWEV5jXYAUvsOfiOtWlMj6/Z+nereUUoiAfkREJpyFabcyHg\n-----END PRIVATE KEY-----\n',
@@ -157,25 +182,61 @@ export function withHashedStore(picture: Buffer, at: number, embed: (store: Buff
   throw new Error('the exclusion length did not settle');
 }
 
-/** A C2PA manifest store: one manifest whose claim names `generator`, whose actions assertion lists `actions`, signed when `sign` is given (`tamper` changes the claim after signing). */
+const MANIFEST_LABEL = 'urn:c2pa:5e5ab6a6-7c5b-4f63-9d0c-3f5b2f0a8f11';
+
+/** A change made to a store's assertions after its claim was made: what a forger who cannot sign might do. */
+export type AssertionEdit =
+  /** The actions assertion rewritten (its source type said to be a digital capture). */
+  | 'rewrite-actions'
+  /** The actions assertion removed. */
+  | 'drop-actions'
+  /** A second actions assertion added that the claim does not reference. */
+  | 'add-unreferenced'
+  /** The claim's references carry no hashes (as some early writers' did). */
+  | 'no-hashes'
+  /** The references are absolute URIs (from the store's root), as C2PA 2.x writers write them. */
+  | 'absolute-uris';
+
+/** The hashed URI a claim keeps for an assertion superbox: its payload (after the 8-byte 'jumb' header) hashed. */
+function hashedUri(url: string, assertionBox: Buffer, hashes: boolean): Map<string, Cbor> {
+  const m = new Map<string, Cbor>([['url', url]]);
+  if (hashes) m.set('hash', crypto.createHash('sha256').update(assertionBox.subarray(8)).digest());
+  return m;
+}
+
+/**
+ * A C2PA manifest store: one manifest whose claim names `generator`, whose actions assertion lists `actions`,
+ * signed when `sign` is given (`tamper` changes the claim after signing). The claim references its assertions
+ * by hashed URI (SHA-256 over each assertion superbox's payload); `edit` changes them afterwards.
+ */
 export function c2paStore(
   generator: string,
   actions: { action: string; digitalSourceType?: string; softwareAgent?: string }[],
   sign?: SignOptions | Buffer[],
   tamper = false,
   dataHash?: DataHash,
+  edit?: AssertionEdit,
 ): Buffer {
   const signing: SignOptions | undefined = Array.isArray(sign) ? { chain: sign } : sign;
-  const actionsBox = superbox(CBOR_CONTENT, 'c2pa.actions.v2', box('cbor', cbor({ actions: actions.map((a) => ({ ...a })) })));
+  const actionsAssertion = (list: typeof actions) => superbox(CBOR_CONTENT, 'c2pa.actions.v2', box('cbor', cbor({ actions: list.map((a) => ({ ...a })) })));
+  const actionsBox = actionsAssertion(actions);
   const hashBox = dataHash
     ? [superbox(CBOR_CONTENT, 'c2pa.hash.data', box('cbor', cbor({ exclusions: [{ start: dataHash.start, length: dataHash.length }], name: 'jumbf manifest', alg: dataHash.alg ?? 'sha256', hash: dataHash.hash, pad: Buffer.alloc(0) })))]
     : [];
-  const claimBytes = cbor({ instanceID: 'xmp:iid:0c4f', claim_generator_info: { name: generator, version: '1.2.0' }, signature: 'self#jumbf=c2pa.signature', created_assertions: [{ url: 'self#jumbf=c2pa.assertions/c2pa.actions.v2' }] });
+  const uri = (label: string) => (edit === 'absolute-uris' ? `self#jumbf=/c2pa/${MANIFEST_LABEL}/c2pa.assertions/${label}` : `self#jumbf=c2pa.assertions/${label}`);
+  const refs = [hashedUri(uri('c2pa.actions.v2'), actionsBox, edit !== 'no-hashes'), ...hashBox.map((b) => hashedUri(uri('c2pa.hash.data'), b, edit !== 'no-hashes'))];
+  const claimBytes = cbor({ instanceID: 'xmp:iid:0c4f', claim_generator_info: { name: generator, version: '1.2.0' }, signature: 'self#jumbf=c2pa.signature', created_assertions: refs });
   const signatureBoxes = signing ? [signatureBox(claimBytes, signing)] : [];
   // (A claim changed after signing: same length, one text byte different.)
   const stored = tamper ? Buffer.from(claimBytes.toString('latin1').replace('xmp:iid:0c4f', 'xmp:iid:0c4e'), 'latin1') : claimBytes;
   const claim = superbox(C2PA_CLAIM, 'c2pa.claim.v2', box('cbor', stored));
-  const manifest = superbox(C2PA_MANIFEST, 'urn:c2pa:5e5ab6a6-7c5b-4f63-9d0c-3f5b2f0a8f11', superbox(C2PA_ASSERTIONS, 'c2pa.assertions', actionsBox, ...hashBox), claim, ...signatureBoxes);
+  const captured = actions.map((a) => ({ ...a, digitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture' }));
+  const assertionBoxes =
+    edit === 'rewrite-actions' ? [actionsAssertion(captured), ...hashBox]
+    : edit === 'drop-actions' ? hashBox
+    : edit === 'add-unreferenced' ? [actionsBox, ...hashBox, superbox(CBOR_CONTENT, 'c2pa.actions.v2__1', box('cbor', cbor({ actions: captured })))]
+    : [actionsBox, ...hashBox];
+  const manifest = superbox(C2PA_MANIFEST, MANIFEST_LABEL, superbox(C2PA_ASSERTIONS, 'c2pa.assertions', ...assertionBoxes), claim, ...signatureBoxes);
   return superbox(C2PA_STORE, 'c2pa', manifest);
 }
 

@@ -10,12 +10,12 @@
  * headers.
  *
  * What this checks: that the signature matches the claim under the public key of the first
- * certificate in that chain (checkC2paSignature), and that the data-hash assertion
- * ('c2pa.hash.data': SHA-256/384/512 over the file's bytes outside its exclusion ranges, which cover
- * the manifest itself) matches the file (checkC2paDataHash). It does NOT check the certificate
- * (chain, trust list, revocation, validity at signing time) or the claim's hashes of its
- * assertions: a valid signature says the claim is as its key holder signed it, not who that is, and a
- * matching data hash says the bytes are those the assertion recorded.
+ * certificate in that chain (checkC2paSignature), that the claim's hashes of its assertions match
+ * them (checkC2paAssertions), and that the data-hash assertion ('c2pa.hash.data': SHA-256/384/512
+ * over the file's bytes outside its exclusion ranges, which cover the manifest itself) matches the
+ * file (checkC2paDataHash). It does NOT check the certificate (chain, trust list, revocation,
+ * validity at signing time): a valid signature says the claim is as its key holder signed it, not
+ * who that is, and a matching data hash says the bytes are those the assertion recorded.
  */
 import crypto from 'node:crypto';
 
@@ -101,6 +101,8 @@ function halfFloat(h: number): number {
 
 interface Jumbf {
   label: string | null;
+  /** The superbox's payload (its description box and content boxes, after its own box header): what a hashed URI to it hashes. */
+  payload: Buffer;
   /** Content boxes: type and payload. */
   content: { type: string; data: Buffer }[];
   children: Jumbf[];
@@ -127,7 +129,7 @@ function jumbfBoxes(b: Buffer, from: number, to: number, depth = 0): Jumbf[] {
 }
 
 function superbox(b: Buffer, from: number, to: number, depth: number): Jumbf {
-  const box: Jumbf = { label: null, content: [], children: [] };
+  const box: Jumbf = { label: null, payload: b.subarray(from, to), content: [], children: [] };
   for (let pos = from; pos + 8 <= to; ) {
     const len = b.readUInt32BE(pos);
     const type = b.toString('latin1', pos + 4, pos + 8);
@@ -189,34 +191,68 @@ function activeManifest(store: Buffer): Jumbf | string {
   return top.children.at(-1) ?? 'the store holds no manifest';
 }
 
-/** The active manifest's claim signature in a manifest store (`store`: the 'jumb' box, from its header). */
-export function checkC2paSignature(store: Buffer): C2paSignatureCheck {
+/** The claim's CBOR bytes in a manifest ('c2pa.claim' in C2PA 1.x, 'c2pa.claim.v2' in 2.x). */
+function claimBytes(manifest: Jumbf): Buffer | undefined {
+  return manifest.children.find((c) => c.label === 'c2pa.claim' || c.label === 'c2pa.claim.v2')?.content.find((x) => x.type === 'cbor')?.data;
+}
+
+/** The claim decoded, when it is a CBOR map. */
+function decodedClaim(manifest: Jumbf): Map<CborValue, CborValue> | null {
+  const data = claimBytes(manifest);
+  try {
+    const v = data ? decodeCbor(data).value : null;
+    return v instanceof Map ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The parts of the active manifest's COSE_Sign1 claim signature, or why they cannot be read. */
+function signatureParts(store: Buffer): { claim: Buffer; protectedBytes: Buffer; signature: Buffer; algId: CborValue; chain: Buffer[] } | string {
   const manifest = activeManifest(store);
-  if (typeof manifest === 'string') return unchecked(manifest);
-  const claim = manifest.children.find((c) => c.label === 'c2pa.claim' || c.label === 'c2pa.claim.v2')?.content.find((x) => x.type === 'cbor')?.data;
+  if (typeof manifest === 'string') return manifest;
+  const claim = claimBytes(manifest);
   const sig = manifest.children.find((c) => c.label === 'c2pa.signature')?.content.find((x) => x.type === 'cbor')?.data;
-  if (!claim || !sig) return unchecked(`the active manifest has no ${claim ? 'signature' : 'claim'}`);
+  if (!claim || !sig) return `the active manifest has no ${claim ? 'signature' : 'claim'}`;
   let cose: CborValue;
   try {
     cose = decodeCbor(sig).value;
   } catch (e) {
-    return unchecked(`its signature cannot be decoded (${e instanceof Error ? e.message : String(e)})`);
+    return `its signature cannot be decoded (${e instanceof Error ? e.message : String(e)})`;
   }
   const arr = cose && typeof cose === 'object' && 'tag' in cose && cose.tag === 18 ? cose.value : cose;
-  if (!Array.isArray(arr) || arr.length !== 4 || !Buffer.isBuffer(arr[0]) || !Buffer.isBuffer(arr[3])) return unchecked('its signature is not a COSE_Sign1 structure');
+  if (!Array.isArray(arr) || arr.length !== 4 || !Buffer.isBuffer(arr[0]) || !Buffer.isBuffer(arr[3])) return 'its signature is not a COSE_Sign1 structure';
   const [protectedBytes, unprotectedMap, , signature] = arr as [Buffer, CborValue, CborValue, Buffer];
   let prot: CborValue;
   try {
     prot = protectedBytes.length ? decodeCbor(protectedBytes).value : new Map();
   } catch {
-    return unchecked('its protected header cannot be decoded');
+    return 'its protected header cannot be decoded';
   }
   const header = (key: number): CborValue => (prot instanceof Map && prot.has(key) ? prot.get(key) : unprotectedMap instanceof Map ? unprotectedMap.get(key) : undefined);
-  const algId = prot instanceof Map ? prot.get(1) : undefined;
+  // x5chain (label 33): one certificate, or an array of them, leaf first.
+  const x5 = header(33);
+  const chain = Buffer.isBuffer(x5) ? [x5] : Array.isArray(x5) ? x5.filter((c): c is Buffer => Buffer.isBuffer(c)).slice(0, MAX_CHAIN) : [];
+  return { claim, protectedBytes, signature, algId: prot instanceof Map ? prot.get(1) : undefined, chain };
+}
+
+/** The signer's certificate (DER): the first of the active manifest's x5chain; null when there is none. */
+export function signerCertificate(store: Buffer): Buffer | null {
+  const parts = signatureParts(store);
+  return typeof parts === 'string' ? null : (parts.chain[0] ?? null);
+}
+
+/** At most this many certificates of a chain are read. */
+const MAX_CHAIN = 8;
+
+/** The active manifest's claim signature in a manifest store (`store`: the 'jumb' box, from its header). */
+export function checkC2paSignature(store: Buffer): C2paSignatureCheck {
+  const parts = signatureParts(store);
+  if (typeof parts === 'string') return unchecked(parts);
+  const { claim, protectedBytes, signature, algId, chain } = parts;
   const alg = typeof algId === 'number' ? ALGS[algId] : undefined;
   if (!alg) return unchecked(`its algorithm (${String(algId)}) is not one MediaGuard checks`);
-  const chain = header(33);
-  const leaf = Buffer.isBuffer(chain) ? chain : Array.isArray(chain) && Buffer.isBuffer(chain[0]) ? chain[0] : null;
+  const leaf = chain[0];
   if (!leaf) return unchecked('it carries no certificate (x5chain)', alg.name);
   let key: crypto.KeyObject;
   try {
@@ -236,6 +272,76 @@ export function checkC2paSignature(store: Buffer): C2paSignatureCheck {
     return unchecked(`the key does not fit the algorithm (${e instanceof Error ? e.message : String(e)})`, alg.name);
   }
   return ok ? { state: 'valid', alg: alg.name, reason: null } : { state: 'invalid', alg: alg.name, reason: 'the signature does not match the claim under the certificate it carries' };
+}
+
+export interface C2paChainCheck {
+  /**
+   * linked: each certificate is issued and signed by the next, and the signer's is not self-signed;
+   * self-signed: the signer's certificate signed itself (anyone can make one: C2PA requires a CA-issued one);
+   * broken: a certificate is not signed by the one after it; unchecked: no chain, or it cannot be read.
+   */
+  state: 'linked' | 'self-signed' | 'broken' | 'unchecked';
+  /** Certificates in the chain. */
+  length: number;
+  /** Who issued the last certificate: the root the chain leads to (whether anyone trusts it is not known here). */
+  anchor: string | null;
+  /** What is wrong with the chain or the signer's certificate (a CA certificate signing, a broken link, outside its validity now). */
+  problems: string[];
+  reason: string | null;
+}
+
+/** "CN=…\nO=…" → "common name (organisation)". */
+export function distinguishedName(dn: string): string {
+  const get = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(dn)?.[1]?.trim();
+  const cn = get('CN');
+  const o = get('O');
+  return (cn && o && cn !== o ? `${cn} (${o})` : (cn ?? o ?? dn.replace(/\n/g, ', '))).slice(0, 200);
+}
+
+/**
+ * The certificate chain the claim signature carries (COSE x5chain, signer first), checked link by link:
+ * each certificate's issuer is the next one's subject and its signature verifies under the next one's key.
+ * What this cannot say is whether the chain's root is one anybody trusts: there is no trust list offline,
+ * so a well-linked chain is named, not vouched for. `now`: the time validity periods are checked at
+ * (no trusted timestamp is read, so the present, as C2PA validators do without one).
+ */
+export function checkC2paChain(store: Buffer, now = new Date()): C2paChainCheck {
+  const none = (reason: string): C2paChainCheck => ({ state: 'unchecked', length: 0, anchor: null, problems: [], reason });
+  const parts = signatureParts(store);
+  if (typeof parts === 'string') return none(parts);
+  if (!parts.chain.length) return none('the signature carries no certificate (x5chain)');
+  let certs: crypto.X509Certificate[];
+  try {
+    certs = parts.chain.map((c) => new crypto.X509Certificate(c));
+  } catch {
+    return none('a certificate in the chain cannot be read');
+  }
+  const problems: string[] = [];
+  const signs = (issuer: crypto.X509Certificate, cert: crypto.X509Certificate) => {
+    try {
+      return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+    } catch {
+      return false;
+    }
+  };
+  const leaf = certs[0]!;
+  if (leaf.ca) problems.push("the signer's certificate is a CA certificate, which C2PA does not allow to sign claims");
+  certs.forEach((c, i) => {
+    const from = new Date(c.validFrom);
+    const to = new Date(c.validTo);
+    if (now < from || now > to) problems.push(`certificate ${i + 1} (${distinguishedName(c.subject)}) is outside its validity period (${c.validFrom} to ${c.validTo}) now; no trusted timestamp was read to check it at signing time`);
+  });
+  let broken = false;
+  for (let i = 0; i + 1 < certs.length; i++) {
+    if (!signs(certs[i + 1]!, certs[i]!)) {
+      broken = true;
+      problems.push(`certificate ${i + 1} (${distinguishedName(certs[i]!.subject)}) is not signed by certificate ${i + 2} (${distinguishedName(certs[i + 1]!.subject)}) after it`);
+    }
+  }
+  const last = certs.at(-1)!;
+  const anchor = distinguishedName(last.issuer);
+  const state = broken ? 'broken' : signs(leaf, leaf) ? 'self-signed' : 'linked';
+  return { state, length: certs.length, anchor, problems, reason: null };
 }
 
 export interface C2paDataHashCheck {
@@ -270,14 +376,7 @@ export function checkC2paDataHash(store: Buffer, file: Buffer): C2paDataHashChec
   }
   if (!(v instanceof Map)) return no('its data-hash assertion is not a map');
   // The claim's algorithm applies when the assertion names none.
-  const claimData = manifest.children.find((c) => c.label === 'c2pa.claim' || c.label === 'c2pa.claim.v2')?.content.find((x) => x.type === 'cbor')?.data;
-  let claimAlg: CborValue;
-  try {
-    const claim = claimData ? decodeCbor(claimData).value : null;
-    claimAlg = claim instanceof Map ? claim.get('alg') : undefined;
-  } catch {
-    claimAlg = undefined;
-  }
+  const claimAlg = decodedClaim(manifest)?.get('alg');
   const algName = typeof v.get('alg') === 'string' ? (v.get('alg') as string) : typeof claimAlg === 'string' ? claimAlg : 'sha256';
   const alg = HASHES[algName];
   if (!alg) return no(`its hash algorithm (${algName}) is not one MediaGuard checks`, algName);
@@ -306,4 +405,104 @@ export function checkC2paDataHash(store: Buffer, file: Buffer): C2paDataHashChec
   hashed += file.length - pos;
   const ok = h.digest().equals(expected);
   return { state: ok ? 'match' : 'mismatch', alg: algName, reason: ok ? null : "the file's bytes outside the manifest differ from those the assertion recorded", hashedBytes: hashed };
+}
+
+export interface C2paAssertionCheck {
+  /** match: every assertion the claim references is there and hashes as the claim says; mismatch: one differs or is missing. */
+  state: 'match' | 'mismatch' | 'unchecked';
+  /** Labels of the referenced assertions whose hash matches. */
+  matched: string[];
+  /** Labels of the referenced assertions whose bytes differ from the claim's hash of them. */
+  mismatched: string[];
+  /** Labels of the referenced assertions the manifest does not hold. */
+  missing: string[];
+  /** Labels of referenced assertions not checked (an algorithm not handled, no hash, a reference outside the store). */
+  skipped: string[];
+  /** Labels of assertions in the manifest that the claim does not reference: validators ignore them, and so should a reader. */
+  unreferenced: string[];
+  /** Why nothing was checked. */
+  reason: string | null;
+}
+
+/** At most this many assertion references are checked. */
+const MAX_REFERENCES = 1000;
+
+/**
+ * The superbox a JUMBF URI names ("self#jumbf=c2pa.assertions/c2pa.actions.v2", relative to the manifest,
+ * or "self#jumbf=/c2pa/<manifest>/c2pa.assertions/…" from the store), or null.
+ */
+function resolveJumbfUri(url: string, store: Jumbf, manifest: Jumbf): Jumbf | null {
+  const m = /^self#jumbf=(.*)$/.exec(url);
+  if (!m) return null;
+  const parts = m[1]!.split('/');
+  let at: Jumbf | undefined = manifest;
+  if (parts[0] === '') {
+    // Absolute: the store's own label, then a manifest's, then the path inside it.
+    parts.shift();
+    if (parts.shift() !== store.label) return null;
+    at = store;
+  }
+  for (const label of parts) {
+    at = at?.children.find((c) => c.label === label);
+    if (!at) return null;
+  }
+  return at ?? null;
+}
+
+/**
+ * The claim's hashed references to its assertions (C2PA 1.x `assertions`, 2.x `created_assertions` and
+ * `gathered_assertions`: {url, alg?, hash}) checked against the assertions in the active manifest: each
+ * hash is over the assertion superbox's payload (its description box, salt included, and its content),
+ * with the reference's algorithm or else the claim's. The signature covers the claim, and these hashes
+ * carry it to the assertions: without them a signed claim says nothing of what its actions or source
+ * types say.
+ */
+export function checkC2paAssertions(storeBytes: Buffer): C2paAssertionCheck {
+  const result: C2paAssertionCheck = { state: 'unchecked', matched: [], mismatched: [], missing: [], skipped: [], unreferenced: [], reason: null };
+  const no = (reason: string) => ({ ...result, reason });
+  const store = jumbfBoxes(storeBytes, 0, storeBytes.length)[0];
+  const manifest = store?.children.at(-1);
+  if (!store || !manifest) return no(store ? 'the store holds no manifest' : 'the manifest store could not be read as JUMBF boxes');
+  const claim = decodedClaim(manifest);
+  if (!claim) return no('the active manifest has no readable claim');
+  const list = (k: string) => {
+    const v = claim.get(k);
+    return Array.isArray(v) ? v : [];
+  };
+  const refs = [...list('assertions'), ...list('created_assertions'), ...list('gathered_assertions')];
+  if (!refs.length) return no('the claim references no assertions');
+  if (refs.length > MAX_REFERENCES) return no(`the claim references more than ${MAX_REFERENCES} assertions`);
+  const claimAlg = typeof claim.get('alg') === 'string' ? (claim.get('alg') as string) : 'sha256';
+  const referenced = new Set<Jumbf>();
+  for (const ref of refs) {
+    const url = ref instanceof Map ? ref.get('url') : undefined;
+    if (typeof url !== 'string') {
+      result.skipped.push('(a reference without a URI)');
+      continue;
+    }
+    const label = url.replace(/^.*\//, '').replace(/^self#jumbf=/, '').slice(0, 120);
+    if (!url.startsWith('self#jumbf=')) {
+      result.skipped.push(label); // an assertion kept outside the file
+      continue;
+    }
+    const target = resolveJumbfUri(url, store, manifest);
+    if (!target) {
+      result.missing.push(label);
+      continue;
+    }
+    referenced.add(target);
+    const hash = (ref as Map<CborValue, CborValue>).get('hash');
+    const refAlg = (ref as Map<CborValue, CborValue>).get('alg');
+    const alg = HASHES[typeof refAlg === 'string' ? refAlg : claimAlg];
+    if (!Buffer.isBuffer(hash) || !alg) {
+      result.skipped.push(label);
+      continue;
+    }
+    (crypto.createHash(alg).update(target.payload).digest().equals(hash) ? result.matched : result.mismatched).push(label);
+  }
+  const assertions = manifest.children.find((c) => c.label === 'c2pa.assertions');
+  result.unreferenced = (assertions?.children ?? []).filter((c) => !referenced.has(c)).map((c) => c.label ?? '(unlabelled)');
+  if (result.mismatched.length || result.missing.length) return { ...result, state: 'mismatch' };
+  if (result.matched.length) return { ...result, state: 'match' };
+  return no('none of its references carries a hash MediaGuard checks');
 }

@@ -7,6 +7,7 @@
  */
 import exifr from 'exifr';
 import { heifItems } from './isobmff';
+import { jpegHeaderSegments } from './jpeg-segments';
 import { isTiffHeader } from './sniff';
 
 /** The five TIFF IFDs exifr reports, in its group names. */
@@ -49,27 +50,8 @@ export function findExifBlock(bytes: Buffer, format: string): ExifBlock | null {
 }
 
 function jpegExif(b: Buffer): ExifBlock | null {
-  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null;
-  let pos = 2;
-  for (let guard = 0; guard < 100_000 && pos + 4 <= b.length; guard++) {
-    if (b[pos] !== 0xff) return null;
-    const marker = b[pos + 1]!;
-    if (marker === 0xff) {
-      pos += 1;
-      continue;
-    }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-      pos += 2;
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) return null; // metadata segments all come before the scan
-    const len = b.readUInt16BE(pos + 2);
-    if (len < 2) return null;
-    const end = pos + 2 + len;
-    if (marker === 0xe1 && b.subarray(pos + 4, pos + 10).equals(EXIF_HEADER)) {
-      return { tiff: b.subarray(pos + 10, Math.min(end, b.length)), truncated: end > b.length };
-    }
-    pos = end;
+  for (const seg of jpegHeaderSegments(b)) {
+    if (seg.marker === 0xe1 && seg.payload.subarray(0, 6).equals(EXIF_HEADER)) return { tiff: seg.payload.subarray(6), truncated: seg.truncated };
   }
   return null;
 }

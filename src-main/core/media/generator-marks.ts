@@ -10,114 +10,23 @@
  *    UserComment (what the web UIs write there).
  *  - The IPTC digital source type in XMP (`Iptc4xmpExt:DigitalSourceType`; IPTC NewsCodes
  *    "digitalsourcetype"): `trainedAlgorithmicMedia` is what generative-AI services stamp.
- *  - C2PA manifest stores (JUMBF boxes whose description type is the C2PA UUID) in JPEG APP11
- *    segments, PNG `caBX` chunks and WebP `C2PA` chunks. Their signature is NOT verified here:
- *    the claim generator, the action names and the digital source types are read from the
- *    manifest's text (CBOR text strings), to say what the file claims and that a C2PA tool can check it.
+ *  - C2PA manifest stores (found in c2pa-manifest.ts, their claim signature and data hash checked in
+ *    c2pa-verify.ts): the claim generator, actions, digital source types and signer, and what the checks
+ *    found. Whom the signing certificate belongs to is not checked, so a C2PA tool should confirm them.
+ *
+ * The texts are read from the file in picture-texts.ts; this module says what they mean.
  *
  * Metadata is easy to add and to strip: what is found here is what the file claims, never proof of
  * what made the pixels, and finding nothing says nothing.
  */
-import { X509Certificate } from 'node:crypto';
-import zlib from 'node:zlib';
-import { checkC2paDataHash, checkC2paSignature, type C2paDataHashCheck, type C2paSignatureCheck } from './c2pa-verify';
+import type { C2paFinding } from './c2pa-manifest';
+import type { PngText } from './picture-texts';
+import { capText } from './structure-io';
 import type { AnalysisWarning, Verdict } from '../../../src-shared/domain/detection';
 import type { MetadataFlag, MetadataReport } from '../../../src-shared/domain/media';
 
-/** At most this many text chunks are kept. */
-const MAX_TEXTS = 64;
-/** A compressed text is inflated to at most this many bytes (ComfyUI's workflows run to hundreds of KB). */
-const MAX_TEXT_BYTES = 2 * 1024 * 1024;
-/** Inflated text in all, at most. */
-const MAX_TOTAL_TEXT = 8 * 1024 * 1024;
 /** Shown text values are cut to this many characters. */
 const SHOWN = 600;
-
-export interface PngText {
-  keyword: string;
-  text: string;
-  /** The chunk type: tEXt, zTXt or iTXt. */
-  chunk: string;
-}
-
-/** The text chunks of a PNG (`bytes` from its start); damaged or undecodable chunks are skipped and counted. */
-export function readPngTexts(bytes: Buffer): { texts: PngText[]; unreadable: number } {
-  const texts: PngText[] = [];
-  let unreadable = 0;
-  let total = 0;
-  if (bytes.length < 8 || bytes.readUInt32BE(0) !== 0x89504e47) return { texts, unreadable };
-  for (let pos = 8; pos + 12 <= bytes.length; ) {
-    const len = bytes.readUInt32BE(pos);
-    const type = bytes.toString('latin1', pos + 4, pos + 8);
-    const end = pos + 8 + len;
-    if (len > 0x7fffffff || end + 4 > bytes.length) break;
-    if ((type === 'tEXt' || type === 'zTXt' || type === 'iTXt') && texts.length < MAX_TEXTS && total < MAX_TOTAL_TEXT) {
-      const t = textChunk(type, bytes.subarray(pos + 8, end));
-      if (t) {
-        texts.push(t);
-        total += t.text.length;
-      } else unreadable++;
-    }
-    if (type === 'IEND') break;
-    pos = end + 4;
-  }
-  return { texts, unreadable };
-}
-
-/** zlib data inflated, at most MAX_TEXT_BYTES (null when damaged or larger). */
-function inflate(b: Buffer): Buffer | null {
-  try {
-    return zlib.inflateSync(b, { maxOutputLength: MAX_TEXT_BYTES });
-  } catch {
-    return null;
-  }
-}
-
-function textChunk(type: string, d: Buffer): PngText | null {
-  const nul = d.indexOf(0);
-  if (nul < 1 || nul > 79) return null;
-  const keyword = d.toString('latin1', 0, nul);
-  if (type === 'tEXt') return { keyword, text: d.toString('latin1', nul + 1, Math.min(d.length, nul + 1 + MAX_TEXT_BYTES)), chunk: type };
-  if (type === 'zTXt') {
-    if (d[nul + 1] !== 0) return null;
-    const text = inflate(d.subarray(nul + 2));
-    return text === null ? null : { keyword, text: text.toString('latin1'), chunk: type };
-  }
-  // iTXt: keyword\0 compression-flag method language\0 translated-keyword\0 text (UTF-8)
-  const flag = d[nul + 1];
-  const lang = d.indexOf(0, nul + 3);
-  const trans = lang < 0 ? -1 : d.indexOf(0, lang + 1);
-  if (trans < 0 || (flag !== 0 && flag !== 1)) return null;
-  const body = d.subarray(trans + 1);
-  const text = flag === 1 ? inflate(body) : body.subarray(0, MAX_TEXT_BYTES);
-  return text === null ? null : { keyword, text: text.toString('utf8'), chunk: type };
-}
-
-/**
- * The EXIF UserComment as text: 8 bytes naming the character code (ASCII, UNICODE — UTF-16, in the byte
- * order the first character shows — JIS, or undefined), then the comment. exifr hands it over raw.
- */
-export function decodeUserComment(v: unknown): string | null {
-  let b: Buffer;
-  if (typeof v === 'string') return v.replace(/\0+$/, '').trim() || null;
-  if (v instanceof Uint8Array) b = Buffer.from(v);
-  else if (v && typeof v === 'object') {
-    const vals = Object.values(v as Record<string, unknown>);
-    if (!vals.every((x) => typeof x === 'number')) return null;
-    b = Buffer.from(vals as number[]);
-  } else return null;
-  if (b.length <= 8) return null;
-  const code = b.toString('latin1', 0, 8).replace(/\0+$/, '');
-  const body = b.subarray(8, 8 + MAX_TEXT_BYTES);
-  let text: string;
-  if (code === 'UNICODE') {
-    const be = body.length >= 2 && body[0] === 0 && body[1] !== 0;
-    const even = Buffer.from(body.subarray(0, body.length & ~1));
-    text = (be ? even.swap16() : even).toString('utf16le');
-  } else text = body.toString(code === 'ASCII' ? 'latin1' : 'utf8');
-  text = text.replace(/\0+$/, '').trim();
-  return text || null;
-}
 
 /** Settings a generator recorded, by name. */
 export interface GeneratorRecord {
@@ -333,163 +242,6 @@ export function digitalSourceType(v: string): { code: string; text: string; gene
   return { code, text: known?.text ?? `"${code.slice(0, 80)}"`, generated: known?.generated ?? false };
 }
 
-/** The UUID in the description box of a C2PA manifest store ("c2pa" + the JUMBF suffix). */
-const C2PA_UUID = Buffer.from('6332706100110010800000aa00389b71', 'hex');
-
-export interface C2paFinding {
-  /** Bytes of manifest data found (JPEG: the APP11 payloads). */
-  bytes: number;
-  where: string;
-  claimGenerators: string[];
-  actions: string[];
-  digitalSourceTypes: string[];
-  /** The first certificate the manifest carries (the signer's, leaf first in the COSE x5chain): names and validity, not verified. */
-  signer: { subject: string; issuer: string; validFrom: string; validTo: string } | null;
-  /** The active manifest's claim signature against that certificate (c2pa-verify.ts). */
-  signature: C2paSignatureCheck;
-  /** The data-hash assertion against the whole file (c2pa-verify.ts). */
-  dataHash: C2paDataHashCheck;
-}
-
-/** "CN=…\nO=…" → "common name (organisation)". */
-function dnText(dn: string): string {
-  const get = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(dn)?.[1]?.trim();
-  const cn = get('CN');
-  const o = get('O');
-  return (cn && o && cn !== o ? `${cn} (${o})` : (cn ?? o ?? dn.replace(/\n/g, ', '))).slice(0, 200);
-}
-
-/** The first X.509 certificate (DER, a SEQUENCE with a two-byte length holding the to-be-signed SEQUENCE) in `b`. */
-function firstCertificate(b: Buffer): C2paFinding['signer'] {
-  const needle = Buffer.from([0x30, 0x82]);
-  for (let at = b.indexOf(needle), tries = 0; at >= 0 && tries < 64; at = b.indexOf(needle, at + 1)) {
-    if (b[at + 4] !== 0x30 || b[at + 5] !== 0x82) continue;
-    tries++;
-    const len = 4 + b.readUInt16BE(at + 2);
-    if (at + len > b.length) continue;
-    try {
-      const c = new X509Certificate(b.subarray(at, at + len));
-      return { subject: dnText(c.subject), issuer: dnText(c.issuer), validFrom: c.validFrom, validTo: c.validTo };
-    } catch {
-      // not a certificate: look on
-    }
-  }
-  return null;
-}
-
-/** CBOR text strings (major type 3, definite length) of `b` that follow a CBOR text `key`. */
-function cborTextsAfter(b: Buffer, key: string, limit = 8): string[] {
-  const out: string[] = [];
-  const k = Buffer.from(key, 'utf8');
-  const head = k.length < 24 ? Buffer.from([0x60 | k.length]) : Buffer.from([0x78, k.length]);
-  const needle = Buffer.concat([head, k]);
-  for (let at = b.indexOf(needle); at >= 0 && out.length < limit; at = b.indexOf(needle, at + 1)) {
-    const v = cborText(b, at + needle.length);
-    if (v !== null) out.push(v);
-  }
-  return out;
-}
-
-function cborText(b: Buffer, at: number): string | null {
-  const h = b[at];
-  if (h === undefined || h >> 5 !== 3) return null;
-  const ai = h & 31;
-  let len: number;
-  let from = at + 1;
-  if (ai < 24) len = ai;
-  else if (ai === 24 && from < b.length) {
-    len = b[from]!;
-    from += 1;
-  } else if (ai === 25 && from + 2 <= b.length) {
-    len = b.readUInt16BE(from);
-    from += 2;
-  } else return null;
-  if (from + len > b.length || len > 4096) return null;
-  return b.toString('utf8', from, from + len);
-}
-
-/** The marker segments of a JPEG before its first scan: marker and payload (after the length). */
-function jpegSegments(bytes: Buffer): { marker: number; seg: Buffer }[] {
-  const out: { marker: number; seg: Buffer }[] = [];
-  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return out;
-  for (let pos = 2; pos + 4 <= bytes.length && bytes[pos] === 0xff; ) {
-    const marker = bytes[pos + 1]!;
-    if (marker === 0xff) {
-      pos += 1; // fill byte
-      continue;
-    }
-    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      pos += 2;
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) break;
-    const len = bytes.readUInt16BE(pos + 2);
-    if (len < 2) break;
-    out.push({ marker, seg: bytes.subarray(pos + 4, Math.min(bytes.length, pos + 2 + len)) });
-    pos += 2 + len;
-  }
-  return out;
-}
-
-/** At most this many JPEG comments are kept, each cut to this many bytes. */
-const MAX_COMMENTS = 16;
-const MAX_COMMENT_BYTES = 64 * 1024;
-
-/** The JPEG comment segments (COM), as text (UTF-8 when valid, else Latin-1). */
-export function readJpegComments(bytes: Buffer): string[] {
-  return jpegSegments(bytes)
-    .filter((x) => x.marker === 0xfe)
-    .slice(0, MAX_COMMENTS)
-    .map(({ seg }) => {
-      const b = seg.subarray(0, MAX_COMMENT_BYTES);
-      const utf8 = b.toString('utf8');
-      return (utf8.includes('\ufffd') ? b.toString('latin1') : utf8).replace(/\0+$/, '').trim();
-    })
-    .filter(Boolean);
-}
-
-/** The bytes a C2PA manifest store occupies in the file, by format (null when none). */
-function c2paBytes(bytes: Buffer, format: string): { data: Buffer; where: string } | null {
-  if (format === 'jpeg') {
-    // APP11 segments with the JPEG XT "JP" identifier carry JUMBF; a large store spans several.
-    // (CI 'JP', box instance (2), packet sequence (4); packets after the first repeat the box header (8).)
-    const parts = jpegSegments(bytes)
-      .filter(({ marker, seg }) => marker === 0xeb && seg.length > 16 && seg[0] === 0x4a && seg[1] === 0x50)
-      .map(({ seg }) => seg.subarray(seg.readUInt32BE(4) > 1 ? 16 : 8));
-    const data = Buffer.concat(parts);
-    return data.includes(C2PA_UUID) ? { data, where: 'JPEG APP11 (JUMBF)' } : null;
-  }
-  const at = bytes.indexOf(C2PA_UUID);
-  if (at < 16) return null;
-  // jumb box header (8) + jumd box header (8) + the UUID: the store's size is the jumb box's.
-  const box = at - 16;
-  if (bytes.toString('latin1', box + 4, box + 8) !== 'jumb' || bytes.toString('latin1', box + 12, box + 16) !== 'jumd') return null;
-  const size = bytes.readUInt32BE(box);
-  const where = format === 'png' ? "PNG 'caBX' chunk" : format === 'webp' ? "WebP 'C2PA' chunk" : format === 'mp4' || format === 'mov' ? "a top-level 'uuid' box" : 'a JUMBF box';
-  return { data: bytes.subarray(box, Math.min(bytes.length, box + Math.max(size, 16))), where };
-}
-
-/**
- * A C2PA manifest store in the picture's metadata bytes, with what its text says and its checks; null when
- * none. `wholeFile`: every byte of the file, for the data hash (a string says why it is not checked; by
- * default `bytes` are the whole file).
- */
-export function findC2pa(bytes: Buffer, format: string, wholeFile: Buffer | string = bytes): C2paFinding | null {
-  const found = c2paBytes(bytes, format);
-  if (!found) return null;
-  const d = found.data;
-  const generators = cborTextsAfter(d, 'claim_generator');
-  // claim_generator_info (C2PA 2.x): [{name, version}, …]
-  const infoAt = d.indexOf(Buffer.from('claim_generator_info', 'utf8'));
-  if (infoAt >= 0) generators.push(...cborTextsAfter(d.subarray(infoAt, infoAt + 512), 'name', 2));
-  const actions = [...new Set(cborTextsAfter(d, 'action', 32).filter((a) => /^[\w.]+$/.test(a)))];
-  const types = [...new Set(cborTextsAfter(d, 'digitalSourceType', 16))];
-  return { bytes: d.length, where: found.where, claimGenerators: [...new Set(generators)], actions, digitalSourceTypes: types, signer: firstCertificate(d),
-    signature: checkC2paSignature(d),
-    dataHash: typeof wholeFile === 'string' ? { state: 'unchecked', alg: null, reason: wholeFile } : checkC2paDataHash(d, wholeFile),
-  };
-}
-
 export interface GeneratorFindings {
   /** The `generator` group: what was found, field by field. */
   group: Record<string, string>;
@@ -499,7 +251,6 @@ export interface GeneratorFindings {
   flags: MetadataFlag[];
 }
 
-const cut = (s: string, n = SHOWN) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /** Metadata rows, highlights and flags for what the picture records of its making. */
 export function describeGeneratorMarks(input: {
@@ -524,7 +275,7 @@ export function describeGeneratorMarks(input: {
   for (const t of input.texts) {
     if (t.keyword === 'XML:com.adobe.xmp') continue; // the XMP packet, read as XMP
     const key = pngText[t.keyword] === undefined ? t.keyword : `${t.keyword} (${Object.keys(pngText).length + 1})`;
-    pngText[key] = cut(t.text.replace(/\s+/g, ' ').trim(), 300);
+    pngText[key] = capText(t.text.replace(/\s+/g, ' ').trim(), 300);
   }
   if (input.unreadableTexts) pngText['(unreadable chunks)'] = String(input.unreadableTexts);
   const records = generatorRecords(input.texts, input.userComment);
@@ -536,23 +287,42 @@ export function describeGeneratorMarks(input: {
     const p = records.length > 1 ? `${i + 1}.` : '';
     group[`${p}tool`] = r.tool;
     group[`${p}foundIn`] = r.where;
-    for (const k of ['prompt', 'negativePrompt', 'model', 'seed', 'steps', 'sampler', 'guidance', 'size', 'version'] as const) if (r[k]) group[`${p}${k}`] = cut(r[k]!);
+    for (const k of ['prompt', 'negativePrompt', 'model', 'seed', 'steps', 'sampler', 'guidance', 'size', 'version'] as const) if (r[k]) group[`${p}${k}`] = capText(r[k]!, SHOWN);
   });
   const st = input.sourceType ? digitalSourceType(input.sourceType) : null;
   if (st) group.digitalSourceType = `${st.code} — ${st.text}`;
   const c = input.c2pa;
   if (c) {
-    group.c2pa = `a manifest store, ${c.bytes} bytes in ${c.where}; its signature is not verified by MediaGuard`;
-    if (c.claimGenerators.length) group.c2paClaimGenerator = cut(c.claimGenerators.join('; '), 300);
-    if (c.actions.length) group.c2paActions = cut(c.actions.join(', '), 300);
+    group.c2pa = `a manifest store, ${c.bytes} bytes in ${c.where}; whom its certificate belongs to is not checked by MediaGuard`;
+    if (c.claimGenerators.length) group.c2paClaimGenerator = capText(c.claimGenerators.join('; '), 300);
+    if (c.actions.length) group.c2paActions = capText(c.actions.join(', '), 300);
     if (c.digitalSourceTypes.length) group.c2paDigitalSourceType = c.digitalSourceTypes.map((t) => digitalSourceType(t).code).join(', ');
     if (c.signer) group.c2paSigner = `${c.signer.subject}; issued by ${c.signer.issuer}; valid ${c.signer.validFrom} to ${c.signer.validTo} (not verified)`;
     group.c2paSignature =
       c.signature.state === 'valid'
-        ? `${c.signature.alg}: matches the claim under the certificate it carries (the certificate's trust and the manifest's hashes of the picture are not checked)`
+        ? `${c.signature.alg}: matches the claim under the certificate it carries (the certificate's trust is not checked)`
         : c.signature.state === 'invalid'
           ? `${c.signature.alg}: does NOT match the claim under the certificate it carries`
           : `not checked: ${c.signature.reason}`;
+    const ch = c.chain;
+    group.c2paCertificateChain =
+      ch.state === 'linked'
+        ? `${ch.length} certificate${ch.length === 1 ? '' : 's'}, each signed by the next, leading to ${ch.anchor}; whether anyone trusts that root is not checked (no trust list offline)`
+        : ch.state === 'self-signed'
+          ? "the signer's certificate is self-signed: anyone can make one, and C2PA requires one issued by a certification authority"
+          : ch.state === 'broken'
+            ? 'broken: a certificate is not signed by the one after it'
+            : `not checked: ${ch.reason}`;
+    if (ch.problems.length) group.c2paCertificateProblems = capText(ch.problems.join('; '), 600);
+    const a = c.assertions;
+    group.c2paAssertions =
+      a.state === 'match'
+        ? `the claim's hashes of its ${a.matched.length} assertion${a.matched.length === 1 ? '' : 's'} match them`
+        : a.state === 'mismatch'
+          ? `do NOT match the claim: ${[a.mismatched.length ? `changed after signing: ${a.mismatched.join(', ')}` : '', a.missing.length ? `referenced but absent: ${a.missing.join(', ')}` : ''].filter(Boolean).join('; ')}`
+          : `not checked: ${a.reason}`;
+    if (a.skipped.length) group.c2paAssertionsNotChecked = capText(a.skipped.join(', '), 300);
+    if (a.unreferenced.length) group.c2paUnreferencedAssertions = `${capText(a.unreferenced.join(', '), 300)} (not covered by the claim or its signature: disregarded by C2PA validators)`;
     group.c2paDataHash =
       c.dataHash.state === 'match'
         ? `${c.dataHash.alg} over the ${c.dataHash.hashedBytes} bytes outside the manifest: matches the file`
@@ -564,12 +334,12 @@ export function describeGeneratorMarks(input: {
   const generatedType = [st, ...c2paTypes].find((t) => t?.generated) ?? null;
   if (records.length) {
     const r = records[0]!;
-    highlights.push({ label: 'Generated by', value: [r.tool, r.model ? `model ${cut(r.model, 80)}` : '', r.seed ? `seed ${r.seed}` : ''].filter(Boolean).join(' — ') });
+    highlights.push({ label: 'Generated by', value: [r.tool, r.model ? `model ${capText(r.model, 80)}` : '', r.seed ? `seed ${r.seed}` : ''].filter(Boolean).join(' — ') });
     flags.push({
       code: 'AI_GENERATOR_SETTINGS',
       severity: 'warning',
       message:
-        `The file records the settings of an AI image generator — ${r.tool} (${r.where})${r.prompt ? `, prompt "${cut(r.prompt.replace(/\s+/g, ' '), 160)}"` : ''}${r.seed ? `, seed ${r.seed}` : ''}: ` +
+        `The file records the settings of an AI image generator — ${r.tool} (${r.where})${r.prompt ? `, prompt "${capText(r.prompt.replace(/\s+/g, ' '), 160)}"` : ''}${r.seed ? `, seed ${r.seed}` : ''}: ` +
         'such text is written by the generator when it saves the picture. Anyone can add or remove it, so it is a strong lead, not proof of what made the pixels.',
     });
   }
@@ -584,30 +354,63 @@ export function describeGeneratorMarks(input: {
   if (c) {
     const sig = c.signature;
     const hash = c.dataHash;
+    const asserted = c.assertions;
     const state = [
       sig.state === 'valid' ? 'signature matches' : sig.state === 'invalid' ? 'signature does not match' : 'signature not checked',
+      asserted.state === 'match' ? 'assertions match' : asserted.state === 'mismatch' ? 'assertions do not match' : 'assertions not checked',
       hash.state === 'match' ? 'picture hash matches' : hash.state === 'mismatch' ? 'picture hash does not match' : 'picture hash not checked',
-      'certificate not checked',
+      c.chain.state === 'linked' ? `certificate chain leads to ${capText(c.chain.anchor ?? '', 80)}, trust not checked` : c.chain.state === 'self-signed' ? 'self-signed certificate' : c.chain.state === 'broken' ? 'certificate chain broken' : 'certificate not checked',
     ].join('; ');
-    highlights.push({ label: 'Content Credentials', value: `C2PA manifest${c.claimGenerators.length ? ` by ${cut(c.claimGenerators[0]!, 80)}` : ''}${c.signer ? `, signed as ${cut(c.signer.subject, 80)}` : ''} (${state})` });
+    highlights.push({ label: 'Content Credentials', value: `C2PA manifest${c.claimGenerators.length ? ` by ${capText(c.claimGenerators[0]!, 80)}` : ''}${c.signer ? `, signed as ${capText(c.signer.subject, 80)}` : ''} (${state})` });
     const checked = [
       sig.state === 'valid' ? `its claim signature (${sig.alg}) matches the claim under the certificate it carries` : null,
+      asserted.state === 'match' ? `the claim's hashes of its ${asserted.matched.length} assertion${asserted.matched.length === 1 ? '' : 's'} match them` : null,
       hash.state === 'match' ? `its hash of the file (${hash.alg}) matches the file's bytes outside the manifest` : null,
     ].filter(Boolean);
-    const notChecked = [sig.state === 'unchecked' ? `its signature (${sig.reason})` : null, hash.state === 'unchecked' ? `its hash of the picture (${hash.reason})` : null].filter(Boolean);
+    const said = checked.length > 1 ? `${checked.slice(0, -1).join('; ')}; and ${checked.at(-1)}` : checked[0];
+    const notChecked = [
+      sig.state === 'unchecked' ? `its signature (${sig.reason})` : null,
+      asserted.state === 'unchecked' ? `its hashes of its assertions (${asserted.reason})` : null,
+      hash.state === 'unchecked' ? `its hash of the picture (${hash.reason})` : null,
+    ].filter(Boolean);
     flags.push({
       code: 'C2PA_MANIFEST',
       severity: 'info',
       message:
-        `The file carries C2PA Content Credentials (${c.where}${c.claimGenerators.length ? `; claim generator ${cut(c.claimGenerators.join(', '), 120)}` : ''}${c.actions.length ? `; actions ${cut(c.actions.join(', '), 160)}` : ''}${c.signer ? `; a certificate for ${c.signer.subject}, issued by ${c.signer.issuer}` : ''}). ` +
-        (checked.length ? `${checked.join(', and ')[0]!.toUpperCase()}${checked.join(', and ').slice(1)}. ` : '') +
-        `MediaGuard does not check whom the certificate belongs to (chain, trust list, revocation)${notChecked.length ? ` and did not check ${notChecked.join(' or ')}` : ''}: verify the file with a C2PA tool (c2patool, contentcredentials.org) before relying on it.`,
+        `The file carries C2PA Content Credentials (${c.where}${c.claimGenerators.length ? `; claim generator ${capText(c.claimGenerators.join(', '), 120)}` : ''}${c.actions.length ? `; actions ${capText(c.actions.join(', '), 160)}` : ''}${c.signer ? `; a certificate for ${c.signer.subject}, issued by ${c.signer.issuer}` : ''}). ` +
+        (said ? `${said[0]!.toUpperCase()}${said.slice(1)}. ` : '') +
+        `MediaGuard ${c.chain.state === 'unchecked' ? 'does not check whom the certificate belongs to (chain, trust list, revocation)' : 'checks how the certificate chain links, not whom it belongs to (trust list, revocation)'}${notChecked.length ? ` and did not check ${notChecked.join(' or ')}` : ''}: verify the file with a C2PA tool (c2patool, contentcredentials.org) before relying on it.`,
     });
     if (sig.state === 'invalid') {
       flags.push({
         code: 'C2PA_SIGNATURE_MISMATCH',
         severity: 'notice',
         message: `The Content Credentials' claim signature (${sig.alg}) does not match the claim under the certificate it carries: the claim was changed after it was signed, or the manifest is damaged. Confirm with a C2PA tool: MediaGuard's reading of a manifest may differ from its writer's.`,
+      });
+    }
+    if (c.chain.state === 'self-signed' || c.chain.state === 'broken' || c.chain.problems.length) {
+      flags.push({
+        code: 'C2PA_CERTIFICATE_PROBLEM',
+        severity: 'notice',
+        message:
+          (c.chain.state === 'self-signed'
+            ? `The Content Credentials are signed with a self-signed certificate (${c.signer?.subject ?? 'unnamed'}): anyone can make one in a minute, so the signature says nothing of who signed — it is how credentials are forged or made by test tools; C2PA requires a certificate issued by a certification authority.`
+            : c.chain.state === 'broken'
+              ? "The certificate chain of the Content Credentials' signature does not link: a certificate is not signed by the one after it, so the chain does not lead to its stated issuer."
+              : "The certificate of the Content Credentials' signature has a problem.") +
+          (c.chain.problems.length ? ` (${capText(c.chain.problems.join('; '), 400)}.)` : '') +
+          ' Confirm with a C2PA tool, which also checks the chain against a trust list.',
+      });
+    }
+    if (asserted.state === 'mismatch') {
+      const what = [
+        asserted.mismatched.length ? `${asserted.mismatched.join(', ')} ${asserted.mismatched.length === 1 ? 'differs' : 'differ'} from what the claim hashed` : '',
+        asserted.missing.length ? `${asserted.missing.join(', ')} ${asserted.missing.length === 1 ? 'is' : 'are'} referenced by the claim but absent` : '',
+      ].filter(Boolean).join('; ');
+      flags.push({
+        code: 'C2PA_ASSERTION_MISMATCH',
+        severity: 'notice',
+        message: `The Content Credentials' assertions do not match the claim that references them (${capText(what, 300)}): an assertion — the actions, the source type, the picture's hash — was changed or removed after the claim was signed, so what it says is not what was signed. Confirm with a C2PA tool: MediaGuard's reading of a manifest may differ from its writer's.`,
       });
     }
     if (hash.state === 'mismatch') {
@@ -627,7 +430,7 @@ export function describeGeneratorMarks(input: {
     ];
     const named = texts.find((t) => GENERATOR_NAMES.test(t.text.slice(0, 500)));
     if (named) {
-      const text = cut(named.text.replace(/\s+/g, ' ').trim(), 120);
+      const text = capText(named.text.replace(/\s+/g, ' ').trim(), 120);
       group.namedGenerator = `${text} (${named.where})`;
       highlights.push({ label: 'Generated by', value: text });
       flags.push({
@@ -652,10 +455,10 @@ export function withDeclaredGenerator(v: Verdict, metadata: MetadataReport | nul
   const declared = metadata?.flags.filter((f) => DECLARING.has(f.code)) ?? [];
   if (!declared.length) return { verdict: v, warning: null };
   const what = metadata!.highlights.find((h) => h.label === 'Generated by')?.value ?? metadata!.highlights.find((h) => h.label === 'Digital source type')?.value ?? 'an AI generator';
-  const text = `the file's metadata declares it made by an AI image generator (${cut(what, 160)})`;
+  const text = `the file's metadata declares it made by an AI image generator (${capText(what, 160)})`;
   const warning: AnalysisWarning = {
     code: 'DECLARED_GENERATED',
-    message: `The file's metadata declares it AI-generated: ${cut(what, 160)}. Metadata can be added or stripped by anyone; see the metadata flags for where it was found.`,
+    message: `The file's metadata declares it AI-generated: ${capText(what, 160)}. Metadata can be added or stripped by anyone; see the metadata flags for where it was found.`,
   };
   if (v.band === 'authentic') {
     return { verdict: { ...v, band: 'inconclusive', explanation: `${v.explanation} But ${text}. So the file is not called authentic: inconclusive.` }, warning };

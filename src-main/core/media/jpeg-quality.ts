@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { ZIGZAG } from './jpeg-dct';
+import { jpegHeaderSegments } from './jpeg-segments';
 
 export const STD_LUMA = [
   16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104,
@@ -24,32 +25,23 @@ export function ijgTable(std: readonly number[], q: number): number[] {
 /** Quantisation tables (natural order) by table id, from the JPEG header segments. */
 export function parseDqt(jpeg: Buffer): Map<number, number[]> {
   const tables = new Map<number, number[]>();
-  let pos = 2;
-  while (pos + 4 <= jpeg.length) {
-    if (jpeg[pos] !== 0xff) break;
-    const marker = jpeg[pos + 1]!;
-    if (marker === 0xff) {
-      pos++;
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) break;
-    const len = jpeg.readUInt16BE(pos + 2);
-    if (marker === 0xdb) {
-      let o = pos + 4;
-      const end = Math.min(jpeg.length, pos + 2 + len);
-      while (o < end) {
-        const pq = jpeg[o]! >> 4;
-        const tq = jpeg[o]! & 15;
-        o++;
-        const t = new Array<number>(64).fill(0);
-        for (let k = 0; k < 64 && o < end; k++) {
-          t[ZIGZAG[k]!] = pq ? jpeg.readUInt16BE(o) : jpeg[o]!;
-          o += pq ? 2 : 1;
+  for (const { marker, payload: d } of jpegHeaderSegments(jpeg)) {
+    if (marker !== 0xdb) continue;
+    for (let o = 0; o < d.length; ) {
+      const pq = d[o]! >> 4;
+      const tq = d[o]! & 15;
+      o++;
+      const t = new Array<number>(64).fill(0);
+      const step = pq ? 2 : 1;
+      for (let k = 0; k < 64; k++, o += step) {
+        if (o + step > d.length) {
+          o = d.length; // a table cut short: kept as far as it goes, and nothing after it is read
+          break;
         }
-        tables.set(tq, t);
+        t[ZIGZAG[k]!] = pq ? d.readUInt16BE(o) : d[o]!;
       }
+      tables.set(tq, t);
     }
-    pos += 2 + len;
   }
   return tables;
 }

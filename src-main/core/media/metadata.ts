@@ -18,7 +18,9 @@ import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
 import { describeContainerStructure, readContainerStructure, structureC2pa, structureX264, structureXmp, type ContainerStructure } from './container-structure';
 import { describePictureEnd, readPictureEnd, type PictureEnd } from './picture-end';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
-import { decodeUserComment, describeGeneratorMarks, findC2pa, readJpegComments, readPngTexts } from './generator-marks';
+import { findC2pa } from './c2pa-manifest';
+import { describeGeneratorMarks } from './generator-marks';
+import { pictureMarks } from './picture-marks';
 import { capText } from './structure-io';
 import { imageFlags, lowerKeys, videoFlags } from './metadata-flags';
 
@@ -70,6 +72,12 @@ export function xmpGroup(parsed: Record<string, unknown>): Record<string, string
     if (agents.length) grp.HistorySoftwareAgent = agents.join('; ').slice(0, 1000);
   }
   return grp;
+}
+
+/** XMP's IPTC Extension DigitalSourceType (Iptc4xmpExt), as exifr parsed it; '' when absent. */
+function digitalSourceTypeTag(parsed: Record<string, unknown>): string {
+  const ext = parsed.Iptc4xmpExt;
+  return ext && typeof ext === 'object' ? tagString((ext as Record<string, unknown>).DigitalSourceType) : '';
 }
 
 function toGroup(o: unknown): Record<string, string> {
@@ -326,28 +334,16 @@ async function imageReport(
     const grp = g === 'xmp' ? xmpGroup(parsed) : toGroup(parsed[g]);
     if (Object.keys(grp).length) groups[g] = grp;
   }
-  // What the picture records of its making: AI generators' settings (PNG text, EXIF UserComment), the IPTC
-  // digital source type, C2PA Content Credentials (generator-marks.ts).
-  const png = bytes && info.format === 'png' ? readPngTexts(bytes) : { texts: [], unreadable: 0 };
-  const userComment = decodeUserComment(parsed.userComment);
-  // A JPEG's comment segments (COM): what some writers sign with ("CREATOR: gd-jpeg …", "Created with GIMP").
-  const comments = bytes && info.format === 'jpeg' ? readJpegComments(bytes) : [];
-  if (comments.length) groups.jpeg = { comment: capText(comments.join(' | '), 1000) };
-  const gd = comments.map((c) => /CREATOR: gd-jpeg v([\d.]+) \(using IJG JPEG v(\w+)\)(?:, (?:default )?quality(?: = (\d+))?)?/.exec(c)).find(Boolean);
-  const jpegMini = comments.find((c) => /JPEGmini/i.test(c));
-  if (userComment) (groups.exif ??= {}).UserComment = userComment.length > 1000 ? `${userComment.slice(0, 1000)}…` : userComment;
-  const iptcExt = parsed.Iptc4xmpExt && typeof parsed.Iptc4xmpExt === 'object' ? (parsed.Iptc4xmpExt as Record<string, unknown>) : {};
-  const marks = describeGeneratorMarks({
-    texts: png.texts,
-    unreadableTexts: png.unreadable,
-    userComment: userComment ?? undefined,
-    sourceType: tagString(iptcExt.DigitalSourceType) || undefined,
+  // What the picture's own texts say of the software that made or re-saved it (picture-marks.ts).
+  const marks = pictureMarks({
+    bytes,
+    format: info.format,
+    sizeBytes: info.sizeBytes,
+    parsed,
     software: [groups.ifd0?.Software, groups.xmp?.CreatorTool].filter((x): x is string => !!x),
-    comments,
-    c2pa: bytes ? findC2pa(bytes, info.format, bytes.length >= info.sizeBytes ? bytes : `the file is larger than the ${bytes.length} bytes read for its metadata`) : null,
+    sourceType: digitalSourceTypeTag(parsed) || undefined,
   });
-  if (Object.keys(marks.pngText).length) groups.pngText = marks.pngText;
-  if (Object.keys(marks.group).length) groups.generator = marks.group;
+  for (const [name, rows] of Object.entries(marks.groups)) groups[name] = { ...groups[name], ...rows };
   let thumb: Buffer | null = null;
   try {
     const t = meta.source ? await exifr.thumbnail(meta.source) : undefined;
@@ -409,19 +405,7 @@ async function imageReport(
   const g = (grp: string, k: string) => groups[grp]?.[k];
   add('Camera', [g('ifd0', 'Make'), g('ifd0', 'Model')].filter(Boolean).join(' ') || undefined);
   add('Lens', g('exif', 'LensModel'));
-  add('Software', g('ifd0', 'Software') ?? g('xmp', 'CreatorTool') ?? g('pngText', 'Software') ?? (gd ? `GD graphics library (gd-jpeg v${gd[1]})` : jpegMini));
-  if (gd) {
-    flags.push({
-      code: 'REENCODED',
-      severity: 'notice',
-      message: `Saved by the GD graphics library (gd-jpeg v${gd[1]}, IJG JPEG v${gd[2]}${gd[3] ? `, quality ${gd[3]}` : ''}), the JPEG writer behind PHP's image functions: a web server, forum or CMS re-saved the picture, typically on upload. It is not a camera original.`,
-    });
-  }
-  const lavc = comments.find((c) => /^Lavc\d+\.\d+\.\d+$/.test(c));
-  if (lavc) {
-    flags.push({ code: 'REENCODED', severity: 'notice', message: `Written by FFmpeg's JPEG encoder (${lavc}): a frame taken from a video, or a picture converted by FFmpeg-based software; not a camera original.` });
-  }
-  if (jpegMini) flags.push({ code: 'REENCODED', severity: 'notice', message: `Re-compressed by JPEGmini ("${jpegMini.slice(0, 80)}"): an optimiser re-saved the picture.` });
+  add('Software', g('ifd0', 'Software') ?? g('xmp', 'CreatorTool') ?? g('pngText', 'Software') ?? marks.software ?? undefined);
   add('Taken', g('exif', 'DateTimeOriginal'));
   add('Modified', g('ifd0', 'ModifyDate') ?? g('xmp', 'ModifyDate'));
   const lat = dms(g('gps', 'GPSLatitude'), g('gps', 'GPSLatitudeRef'));
@@ -496,8 +480,7 @@ async function videoXmp(packets: readonly string[]): Promise<{ group: Record<str
       problems.push(errorText(e));
     }
   }
-  const ext = merged.Iptc4xmpExt && typeof merged.Iptc4xmpExt === 'object' ? (merged.Iptc4xmpExt as Record<string, unknown>) : {};
-  return { group: xmpGroup(merged), sourceType: tagString(ext.DigitalSourceType), problems };
+  return { group: xmpGroup(merged), sourceType: digitalSourceTypeTag(merged), problems };
 }
 
 async function videoReport(p: string, info: MediaInfo, known?: ContainerStructure | null): Promise<MetadataReport> {
@@ -531,7 +514,7 @@ async function videoReport(p: string, info: MediaInfo, known?: ContainerStructur
   add('Created', t.creation_time ?? t['com.apple.quicktime.creationdate']);
   add('Encoder', t.encoder ?? (x264 ? `x264 ${x264.split(';')[0]}` : null));
   add('Software', groups.xmp?.CreatorTool);
-  add('Edit history', groups.xmp?.History && (groups.xmp.History.length > 240 ? `${groups.xmp.History.slice(0, 239)}…` : groups.xmp.History));
+  add('Edit history', groups.xmp?.History && capText(groups.xmp.History, 240));
   add('Location', t.location ?? t['com.apple.quicktime.location.ISO6709']);
   if (found) highlights.push(...found.highlights);
   // What the video declares of its making: the IPTC digital source type in its XMP, a C2PA manifest store.

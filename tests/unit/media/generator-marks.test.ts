@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import type crypto from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import os from 'node:os';
@@ -7,21 +8,28 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Verdict } from '../../../src-shared/domain/detection';
 import type { MetadataReport } from '../../../src-shared/domain/media';
-import {
-  decodeUserComment,
-  describeGeneratorMarks,
-  digitalSourceType,
-  findC2pa,
-  generatorRecords,
-  parseComfyPrompt,
-  parseWebUiParameters,
-  readJpegComments,
-  readPngTexts,
-  withDeclaredGenerator,
-} from '../../../src-main/core/media/generator-marks';
+import { describeGeneratorMarks, digitalSourceType, generatorRecords, parseComfyPrompt, parseWebUiParameters, withDeclaredGenerator } from '../../../src-main/core/media/generator-marks';
+import { decodeUserComment, readJpegComments, readPngTexts } from '../../../src-main/core/media/picture-texts';
+import { findC2pa } from '../../../src-main/core/media/c2pa-manifest';
 import { readMetadata } from '../../../src-main/core/media/metadata';
 import { probe } from '../../../src-main/core/media';
-import { c2paStore, c2paStoreV1, iTXt, pngChunk, tEXt, TEST_SIGNER_CERT, TEST_SIGNER_KEY, withHashedStore, withJpegJumbf, withPngChunks, zTXt } from '../../helpers/provenance-files';
+import {
+  c2paStore,
+  c2paStoreV1,
+  iTXt,
+  pngChunk,
+  tEXt,
+  TEST_CAMERA_CERT,
+  TEST_CAMERA_KEY,
+  TEST_ROOT_CERT,
+  TEST_SIGNER_CERT,
+  TEST_SIGNER_KEY,
+  withHashedStore,
+  withJpegJumbf,
+  withPngChunks,
+  zTXt,
+} from '../../helpers/provenance-files';
+import { checkC2paChain } from '../../../src-main/core/media/c2pa-verify';
 import { decodeCbor } from '../../../src-main/core/media/c2pa-verify';
 import { fixture, testTools } from './helpers';
 import { box, xmpUuidBox } from '../../helpers/mp4-boxes';
@@ -188,11 +196,19 @@ describe('generator records', () => {
   });
 });
 
+/** Signed as a camera whose certificate a (test) root CA issued. */
+const CAMERA = { chain: [TEST_CAMERA_CERT, TEST_ROOT_CERT], key: TEST_CAMERA_KEY };
+const ROOT_LINK = 'certificate chain leads to MediaGuard Test Root CA (MediaGuard Tests), trust not checked';
+/** A pattern for text that ends with `t`. */
+const endsWith = (t: string) => new RegExp(`${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
 describe('C2PA manifest stores', () => {
   it('in a PNG caBX chunk: the claim generator, the actions and their digital source type; what was not checked, and why', () => {
     const store = c2paStore('ChatGPT', [{ action: 'c2pa.created', softwareAgent: 'GPT-4o', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }, { action: 'c2pa.converted' }]);
     const c = findC2pa(withPngChunks(png, pngChunk('caBX', store)), 'png')!;
     expect(c).toEqual({ bytes: store.length, where: "PNG 'caBX' chunk", claimGenerators: ['ChatGPT'], actions: ['c2pa.created', 'c2pa.converted'], digitalSourceTypes: [`${IPTC}trainedAlgorithmicMedia`], signer: null, signature: { state: 'unchecked', alg: null, reason: 'the active manifest has no signature' },
+      chain: { state: 'unchecked', length: 0, anchor: null, problems: [], reason: 'the active manifest has no signature' },
+      assertions: { state: 'match', matched: ['c2pa.actions.v2'], mismatched: [], missing: [], skipped: [], unreferenced: [], reason: null },
       dataHash: { state: 'unchecked', alg: null, reason: 'the active manifest has no data-hash assertion (c2pa.hash.data)' },
     });
     const d = describeGeneratorMarks({ texts: [], c2pa: c });
@@ -202,12 +218,12 @@ describe('C2PA manifest stores', () => {
     ]);
     expect(d.flags[0]!.message).toMatch(/^The C2PA manifest declares the picture created by a generative AI model/);
     expect(d.flags[1]!.message).toBe(
-      'The file carries C2PA Content Credentials (PNG \'caBX\' chunk; claim generator ChatGPT; actions c2pa.created, c2pa.converted). MediaGuard does not check whom the certificate belongs to (chain, trust list, revocation) and did not check its signature (the active manifest has no signature) or its hash of the picture (the active manifest has no data-hash assertion (c2pa.hash.data)): verify the file with a C2PA tool (c2patool, contentcredentials.org) before relying on it.',
+      'The file carries C2PA Content Credentials (PNG \'caBX\' chunk; claim generator ChatGPT; actions c2pa.created, c2pa.converted). The claim\'s hashes of its 1 assertion match them. MediaGuard does not check whom the certificate belongs to (chain, trust list, revocation) and did not check its signature (the active manifest has no signature) or its hash of the picture (the active manifest has no data-hash assertion (c2pa.hash.data)): verify the file with a C2PA tool (c2patool, contentcredentials.org) before relying on it.',
     );
     expect(d.group).toMatchObject({ c2paClaimGenerator: 'ChatGPT', c2paActions: 'c2pa.created, c2pa.converted', c2paDigitalSourceType: 'trainedAlgorithmicMedia' });
     expect(d.highlights).toEqual([
       { label: 'Digital source type', value: 'trainedAlgorithmicMedia — created by a generative AI model (trained algorithmic media)' },
-      { label: 'Content Credentials', value: 'C2PA manifest by ChatGPT (signature not checked; picture hash not checked; certificate not checked)' },
+      { label: 'Content Credentials', value: 'C2PA manifest by ChatGPT (signature not checked; assertions match; picture hash not checked; certificate not checked)' },
     ]);
   });
 
@@ -221,9 +237,9 @@ describe('C2PA manifest stores', () => {
     expect(d.group.c2paSigner).toBe('MediaGuard Test Signer (MediaGuard Tests); issued by MediaGuard Test Signer (MediaGuard Tests); valid Dec  3 07:43:38 2026 GMT to Nov  9 07:43:38 2126 GMT (not verified)');
     expect(d.group.c2paSignature).toMatch(/^ES256: matches the claim under the certificate it carries/);
     expect(d.highlights.find((h) => h.label === 'Content Credentials')!.value).toBe(
-      'C2PA manifest by Adobe Firefly, signed as MediaGuard Test Signer (MediaGuard Tests) (signature matches; picture hash not checked; certificate not checked)',
+      'C2PA manifest by Adobe Firefly, signed as MediaGuard Test Signer (MediaGuard Tests) (signature matches; assertions match; picture hash not checked; self-signed certificate)',
     );
-    expect(d.flags.find((f) => f.code === 'C2PA_MANIFEST')!.message).toMatch(/a certificate for MediaGuard Test Signer \(MediaGuard Tests\), issued by .*\)\. Its claim signature \(ES256\) matches the claim under the certificate it carries\. MediaGuard does not check whom/);
+    expect(d.flags.find((f) => f.code === 'C2PA_MANIFEST')!.message).toMatch(/a certificate for MediaGuard Test Signer \(MediaGuard Tests\), issued by .*\)\. Its claim signature \(ES256\) matches the claim under the certificate it carries; and the claim's hashes of its 1 assertion match them\. MediaGuard checks how the certificate chain links, not whom/);
     expect(d.flags.map((f) => f.code)).not.toContain('C2PA_SIGNATURE_MISMATCH');
     // The chain in the unprotected header (C2PA 1.x writers): read there.
     expect(findC2pa(withPngChunks(png, pngChunk('caBX', c2paStore('x', actions, { chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY, chainUnprotected: true }))), 'png')!.signature.state).toBe('valid');
@@ -233,7 +249,7 @@ describe('C2PA manifest stores', () => {
       expect(bad.signature).toEqual({ state: 'invalid', alg: 'ES256', reason: 'the signature does not match the claim under the certificate it carries' });
       const m = describeGeneratorMarks({ texts: [], c2pa: bad });
       expect(m.flags.find((f) => f.code === 'C2PA_SIGNATURE_MISMATCH')).toMatchObject({ severity: 'notice', message: expect.stringMatching(/^The Content Credentials' claim signature \(ES256\) does not match the claim/) });
-      expect(m.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/\(signature does not match; picture hash not checked; certificate not checked\)$/);
+      expect(m.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/\(signature does not match; assertions match; picture hash not checked; self-signed certificate\)$/);
     }
     // An algorithm MediaGuard does not check; a damaged certificate: unchecked, no throw.
     expect(findC2pa(withPngChunks(png, pngChunk('caBX', c2paStore('x', actions, { chain: [TEST_SIGNER_CERT], alg: -47 }))), 'png')!.signature).toEqual({ state: 'unchecked', alg: null, reason: 'its algorithm (-47) is not one MediaGuard checks' });
@@ -246,14 +262,14 @@ describe('C2PA manifest stores', () => {
 
   it("the data hash: the file's bytes outside the manifest against the assertion; an edit after signing is a mismatch", () => {
     const actions = [{ action: 'c2pa.created', digitalSourceType: `${IPTC}digitalCapture` }];
-    const sign = { chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY };
+    const sign = CAMERA;
     const jpg = withHashedStore(jpeg, 2, (store) => withJpegJumbf(jpeg, store, 200), (h) => c2paStore('Google Pixel Camera', actions, sign, false, h));
     const c = findC2pa(jpg, 'jpeg')!;
     expect(c.signature.state).toBe('valid');
     expect(c.dataHash).toEqual({ state: 'match', alg: 'sha256', reason: null, hashedBytes: jpeg.length });
     const d = describeGeneratorMarks({ texts: [], c2pa: c });
-    expect(d.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/\(signature matches; picture hash matches; certificate not checked\)$/);
-    expect(d.flags.find((f) => f.code === 'C2PA_MANIFEST')!.message).toMatch(/Its claim signature \(ES256\) matches the claim under the certificate it carries, and its hash of the file \(sha256\) matches the file's bytes outside the manifest\. MediaGuard does not check whom the certificate belongs to \(chain, trust list, revocation\): verify/);
+    expect(d.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(endsWith(`(signature matches; assertions match; picture hash matches; ${ROOT_LINK})`));
+    expect(d.flags.find((f) => f.code === 'C2PA_MANIFEST')!.message).toMatch(/Its claim signature \(ES256\) matches the claim under the certificate it carries; the claim's hashes of its 2 assertions match them; and its hash of the file \(sha256\) matches the file's bytes outside the manifest\. MediaGuard checks how the certificate chain links, not whom it belongs to \(trust list, revocation\): verify/);
     expect(d.flags.map((f) => f.code)).toEqual(['C2PA_MANIFEST']);
     // One byte of the picture changed after the credentials were made.
     const edited = Buffer.from(jpg);
@@ -270,6 +286,92 @@ describe('C2PA manifest stores', () => {
     const md5 = withJpegJumbf(jpeg, c2paStore('x', actions, sign, false, { start: 2, length: 4, hash: Buffer.alloc(16), alg: 'md5' }));
     expect(findC2pa(md5, 'jpeg')!.dataHash).toEqual({ state: 'unchecked', alg: 'md5', reason: 'its hash algorithm (md5) is not one MediaGuard checks' });
     expect(findC2pa(jpg, 'jpeg', 'the file is larger than the bytes read')!.dataHash).toEqual({ state: 'unchecked', alg: null, reason: 'the file is larger than the bytes read' });
+  });
+
+  it("the claim's hashes of its assertions: an assertion changed, removed or added after signing is seen, and says so", () => {
+    const actions = [{ action: 'c2pa.created', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }];
+    const sign = CAMERA;
+    const read = (store: Buffer) => findC2pa(withPngChunks(png, pngChunk('caBX', store)), 'png')!;
+    // As signed, with relative and with absolute URIs, and with the data-hash assertion beside the actions.
+    expect(read(c2paStore('x', actions, sign)).assertions).toMatchObject({ state: 'match', matched: ['c2pa.actions.v2'] });
+    expect(read(c2paStore('x', actions, sign, false, undefined, 'absolute-uris')).assertions).toMatchObject({ state: 'match', matched: ['c2pa.actions.v2'] });
+    const jpg = withHashedStore(jpeg, 2, (store) => withJpegJumbf(jpeg, store, 200), (h) => c2paStore('x', actions, sign, false, h));
+    const whole = findC2pa(jpg, 'jpeg')!;
+    expect(whole.assertions).toMatchObject({ state: 'match', matched: ['c2pa.actions.v2', 'c2pa.hash.data'], mismatched: [], unreferenced: [] });
+    const ok = describeGeneratorMarks({ texts: [], c2pa: whole });
+    expect(ok.group.c2paAssertions).toBe("the claim's hashes of its 2 assertions match them");
+    expect(ok.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(endsWith(`(signature matches; assertions match; picture hash matches; ${ROOT_LINK})`));
+    expect(ok.flags.find((f) => f.code === 'C2PA_MANIFEST')!.message).toMatch(/matches the claim under the certificate it carries; the claim's hashes of its 2 assertions match them; and its hash of the file/);
+
+    // The actions rewritten to say "digital capture" after signing: the signature still matches (it covers the
+    // claim), but the claim's hash of the actions does not.
+    const forged = read(c2paStore('x', actions, sign, false, undefined, 'rewrite-actions'));
+    expect(forged.signature.state).toBe('valid');
+    expect(forged.assertions).toMatchObject({ state: 'mismatch', mismatched: ['c2pa.actions.v2'], missing: [] });
+    const f = describeGeneratorMarks({ texts: [], c2pa: forged });
+    expect(f.group.c2paAssertions).toBe('do NOT match the claim: changed after signing: c2pa.actions.v2');
+    expect(f.flags.find((x) => x.code === 'C2PA_ASSERTION_MISMATCH')).toMatchObject({ severity: 'notice', message: expect.stringMatching(/^The Content Credentials' assertions do not match the claim that references them \(c2pa\.actions\.v2 differs from what the claim hashed\)/) });
+    expect(f.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/\(signature matches; assertions do not match; picture hash not checked; certificate chain leads to MediaGuard Test Root CA/);
+    // Removed: referenced but absent.
+    expect(read(c2paStore('x', actions, sign, false, undefined, 'drop-actions')).assertions).toMatchObject({ state: 'mismatch', missing: ['c2pa.actions.v2'], matched: [] });
+    // An assertion added beside the signed ones: the signed ones still match; the added one is named as not covered.
+    const added = read(c2paStore('x', actions, sign, false, undefined, 'add-unreferenced'));
+    expect(added.assertions).toMatchObject({ state: 'match', matched: ['c2pa.actions.v2'], unreferenced: ['c2pa.actions.v2__1'] });
+    expect(describeGeneratorMarks({ texts: [], c2pa: added }).group.c2paUnreferencedAssertions).toBe('c2pa.actions.v2__1 (not covered by the claim or its signature: disregarded by C2PA validators)');
+    // References without hashes, and a claim with no references (C2PA 1.x as the helper writes it): not checked, and why.
+    expect(read(c2paStore('x', actions, sign, false, undefined, 'no-hashes')).assertions).toMatchObject({ state: 'unchecked', skipped: ['c2pa.actions.v2'], reason: 'none of its references carries a hash MediaGuard checks' });
+    const v1 = read(c2paStoreV1('Leica M11-P'));
+    expect(v1.assertions).toMatchObject({ state: 'unchecked', reason: 'the claim references no assertions' });
+    expect(describeGeneratorMarks({ texts: [], c2pa: v1 }).group.c2paAssertions).toBe('not checked: the claim references no assertions');
+  });
+
+  it("the signature's certificate chain, link by link: a CA-issued signer, a self-signed one, a broken chain, a CA signing, expiry", () => {
+    const actions = [{ action: 'c2pa.created', digitalSourceType: `${IPTC}digitalCapture` }];
+    const store = (sign: { chain: Buffer[]; key?: crypto.KeyObject }) => withPngChunks(png, pngChunk('caBX', c2paStore('Camera', actions, sign)));
+    const chainOf = (sign: { chain: Buffer[]; key?: crypto.KeyObject }) => findC2pa(store(sign), 'png')!;
+    const linked = chainOf(CAMERA);
+    expect(linked.signer).toMatchObject({ subject: 'MediaGuard Test Camera (MediaGuard Tests)', issuer: 'MediaGuard Test Root CA (MediaGuard Tests)' });
+    expect(linked.chain).toEqual({ state: 'linked', length: 2, anchor: 'MediaGuard Test Root CA (MediaGuard Tests)', problems: [], reason: null });
+    const ok = describeGeneratorMarks({ texts: [], c2pa: linked });
+    expect(ok.group.c2paCertificateChain).toBe('2 certificates, each signed by the next, leading to MediaGuard Test Root CA (MediaGuard Tests); whether anyone trusts that root is not checked (no trust list offline)');
+    expect(ok.flags.map((f) => f.code)).toEqual(['C2PA_MANIFEST']);
+    // The root left out of the chain (as C2PA asks of signers): still linked, to the issuer it names.
+    expect(chainOf({ chain: [TEST_CAMERA_CERT], key: TEST_CAMERA_KEY }).chain).toMatchObject({ state: 'linked', length: 1, anchor: 'MediaGuard Test Root CA (MediaGuard Tests)' });
+
+    // Self-signed: what a forger re-signing a manifest, or a test tool, makes. The signature matches; the notice says what that is worth.
+    const forged = chainOf({ chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY });
+    expect(forged.signature.state).toBe('valid');
+    // (openssl's self-signed certificates are CA certificates by default, which is a problem of its own.)
+    expect(forged.chain).toMatchObject({ state: 'self-signed', length: 1, problems: ["the signer's certificate is a CA certificate, which C2PA does not allow to sign claims"] });
+    const f = describeGeneratorMarks({ texts: [], c2pa: forged });
+    expect(f.flags.find((x) => x.code === 'C2PA_CERTIFICATE_PROBLEM')).toMatchObject({ severity: 'notice', message: expect.stringMatching(/^The Content Credentials are signed with a self-signed certificate \(MediaGuard Test Signer \(MediaGuard Tests\)\): anyone can make one/) });
+    expect(f.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/; self-signed certificate\)$/);
+
+    // A chain whose second certificate did not issue the first.
+    const broken = chainOf({ chain: [TEST_CAMERA_CERT, TEST_SIGNER_CERT], key: TEST_CAMERA_KEY });
+    expect(broken.chain.state).toBe('broken');
+    expect(broken.chain.problems).toEqual(['certificate 1 (MediaGuard Test Camera (MediaGuard Tests)) is not signed by certificate 2 (MediaGuard Test Signer (MediaGuard Tests)) after it']);
+    const b = describeGeneratorMarks({ texts: [], c2pa: broken });
+    expect(b.flags.find((x) => x.code === 'C2PA_CERTIFICATE_PROBLEM')!.message).toMatch(/^The certificate chain of the Content Credentials' signature does not link/);
+    expect(b.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/; certificate chain broken\)$/);
+
+    // The root CA's own certificate as the signer's (C2PA forbids a CA certificate signing claims).
+    const ca = chainOf({ chain: [TEST_ROOT_CERT] });
+    expect(ca.chain).toMatchObject({ state: 'self-signed', problems: ["the signer's certificate is a CA certificate, which C2PA does not allow to sign claims"] });
+
+    // Outside the validity period at the time checked (no trusted timestamp is read).
+    const late = checkC2paChain(c2paStore('Camera', actions, CAMERA), new Date('2200-01-01T00:00:00Z'));
+    expect(late.state).toBe('linked');
+    expect(late.problems).toHaveLength(2);
+    expect(late.problems[0]).toMatch(/^certificate 1 \(MediaGuard Test Camera \(MediaGuard Tests\)\) is outside its validity period \(.* to Nov  9 10:20:17 2126 GMT\) now; no trusted timestamp/);
+    const lateFlag = describeGeneratorMarks({ texts: [], c2pa: { ...linked, chain: late } }).flags.find((x) => x.code === 'C2PA_CERTIFICATE_PROBLEM')!;
+    expect(lateFlag.message).toMatch(/^The certificate of the Content Credentials' signature has a problem\. \(certificate 1 /);
+
+    // No signature, a damaged certificate: not checked, and why.
+    expect(chainOf({ chain: [] }).chain).toEqual({ state: 'unchecked', length: 0, anchor: null, problems: [], reason: 'the signature carries no certificate (x5chain)' });
+    const damaged = Buffer.from(TEST_CAMERA_CERT);
+    damaged.fill(0x41, 40, 80);
+    expect(chainOf({ chain: [damaged, TEST_ROOT_CERT] }).chain).toMatchObject({ state: 'unchecked', reason: 'a certificate in the chain cannot be read' });
   });
 
   it('decodes CBOR: integers, strings, arrays, maps, tags, floats, simple values; refuses what is malformed or unbounded', () => {
@@ -419,12 +521,12 @@ describe('through the metadata report and the verdict', () => {
   });
 
   it("a signed phone photo's Content Credentials, checked through the metadata report", async () => {
-    const sign = { chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY };
+    const sign = CAMERA;
     const jpg = withHashedStore(jpeg, 2, (store) => withJpegJumbf(jpeg, store), (h) => c2paStore('Pixel Camera', [{ action: 'c2pa.created', digitalSourceType: `${IPTC}computationalCapture` }], sign, false, h));
     const m = await metadataOf(jpg, 'pixel.jpg');
     expect(m.groups.generator).toMatchObject({ c2paSignature: expect.stringMatching(/^ES256: matches/), c2paDataHash: `sha256 over the ${jpeg.length} bytes outside the manifest: matches the file` });
     expect(codes(m)).not.toContain('AI_SOURCE_DECLARED');
-    expect(m.highlights).toContainEqual({ label: 'Content Credentials', value: 'C2PA manifest by Pixel Camera, signed as MediaGuard Test Signer (MediaGuard Tests) (signature matches; picture hash matches; certificate not checked)' });
+    expect(m.highlights).toContainEqual({ label: 'Content Credentials', value: `C2PA manifest by Pixel Camera, signed as MediaGuard Test Camera (MediaGuard Tests) (signature matches; assertions match; picture hash matches; ${ROOT_LINK})` });
   });
 
   it('a file whose metadata declares a generator is never called authentic; the warning names it', () => {
