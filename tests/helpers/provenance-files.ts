@@ -216,6 +216,7 @@ export function c2paStore(
   tamper = false,
   dataHash?: DataHash,
   edit?: AssertionEdit,
+  more: readonly { label: string; value: Cbor }[] = [],
 ): Buffer {
   const signing: SignOptions | undefined = Array.isArray(sign) ? { chain: sign } : sign;
   const actionsAssertion = (list: typeof actions) => superbox(CBOR_CONTENT, 'c2pa.actions.v2', box('cbor', cbor({ actions: list.map((a) => ({ ...a })) })));
@@ -223,8 +224,9 @@ export function c2paStore(
   const hashBox = dataHash
     ? [superbox(CBOR_CONTENT, 'c2pa.hash.data', box('cbor', cbor({ exclusions: [{ start: dataHash.start, length: dataHash.length }], name: 'jumbf manifest', alg: dataHash.alg ?? 'sha256', hash: dataHash.hash, pad: Buffer.alloc(0) })))]
     : [];
+  hashBox.push(...more.map((a) => superbox(CBOR_CONTENT, a.label, box('cbor', cbor(a.value)))));
   const uri = (label: string) => (edit === 'absolute-uris' ? `self#jumbf=/c2pa/${MANIFEST_LABEL}/c2pa.assertions/${label}` : `self#jumbf=c2pa.assertions/${label}`);
-  const refs = [hashedUri(uri('c2pa.actions.v2'), actionsBox, edit !== 'no-hashes'), ...hashBox.map((b) => hashedUri(uri('c2pa.hash.data'), b, edit !== 'no-hashes'))];
+  const refs = [hashedUri(uri('c2pa.actions.v2'), actionsBox, edit !== 'no-hashes'), ...hashBox.map((b, i) => hashedUri(uri(i < hashBox.length - more.length ? 'c2pa.hash.data' : more[i - (hashBox.length - more.length)]!.label), b, edit !== 'no-hashes'))];
   const claimBytes = cbor({ instanceID: 'xmp:iid:0c4f', claim_generator_info: { name: generator, version: '1.2.0' }, signature: 'self#jumbf=c2pa.signature', created_assertions: refs });
   const signatureBoxes = signing ? [signatureBox(claimBytes, signing)] : [];
   // (A claim changed after signing: same length, one text byte different.)
@@ -264,4 +266,74 @@ export function withJpegJumbf(jpeg: Buffer, store: Buffer, packet = 60000): Buff
     segments.push(h, data);
   }
   return Buffer.concat([jpeg.subarray(0, 2), ...segments, jpeg.subarray(2)]);
+}
+
+/** The UUID of the top-level box that holds a C2PA manifest store in ISO BMFF files. */
+const C2PA_BOX_UUID = Buffer.from('d8fec3d61b0e483c92975828877ec481', 'hex');
+
+/** The C2PA 'uuid' box of an MP4 (C2PA 2.x, "Embedding manifests into BMFF"): a FullBox (version 0, flags 0), purpose "manifest", a Merkle offset of 0, then the store. */
+export function c2paUuidBox(store: Buffer): Buffer {
+  return box('uuid', C2PA_BOX_UUID, Buffer.alloc(4), Buffer.from('manifest\0', 'latin1'), Buffer.alloc(8), store);
+}
+
+/** The top-level boxes of an MP4 (32-bit sizes): type, start, size. */
+function topLevelBoxes(file: Buffer): { type: string; start: number; size: number }[] {
+  const out: { type: string; start: number; size: number }[] = [];
+  for (let pos = 0; pos + 8 <= file.length; ) {
+    const size = file.readUInt32BE(pos);
+    if (size < 8) throw new Error('a box smaller than its header');
+    out.push({ type: file.toString('latin1', pos + 4, pos + 8), start: pos, size });
+    pos += size;
+  }
+  return out;
+}
+
+/**
+ * The BMFF hash C2PA defines, computed here on its own terms: the top-level boxes in file order less the
+ * excluded ones (ftyp, mfra, the C2PA uuid box, and `exclude`'s types), each preceded from version 2 by its
+ * start offset as an 8-byte big-endian integer.
+ */
+export function bmffHashOf(file: Buffer, version: number, alg = 'sha256', exclude: readonly string[] = []): Buffer {
+  const h = crypto.createHash(alg);
+  for (const b of topLevelBoxes(file)) {
+    const c2pa = b.type === 'uuid' && file.subarray(b.start + 8, b.start + 24).equals(C2PA_BOX_UUID);
+    if (c2pa || b.type === 'ftyp' || b.type === 'mfra' || exclude.includes(b.type)) continue;
+    if (version > 1) {
+      const o = Buffer.alloc(8);
+      o.writeBigUInt64BE(BigInt(b.start));
+      h.update(o);
+    }
+    h.update(file.subarray(b.start, b.start + b.size));
+  }
+  return h.digest();
+}
+
+/** An assertion of a store: its label and CBOR content. */
+export interface BmffAssertion {
+  label: string;
+  value: Cbor;
+}
+
+/** A BMFF hash assertion: its label (c2pa.hash.bmff, or .vN) and CBOR content. */
+export function bmffAssertion(hash: Buffer, o: { version?: number; alg?: string; exclude?: readonly string[]; extra?: Cbor[]; merkle?: boolean } = {}): BmffAssertion {
+  const version = o.version ?? 2;
+  const exclusions: Cbor[] = [{ xpath: '/uuid', data: [{ offset: 8, value: C2PA_BOX_UUID }] }, { xpath: '/ftyp' }, { xpath: '/mfra' }, ...(o.exclude ?? []).map((t) => ({ xpath: `/${t}` })), ...(o.extra ?? [])];
+  const value: Record<string, Cbor> = o.merkle ? { exclusions, alg: o.alg ?? 'sha256', merkle: [], name: 'jumbf manifest' } : { exclusions, alg: o.alg ?? 'sha256', hash, name: 'jumbf manifest' };
+  return { label: version > 1 ? `c2pa.hash.bmff.v${version}` : 'c2pa.hash.bmff', value };
+}
+
+/**
+ * An MP4 with a C2PA 'uuid' box after its ftyp (where C2PA puts it) whose store's BMFF hash assertion
+ * hashes the result. `build` makes the store around an assertion; the box is excluded from the hash, so a
+ * first pass with a zero hash fixes every offset and the second carries the real hash. (Chunk offsets in
+ * the movie box are not moved: the file plays no more, but its boxes are what is hashed.)
+ */
+export function withBmffStore(mp4: Buffer, build: (assertion: BmffAssertion) => Buffer, o: { version?: number; alg?: string; exclude?: readonly string[] } = {}): Buffer {
+  const ftyp = topLevelBoxes(mp4)[0]!;
+  const place = (store: Buffer) => Buffer.concat([mp4.subarray(0, ftyp.size), c2paUuidBox(store), mp4.subarray(ftyp.size)]);
+  const zero = Buffer.alloc(crypto.createHash(o.alg ?? 'sha256').digest().length);
+  const draft = place(build(bmffAssertion(zero, o)));
+  const file = place(build(bmffAssertion(bmffHashOf(draft, o.version ?? 2, o.alg, o.exclude), o)));
+  if (file.length !== draft.length) throw new Error('the store changed size with its hash');
+  return file;
 }

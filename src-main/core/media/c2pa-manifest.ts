@@ -102,7 +102,7 @@ function cborText(b: Buffer, at: number): string | null {
 }
 
 /** The bytes a C2PA manifest store occupies in the file, by format (null when none). */
-function c2paBytes(bytes: Buffer, format: string): { data: Buffer; where: string } | null {
+export function locateC2pa(bytes: Buffer, format: string): { data: Buffer; where: string } | null {
   if (format === 'jpeg') {
     // APP11 segments with the JPEG XT "JP" identifier carry JUMBF; a large store spans several.
     // (CI 'JP', box instance (2), packet sequence (4); packets after the first repeat the box header (8).)
@@ -134,7 +134,7 @@ function signerOf(store: Buffer): C2paFinding['signer'] {
  * default `bytes` are the whole file).
  */
 export function findC2pa(bytes: Buffer, format: string, wholeFile: Buffer | string = bytes): C2paFinding | null {
-  const found = c2paBytes(bytes, format);
+  const found = locateC2pa(bytes, format);
   if (!found) return null;
   const d = found.data;
   const generators = cborTextsAfter(d, 'claim_generator');

@@ -352,7 +352,32 @@ export interface C2paDataHashCheck {
   hashedBytes?: number;
 }
 
-const HASHES: Record<string, string> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
+export const HASHES: Record<string, string> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
+
+/**
+ * A hash assertion of the active manifest whose label matches `label` ("c2pa.hash.data", "c2pa.hash.bmff.v2"
+ * …): its label, its CBOR map, and the algorithm that applies (its own, else the claim's, else SHA-256);
+ * or why there is none. `what` names it in the reasons.
+ */
+export function hashAssertion(store: Buffer, label: RegExp, what: string): { label: string; value: Map<CborValue, CborValue>; algName: string } | string {
+  const manifest = activeManifest(store);
+  if (typeof manifest === 'string') return manifest;
+  const assertions = manifest.children.find((c) => c.label === 'c2pa.assertions');
+  const box = assertions?.children.find((c) => c.label !== null && label.test(c.label));
+  const data = box?.content.find((x) => x.type === 'cbor')?.data;
+  if (!box || !data) return `the active manifest has no ${what}`;
+  let v: CborValue;
+  try {
+    v = decodeCbor(data).value;
+  } catch (e) {
+    return `its ${what} cannot be decoded (${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (!(v instanceof Map)) return `its ${what} is not a map`;
+  // The claim's algorithm applies when the assertion names none.
+  const claimAlg = decodedClaim(manifest)?.get('alg');
+  const algName = typeof v.get('alg') === 'string' ? (v.get('alg') as string) : typeof claimAlg === 'string' ? claimAlg : 'sha256';
+  return { label: box.label!, value: v, algName };
+}
 /** At most this many exclusion ranges are honoured. */
 const MAX_EXCLUSIONS = 1000;
 
@@ -362,22 +387,9 @@ const MAX_EXCLUSIONS = 1000;
  */
 export function checkC2paDataHash(store: Buffer, file: Buffer): C2paDataHashCheck {
   const no = (reason: string, alg: string | null = null): C2paDataHashCheck => ({ state: 'unchecked', alg, reason });
-  const manifest = activeManifest(store);
-  if (typeof manifest === 'string') return no(manifest);
-  const assertions = manifest.children.find((c) => c.label === 'c2pa.assertions');
-  const box = assertions?.children.find((c) => c.label !== null && /^c2pa\.hash\.data(__\d+)?$/.test(c.label));
-  const data = box?.content.find((x) => x.type === 'cbor')?.data;
-  if (!data) return no('the active manifest has no data-hash assertion (c2pa.hash.data)');
-  let v: CborValue;
-  try {
-    v = decodeCbor(data).value;
-  } catch (e) {
-    return no(`its data-hash assertion cannot be decoded (${e instanceof Error ? e.message : String(e)})`);
-  }
-  if (!(v instanceof Map)) return no('its data-hash assertion is not a map');
-  // The claim's algorithm applies when the assertion names none.
-  const claimAlg = decodedClaim(manifest)?.get('alg');
-  const algName = typeof v.get('alg') === 'string' ? (v.get('alg') as string) : typeof claimAlg === 'string' ? claimAlg : 'sha256';
+  const found = hashAssertion(store, /^c2pa\.hash\.data(__\d+)?$/, 'data-hash assertion (c2pa.hash.data)');
+  if (typeof found === 'string') return no(found);
+  const { value: v, algName } = found;
   const alg = HASHES[algName];
   if (!alg) return no(`its hash algorithm (${algName}) is not one MediaGuard checks`, algName);
   const expected = v.get('hash');

@@ -5,6 +5,7 @@
  * index, so its packet headers are read through the whole file) for the metadata report, the media an
  * MP4 edit list hides and a file appended after this one.
  */
+import type { BmffTopBox } from './c2pa-bmff';
 import type { MediaInfo } from '../../../src-shared/domain/media';
 import { appendedOfAvi, describeAviStructure, isAviFormat, readAviStructure, type AviStructure } from './avi-structure';
 import { appendedOfMkv, describeMkvStructure, isMatroskaFormat, readMkvStructure, type MkvStructure } from './mkv-structure';
@@ -76,6 +77,20 @@ export const structureXmp = (c: ContainerStructure | null): readonly string[] =>
 
 /** The bytes of a C2PA manifest store's box (MP4/MOV), for generator-marks.ts. */
 export const structureC2pa = (c: ContainerStructure | null): Buffer | null => (c?.kind === 'mp4' ? (c.s.c2pa ?? null) : null);
+
+/**
+ * An MP4's top-level boxes and where each starts, for the C2PA BMFF hash (c2pa-bmff.ts); null when they
+ * were not all walked or the last one is cut short.
+ */
+export function structureTopBoxes(c: ContainerStructure | null): BmffTopBox[] | null {
+  if (c?.kind !== 'mp4' || c.s.layoutCut || c.s.cutShort) return null;
+  let at = 0;
+  return c.s.layout.map((b) => {
+    const box = { type: b.type, start: at, size: b.size };
+    at += b.size;
+    return box;
+  });
+}
 
 /** x264's settings read from the video stream itself (transport streams, where packet headers split the text in the file). */
 export const structureX264 = (c: ContainerStructure | null): string | null => (c?.kind === 'ts' ? c.s.x264 : null);

@@ -355,10 +355,11 @@ export function describeGeneratorMarks(input: {
     const sig = c.signature;
     const hash = c.dataHash;
     const asserted = c.assertions;
+    const noun = input.subject ?? 'picture';
     const state = [
       sig.state === 'valid' ? 'signature matches' : sig.state === 'invalid' ? 'signature does not match' : 'signature not checked',
       asserted.state === 'match' ? 'assertions match' : asserted.state === 'mismatch' ? 'assertions do not match' : 'assertions not checked',
-      hash.state === 'match' ? 'picture hash matches' : hash.state === 'mismatch' ? 'picture hash does not match' : 'picture hash not checked',
+      `${noun} hash ${hash.state === 'match' ? 'matches' : hash.state === 'mismatch' ? 'does not match' : 'not checked'}`,
       c.chain.state === 'linked' ? `certificate chain leads to ${capText(c.chain.anchor ?? '', 80)}, trust not checked` : c.chain.state === 'self-signed' ? 'self-signed certificate' : c.chain.state === 'broken' ? 'certificate chain broken' : 'certificate not checked',
     ].join('; ');
     highlights.push({ label: 'Content Credentials', value: `C2PA manifest${c.claimGenerators.length ? ` by ${capText(c.claimGenerators[0]!, 80)}` : ''}${c.signer ? `, signed as ${capText(c.signer.subject, 80)}` : ''} (${state})` });
@@ -371,7 +372,7 @@ export function describeGeneratorMarks(input: {
     const notChecked = [
       sig.state === 'unchecked' ? `its signature (${sig.reason})` : null,
       asserted.state === 'unchecked' ? `its hashes of its assertions (${asserted.reason})` : null,
-      hash.state === 'unchecked' ? `its hash of the picture (${hash.reason})` : null,
+      hash.state === 'unchecked' ? `its hash of the ${noun} (${hash.reason})` : null,
     ].filter(Boolean);
     flags.push({
       code: 'C2PA_MANIFEST',
@@ -417,7 +418,7 @@ export function describeGeneratorMarks(input: {
       flags.push({
         code: 'C2PA_HASH_MISMATCH',
         severity: 'notice',
-        message: `The Content Credentials' hash of the file (${hash.alg}) does not match its bytes outside the manifest: the file was changed after the credentials were made (a pixel edit, or even a metadata edit, does this), or MediaGuard reads this manifest differently from its writer. Confirm with a C2PA tool.`,
+        message: `The Content Credentials' hash of the file (${hash.alg}) does not match its bytes outside the manifest: the file was changed after the credentials were made (${noun === 'video' ? 'a re-encode, a trim, a re-mux or even a metadata edit does this' : 'a pixel edit, or even a metadata edit, does this'}), or MediaGuard reads this manifest differently from its writer. Confirm with a C2PA tool.`,
       });
     }
   }

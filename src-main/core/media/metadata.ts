@@ -15,10 +15,11 @@ import { decodeHeif, decodeHeifThumbnail } from './heif';
 import { readImageBytes, type DecodedImage } from './image-decode';
 import { heifItems } from './isobmff';
 import { jpegHistoryOfFile, type FileHistory } from './jpeg-history';
-import { describeContainerStructure, readContainerStructure, structureC2pa, structureX264, structureXmp, type ContainerStructure } from './container-structure';
+import { describeContainerStructure, readContainerStructure, structureC2pa, structureTopBoxes, structureX264, structureXmp, type ContainerStructure } from './container-structure';
 import { describePictureEnd, readPictureEnd, type PictureEnd } from './picture-end';
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
-import { findC2pa } from './c2pa-manifest';
+import { checkC2paBmffHash } from './c2pa-bmff';
+import { findC2pa, locateC2pa } from './c2pa-manifest';
 import { describeGeneratorMarks } from './generator-marks';
 import { pictureMarks } from './picture-marks';
 import { capText } from './structure-io';
@@ -519,11 +520,15 @@ async function videoReport(p: string, info: MediaInfo, known?: ContainerStructur
   if (found) highlights.push(...found.highlights);
   // What the video declares of its making: the IPTC digital source type in its XMP, a C2PA manifest store.
   const c2paBox = structureC2pa(structure);
+  const c2pa = c2paBox ? findC2pa(c2paBox, info.format, 'a video is checked by its BMFF hash') : null;
+  const store = c2paBox ? locateC2pa(c2paBox, info.format) : null;
+  // A video's manifest hashes the file box by box (c2pa.hash.bmff), read from disk in one pass.
+  if (c2pa && store) c2pa.dataHash = await checkC2paBmffHash(store.data, { path: p, size: info.sizeBytes, boxes: structureTopBoxes(structure) }).catch((e: unknown) => ({ state: 'unchecked' as const, alg: null, reason: `the file could not be read (${errorText(e)})` }));
   const marks = describeGeneratorMarks({
     texts: [],
     sourceType: xmp?.sourceType || undefined,
     software: [groups.xmp?.CreatorTool, t.encoder, t.software].filter((x): x is string => !!x),
-    c2pa: c2paBox ? findC2pa(c2paBox, info.format, "a video's hash assertion (c2pa.hash.bmff) is not read") : null,
+    c2pa,
     subject: 'video',
   });
   if (Object.keys(marks.group).length) groups.generator = marks.group;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import type crypto from 'node:crypto';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import os from 'node:os';
@@ -24,6 +24,10 @@ import {
   TEST_ROOT_CERT,
   TEST_SIGNER_CERT,
   TEST_SIGNER_KEY,
+  bmffAssertion,
+  type BmffAssertion,
+  c2paUuidBox,
+  withBmffStore,
   withHashedStore,
   withJpegJumbf,
   withPngChunks,
@@ -518,6 +522,80 @@ describe('through the metadata report and the verdict', () => {
     expect(x.flags.find((f) => f.code === 'AI_SOURCE_DECLARED')!.message).toMatch(/declares the video a composite that includes generative-AI elements/);
     const plain = await metadataOf(mp4, 'plain.mp4');
     expect(plain.groups.generator).toBeUndefined();
+  });
+
+  it("a video's BMFF hash (c2pa.hash.bmff): the file box by box, with each box's offset from version 2; an edit or a moved box is a mismatch", async () => {
+    const mp4 = fs.readFileSync(fixture('clip.mp4'));
+    const actions = [{ action: 'c2pa.created', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }];
+    const build = (a: BmffAssertion) => c2paStore('OpenAI Sora', actions, CAMERA, false, undefined, undefined, [a]);
+    const signed = withBmffStore(mp4, build);
+    const m = await metadataOf(signed, 'signed.mp4');
+    const g = m.groups.generator!;
+    expect(g.c2paDataHash).toMatch(/^sha256 over the \d+ bytes outside the manifest: matches the file$/);
+    expect(g.c2paAssertions).toBe("the claim's hashes of its 2 assertions match them");
+    expect(m.highlights.find((h) => h.label === 'Content Credentials')!.value).toContain('; video hash matches;');
+    expect(codes(m)).not.toContain('C2PA_HASH_MISMATCH');
+
+    // One byte of the media data changed after signing.
+    const edited = Buffer.from(signed);
+    edited[edited.length - 200] = edited[edited.length - 200]! ^ 0x01;
+    const e = await metadataOf(edited, 'edited.mp4');
+    expect(e.groups.generator!.c2paDataHash).toMatch(/^sha256: does NOT match the file \(the file's boxes outside the manifest differ from those the assertion recorded \(in their bytes or where they lie\)\)$/);
+    expect(e.flags.find((f) => f.code === 'C2PA_HASH_MISMATCH')!.message).toMatch(/a re-encode, a trim, a re-mux or even a metadata edit does this/);
+    expect(e.highlights.find((h) => h.label === 'Content Credentials')!.value).toContain('; video hash does not match;');
+
+    // A 'free' box both versions exclude, slipped in after the C2PA box: version 1 hashes bytes only and still
+    // matches; version 2 hashes where every box lies, so the boxes it moved make it a mismatch.
+    const free = box('free', Buffer.alloc(32));
+    const slip = (file: Buffer) => {
+      const ftypEnd = file.readUInt32BE(0);
+      const uuidEnd = ftypEnd + file.readUInt32BE(ftypEnd);
+      return Buffer.concat([file.subarray(0, uuidEnd), free, file.subarray(uuidEnd)]);
+    };
+    for (const version of [1, 2]) {
+      const f = withBmffStore(mp4, build, { version, exclude: ['free'] });
+      expect((await metadataOf(f, `v${version}.mp4`)).groups.generator!.c2paDataHash).toMatch(/: matches the file$/);
+      const moved = (await metadataOf(slip(f), `v${version}-moved.mp4`)).groups.generator!.c2paDataHash;
+      expect(moved).toMatch(version === 1 ? /: matches the file$/ : /does NOT match the file/);
+    }
+
+    // What is not checked, and why: a Merkle tree (fragmented files), an exclusion inside a box, an algorithm not handled.
+    const notChecked = async (assertion: BmffAssertion, name: string) =>
+      (await metadataOf(Buffer.concat([mp4, c2paUuidBox(c2paStore('x', actions, CAMERA, false, undefined, undefined, [assertion]))]), name)).groups.generator!.c2paDataHash;
+    expect(await notChecked(bmffAssertion(Buffer.alloc(32), { merkle: true }), 'merkle.mp4')).toBe('not checked: it hashes a fragmented file by Merkle tree, which MediaGuard does not check');
+    expect(await notChecked(bmffAssertion(Buffer.alloc(32), { extra: [{ xpath: '/moov/trak/mdia' }] }), 'nested.mp4')).toBe('not checked: it excludes boxes inside other boxes (/moov/trak/mdia), which MediaGuard does not check');
+    expect(await notChecked(bmffAssertion(Buffer.alloc(20), { alg: 'sha1' }), 'sha1.mp4')).toBe('not checked: its hash algorithm (sha1) is not one MediaGuard checks');
+    // A video whose manifest has no BMFF hash: said so.
+    expect((await metadataOf(Buffer.concat([mp4, c2paUuidBox(c2paStore('x', actions, CAMERA))]), 'nohash.mp4')).groups.generator!.c2paDataHash).toBe('not checked: the active manifest has no BMFF hash assertion (c2pa.hash.bmff)');
+  });
+
+  it('a BMFF hash exclusion of part of a box (subset) leaves the rest and the box offset in the hash', async () => {
+    const mp4 = fs.readFileSync(fixture('clip.mp4'));
+    // Excluding all of mdat's payload but its 8-byte header: the hash computed here by hand, box by box.
+    const extra = [{ xpath: '/mdat', subset: [{ offset: 8, length: 0 }] }];
+    const draft = withBmffStore(mp4, () => c2paStore('x', [], CAMERA, false, undefined, undefined, [bmffAssertion(Buffer.alloc(32), { extra })]));
+    const h = crypto.createHash('sha256');
+    for (let pos = 0; pos < draft.length; ) {
+      const size = draft.readUInt32BE(pos);
+      const type = draft.toString('latin1', pos + 4, pos + 8);
+      if (type !== 'ftyp' && type !== 'uuid') {
+        const o = Buffer.alloc(8);
+        o.writeBigUInt64BE(BigInt(pos));
+        h.update(o).update(draft.subarray(pos, pos + (type === 'mdat' ? 8 : size)));
+      }
+      pos += size;
+    }
+    const ftypEnd = draft.readUInt32BE(0);
+    const final = Buffer.concat([draft.subarray(0, ftypEnd), c2paUuidBox(c2paStore('x', [], CAMERA, false, undefined, undefined, [bmffAssertion(h.digest(), { extra })])), draft.subarray(ftypEnd + draft.readUInt32BE(ftypEnd))]);
+    expect(final.length).toBe(draft.length);
+    expect((await metadataOf(final, 'subset.mp4')).groups.generator!.c2paDataHash).toMatch(/: matches the file$/);
+    // A change inside the excluded part of mdat leaves it matching; one in its header does not.
+    const mdatAt = (() => {
+      for (let pos = 0; ; pos += final.readUInt32BE(pos)) if (final.toString('latin1', pos + 4, pos + 8) === 'mdat') return pos;
+    })();
+    const inside = Buffer.from(final);
+    inside[mdatAt + 100] = inside[mdatAt + 100]! ^ 0xff;
+    expect((await metadataOf(inside, 'subset-inside.mp4')).groups.generator!.c2paDataHash).toMatch(/: matches the file$/);
   });
 
   it("a signed phone photo's Content Credentials, checked through the metadata report", async () => {
