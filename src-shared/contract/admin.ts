@@ -31,6 +31,7 @@ export const zSettingsPatch = z
       .optional(),
     ffmpegPath: zPath.nullable().optional(),
     ffprobePath: zPath.nullable().optional(),
+    c2paTrustAnchors: zPath.nullable().optional(),
     limits: z
       .object({
         // Bounds a user would expect: below them nothing ordinary could be analysed; above

@@ -26,6 +26,7 @@ import { resolveTools, type ResolvedTools } from '../media/tools';
 import { inlineForensics, type ForensicsRunner } from './forensics-thread';
 import { analyseAppendedMedia, appendedMediaWarning, withAppendedMedia } from './appended-media';
 import { analyseHiddenMedia, hiddenMediaWarning, withHiddenMedia } from './hidden-media';
+import { trustAnchorsAt } from '../media/c2pa-trust';
 import { withDeclaredGenerator } from '../media/generator-marks';
 import { resolveModels, type ModelSelection } from './model-set';
 import { runPipeline, stillCodingOf, type PipelineResult } from './pipeline';
@@ -194,12 +195,13 @@ export async function analyzeFile(
   const appendedAt = foundAt && foundAt.offset > 0 && foundAt.offset < media.sizeBytes ? foundAt : null;
   // The metadata stage reads the file now and finishes beside the frames and the models (a JPEG's report
   // waits for its compression history). Unreadable metadata is itself a finding, not a reason to refuse the picture.
-  const metadataRead = timed('metadata', () =>
+  const metadataRead = timed('metadata', async () =>
     readMetadata(checked.path, media, {
       limits: settings.limits,
       decoded,
       structure,
       pictureEnd,
+      c2paTrust: await trustAnchorsAt(settings.c2paTrustAnchors ?? null),
       ...(jpegRead ? { jpegHistory: jpegRead.then((jpeg) => (jpeg.ok ? { ok: true as const, history: jpeg.history } : jpeg)), jpegQuality } : {}),
     }),
   ).catch(() => null);

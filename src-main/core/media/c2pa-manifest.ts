@@ -19,6 +19,7 @@ import {
   type C2paDataHashCheck,
   type C2paSignatureCheck,
 } from './c2pa-verify';
+import type { TrustAnchors } from './c2pa-trust';
 import { jpegHeaderSegments } from './jpeg-segments';
 
 /** The UUID in the description box of a C2PA manifest store ("c2pa" + the JUMBF suffix). */
@@ -131,9 +132,9 @@ function signerOf(store: Buffer): C2paFinding['signer'] {
 /**
  * A C2PA manifest store in the picture's metadata bytes, with what its text says and its checks; null when
  * none. `wholeFile`: every byte of the file, for the data hash (a string says why it is not checked; by
- * default `bytes` are the whole file).
+ * default `bytes` are the whole file); `trust`: the administrator's trust anchors, if any.
  */
-export function findC2pa(bytes: Buffer, format: string, wholeFile: Buffer | string = bytes): C2paFinding | null {
+export function findC2pa(bytes: Buffer, format: string, wholeFile: Buffer | string = bytes, trust: TrustAnchors | null = null): C2paFinding | null {
   const found = locateC2pa(bytes, format);
   if (!found) return null;
   const d = found.data;
@@ -145,7 +146,7 @@ export function findC2pa(bytes: Buffer, format: string, wholeFile: Buffer | stri
   const types = [...new Set(cborTextsAfter(d, 'digitalSourceType', 16))];
   return { bytes: d.length, where: found.where, claimGenerators: [...new Set(generators)], actions, digitalSourceTypes: types, signer: signerOf(d),
     signature: checkC2paSignature(d),
-    chain: checkC2paChain(d),
+    chain: checkC2paChain(d, new Date(), trust),
     assertions: checkC2paAssertions(d),
     dataHash: typeof wholeFile === 'string' ? { state: 'unchecked', alg: null, reason: wholeFile } : checkC2paDataHash(d, wholeFile),
   };

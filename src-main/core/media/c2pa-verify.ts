@@ -18,6 +18,7 @@
  * who that is, and a matching data hash says the bytes are those the assertion recorded.
  */
 import crypto from 'node:crypto';
+import type { TrustAnchors } from './c2pa-trust';
 
 /** A decoded CBOR value; byte strings stay Buffers, maps are Maps (integer and text keys). */
 export type CborValue = number | bigint | string | Buffer | boolean | null | undefined | CborValue[] | Map<CborValue, CborValue> | { tag: number; value: CborValue };
@@ -288,6 +289,12 @@ export interface C2paChainCheck {
   /** What is wrong with the chain or the signer's certificate (a CA certificate signing, a broken link, outside its validity now). */
   problems: string[];
   reason: string | null;
+  /**
+   * The chain against the administrator's trust anchors (c2pa-trust.ts): trusted when an unbroken chain
+   * reaches one of them (a certificate of the chain is one, or was issued and signed by one); untrusted when
+   * it reaches none; no-list when none is configured (or the chain was not read).
+   */
+  trust: { state: 'trusted' | 'untrusted' | 'no-list'; anchor: string | null; list: string | null; listProblems: string[] };
 }
 
 /** "CN=…\nO=…" → "common name (organisation)". */
@@ -305,8 +312,9 @@ export function distinguishedName(dn: string): string {
  * so a well-linked chain is named, not vouched for. `now`: the time validity periods are checked at
  * (no trusted timestamp is read, so the present, as C2PA validators do without one).
  */
-export function checkC2paChain(store: Buffer, now = new Date()): C2paChainCheck {
-  const none = (reason: string): C2paChainCheck => ({ state: 'unchecked', length: 0, anchor: null, problems: [], reason });
+export function checkC2paChain(store: Buffer, now = new Date(), anchors: TrustAnchors | null = null): C2paChainCheck {
+  const noList = { state: 'no-list' as const, anchor: null, list: anchors?.source ?? null, listProblems: anchors?.problems ?? [] };
+  const none = (reason: string): C2paChainCheck => ({ state: 'unchecked', length: 0, anchor: null, problems: [], reason, trust: noList });
   const parts = signatureParts(store);
   if (typeof parts === 'string') return none(parts);
   if (!parts.chain.length) return none('the signature carries no certificate (x5chain)');
@@ -341,7 +349,26 @@ export function checkC2paChain(store: Buffer, now = new Date()): C2paChainCheck 
   const last = certs.at(-1)!;
   const anchor = distinguishedName(last.issuer);
   const state = broken ? 'broken' : signs(leaf, leaf) ? 'self-signed' : 'linked';
-  return { state, length: certs.length, anchor, problems, reason: null };
+  return { state, length: certs.length, anchor, problems, reason: null, trust: broken || !anchors ? noList : trustOf(certs, anchors) };
+}
+
+/** Whether an unbroken chain reaches one of the trust anchors: a certificate of it is one, or one of them issued and signed it. */
+function trustOf(certs: readonly crypto.X509Certificate[], anchors: TrustAnchors): C2paChainCheck['trust'] {
+  const base = { list: anchors.source, listProblems: anchors.problems };
+  for (const c of certs) {
+    for (const a of anchors.certificates) {
+      let reached = c.fingerprint256 === a.fingerprint256;
+      if (!reached) {
+        try {
+          reached = c.checkIssued(a) && c.verify(a.publicKey);
+        } catch {
+          reached = false;
+        }
+      }
+      if (reached) return { ...base, state: 'trusted', anchor: distinguishedName(a.subject) };
+    }
+  }
+  return { ...base, state: 'untrusted', anchor: null };
 }
 
 export interface C2paDataHashCheck {

@@ -307,13 +307,22 @@ export function describeGeneratorMarks(input: {
     const ch = c.chain;
     group.c2paCertificateChain =
       ch.state === 'linked'
-        ? `${ch.length} certificate${ch.length === 1 ? '' : 's'}, each signed by the next, leading to ${ch.anchor}; whether anyone trusts that root is not checked (no trust list offline)`
+        ? `${ch.length} certificate${ch.length === 1 ? '' : 's'}, each signed by the next, leading to ${ch.anchor}`
         : ch.state === 'self-signed'
           ? "the signer's certificate is self-signed: anyone can make one, and C2PA requires one issued by a certification authority"
           : ch.state === 'broken'
             ? 'broken: a certificate is not signed by the one after it'
             : `not checked: ${ch.reason}`;
     if (ch.problems.length) group.c2paCertificateProblems = capText(ch.problems.join('; '), 600);
+    if (ch.state !== 'unchecked') {
+      group.c2paTrust =
+        ch.trust.state === 'trusted'
+          ? `trusted: the chain reaches ${ch.trust.anchor}, one of ${ch.trust.list} (revocation is not checked)`
+          : ch.trust.state === 'untrusted'
+            ? `NOT trusted: the chain reaches none of ${ch.trust.list}`
+            : 'not checked: no trust list is configured (Settings → Content Credentials), so whom the certificate belongs to is not known';
+    }
+    if (ch.trust.listProblems.length) group.c2paTrustListProblems = capText(ch.trust.listProblems.join('; '), 400);
     const a = c.assertions;
     group.c2paAssertions =
       a.state === 'match'
@@ -360,7 +369,17 @@ export function describeGeneratorMarks(input: {
       sig.state === 'valid' ? 'signature matches' : sig.state === 'invalid' ? 'signature does not match' : 'signature not checked',
       asserted.state === 'match' ? 'assertions match' : asserted.state === 'mismatch' ? 'assertions do not match' : 'assertions not checked',
       `${noun} hash ${hash.state === 'match' ? 'matches' : hash.state === 'mismatch' ? 'does not match' : 'not checked'}`,
-      c.chain.state === 'linked' ? `certificate chain leads to ${capText(c.chain.anchor ?? '', 80)}, trust not checked` : c.chain.state === 'self-signed' ? 'self-signed certificate' : c.chain.state === 'broken' ? 'certificate chain broken' : 'certificate not checked',
+      c.chain.trust.state === 'trusted'
+        ? `certificate trusted (${capText(c.chain.trust.anchor ?? '', 80)})`
+        : c.chain.state === 'broken'
+          ? 'certificate chain broken'
+          : c.chain.trust.state === 'untrusted'
+            ? `${c.chain.state === 'self-signed' ? 'self-signed certificate' : 'certificate'} not on the trust list`
+            : c.chain.state === 'linked'
+              ? `certificate chain leads to ${capText(c.chain.anchor ?? '', 80)}, trust not checked`
+              : c.chain.state === 'self-signed'
+                ? 'self-signed certificate'
+                : 'certificate not checked',
     ].join('; ');
     highlights.push({ label: 'Content Credentials', value: `C2PA manifest${c.claimGenerators.length ? ` by ${capText(c.claimGenerators[0]!, 80)}` : ''}${c.signer ? `, signed as ${capText(c.signer.subject, 80)}` : ''} (${state})` });
     const checked = [
@@ -380,7 +399,7 @@ export function describeGeneratorMarks(input: {
       message:
         `The file carries C2PA Content Credentials (${c.where}${c.claimGenerators.length ? `; claim generator ${capText(c.claimGenerators.join(', '), 120)}` : ''}${c.actions.length ? `; actions ${capText(c.actions.join(', '), 160)}` : ''}${c.signer ? `; a certificate for ${c.signer.subject}, issued by ${c.signer.issuer}` : ''}). ` +
         (said ? `${said[0]!.toUpperCase()}${said.slice(1)}. ` : '') +
-        `MediaGuard ${c.chain.state === 'unchecked' ? 'does not check whom the certificate belongs to (chain, trust list, revocation)' : 'checks how the certificate chain links, not whom it belongs to (trust list, revocation)'}${notChecked.length ? ` and did not check ${notChecked.join(' or ')}` : ''}: verify the file with a C2PA tool (c2patool, contentcredentials.org) before relying on it.`,
+        `MediaGuard ${c.chain.trust.state === 'trusted' ? `found its certificate chain reaching ${c.chain.trust.anchor}, on the configured trust list, but does not check revocation` : c.chain.state === 'unchecked' ? 'does not check whom the certificate belongs to (chain, trust list, revocation)' : 'checks how the certificate chain links, not whom it belongs to (trust list, revocation)'}${notChecked.length ? ` and did not check ${notChecked.join(' or ')}` : ''}: verify the file with a C2PA tool (c2patool, contentcredentials.org) before relying on it.`,
     });
     if (sig.state === 'invalid') {
       flags.push({
@@ -389,16 +408,22 @@ export function describeGeneratorMarks(input: {
         message: `The Content Credentials' claim signature (${sig.alg}) does not match the claim under the certificate it carries: the claim was changed after it was signed, or the manifest is damaged. Confirm with a C2PA tool: MediaGuard's reading of a manifest may differ from its writer's.`,
       });
     }
-    if (c.chain.state === 'self-signed' || c.chain.state === 'broken' || c.chain.problems.length) {
+    const trust = c.chain.trust;
+    // (A self-signed certificate the administrator put on the trust list is theirs to vouch for.)
+    const selfSigned = c.chain.state === 'self-signed' && trust.state !== 'trusted';
+    if (selfSigned || c.chain.state === 'broken' || c.chain.problems.length || trust.state === 'untrusted') {
       flags.push({
         code: 'C2PA_CERTIFICATE_PROBLEM',
         severity: 'notice',
         message:
-          (c.chain.state === 'self-signed'
+          (selfSigned
             ? `The Content Credentials are signed with a self-signed certificate (${c.signer?.subject ?? 'unnamed'}): anyone can make one in a minute, so the signature says nothing of who signed — it is how credentials are forged or made by test tools; C2PA requires a certificate issued by a certification authority.`
             : c.chain.state === 'broken'
               ? "The certificate chain of the Content Credentials' signature does not link: a certificate is not signed by the one after it, so the chain does not lead to its stated issuer."
-              : "The certificate of the Content Credentials' signature has a problem.") +
+              : trust.state === 'untrusted'
+                ? `The certificate chain of the Content Credentials' signature (${c.signer?.subject ?? 'unnamed'}) reaches none of the certificates on the configured trust list (${trust.list}): whoever signed is not someone that list vouches for.`
+                : "The certificate of the Content Credentials' signature has a problem.") +
+          (selfSigned && trust.state === 'untrusted' ? ' Nor does it reach any certificate on the configured trust list.' : '') +
           (c.chain.problems.length ? ` (${capText(c.chain.problems.join('; '), 400)}.)` : '') +
           ' Confirm with a C2PA tool, which also checks the chain against a trust list.',
       });

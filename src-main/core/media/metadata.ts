@@ -20,6 +20,7 @@ import { describePictureEnd, readPictureEnd, type PictureEnd } from './picture-e
 import { jpegQualityOfFile, type JpegQuality } from './jpeg-quality';
 import { checkC2paBmffHash } from './c2pa-bmff';
 import { findC2pa, locateC2pa } from './c2pa-manifest';
+import type { TrustAnchors } from './c2pa-trust';
 import { describeGeneratorMarks } from './generator-marks';
 import { pictureMarks } from './picture-marks';
 import { capText } from './structure-io';
@@ -326,6 +327,7 @@ async function imageReport(
   knownQuality?: JpegQuality | null,
   decoded?: () => Promise<DecodedImage>,
   knownEnd?: PictureEnd | null,
+  c2paTrust: TrustAnchors | null = null,
 ): Promise<MetadataReport> {
   const bytes = EXIF_FORMATS.has(info.format) ? await metadataBytes(p) : null;
   const meta = bytes ? await parseImageMetadata(bytes, info.format, bytes.length >= info.sizeBytes) : { parsed: {}, exifPresent: false, problems: [], thumbnail: null, source: null };
@@ -343,6 +345,7 @@ async function imageReport(
     parsed,
     software: [groups.ifd0?.Software, groups.xmp?.CreatorTool].filter((x): x is string => !!x),
     sourceType: digitalSourceTypeTag(parsed) || undefined,
+    c2paTrust,
   });
   for (const [name, rows] of Object.entries(marks.groups)) groups[name] = { ...groups[name], ...rows };
   let thumb: Buffer | null = null;
@@ -484,7 +487,7 @@ async function videoXmp(packets: readonly string[]): Promise<{ group: Record<str
   return { group: xmpGroup(merged), sourceType: digitalSourceTypeTag(merged), problems };
 }
 
-async function videoReport(p: string, info: MediaInfo, known?: ContainerStructure | null): Promise<MetadataReport> {
+async function videoReport(p: string, info: MediaInfo, known?: ContainerStructure | null, c2paTrust: TrustAnchors | null = null): Promise<MetadataReport> {
   const [x264InFile, structure] = await Promise.all([findX264Sei(p).catch(() => null), known !== undefined ? Promise.resolve(known) : readContainerStructure(p, info)]);
   // A transport stream's packet headers split the text every 184 bytes: the settings read from the
   // reassembled video stream come first there.
@@ -520,7 +523,7 @@ async function videoReport(p: string, info: MediaInfo, known?: ContainerStructur
   if (found) highlights.push(...found.highlights);
   // What the video declares of its making: the IPTC digital source type in its XMP, a C2PA manifest store.
   const c2paBox = structureC2pa(structure);
-  const c2pa = c2paBox ? findC2pa(c2paBox, info.format, 'a video is checked by its BMFF hash') : null;
+  const c2pa = c2paBox ? findC2pa(c2paBox, info.format, 'a video is checked by its BMFF hash', c2paTrust) : null;
   const store = c2paBox ? locateC2pa(c2paBox, info.format) : null;
   // A video's manifest hashes the file box by box (c2pa.hash.bmff), read from disk in one pass.
   if (c2pa && store) c2pa.dataHash = await checkC2paBmffHash(store.data, { path: p, size: info.sizeBytes, boxes: structureTopBoxes(structure) }).catch((e: unknown) => ({ state: 'unchecked' as const, alg: null, reason: `the file could not be read (${errorText(e)})` }));
@@ -555,13 +558,15 @@ export async function readMetadata(
     structure?: ContainerStructure | null;
     /** A picture's end and what follows it, when the caller has read it (null: not such a picture). */
     pictureEnd?: PictureEnd | null;
+    /** The administrator's C2PA trust anchors (c2pa-trust.ts), when configured. */
+    c2paTrust?: TrustAnchors | null;
   } = {},
 ): Promise<MetadataReport> {
   const limits = opts.limits ?? DEFAULT_SETTINGS.limits;
   switch (info.kind) {
     case 'image':
-      return imageReport(p, info, limits, opts.jpegHistory, opts.jpegQuality, opts.decoded, opts.pictureEnd);
+      return imageReport(p, info, limits, opts.jpegHistory, opts.jpegQuality, opts.decoded, opts.pictureEnd, opts.c2paTrust ?? null);
     case 'video':
-      return videoReport(p, info, opts.structure);
+      return videoReport(p, info, opts.structure, opts.c2paTrust ?? null);
   }
 }

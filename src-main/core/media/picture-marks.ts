@@ -7,6 +7,7 @@
  */
 import type { MetadataFlag } from '../../../src-shared/domain/media';
 import { findC2pa } from './c2pa-manifest';
+import type { TrustAnchors } from './c2pa-trust';
 import { describeGeneratorMarks } from './generator-marks';
 import { decodeUserComment, readJpegComments, readPngTexts } from './picture-texts';
 import { capText } from './structure-io';
@@ -35,6 +36,8 @@ export function pictureMarks(input: {
   parsed: Record<string, unknown>;
   software: readonly string[];
   sourceType: string | undefined;
+  /** The administrator's C2PA trust anchors (c2pa-trust.ts), if any. */
+  c2paTrust?: TrustAnchors | null;
 }): PictureMarks {
   const { bytes, format } = input;
   const groups: PictureMarks['groups'] = {};
@@ -51,7 +54,7 @@ export function pictureMarks(input: {
     sourceType: input.sourceType,
     software: input.software,
     comments,
-    c2pa: bytes ? findC2pa(bytes, format, bytes.length >= input.sizeBytes ? bytes : `the file is larger than the ${bytes.length} bytes read for its metadata`) : null,
+    c2pa: bytes ? findC2pa(bytes, format, bytes.length >= input.sizeBytes ? bytes : `the file is larger than the ${bytes.length} bytes read for its metadata`, input.c2paTrust ?? null) : null,
   });
   if (Object.keys(marks.pngText).length) groups.pngText = marks.pngText;
   if (Object.keys(marks.group).length) groups.generator = marks.group;

@@ -11,6 +11,7 @@ import type { MetadataReport } from '../../../src-shared/domain/media';
 import { describeGeneratorMarks, digitalSourceType, generatorRecords, parseComfyPrompt, parseWebUiParameters, withDeclaredGenerator } from '../../../src-main/core/media/generator-marks';
 import { decodeUserComment, readJpegComments, readPngTexts } from '../../../src-main/core/media/picture-texts';
 import { findC2pa } from '../../../src-main/core/media/c2pa-manifest';
+import { readTrustAnchors } from '../../../src-main/core/media/c2pa-trust';
 import { readMetadata } from '../../../src-main/core/media/metadata';
 import { probe } from '../../../src-main/core/media';
 import {
@@ -211,7 +212,7 @@ describe('C2PA manifest stores', () => {
     const store = c2paStore('ChatGPT', [{ action: 'c2pa.created', softwareAgent: 'GPT-4o', digitalSourceType: `${IPTC}trainedAlgorithmicMedia` }, { action: 'c2pa.converted' }]);
     const c = findC2pa(withPngChunks(png, pngChunk('caBX', store)), 'png')!;
     expect(c).toEqual({ bytes: store.length, where: "PNG 'caBX' chunk", claimGenerators: ['ChatGPT'], actions: ['c2pa.created', 'c2pa.converted'], digitalSourceTypes: [`${IPTC}trainedAlgorithmicMedia`], signer: null, signature: { state: 'unchecked', alg: null, reason: 'the active manifest has no signature' },
-      chain: { state: 'unchecked', length: 0, anchor: null, problems: [], reason: 'the active manifest has no signature' },
+      chain: { state: 'unchecked', length: 0, anchor: null, problems: [], reason: 'the active manifest has no signature', trust: { state: 'no-list', anchor: null, list: null, listProblems: [] } },
       assertions: { state: 'match', matched: ['c2pa.actions.v2'], mismatched: [], missing: [], skipped: [], unreferenced: [], reason: null },
       dataHash: { state: 'unchecked', alg: null, reason: 'the active manifest has no data-hash assertion (c2pa.hash.data)' },
     });
@@ -335,9 +336,10 @@ describe('C2PA manifest stores', () => {
     const chainOf = (sign: { chain: Buffer[]; key?: crypto.KeyObject }) => findC2pa(store(sign), 'png')!;
     const linked = chainOf(CAMERA);
     expect(linked.signer).toMatchObject({ subject: 'MediaGuard Test Camera (MediaGuard Tests)', issuer: 'MediaGuard Test Root CA (MediaGuard Tests)' });
-    expect(linked.chain).toEqual({ state: 'linked', length: 2, anchor: 'MediaGuard Test Root CA (MediaGuard Tests)', problems: [], reason: null });
+    expect(linked.chain).toEqual({ state: 'linked', length: 2, anchor: 'MediaGuard Test Root CA (MediaGuard Tests)', problems: [], reason: null, trust: { state: 'no-list', anchor: null, list: null, listProblems: [] } });
     const ok = describeGeneratorMarks({ texts: [], c2pa: linked });
-    expect(ok.group.c2paCertificateChain).toBe('2 certificates, each signed by the next, leading to MediaGuard Test Root CA (MediaGuard Tests); whether anyone trusts that root is not checked (no trust list offline)');
+    expect(ok.group.c2paCertificateChain).toBe('2 certificates, each signed by the next, leading to MediaGuard Test Root CA (MediaGuard Tests)');
+    expect(ok.group.c2paTrust).toBe('not checked: no trust list is configured (Settings → Content Credentials), so whom the certificate belongs to is not known');
     expect(ok.flags.map((f) => f.code)).toEqual(['C2PA_MANIFEST']);
     // The root left out of the chain (as C2PA asks of signers): still linked, to the issuer it names.
     expect(chainOf({ chain: [TEST_CAMERA_CERT], key: TEST_CAMERA_KEY }).chain).toMatchObject({ state: 'linked', length: 1, anchor: 'MediaGuard Test Root CA (MediaGuard Tests)' });
@@ -372,10 +374,58 @@ describe('C2PA manifest stores', () => {
     expect(lateFlag.message).toMatch(/^The certificate of the Content Credentials' signature has a problem\. \(certificate 1 /);
 
     // No signature, a damaged certificate: not checked, and why.
-    expect(chainOf({ chain: [] }).chain).toEqual({ state: 'unchecked', length: 0, anchor: null, problems: [], reason: 'the signature carries no certificate (x5chain)' });
+    expect(chainOf({ chain: [] }).chain).toEqual({ state: 'unchecked', length: 0, anchor: null, problems: [], reason: 'the signature carries no certificate (x5chain)', trust: { state: 'no-list', anchor: null, list: null, listProblems: [] } });
     const damaged = Buffer.from(TEST_CAMERA_CERT);
     damaged.fill(0x41, 40, 80);
     expect(chainOf({ chain: [damaged, TEST_ROOT_CERT] }).chain).toMatchObject({ state: 'unchecked', reason: 'a certificate in the chain cannot be read' });
+  });
+
+  it("the administrator's trust anchors: a chain that reaches one is trusted, one that reaches none is named as not trusted", async () => {
+    const actions = [{ action: 'c2pa.created', digitalSourceType: `${IPTC}digitalCapture` }];
+    const pem = (der: Buffer) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+    const listFile = path.join(dir, 'trust.pem');
+    fs.writeFileSync(listFile, `junk before\n${pem(TEST_ROOT_CERT)}-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n`);
+    const anchors = await readTrustAnchors(listFile);
+    expect(anchors.certificates).toHaveLength(1);
+    expect(anchors.problems).toEqual(['1 block of trust.pem is not a readable certificate']);
+    const find = (sign: { chain: Buffer[]; key?: crypto.KeyObject }, trust = anchors) => findC2pa(withPngChunks(png, pngChunk('caBX', c2paStore('Camera', actions, sign))), 'png', undefined, trust)!;
+    // The camera's chain reaches the root on the list (with the root in the chain, and without it).
+    for (const chain of [[TEST_CAMERA_CERT, TEST_ROOT_CERT], [TEST_CAMERA_CERT]]) {
+      const c = find({ chain, key: TEST_CAMERA_KEY });
+      expect(c.chain.trust).toEqual({ state: 'trusted', anchor: 'MediaGuard Test Root CA (MediaGuard Tests)', list: `the 1 certificate of ${listFile}`, listProblems: ['1 block of trust.pem is not a readable certificate'] });
+      const d = describeGeneratorMarks({ texts: [], c2pa: c });
+      expect(d.group.c2paTrust).toBe(`trusted: the chain reaches MediaGuard Test Root CA (MediaGuard Tests), one of the 1 certificate of ${listFile} (revocation is not checked)`);
+      expect(d.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/; certificate trusted \(MediaGuard Test Root CA \(MediaGuard Tests\)\)\)$/);
+      expect(d.flags.map((f) => f.code)).toEqual(['C2PA_MANIFEST']);
+      expect(d.flags[0]!.message).toMatch(/MediaGuard found its certificate chain reaching MediaGuard Test Root CA \(MediaGuard Tests\), on the configured trust list, but does not check revocation/);
+    }
+    // A self-signed signer the list does not hold: not trusted, and the notice says both.
+    const forged = find({ chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY });
+    expect(forged.chain.trust.state).toBe('untrusted');
+    const f = describeGeneratorMarks({ texts: [], c2pa: forged });
+    expect(f.group.c2paTrust).toBe(`NOT trusted: the chain reaches none of the 1 certificate of ${listFile}`);
+    expect(f.flags.find((x) => x.code === 'C2PA_CERTIFICATE_PROBLEM')!.message).toMatch(/^The Content Credentials are signed with a self-signed certificate .* Nor does it reach any certificate on the configured trust list\./);
+    expect(f.highlights.find((h) => h.label === 'Content Credentials')!.value).toMatch(/; self-signed certificate not on the trust list\)$/);
+    // A folder of certificates (PEM and DER) that holds that self-signed one: trusted, and no longer flagged as self-signed.
+    const folder = fs.mkdtempSync(path.join(dir, 'anchors-'));
+    fs.writeFileSync(path.join(folder, 'signer.cer'), TEST_SIGNER_CERT);
+    fs.writeFileSync(path.join(folder, 'root.pem'), pem(TEST_ROOT_CERT));
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'ignored');
+    const both = await readTrustAnchors(folder);
+    expect(both.certificates).toHaveLength(2);
+    const own = find({ chain: [TEST_SIGNER_CERT], key: TEST_SIGNER_KEY }, both);
+    expect(own.chain.trust).toMatchObject({ state: 'trusted', anchor: 'MediaGuard Test Signer (MediaGuard Tests)' });
+    expect(describeGeneratorMarks({ texts: [], c2pa: own }).flags.find((x) => x.code === 'C2PA_CERTIFICATE_PROBLEM')!.message).not.toMatch(/self-signed/);
+    // A missing list: said, and no certificate counts as trusted.
+    const missing = await readTrustAnchors(path.join(dir, 'no-such.pem'));
+    expect(missing).toEqual({ source: path.join(dir, 'no-such.pem'), certificates: [], problems: ['the trust list cannot be read (ENOENT)'] });
+    expect(find({ chain: [TEST_CAMERA_CERT, TEST_ROOT_CERT], key: TEST_CAMERA_KEY }, missing).chain.trust.state).toBe('untrusted');
+    // Through the metadata report: the option reaches the checks.
+    const signed = withPngChunks(png, pngChunk('caBX', c2paStore('Camera', actions, CAMERA)));
+    fs.writeFileSync(path.join(dir, 'trusted.png'), signed);
+    const p = path.join(dir, 'trusted.png');
+    const m = await readMetadata(p, await probe(p, await testTools()), { c2paTrust: anchors });
+    expect(m.groups.generator!.c2paTrust).toMatch(/^trusted: /);
   });
 
   it('decodes CBOR: integers, strings, arrays, maps, tags, floats, simple values; refuses what is malformed or unbounded', () => {

@@ -35,6 +35,7 @@ function SettingsForm({ initial, onSaved }: { initial: AppSettings; onSaved: (s:
       sampling: s.sampling,
       ffmpegPath: s.ffmpegPath?.trim() || null,
       ffprobePath: s.ffprobePath?.trim() || null,
+      c2paTrustAnchors: s.c2paTrustAnchors?.trim() || null,
       limits: s.limits,
       lockout: s.lockout,
       sessionIdleMinutes: s.sessionIdleMinutes,
@@ -84,6 +85,14 @@ function SettingsForm({ initial, onSaved }: { initial: AppSettings; onSaved: (s:
           <input value={s.ffprobePath ?? ''} placeholder="Bundled or from PATH" onChange={(e) => patch('ffprobePath', e.target.value || null)} />
         </label>
       </div>
+      <h2>Content Credentials</h2>
+      <div className="row gap wrap">
+        <label className="field grow">
+          <span>C2PA trust anchors (a PEM file or a folder of certificates)</span>
+          <input value={s.c2paTrustAnchors ?? ''} placeholder="None: certificate chains are checked, not trusted" onChange={(e) => patch('c2paTrustAnchors', e.target.value || null)} data-testid="c2pa-trust" />
+        </label>
+      </div>
+      <p className="muted small">A manifest whose certificate chain reaches one of these certificates is reported as trusted. MediaGuard fetches no trust list: copy one (the C2PA trust list, or your own roots) onto this computer.</p>
       <h2>Limits</h2>
       <div className="row gap wrap">
         <Num label="Largest file (MB)" value={Math.round(s.limits.maxFileBytes / 1024 ** 2)} min={1} onChange={(n) => patch('limits', { ...s.limits, maxFileBytes: Math.round(n * 1024 ** 2) })} />
