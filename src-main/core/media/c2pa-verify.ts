@@ -13,9 +13,11 @@
  * certificate in that chain (checkC2paSignature), that the claim's hashes of its assertions match
  * them (checkC2paAssertions), and that the data-hash assertion ('c2pa.hash.data': SHA-256/384/512
  * over the file's bytes outside its exclusion ranges, which cover the manifest itself) matches the
- * file (checkC2paDataHash). It does NOT check the certificate (chain, trust list, revocation,
- * validity at signing time): a valid signature says the claim is as its key holder signed it, not
- * who that is, and a matching data hash says the bytes are those the assertion recorded.
+ * file (checkC2paDataHash); and how the signature's certificate chain links, and whether it reaches one
+ * of the administrator's trust anchors when any are configured (checkC2paChain). It does NOT check
+ * revocation or validity at signing time (no time-stamp is read): without trust anchors a valid signature
+ * says the claim is as its key holder signed it, not who that is, and a matching data hash says the bytes
+ * are those the assertion recorded.
  */
 import crypto from 'node:crypto';
 import type { TrustAnchors } from './c2pa-trust';
@@ -308,9 +310,10 @@ export function distinguishedName(dn: string): string {
 /**
  * The certificate chain the claim signature carries (COSE x5chain, signer first), checked link by link:
  * each certificate's issuer is the next one's subject and its signature verifies under the next one's key.
- * What this cannot say is whether the chain's root is one anybody trusts: there is no trust list offline,
- * so a well-linked chain is named, not vouched for. `now`: the time validity periods are checked at
- * (no trusted timestamp is read, so the present, as C2PA validators do without one).
+ * Whether its root is one anybody trusts is said only against `anchors` (the administrator's trust list;
+ * MediaGuard holds none): without them a well-linked chain is named, not vouched for. `now`: the time
+ * validity periods are checked at (no trusted timestamp is read, so the present, as C2PA validators do
+ * without one).
  */
 export function checkC2paChain(store: Buffer, now = new Date(), anchors: TrustAnchors | null = null): C2paChainCheck {
   const noList = { state: 'no-list' as const, anchor: null, list: anchors?.source ?? null, listProblems: anchors?.problems ?? [] };
@@ -325,13 +328,6 @@ export function checkC2paChain(store: Buffer, now = new Date(), anchors: TrustAn
     return none('a certificate in the chain cannot be read');
   }
   const problems: string[] = [];
-  const signs = (issuer: crypto.X509Certificate, cert: crypto.X509Certificate) => {
-    try {
-      return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
-    } catch {
-      return false;
-    }
-  };
   const leaf = certs[0]!;
   if (leaf.ca) problems.push("the signer's certificate is a CA certificate, which C2PA does not allow to sign claims");
   certs.forEach((c, i) => {
@@ -352,20 +348,21 @@ export function checkC2paChain(store: Buffer, now = new Date(), anchors: TrustAn
   return { state, length: certs.length, anchor, problems, reason: null, trust: broken || !anchors ? noList : trustOf(certs, anchors) };
 }
 
+/** Whether `issuer` issued `cert` (names) and signed it (its key verifies the certificate's signature). */
+function signs(issuer: crypto.X509Certificate, cert: crypto.X509Certificate): boolean {
+  try {
+    return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+
 /** Whether an unbroken chain reaches one of the trust anchors: a certificate of it is one, or one of them issued and signed it. */
 function trustOf(certs: readonly crypto.X509Certificate[], anchors: TrustAnchors): C2paChainCheck['trust'] {
   const base = { list: anchors.source, listProblems: anchors.problems };
   for (const c of certs) {
     for (const a of anchors.certificates) {
-      let reached = c.fingerprint256 === a.fingerprint256;
-      if (!reached) {
-        try {
-          reached = c.checkIssued(a) && c.verify(a.publicKey);
-        } catch {
-          reached = false;
-        }
-      }
-      if (reached) return { ...base, state: 'trusted', anchor: distinguishedName(a.subject) };
+      if (c.fingerprint256 === a.fingerprint256 || signs(a, c)) return { ...base, state: 'trusted', anchor: distinguishedName(a.subject) };
     }
   }
   return { ...base, state: 'untrusted', anchor: null };
