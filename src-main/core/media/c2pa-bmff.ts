@@ -18,6 +18,7 @@
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { HASHES, hashAssertion, type C2paDataHashCheck, type CborValue } from './c2pa-verify';
+import { readAt } from './structure-io';
 
 /** A top-level box of the file: its type, where it starts and its size (header included). */
 export interface BmffTopBox {
@@ -34,12 +35,6 @@ const MAX_EXCLUSIONS = 1000;
 const CHUNK = 4 * 1024 * 1024;
 
 type Item = { at: number; end: number; marker: boolean };
-
-async function readAt(fh: fs.promises.FileHandle, at: number, n: number): Promise<Buffer> {
-  const b = Buffer.alloc(n);
-  const { bytesRead } = await fh.read(b, 0, n, at);
-  return b.subarray(0, bytesRead);
-}
 
 /** The FullBox version and flags of a top-level box that has them ('meta', the C2PA 'uuid' box), else null. */
 async function fullBoxHeader(fh: fs.promises.FileHandle, box: BmffTopBox): Promise<{ version: number; flags: number } | null> {
