@@ -29,9 +29,13 @@ const common = {
   external,
 };
 
-/** The worker threads' entries, bundled beside main and the CLI (the analysis thread, and its forensic check threads). */
+/** The worker threads' entries, bundled beside main and the CLI (the analysis thread, its forensic check threads, the camera library's thread). */
 function workerEntries() {
-  const entries = { 'analysis-worker': 'src-main/core/analysis/worker-entry.ts', 'forensics-worker': 'src-main/core/analysis/forensics-worker-entry.ts' };
+  const entries = {
+    'analysis-worker': 'src-main/core/analysis/worker-entry.ts',
+    'forensics-worker': 'src-main/core/analysis/forensics-worker-entry.ts',
+    'camera-worker': 'src-main/core/cameras/camera-worker-entry.ts',
+  };
   return Object.fromEntries(Object.entries(entries).filter(([, f]) => fs.existsSync(path.join(root, f))));
 }
 

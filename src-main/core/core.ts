@@ -15,6 +15,7 @@ import { Store } from './db/store';
 import { guardFs } from './db/fs-errors';
 import { SettingsService } from './settings/settings-service';
 import { createAnalysisService, type AnalysisService } from './analysis/service';
+import { CameraLibrary } from './cameras/camera-library';
 import { createLogger, type Logger } from './log/logger';
 import { PathGrants } from './path-grants';
 import { EventBus } from './events';
@@ -68,6 +69,8 @@ export interface Core {
   readonly reports: ReportService;
   /** Model registry + analysis queue (core/analysis). */
   readonly analysis: AnalysisService;
+  /** Camera sensor-noise fingerprints and the check of a picture against them (core/cameras). */
+  readonly cameras: CameraLibrary;
   close(): Promise<void>;
 }
 
@@ -171,6 +174,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     reportsRepo,
     reports,
     analysis,
+    cameras: new CameraLibrary(dataDir, audit, now),
     async close() {
       for (const c of closers.reverse()) {
         try {

@@ -11,6 +11,7 @@ import { authHandlers } from './handlers/auth';
 import { historyHandlers } from './handlers/history';
 import { adminModelHandlers, analysisHandlers, liveHandlers } from './handlers/analysis';
 import { reportHandlers } from './handlers/reports';
+import { cameraHandlers } from './handlers/cameras';
 
 /** Build the full handler table for a core. The type forces every channel to be covered. */
 export function buildHandlers(core: Core): HandlerTable<Channels> {
@@ -23,6 +24,7 @@ export function buildHandlers(core: Core): HandlerTable<Channels> {
     ...adminModelHandlers(core),
     ...liveHandlers(core),
     ...reportHandlers(core),
+    ...cameraHandlers(core),
   };
 }
 

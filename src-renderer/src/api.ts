@@ -16,6 +16,7 @@ import type { authChannels } from '../../src-shared/contract/auth';
 import type { historyChannels } from '../../src-shared/contract/history';
 import type { liveChannels } from '../../src-shared/contract/live';
 import type { reportChannels } from '../../src-shared/contract/reports';
+import type { cameraChannels } from '../../src-shared/contract/cameras';
 import type { AppErrorShape, Result } from '../../src-shared/result';
 
 declare global {
@@ -32,7 +33,8 @@ export type AllChannels = typeof appChannels &
   typeof analysisChannels &
   typeof historyChannels &
   typeof reportChannels &
-  typeof liveChannels;
+  typeof liveChannels &
+  typeof cameraChannels;
 /** Every declared event, live or pending. */
 export type AllEvents = typeof appEvents & typeof analysisEvents;
 

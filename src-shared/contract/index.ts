@@ -8,6 +8,7 @@ import { adminChannels, adminModelChannels } from './admin';
 import { analysisChannels, analysisEvents } from './analysis';
 import { appChannels, appEvents } from './app';
 import { authChannels } from './auth';
+import { cameraChannels } from './cameras';
 import { historyChannels } from './history';
 import { liveChannels } from './live';
 import { reportChannels } from './reports';
@@ -23,6 +24,7 @@ export const channels = {
   ...adminModelChannels,
   ...liveChannels,
   ...reportChannels,
+  ...cameraChannels,
 } as const;
 
 export const events = {

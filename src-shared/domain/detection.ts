@@ -1,5 +1,6 @@
 import type { FileHashes, MediaInfo, MediaKind, MetadataReport, SamplingRecord, ToolInfo } from './media';
 import type { ModelRef, ModelThresholds } from './models';
+import type { SourceCameraCheck } from './cameras';
 
 /** The three verdict bands, plus 'undetermined' when no model could judge the file. */
 export const VERDICT_BANDS = ['authentic', 'inconclusive', 'manipulated', 'undetermined'] as const;
@@ -350,6 +351,8 @@ export interface Detection {
   hiddenMedia?: HiddenMediaCheck | null;
   /** A second file appended inside this one, analysed apart (videos). */
   appendedMedia?: AppendedMediaCheck | null;
+  /** Still pictures: the comparison with the camera library's sensor-noise fingerprints (absent when the library was empty). */
+  sourceCamera?: SourceCameraCheck | null;
   models: ModelRef[];
   warnings: AnalysisWarning[];
   timingsMs: Record<string, number>;

@@ -30,7 +30,7 @@ export async function signOut(page: Page): Promise<void> {
 }
 
 /** Open a screen from the sidebar. */
-export async function nav(page: Page, name: 'dashboard' | 'analyse' | 'history' | 'reports' | 'live' | 'admin' | 'account'): Promise<void> {
+export async function nav(page: Page, name: 'dashboard' | 'analyse' | 'history' | 'reports' | 'live' | 'cameras' | 'admin' | 'account'): Promise<void> {
   await page.getByTestId(`nav-${name}`).click();
   await expect(page.getByTestId(`screen-${name}`)).toBeVisible();
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describeLeftOut } from '../../../src-shared/domain/folders';
 import type { AnalysisProgress, CopyMoveCheck, GridCheck, SpliceCheck } from '../../../src-shared/domain/detection';
 import { formatName, type MetadataReport } from '../../../src-shared/domain/media';
+import { sourceCameraLine, type SourceCameraCheck } from '../../../src-shared/domain/cameras';
 import { AppError } from '../../../src-shared/result';
 import type { Core } from '../../core/core';
 import { jsonSummary } from '../../core/analysis/record';
@@ -76,6 +77,8 @@ function printHuman(io: CliIo, s: Record<string, unknown>): void {
     const what = am.kind ? `${termSafe(formatName(am.format))} ${am.kind === 'image' ? 'picture' : 'video'}` : 'unreadable data';
     io.stdout(`  appended to the file: ${what}, ${am.bytes} bytes from byte ${am.offset} — ${am.frames.length ? `${am.frames.length} frame${am.frames.length === 1 ? '' : 's'} analysed apart: ${am.probability !== null ? `${pct(am.probability)} ${am.band}` : am.band}` : termSafe(am.note)}\n`);
   }
+  const sc = s.sourceCamera as SourceCameraCheck | undefined;
+  if (sc) io.stdout(`  source camera: ${termSafe(sourceCameraLine(sc))}\n`);
   const md = s.metadata as Pick<MetadataReport, 'highlights' | 'flags'> | null;
   if (md) {
     const history = md.highlights.find((h) => h.label === 'Compression history');

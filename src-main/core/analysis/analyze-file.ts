@@ -27,6 +27,8 @@ import { inlineForensics, type ForensicsRunner } from './forensics-thread';
 import { analyseAppendedMedia, appendedMediaWarning, withAppendedMedia } from './appended-media';
 import { analyseHiddenMedia, hiddenMediaWarning, withHiddenMedia } from './hidden-media';
 import { trustAnchorsAt } from '../media/c2pa-trust';
+import { sourceCameraCheck } from '../cameras/camera-compute';
+import type { SourceCameraCheck } from '../../../src-shared/domain/cameras';
 import { withDeclaredGenerator } from '../media/generator-marks';
 import { resolveModels, type ModelSelection } from './model-set';
 import { runPipeline, stillCodingOf, type PipelineResult } from './pipeline';
@@ -54,6 +56,8 @@ export interface AnalysisOutput {
   hiddenMedia?: HiddenMediaCheck | null;
   /** A second file appended inside a video file: analysed apart. */
   appendedMedia?: AppendedMediaCheck | null;
+  /** A still picture compared with the camera library's sensor-noise fingerprints (absent when the library is empty). */
+  sourceCamera?: SourceCameraCheck | null;
 }
 
 /** Longest side video frames are decoded at, unless the caller says otherwise (`npm run eval` uses it too). */
@@ -128,6 +132,8 @@ export async function analyzeFile(
     progress: (stage: StageName, fraction: number, message?: string) => void;
     /** Where the checks that need no model run (the host's threads; default: this thread). */
     forensics?: ForensicsRunner;
+    /** The camera library's folder: a still picture is compared with its sensor-noise fingerprints. */
+    camerasDir?: string;
   },
 ): Promise<AnalysisOutput> {
   const { settings, signal } = ctx;
@@ -282,6 +288,12 @@ export async function analyzeFile(
   }
   const metadata: MetadataReport | null = await metadataRead;
   check();
+  // Which camera took it: the picture's sensor noise against the library's fingerprints of its size (none: skipped, no decode).
+  const sourceCamera =
+    media.kind === 'image' && ctx.camerasDir
+      ? await timed('source-camera', () => sourceCameraCheck(ctx.camerasDir!, checked.path, { format: media.format, width: media.width, height: media.height }, settings.limits, signal))
+      : null;
+  check();
   // What the file's own metadata declares of its making (an AI generator's settings, the IPTC source type).
   const declared = withDeclaredGenerator(result.verdict, metadata);
   result.verdict = declared.verdict;
@@ -319,5 +331,6 @@ export async function analyzeFile(
     result,
     ...(hidden ? { hiddenMedia: hidden.check } : {}),
     ...(appended ? { appendedMedia: appended.check } : {}),
+    ...(sourceCamera ? { sourceCamera } : {}),
   };
 }

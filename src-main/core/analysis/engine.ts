@@ -141,6 +141,8 @@ export class AnalysisEngine {
       events: EventBus;
       log: Logger;
       appVersion: string;
+      /** The camera library's folder (still pictures are compared with its fingerprints); none: no comparison. */
+      camerasDir?: string;
       /** Per-job time limit (default: 30 min). */
       timeoutMs?: number;
       now?: () => number;
@@ -245,7 +247,7 @@ export class AnalysisEngine {
       }
       await this.deps.audit?.append({ actor, action: 'analysis.started', target: j.pub.detectionId ?? j.pub.jobId, details: { file: j.pub.fileName, jobId: j.pub.jobId, stored: j.opts.store } });
       const output = await this.deps.runner.run(
-        { jobId: j.pub.jobId, path: j.pub.path, options: j.opts.options ?? {}, settings: this.deps.settings(), timeoutMs: this.deps.timeoutMs ?? 30 * 60_000 },
+        { jobId: j.pub.jobId, path: j.pub.path, options: j.opts.options ?? {}, settings: this.deps.settings(), timeoutMs: this.deps.timeoutMs ?? 30 * 60_000, ...(this.deps.camerasDir ? { camerasDir: this.deps.camerasDir } : {}) },
         (stage, f, message) => {
           const fraction = overallFraction(stage, f);
           const elapsed = (this.now() - j.startedAt) / 1000;

@@ -72,6 +72,7 @@ export class JobHost {
           registry: g.registry,
           settings: req.settings,
           options: req.options,
+          ...(req.camerasDir ? { camerasDir: req.camerasDir } : {}),
           signal: ac.signal,
           ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
           progress: onProgress,

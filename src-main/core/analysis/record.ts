@@ -62,6 +62,7 @@ export function buildDetection(id: string, owner: { userId: string; username: st
     ...(r.grid ? { grid: r.grid } : {}),
     ...(o.hiddenMedia ? { hiddenMedia: o.hiddenMedia } : {}),
     ...(o.appendedMedia ? { appendedMedia: o.appendedMedia } : {}),
+    ...(o.sourceCamera ? { sourceCamera: o.sourceCamera } : {}),
     models: r.models,
     warnings: r.warnings,
     timingsMs: { ...r.timingsMs },
@@ -120,6 +121,7 @@ export function jsonSummary(o: AnalysisOutput, detectionId: string | null): Reco
         },
       }
       : {}),
+    ...(o.sourceCamera ? { sourceCamera: o.sourceCamera } : {}),
     models: r.models.map((m) => ({ id: m.id, version: m.version, sha256: m.sha256, task: m.task, provider: m.provider })),
     warnings: r.warnings,
     // The file's own findings (metadata flags, JPEG compression history), beside the models' warnings.

@@ -73,7 +73,7 @@ export function createAnalysisService(deps: {
   const registry = new ModelRegistry({ dirs: modelDirs, importDir, log: deps.log.child('models') });
   const init = { modelDirs, importDir, threads: defaultThreads() };
   const runner = deps.inProcess ? new InProcessRunner(init) : createRunner(init, deps.log);
-  const engine = new AnalysisEngine({ runner, settings: deps.settings, detections: deps.detections, artifacts: deps.artifacts, audit: deps.audit, events: deps.events, log: deps.log, appVersion: deps.appVersion });
+  const engine = new AnalysisEngine({ runner, camerasDir: path.join(deps.dataDir, 'cameras'), settings: deps.settings, detections: deps.detections, artifacts: deps.artifacts, audit: deps.audit, events: deps.events, log: deps.log, appVersion: deps.appVersion });
   // Live frames: a worker thread of their own beside the file worker, or the same in-process runner (createLiveRunner says why).
   const liveRunner = createLiveRunner(runner);
   const live = new LiveService({ runner: liveRunner, detections: deps.detections, audit: deps.audit, settings: deps.settings, appVersion: deps.appVersion });

@@ -24,6 +24,8 @@ export interface RunRequest {
   options: JobOptions;
   settings: AppSettings;
   timeoutMs?: number;
+  /** The camera library's folder: still pictures are compared with its sensor-noise fingerprints (core/cameras). */
+  camerasDir?: string;
 }
 
 /** One live-monitor frame to score; `jobId` is a request id (unique per call). */

@@ -144,6 +144,30 @@ export const zDetection = z
       .strict()
       .nullable()
       .optional(),
+    sourceCamera: z
+      .object({
+        cameras: z.number().int().min(0),
+        otherSizes: z.number().int().min(0),
+        matches: z
+          .array(
+            z
+              .object({
+                cameraId: z.string().min(1).max(64),
+                cameraName: z.string().min(1).max(200),
+                outcome: z.enum(['match', 'inconclusive', 'no-match', 'not-comparable']),
+                pce: z.number().nullable(),
+                rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).nullable(),
+                threshold: z.number().positive(),
+                note: z.string().max(1000).nullable(),
+              })
+              .strict(),
+          )
+          .max(10_000),
+        problems: z.array(z.string().max(2000)).max(10_000),
+      })
+      .strict()
+      .nullable()
+      .optional(),
     models: z.array(z.object({ id: z.string().min(1), version: z.string(), sha256: z.string(), task: z.string(), provider: z.string() }).passthrough()),
     warnings: z.array(z.object({ code: z.string().min(1), message: z.string() }).strict()),
     timingsMs: z.record(z.string(), z.number()),

@@ -91,11 +91,15 @@ function rawPreviewImage(bytes: Buffer, raw: CameraRaw, limit: number): Sharp {
   return img;
 }
 
-/** Decode to RGB24, fitted inside maxSide (never enlarged). BMP needs tools (decoded by ffmpeg); HEIF goes through libheif. */
+/**
+ * Decode to RGB24, fitted inside maxSide (never enlarged). BMP needs tools (decoded by ffmpeg); HEIF goes through libheif.
+ * `stored`: keep the pixels as the file stores them (no EXIF orientation applied; sensor noise is compared that
+ * way) — for pictures sharp decodes; HEIF and camera-raw previews still come out upright.
+ */
 export async function decodeImage(
   p: string,
   info: Pick<MediaInfo, 'format' | 'width' | 'height'>,
-  opts: { maxSide?: number; limits?: Pick<AppSettings['limits'], 'maxImagePixels'>; tools?: ResolvedTools } = {},
+  opts: { maxSide?: number; limits?: Pick<AppSettings['limits'], 'maxImagePixels'>; tools?: ResolvedTools; stored?: boolean } = {},
 ): Promise<DecodedImage> {
   const limit = opts.limits?.maxImagePixels ?? DEFAULT_SETTINGS.limits.maxImagePixels;
   if (info.format === 'bmp') {
@@ -109,7 +113,8 @@ export async function decodeImage(
     const bytes = await readImageBytes(p);
     // A camera raw's first directory is a small preview or sensor data: its largest rendered preview is the picture (probe says so).
     const raw = info.format === 'tiff' ? cameraRawOf(bytes) : null;
-    let img = raw ? rawPreviewImage(bytes, raw, limit) : sharp(bytes, { limitInputPixels: limit, failOn: 'truncated', pages: 1, page: 0, sequentialRead: true }).rotate();
+    const plain = (): Sharp => sharp(bytes, { limitInputPixels: limit, failOn: 'truncated', pages: 1, page: 0, sequentialRead: true });
+    let img = raw ? rawPreviewImage(bytes, raw, limit) : opts.stored ? plain() : plain().rotate();
     if (opts.maxSide && opts.maxSide > 0) img = img.resize({ width: opts.maxSide, height: opts.maxSide, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' });
     const { data, info: out } = await img.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     if (out.channels !== 3) throw new Error(`unexpected channel count ${out.channels}`);

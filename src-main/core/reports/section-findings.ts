@@ -6,6 +6,7 @@
 import { hiddenSpansText, type Detection, type FaceObservation, type FaceTrack, type HiddenFrame } from '../../../src-shared/domain/detection';
 import { article, formatName } from '../../../src-shared/domain/media';
 import type { ModelManifest } from '../../../src-shared/domain/models';
+import { CAMERA_OUTCOME_LABEL, sourceCameraLine } from '../../../src-shared/domain/cameras';
 import { drawSparkline, drawTimeline, trackColor, type Series } from './chart';
 import { bandColor, bandLabel, describeValue, mean, pct, seconds } from './format';
 import { prepareImage } from './images';
@@ -255,6 +256,30 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
     w.paragraph(`SHA-256 of the appended bytes: ${c.sha256}`, { size: 8.5 });
     w.paragraph(c.note);
     await framesApart(w, input, c.frames, c.kind === 'video' ? 'Time' : 'Picture', (f, n) => (c.kind === 'video' ? `Appended frame ${n} · ${f.mediaSec.toFixed(2)} s` : 'Appended picture'));
+  }
+
+  if (d.sourceCamera) {
+    const c = d.sourceCamera;
+    w.ensure(120);
+    w.heading('Source camera (sensor noise)', 2);
+    w.paragraph(`${sourceCameraLine(c)}.`);
+    if (c.matches.length) {
+      w.table(
+        [
+          { title: 'Camera', width: 0.3 },
+          { title: 'Outcome', width: 0.14 },
+          { title: 'PCE', width: 0.12, align: 'right' },
+          { title: 'Turned', width: 0.08, align: 'right' },
+          { title: 'Note', width: 0.36 },
+        ],
+        c.matches.map((m) => [m.cameraName, CAMERA_OUTCOME_LABEL[m.outcome], m.pce === null ? '—' : `${m.pce} (≥ ${m.threshold})`, m.rotation === null ? '—' : `${m.rotation}°`, m.note ?? '']),
+      );
+    }
+    for (const p of c.problems) w.paragraph(p, { size: 8.5 });
+    w.paragraph(
+      'The picture’s sensor-noise residual was correlated with each camera fingerprint of its size in the library at the time of the analysis (peak-to-correlation energy, PCE; Goljan, Fridrich & Filler 2009). A match is strong evidence the picture came from that camera; no match does not prove it did not: heavy compression, resizing, strong denoising or a weak fingerprint hide the noise.',
+      { size: 8.5, color: COLORS.muted },
+    );
   }
 
   const colorOf = new Map([...d.faceTracks].sort((a, b) => a.trackId - b.trackId).map((t, i) => [t.trackId, trackColor(i)]));

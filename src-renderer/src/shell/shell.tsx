@@ -13,6 +13,7 @@ import { History } from '../screens/history';
 import { Live } from '../screens/live';
 import { Reports } from '../screens/reports';
 import { ResultScreen } from '../screens/result/result-screen';
+import { Cameras } from '../screens/cameras';
 import { DropOverlay } from './drop-overlay';
 import { Sidebar } from './sidebar';
 import { Toasts } from './toasts';
@@ -32,6 +33,8 @@ function Screen() {
       return <Reports />;
     case 'live':
       return <Live />;
+    case 'cameras':
+      return <Cameras />;
     case 'admin':
       return <AdminScreen tab={route.tab} />;
     case 'account':

@@ -16,6 +16,7 @@ const ITEMS: Item[] = [
   { label: 'History', route: { name: 'history' } },
   { label: 'Reports', route: { name: 'reports' } },
   { label: 'Live monitor', route: { name: 'live' } },
+  { label: 'Cameras', route: { name: 'cameras' } },
   { label: 'Admin', route: { name: 'admin', tab: 'accounts' }, roles: ['admin'] },
   { label: 'Account', route: { name: 'account' } },
 ];

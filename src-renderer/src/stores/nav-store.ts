@@ -10,6 +10,7 @@ export type Route =
   | { name: 'history' }
   | { name: 'reports' }
   | { name: 'live' }
+  | { name: 'cameras' }
   | { name: 'admin'; tab: AdminTab }
   | { name: 'account' };
 

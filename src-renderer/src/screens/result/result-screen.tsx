@@ -13,6 +13,7 @@ import { FaceGallery } from './face-gallery';
 import { ForensicLayers } from './forensic-layers';
 import { AppendedMediaPanel } from './appended-media';
 import { HiddenMediaPanel } from './hidden-media';
+import { SourceCameraPanel } from './source-camera';
 import { HeatmapViewer } from './heatmap-viewer';
 import { defaultView, evidenceFor, frameView, type EvidenceView } from './evidence';
 import { IdentityPanel, MetadataPanel, ModelsPanel } from './metadata-panel';
@@ -143,6 +144,11 @@ function Measured({ d, setD }: { d: Detection; setD: (d: Detection) => void }) {
       {d.appendedMedia && (
         <Section title="Appended to the file" id="appended-media">
           <AppendedMediaPanel d={d} />
+        </Section>
+      )}
+      {d.sourceCamera && (
+        <Section title="Source camera" id="source-camera">
+          <SourceCameraPanel d={d} />
         </Section>
       )}
       <Section title="Forensic layers" id="layers">

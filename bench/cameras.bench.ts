@@ -1,0 +1,62 @@
+/**
+ * Camera fingerprints (core/cameras): estimating a fingerprint from reference pictures, and
+ * checking one picture against the library — next to decoding the same pictures alone (the
+ * floor any check pays), measured in the same run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CameraLibrary } from '../src-main/core/cameras/camera-library';
+import { readGreyPicture } from '../src-main/core/cameras/picture-plane';
+import { DEFAULT_SETTINGS } from '../src-shared/domain/settings';
+import { simCamera, writePhoto } from '../tests/helpers/camera-pictures';
+import type { BenchContext } from './types';
+
+type Ctx = Pick<BenchContext, 'cacheDir' | 'quick' | 'log' | 'time'>;
+
+const limits = DEFAULT_SETTINGS.limits;
+/** The audit log is not what is measured. */
+const audit = { append: async () => undefined } as unknown as ConstructorParameters<typeof CameraLibrary>[1];
+
+export default {
+  name: 'cameras',
+  description: 'camera sensor-noise fingerprints: estimate one, check a picture against the library',
+  async run(ctx: Ctx) {
+    const [W, H] = ctx.quick ? [1600, 1200] : [4032, 3024];
+    const refsCount = 8;
+    const dir = path.join(ctx.cacheDir, `cameras-${W}x${H}`);
+    const refs = path.join(dir, 'refs');
+    const cam = simCamera(1, W, H);
+    const pic = (name: string) => path.join(dir, name);
+    if (!fs.existsSync(pic('questioned.jpg'))) {
+      ctx.log(`generating ${refsCount + 1} synthetic ${W}×${H} camera pictures`);
+      for (let i = 0; i < refsCount; i++) await writePhoto(path.join(refs, `ref${i}.jpg`), cam, 100 + i);
+      await writePhoto(pic('questioned.jpg'), cam, 999);
+    }
+    const lib = path.join(dir, 'library');
+    fs.rmSync(lib, { recursive: true, force: true });
+    const library = new CameraLibrary(lib, audit);
+    const refFiles = fs.readdirSync(refs).map((n) => path.join(refs, n));
+    const mp = ((W * H) / 1e6).toFixed(1);
+
+    let n = 0;
+    const add = await ctx.time(() => library.add({ name: `camera ${n++}`, paths: [refs], actor: null, limits }), { runs: 1 });
+    const decodeRefs = await ctx.time(async () => {
+      for (const f of refFiles) await readGreyPicture(f, limits);
+    }, { runs: 1 });
+    const figures = [
+      { figure: `fingerprint from ${refsCount} pictures of ${mp} MP`, value: Math.round(add.medianMs), unit: 'ms', detail: `crop ${add.result.camera.crop.w}×${add.result.camera.crop.h}`, compareTo: 'decoding them (baseline)' },
+      { figure: 'decoding them (baseline)', value: Math.round(decodeRefs.medianMs), unit: 'ms', detail: 'sharp, luminance, stored orientation' },
+    ];
+    // The library now holds one fingerprint; checks against 1 and against 5 of the picture's size.
+    const check1 = await ctx.time(() => library.check(pic('questioned.jpg'), { actor: null, limits }));
+    for (let i = 1; i < 5; i++) await library.add({ name: `camera ${n++}`, paths: [refs], actor: null, limits });
+    const check5 = await ctx.time(() => library.check(pic('questioned.jpg'), { actor: null, limits }));
+    const decode = await ctx.time(() => readGreyPicture(pic('questioned.jpg'), limits));
+    figures.push(
+      { figure: `check a ${mp} MP picture, 1 fingerprint`, value: Math.round(check1.medianMs), unit: 'ms', detail: `PCE ${Math.round(check1.result.matches[0]?.pce ?? 0)}`, compareTo: 'decoding the picture (baseline)' },
+      { figure: `check a ${mp} MP picture, 5 fingerprints`, value: Math.round(check5.medianMs), unit: 'ms', detail: 'two turns tried per fingerprint', compareTo: 'decoding the picture (baseline)' },
+      { figure: 'decoding the picture (baseline)', value: Math.round(decode.medianMs), unit: 'ms', detail: 'sharp, luminance, stored orientation' },
+    );
+    return figures;
+  },
+};

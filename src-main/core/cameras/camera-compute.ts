@@ -1,0 +1,250 @@
+/**
+ * The sensor-noise (PRNU) work of the camera library, free of the store and the audit log so it
+ * can run on a thread of its own (camera-worker-entry.ts) or in the analysis worker: reading the
+ * library folder, estimating a fingerprint from reference pictures, and comparing a picture with
+ * fingerprints. Method and limits: camera-library.ts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CAMERA_GOOD_IMAGES, CAMERA_MAX_IMAGES, CAMERA_RUNNER_UP_MAX, CAMERA_MIN_IMAGES, type CameraCheck, type CameraMatch, type SourceCameraCheck } from '../../../src-shared/domain/cameras';
+import type { AppSettings } from '../../../src-shared/domain/settings';
+import { AppError } from '../../../src-shared/result';
+import { correlationPce, FingerprintBuilder, noiseResidual, PCE_MATCH, wienerInDft, type PceResult, type Plane } from '../analysis/prnu';
+import { errnoCode, fsError } from '../db/fs-errors';
+import { decodeFingerprint, type FingerprintFile } from './fingerprint-file';
+import { cropFor, cropTurned, readGreyPicture, turnedSize, type GreyPicture, type Turn } from './picture-plane';
+
+/** A fingerprint file's extension. */
+export const EXT = '.mgfp';
+/** Different picture sizes accumulated at once while adding (the most common one becomes the fingerprint). */
+const MAX_SIZES = 4;
+
+export type Limits = Pick<AppSettings['limits'], 'maxFileBytes' | 'maxImagePixels'>;
+
+/** A reference picture that was not used, and why. */
+export interface SkippedPicture {
+  name: string;
+  reason: string;
+}
+
+/** A fingerprint file in the folder that could not be read. */
+export interface CameraProblem {
+  file: string;
+  error: string;
+}
+
+/** Fingerprint files read before, by path: reused while their size and modification time stay the same. */
+const loaded = new Map<string, { mtimeMs: number; size: number; file: FingerprintFile }>();
+
+/**
+ * Every fingerprint in a library folder, read and checked (each file once while it is
+ * unchanged: the analysis of every picture consults the library); unreadable or damaged files
+ * are named apart, never dropped silently. A missing folder is an empty library.
+ */
+export async function loadCameraDir(dir: string): Promise<{ cameras: FingerprintFile[]; problems: CameraProblem[] }> {
+  let names: string[];
+  try {
+    names = (await fs.promises.readdir(dir)).filter((n) => n.endsWith(EXT) && !n.startsWith('.')).sort();
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return { cameras: [], problems: [] };
+    throw fsError(e, 'read the camera library');
+  }
+  const cameras: FingerprintFile[] = [];
+  const problems: CameraProblem[] = [];
+  for (const n of names) {
+    const p = path.join(dir, n);
+    try {
+      const st = await fs.promises.stat(p);
+      const hit = loaded.get(p);
+      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) {
+        cameras.push(hit.file);
+        continue;
+      }
+      const f = decodeFingerprint(await fs.promises.readFile(p), n);
+      if (`${f.header.id}${EXT}` !== n) throw new AppError('VALIDATION', `"${n}" holds the fingerprint "${f.header.id}" under another file name.`);
+      loaded.set(p, { mtimeMs: st.mtimeMs, size: st.size, file: f });
+      cameras.push(f);
+    } catch (e) {
+      loaded.delete(p);
+      problems.push({ file: n, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  cameras.sort((a, b) => a.header.name.localeCompare(b.header.name));
+  return { cameras, problems };
+}
+
+/** The turns (clockwise) under which a picture of this size has a camera's size. */
+export function turnsFor(width: number, height: number, camera: { width: number; height: number }): Turn[] {
+  return ([0, 180, 90, 270] as Turn[]).filter((t) => {
+    const s = turnedSize(width, height, t);
+    return s.width === camera.width && s.height === camera.height;
+  });
+}
+
+/**
+ * Compare a picture's sensor noise with fingerprints. The picture is tried as stored and
+ * turned by half a turn (and a quarter either way when its sides are the camera's swapped);
+ * the best PCE counts, at the aligned position only (no search over shifts). A PCE at or above
+ * the threshold is a match only when no other shift correlates nearly as strongly
+ * (CAMERA_RUNNER_UP_MAX), else it is inconclusive. Fingerprints of another size are 'not-comparable'.
+ */
+export function compareWithFingerprints(pic: GreyPicture, cameras: readonly FingerprintFile[], signal?: AbortSignal): CameraMatch[] {
+  const matches: CameraMatch[] = [];
+  // The picture's cleaned noise residual depends on the turn and the crop only: computed once for all fingerprints of a size.
+  const residuals = new Map<string, { plane: Plane; residual: Float32Array }>();
+  const questioned = (t: Turn, crop: FingerprintFile['header']['crop']) => {
+    const key = `${t}:${crop.x},${crop.y},${crop.w},${crop.h}`;
+    let q = residuals.get(key);
+    if (!q) {
+      const plane = cropTurned(pic, t, crop);
+      q = { plane, residual: wienerInDft(noiseResidual(plane), crop.w, crop.h) };
+      residuals.set(key, q);
+    }
+    return q;
+  };
+  for (const c of cameras) {
+    if (signal?.aborted) throw new AppError('CANCELLED', 'The camera check was cancelled.');
+    const h = c.header;
+    const turns = turnsFor(pic.width, pic.height, h);
+    if (!turns.length) {
+      matches.push({ cameraId: h.id, cameraName: h.name, outcome: 'not-comparable', pce: null, rotation: null, threshold: PCE_MATCH, note: `The picture is ${pic.width}×${pic.height}, the camera's pictures ${h.width}×${h.height}: a resized or cropped picture cannot be compared.` });
+      continue;
+    }
+    let best: { turn: Turn; r: PceResult } | null = null;
+    for (const t of turns) {
+      const q = questioned(t, h.crop);
+      const ik = new Float32Array(q.plane.data.length);
+      for (let i = 0; i < ik.length; i++) ik[i] = q.plane.data[i]! * c.data[i]!;
+      const r = correlationPce(q.residual, ik, h.crop.w, h.crop.h);
+      if (!best || r.pce > best.r.pce) best = { turn: t, r };
+      if (r.pce >= PCE_MATCH && r.runnerUp.ratio < CAMERA_RUNNER_UP_MAX) break; // a clear match at this turn settles it
+    }
+    const { turn, r } = best!;
+    // Above the threshold, the correlation must also stand out from every other shift: a lattice of equal peaks is a shared periodic trace.
+    const unique = r.runnerUp.ratio < CAMERA_RUNNER_UP_MAX;
+    const outcome = r.pce < PCE_MATCH ? 'no-match' : unique ? 'match' : 'inconclusive';
+    matches.push({
+      cameraId: h.id,
+      cameraName: h.name,
+      outcome,
+      pce: Math.round(r.pce * 10) / 10,
+      rotation: turn,
+      threshold: PCE_MATCH,
+      note:
+        outcome === 'inconclusive'
+          ? `The correlation is ${Math.round(r.runnerUp.ratio * 100)} % as strong at a shift of (${r.runnerUp.dx}, ${r.runnerUp.dy}) pixels as at the aligned position: a periodic trace many cameras share (JPEG's 8×8 blocks) may be what correlates, not this sensor's noise.`
+          : outcome === 'no-match' && h.images < CAMERA_GOOD_IMAGES
+            ? `The fingerprint was estimated from ${h.images} pictures: a weak fingerprint may miss a match.`
+            : null,
+    });
+  }
+  return matches;
+}
+
+/**
+ * The source-camera check an analysis of a still picture makes: null when the library is
+ * empty or the picture is of a kind no camera writes (BMP, GIF); otherwise the comparison
+ * with each fingerprint of the picture's size (the picture is decoded only when there is one).
+ */
+export async function sourceCameraCheck(dir: string, picturePath: string, info: { format: string; width: number; height: number }, limits: Limits, signal?: AbortSignal): Promise<SourceCameraCheck | null> {
+  const { cameras, problems } = await loadCameraDir(dir);
+  if (!cameras.length && !problems.length) return null;
+  if (info.format === 'bmp' || info.format === 'gif') return null;
+  const comparable = cameras.filter((c) => turnsFor(info.width, info.height, c.header).length > 0);
+  const problemTexts = problems.map((p) => `${p.file}: ${p.error}`);
+  if (!comparable.length) return { cameras: cameras.length, otherSizes: cameras.length, matches: [], problems: problemTexts };
+  let pic: GreyPicture;
+  try {
+    pic = await readGreyPicture(picturePath, limits);
+  } catch (e) {
+    return { cameras: cameras.length, otherSizes: cameras.length - comparable.length, matches: [], problems: [...problemTexts, `The picture could not be read for the comparison: ${e instanceof Error ? e.message : String(e)}`] };
+  }
+  const matches = compareWithFingerprints(pic, comparable, signal).filter((m) => m.outcome !== 'not-comparable');
+  return { cameras: cameras.length, otherSizes: cameras.length - matches.length, matches, problems: problemTexts };
+}
+
+/** A fingerprint estimated from reference pictures, before it is named and written. */
+export interface FingerprintEstimate {
+  width: number;
+  height: number;
+  crop: { x: number; y: number; w: number; h: number };
+  images: number;
+  data: Float32Array;
+  sources: { name: string; sha256: string; make: string | null; model: string | null }[];
+}
+
+/**
+ * Estimate a camera's fingerprint from reference pictures (files: the caller expands folders).
+ * Pictures that cannot be used (unreadable, not a picture, another size or orientation than most
+ * of them, a copy of one already read) are skipped and named; fewer than CAMERA_MIN_IMAGES usable
+ * ones throw (VALIDATION, the skipped pictures in its details).
+ */
+export async function estimateFingerprint(
+  opts: { files: string[]; limits: Limits },
+  onProgress?: (done: number, total: number, name: string) => void,
+  signal?: AbortSignal,
+): Promise<{ estimate: FingerprintEstimate; skipped: SkippedPicture[] }> {
+  const files = [...opts.files];
+  const skipped: SkippedPicture[] = [];
+  if (files.length > CAMERA_MAX_IMAGES) {
+    for (const f of files.slice(CAMERA_MAX_IMAGES)) skipped.push({ name: path.basename(f), reason: `beyond the first ${CAMERA_MAX_IMAGES} pictures` });
+    files.length = CAMERA_MAX_IMAGES;
+  }
+  const bySize = new Map<string, { width: number; height: number; builder: FingerprintBuilder; crop: { x: number; y: number; w: number; h: number }; sources: { name: string; sha256: string; make: string | null; model: string | null }[] }>();
+  const seen = new Set<string>();
+  let done = 0;
+  for (const f of files) {
+    if (signal?.aborted) throw new AppError('CANCELLED', 'Adding the camera was cancelled; nothing was written.');
+    onProgress?.(done, files.length, path.basename(f));
+    done++;
+    let pic;
+    try {
+      pic = await readGreyPicture(f, opts.limits);
+    } catch (e) {
+      skipped.push({ name: path.basename(f), reason: e instanceof Error ? e.message : String(e) });
+      continue;
+    }
+    if (seen.has(pic.sha256)) {
+      skipped.push({ name: pic.name, reason: 'the same file as another reference picture (counted once)' });
+      continue;
+    }
+    seen.add(pic.sha256);
+    const crop = cropFor(pic.width, pic.height);
+    if (!crop) {
+      skipped.push({ name: pic.name, reason: `${pic.width}×${pic.height} is too small (both sides must be at least 256 pixels)` });
+      continue;
+    }
+    const key = `${pic.width}x${pic.height}`;
+    let acc = bySize.get(key);
+    if (!acc) {
+      if (bySize.size >= MAX_SIZES) {
+        skipped.push({ name: pic.name, reason: `${pic.width}×${pic.height}: a ${MAX_SIZES + 1}th different size among the pictures` });
+        continue;
+      }
+      acc = { width: pic.width, height: pic.height, builder: new FingerprintBuilder(crop.w, crop.h), crop, sources: [] };
+      bySize.set(key, acc);
+    }
+    acc.builder.add(cropTurned(pic, 0, crop));
+    acc.sources.push({ name: pic.name, sha256: pic.sha256, make: pic.make, model: pic.model });
+  }
+  onProgress?.(done, files.length, '');
+  const chosen = [...bySize.values()].sort((a, b) => b.sources.length - a.sources.length)[0];
+  for (const acc of bySize.values()) {
+    if (acc === chosen) continue;
+    const turned = chosen && acc.width === chosen.height && acc.height === chosen.width;
+    for (const s of acc.sources) skipped.push({ name: s.name, reason: `${acc.width}×${acc.height}${turned ? ', stored turned relative to' : ', another size than'} the ${chosen!.width}×${chosen!.height} of most pictures` });
+  }
+  if (!chosen || chosen.sources.length < CAMERA_MIN_IMAGES) {
+    throw new AppError('VALIDATION', `A camera fingerprint needs at least ${CAMERA_MIN_IMAGES} usable pictures of one size from that camera; ${chosen ? `only ${chosen.sources.length} ${chosen.sources.length === 1 ? 'was' : 'were'}` : 'none was'} usable.`, { skipped: skipped.slice(0, 50) });
+  }
+  const fp = chosen.builder.finish();
+  return { estimate: { width: chosen.width, height: chosen.height, crop: chosen.crop, images: fp.images, data: fp.data, sources: chosen.sources }, skipped };
+}
+
+/** The comparison of one picture with every fingerprint in a library folder. */
+export async function comparePicture(opts: { path: string; dir: string; limits: Limits }, signal?: AbortSignal): Promise<CameraCheck & { problems: CameraProblem[] }> {
+  const pic = await readGreyPicture(opts.path, opts.limits);
+  const { cameras, problems } = await loadCameraDir(opts.dir);
+  const matches = compareWithFingerprints(pic, cameras, signal);
+  return { file: { name: pic.name, path: pic.path, sha256: pic.sha256, width: pic.width, height: pic.height }, matches, cameras: cameras.length, problems };
+}

@@ -1,0 +1,256 @@
+/**
+ * Cameras: sensor-noise (PRNU) fingerprints of cameras, estimated from pictures known to come
+ * from them, and the check of a questioned picture against every one — "was this photo taken
+ * with this camera?". Investigators and admins add and remove fingerprints; everyone checks.
+ */
+import { useState } from 'react';
+import { CAMERA_OUTCOME_LABEL, type CameraCheck } from '../../../src-shared/domain/cameras';
+import type { CameraSkipped } from '../../../src-shared/contract/cameras';
+import { INVESTIGATOR_UP } from '../../../src-shared/roles';
+import { call } from '../api';
+import { HashCell } from '../components/copy-button';
+import { Field } from '../components/field';
+import { Empty, ErrorState, FormError, Loading } from '../components/states';
+import { when } from '../lib/format';
+import { useCall } from '../lib/use-call';
+import { useSession } from '../stores/session-store';
+import { toast } from '../stores/toast-store';
+
+const OUTCOME = CAMERA_OUTCOME_LABEL;
+
+function CheckBox({ cameras }: { cameras: number }) {
+  const [result, setResult] = useState<CameraCheck | null>(null);
+  const [busy, setBusy] = useState(false);
+  const check = async () => {
+    const picked = await call('files:pick', {});
+    if (!picked.ok) return toast('error', picked.error.message);
+    const path = picked.value[0];
+    if (!path) return;
+    setBusy(true);
+    const res = await call('cameras:check', { path });
+    setBusy(false);
+    if (!res.ok) return toast('error', res.error.message);
+    setResult(res.value);
+  };
+  return (
+    <div className="panel" data-testid="camera-check">
+      <div className="panel-head">
+        <h2>Check a picture</h2>
+        <button type="button" className="btn btn-small btn-primary" onClick={() => void check()} disabled={busy || cameras === 0} data-testid="camera-check-pick">
+          {busy ? 'Comparing…' : 'Choose a picture…'}
+        </button>
+      </div>
+      <p className="muted small">
+        Compares the picture’s sensor noise with every camera below. Only a picture at the camera’s own size (as stored, or turned) can be compared: a resized or cropped copy
+        cannot. A match (PCE at or above 60 at the aligned position, and nowhere else nearly as high) is strong evidence the picture came from that camera; no match does not prove it did not (heavy compression, strong denoising or a
+        weak fingerprint hide the noise).
+      </p>
+      {result && (
+        <div role="status" data-testid="camera-check-result">
+          <p>
+            <strong>{result.file.name}</strong> ({result.file.width}×{result.file.height}) against {result.cameras} camera{result.cameras === 1 ? '' : 's'}:
+          </p>
+          <table className="table compact">
+            <thead>
+              <tr>
+                <th scope="col">Camera</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">PCE</th>
+                <th scope="col">Picture turned</th>
+                <th scope="col">Note</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.matches.map((m) => (
+                <tr key={m.cameraId} data-testid="camera-match-row">
+                  <td>{m.cameraName}</td>
+                  <td className={m.outcome === 'match' ? 'ok-text' : undefined}>
+                    <strong>{OUTCOME[m.outcome]}</strong>
+                  </td>
+                  <td className="mono">{m.pce === null ? '—' : `${m.pce} (≥ ${m.threshold})`}</td>
+                  <td>{m.rotation === null ? '—' : `${m.rotation}°`}</td>
+                  <td className="small">{m.note ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="mono small breakable">SHA-256 {result.file.sha256}</p>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function AddCamera({ onAdded }: { onAdded: () => void }) {
+  const [name, setName] = useState('');
+  const [paths, setPaths] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [skipped, setSkipped] = useState<CameraSkipped[]>([]);
+  const pick = async (directories: boolean) => {
+    const res = await call('files:pick', { directories });
+    if (!res.ok) return toast('error', res.error.message);
+    setPaths((p) => [...new Set([...p, ...res.value])]);
+  };
+  const add = async () => {
+    setError(null);
+    setSkipped([]);
+    setBusy(true);
+    const res = await call('cameras:add', { name: name.trim(), paths });
+    setBusy(false);
+    if (!res.ok) {
+      const details = res.error.details as { skipped?: CameraSkipped[] } | undefined;
+      setSkipped(details?.skipped ?? []);
+      return setError(res.error.message);
+    }
+    setSkipped(res.value.skipped);
+    toast('info', `Added ${res.value.camera.name}: ${res.value.camera.images} pictures.${res.value.notes.length ? ` ${res.value.notes.join(' ')}` : ''}`);
+    setName('');
+    setPaths([]);
+    onAdded();
+  };
+  return (
+    <div className="panel" data-testid="camera-add">
+      <div className="panel-head">
+        <h2>Add a camera</h2>
+      </div>
+      <p className="muted small">
+        Choose at least 5 pictures (20 or more are far better) known to come from one camera, at its full size and untouched by editors: flat, bright scenes such as sky or walls
+        give the clearest fingerprint. Pictures of another size or orientation than most are left out and named.
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void add();
+        }}
+      >
+        <Field label="Camera name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} required hint="How the camera is known in the case, e.g. “Exhibit 12 phone”." data-testid="camera-name" />
+        <div className="row gap">
+          <button type="button" className="btn btn-small" onClick={() => void pick(false)} data-testid="camera-pick-files">
+            Choose pictures…
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => void pick(true)} data-testid="camera-pick-folder">
+            Choose a folder…
+          </button>
+          <span className="muted small" data-testid="camera-paths">
+            {paths.length === 0 ? 'Nothing chosen yet' : `${paths.length} file${paths.length === 1 ? '' : 's'} or folder${paths.length === 1 ? '' : 's'} chosen`}
+          </span>
+          {paths.length > 0 && (
+            <button type="button" className="btn btn-small" onClick={() => setPaths([])}>
+              Clear
+            </button>
+          )}
+        </div>
+        <FormError error={error} />
+        <button type="submit" className="btn btn-primary" disabled={busy || !name.trim() || paths.length === 0} data-testid="camera-add-submit">
+          {busy ? 'Estimating the fingerprint…' : 'Estimate fingerprint'}
+        </button>
+      </form>
+      {skipped.length > 0 && (
+        <details data-testid="camera-skipped">
+          <summary>
+            {skipped.length} picture{skipped.length === 1 ? '' : 's'} left out
+          </summary>
+          <ul className="small">
+            {skipped.slice(0, 100).map((s, i) => (
+              <li key={`${s.name}-${i}`}>
+                <strong>{s.name}</strong>: {s.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}
+
+/** The cameras screen. */
+export function Cameras() {
+  const list = useCall('cameras:list', {}, 'cameras');
+  const role = useSession((s) => s.session?.user.role);
+  const canEdit = role !== undefined && INVESTIGATOR_UP.includes(role);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const remove = async (id: string) => {
+    setConfirming(null);
+    const res = await call('cameras:remove', { id });
+    if (!res.ok) return toast('error', res.error.message);
+    toast('info', `Removed ${res.value.name}.`);
+    list.reload();
+  };
+  const cameras = list.value?.cameras ?? [];
+  return (
+    <section className="screen" data-testid="screen-cameras" aria-labelledby="h-cameras">
+      <header className="screen-head">
+        <h1 id="h-cameras">Cameras</h1>
+        <span className="muted small">Sensor-noise fingerprints: which camera took a picture.</span>
+      </header>
+      <CheckBox cameras={cameras.length} />
+      <div className="panel" data-testid="camera-library">
+        <div className="panel-head">
+          <h2>Camera library</h2>
+        </div>
+        {list.status === 'error' && <ErrorState error={list.error} onRetry={list.reload} />}
+        {list.status === 'loading' && !list.value && <Loading minHeight={120} />}
+        {list.value?.problems.map((p) => (
+          <p key={p.file} className="form-error small" role="alert">
+            {p.file}: {p.error}
+          </p>
+        ))}
+        {list.value &&
+          (cameras.length === 0 ? (
+            <Empty title="No cameras yet">{canEdit ? 'Add one below from pictures it took.' : 'An investigator adds cameras from pictures they took.'}</Empty>
+          ) : (
+            <table className="table compact">
+              <thead>
+                <tr>
+                  <th scope="col">Camera</th>
+                  <th scope="col">Make and model (EXIF)</th>
+                  <th scope="col">Picture size</th>
+                  <th scope="col">From</th>
+                  <th scope="col">Added</th>
+                  <th scope="col">SHA-256</th>
+                  {canEdit && (
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  )}
+                </tr>
+              </thead>
+              <tbody>
+                {cameras.map((c) => (
+                  <tr key={c.id} data-testid="camera-row">
+                    <td>
+                      <strong>{c.name}</strong>
+                    </td>
+                    <td>{[c.make, c.model].filter(Boolean).join(' ') || '—'}</td>
+                    <td className="mono">
+                      {c.width}×{c.height}
+                    </td>
+                    <td>{c.images} pictures</td>
+                    <td>
+                      {when(c.createdAt)} by {c.createdBy || '—'}
+                    </td>
+                    <HashCell value={c.sha256} label="fingerprint hash" />
+                    {canEdit && (
+                      <td>
+                        {confirming === c.id ? (
+                          <button type="button" className="btn btn-small btn-danger" onClick={() => void remove(c.id)} data-testid="camera-remove-confirm">
+                            Confirm removal
+                          </button>
+                        ) : (
+                          <button type="button" className="btn btn-small" onClick={() => setConfirming(c.id)} data-testid="camera-remove">
+                            Remove
+                          </button>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ))}
+      </div>
+      {canEdit && <AddCamera onAdded={list.reload} />}
+    </section>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * Camera fingerprints: a camera's sensor noise (PRNU, photo-response non-uniformity) estimated
+ * from pictures known to come from it, and the comparison of a questioned picture with it —
+ * "was this photo taken with this camera?" (Lukáš, Fridrich & Goljan 2006; Goljan, Fridrich &
+ * Filler 2009).
+ */
+
+/** One camera fingerprint in the library (the data directory's cameras/ folder). */
+export interface CameraSummary {
+  id: string;
+  /** The name the investigator gave it ("Suspect's phone, exhibit 12"). */
+  name: string;
+  /** Make and model the reference pictures' EXIF stated (most common value), when any did. */
+  make: string | null;
+  model: string | null;
+  /** The pictures' full size as stored (sensor orientation): only pictures of this size (or turned) compare. */
+  width: number;
+  height: number;
+  /** The central region the fingerprint covers. */
+  crop: { x: number; y: number; w: number; h: number };
+  /** Reference pictures it was estimated from. */
+  images: number;
+  /** Each reference picture's name and SHA-256, so the estimate can be reproduced and audited. */
+  sources: { name: string; sha256: string }[];
+  createdAt: string;
+  createdBy: string;
+  /** SHA-256 of the fingerprint file itself (as the audit log recorded it when it was added). */
+  sha256: string;
+  sizeBytes: number;
+}
+
+/** How a questioned picture compares with one fingerprint. */
+export interface CameraMatch {
+  cameraId: string;
+  cameraName: string;
+  /**
+   * 'match': the picture's sensor noise correlates with the fingerprint (PCE at or above the
+   * threshold, and nowhere else nearly as strongly); 'inconclusive': at or above the threshold,
+   * but as strongly at other shifts too — a periodic trace many cameras share (JPEG's 8×8
+   * blocks) rather than this sensor's noise; 'no-match': compared, below the threshold;
+   * 'not-comparable': the sizes differ (a resized or cropped picture cannot be compared without
+   * a search MediaGuard does not make).
+   */
+  outcome: 'match' | 'inconclusive' | 'no-match' | 'not-comparable';
+  /** Peak-to-correlation energy at the aligned position (best of the turns tried); null when not compared. */
+  pce: number | null;
+  /** The turn of the picture (clockwise degrees) that gave that PCE. */
+  rotation: 0 | 90 | 180 | 270 | null;
+  threshold: number;
+  /** Why not comparable, or what else to know. */
+  note: string | null;
+}
+
+/** The result of checking one picture against the library. */
+export interface CameraCheck {
+  file: { name: string; path: string; sha256: string; width: number; height: number };
+  matches: CameraMatch[];
+  /** Fingerprints in the library at the time. */
+  cameras: number;
+}
+
+/**
+ * The source-camera check in the analysis of a still picture (present when the library held
+ * fingerprints): the comparison with each fingerprint of the picture's size.
+ */
+export interface SourceCameraCheck {
+  /** Fingerprints in the library at the time. */
+  cameras: number;
+  /** Of those, how many were of another picture size (not compared). */
+  otherSizes: number;
+  /** The comparisons made ('match' or 'no-match'). */
+  matches: CameraMatch[];
+  /** Fingerprint files that could not be read, or why the picture could not be compared. */
+  problems: string[];
+}
+
+/** Fewest reference pictures a fingerprint is estimated from. */
+export const CAMERA_MIN_IMAGES = 5;
+/** Reference pictures below which a fingerprint is noted as weak (Goljan et al. use 50+; 20–30 give usable PCEs). */
+export const CAMERA_GOOD_IMAGES = 20;
+/** Most reference pictures read for one fingerprint. */
+export const CAMERA_MAX_IMAGES = 500;
+
+/** How an outcome reads in the result screen, the report and the command line. */
+export const CAMERA_OUTCOME_LABEL: Record<CameraMatch['outcome'], string> = { match: 'Match', inconclusive: 'Inconclusive', 'no-match': 'No match', 'not-comparable': 'Not comparable' };
+
+/**
+ * Largest correlation away from the zero shift, relative to the one at it, that a match allows:
+ * a sensor's noise correlates in one place (≈ 0.3–0.45 for a PCE of a few hundred in the tests),
+ * a periodic trace at a lattice of shifts (≈ 1).
+ */
+export const CAMERA_RUNNER_UP_MAX = 0.7;
+
+/** One line saying what the source-camera check found (CLI, report, result screen). */
+export function sourceCameraLine(c: SourceCameraCheck): string {
+  const matched = c.matches.filter((m) => m.outcome === 'match');
+  const compared = c.matches.length;
+  const others = c.otherSizes ? `; ${c.otherSizes} of another picture size not compared` : '';
+  if (matched.length) return `Sensor noise matches ${matched.map((m) => `“${m.cameraName}” (PCE ${Math.round(m.pce ?? 0)})`).join(', ')}${compared > matched.length ? `; no match with ${compared - matched.length} other camera${compared - matched.length === 1 ? '' : 's'}` : ''}${others}`;
+  const unsure = c.matches.filter((m) => m.outcome === 'inconclusive');
+  if (unsure.length) return `Inconclusive against ${unsure.map((m) => `“${m.cameraName}”`).join(', ')}: the correlation repeats at other shifts (a periodic trace such as JPEG blocks, not clearly this sensor’s noise)${compared > unsure.length ? `; no match with ${compared - unsure.length} other camera${compared - unsure.length === 1 ? '' : 's'}` : ''}${others}`;
+  if (compared) return `No match with ${compared} camera${compared === 1 ? '' : 's'} of this picture size (best PCE ${Math.round(Math.max(...c.matches.map((m) => m.pce ?? 0)))}, threshold ${c.matches[0]!.threshold})${others}`;
+  const none = c.cameras === 1 ? 'The camera in the library has another picture size' : c.cameras ? `None of the ${c.cameras} cameras in the library has this picture size` : 'No camera fingerprint could be read';
+  return `${none}: not compared${c.problems.length ? ` (${c.problems[0]})` : ''}`;
+}
