@@ -1,12 +1,15 @@
 /**
  * The Cameras screen: an admin estimates a camera's sensor-noise fingerprint from a chosen
  * folder of its pictures (one picture of another orientation left out and named), checks a
- * picture from that camera (match) and one from another camera (no match), then removes it.
+ * picture from that camera (match) and one from another camera (no match), analyses the first
+ * (the result's "Source camera" section names the match), then removes the camera.
  */
 import path from 'node:path';
 import { test, expect, snap } from './fixtures';
 import { createFirstAdmin, nav, settled } from './walk-helpers';
 import { simCamera, writePhoto } from '../helpers/camera-pictures';
+
+test.use({ testModels: true });
 
 test('cameras: add a fingerprint from a folder, check pictures against it, remove it', async ({ page, harness, pageProblems }) => {
   const camA = simCamera(11, 640, 480);
@@ -47,6 +50,19 @@ test('cameras: add a fingerprint from a folder, check pictures against it, remov
   await page.getByTestId('camera-check-pick').click();
   await expect(result).toContainText('questioned-b.jpg', { timeout: 60_000 });
   await expect(page.getByTestId('camera-match-row')).toContainText('No match');
+
+  // An analysis of the camera's picture compares it with the library too: the result says so.
+  await nav(page, 'analyse');
+  harness.dialogs.nextOpen = [fromA];
+  await page.getByTestId('pick-files').click();
+  const queued = page.locator('[data-testid="queue-row"][data-file="questioned-a.jpg"]');
+  await expect(queued).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await queued.getByTestId('open-result').click();
+  await expect(page.getByTestId('source-camera')).toContainText('Sensor noise matches “Exhibit 12 phone”');
+  await expect(page.getByTestId('source-camera').getByTestId('camera-match-row')).toContainText('Match');
+  await settled(page);
+  await snap(page, 'result-source-camera');
+  await nav(page, 'cameras');
 
   await page.getByTestId('camera-remove').click();
   await page.getByTestId('camera-remove-confirm').click();

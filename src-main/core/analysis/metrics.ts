@@ -84,8 +84,8 @@ export interface AucDifference {
   resamples: number;
 }
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same intervals on every run. */
-function prng(seed: number): () => number {
+/** Small seeded PRNG (mulberry32): the same seed gives the same intervals on every run (tests use it for the same reason). */
+export function prng(seed: number): () => number {
   let t = seed >>> 0;
   return () => {
     t = (t + 0x6d2b79f5) >>> 0;

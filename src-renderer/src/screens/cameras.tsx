@@ -4,7 +4,8 @@
  * with this camera?". Investigators and admins add and remove fingerprints; everyone checks.
  */
 import { useState } from 'react';
-import { CAMERA_OUTCOME_LABEL, type CameraCheck } from '../../../src-shared/domain/cameras';
+import type { CameraCheck } from '../../../src-shared/domain/cameras';
+import { CameraMatchTable } from './result/source-camera';
 import type { CameraSkipped } from '../../../src-shared/contract/cameras';
 import { INVESTIGATOR_UP } from '../../../src-shared/roles';
 import { call } from '../api';
@@ -15,8 +16,6 @@ import { when } from '../lib/format';
 import { useCall } from '../lib/use-call';
 import { useSession } from '../stores/session-store';
 import { toast } from '../stores/toast-store';
-
-const OUTCOME = CAMERA_OUTCOME_LABEL;
 
 function CheckBox({ cameras }: { cameras: number }) {
   const [result, setResult] = useState<CameraCheck | null>(null);
@@ -50,30 +49,7 @@ function CheckBox({ cameras }: { cameras: number }) {
           <p>
             <strong>{result.file.name}</strong> ({result.file.width}×{result.file.height}) against {result.cameras} camera{result.cameras === 1 ? '' : 's'}:
           </p>
-          <table className="table compact">
-            <thead>
-              <tr>
-                <th scope="col">Camera</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">PCE</th>
-                <th scope="col">Picture turned</th>
-                <th scope="col">Note</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.matches.map((m) => (
-                <tr key={m.cameraId} data-testid="camera-match-row">
-                  <td>{m.cameraName}</td>
-                  <td className={m.outcome === 'match' ? 'ok-text' : undefined}>
-                    <strong>{OUTCOME[m.outcome]}</strong>
-                  </td>
-                  <td className="mono">{m.pce === null ? '—' : `${m.pce} (≥ ${m.threshold})`}</td>
-                  <td>{m.rotation === null ? '—' : `${m.rotation}°`}</td>
-                  <td className="small">{m.note ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <CameraMatchTable matches={result.matches} />
           <p className="mono small breakable">SHA-256 {result.file.sha256}</p>
         </div>
       )}

@@ -16,29 +16,11 @@ import {
   type Fingerprint,
   type Plane,
 } from '../../../src-main/core/analysis/prnu';
+import { gauss, prng } from '../../helpers/camera-pictures';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/** Small seeded generator (mulberry32): the same numbers on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal deviate (Box–Muller). */
-function gauss(rand: () => number): number {
-  let u = 0;
-  while (u === 0) u = rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
 
 /** Pearson correlation of two equally long arrays. */
 function corr(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -199,7 +181,7 @@ describe('fft', () => {
   });
 
   it('inverse(forward(x)) returns x, in both precisions', () => {
-    const rand = mulberry32(1);
+    const rand = prng(1);
     const re = randomArray(256, rand, 100);
     const im = randomArray(256, rand, 100);
     const r2 = Float64Array.from(re);
@@ -236,7 +218,7 @@ describe('fft', () => {
       expect(sr[k]).toBeCloseTo(k === 5 || k === 11 ? n / 2 : 0, 10);
       expect(si[k]).toBeCloseTo(0, 10);
     }
-    const rand = mulberry32(2);
+    const rand = prng(2);
     for (const len of [1, 2, 8, 32]) {
       const re = randomArray(len, rand);
       const im = randomArray(len, rand);
@@ -253,7 +235,7 @@ describe('fft', () => {
   });
 
   it('2-D: matches the naive 2-D DFT on a non-square plane and inverts', () => {
-    const rand = mulberry32(3);
+    const rand = prng(3);
     const w = 8;
     const h = 4;
     const re = randomArray(w * h, rand);
@@ -332,7 +314,7 @@ describe('db8 wavelet', () => {
   });
 
   it('analysis then synthesis with no change reconstructs the input', () => {
-    const rand = mulberry32(4);
+    const rand = prng(4);
     for (const [w, h] of [
       [64, 48],
       [16, 16],
@@ -396,7 +378,7 @@ describe('noise residual', () => {
   });
 
   it('recovers added Gaussian noise of σ = 3', () => {
-    const rand = mulberry32(5);
+    const rand = prng(5);
     const noise = Float32Array.from({ length: n * n }, () => 3 * gauss(rand));
     const w = noiseResidual(plane((x, y) => smooth(x, y) + noise[y * n + x]!));
     expect(corr(w, noise)).toBeGreaterThan(0.9);
@@ -407,7 +389,7 @@ describe('noise residual', () => {
   it('treats the frame as periodic: shifting the input by multiples of 16 px shifts the residual', () => {
     // Four decimating levels repeat every 16 px; with wrap-around windows nothing else depends on
     // the position, so no border pattern is common to every photo.
-    const rand = mulberry32(11);
+    const rand = prng(11);
     const m = 64;
     const p: Plane = { width: m, height: m, data: Float32Array.from({ length: m * m }, (_, i) => 100 + 20 * Math.sin(i / 50) + 6 * gauss(rand)) };
     const moved = noiseResidual(shifted(p, 16, 32));
@@ -417,7 +399,7 @@ describe('noise residual', () => {
   });
 
   it('has zero row and column means', () => {
-    const rand = mulberry32(6);
+    const rand = prng(6);
     const w = noiseResidual(plane((x, y) => smooth(x, y) + 5 * gauss(rand) + (x % 3 === 0 ? 4 : 0)));
     for (let y = 0; y < n; y++) {
       let s = 0;
@@ -444,7 +426,7 @@ describe('zeroMean', () => {
   it('removes row and column patterns entirely and keeps the rest', () => {
     const w = 32;
     const h = 16;
-    const rand = mulberry32(7);
+    const rand = prng(7);
     const rest = Float32Array.from({ length: w * h }, () => gauss(rand));
     zeroMean(rest, w, h);
     const colPat = Float32Array.from({ length: w }, () => gauss(rand));
@@ -459,7 +441,7 @@ describe('zeroMean', () => {
   it('removes a pattern on each 2×2 colour-filter site apart (a column offset on the red sites only)', () => {
     const w = 32;
     const h = 16;
-    const rand = mulberry32(9);
+    const rand = prng(9);
     const rest = Float32Array.from({ length: w * h }, () => gauss(rand));
     zeroMean(rest, w, h);
     const redCols = Float32Array.from({ length: w }, () => 3 * gauss(rand));
@@ -473,7 +455,7 @@ describe('zeroMean', () => {
 
 describe('wienerInDft', () => {
   const n = 128;
-  const rand = mulberry32(8);
+  const rand = prng(8);
   const white = Float32Array.from({ length: n * n }, () => gauss(rand));
   const tile = Float32Array.from({ length: 64 }, () => 4 * gauss(rand));
   const pattern = Float32Array.from({ length: n * n }, (_, i) => tile[((i / n) & 7) * 8 + ((i % n) & 7)]!);
@@ -521,7 +503,7 @@ describe('crossCorrelate', () => {
   it('is the circular cross-correlation of the zero-mean planes', () => {
     const w = 8;
     const h = 4;
-    const rand = mulberry32(9);
+    const rand = prng(9);
     const a = Float32Array.from({ length: w * h }, () => gauss(rand) + 3);
     const b = Float32Array.from({ length: w * h }, () => gauss(rand) - 1);
     const ma = a.reduce((s, v) => s + v, 0) / a.length;
@@ -544,7 +526,7 @@ describe('crossCorrelate', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('camera identification on synthetic sensors (256×256)', () => {
-  const rand = mulberry32(20240611);
+  const rand = prng(20240611);
   const kA = sensor(rand, 0.02);
   const kB = sensor(rand, 0.02);
   let fp: Fingerprint & { images: number };
@@ -677,7 +659,7 @@ describe('errors', () => {
   });
 
   it('gives saturated pixels no weight', () => {
-    const rand = mulberry32(10);
+    const rand = prng(10);
     const n = 64;
     // Every pixel ≥ 250 but with plenty of texture: a residual, yet nothing may enter K.
     const sat: Plane = { width: n, height: n, data: Float32Array.from({ length: n * n }, () => 250 + Math.floor(rand() * 6)) };

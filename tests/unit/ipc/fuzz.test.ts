@@ -10,18 +10,8 @@ import { createAppDispatcher } from '../../../src-main/ipc/handler-table';
 import type { Dispatcher } from '../../../src-main/ipc/dispatcher';
 import type { Core } from '../../../src-main/core/core';
 import { testCore } from '../../helpers/core';
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic PRNG (mulberry32) so a failure can be replayed from its seed.
+import { prng } from '../../../src-main/core/analysis/metrics';
 
 const NASTY_STRINGS = [
   '',
