@@ -8,7 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { CameraCheck } from '../../../src-shared/domain/cameras';
-import { AppError, ERROR_CODES, type AppErrorShape } from '../../../src-shared/result';
+import { AppError, type AppErrorShape } from '../../../src-shared/result';
 import { findWorkerScript, type WorkerScript } from '../analysis/worker-script';
 import { comparePicture, estimateFingerprint, type CameraProblem, type FingerprintEstimate, type Limits, type SkippedPicture } from './camera-compute';
 
@@ -43,11 +43,6 @@ export function errorShape(e: unknown): AppErrorShape {
   return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 }
 
-function fromShape(s: AppErrorShape): AppError {
-  const code = (ERROR_CODES as readonly string[]).includes(s.code) ? s.code : 'INTERNAL';
-  return new AppError(code as AppError['code'], s.message, s.details);
-}
-
 /** One thread per request. */
 export class CameraThreads implements CameraWork {
   readonly offThread = true;
@@ -71,7 +66,7 @@ export class CameraThreads implements CameraWork {
       w.on('message', (m: CameraWorkerReply) => {
         if (m.type === 'progress') onProgress?.(m.done, m.total, m.name);
         else if (m.type === 'result') finish(() => resolve(m.value as T));
-        else finish(() => reject(fromShape(m.error)));
+        else finish(() => reject(new AppError(m.error.code, m.error.message, m.error.details)));
       });
       w.on('error', (e) => finish(() => reject(new AppError('INTERNAL', `The camera thread crashed: ${e.message}`))));
       w.on('exit', (code) => finish(() => reject(new AppError('INTERNAL', `The camera thread exited (code ${code}) without an answer.`))));

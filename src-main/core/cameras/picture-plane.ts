@@ -118,7 +118,7 @@ export async function readGreyPicture(p: string, limits: Pick<AppSettings['limit
   if (s.kind === 'refused') throw new AppError('UNSUPPORTED_MEDIA', `"${name}": ${s.reason}.`);
   if (s.kind !== 'image') throw new AppError('UNSUPPORTED_MEDIA', `"${name}" is not a picture; camera fingerprints are made from and compared with still pictures.`);
   if (s.format === 'bmp' || s.format === 'gif') throw new AppError('UNSUPPORTED_MEDIA', `"${name}" is ${s.format.toUpperCase()}, which no camera writes; its sensor noise cannot be compared.`);
-  const decoded = await decodeImage(checked.path, { format: s.format, width: 0, height: 0 }, { limits, stored: true });
+  const decoded = await decodeImage(checked.path, { format: s.format, width: 0, height: 0 }, { limits, stored: true, bytes });
   let make: string | null = null;
   let model: string | null = null;
   try {

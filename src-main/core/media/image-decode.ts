@@ -65,8 +65,8 @@ async function decodeBmp(p: string, info: Pick<MediaInfo, 'width' | 'height'>, t
 }
 
 /** HEIC/HEIF (HEVC, which this sharp build cannot read) through libheif; resized by sharp like the rest. */
-async function decodeHeifFile(p: string, limit: number, maxSide?: number): Promise<DecodedImage> {
-  const full = decodeHeif(await readImageBytes(p), path.basename(p), limit);
+async function decodeHeifFile(p: string, limit: number, maxSide?: number, bytes?: Buffer): Promise<DecodedImage> {
+  const full = decodeHeif(bytes ?? (await readImageBytes(p)), path.basename(p), limit);
   if (!maxSide || maxSide <= 0 || (full.width <= maxSide && full.height <= maxSide)) return full;
   const { data, info } = await sharp(full.data, { raw: { width: full.width, height: full.height, channels: 3 }, limitInputPixels: limit })
     .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
@@ -94,12 +94,13 @@ function rawPreviewImage(bytes: Buffer, raw: CameraRaw, limit: number): Sharp {
 /**
  * Decode to RGB24, fitted inside maxSide (never enlarged). BMP needs tools (decoded by ffmpeg); HEIF goes through libheif.
  * `stored`: keep the pixels as the file stores them (no EXIF orientation applied; sensor noise is compared that
- * way) — for pictures sharp decodes; HEIF and camera-raw previews still come out upright.
+ * way) — for pictures sharp decodes; HEIF and camera-raw previews still come out upright. `bytes`: the file's
+ * bytes, already read by the caller (what was hashed is then what is decoded); not for BMP.
  */
 export async function decodeImage(
   p: string,
   info: Pick<MediaInfo, 'format' | 'width' | 'height'>,
-  opts: { maxSide?: number; limits?: Pick<AppSettings['limits'], 'maxImagePixels'>; tools?: ResolvedTools; stored?: boolean } = {},
+  opts: { maxSide?: number; limits?: Pick<AppSettings['limits'], 'maxImagePixels'>; tools?: ResolvedTools; stored?: boolean; bytes?: Buffer } = {},
 ): Promise<DecodedImage> {
   const limit = opts.limits?.maxImagePixels ?? DEFAULT_SETTINGS.limits.maxImagePixels;
   if (info.format === 'bmp') {
@@ -107,10 +108,10 @@ export async function decodeImage(
     if (!opts.tools) throw new AppError('FFMPEG_MISSING', 'BMP images are decoded with ffmpeg; pass the resolved tools.');
     return decodeBmp(p, info, opts.tools, opts.maxSide);
   }
-  if (info.format === 'heif') return decodeHeifFile(p, limit, opts.maxSide);
+  if (info.format === 'heif') return decodeHeifFile(p, limit, opts.maxSide, opts.bytes);
   try {
     // failOn 'truncated': a cut-off file is an error, not a half-grey picture handed to detectors.
-    const bytes = await readImageBytes(p);
+    const bytes = opts.bytes ?? (await readImageBytes(p));
     // A camera raw's first directory is a small preview or sensor data: its largest rendered preview is the picture (probe says so).
     const raw = info.format === 'tiff' ? cameraRawOf(bytes) : null;
     const plain = (): Sharp => sharp(bytes, { limitInputPixels: limit, failOn: 'truncated', pages: 1, page: 0, sequentialRead: true });
