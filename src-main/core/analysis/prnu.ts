@@ -672,13 +672,23 @@ export function correlationPce(residual: Float32Array, pattern: Float32Array, wi
  * shifted/cropped match. Sizes must equal the fingerprint's (else RangeError).
  */
 export function pce(img: Plane, fingerprint: Fingerprint): PceResult {
+  return pceOfResidual(questionedResidual(img), img, fingerprint);
+}
+
+/** The questioned plane's cleaned residual (noiseResidual then wienerInDft): what `pce` correlates, reusable across fingerprints of its size. */
+export function questionedResidual(img: Plane): Float32Array {
+  return wienerInDft(noiseResidual(img), img.width, img.height);
+}
+
+/** `pce` with the questioned plane's residual already computed (`questionedResidual(img)`). */
+export function pceOfResidual(residual: Float32Array, img: Plane, fingerprint: Fingerprint): PceResult {
   const { width, height } = fingerprint;
   if (img.width !== width || img.height !== height) throw new RangeError(`pce: image ${img.width}×${img.height} differs from the fingerprint's ${width}×${height}`);
   checkFingerprintSize('pce', width, height);
   checkPlaneSize('pce', width, height, fingerprint.data.length);
-  const w = wienerInDft(noiseResidual(img), width, height);
+  checkPlaneSize('pce', width, height, residual.length);
   const ik = new Float32Array(width * height);
   const k = fingerprint.data;
   for (let i = 0; i < ik.length; i++) ik[i] = img.data[i]! * k[i]!;
-  return correlationPce(w, ik, width, height);
+  return correlationPce(residual, ik, width, height);
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { CAMERA_GOOD_IMAGES, CAMERA_MAX_IMAGES, CAMERA_RUNNER_UP_MAX, CAMERA_MIN_IMAGES, type CameraCheck, type CameraMatch, type SourceCameraCheck } from '../../../src-shared/domain/cameras';
 import type { AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
-import { correlationPce, FingerprintBuilder, noiseResidual, PCE_MATCH, wienerInDft, type PceResult, type Plane } from '../analysis/prnu';
+import { FingerprintBuilder, PCE_MATCH, pceOfResidual, questionedResidual, type PceResult, type Plane } from '../analysis/prnu';
 import { errnoCode, fsError } from '../db/fs-errors';
 import { decodeFingerprint, type FingerprintFile } from './fingerprint-file';
 import { cropFor, cropTurned, readGreyPicture, turnedSize, type GreyPicture, type Turn } from './picture-plane';
@@ -81,6 +81,11 @@ export function turnsFor(width: number, height: number, camera: { width: number;
   });
 }
 
+/** Above the threshold, the correlation must also stand out from every other shift: a lattice of equal peaks is a shared periodic trace. */
+function outcomeOf(r: PceResult): 'match' | 'inconclusive' | 'no-match' {
+  return r.pce < PCE_MATCH ? 'no-match' : r.runnerUp.ratio < CAMERA_RUNNER_UP_MAX ? 'match' : 'inconclusive';
+}
+
 /**
  * Compare a picture's sensor noise with fingerprints. The picture is tried as stored and
  * turned by half a turn (and a quarter either way when its sides are the camera's swapped);
@@ -97,7 +102,7 @@ export function compareWithFingerprints(pic: GreyPicture, cameras: readonly Fing
     let q = residuals.get(key);
     if (!q) {
       const plane = cropTurned(pic, t, crop);
-      q = { plane, residual: wienerInDft(noiseResidual(plane), crop.w, crop.h) };
+      q = { plane, residual: questionedResidual(plane) };
       residuals.set(key, q);
     }
     return q;
@@ -113,16 +118,12 @@ export function compareWithFingerprints(pic: GreyPicture, cameras: readonly Fing
     let best: { turn: Turn; r: PceResult } | null = null;
     for (const t of turns) {
       const q = questioned(t, h.crop);
-      const ik = new Float32Array(q.plane.data.length);
-      for (let i = 0; i < ik.length; i++) ik[i] = q.plane.data[i]! * c.data[i]!;
-      const r = correlationPce(q.residual, ik, h.crop.w, h.crop.h);
+      const r = pceOfResidual(q.residual, q.plane, { width: h.crop.w, height: h.crop.h, data: c.data });
       if (!best || r.pce > best.r.pce) best = { turn: t, r };
-      if (r.pce >= PCE_MATCH && r.runnerUp.ratio < CAMERA_RUNNER_UP_MAX) break; // a clear match at this turn settles it
+      if (outcomeOf(r) === 'match') break; // a clear match at this turn settles it
     }
     const { turn, r } = best!;
-    // Above the threshold, the correlation must also stand out from every other shift: a lattice of equal peaks is a shared periodic trace.
-    const unique = r.runnerUp.ratio < CAMERA_RUNNER_UP_MAX;
-    const outcome = r.pce < PCE_MATCH ? 'no-match' : unique ? 'match' : 'inconclusive';
+    const outcome = outcomeOf(r);
     matches.push({
       cameraId: h.id,
       cameraName: h.name,

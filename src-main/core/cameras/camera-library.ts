@@ -72,6 +72,11 @@ export class CameraLibrary {
     const name = opts.name.trim();
     if (!name || name.length > 200 || /[\u0000-\u001f\u007f]/.test(name)) throw new AppError('VALIDATION', 'A camera needs a name of 1 to 200 characters without control characters.');
     if (!opts.paths.length) throw new AppError('VALIDATION', 'Name the reference pictures (files or folders) the fingerprint is estimated from.');
+    // A name already taken is refused before the pictures are read (and again under the lock, for a name taken meanwhile).
+    const taken = async () => {
+      if ((await this.load()).cameras.some((c) => c.header.name.toLowerCase() === name.toLowerCase())) throw new AppError('CONFLICT', `A camera named "${name}" is already in the library.`);
+    };
+    await taken();
     // Folders are walked here (by content, as for analysis); the pictures are read on the camera thread.
     const { files } = await expandPaths(opts.paths);
     const { estimate, skipped } = await this.work.estimate({ files, limits: opts.limits }, opts.onProgress, opts.signal);
@@ -82,8 +87,7 @@ export class CameraLibrary {
     };
     const id = `cam-${randomUUID()}`;
     return this.lock.run(async () => {
-      const existing = (await this.load()).cameras;
-      if (existing.some((c) => c.header.name.toLowerCase() === name.toLowerCase())) throw new AppError('CONFLICT', `A camera named "${name}" is already in the library.`);
+      await taken();
       const bytes = encodeFingerprint(
         {
           id,

@@ -1,33 +1,13 @@
 /** analysis:*, files:pick, models:list, admin:models:* and live:* handlers over the analysis engine. */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { adminModelChannels } from '../../../src-shared/contract/admin';
 import type { analysisChannels } from '../../../src-shared/contract/analysis';
 import type { liveChannels } from '../../../src-shared/contract/live';
 import { AppError, ok } from '../../../src-shared/result';
 import type { Core } from '../../core/core';
-import { checkInputPath } from '../../core/media/input-path';
 import type { HandlerTable } from '../dispatcher';
+import { checkExisting, checkPaths } from './granted-paths';
 import { sessionOf } from './session-of';
-
-/**
- * Re-check paths from the renderer: absolute, chosen in this window (dropped on it or picked
- * in main's dialog: core.grants), existing, and regular files or folders.
- */
-async function checkPaths(core: Core, senderId: string, paths: string[]): Promise<string[]> {
-  for (const p of paths) {
-    if (!path.isAbsolute(p)) throw new AppError('VALIDATION', `Paths must be absolute: ${path.basename(p)}`);
-    core.grants.require(senderId, p, 'drop it on the window, or use Choose files… or Choose a folder…');
-    await checkExisting(core, p);
-  }
-  return paths;
-}
-
-/** A folder, or a file checkInputPath accepts (exists, regular, readable, within the size limit). */
-async function checkExisting(core: Core, p: string): Promise<void> {
-  const st = await fs.promises.stat(p).catch(() => null);
-  if (!st?.isDirectory()) await checkInputPath(p, core.settings.get().limits);
-}
 
 /** Handlers for the analysis domain. */
 export function analysisHandlers(core: Core): HandlerTable<typeof analysisChannels> {
