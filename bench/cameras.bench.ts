@@ -1,12 +1,16 @@
 /**
  * Camera fingerprints (core/cameras): estimating a fingerprint from reference pictures, and
  * checking one picture against the library — next to decoding the same pictures alone (the
- * floor any check pays), measured in the same run.
+ * floor any check pays), measured in the same run; and the sensor-noise map a match adds, next
+ * to the PCE of the same residual.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { CameraLibrary } from '../src-main/core/cameras/camera-library';
-import { readGreyPicture } from '../src-main/core/cameras/picture-plane';
+import { cropTurned, readGreyPicture } from '../src-main/core/cameras/picture-plane';
+import { loadCameraDir } from '../src-main/core/cameras/camera-compute';
+import { pceOfResidual, questionedResidual } from '../src-main/core/analysis/prnu';
+import { sensorNoiseMap } from '../src-main/core/analysis/prnu-map';
 import { DEFAULT_SETTINGS } from '../src-shared/domain/settings';
 import { simCamera, writePhoto } from '../tests/helpers/camera-pictures';
 import type { BenchContext } from './types';
@@ -54,11 +58,20 @@ export default {
     const check5 = await ctx.time(() => library.check(pic('questioned.jpg'), { actor: null, limits }));
     const other5 = await ctx.time(() => library.check(pic('other-camera.jpg'), { actor: null, limits }));
     const decode = await ctx.time(() => readGreyPicture(pic('questioned.jpg'), limits));
+    // The sensor-noise map a match adds (included in the checks above), next to the PCE of the same residual.
+    const { cameras } = await loadCameraDir(path.join(lib, 'cameras'));
+    const fp = cameras[0]!;
+    const plane = cropTurned(decode.result, 0, fp.header.crop);
+    const residual = questionedResidual(plane);
+    const pceOnly = await ctx.time(() => pceOfResidual(residual, plane, { width: fp.header.crop.w, height: fp.header.crop.h, data: fp.data }));
+    const mapOnly = await ctx.time(() => sensorNoiseMap(plane, residual, fp.data));
     figures.push(
       { figure: `check a ${mp} MP picture, 1 fingerprint`, value: Math.round(check1.medianMs), unit: 'ms', detail: `PCE ${Math.round(check1.result.matches[0]?.pce ?? 0)}; includes starting the thread`, compareTo: 'decoding the picture (baseline)' },
       { figure: `check a ${mp} MP picture, 5 fingerprints`, value: Math.round(check5.medianMs), unit: 'ms', detail: 'it matches each at the first turn tried', compareTo: 'decoding the picture (baseline)' },
       { figure: `another camera's picture, 5 fingerprints`, value: Math.round(other5.medianMs), unit: 'ms', detail: `no match: two turns tried each (best PCE ${Math.round(Math.max(...other5.result.matches.map((m) => m.pce ?? 0)))})`, compareTo: 'decoding the picture (baseline)' },
       { figure: 'decoding the picture (baseline)', value: Math.round(decode.medianMs), unit: 'ms', detail: 'sharp, luminance, stored orientation' },
+      { figure: `sensor-noise map of a match, ${plane.width}×${plane.height}`, value: Math.round(mapOnly.medianMs), unit: 'ms', detail: `${mapOnly.result.cols * mapOnly.result.rows} blocks, ${Math.round(mapOnly.result.judgedShare * 100)} % judged, ${mapOnly.result.regions.length} regions`, compareTo: 'PCE of the same residual (baseline)' },
+      { figure: 'PCE of the same residual (baseline)', value: Math.round(pceOnly.medianMs), unit: 'ms', detail: 'one fingerprint, one turn' },
     );
     return figures;
   },

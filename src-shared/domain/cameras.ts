@@ -51,12 +51,58 @@ export interface CameraMatch {
   note: string | null;
 }
 
+/** A region of a picture that lacks the sensor noise of the camera the rest of it matches (upright picture pixels). */
+export interface SensorGapRegion {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Share of the mapped area its box covers (0..1). */
+  areaShare: number;
+  /** Block positions in it whose correlation fell below the threshold. */
+  blocks: number;
+  /** Their mean correlation with the camera's noise, and what an authentic block there was predicted to show. */
+  correlation: number;
+  predicted: number;
+}
+
+/**
+ * Where a picture that matches a camera lacks that camera's sensor noise (prnu-map.ts; Chen,
+ * Fridrich, Goljan & Lukáš 2008): the correlation with the fingerprint measured block by block
+ * against what the block's content predicts. A region found is content the camera did not record
+ * where it stands: pasted in, cloned from elsewhere in the frame, or painted over. Like the splice
+ * map it does not vote in the probability; a region found keeps the picture out of the authentic band.
+ */
+export interface SensorNoiseCheck {
+  /** Method and version, e.g. 'local PRNU correlation 1'. */
+  method: string;
+  /** The camera whose noise was mapped (the best match). */
+  cameraId: string;
+  cameraName: string;
+  /** The area the map covers (the fingerprint's central region), upright picture pixels. */
+  area: { x: number; y: number; w: number; h: number };
+  /** Share of the picture the area covers (0..1). */
+  coverage: number;
+  /** Share of the area's blocks that could be judged (dark, saturated, strongly compressed or busy content cannot). */
+  judgedShare: number;
+  /** Side of a block, pixels: the map's resolution (smaller regions are not found). */
+  block: number;
+  /** The correlation a block needs to show the camera's noise. */
+  threshold: number;
+  /** Regions lacking the noise, largest first (empty: none). */
+  regions: SensorGapRegion[];
+  /** Key of the map overlay (analyses only). */
+  artifact?: string;
+}
+
 /** The result of checking one picture against the library. */
 export interface CameraCheck {
   file: { name: string; path: string; sha256: string; width: number; height: number };
   matches: CameraMatch[];
   /** Fingerprints in the library at the time. */
   cameras: number;
+  /** For the best match: where the picture lacks that camera's noise (absent when nothing matched). */
+  integrity?: SensorNoiseCheck | null;
 }
 
 /**
@@ -72,6 +118,8 @@ export interface SourceCameraCheck {
   matches: CameraMatch[];
   /** Fingerprint files that could not be read, or why the picture could not be compared. */
   problems: string[];
+  /** For the best match: where the picture lacks that camera's noise (absent when nothing matched). */
+  integrity?: SensorNoiseCheck | null;
 }
 
 /** Fewest reference pictures a fingerprint is estimated from. */
@@ -102,4 +150,20 @@ export function sourceCameraLine(c: SourceCameraCheck): string {
   if (compared) return `No match with ${compared} camera${compared === 1 ? '' : 's'} of this picture size (best PCE ${Math.round(Math.max(...c.matches.map((m) => m.pce ?? 0)))}, threshold ${c.matches[0]!.threshold})${others}`;
   const none = c.cameras === 1 ? 'The camera in the library has another picture size' : c.cameras ? `None of the ${c.cameras} cameras in the library has this picture size` : 'No camera fingerprint could be read';
   return `${none}: not compared${c.problems.length ? ` (${c.problems[0]})` : ''}`;
+}
+
+/** One line saying what the sensor-noise map found (CLI, report, result screen, Cameras screen). */
+export function sensorNoiseLine(m: SensorNoiseCheck): string {
+  const where = `${Math.round(m.coverage * 100)} % of the picture (its central ${m.area.w}×${m.area.h})`;
+  const judged = `${Math.round(m.judgedShare * 100)} % of it could be judged`;
+  if (m.regions.length) {
+    const list = m.regions
+      .slice(0, 3)
+      .map((r) => `${r.w}×${r.h} px at (${r.x}, ${r.y})`)
+      .join('; ');
+    const more = m.regions.length > 3 ? `; and ${m.regions.length - 3} more` : '';
+    return `${m.regions.length} region${m.regions.length > 1 ? 's lack' : ' lacks'} the sensor noise of “${m.cameraName}” that the rest of the picture carries, as content pasted in or painted over does: ${list}${more} (map over ${where}; ${judged})`;
+  }
+  if (m.judgedShare < 0.05) return `Where the noise of “${m.cameraName}” is missing could not be mapped: its noise is too weak block by block in this picture (dark, saturated, busy or strongly compressed content; map over ${where})`;
+  return `The noise of “${m.cameraName}” is present wherever it could be judged: no region lacks it (map over ${where}; ${judged}; regions under ${m.block} px cannot be found)`;
 }

@@ -28,6 +28,7 @@ export interface AnalysisWarning {
     | 'CLONED_REGIONS'
     | 'SPLICED_REGIONS'
     | 'SHIFTED_GRID_REGIONS'
+    | 'SENSOR_NOISE_GAPS'
     | 'HIDDEN_MEDIA'
     | 'APPENDED_MEDIA'
     | 'DECLARED_GENERATED'
@@ -38,7 +39,7 @@ export interface AnalysisWarning {
 /** Stored evidence images (heatmaps, thumbnails, key frames), served by record id + key. */
 export interface ArtifactRef {
   key: string;
-  kind: 'keyframe' | 'heatmap' | 'face' | 'ela' | 'noise' | 'overlay' | 'clone' | 'splice' | 'grid' | 'hidden';
+  kind: 'keyframe' | 'heatmap' | 'face' | 'ela' | 'noise' | 'overlay' | 'clone' | 'splice' | 'grid' | 'hidden' | 'sensor';
   mime: string;
   width: number;
   height: number;

@@ -43,6 +43,8 @@ test('cameras: add a fingerprint from a folder, check pictures against it, remov
   const result = page.getByTestId('camera-check-result');
   await expect(result).toContainText('questioned-a.jpg', { timeout: 60_000 });
   await expect(page.getByTestId('camera-match-row')).toContainText('Match');
+  // A match is mapped too: an untouched picture lacks the camera's noise nowhere.
+  await expect(result.getByTestId('sensor-map')).toContainText('The noise of “Exhibit 12 phone” is present wherever it could be judged');
   await settled(page);
   await snap(page, 'cameras-match');
 
@@ -50,6 +52,7 @@ test('cameras: add a fingerprint from a folder, check pictures against it, remov
   await page.getByTestId('camera-check-pick').click();
   await expect(result).toContainText('questioned-b.jpg', { timeout: 60_000 });
   await expect(page.getByTestId('camera-match-row')).toContainText('No match');
+  await expect(result.getByTestId('sensor-map')).toHaveCount(0);
 
   // An analysis of the camera's picture compares it with the library too: the result says so.
   await nav(page, 'analyse');
@@ -60,6 +63,7 @@ test('cameras: add a fingerprint from a folder, check pictures against it, remov
   await queued.getByTestId('open-result').click();
   await expect(page.getByTestId('source-camera')).toContainText('Sensor noise matches “Exhibit 12 phone”');
   await expect(page.getByTestId('source-camera').getByTestId('camera-match-row')).toContainText('Match');
+  await expect(page.getByTestId('source-camera').getByTestId('sensor-map-none')).toContainText('no region lacks it');
   await settled(page);
   await snap(page, 'result-source-camera');
   await nav(page, 'cameras');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describeLeftOut } from '../../../src-shared/domain/folders';
 import type { AnalysisProgress, CopyMoveCheck, GridCheck, SpliceCheck } from '../../../src-shared/domain/detection';
 import { formatName, type MetadataReport } from '../../../src-shared/domain/media';
-import { sourceCameraLine, type SourceCameraCheck } from '../../../src-shared/domain/cameras';
+import { sensorNoiseLine, sourceCameraLine, type SourceCameraCheck } from '../../../src-shared/domain/cameras';
 import { AppError } from '../../../src-shared/result';
 import type { Core } from '../../core/core';
 import { jsonSummary } from '../../core/analysis/record';
@@ -79,6 +79,7 @@ function printHuman(io: CliIo, s: Record<string, unknown>): void {
   }
   const sc = s.sourceCamera as SourceCameraCheck | undefined;
   if (sc) io.stdout(`  source camera: ${termSafe(sourceCameraLine(sc))}\n`);
+  if (sc?.integrity) io.stdout(`  sensor-noise map: ${termSafe(sensorNoiseLine(sc.integrity))}\n`);
   const md = s.metadata as Pick<MetadataReport, 'highlights' | 'flags'> | null;
   if (md) {
     const history = md.highlights.find((h) => h.label === 'Compression history');

@@ -1,6 +1,6 @@
 /** `mediaguard cameras add|list|remove|check`: camera sensor-noise fingerprints (core/cameras). */
 import path from 'node:path';
-import { CAMERA_OUTCOME_LABEL, type CameraCheck, type CameraSummary } from '../../../src-shared/domain/cameras';
+import { CAMERA_OUTCOME_LABEL, type CameraCheck, type CameraSummary, sensorNoiseLine } from '../../../src-shared/domain/cameras';
 import type { Core } from '../../core/core';
 import { EXIT, type CliCommand, type CliIo } from '../command';
 import { cliSenderId, openCliCore, parseFlags, printError, requireRole } from '../context';
@@ -32,6 +32,7 @@ function printCheck(io: CliIo, r: CameraCheck): void {
     const pce = m.pce !== null ? `  PCE ${m.pce} (threshold ${m.threshold})${m.rotation ? `, picture turned ${m.rotation}°` : ''}` : '';
     io.stdout(`  ${termSafe(m.cameraName)}: ${what}${pce}${m.note ? `\n    ${termSafe(m.note)}` : ''}\n`);
   }
+  if (r.integrity) io.stdout(`  sensor-noise map: ${termSafe(sensorNoiseLine(r.integrity))}\n`);
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {

@@ -28,6 +28,8 @@ import { analyseAppendedMedia, appendedMediaWarning, withAppendedMedia } from '.
 import { analyseHiddenMedia, hiddenMediaWarning, withHiddenMedia } from './hidden-media';
 import { trustAnchorsAt } from '../media/c2pa-trust';
 import { sourceCameraCheck } from '../cameras/camera-compute';
+import { sensorGapsWarning, uprightSensorMap, withSensorGaps } from '../cameras/sensor-map';
+import { sensorEvidence } from './evidence';
 import type { SourceCameraCheck } from '../../../src-shared/domain/cameras';
 import { withDeclaredGenerator } from '../media/generator-marks';
 import { resolveModels, type ModelSelection } from './model-set';
@@ -289,11 +291,26 @@ export async function analyzeFile(
   const metadata: MetadataReport | null = await metadataRead;
   check();
   // Which camera took it: the picture's sensor noise against the library's fingerprints of its size (none: skipped, no decode).
-  const sourceCamera =
+  const cameraFound =
     media.kind === 'image' && ctx.camerasDir
       ? await timed('source-camera', () => sourceCameraCheck(ctx.camerasDir!, checked.path, { format: media.format, width: media.width, height: media.height }, settings.limits, signal))
       : null;
   check();
+  let sourceCamera: SourceCameraCheck | null = cameraFound?.check ?? null;
+  // It matches a camera: where does it lack that camera's noise (content pasted in or painted over)?
+  if (sourceCamera && cameraFound?.map) {
+    const { check: integrity, upright } = uprightSensorMap(cameraFound.map, orientation);
+    const still = extracted.frames[0];
+    if (integrity.regions.length && still) {
+      const art = await sensorEvidence(still, upright, integrity);
+      result.artifacts.push(art);
+      integrity.artifact = art.ref.key;
+    }
+    sourceCamera = { ...sourceCamera, integrity };
+    result.verdict = withSensorGaps(result.verdict, integrity);
+    const gaps = sensorGapsWarning(integrity);
+    if (gaps) result.warnings.push(gaps);
+  }
   // What the file's own metadata declares of its making (an AI generator's settings, the IPTC source type).
   const declared = withDeclaredGenerator(result.verdict, metadata);
   result.verdict = declared.verdict;

@@ -9,6 +9,7 @@ import { bandOf, faceSizePx } from './calibration';
 import { occlusionMap, type HeatMap } from './classify';
 import type { CopyMoveResult } from './copy-move';
 import type { Upright, UprightSplice } from '../media/jpeg-splice';
+import type { SensorNoiseCheck } from '../../../src-shared/domain/cameras';
 import type { GridRegion } from '../media/jpeg-grid';
 import { errorLevel, noiseResidual } from './forensics';
 import type { LoadedModel } from './registry';
@@ -204,6 +205,17 @@ export async function spliceEvidence(still: RgbImage, upright: UprightSplice, th
   return mapOverlay(still, upright, 'splice', note);
 }
 
+/**
+ * The sensor-noise map overlay of a picture that matches a camera: where it lacks that camera's
+ * noise (warm: from the threshold up to twice as far below the prediction), each region boxed.
+ * Blocks that could not be judged, and the picture outside the fingerprint's area, stay uncoloured.
+ */
+export async function sensorEvidence(still: RgbImage, upright: Upright<{ x: number; y: number; w: number; h: number }>, check: SensorNoiseCheck): Promise<ArtifactOut> {
+  const a = check.area;
+  const note = `Sensor-noise map: where the picture lacks the noise of the camera “${check.cameraName}” that the rest of it carries (warm colours; ${check.block}-pixel blocks, correlation threshold ${check.threshold.toFixed(3)}). It covers the central ${a.w}×${a.h} at (${a.x}, ${a.y}); ${Math.round(check.judgedShare * 100)} % of it could be judged.${upright.regions.length ? ` Regions: ${listRegions(upright.regions)}.` : ' No region lacks it.'}`;
+  return mapOverlay(still, upright, 'sensor', note);
+}
+
 /** The regions' boxes in words (the first six). */
 function listRegions(regions: { x: number; y: number; w: number; h: number }[]): string {
   const listed = regions
@@ -218,7 +230,7 @@ function listRegions(regions: { x: number; y: number; w: number; h: number }[]):
  * (0..2 per 8-pixel block) blended over it, and each region boxed. Blocks the map did not reach
  * stay uncoloured.
  */
-async function mapOverlay(still: RgbImage, upright: Upright<{ x: number; y: number; w: number; h: number }>, kind: 'splice' | 'grid', note: string): Promise<ArtifactOut> {
+async function mapOverlay(still: RgbImage, upright: Upright<{ x: number; y: number; w: number; h: number }>, kind: 'splice' | 'grid' | 'sensor', note: string): Promise<ArtifactOut> {
   const base = await shrink(still, 1280);
   // The heat grid covers whole 8-pixel blocks: up to 7 px past the picture's right and bottom edges.
   const scale = base.width / upright.width;

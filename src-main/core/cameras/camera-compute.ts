@@ -13,6 +13,7 @@ import { FingerprintBuilder, PCE_MATCH, pceOfResidual, questionedResidual, type 
 import { errnoCode, fsError } from '../db/fs-errors';
 import { decodeFingerprint, type FingerprintFile } from './fingerprint-file';
 import { cropFor, cropTurned, readGreyPicture, turnedSize, type GreyPicture, type Turn } from './picture-plane';
+import { storedSensorMap, uprightSensorMap, type StoredSensorMap } from './sensor-map';
 
 /** A fingerprint file's extension. */
 export const EXT = '.mgfp';
@@ -94,7 +95,16 @@ function outcomeOf(r: PceResult): 'match' | 'inconclusive' | 'no-match' {
  * (CAMERA_RUNNER_UP_MAX), else it is inconclusive. Fingerprints of another size are 'not-comparable'.
  */
 export function compareWithFingerprints(pic: GreyPicture, cameras: readonly FingerprintFile[], signal?: AbortSignal): CameraMatch[] {
+  return compareAndMap(pic, cameras, signal, false).matches;
+}
+
+/**
+ * `compareWithFingerprints`, and with `map` the local sensor-noise map of the picture against the
+ * camera it matches best (highest PCE among the matches): where it lacks that camera's noise.
+ */
+export function compareAndMap(pic: GreyPicture, cameras: readonly FingerprintFile[], signal: AbortSignal | undefined, map: boolean): { matches: CameraMatch[]; map: StoredSensorMap | null } {
   const matches: CameraMatch[] = [];
+  let bestMatch: { camera: FingerprintFile; turn: Turn; pce: number } | null = null;
   // The picture's cleaned noise residual depends on the turn and the crop only: computed once for all fingerprints of a size.
   const residuals = new Map<string, { plane: Plane; residual: Float32Array }>();
   const questioned = (t: Turn, crop: FingerprintFile['header']['crop']) => {
@@ -124,6 +134,7 @@ export function compareWithFingerprints(pic: GreyPicture, cameras: readonly Fing
     }
     const { turn, r } = best!;
     const outcome = outcomeOf(r);
+    if (outcome === 'match' && (!bestMatch || r.pce > bestMatch.pce)) bestMatch = { camera: c, turn, pce: r.pce };
     matches.push({
       cameraId: h.id,
       cameraName: h.name,
@@ -139,7 +150,11 @@ export function compareWithFingerprints(pic: GreyPicture, cameras: readonly Fing
             : null,
     });
   }
-  return matches;
+  if (!map || !bestMatch) return { matches, map: null };
+  if (signal?.aborted) throw new AppError('CANCELLED', 'The camera check was cancelled.');
+  const h = bestMatch.camera.header;
+  const q = questioned(bestMatch.turn, h.crop);
+  return { matches, map: storedSensorMap({ id: h.id, name: h.name }, pic, bestMatch.turn, h.crop, q.plane, q.residual, bestMatch.camera.data) };
 }
 
 /**
@@ -147,21 +162,28 @@ export function compareWithFingerprints(pic: GreyPicture, cameras: readonly Fing
  * empty or the picture is of a kind no camera writes (BMP, GIF); otherwise the comparison
  * with each fingerprint of the picture's size (the picture is decoded only when there is one).
  */
-export async function sourceCameraCheck(dir: string, picturePath: string, info: { format: string; width: number; height: number }, limits: Limits, signal?: AbortSignal): Promise<SourceCameraCheck | null> {
+export async function sourceCameraCheck(
+  dir: string,
+  picturePath: string,
+  info: { format: string; width: number; height: number },
+  limits: Limits,
+  signal?: AbortSignal,
+): Promise<{ check: SourceCameraCheck; map: StoredSensorMap | null } | null> {
   const { cameras, problems } = await loadCameraDir(dir);
   if (!cameras.length && !problems.length) return null;
   if (info.format === 'bmp' || info.format === 'gif') return null;
   const comparable = cameras.filter((c) => turnsFor(info.width, info.height, c.header).length > 0);
   const problemTexts = problems.map((p) => `${p.file}: ${p.error}`);
-  if (!comparable.length) return { cameras: cameras.length, otherSizes: cameras.length, matches: [], problems: problemTexts };
+  if (!comparable.length) return { check: { cameras: cameras.length, otherSizes: cameras.length, matches: [], problems: problemTexts }, map: null };
   let pic: GreyPicture;
   try {
     pic = await readGreyPicture(picturePath, limits);
   } catch (e) {
-    return { cameras: cameras.length, otherSizes: cameras.length - comparable.length, matches: [], problems: [...problemTexts, `The picture could not be read for the comparison: ${e instanceof Error ? e.message : String(e)}`] };
+    return { check: { cameras: cameras.length, otherSizes: cameras.length - comparable.length, matches: [], problems: [...problemTexts, `The picture could not be read for the comparison: ${e instanceof Error ? e.message : String(e)}`] }, map: null };
   }
-  const matches = compareWithFingerprints(pic, comparable, signal).filter((m) => m.outcome !== 'not-comparable');
-  return { cameras: cameras.length, otherSizes: cameras.length - matches.length, matches, problems: problemTexts };
+  const found = compareAndMap(pic, comparable, signal, true);
+  const matches = found.matches.filter((m) => m.outcome !== 'not-comparable');
+  return { check: { cameras: cameras.length, otherSizes: cameras.length - matches.length, matches, problems: problemTexts }, map: found.map };
 }
 
 /** A fingerprint estimated from reference pictures, before it is named and written. */
@@ -246,6 +268,12 @@ export async function estimateFingerprint(
 export async function comparePicture(opts: { path: string; dir: string; limits: Limits }, signal?: AbortSignal): Promise<CameraCheck & { problems: CameraProblem[] }> {
   const pic = await readGreyPicture(opts.path, opts.limits);
   const { cameras, problems } = await loadCameraDir(opts.dir);
-  const matches = compareWithFingerprints(pic, cameras, signal);
-  return { file: { name: pic.name, path: pic.path, sha256: pic.sha256, width: pic.width, height: pic.height }, matches, cameras: cameras.length, problems };
+  const found = compareAndMap(pic, cameras, signal, true);
+  return {
+    file: { name: pic.name, path: pic.path, sha256: pic.sha256, width: pic.width, height: pic.height },
+    matches: found.matches,
+    cameras: cameras.length,
+    problems,
+    ...(found.map ? { integrity: uprightSensorMap(found.map, pic.orientation).check } : {}),
+  };
 }

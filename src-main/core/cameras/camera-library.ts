@@ -143,16 +143,22 @@ export class CameraLibrary {
   /**
    * Compare a picture's sensor noise with every fingerprint in the library. The picture is
    * tried as stored and turned by half a turn (and a quarter either way when its sides are the
-   * camera's swapped); the best PCE counts.
+   * camera's swapped); the best PCE counts. A picture that matches is also mapped: where it
+   * lacks the best-matching camera's noise (sensor-map.ts).
    */
   async check(picturePath: string, opts: { actor: AuditActor; limits: Limits; signal?: AbortSignal }): Promise<CameraCheck & { problems: CameraProblem[] }> {
-    const { file, matches, cameras, problems } = await this.work.compare({ path: picturePath, dir: this.dir, limits: opts.limits }, opts.signal);
+    const { file, matches, cameras, problems, integrity } = await this.work.compare({ path: picturePath, dir: this.dir, limits: opts.limits }, opts.signal);
     await this.audit.append({
       actor: opts.actor,
       action: 'camera.checked',
       target: file.sha256,
-      details: { file: file.name, sha256: file.sha256, results: matches.map((m) => ({ camera: m.cameraId, name: m.cameraName, outcome: m.outcome, pce: m.pce })) },
+      details: {
+        file: file.name,
+        sha256: file.sha256,
+        results: matches.map((m) => ({ camera: m.cameraId, name: m.cameraName, outcome: m.outcome, pce: m.pce })),
+        ...(integrity ? { sensorNoiseGaps: integrity.regions.length } : {}),
+      },
     });
-    return { file, matches, cameras, problems };
+    return { file, matches, cameras, problems, ...(integrity ? { integrity } : {}) };
   }
 }

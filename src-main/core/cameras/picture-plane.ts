@@ -31,6 +31,8 @@ export interface GreyPicture {
   height: number;
   /** width × height luminance values, row-major, stored orientation. */
   data: Float32Array;
+  /** The EXIF orientation (1–8) a viewer turns the stored rows by; 1 when none is stated. */
+  orientation: number;
 }
 
 export type Turn = 0 | 90 | 180 | 270;
@@ -121,10 +123,13 @@ export async function readGreyPicture(p: string, limits: Pick<AppSettings['limit
   const decoded = await decodeImage(checked.path, { format: s.format, width: 0, height: 0 }, { limits, stored: true, bytes });
   let make: string | null = null;
   let model: string | null = null;
+  let orientation = 1;
   try {
-    const tags = (await exifr.parse(bytes, { pick: ['Make', 'Model'] })) as Record<string, unknown> | undefined;
+    const tags = (await exifr.parse(bytes, { pick: ['Make', 'Model', 'Orientation'], translateValues: false })) as Record<string, unknown> | undefined;
     make = text(tags?.Make);
     model = text(tags?.Model);
+    const o = Number(tags?.Orientation);
+    if (Number.isInteger(o) && o >= 1 && o <= 8) orientation = o;
   } catch {
     // no readable EXIF: the make and model stay unknown
   }
@@ -138,5 +143,6 @@ export async function readGreyPicture(p: string, limits: Pick<AppSettings['limit
     width: decoded.width,
     height: decoded.height,
     data: luminance(decoded.data, decoded.width, decoded.height),
+    orientation,
   };
 }

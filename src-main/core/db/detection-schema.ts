@@ -26,6 +26,22 @@ export const zArtifactKey = z
   .max(128)
   .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'artifact keys are letters, digits, dot, dash, underscore, not starting with a dot');
 
+/** The sensor-noise map of a picture that matches a camera (SensorNoiseCheck). */
+const sensorNoiseSchema = z
+  .object({
+    method: z.string().min(1).max(200),
+    cameraId: z.string().min(1).max(64),
+    cameraName: z.string().min(1).max(200),
+    area: zBox,
+    coverage: z.number().min(0).max(1),
+    judgedShare: z.number().min(0).max(1),
+    block: z.number().int().positive(),
+    threshold: z.number(),
+    regions: z.array(zBox.extend({ areaShare: z.number().min(0).max(1), blocks: z.number().int().positive(), correlation: z.number(), predicted: z.number() }).strict()).max(10_000),
+    artifact: zArtifactKey.optional(),
+  })
+  .strict();
+
 /** What media analysed apart from the file's own (hidden by an edit list, appended) records: its frames and their verdict. */
 const zApart = {
   frames: z.array(z.object({ mediaSec: z.number().min(0), faceCount: z.number().int().min(0), probability: zProb, band: zBand, artifact: zArtifactKey.optional() }).strict()).max(64),
@@ -164,6 +180,7 @@ export const zDetection = z
           )
           .max(10_000),
         problems: z.array(z.string().max(2000)).max(10_000),
+        integrity: sensorNoiseSchema.nullable().optional(),
       })
       .strict()
       .nullable()
@@ -176,7 +193,7 @@ export const zDetection = z
       z
         .object({
           key: zArtifactKey,
-          kind: z.enum(['keyframe', 'heatmap', 'face', 'ela', 'noise', 'overlay', 'clone', 'splice', 'grid', 'hidden']),
+          kind: z.enum(['keyframe', 'heatmap', 'face', 'ela', 'noise', 'overlay', 'clone', 'splice', 'grid', 'hidden', 'sensor']),
           mime: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/),
           width: z.number().int().min(0),
           height: z.number().int().min(0),

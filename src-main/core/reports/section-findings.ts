@@ -6,7 +6,7 @@
 import { hiddenSpansText, type Detection, type FaceObservation, type FaceTrack, type HiddenFrame } from '../../../src-shared/domain/detection';
 import { article, formatName } from '../../../src-shared/domain/media';
 import type { ModelManifest } from '../../../src-shared/domain/models';
-import { CAMERA_OUTCOME_LABEL, sourceCameraLine } from '../../../src-shared/domain/cameras';
+import { CAMERA_OUTCOME_LABEL, sensorNoiseLine, sourceCameraLine } from '../../../src-shared/domain/cameras';
 import { drawSparkline, drawTimeline, trackColor, type Series } from './chart';
 import { bandColor, bandLabel, describeValue, mean, pct, seconds } from './format';
 import { prepareImage } from './images';
@@ -276,6 +276,31 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
       );
     }
     for (const p of c.problems) w.paragraph(p, { size: 8.5 });
+    if (c.integrity) {
+      const m = c.integrity;
+      w.ensure(90);
+      w.heading('Sensor-noise map', 2);
+      w.paragraph(`${sensorNoiseLine(m)}.`);
+      if (m.regions.length) {
+        w.table(
+          [
+            { title: 'Region', width: 0.1, align: 'right' },
+            { title: 'Place (x, y, w×h)', width: 0.3, style: 'mono' },
+            { title: 'Share of map', width: 0.15, align: 'right' },
+            { title: 'Blocks', width: 0.1, align: 'right' },
+            { title: 'Correlation / predicted', width: 0.35, align: 'right' },
+          ],
+          m.regions.slice(0, 12).map((r, i) => [String(i + 1), `${r.x}, ${r.y}, ${r.w}×${r.h}`, `${(r.areaShare * 100).toFixed(2)} %`, String(r.blocks), `${r.correlation.toFixed(3)} / ${r.predicted.toFixed(3)} (threshold ${m.threshold.toFixed(3)})`]),
+        );
+        if (m.regions.length > 12) w.paragraph(`The 12 largest of ${m.regions.length} regions are listed; all are kept with the analysis record.`, { size: 8.5, color: COLORS.muted });
+      }
+      w.paragraph(
+        `The sensor-noise map (${m.method}; Chen, Fridrich, Goljan & Lukáš 2008) correlates the picture’s noise residual with the fingerprint of “${m.cameraName}” in ${m.block}-pixel blocks and compares each block with two references estimated from the picture itself: the correlation with the fingerprint displaced (no camera noise; the threshold is its mean plus three deviations) and the correlation an authentic block with that content is predicted to show. A block predicted well above the threshold but found below it lacks the camera’s noise: content pasted in, cloned from elsewhere in the frame, or painted over. Dark, saturated, busy or strongly compressed blocks cannot be judged; regions under a block’s size are not found; the map covers the fingerprint’s central area only. It does not enter the probability; a region found keeps the picture out of the authentic band.`,
+        { size: 8.5, color: COLORS.muted },
+      );
+      const art = m.artifact ? d.artifacts.find((a) => a.key === m.artifact) : undefined;
+      if (art) await picturePair(w, input, [art.key], [`Sensor-noise map · ${art.width}×${art.height} · warm: the camera’s noise missing; boxes: regions`], 560, 220);
+    }
     w.paragraph(
       'The picture’s sensor-noise residual was correlated with each camera fingerprint of its size in the library at the time of the analysis (peak-to-correlation energy, PCE; Goljan, Fridrich & Filler 2009). A match is strong evidence the picture came from that camera; no match does not prove it did not: heavy compression, resizing, strong denoising or a weak fingerprint hide the noise.',
       { size: 8.5, color: COLORS.muted },

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { CameraCheck } from '../../../src-shared/domain/cameras';
-import { CameraMatchTable } from './result/source-camera';
+import { CameraMatchTable, SensorNoiseSummary } from './result/source-camera';
 import type { CameraSkipped } from '../../../src-shared/contract/cameras';
 import { INVESTIGATOR_UP } from '../../../src-shared/roles';
 import { call } from '../api';
@@ -50,6 +50,7 @@ function CheckBox({ cameras }: { cameras: number }) {
             <strong>{result.file.name}</strong> ({result.file.width}×{result.file.height}) against {result.cameras} camera{result.cameras === 1 ? '' : 's'}:
           </p>
           <CameraMatchTable matches={result.matches} />
+          {result.integrity && <SensorNoiseSummary m={result.integrity} />}
           <p className="mono small breakable">SHA-256 {result.file.sha256}</p>
         </div>
       )}

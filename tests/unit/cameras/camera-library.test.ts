@@ -74,7 +74,7 @@ describe('the comparison', () => {
       k[i] = p / 100;
     }
     const header = { id: 'cam-x', name: 'Lattice', make: null, model: null, width: S, height: S, crop: { x: 0, y: 0, w: S, h: S }, images: 30, sources: [], createdAt: '', createdBy: '', dataSha256: '0'.repeat(64), format: 'mediaguard-camera-fingerprint' as const };
-    const [m] = compareWithFingerprints({ name: 'p.png', path: '/p.png', sha256: '', format: 'png', make: null, model: null, width: S, height: S, data }, [{ header, data: k, sha256: '', sizeBytes: 0 }]);
+    const [m] = compareWithFingerprints({ name: 'p.png', path: '/p.png', sha256: '', format: 'png', make: null, model: null, width: S, height: S, data, orientation: 1 }, [{ header, data: k, sha256: '', sizeBytes: 0 }]);
     expect(m!.pce!).toBeGreaterThan(PCE_MATCH);
     expect(m!.outcome).toBe('inconclusive');
     expect(m!.note).toMatch(/as strong at a shift of \(-?\d+, -?\d+\) pixels/);
@@ -174,9 +174,10 @@ describe('the camera library', () => {
       await expect(core.cameras.check(path.join(refs, 'notes.txt'), { actor, limits })).rejects.toThrow(/not a picture/);
       // The analysis of a picture with only a damaged fingerprint file in the library says so, rather than nothing.
       const sc = await sourceCameraCheck(path.join(dir, 'cameras'), path.join(other, 'a-fresh.jpg'), { format: 'jpeg', width: W, height: H }, limits);
-      expect(sc).toMatchObject({ cameras: 0, otherSizes: 0, matches: [] });
-      expect(sc!.problems[0]).toMatch(/^cam-x\.mgfp: .*not a usable camera fingerprint/);
-      expect(sourceCameraLine(sc!)).toMatch(/^No camera fingerprint could be read: not compared \(cam-x\.mgfp/);
+      expect(sc!.check).toMatchObject({ cameras: 0, otherSizes: 0, matches: [] });
+      expect(sc!.map).toBeNull();
+      expect(sc!.check.problems[0]).toMatch(/^cam-x\.mgfp: .*not a usable camera fingerprint/);
+      expect(sourceCameraLine(sc!.check)).toMatch(/^No camera fingerprint could be read: not compared \(cam-x\.mgfp/);
       // BMP and GIF: no camera writes them, no check.
       expect(await sourceCameraCheck(path.join(dir, 'cameras'), path.join(other, 'a-fresh.jpg'), { format: 'gif', width: W, height: H }, limits)).toBeNull();
     } finally {
@@ -254,8 +255,11 @@ describe('mediaguard cameras', () => {
       const check = await cli(['cameras', 'check', path.join(other, 'a-fresh.jpg'), '--as', 'una'], asUna);
       expect(check.code, check.err).toBe(0);
       expect(check.out).toMatch(/Cam A: MATCH {2}PCE \d+/);
+      // It matches: where it lacks the camera's noise is mapped too (an untouched picture: nowhere).
+      expect(check.out).toMatch(/\n {2}sensor-noise map: The noise of “Cam A” is present wherever it could be judged: no region lacks it \(map over 43 % of the picture \(its central 512×256\); \d+ % of it could be judged; regions under 128 px cannot be found\)\n/);
       const checkB = await cli(['cameras', 'check', path.join(other, 'b0.jpg'), '--json', '--as', 'admin0'], admin);
       expect(JSON.parse(checkB.out).matches[0].outcome).toBe('no-match');
+      expect(JSON.parse(checkB.out).integrity).toBeUndefined();
       expect((await cli(['cameras', 'check', '--as', 'admin0'], admin)).code).toBe(2);
       expect((await cli(['cameras', 'rename', 'x', '--as', 'admin0'], admin)).code).toBe(2);
       const rm = await cli(['cameras', 'remove', 'Cam A', '--as', 'admin0'], admin);

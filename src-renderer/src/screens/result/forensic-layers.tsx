@@ -9,7 +9,7 @@ const ABOUT: Record<'ela' | 'noise', { title: string; text: string }> = {
 };
 
 /** A stored image as it loads: the picture, its error, or a spinner. */
-function LayerImage({ img, alt }: { img: ReturnType<typeof useArtifact>; alt: string }) {
+export function LayerImage({ img, alt }: { img: ReturnType<typeof useArtifact>; alt: string }) {
   return <div className="layer-img">{img.status === 'ok' ? <img src={img.url} alt={alt} /> : img.status === 'error' ? <p className="muted">{img.error.message}</p> : <Loading />}</div>;
 }
 

@@ -1,0 +1,152 @@
+/**
+ * Evaluation of the sensor-noise map (`npm run eval:sensor-map -- [--data <folder>]`): how often
+ * a region pasted in from another camera's picture is found where it is, and how often an
+ * untouched picture of the camera gets a region anyway. No set of pictures from known cameras is
+ * available, so cameras are simulated (tests/helpers/camera-pictures.ts): each has its own
+ * multiplicative pattern (--strength, 0.006 by default); a picture is content × (1 + K) plus shot
+ * noise, rounded and saved as JPEG at each --quality. The content is the real photographs of the
+ * --data folder's MANIFEST.tsv (its real stills of at least 512 px a side, resized to cover
+ * --size, 1024x768 by default), or without --data the helpers' synthetic scenes. The first --refs
+ * (12) pictures make the fingerprint (as `cameras add` does); each of the next --limit (8) is
+ * judged untouched and with a --paste px square (200) from another picture through another
+ * camera, placed at random inside the fingerprint's area. A paste counts as found when a region's
+ * box overlaps at least half of it; a region overlapping none of it is a false region. Everything
+ * is in memory; nothing is written.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { compareAndMap } from '../src-main/core/cameras/camera-compute';
+import { FingerprintBuilder } from '../src-main/core/analysis/prnu';
+import type { FingerprintFile } from '../src-main/core/cameras/fingerprint-file';
+import { cropFor, cropTurned, luminance, type GreyPicture } from '../src-main/core/cameras/picture-plane';
+import { parseManifest } from '../src-main/core/analysis/eval-manifest';
+import { gauss, prng, simCamera, simPhoto, type SimCamera } from '../tests/helpers/camera-pictures';
+import { evalArgs, firstPerSourceAndLabel, iou, overlap, pct, STILL, type Rect } from './eval-args';
+
+const USAGE = 'usage: npm run eval:sensor-map -- [--data <folder with MANIFEST.tsv>] [--limit N] [--refs N] [--quality 95,90] [--strength 0.006] [--size 1024x768] [--paste 200]';
+
+/** Content pictures as RGB rows of W × H: the folder's real photographs, or synthetic scenes. */
+async function contents(a: Record<string, string>, W: number, H: number, count: number): Promise<{ name: string; rgb: () => Promise<Buffer> }[]> {
+  if (!a.data) {
+    const flat: SimCamera = { width: W, height: H, k: new Float32Array(W * H) };
+    return Array.from({ length: count }, (_, i) => ({ name: `synthetic scene ${i}`, rgb: async () => simPhoto(flat, 90_000 + i) }));
+  }
+  const dir = path.resolve(a.data);
+  const rows = parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8')).filter((r) => !r.fake && STILL.test(r.relpath));
+  const out: { name: string; rgb: () => Promise<Buffer> }[] = [];
+  for (const r of firstPerSourceAndLabel(rows, Infinity)) {
+    if (out.length >= count) break;
+    const file = path.join(dir, r.relpath);
+    const meta = await sharp(file).metadata().catch(() => null);
+    if (!meta?.width || !meta.height || Math.min(meta.width, meta.height) < 512) continue;
+    out.push({ name: r.relpath, rgb: async () => sharp(file).rotate().resize(W, H, { fit: 'cover' }).removeAlpha().raw().toBuffer() });
+  }
+  return out;
+}
+
+/** `content` through a camera's sensor: content × (1 + K) plus shot noise, 8-bit RGB rows. */
+function expose(cam: SimCamera, content: Buffer, seed: number): Buffer {
+  const r = prng(seed);
+  const out = Buffer.alloc(cam.width * cam.height * 3);
+  for (let i = 0; i < cam.width * cam.height; i++) {
+    const k = 1 + cam.k[i]!;
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.max(0, Math.min(255, Math.round(content[i * 3 + c]! * k + 1.5 * gauss(r))));
+  }
+  return out;
+}
+
+/** A camera's picture of `content` (with `paste`'s box replaced by the same box of its picture), saved as JPEG at `quality`, decoded back to luminance. */
+async function shoot(cam: SimCamera, content: Buffer, seed: number, quality: number, paste?: { from: Buffer; box: Rect }): Promise<GreyPicture> {
+  const { width: W, height: H } = cam;
+  const out = expose(cam, content, seed);
+  if (paste) {
+    const { from, box } = paste;
+    for (let y = box.y; y < box.y + box.h; y++) from.copy(out, (y * W + box.x) * 3, (y * W + box.x) * 3, (y * W + box.x + box.w) * 3);
+  }
+  const jpeg = await sharp(out, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality }).toBuffer();
+  const dec = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
+  return { name: '', path: '', sha256: '', format: 'jpeg', make: null, model: null, width: W, height: H, data: luminance(new Uint8Array(dec.data), W, H), orientation: 1 };
+}
+
+async function main() {
+  const a = evalArgs(process.argv.slice(2));
+  if ('help' in a) {
+    console.log(USAGE);
+    return;
+  }
+  const [W, H] = (a.size ?? '1024x768').split('x').map(Number) as [number, number];
+  const refs = a.refs ? Number(a.refs) : 12;
+  const limit = a.limit ? Number(a.limit) : 8;
+  const qualities = (a.quality ?? '95,90').split(',').map(Number);
+  const strength = a.strength ? Number(a.strength) : 0.006;
+  const side = a.paste ? Number(a.paste) : 200;
+  const crop = cropFor(W, H);
+  if (!crop || ![W, H, refs, limit, strength, side, ...qualities].every((v) => Number.isFinite(v) && v > 0) || side > Math.min(crop.w, crop.h)) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const pics = await contents(a, W, H, refs + 2 * limit);
+  if (pics.length < refs + 2) {
+    console.error(`Only ${pics.length} content pictures of at least 512 px a side; need ${refs + 2}.`);
+    process.exit(2);
+  }
+  const questioned = pics.slice(refs, refs + limit);
+  const donors = pics.slice(refs + limit).concat(pics.slice(0, refs));
+  console.log(`Sensor-noise map: ${W}×${H} pictures (map over the central ${crop.w}×${crop.h}), ${refs} reference pictures, pattern ${(strength * 100).toFixed(2)} %, ${side}-px pastes; content: ${a.data ? `real photographs of ${a.data}` : 'synthetic scenes'}`);
+  console.log('quality | matched | judged (mean) | untouched with a region | pastes found | false regions | median IoU');
+  for (const q of qualities) {
+    const camA = simCamera(7001, W, H, strength);
+    const camB = simCamera(7002, W, H, strength);
+    const builder = new FingerprintBuilder(crop.w, crop.h);
+    for (let i = 0; i < refs; i++) builder.add(cropTurned(await shoot(camA, await pics[i]!.rgb(), 100 + i, q), 0, crop));
+    const fp = builder.finish();
+    const camera: FingerprintFile = {
+      header: { id: 'cam-eval', name: 'simulated camera', make: null, model: null, width: W, height: H, crop, images: refs, sources: [], createdAt: '', createdBy: '', dataSha256: '0'.repeat(64), format: 'mediaguard-camera-fingerprint' },
+      data: fp.data,
+      sha256: '',
+      sizeBytes: 0,
+    };
+    const place = prng(q * 131);
+    let matched = 0;
+    let judged = 0;
+    let mapped = 0;
+    let untouchedFalse = 0;
+    let found = 0;
+    let falseRegions = 0;
+    const ious: number[] = [];
+    for (let i = 0; i < questioned.length; i++) {
+      const content = await questioned[i]!.rgb();
+      for (const tampered of [false, true]) {
+        const box: Rect = { x: crop.x + Math.floor(place() * (crop.w - side)), y: crop.y + Math.floor(place() * (crop.h - side)), w: side, h: side };
+        const paste = tampered ? { from: expose(camB, await donors[i % donors.length]!.rgb(), 500 + i), box } : undefined;
+        const pic = await shoot(camA, content, 300 + i * 2 + (tampered ? 1 : 0), q, paste);
+        const { matches, map } = compareAndMap(pic, [camera], undefined, true);
+        if (matches[0]?.outcome === 'match') matched++;
+        if (!map) continue;
+        mapped++;
+        judged += map.judgedShare;
+        if (!tampered) {
+          if (map.regions.length) untouchedFalse++;
+          continue;
+        }
+        const hit = map.regions.find((r) => overlap(r, box) >= 0.5 * side * side);
+        if (hit) {
+          found++;
+          ious.push(iou(hit, box));
+        }
+        falseRegions += map.regions.filter((r) => overlap(r, box) === 0).length;
+      }
+    }
+    ious.sort((x, y) => x - y);
+    const n = questioned.length;
+    console.log(
+      `q${q} | ${pct(matched, 2 * n)} | ${mapped ? ((judged / mapped) * 100).toFixed(0) : '–'} % | ${untouchedFalse} of ${n} | ${found} of ${n} (${pct(found, n)}) | ${falseRegions} | ${ious.length ? ious[ious.length >> 1]!.toFixed(2) : '–'}`,
+    );
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});
