@@ -1,15 +1,13 @@
 /** A visible target for files, with buttons for the file and folder pickers in main. */
-import { call } from '../api';
 import { useQueue } from '../stores/queue-store';
-import { toast } from '../stores/toast-store';
+import { pickPaths } from '../lib/pick-paths';
 
 /** Drop zone; the actual drop is handled window-wide by the shell. */
 export function DropZone({ compact }: { compact?: boolean }) {
   const enqueuePaths = useQueue((s) => s.enqueuePaths);
   const pick = async (directories: boolean) => {
-    const res = await call('files:pick', { directories });
-    if (!res.ok) return toast('error', res.error.message);
-    await enqueuePaths(res.value);
+    const paths = await pickPaths({ directories });
+    if (paths.length) await enqueuePaths(paths);
   };
   return (
     <div className={`dropzone${compact ? ' compact' : ''}`} data-testid="dropzone">

@@ -16,14 +16,13 @@ import { when } from '../lib/format';
 import { useCall } from '../lib/use-call';
 import { useSession } from '../stores/session-store';
 import { toast } from '../stores/toast-store';
+import { pickPaths } from '../lib/pick-paths';
 
 function CheckBox({ cameras }: { cameras: number }) {
   const [result, setResult] = useState<CameraCheck | null>(null);
   const [busy, setBusy] = useState(false);
   const check = async () => {
-    const picked = await call('files:pick', {});
-    if (!picked.ok) return toast('error', picked.error.message);
-    const path = picked.value[0];
+    const [path] = await pickPaths();
     if (!path) return;
     setBusy(true);
     const res = await call('cameras:check', { path });
@@ -65,9 +64,8 @@ function AddCamera({ onAdded }: { onAdded: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [skipped, setSkipped] = useState<CameraSkipped[]>([]);
   const pick = async (directories: boolean) => {
-    const res = await call('files:pick', { directories });
-    if (!res.ok) return toast('error', res.error.message);
-    setPaths((p) => [...new Set([...p, ...res.value])]);
+    const picked = await pickPaths({ directories });
+    if (picked.length) setPaths((p) => [...new Set([...p, ...picked])]);
   };
   const add = async () => {
     setError(null);

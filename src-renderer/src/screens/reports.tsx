@@ -8,13 +8,12 @@ import { when } from '../lib/format';
 import { useCall } from '../lib/use-call';
 import { useNav } from '../stores/nav-store';
 import { toast } from '../stores/toast-store';
+import { pickPaths } from '../lib/pick-paths';
 
 function VerifyBox() {
   const [result, setResult] = useState<ReportVerifyResult | null>(null);
   const verify = async () => {
-    const picked = await call('files:pick', {});
-    if (!picked.ok) return toast('error', picked.error.message);
-    const path = picked.value[0];
+    const [path] = await pickPaths();
     if (!path) return;
     const res = await call('reports:verify', { path });
     if (!res.ok) return toast('error', res.error.message);

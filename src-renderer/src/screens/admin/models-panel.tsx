@@ -7,6 +7,7 @@ import { Empty, ErrorState, Loading } from '../../components/states';
 import { bytes } from '../../lib/format';
 import { useCall } from '../../lib/use-call';
 import { toast } from '../../stores/toast-store';
+import { pickPaths } from '../../lib/pick-paths';
 
 function verifiedLabel(m: ModelSummary): string {
   if (m.error) return `Problem: ${m.error}`;
@@ -31,9 +32,7 @@ export function ModelsAdmin() {
     toast(bad.length ? 'error' : 'info', bad.length ? `${bad.length} model(s) failed verification.` : 'Every model matches its manifest.');
   };
   const importModel = async () => {
-    const picked = await call('files:pick', {});
-    if (!picked.ok) return toast('error', picked.error.message);
-    const manifestPath = picked.value[0];
+    const [manifestPath] = await pickPaths();
     if (!manifestPath) return;
     const res = await call('admin:models:import', { manifestPath });
     if (!res.ok) return toast('error', `Model not imported: ${res.error.message}`);
