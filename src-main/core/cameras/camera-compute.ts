@@ -160,7 +160,9 @@ export function compareAndMap(pic: GreyPicture, cameras: readonly FingerprintFil
 /**
  * The source-camera check an analysis of a still picture makes: null when the library is
  * empty or the picture is of a kind no camera writes (BMP, GIF); otherwise the comparison
- * with each fingerprint of the picture's size (the picture is decoded only when there is one).
+ * with each fingerprint of the picture's size (the picture is decoded only when there is one),
+ * and when one matches, the sensor-noise map against the best match in stored pixels (the
+ * analysis turns it upright for the file's orientation: sensor-map.ts).
  */
 export async function sourceCameraCheck(
   dir: string,
