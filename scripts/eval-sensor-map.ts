@@ -18,10 +18,9 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { compareAndMap } from '../src-main/core/cameras/camera-compute';
 import { FingerprintBuilder } from '../src-main/core/analysis/prnu';
-import type { FingerprintFile } from '../src-main/core/cameras/fingerprint-file';
 import { cropFor, cropTurned, luminance, type GreyPicture } from '../src-main/core/cameras/picture-plane';
 import { parseManifest } from '../src-main/core/analysis/eval-manifest';
-import { gauss, prng, simCamera, simPhoto, type SimCamera } from '../tests/helpers/camera-pictures';
+import { fingerprintFile, gauss, pasteSquare, prng, simCamera, simPhoto, type SimCamera } from '../tests/helpers/camera-pictures';
 import { evalArgs, firstPerSourceAndLabel, iou, overlap, pct, STILL, type Rect } from './eval-args';
 
 const USAGE = 'usage: npm run eval:sensor-map -- [--data <folder with MANIFEST.tsv>] [--limit N] [--refs N] [--quality 95,90] [--strength 0.006] [--size 1024x768] [--paste 200]';
@@ -56,15 +55,12 @@ function expose(cam: SimCamera, content: Buffer, seed: number): Buffer {
   return out;
 }
 
-/** A camera's picture of `content` (with `paste`'s box replaced by the same box of its picture), saved as JPEG at `quality`, decoded back to luminance. */
+/** A camera's picture of `content` (with `paste`'s square box replaced by the same box of its picture), saved as JPEG at `quality`, decoded back to luminance. */
 async function shoot(cam: SimCamera, content: Buffer, seed: number, quality: number, paste?: { from: Buffer; box: Rect }): Promise<GreyPicture> {
   const { width: W, height: H } = cam;
   const out = expose(cam, content, seed);
-  if (paste) {
-    const { from, box } = paste;
-    for (let y = box.y; y < box.y + box.h; y++) from.copy(out, (y * W + box.x) * 3, (y * W + box.x) * 3, (y * W + box.x + box.w) * 3);
-  }
-  const jpeg = await sharp(out, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality }).toBuffer();
+  const shot = paste ? pasteSquare(out, paste.from, W, paste.box.x, paste.box.y, paste.box.w) : out;
+  const jpeg = await sharp(shot, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality }).toBuffer();
   const dec = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
   return { name: '', path: '', sha256: '', format: 'jpeg', make: null, model: null, width: W, height: H, data: luminance(new Uint8Array(dec.data), W, H), orientation: 1 };
 }
@@ -101,12 +97,7 @@ async function main() {
     const builder = new FingerprintBuilder(crop.w, crop.h);
     for (let i = 0; i < refs; i++) builder.add(cropTurned(await shoot(camA, await pics[i]!.rgb(), 100 + i, q), 0, crop));
     const fp = builder.finish();
-    const camera: FingerprintFile = {
-      header: { id: 'cam-eval', name: 'simulated camera', make: null, model: null, width: W, height: H, crop, images: refs, sources: [], createdAt: '', createdBy: '', dataSha256: '0'.repeat(64), format: 'mediaguard-camera-fingerprint' },
-      data: fp.data,
-      sha256: '',
-      sizeBytes: 0,
-    };
+    const camera = fingerprintFile({ id: 'cam-eval', name: 'simulated camera', width: W, height: H, crop, images: refs, data: fp.data });
     const place = prng(q * 131);
     let matched = 0;
     let judged = 0;

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { prng } from '../../src-main/core/analysis/metrics';
+import type { FingerprintFile } from '../../src-main/core/cameras/fingerprint-file';
 
 /** A small seeded PRNG (mulberry32, the one the bootstrap intervals use). */
 export { prng };
@@ -70,4 +71,22 @@ export async function writePhoto(file: string, cam: SimCamera, seed: number, opt
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   await fs.promises.writeFile(file, bytes);
   return file;
+}
+
+/** RGB rows (`width` wide) with the square (x, y, side) replaced by the same square of `from`, moved by (dx, dy) there. */
+export function pasteSquare(into: Buffer, from: Buffer, width: number, x: number, y: number, side: number, dx = 0, dy = 0): Buffer {
+  const out = Buffer.from(into);
+  for (let j = y; j < y + side; j++) from.copy(out, (j * width + x) * 3, ((j + dy) * width + x + dx) * 3, ((j + dy) * width + x + dx + side) * 3);
+  return out;
+}
+
+/** A library fingerprint (as loadCameraDir gives it) around estimated values, for comparing without writing a file. */
+export function fingerprintFile(opts: { id: string; name: string; width: number; height: number; crop: { x: number; y: number; w: number; h: number }; images: number; data: Float32Array }): FingerprintFile {
+  const { id, name, width, height, crop, images, data } = opts;
+  return {
+    header: { id, name, make: null, model: null, width, height, crop, images, sources: [], createdAt: '', createdBy: '', dataSha256: '0'.repeat(64), format: 'mediaguard-camera-fingerprint' },
+    data,
+    sha256: '',
+    sizeBytes: 0,
+  };
 }

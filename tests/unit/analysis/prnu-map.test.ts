@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { FingerprintBuilder, questionedResidual, type Plane } from '../../../src-main/core/analysis/prnu';
 import { MAP_BLOCK, sensorNoiseMap } from '../../../src-main/core/analysis/prnu-map';
 import { luminance } from '../../../src-main/core/cameras/picture-plane';
-import { gauss, prng, simCamera, simPhoto, type SimCamera } from '../../helpers/camera-pictures';
+import { gauss, pasteSquare, prng, simCamera, simPhoto, type SimCamera } from '../../helpers/camera-pictures';
+import { iou } from '../../../scripts/eval-args';
 
 const S = 512;
 const camA = simCamera(31, S, S);
@@ -24,20 +25,7 @@ function fingerprint(cam: SimCamera): Float32Array {
   return b.finish().data;
 }
 
-/** A copy of `into` with the square (x, y, side) taken from `from` at (x + dx, y + dy). */
-function paste(into: Buffer, from: Buffer, x: number, y: number, side: number, dx = 0, dy = 0): Buffer {
-  const out = Buffer.from(into);
-  for (let j = y; j < y + side; j++) {
-    for (let i = x; i < x + side; i++) for (let c = 0; c < 3; c++) out[(j * S + i) * 3 + c] = from[((j + dy) * S + i + dx) * 3 + c]!;
-  }
-  return out;
-}
-
-const iou = (a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }) => {
-  const w = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const h = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  return (w * h) / (a.w * a.h + b.w * b.h - w * h);
-};
+const paste = (into: Buffer, from: Buffer, x: number, y: number, side: number, dx = 0, dy = 0) => pasteSquare(into, from, S, x, y, side, dx, dy);
 
 describe('the sensor-noise map', () => {
   const k = fingerprint(camA);

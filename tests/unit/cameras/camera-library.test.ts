@@ -7,7 +7,7 @@ import { runCli } from '../../../src-main/cli/main';
 import { cliCoreDefaults } from '../../../src-main/cli/context';
 import { DEFAULT_SETTINGS } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
-import { prng, simCamera, writePhoto } from '../../helpers/camera-pictures';
+import { fingerprintFile, prng, simCamera, writePhoto } from '../../helpers/camera-pictures';
 import { compareWithFingerprints, sourceCameraCheck } from '../../../src-main/core/cameras/camera-compute';
 import { PCE_MATCH } from '../../../src-main/core/analysis/prnu';
 import { writeStandardModels } from '../../helpers/analysis-models';
@@ -73,8 +73,8 @@ describe('the comparison', () => {
       data[i] = 128 + 4 * p + 2 * (r() - 0.5);
       k[i] = p / 100;
     }
-    const header = { id: 'cam-x', name: 'Lattice', make: null, model: null, width: S, height: S, crop: { x: 0, y: 0, w: S, h: S }, images: 30, sources: [], createdAt: '', createdBy: '', dataSha256: '0'.repeat(64), format: 'mediaguard-camera-fingerprint' as const };
-    const [m] = compareWithFingerprints({ name: 'p.png', path: '/p.png', sha256: '', format: 'png', make: null, model: null, width: S, height: S, data, orientation: 1 }, [{ header, data: k, sha256: '', sizeBytes: 0 }]);
+    const camera = fingerprintFile({ id: 'cam-x', name: 'Lattice', width: S, height: S, crop: { x: 0, y: 0, w: S, h: S }, images: 30, data: k });
+    const [m] = compareWithFingerprints({ name: 'p.png', path: '/p.png', sha256: '', format: 'png', make: null, model: null, width: S, height: S, data, orientation: 1 }, [camera]);
     expect(m!.pce!).toBeGreaterThan(PCE_MATCH);
     expect(m!.outcome).toBe('inconclusive');
     expect(m!.note).toMatch(/as strong at a shift of \(-?\d+, -?\d+\) pixels/);

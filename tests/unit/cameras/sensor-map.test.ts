@@ -9,29 +9,16 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FingerprintBuilder } from '../../../src-main/core/analysis/prnu';
 import { compareAndMap } from '../../../src-main/core/cameras/camera-compute';
-import type { FingerprintFile } from '../../../src-main/core/cameras/fingerprint-file';
 import { luminance, type GreyPicture } from '../../../src-main/core/cameras/picture-plane';
 import { uprightSensorMap, withSensorGaps } from '../../../src-main/core/cameras/sensor-map';
 import { sensorNoiseLine, type SensorNoiseCheck } from '../../../src-shared/domain/cameras';
 import type { Verdict } from '../../../src-shared/domain/detection';
 import { DEFAULT_SETTINGS } from '../../../src-shared/domain/settings';
-import { simCamera, simPhoto, writePhoto } from '../../helpers/camera-pictures';
+import { fingerprintFile, pasteSquare, simCamera, simPhoto, writePhoto } from '../../helpers/camera-pictures';
+import { iou } from '../../../scripts/eval-args';
 import { writeStandardModels } from '../../helpers/analysis-models';
 import { pdfText } from '../../helpers/pdf-tools';
 import { tempDir, testCore } from '../../helpers/core';
-
-const iou = (a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }) => {
-  const w = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const h = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  return (w * h) / (a.w * a.h + b.w * b.h - w * h);
-};
-
-/** RGB rows of a picture with the square (x, y, side) replaced by the same square of `from`. */
-function paste(into: Buffer, from: Buffer, width: number, x: number, y: number, side: number): Buffer {
-  const out = Buffer.from(into);
-  for (let j = y; j < y + side; j++) from.copy(out, (j * width + x) * 3, (j * width + x) * 3, (j * width + x + side) * 3);
-  return out;
-}
 
 describe('the map carried to the picture', () => {
   const W = 1024;
@@ -42,16 +29,11 @@ describe('the map carried to the picture', () => {
   const builder = new FingerprintBuilder(W, H);
   for (let i = 0; i < 8; i++) builder.add({ width: W, height: H, data: grey(simPhoto(cam, 200 + i)) });
   const fp = builder.finish();
-  const camera: FingerprintFile = {
-    header: { id: 'cam-t', name: 'Test camera', make: null, model: null, width: W, height: H, crop: { x: 0, y: 0, w: W, h: H }, images: 8, sources: [], createdAt: '', createdBy: '', dataSha256: '0'.repeat(64), format: 'mediaguard-camera-fingerprint' },
-    data: fp.data,
-    sha256: '',
-    sizeBytes: 0,
-  };
+  const camera = fingerprintFile({ id: 'cam-t', name: 'Test camera', width: W, height: H, crop: { x: 0, y: 0, w: W, h: H }, images: 8, data: fp.data });
 
   it('finds a pasted region of a picture stored upside down where it is in the stored picture, and upright where the viewer sees it', () => {
     // Pasted at (300, 200) in the camera's orientation; the file stores the rows turned half a turn.
-    const tampered = grey(paste(simPhoto(cam, 300), simPhoto(other, 301), W, 300, 200, 176));
+    const tampered = grey(pasteSquare(simPhoto(cam, 300), simPhoto(other, 301), W, 300, 200, 176));
     const stored = Float32Array.from(tampered).reverse();
     const pic: GreyPicture = { name: 'p.png', path: '/p.png', sha256: '', format: 'png', make: null, model: null, width: W, height: H, data: stored, orientation: 1 };
     const { matches, map } = compareAndMap(pic, [camera], undefined, true);
@@ -110,7 +92,7 @@ describe('the analysis of a picture with content pasted in from another camera',
   beforeAll(async () => {
     for (let i = 0; i < 12; i++) await writePhoto(path.join(refs, `a${i}.jpg`), camA, 5000 + i);
     await writePhoto(authenticPath, camA, 6000);
-    const tampered = paste(simPhoto(camA, 6001), simPhoto(camB, 7001), W, 420, 300, 200);
+    const tampered = pasteSquare(simPhoto(camA, 6001), simPhoto(camB, 7001), W, 420, 300, 200);
     await fs.promises.writeFile(tamperedPath, await sharp(tampered, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 95 }).toBuffer());
   }, 120_000);
   afterAll(() => work.cleanup());
