@@ -4,9 +4,10 @@
  * picture from that camera (match) and one from another camera (no match), analyses the first
  * (the result's "Source camera" section names the match), then removes the camera.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, snap } from './fixtures';
-import { createFirstAdmin, nav, settled } from './walk-helpers';
+import { createFirstAdmin, dropFiles, nav, settled } from './walk-helpers';
 import { simCamera, writePhoto } from '../helpers/camera-pictures';
 
 test.use({ testModels: true });
@@ -54,12 +55,20 @@ test('cameras: add a fingerprint from a folder, check pictures against it, remov
   await expect(page.getByTestId('camera-match-row')).toContainText('No match');
   await expect(result.getByTestId('sensor-map')).toHaveCount(0);
 
+  // A picture dropped on the check panel is checked there, not queued for analysis.
+  await dropFiles(page, [{ name: 'dropped-a.jpg', mime: 'image/jpeg', bytes: fs.readFileSync(fromA) }], '[data-testid="camera-check"]');
+  await expect(result).toContainText('dropped-a.jpg', { timeout: 60_000 });
+  await expect(page.getByTestId('camera-match-row')).toContainText('Match');
+  await expect(page.getByTestId('camera-check')).toBeVisible();
+
   // An analysis of the camera's picture compares it with the library too: the result says so.
   await nav(page, 'analyse');
   harness.dialogs.nextOpen = [fromA];
   await page.getByTestId('pick-files').click();
   const queued = page.locator('[data-testid="queue-row"][data-file="questioned-a.jpg"]');
   await expect(queued).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  // The picture dropped on the check panel was not queued: this is the only analysis.
+  await expect(page.getByTestId('queue-row')).toHaveCount(1);
   await queued.getByTestId('open-result').click();
   await expect(page.getByTestId('source-camera')).toContainText('Sensor noise matches “Exhibit 12 phone”');
   await expect(page.getByTestId('source-camera').getByTestId('camera-match-row')).toContainText('Match');

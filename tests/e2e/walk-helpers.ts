@@ -40,10 +40,10 @@ export async function settled(page: Page): Promise<void> {
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
 }
 
-/** Drop files on the window the way a file manager does: dragenter, dragover, drop with a DataTransfer. */
-export async function dropFiles(page: Page, files: { name: string; mime: string; bytes: Buffer }[]): Promise<void> {
+/** Drop files on the window (or on the element `selector` names) the way a file manager does: dragenter, dragover, drop with a DataTransfer. */
+export async function dropFiles(page: Page, files: { name: string; mime: string; bytes: Buffer }[], selector = 'main'): Promise<void> {
   const payload = files.map((f) => ({ name: f.name, mime: f.mime, b64: f.bytes.toString('base64') }));
-  await page.evaluate((items) => {
+  await page.evaluate(({ items, selector }) => {
     const dt = new DataTransfer();
     for (const it of items) {
       const bin = atob(it.b64);
@@ -51,9 +51,9 @@ export async function dropFiles(page: Page, files: { name: string; mime: string;
       for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
       dt.items.add(new File([bytes], it.name, { type: it.mime }));
     }
-    const target = document.querySelector('main') ?? document.body;
+    const target = document.querySelector(selector) ?? document.body;
     for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
-  }, payload);
+  }, { items: payload, selector });
 }
 
 /**

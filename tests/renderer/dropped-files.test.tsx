@@ -4,7 +4,7 @@
  * is walked here into its files, hidden ones skipped.
  */
 import { describe, expect, it } from 'vitest';
-import { filesFromDrop } from '../../src-renderer/src/lib/dropped-files';
+import { filesFromDrop, pathsFromDrop } from '../../src-renderer/src/lib/dropped-files';
 
 type FakeEntry = { isFile: boolean; isDirectory: boolean; name: string; file?: (ok: (f: File) => void) => void; createReader?: () => { readEntries: (ok: (b: FakeEntry[]) => void) => void } };
 
@@ -39,5 +39,19 @@ describe('filesFromDrop', () => {
     const r = await filesFromDrop(drop());
     expect(r.folders).toEqual([]);
     expect(r.files.map((f) => f.name)).toEqual(['a.jpg', 'b.mp4', 'loose.png']);
+  });
+});
+
+describe('pathsFromDrop (a panel that takes a drop for itself)', () => {
+  it('gives the folders’ and the files’ paths, and names the files the bridge has no path for', async () => {
+    const folder = dirEntry('refs', [fileEntry('a.jpg')]);
+    const dt = transfer([
+      { entry: folder, file: new File([], 'refs') },
+      { entry: fileEntry('IMG_1.jpg'), file: new File(['x'], 'IMG_1.jpg') },
+      { entry: fileEntry('cloud.jpg'), file: new File(['x'], 'cloud.jpg') },
+    ]);
+    const paths: Record<string, string> = { refs: '/cases/refs', 'IMG_1.jpg': '/cases/IMG_1.jpg' };
+    const r = await pathsFromDrop(dt, async (f) => paths[f.name] ?? null);
+    expect(r).toEqual({ paths: ['/cases/refs', '/cases/IMG_1.jpg'], unreadable: ['cloud.jpg'] });
   });
 });

@@ -73,3 +73,25 @@ export async function filesFromDrop(dt: DataTransfer, folderPath: (f: File) => P
 export function dragHasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer?.types ?? []).includes('Files');
 }
+
+/**
+ * Drops a panel took for itself (the Cameras screen's panels): the window-wide listener still
+ * clears its veil for them, but does not queue their files for analysis.
+ */
+export const claimedDrops = new WeakSet<Event>();
+
+/**
+ * The paths of what a drop carried, through the bridge (which grants main each one the user
+ * dropped): folders as they are, files one by one; files it has no path for are named apart.
+ */
+export async function pathsFromDrop(dt: DataTransfer, pathForFile: (f: File) => Promise<string | null>): Promise<{ paths: string[]; unreadable: string[] }> {
+  const { folders, files } = await filesFromDrop(dt, pathForFile);
+  const paths = [...folders];
+  const unreadable: string[] = [];
+  for (const f of files) {
+    const p = await pathForFile(f).catch(() => null);
+    if (p) paths.push(p);
+    else unreadable.push(f.name);
+  }
+  return { paths, unreadable };
+}

@@ -17,12 +17,13 @@ import { useCall } from '../lib/use-call';
 import { useSession } from '../stores/session-store';
 import { toast } from '../stores/toast-store';
 import { pickPaths } from '../lib/pick-paths';
+import { usePanelDrop } from '../lib/use-panel-drop';
 
 function CheckBox({ cameras }: { cameras: number }) {
   const [result, setResult] = useState<CameraCheck | null>(null);
   const [busy, setBusy] = useState(false);
-  const check = async () => {
-    const [path] = await pickPaths();
+  const check = async (chosen?: string) => {
+    const path = chosen ?? (await pickPaths())[0];
     if (!path) return;
     setBusy(true);
     const res = await call('cameras:check', { path });
@@ -30,8 +31,14 @@ function CheckBox({ cameras }: { cameras: number }) {
     if (!res.ok) return toast('error', res.error.message);
     setResult(res.value);
   };
+  const drop = usePanelDrop((paths) => {
+    if (cameras === 0) return toast('error', 'The library holds no camera yet: add one first.');
+    if (busy) return toast('error', 'A picture is being compared; drop the next when it is done.');
+    if (paths.length > 1) toast('info', `${paths.length} files or folders were dropped; the first is checked.`);
+    void check(paths[0]);
+  });
   return (
-    <div className="panel" data-testid="camera-check">
+    <div className={`panel${drop.over ? ' panel-drop' : ''}`} data-testid="camera-check" {...drop.handlers}>
       <div className="panel-head">
         <h2>Check a picture</h2>
         <button type="button" className="btn btn-small btn-primary" onClick={() => void check()} disabled={busy || cameras === 0} data-testid="camera-check-pick">
@@ -39,7 +46,7 @@ function CheckBox({ cameras }: { cameras: number }) {
         </button>
       </div>
       <p className="muted small">
-        Compares the picture’s sensor noise with every camera below. Only a picture at the camera’s own size (as stored, or turned) can be compared: a resized or cropped copy
+        Choose a picture, or drop it on this panel. Compares the picture’s sensor noise with every camera below. Only a picture at the camera’s own size (as stored, or turned) can be compared: a resized or cropped copy
         cannot. A match (PCE at or above 60 at the aligned position, and nowhere else nearly as high) is strong evidence the picture came from that camera; no match does not prove it did not (heavy compression, strong denoising or a
         weak fingerprint hide the noise).
       </p>
@@ -63,10 +70,9 @@ function AddCamera({ onAdded }: { onAdded: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [skipped, setSkipped] = useState<CameraSkipped[]>([]);
-  const pick = async (directories: boolean) => {
-    const picked = await pickPaths({ directories });
-    if (picked.length) setPaths((p) => [...new Set([...p, ...picked])]);
-  };
+  const addPaths = (more: string[]) => setPaths((p) => [...new Set([...p, ...more])]);
+  const pick = async (directories: boolean) => addPaths(await pickPaths({ directories }));
+  const drop = usePanelDrop(addPaths);
   const add = async () => {
     setError(null);
     setSkipped([]);
@@ -85,12 +91,12 @@ function AddCamera({ onAdded }: { onAdded: () => void }) {
     onAdded();
   };
   return (
-    <div className="panel" data-testid="camera-add">
+    <div className={`panel${drop.over ? ' panel-drop' : ''}`} data-testid="camera-add" {...drop.handlers}>
       <div className="panel-head">
         <h2>Add a camera</h2>
       </div>
       <p className="muted small">
-        Choose at least 5 pictures (20 or more are far better) known to come from one camera, at its full size and untouched by editors: flat, bright scenes such as sky or walls
+        Choose, or drop on this panel, at least 5 pictures (20 or more are far better) known to come from one camera, at its full size and untouched by editors: flat, bright scenes such as sky or walls
         give the clearest fingerprint. Pictures of another size or orientation than most are left out and named.
       </p>
       <form

@@ -1,7 +1,7 @@
-/** Files dropped anywhere on the window are queued for analysis. */
+/** Files dropped anywhere on the window are queued for analysis (unless a panel took them for itself: usePanelDrop). */
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';
-import { dragHasFiles, filesFromDrop } from '../lib/dropped-files';
+import { claimedDrops, dragHasFiles, filesFromDrop } from '../lib/dropped-files';
 import { useNav } from '../stores/nav-store';
 import { useQueue } from '../stores/queue-store';
 
@@ -35,6 +35,8 @@ export function DropOverlay() {
       e.preventDefault();
       depth.current = 0;
       setOver(false);
+      // A panel took it for itself (the Cameras screen's reference pictures or picture to check).
+      if (claimedDrops.has(e)) return;
       void filesFromDrop(e.dataTransfer, (f) => api().pathForFile(f)).then(({ folders, files }) => {
         if (folders.length === 0 && files.length === 0) return;
         go({ name: 'analyse' });
