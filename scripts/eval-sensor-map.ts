@@ -11,7 +11,7 @@
  * judged untouched and with a --paste px square (200) from another picture through another
  * camera, placed at random inside the fingerprint's area. A paste counts as found when a region's
  * box overlaps at least half of it; a region overlapping none of it is a false region. Everything
- * is in memory; nothing is written.
+ * is in memory; nothing is written. --verbose prints every picture's outcome and regions.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +23,7 @@ import { parseManifest } from '../src-main/core/analysis/eval-manifest';
 import { fingerprintFile, gauss, pasteSquare, prng, simCamera, simPhoto, type SimCamera } from '../tests/helpers/camera-pictures';
 import { evalArgs, firstPerSourceAndLabel, iou, overlap, pct, STILL, type Rect } from './eval-args';
 
-const USAGE = 'usage: npm run eval:sensor-map -- [--data <folder with MANIFEST.tsv>] [--limit N] [--refs N] [--quality 95,90] [--strength 0.006] [--size 1024x768] [--paste 200]';
+const USAGE = 'usage: npm run eval:sensor-map -- [--data <folder with MANIFEST.tsv>] [--limit N] [--refs N] [--quality 95,90] [--strength 0.006] [--size 1024x768] [--paste 200] [--verbose]';
 
 /** Content pictures as RGB rows of W × H: the folder's real photographs, or synthetic scenes. */
 async function contents(a: Record<string, string>, W: number, H: number, count: number): Promise<{ name: string; rgb: () => Promise<Buffer> }[]> {
@@ -77,6 +77,7 @@ async function main() {
   const qualities = (a.quality ?? '95,90').split(',').map(Number);
   const strength = a.strength ? Number(a.strength) : 0.006;
   const side = a.paste ? Number(a.paste) : 200;
+  const verbose = 'verbose' in a;
   const crop = cropFor(W, H);
   if (!crop || ![W, H, refs, limit, strength, side, ...qualities].every((v) => Number.isFinite(v) && v > 0) || side > Math.min(crop.w, crop.h)) {
     console.error(USAGE);
@@ -114,6 +115,7 @@ async function main() {
         const pic = await shoot(camA, content, 300 + i * 2 + (tampered ? 1 : 0), q, paste);
         const { matches, map } = compareAndMap(pic, [camera], undefined, true);
         if (matches[0]?.outcome === 'match') matched++;
+        if (verbose) console.log(`  q${q} ${questioned[i]!.name} ${tampered ? `paste ${box.w}×${box.h} at (${box.x}, ${box.y})` : 'untouched'}: ${matches[0]?.outcome} PCE ${matches[0]?.pce}${map ? `, judged ${(map.judgedShare * 100).toFixed(0)} %, regions ${map.regions.map((r) => `${r.w}×${r.h} at (${r.x}, ${r.y}), ${r.blocks} blocks, ρ ${r.correlation.toFixed(3)} / ${r.predicted.toFixed(3)}`).join('; ') || 'none'}` : ''}`);
         if (!map) continue;
         mapped++;
         judged += map.judgedShare;
