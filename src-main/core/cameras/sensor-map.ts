@@ -34,32 +34,19 @@ export interface StoredSensorMap {
   height: number;
 }
 
+/** The EXIF orientation that shows stored rows turned clockwise by a turn, and the one that undoes it. */
+const SHOWS: Record<Turn, number> = { 0: 1, 90: 6, 180: 3, 270: 8 };
+const UNDOES: Record<Turn, number> = { 0: 1, 90: 8, 180: 3, 270: 6 };
+
 /** A point of the picture turned clockwise by `turn` back to the stored picture (W × H stored). */
 function turnedToStored(X: number, Y: number, W: number, H: number, turn: Turn): [number, number] {
-  switch (turn) {
-    case 90:
-      return [Y, H - 1 - X];
-    case 180:
-      return [W - 1 - X, H - 1 - Y];
-    case 270:
-      return [W - 1 - Y, X];
-    default:
-      return [X, Y];
-  }
+  const t = turnedSize(W, H, turn);
+  return orientPoint(X, Y, t.width, t.height, UNDOES[turn]);
 }
 
-/** A point of the stored picture into the picture turned clockwise by `turn`. */
+/** A point of the stored picture (W × H) into the picture turned clockwise by `turn`. */
 function storedToTurned(x: number, y: number, W: number, H: number, turn: Turn): [number, number] {
-  switch (turn) {
-    case 90:
-      return [H - 1 - y, x];
-    case 180:
-      return [W - 1 - x, H - 1 - y];
-    case 270:
-      return [y, W - 1 - x];
-    default:
-      return [x, y];
-  }
+  return orientPoint(x, y, W, H, SHOWS[turn]);
 }
 
 /** A box of the compared plane (the crop of the turned picture) in stored pixels. */

@@ -86,12 +86,23 @@ export const claimedDrops = new WeakSet<Event>();
  */
 export async function pathsFromDrop(dt: DataTransfer, pathForFile: (f: File) => Promise<string | null>): Promise<{ paths: string[]; unreadable: string[] }> {
   const { folders, files } = await filesFromDrop(dt, pathForFile);
-  const paths = [...folders];
-  const unreadable: string[] = [];
+  const { paths, unreadable } = await pathsOfFiles(files, pathForFile);
+  return { paths: [...folders, ...paths], unreadable: unreadable.map((f) => f.name) };
+}
+
+/** Each file's path through the bridge (which grants it to main), in order; the files it has none for apart. */
+export async function pathsOfFiles(files: File[], pathForFile: (f: File) => Promise<string | null>): Promise<{ paths: string[]; unreadable: File[] }> {
+  const paths: string[] = [];
+  const unreadable: File[] = [];
   for (const f of files) {
-    const p = await pathForFile(f).catch(() => null);
+    let p: string | null = null;
+    try {
+      p = await pathForFile(f);
+    } catch {
+      p = null;
+    }
     if (p) paths.push(p);
-    else unreadable.push(f.name);
+    else unreadable.push(f);
   }
   return { paths, unreadable };
 }

@@ -2,9 +2,9 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { api } from '../api';
 import { toast } from '../stores/toast-store';
-import { claimedDrops, pathsFromDrop } from './dropped-files';
+import { claimedDrops, dragHasFiles, pathsFromDrop } from './dropped-files';
 
-const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+const hasFiles = (e: DragEvent) => dragHasFiles(e.nativeEvent);
 
 /**
  * `over` while files hover over the panel (it lifts itself above the window's veil), and the

@@ -4,6 +4,7 @@ import type { QueuedJob } from '../../../src-shared/contract/analysis';
 import { describeLeftOut } from '../../../src-shared/domain/folders';
 import type { AppErrorShape } from '../../../src-shared/result';
 import { api, call, subscribe } from '../api';
+import { pathsOfFiles } from '../lib/dropped-files';
 
 /** A queue row: a job main accepted, or a local failure (file unreadable before upload). */
 export interface QueueRow extends QueuedJob {
@@ -93,19 +94,9 @@ export const useQueue = create<QueueState>((set, get) => ({
     set({ error: null, busy: false });
   },
   enqueueFiles: async (files) => {
-    const paths: string[] = [];
-    const failures: QueueRow[] = [];
     set({ busy: true });
-    for (const f of files) {
-      let p: string | null = null;
-      try {
-        p = await api().pathForFile(f);
-      } catch {
-        p = null;
-      }
-      if (p) paths.push(p);
-      else failures.push(localFailure(f.name, `Could not open “${f.name}”. Copy it to a local folder and add it again.`));
-    }
+    const { paths, unreadable } = await pathsOfFiles(files, (f) => api().pathForFile(f));
+    const failures = unreadable.map((f) => localFailure(f.name, `Could not open “${f.name}”. Copy it to a local folder and add it again.`));
     set({ rows: [...get().rows, ...failures], busy: false });
     await get().enqueuePaths(paths);
   },
