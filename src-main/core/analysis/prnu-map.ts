@@ -194,17 +194,23 @@ export function sensorNoiseMap(img: Plane, residual: Float32Array, k: Float32Arr
   const rows = Math.floor((height - block) / stride) + 1;
   const m = cols * rows;
   const nb = block * block;
+  /** Over the block at (x, y), from the integral tables of a signal, its square and the residual times it: the residual's and the signal's centred energies and their covariance. */
+  const blockStats = (tS: Float64Array, tSS: Float64Array, tWS: Float64Array, x: number, y: number) => {
+    const sw = boxSum(tw, W1, x, y, block);
+    const ss = boxSum(tS, W1, x, y, block);
+    return {
+      cw: Math.max(0, boxSum(tww, W1, x, y, block) - (sw * sw) / nb),
+      cs: Math.max(0, boxSum(tSS, W1, x, y, block) - (ss * ss) / nb),
+      c: boxSum(tWS, W1, x, y, block) - (sw * ss) / nb,
+    };
+  };
   const rho = new Float32Array(m);
   const feats: number[][] = new Array(m);
   for (let j = 0; j < rows; j++) {
     for (let i = 0; i < cols; i++) {
       const x = i * stride;
       const y = j * stride;
-      const sw = boxSum(tw, W1, x, y, block);
-      const ss = boxSum(ts, W1, x, y, block);
-      const cw = Math.max(0, boxSum(tww, W1, x, y, block) - (sw * sw) / nb);
-      const cs = Math.max(0, boxSum(tss, W1, x, y, block) - (ss * ss) / nb);
-      const c = boxSum(tws, W1, x, y, block) - (sw * ss) / nb;
+      const { cw, cs, c } = blockStats(ts, tss, tws, x, y);
       const p = j * cols + i;
       rho[p] = cw > 0 && cs > 0 ? c / Math.sqrt(cw * cs) : 0;
       const r = cw > 0 ? Math.sqrt(cs / cw) : 0;
@@ -235,14 +241,9 @@ export function sensorNoiseMap(img: Plane, residual: Float32Array, k: Float32Arr
     const tws2 = integral(width, height, (i) => residual[i]! * sh[i]!);
     for (let j = 0; j < rows; j++) {
       for (let i = 0; i < cols; i++) {
-        const x = i * stride;
-        const y = j * stride;
-        const sw = boxSum(tw, W1, x, y, block);
-        const ss = boxSum(ts2, W1, x, y, block);
-        const cw = boxSum(tww, W1, x, y, block) - (sw * sw) / nb;
-        const cs = boxSum(tss2, W1, x, y, block) - (ss * ss) / nb;
+        const { cw, cs, c } = blockStats(ts2, tss2, tws2, i * stride, j * stride);
         if (!(cw > 0 && cs > 0)) continue;
-        const v = (boxSum(tws2, W1, x, y, block) - (sw * ss) / nb) / Math.sqrt(cw * cs);
+        const v = c / Math.sqrt(cw * cs);
         nSum += v;
         nSq += v * v;
         nCount++;
