@@ -8,7 +8,7 @@ import type { SensorNoiseCheck } from '../../../src-shared/domain/cameras';
 import type { AnalysisWarning, Verdict } from '../../../src-shared/domain/detection';
 import { sensorNoiseMap, type SensorNoiseMap } from '../analysis/prnu-map';
 import type { Plane } from '../analysis/prnu';
-import { orientPoint, uprightSplice, type Upright } from '../media/jpeg-splice';
+import { orientBox, orientPoint, uprightSplice, type Upright } from '../media/jpeg-splice';
 import { turnedSize, type Turn } from './picture-plane';
 
 export const SENSOR_MAP_METHOD = 'local PRNU correlation 1';
@@ -38,22 +38,15 @@ export interface StoredSensorMap {
 const SHOWS: Record<Turn, number> = { 0: 1, 90: 6, 180: 3, 270: 8 };
 const UNDOES: Record<Turn, number> = { 0: 1, 90: 8, 180: 3, 270: 6 };
 
-/** A point of the picture turned clockwise by `turn` back to the stored picture (W × H stored). */
-function turnedToStored(X: number, Y: number, W: number, H: number, turn: Turn): [number, number] {
-  const t = turnedSize(W, H, turn);
-  return orientPoint(X, Y, t.width, t.height, UNDOES[turn]);
-}
-
 /** A point of the stored picture (W × H) into the picture turned clockwise by `turn`. */
 function storedToTurned(x: number, y: number, W: number, H: number, turn: Turn): [number, number] {
   return orientPoint(x, y, W, H, SHOWS[turn]);
 }
 
-/** A box of the compared plane (the crop of the turned picture) in stored pixels. */
+/** A box of the compared plane (the crop of the picture turned by `turn`) in stored pixels (W × H). */
 function planeBoxToStored(b: Box, crop: Box, W: number, H: number, turn: Turn): Box {
-  const [ax, ay] = turnedToStored(crop.x + b.x, crop.y + b.y, W, H, turn);
-  const [bx, by] = turnedToStored(crop.x + b.x + b.w - 1, crop.y + b.y + b.h - 1, W, H, turn);
-  return { x: Math.min(ax, bx), y: Math.min(ay, by), w: Math.abs(bx - ax) + 1, h: Math.abs(by - ay) + 1 };
+  const t = turnedSize(W, H, turn);
+  return orientBox({ x: crop.x + b.x, y: crop.y + b.y, w: b.w, h: b.h }, t.width, t.height, UNDOES[turn]);
 }
 
 /** How strongly a block position reads "noise missing": 0 at the prediction, 1 at the threshold, up to 2; 0 when it cannot be judged. */
@@ -83,14 +76,13 @@ export function storedSensorMap(
   const blocksWide = Math.ceil(W / 8);
   const blocksHigh = Math.ceil(H / 8);
   const heat = new Float32Array(blocksWide * blocksHigh);
-  const t = turnedSize(W, H, turn);
   const half = m.block / 2;
   for (let by = 0; by < blocksHigh; by++) {
     for (let bx = 0; bx < blocksWide; bx++) {
       const [X, Y] = storedToTurned(Math.min(W - 1, bx * 8 + 4), Math.min(H - 1, by * 8 + 4), W, H, turn);
       const px = X - crop.x;
       const py = Y - crop.y;
-      if (px < 0 || py < 0 || px >= plane.width || py >= plane.height || X >= t.width || Y >= t.height) continue;
+      if (px < 0 || py < 0 || px >= plane.width || py >= plane.height) continue;
       // The nearest block position's centre (positions near the area's edges cover it to the edge).
       const i = Math.min(m.cols - 1, Math.max(0, Math.round((px - half) / m.stride)));
       const j = Math.min(m.rows - 1, Math.max(0, Math.round((py - half) / m.stride)));
@@ -119,9 +111,7 @@ const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 export function uprightSensorMap(f: StoredSensorMap, orientation: number): { check: SensorNoiseCheck; upright: Upright<StoredRegion> } {
   const o = Number.isInteger(orientation) && orientation >= 1 && orientation <= 8 ? orientation : 1;
   const upright = uprightSplice(f, o);
-  const [ax, ay] = orientPoint(f.area.x, f.area.y, f.width, f.height, o);
-  const [bx, by] = orientPoint(f.area.x + f.area.w - 1, f.area.y + f.area.h - 1, f.width, f.height, o);
-  const area = { x: Math.min(ax, bx), y: Math.min(ay, by), w: Math.abs(bx - ax) + 1, h: Math.abs(by - ay) + 1 };
+  const area = orientBox(f.area, f.width, f.height, o);
   const areaPx = area.w * area.h;
   return {
     upright,

@@ -401,6 +401,13 @@ export function orientPoint(x: number, y: number, w: number, h: number, orientat
   }
 }
 
+/** A box of the stored picture (w × h) as the displayed one holds it for an EXIF `orientation` (see orientPoint). */
+export function orientBox(b: { x: number; y: number; w: number; h: number }, w: number, h: number, orientation: number): { x: number; y: number; w: number; h: number } {
+  const [ax, ay] = orientPoint(b.x, b.y, w, h, orientation);
+  const [bx, by] = orientPoint(b.x + b.w - 1, b.y + b.h - 1, w, h, orientation);
+  return { x: Math.min(ax, bx), y: Math.min(ay, by), w: Math.abs(bx - ax) + 1, h: Math.abs(by - ay) + 1 };
+}
+
 /** A finding (splice or grid map) turned upright for the file's EXIF `orientation` (1–8; anything else is 1). */
 export function uprightSplice<R extends { x: number; y: number; w: number; h: number }>(f: { regions: R[]; heat: Float32Array; blocksWide: number; blocksHigh: number; width: number; height: number }, orientation: number): Upright<R> {
   const { width, height } = f;
@@ -417,10 +424,6 @@ export function uprightSplice<R extends { x: number; y: number; w: number; h: nu
       data[Y * hw + X] = f.heat[y * bw + x]!;
     }
   }
-  const regions = f.regions.map((r) => {
-    const [ax, ay] = orientPoint(r.x, r.y, width, height, o);
-    const [bx, by] = orientPoint(r.x + r.w - 1, r.y + r.h - 1, width, height, o);
-    return { ...r, x: Math.min(ax, bx), y: Math.min(ay, by), w: Math.abs(bx - ax) + 1, h: Math.abs(by - ay) + 1 };
-  });
+  const regions = f.regions.map((r) => ({ ...r, ...orientBox(r, width, height, o) }));
   return { regions, heat: { width: hw, height: hh, data }, coverage: Math.min(1, f.blocksHigh / Math.ceil(height / 8)), width: swap ? height : width, height: swap ? width : height };
 }
