@@ -13,47 +13,15 @@
  * box overlaps at least half of it; a region overlapping none of it is a false region. Everything
  * is in memory; nothing is written. --verbose prints every picture's outcome and regions.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import sharp from 'sharp';
 import { compareAndMap } from '../src-main/core/cameras/camera-compute';
 import { FingerprintBuilder } from '../src-main/core/analysis/prnu';
 import { cropFor, cropTurned, luminance, type GreyPicture } from '../src-main/core/cameras/picture-plane';
-import { parseManifest } from '../src-main/core/analysis/eval-manifest';
-import { fingerprintFile, gauss, pasteSquare, prng, simCamera, simPhoto, type SimCamera } from '../tests/helpers/camera-pictures';
-import { evalArgs, firstPerSourceAndLabel, iou, overlap, pct, STILL, type Rect } from './eval-args';
+import { fingerprintFile, pasteSquare, prng, simCamera, type SimCamera } from '../tests/helpers/camera-pictures';
+import { evalArgs, iou, overlap, pct, type Rect } from './eval-args';
+import { contents, expose } from './eval-sensors';
 
 const USAGE = 'usage: npm run eval:sensor-map -- [--data <folder with MANIFEST.tsv>] [--limit N] [--refs N] [--quality 95,90] [--strength 0.006] [--size 1024x768] [--paste 200] [--verbose]';
-
-/** Content pictures as RGB rows of W × H: the folder's real photographs, or synthetic scenes. */
-async function contents(a: Record<string, string>, W: number, H: number, count: number): Promise<{ name: string; rgb: () => Promise<Buffer> }[]> {
-  if (!a.data) {
-    const flat: SimCamera = { width: W, height: H, k: new Float32Array(W * H) };
-    return Array.from({ length: count }, (_, i) => ({ name: `synthetic scene ${i}`, rgb: async () => simPhoto(flat, 90_000 + i) }));
-  }
-  const dir = path.resolve(a.data);
-  const rows = parseManifest(fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8')).filter((r) => !r.fake && STILL.test(r.relpath));
-  const out: { name: string; rgb: () => Promise<Buffer> }[] = [];
-  for (const r of firstPerSourceAndLabel(rows, Infinity)) {
-    if (out.length >= count) break;
-    const file = path.join(dir, r.relpath);
-    const meta = await sharp(file).metadata().catch(() => null);
-    if (!meta?.width || !meta.height || Math.min(meta.width, meta.height) < 512) continue;
-    out.push({ name: r.relpath, rgb: async () => sharp(file).rotate().resize(W, H, { fit: 'cover' }).removeAlpha().raw().toBuffer() });
-  }
-  return out;
-}
-
-/** `content` through a camera's sensor: content × (1 + K) plus shot noise, 8-bit RGB rows. */
-function expose(cam: SimCamera, content: Buffer, seed: number): Buffer {
-  const r = prng(seed);
-  const out = Buffer.alloc(cam.width * cam.height * 3);
-  for (let i = 0; i < cam.width * cam.height; i++) {
-    const k = 1 + cam.k[i]!;
-    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.max(0, Math.min(255, Math.round(content[i * 3 + c]! * k + 1.5 * gauss(r))));
-  }
-  return out;
-}
 
 /** A camera's picture of `content` (with `paste`'s square box replaced by the same box of its picture), saved as JPEG at `quality`, decoded back to luminance. */
 async function shoot(cam: SimCamera, content: Buffer, seed: number, quality: number, paste?: { from: Buffer; box: Rect }): Promise<GreyPicture> {

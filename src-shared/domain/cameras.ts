@@ -13,7 +13,7 @@ export interface CameraSummary {
   /** Make and model the reference pictures' EXIF stated (most common value), when any did. */
   make: string | null;
   model: string | null;
-  /** The pictures' full size as stored (sensor orientation): only pictures of this size (or turned) compare. */
+  /** The pictures' full size as stored (sensor orientation): pictures of this size (or turned), or of the whole frame resized smaller, compare. */
   width: number;
   height: number;
   /** The central region the fingerprint covers. */
@@ -38,14 +38,19 @@ export interface CameraMatch {
    * threshold, and nowhere else nearly as strongly); 'inconclusive': at or above the threshold,
    * but as strongly at other shifts too — a periodic trace many cameras share (JPEG's 8×8
    * blocks) rather than this sensor's noise; 'no-match': compared, below the threshold;
-   * 'not-comparable': the sizes differ (a resized or cropped picture cannot be compared without
-   * a search MediaGuard does not make).
+   * 'not-comparable': the sizes differ other than by a resize of the whole frame (a cropped,
+   * enlarged or stretched picture cannot be compared without a search MediaGuard does not make).
    */
   outcome: 'match' | 'inconclusive' | 'no-match' | 'not-comparable';
   /** Peak-to-correlation energy at the aligned position (best of the turns tried); null when not compared. */
   pce: number | null;
   /** The turn of the picture (clockwise degrees) that gave that PCE. */
   rotation: 0 | 90 | 180 | 270 | null;
+  /**
+   * The scale the picture was compared at when it is the camera's whole frame resized smaller
+   * (scaled-compare.ts), e.g. 0.5; absent when compared at the camera's own size (or not at all).
+   */
+  scale?: number;
   threshold: number;
   /** Why not comparable, or what else to know. */
   note: string | null;
@@ -140,14 +145,21 @@ export const CAMERA_OUTCOME_LABEL: Record<CameraMatch['outcome'], string> = { ma
 export const CAMERA_RUNNER_UP_MAX = 0.7;
 
 /** One line saying what the source-camera check found (CLI, report, result screen). */
+/** How the picture was set against a camera: its turn and, for a resized picture, the scale ("90°, resized ×0.75"); '—' when not compared. */
+export function matchGeometry(m: Pick<CameraMatch, 'rotation' | 'scale'>): string {
+  if (m.rotation === null) return '—';
+  return `${m.rotation}°${m.scale !== undefined ? `, resized ×${m.scale}` : ''}`;
+}
+
 export function sourceCameraLine(c: SourceCameraCheck): string {
   const matched = c.matches.filter((m) => m.outcome === 'match');
   const compared = c.matches.length;
   const others = c.otherSizes ? `; ${c.otherSizes} of another picture size not compared` : '';
-  if (matched.length) return `Sensor noise matches ${matched.map((m) => `“${m.cameraName}” (PCE ${Math.round(m.pce ?? 0)})`).join(', ')}${compared > matched.length ? `; no match with ${compared - matched.length} other camera${compared - matched.length === 1 ? '' : 's'}` : ''}${others}`;
+  const scaled = c.matches.some((m) => m.scale !== undefined);
+  if (matched.length) return `Sensor noise matches ${matched.map((m) => `“${m.cameraName}” (PCE ${Math.round(m.pce ?? 0)}${m.scale !== undefined ? `, the picture resized ×${m.scale}` : ''})`).join(', ')}${compared > matched.length ? `; no match with ${compared - matched.length} other camera${compared - matched.length === 1 ? '' : 's'}` : ''}${others}`;
   const unsure = c.matches.filter((m) => m.outcome === 'inconclusive');
   if (unsure.length) return `Inconclusive against ${unsure.map((m) => `“${m.cameraName}”`).join(', ')}: the correlation repeats at other shifts (a periodic trace such as JPEG blocks, not clearly this sensor’s noise)${compared > unsure.length ? `; no match with ${compared - unsure.length} other camera${compared - unsure.length === 1 ? '' : 's'}` : ''}${others}`;
-  if (compared) return `No match with ${compared} camera${compared === 1 ? '' : 's'} of this picture size (best PCE ${Math.round(Math.max(...c.matches.map((m) => m.pce ?? 0)))}, threshold ${c.matches[0]!.threshold})${others}`;
+  if (compared) return `No match with ${compared} camera${compared === 1 ? '' : 's'} of this picture size${scaled ? ' or resized to it' : ''} (best PCE ${Math.round(Math.max(...c.matches.map((m) => m.pce ?? 0)))}, threshold ${c.matches[0]!.threshold})${others}`;
   const none = c.cameras === 1 ? 'The camera in the library has another picture size' : c.cameras ? `None of the ${c.cameras} cameras in the library has this picture size` : 'No camera fingerprint could be read';
   return `${none}: not compared${c.problems.length ? ` (${c.problems[0]})` : ''}`;
 }

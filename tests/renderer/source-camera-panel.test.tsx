@@ -52,4 +52,13 @@ describe('Source camera panel', () => {
     expect(screen.getByTestId('source-camera').textContent).toMatch(/Sensor noise matches “Exhibit 7” \(PCE 812\)/);
     expect(screen.queryByTestId('sensor-map')).toBeNull();
   });
+
+  it('shows a resized picture’s scale beside its turn, in the line and the table', () => {
+    const d = detection(null);
+    d.sourceCamera!.matches = [{ cameraId: 'cam-1', cameraName: 'Exhibit 7', outcome: 'match', pce: 240.2, rotation: 90, scale: 0.5, threshold: 60, note: "Compared as the camera's 4032×3024 frame resized to 2016×1512 (scale 0.5)." }];
+    render(<SourceCameraPanel d={d} />);
+    expect(screen.getByTestId('source-camera').textContent).toMatch(/Sensor noise matches “Exhibit 7” \(PCE 240, the picture resized ×0\.5\)/);
+    const row = screen.getByTestId('camera-match-row');
+    expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual(['Exhibit 7', 'Match', '240.2 (≥ 60)', '90°, resized ×0.5', "Compared as the camera's 4032×3024 frame resized to 2016×1512 (scale 0.5)."]);
+  });
 });

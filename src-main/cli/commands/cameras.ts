@@ -16,8 +16,9 @@ Actions:
   check <picture> [--json]              compare a picture's sensor noise with every fingerprint
                                         (exit 0 when compared, match or not; 1 when it could not be)
 
-Pictures are compared only at the camera's own size (as stored, or turned): a resized or
-cropped picture cannot be compared. Options: --data-dir <dir>.`;
+Pictures are compared at the camera's own size (as stored, or turned), or as the whole frame
+resized smaller with its proportions kept (the weaker the more it was reduced); a cropped,
+enlarged or stretched picture cannot be compared. Options: --data-dir <dir>.`;
 
 function line(c: CameraSummary): string {
   const made = [c.make, c.model].filter(Boolean).join(' ');
@@ -29,7 +30,7 @@ function printCheck(io: CliIo, r: CameraCheck): void {
   if (!r.matches.length) io.stdout('  the library holds no camera fingerprint.\n');
   for (const m of r.matches) {
     const what = m.outcome === 'match' ? 'MATCH' : CAMERA_OUTCOME_LABEL[m.outcome].toLowerCase();
-    const pce = m.pce !== null ? `  PCE ${m.pce} (threshold ${m.threshold})${m.rotation ? `, picture turned ${m.rotation}°` : ''}` : '';
+    const pce = m.pce !== null ? `  PCE ${m.pce} (threshold ${m.threshold})${m.rotation ? `, picture turned ${m.rotation}°` : ''}${m.scale !== undefined ? `, resized ×${m.scale}` : ''}` : '';
     io.stdout(`  ${termSafe(m.cameraName)}: ${what}${pce}${m.note ? `\n    ${termSafe(m.note)}` : ''}\n`);
   }
   if (r.integrity) io.stdout(`  sensor-noise map: ${termSafe(sensorNoiseLine(r.integrity))}\n`);

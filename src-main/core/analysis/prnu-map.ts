@@ -30,7 +30,8 @@
  * positions are the regions reported, each box the union of its blocks.
  *
  * The resolution is a block (128 pixels): smaller pastes are not found. The map covers the
- * fingerprint's area only. Deterministic; plain typed-array code, integral images, O(pixels).
+ * fingerprint's area only. Deterministic; plain typed-array code, block sums from summed-area
+ * tables over stride-sized cells (small at any plane size), O(pixels).
  */
 import type { Plane } from './prnu';
 import { PRNU_SIGMA, SATURATION_LEVEL } from './prnu';
@@ -101,6 +102,23 @@ function integral(width: number, height: number, value: (i: number) => number): 
   return t;
 }
 
+/**
+ * Summed-area table over cells of c×c pixels ((⌈w/c⌉+1)×(⌈h/c⌉+1), Float64): every box whose
+ * corners are multiples of c sums from it exactly, at 1/c² of a pixel table's memory (the map's
+ * blocks and steps are multiples of c).
+ */
+function cellIntegral(width: number, height: number, c: number, value: (i: number) => number): Float64Array {
+  const cw = Math.ceil(width / c);
+  const ch = Math.ceil(height / c);
+  const cells = new Float64Array(cw * ch);
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    const co = Math.floor(y / c) * cw;
+    for (let x = 0; x < width; x++) cells[co + Math.floor(x / c)] = cells[co + Math.floor(x / c)]! + value(o + x);
+  }
+  return integral(cw, ch, (i) => cells[i]!);
+}
+
 function boxSum(t: Float64Array, W: number, x: number, y: number, b: number): number {
   return t[(y + b) * W + x + b]! - t[y * W + x + b]! - t[(y + b) * W + x]! + t[y * W + x]!;
 }
@@ -155,6 +173,10 @@ function solve(a: number[][], rhs: number[]): number[] | null {
   return m.map((row, i) => row[p]! / row[i]!);
 }
 
+function gcd(a: number, b: number): number {
+  return b ? gcd(b, a % b) : a;
+}
+
 function median(v: number[]): number {
   if (!v.length) return 0;
   const s = [...v].sort((a, b) => a - b);
@@ -182,26 +204,31 @@ export function sensorNoiseMap(img: Plane, residual: Float32Array, k: Float32Arr
     const v = data[i]!;
     s[i] = v >= SATURATION_LEVEL ? 0 : v * k[i]!;
   }
-  const W1 = width + 1;
-  const tw = integral(width, height, (i) => residual[i]!);
-  const tww = integral(width, height, (i) => residual[i]! * residual[i]!);
-  const ts = integral(width, height, (i) => s[i]!);
-  const tss = integral(width, height, (i) => s[i]! * s[i]!);
-  const tws = integral(width, height, (i) => residual[i]! * s[i]!);
-  const tk = integral(width, height, textureKeep(img));
-  const ti = integral(width, height, (i) => data[i]!);
+  // Block sums come from tables over cells of `cell` pixels (the largest common divisor of the
+  // block and the step), so the tables stay small however large the plane.
+  const cell = gcd(block, stride);
+  const C1 = Math.ceil(width / cell) + 1;
+  const table = (value: (i: number) => number) => cellIntegral(width, height, cell, value);
+  const box = (t: Float64Array, x: number, y: number) => boxSum(t, C1, x / cell, y / cell, block / cell);
+  const tw = table((i) => residual[i]!);
+  const tww = table((i) => residual[i]! * residual[i]!);
+  const ts = table((i) => s[i]!);
+  const tss = table((i) => s[i]! * s[i]!);
+  const tws = table((i) => residual[i]! * s[i]!);
+  const tk = table(textureKeep(img));
+  const ti = table((i) => data[i]!);
   const cols = Math.floor((width - block) / stride) + 1;
   const rows = Math.floor((height - block) / stride) + 1;
   const m = cols * rows;
   const nb = block * block;
-  /** Over the block at (x, y), from the integral tables of a signal, its square and the residual times it: the residual's and the signal's centred energies and their covariance. */
+  /** Over the block at (x, y), from the tables of a signal, its square and the residual times it: the residual's and the signal's centred energies and their covariance. */
   const blockStats = (tS: Float64Array, tSS: Float64Array, tWS: Float64Array, x: number, y: number) => {
-    const sw = boxSum(tw, W1, x, y, block);
-    const ss = boxSum(tS, W1, x, y, block);
+    const sw = box(tw, x, y);
+    const ss = box(tS, x, y);
     return {
-      cw: Math.max(0, boxSum(tww, W1, x, y, block) - (sw * sw) / nb),
-      cs: Math.max(0, boxSum(tSS, W1, x, y, block) - (ss * ss) / nb),
-      c: boxSum(tWS, W1, x, y, block) - (sw * ss) / nb,
+      cw: Math.max(0, box(tww, x, y) - (sw * sw) / nb),
+      cs: Math.max(0, box(tSS, x, y) - (ss * ss) / nb),
+      c: box(tWS, x, y) - (sw * ss) / nb,
     };
   };
   const rho = new Float32Array(m);
@@ -214,8 +241,8 @@ export function sensorNoiseMap(img: Plane, residual: Float32Array, k: Float32Arr
       const p = j * cols + i;
       rho[p] = cw > 0 && cs > 0 ? c / Math.sqrt(cw * cs) : 0;
       const r = cw > 0 ? Math.sqrt(cs / cw) : 0;
-      const q = (r * boxSum(tk, W1, x, y, block)) / nb;
-      const mu = boxSum(ti, W1, x, y, block) / nb / 255;
+      const q = (r * box(tk, x, y)) / nb;
+      const mu = box(ti, x, y) / nb / 255;
       feats[p] = [1, q, q * q, q * mu];
     }
   }
@@ -236,9 +263,9 @@ export function sensorNoiseMap(img: Plane, residual: Float32Array, k: Float32Arr
       const sy = (y + dy) % height;
       for (let x = 0; x < width; x++) sh[y * width + x] = s[sy * width + ((x + dx) % width)]!;
     }
-    const ts2 = integral(width, height, (i) => sh[i]!);
-    const tss2 = integral(width, height, (i) => sh[i]! * sh[i]!);
-    const tws2 = integral(width, height, (i) => residual[i]! * sh[i]!);
+    const ts2 = table((i) => sh[i]!);
+    const tss2 = table((i) => sh[i]! * sh[i]!);
+    const tws2 = table((i) => residual[i]! * sh[i]!);
     for (let j = 0; j < rows; j++) {
       for (let i = 0; i < cols; i++) {
         const { cw, cs, c } = blockStats(ts2, tss2, tws2, i * stride, j * stride);

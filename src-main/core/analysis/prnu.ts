@@ -614,13 +614,32 @@ function pceAt(c: Float64Array, width: number, height: number, px: number, py: n
 }
 
 /**
+ * Planes holding data in their top-left vw × vh only (zero beyond) overlap over fewer pixels the
+ * further they are shifted, so their correlation's energy shrinks away from the zero shift and a
+ * plain PCE would read high. Each shift's value is scaled by √(overlap at zero / overlap there):
+ * under the null (no shared pattern) every shift then has the variance of the zero shift. In place.
+ */
+function evenOverlap(c: Float64Array, width: number, height: number, vw: number, vh: number): void {
+  if (!(vw > width / 2 && vw <= width && vh > height / 2 && vh <= height)) throw new RangeError(`correlationPce: data of ${vw}×${vh} must fill more than half of the ${width}×${height} plane on both sides`);
+  // Overlap of [0, v) with itself shifted circularly by s in a period n: v − s and, wrapped round, s − (n − v).
+  const overlap = (s: number, v: number, n: number) => Math.max(0, v - s) + Math.max(0, s - (n - v));
+  const ox = Float64Array.from({ length: width }, (_, s) => overlap(s, vw, width));
+  for (let y = 0; y < height; y++) {
+    const oy = overlap(y, vh, height);
+    for (let x = 0; x < width; x++) c[y * width + x] = c[y * width + x]! * Math.sqrt((vw * vh) / (ox[x]! * oy));
+  }
+}
+
+/**
  * PCE test of a residual against a reference pattern of the same size (both already cleaned):
  * the correlation `crossCorrelate(residual, pattern)`, its PCE at zero shift, and its largest
- * |c| anywhere with that peak's shift and PCE. `pce` is this with residual = cleaned residual of
+ * |c| anywhere with that peak's shift and PCE. `valid`: both planes hold data in their top-left
+ * w × h only, zero-padded to the power-of-two size (`evenOverlap` then keeps the PCE fair). `pce` is this with residual = cleaned residual of
  * the questioned photo and pattern = I·K.
  */
-export function correlationPce(residual: Float32Array, pattern: Float32Array, width: number, height: number): PceResult {
+export function correlationPce(residual: Float32Array, pattern: Float32Array, width: number, height: number, valid?: { w: number; h: number }): PceResult {
   const c = crossCorrelate(residual, pattern, width, height);
+  if (valid && (valid.w !== width || valid.h !== height)) evenOverlap(c, width, height, valid.w, valid.h);
   let total = 0;
   let best = 0;
   let bestAbs = -1;
@@ -691,4 +710,50 @@ export function pceOfResidual(residual: Float32Array, img: Plane, fingerprint: F
   const k = fingerprint.data;
   for (let i = 0; i < ik.length; i++) ik[i] = img.data[i]! * k[i]!;
   return correlationPce(residual, ik, width, height);
+}
+
+/** A plane's residual zero-padded to powers of two (see `paddedPce`), reusable across patterns of its size. */
+export interface PaddedResidual {
+  /** The plane's own size (the data's top-left) and the padded size. */
+  width: number;
+  height: number;
+  paddedWidth: number;
+  paddedHeight: number;
+  data: Float32Array;
+}
+
+/**
+ * The cleaned residual of a plane of any size with multiples of 16 a side (a picture's region
+ * compared at another scale: scaled-compare.ts): the noise residual at the plane's own size,
+ * zero-padded to the next powers of two (the wiener step and the correlation need them), then
+ * wienerInDft.
+ */
+export function paddedResidual(img: Plane): PaddedResidual {
+  const { width: w, height: h } = img;
+  checkPlaneSize('paddedResidual', w, h, img.data.length);
+  const pw = nextPowerOfTwo(w);
+  const ph = nextPowerOfTwo(h);
+  const residual = noiseResidual(img);
+  const padded = new Float32Array(pw * ph);
+  for (let y = 0; y < h; y++) padded.set(residual.subarray(y * w, (y + 1) * w), y * pw);
+  return { width: w, height: h, paddedWidth: pw, paddedHeight: ph, data: wienerInDft(padded, pw, ph) };
+}
+
+/**
+ * `pce` of a plane of any size (multiples of 16) against a pattern K of its size, from its
+ * `paddedResidual`: I·K is zero-padded the same way and the correlation judged with `evenOverlap`.
+ */
+export function paddedPce(residual: PaddedResidual, img: Plane, k: Float32Array): PceResult {
+  const { width: w, height: h, paddedWidth: pw, paddedHeight: ph } = residual;
+  if (img.width !== w || img.height !== h) throw new RangeError(`paddedPce: image ${img.width}×${img.height} differs from the residual's ${w}×${h}`);
+  checkPlaneSize('paddedPce', w, h, k.length);
+  const pattern = new Float32Array(pw * ph);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) pattern[y * pw + x] = img.data[y * w + x]! * k[y * w + x]!;
+  return correlationPce(residual.data, pattern, pw, ph, { w, h });
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 16;
+  while (p < n) p *= 2;
+  return p;
 }

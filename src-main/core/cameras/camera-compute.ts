@@ -9,10 +9,11 @@ import path from 'node:path';
 import { CAMERA_GOOD_IMAGES, CAMERA_MAX_IMAGES, CAMERA_RUNNER_UP_MAX, CAMERA_MIN_IMAGES, type CameraCheck, type CameraMatch, type SourceCameraCheck } from '../../../src-shared/domain/cameras';
 import type { AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
-import { FingerprintBuilder, PCE_MATCH, pceOfResidual, questionedResidual, type PceResult, type Plane } from '../analysis/prnu';
+import { FingerprintBuilder, PCE_MATCH, paddedPce, paddedResidual, pceOfResidual, questionedResidual, type PaddedResidual, type PceResult, type Plane } from '../analysis/prnu';
 import { errnoCode, fsError } from '../db/fs-errors';
 import { decodeFingerprint, type FingerprintFile } from './fingerprint-file';
-import { cropFor, cropTurned, readGreyPicture, turnedSize, type GreyPicture, type Turn } from './picture-plane';
+import { CAMERA_CROP_MIN, cropFor, cropTurned, pceCrop, readGreyPicture, subPlane, turnedSize, type GreyPicture, type Turn } from './picture-plane';
+import { CAMERA_SCALE_WEAK, scaledFingerprint, scaledRegion, scaledTurnsFor } from './scaled-compare';
 import { storedSensorMap, uprightSensorMap, type StoredSensorMap } from './sensor-map';
 
 /** A fingerprint file's extension. */
@@ -90,9 +91,11 @@ function outcomeOf(r: PceResult): 'match' | 'inconclusive' | 'no-match' {
 /**
  * Compare a picture's sensor noise with fingerprints. The picture is tried as stored and
  * turned by half a turn (and a quarter either way when its sides are the camera's swapped);
- * the best PCE counts, at the aligned position only (no search over shifts). A PCE at or above
+ * the best PCE counts, at the aligned position only (no search over shifts). A picture that is the
+ * camera's whole frame resized smaller is compared at its scale (scaled-compare.ts). A PCE at or above
  * the threshold is a match only when no other shift correlates nearly as strongly
- * (CAMERA_RUNNER_UP_MAX), else it is inconclusive. Fingerprints of another size are 'not-comparable'.
+ * (CAMERA_RUNNER_UP_MAX), else it is inconclusive. Fingerprints of another size (other than by such
+ * a resize) are 'not-comparable'.
  */
 export function compareWithFingerprints(pic: GreyPicture, cameras: readonly FingerprintFile[], signal?: AbortSignal): CameraMatch[] {
   return compareAndMap(pic, cameras, signal, false).matches;
@@ -117,37 +120,73 @@ export function compareAndMap(pic: GreyPicture, cameras: readonly FingerprintFil
     }
     return q;
   };
+  // A resized picture's residual, likewise per turn and region.
+  const scaledResiduals = new Map<string, { plane: Plane; residual: PaddedResidual }>();
+  const scaledQuestioned = (t: Turn, region: { x: number; y: number; w: number; h: number }) => {
+    const key = `${t}:${region.x},${region.y},${region.w},${region.h}`;
+    let q = scaledResiduals.get(key);
+    if (!q) {
+      const plane = cropTurned(pic, t, region);
+      q = { plane, residual: paddedResidual(plane) };
+      scaledResiduals.set(key, q);
+    }
+    return q;
+  };
   for (const c of cameras) {
     if (signal?.aborted) throw new AppError('CANCELLED', 'The camera check was cancelled.');
     const h = c.header;
+    const sub = pceCrop(h.crop);
     const turns = turnsFor(pic.width, pic.height, h);
-    if (!turns.length) {
-      matches.push({ cameraId: h.id, cameraName: h.name, outcome: 'not-comparable', pce: null, rotation: null, threshold: PCE_MATCH, note: `The picture is ${pic.width}×${pic.height}, the camera's pictures ${h.width}×${h.height}: a resized or cropped picture cannot be compared.` });
+    const scaled = turns.length ? [] : scaledTurnsFor(pic.width, pic.height, h);
+    if (!turns.length && !scaled.length) {
+      matches.push({ cameraId: h.id, cameraName: h.name, outcome: 'not-comparable', pce: null, rotation: null, threshold: PCE_MATCH, note: `The picture is ${pic.width}×${pic.height}, the camera's pictures ${h.width}×${h.height}: only a picture of that size, or of the whole frame resized smaller with its proportions kept, can be compared (not a crop, an enlargement or a stretch).` });
       continue;
     }
-    let best: { turn: Turn; r: PceResult } | null = null;
+    let best: { turn: Turn; r: PceResult; scale?: number } | null = null;
+    let tooSmall: string | null = null;
+    const k = turns.length ? subPlane(c.data, h.crop, sub) : null;
     for (const t of turns) {
-      const q = questioned(t, h.crop);
-      const r = pceOfResidual(q.residual, q.plane, { width: h.crop.w, height: h.crop.h, data: c.data });
+      const q = questioned(t, sub);
+      const r = pceOfResidual(q.residual, q.plane, { width: sub.w, height: sub.h, data: k! });
       if (!best || r.pce > best.r.pce) best = { turn: t, r };
       if (outcomeOf(r) === 'match') break; // a clear match at this turn settles it
     }
-    const { turn, r } = best!;
+    for (const { turn: t, sx, sy } of scaled) {
+      const region = scaledRegion(h.crop, sx, sy);
+      if (!region) {
+        tooSmall = `The picture (${pic.width}×${pic.height}) is the camera's ${h.width}×${h.height} frame resized to ${Math.round(sx * 1000) / 10} %: the fingerprint's region would be under ${CAMERA_CROP_MIN} pixels a side at that size, too little to compare.`;
+        continue;
+      }
+      const q = scaledQuestioned(t, region);
+      const r = paddedPce(q.residual, q.plane, scaledFingerprint(c.data, h.crop, sx, sy, region));
+      if (!best || r.pce > best.r.pce) best = { turn: t, r, scale: Math.round(((sx + sy) / 2) * 1000) / 1000 };
+      if (outcomeOf(r) === 'match') break;
+    }
+    if (!best) {
+      matches.push({ cameraId: h.id, cameraName: h.name, outcome: 'not-comparable', pce: null, rotation: null, threshold: PCE_MATCH, note: tooSmall });
+      continue;
+    }
+    const { turn, r, scale } = best;
     const outcome = outcomeOf(r);
-    if (outcome === 'match' && (!bestMatch || r.pce > bestMatch.pce)) bestMatch = { camera: c, turn, pce: r.pce };
+    // The sensor-noise map reads blocks at the camera's own scale: only a same-size match is mapped.
+    if (outcome === 'match' && scale === undefined && (!bestMatch || r.pce > bestMatch.pce)) bestMatch = { camera: c, turn, pce: r.pce };
+    const resized = scale === undefined ? '' : `Compared as the camera's ${h.width}×${h.height} frame resized to ${pic.width}×${pic.height} (scale ${scale}). `;
     matches.push({
       cameraId: h.id,
       cameraName: h.name,
       outcome,
       pce: Math.round(r.pce * 10) / 10,
       rotation: turn,
+      ...(scale === undefined ? {} : { scale }),
       threshold: PCE_MATCH,
       note:
         outcome === 'inconclusive'
-          ? `The correlation is ${Math.round(r.runnerUp.ratio * 100)} % as strong at a shift of (${r.runnerUp.dx}, ${r.runnerUp.dy}) pixels as at the aligned position: a periodic trace many cameras share (JPEG's 8×8 blocks) may be what correlates, not this sensor's noise.`
-          : outcome === 'no-match' && h.images < CAMERA_GOOD_IMAGES
-            ? `The fingerprint was estimated from ${h.images} pictures: a weak fingerprint may miss a match.`
-            : null,
+          ? `${resized}The correlation is ${Math.round(r.runnerUp.ratio * 100)} % as strong at a shift of (${r.runnerUp.dx}, ${r.runnerUp.dy}) pixels as at the aligned position: a periodic trace many cameras share (JPEG's 8×8 blocks) may be what correlates, not this sensor's noise.`
+          : outcome === 'no-match' && scale !== undefined && scale < CAMERA_SCALE_WEAK
+            ? `${resized}Resizing this far averages away most of the sensor noise: a no-match says little.`
+            : outcome === 'no-match' && h.images < CAMERA_GOOD_IMAGES
+              ? `${resized}The fingerprint was estimated from ${h.images} pictures: a weak fingerprint may miss a match.`
+              : resized.trim() || null,
     });
   }
   if (!map || !bestMatch) return { matches, map: null };
@@ -174,7 +213,7 @@ export async function sourceCameraCheck(
   const { cameras, problems } = await loadCameraDir(dir);
   if (!cameras.length && !problems.length) return null;
   if (info.format === 'bmp' || info.format === 'gif') return null;
-  const comparable = cameras.filter((c) => turnsFor(info.width, info.height, c.header).length > 0);
+  const comparable = cameras.filter((c) => turnsFor(info.width, info.height, c.header).length > 0 || scaledTurnsFor(info.width, info.height, c.header).length > 0);
   const problemTexts = problems.map((p) => `${p.file}: ${p.error}`);
   if (!comparable.length) return { check: { cameras: cameras.length, otherSizes: cameras.length, matches: [], problems: problemTexts }, map: null };
   let pic: GreyPicture;

@@ -8,9 +8,10 @@
  * residual W = I − denoised(I); the fingerprint K = Σ W·I / Σ I² over the reference pictures;
  * a questioned picture matches when its residual correlates with I·K: peak-to-correlation
  * energy (PCE) at the aligned position at or above 60, and no other shift nearly as high (else
- * inconclusive: a periodic trace such as JPEG blocks). Only pictures of the camera's own size
- * (as stored, or turned a quarter or half) are compared: a resized or cropped picture has lost
- * the alignment, and MediaGuard does not search scales or crops.
+ * inconclusive: a periodic trace such as JPEG blocks). Pictures of the camera's own size (as
+ * stored, or turned a quarter or half) are compared, and pictures of its whole frame resized
+ * smaller at the scale their size gives (scaled-compare.ts); a cropped, enlarged or stretched
+ * picture has lost the alignment, and MediaGuard does not search scales or crops.
  *
  * The arithmetic (camera-compute.ts) runs on a thread of its own per request (camera-thread.ts);
  * this class walks folders, writes and removes the files and the audit entries.

@@ -80,6 +80,8 @@ export function decodeFingerprint(bytes: Buffer, name: string): FingerprintFile 
   if (!h.success) throw bad(`its header is malformed (${h.error.issues[0]?.path.join('.') || 'header'}: ${h.error.issues[0]?.message ?? 'invalid'})`);
   const header = h.data;
   if (header.crop.x + header.crop.w > header.width || header.crop.y + header.crop.h > header.height) throw bad('its crop lies outside the picture size it states');
+  // The filters and the correlation need powers of two; MediaGuard writes nothing else.
+  if ((header.crop.w & (header.crop.w - 1)) !== 0 || (header.crop.h & (header.crop.h - 1)) !== 0) throw bad(`its crop of ${header.crop.w}×${header.crop.h} is not a power of two a side`);
   const values = bytes.subarray(9 + len);
   if (values.length !== header.crop.w * header.crop.h * 4) throw bad(`it holds ${values.length} bytes of values for a ${header.crop.w}×${header.crop.h} crop (${header.crop.w * header.crop.h * 4} expected)`);
   if (createHash('sha256').update(values).digest('hex') !== header.dataSha256) throw bad('its values do not match the hash in its header (damaged or edited)');

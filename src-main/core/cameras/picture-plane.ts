@@ -14,7 +14,13 @@ import { checkInputPath, ioError } from '../media/input-path';
 import { sniff } from '../media/sniff';
 import type { Plane } from '../analysis/prnu';
 
-/** Largest side of the central region compared (a power of two: the filters and the correlation use FFTs). */
+/**
+ * Largest side of a fingerprint's area, the central region of the frame it is estimated over and
+ * the sensor-noise map covers (a power of two: the filters use FFTs). 2048 covers 35 % of a 12 MP
+ * frame; fingerprints made before it grew from 1024 keep their smaller area and still compare.
+ */
+export const CAMERA_AREA_MAX = 2048;
+/** Largest side of the central region the match test (PCE) correlates, within the area: a match costs the same whatever the area. */
 export const CAMERA_CROP_MAX = 1024;
 /** Smallest side: below it the sensor noise of one picture is too little to compare. */
 export const CAMERA_CROP_MIN = 256;
@@ -37,13 +43,35 @@ export interface GreyPicture {
 
 export type Turn = 0 | 90 | 180 | 270;
 
-/** The region a fingerprint of a picture this size covers: a power-of-two central crop, at most CAMERA_CROP_MAX a side. */
-export function cropFor(width: number, height: number): { x: number; y: number; w: number; h: number } | null {
-  const side = (n: number) => Math.min(CAMERA_CROP_MAX, 2 ** Math.floor(Math.log2(n)));
+type Rect = { x: number; y: number; w: number; h: number };
+
+/** The area a fingerprint of a picture this size covers: a power-of-two central crop, at most CAMERA_AREA_MAX a side. */
+export function cropFor(width: number, height: number): Rect | null {
+  const side = (n: number) => Math.min(CAMERA_AREA_MAX, 2 ** Math.floor(Math.log2(n)));
   if (width < CAMERA_CROP_MIN || height < CAMERA_CROP_MIN) return null;
   const w = side(width);
   const h = side(height);
   return { x: Math.floor((width - w) / 2), y: Math.floor((height - h) / 2), w, h };
+}
+
+/** The central part of a fingerprint's area (frame pixels) the match test correlates: at most CAMERA_CROP_MAX a side, powers of two kept. */
+export function pceCrop(area: Rect): Rect {
+  const w = Math.min(area.w, CAMERA_CROP_MAX);
+  const h = Math.min(area.h, CAMERA_CROP_MAX);
+  return { x: area.x + ((area.w - w) >> 1), y: area.y + ((area.h - h) >> 1), w, h };
+}
+
+/** The values of `part` (frame pixels, inside `area`) out of a plane over `area`. */
+export function subPlane(values: Float32Array, area: Rect, part: Rect): Float32Array {
+  if (values.length !== area.w * area.h) throw new RangeError(`subPlane: ${values.length} values for a ${area.w}×${area.h} area`);
+  if (part.x < area.x || part.y < area.y || part.x + part.w > area.x + area.w || part.y + part.h > area.y + area.h) throw new RangeError('subPlane: the part lies outside the area');
+  if (part.w === area.w && part.h === area.h) return values;
+  const out = new Float32Array(part.w * part.h);
+  for (let y = 0; y < part.h; y++) {
+    const o = (part.y - area.y + y) * area.w + (part.x - area.x);
+    out.set(values.subarray(o, o + part.w), y * part.w);
+  }
+  return out;
 }
 
 /** The size of a picture turned clockwise by `turn`. */

@@ -173,6 +173,7 @@ export const zDetection = z
                 outcome: z.enum(['match', 'inconclusive', 'no-match', 'not-comparable']),
                 pce: z.number().nullable(),
                 rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).nullable(),
+                scale: z.number().gt(0).lt(1).optional(),
                 threshold: z.number().positive(),
                 note: z.string().max(1000).nullable(),
               })

@@ -6,7 +6,7 @@
 import { hiddenSpansText, type Detection, type FaceObservation, type FaceTrack, type HiddenFrame } from '../../../src-shared/domain/detection';
 import { article, formatName } from '../../../src-shared/domain/media';
 import type { ModelManifest } from '../../../src-shared/domain/models';
-import { CAMERA_OUTCOME_LABEL, sensorNoiseLine, sourceCameraLine } from '../../../src-shared/domain/cameras';
+import { CAMERA_OUTCOME_LABEL, matchGeometry, sensorNoiseLine, sourceCameraLine } from '../../../src-shared/domain/cameras';
 import { drawSparkline, drawTimeline, trackColor, type Series } from './chart';
 import { bandColor, bandLabel, describeValue, mean, pct, seconds } from './format';
 import { prepareImage } from './images';
@@ -269,10 +269,10 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
           { title: 'Camera', width: 0.3 },
           { title: 'Outcome', width: 0.14 },
           { title: 'PCE', width: 0.12, align: 'right' },
-          { title: 'Turned', width: 0.08, align: 'right' },
-          { title: 'Note', width: 0.36 },
+          { title: 'Turned', width: 0.12, align: 'right' },
+          { title: 'Note', width: 0.32 },
         ],
-        c.matches.map((m) => [m.cameraName, CAMERA_OUTCOME_LABEL[m.outcome], m.pce === null ? '—' : `${m.pce} (≥ ${m.threshold})`, m.rotation === null ? '—' : `${m.rotation}°`, m.note ?? '']),
+        c.matches.map((m) => [m.cameraName, CAMERA_OUTCOME_LABEL[m.outcome], m.pce === null ? '—' : `${m.pce} (≥ ${m.threshold})`, matchGeometry(m), m.note ?? '']),
       );
     }
     for (const p of c.problems) w.paragraph(p, { size: 8.5 });
@@ -302,7 +302,7 @@ export async function findingsSection(w: ReportWriter, input: ReportInput): Prom
       if (art) await picturePair(w, input, [art.key], [`Sensor-noise map · ${art.width}×${art.height} · warm: the camera’s noise missing; boxes: regions`], 560, 220);
     }
     w.paragraph(
-      'The picture’s sensor-noise residual was correlated with each camera fingerprint of its size in the library at the time of the analysis (peak-to-correlation energy, PCE; Goljan, Fridrich & Filler 2009). A match is strong evidence the picture came from that camera; no match does not prove it did not: heavy compression, resizing, strong denoising or a weak fingerprint hide the noise.',
+      'The picture’s sensor-noise residual was correlated with each camera fingerprint of its size in the library at the time of the analysis, or, for a picture that is a camera’s whole frame resized smaller, with that fingerprint averaged to the picture’s scale (peak-to-correlation energy, PCE; Goljan, Fridrich & Filler 2009). A match is strong evidence the picture came from that camera; no match does not prove it did not: heavy compression, resizing, strong denoising or a weak fingerprint hide the noise.',
       { size: 8.5, color: COLORS.muted },
     );
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFingerprint, encodeFingerprint } from '../../../src-main/core/cameras/fingerprint-file';
-import { cropFor, cropTurned, turnedSize } from '../../../src-main/core/cameras/picture-plane';
+import { cropFor, cropTurned, pceCrop, subPlane, turnedSize } from '../../../src-main/core/cameras/picture-plane';
 import { runCli } from '../../../src-main/cli/main';
 import { cliCoreDefaults } from '../../../src-main/cli/context';
 import { DEFAULT_SETTINGS } from '../../../src-shared/domain/settings';
@@ -42,9 +42,15 @@ beforeAll(async () => {
 afterAll(() => work.cleanup());
 
 describe('picture planes', () => {
-  it('crops a power-of-two central region and refuses pictures too small', () => {
+  it('crops a power-of-two central area (its central 1024 for the match test) and refuses pictures too small', () => {
     expect(cropFor(640, 480)).toEqual({ x: 64, y: 112, w: 512, h: 256 });
-    expect(cropFor(4032, 3024)).toEqual({ x: 1504, y: 1000, w: 1024, h: 1024 });
+    expect(cropFor(4032, 3024)).toEqual({ x: 992, y: 488, w: 2048, h: 2048 });
+    // The match test correlates the central 1024×1024 of that area; the map covers all of it.
+    expect(pceCrop(cropFor(4032, 3024)!)).toEqual({ x: 1504, y: 1000, w: 1024, h: 1024 });
+    expect(pceCrop(cropFor(640, 480)!)).toEqual(cropFor(640, 480));
+    const values = Float32Array.from({ length: 8 * 4 }, (_, i) => i);
+    expect([...subPlane(values, { x: 10, y: 20, w: 8, h: 4 }, { x: 12, y: 21, w: 2, h: 2 })]).toEqual([10, 11, 18, 19]);
+    expect(() => subPlane(values, { x: 10, y: 20, w: 8, h: 4 }, { x: 9, y: 21, w: 2, h: 2 })).toThrow(RangeError);
     expect(cropFor(255, 1000)).toBeNull();
   });
 
@@ -102,6 +108,8 @@ describe('the fingerprint file', () => {
     expect(() => encodeFingerprint({ ...header, crop: { x: 20, y: 0, w: 16, h: 16 } }, values)).not.toThrow();
     expect(() => decodeFingerprint(encodeFingerprint({ ...header, crop: { x: 20, y: 0, w: 16, h: 16 } }, values), 'x.mgfp')).toThrow(/outside the picture/);
     expect(() => encodeFingerprint(header, values.subarray(1))).toThrow(RangeError);
+    const odd = Float32Array.from({ length: 24 * 16 }, (_, i) => Math.cos(i) / 100);
+    expect(() => decodeFingerprint(encodeFingerprint({ ...header, crop: { x: 0, y: 0, w: 24, h: 16 } }, odd), 'x.mgfp')).toThrow(/crop of 24×16 is not a power of two a side/);
   });
 });
 
@@ -138,7 +146,7 @@ describe('the camera library', () => {
       }
       const half = await check('a-half.jpg');
       expect(half).toMatchObject({ outcome: 'not-comparable', pce: null });
-      expect(half.note).toMatch(/320×240.*640×480/);
+      expect(half.note).toMatch(/^The picture \(320×240\) is the camera's 640×480 frame resized to 50 %: the fingerprint's region would be under 256 pixels a side/);
 
       const log = core.audit.list({ limit: 50 }).items;
       expect(log.some((e) => e.action === 'camera.added' && e.target === added.camera.id && (e.details.sources as unknown[]).length === 8)).toBe(true);

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FingerprintBuilder } from '../../../src-main/core/analysis/prnu';
 import { compareAndMap } from '../../../src-main/core/cameras/camera-compute';
-import { luminance, type GreyPicture } from '../../../src-main/core/cameras/picture-plane';
+import { cropFor, cropTurned, luminance, pceCrop, type GreyPicture } from '../../../src-main/core/cameras/picture-plane';
 import { uprightSensorMap, withSensorGaps } from '../../../src-main/core/cameras/sensor-map';
 import { sensorNoiseLine, type SensorNoiseCheck } from '../../../src-shared/domain/cameras';
 import type { Verdict } from '../../../src-shared/domain/detection';
@@ -79,6 +79,32 @@ describe('the map carried to the picture', () => {
   });
 });
 
+describe('a fingerprint area wider than the match test reads', () => {
+  it('matches on the central part and maps the whole area: a paste outside that part is found', () => {
+    // A 2080×520 camera: its fingerprint covers 2048×512 at (16, 4); the match test correlates the central 1024×512 only.
+    const W = 2080;
+    const H = 520;
+    const cam = simCamera(71, W, H);
+    const other = simCamera(72, W, H);
+    const area = cropFor(W, H)!;
+    expect(area).toEqual({ x: 16, y: 4, w: 2048, h: 512 });
+    expect(pceCrop(area)).toEqual({ x: 528, y: 4, w: 1024, h: 512 });
+    const grey = (rgb: Buffer) => luminance(new Uint8Array(rgb), W, H);
+    const builder = new FingerprintBuilder(area.w, area.h);
+    for (let i = 0; i < 8; i++) builder.add(cropTurned({ width: W, height: H, data: grey(simPhoto(cam, 900 + i)) }, 0, area));
+    const camera = fingerprintFile({ id: 'cam-w', name: 'Wide camera', width: W, height: H, crop: area, images: 8, data: builder.finish().data });
+    // Pasted at (150, 180), 200 px: in the area, well left of the part the match test reads (x ≥ 528).
+    const pic: GreyPicture = { name: 'w.png', path: '/w.png', sha256: '', format: 'png', make: null, model: null, width: W, height: H, data: grey(pasteSquare(simPhoto(cam, 950), simPhoto(other, 951), W, 150, 180, 200)), orientation: 1 };
+    const { matches, map } = compareAndMap(pic, [camera], undefined, true);
+    expect(matches[0]).toMatchObject({ outcome: 'match', rotation: 0 });
+    expect(map!.area).toEqual(area);
+    const { check } = uprightSensorMap(map!, 1);
+    expect(check.coverage).toBeCloseTo((2048 * 512) / (W * H), 3);
+    expect(check.regions).toHaveLength(1);
+    expect(iou(check.regions[0]!, { x: 150, y: 180, w: 200, h: 200 })).toBeGreaterThan(0.4);
+  });
+});
+
 describe('the analysis of a picture with content pasted in from another camera', () => {
   const W = 1024;
   const H = 768;
@@ -88,16 +114,18 @@ describe('the analysis of a picture with content pasted in from another camera',
   const refs = path.join(work.dir, 'refs');
   const tamperedPath = path.join(work.dir, 'tampered.jpg');
   const authenticPath = path.join(work.dir, 'authentic.jpg');
+  const resizedPath = path.join(work.dir, 'resized.jpg');
 
   beforeAll(async () => {
     for (let i = 0; i < 12; i++) await writePhoto(path.join(refs, `a${i}.jpg`), camA, 5000 + i);
     await writePhoto(authenticPath, camA, 6000);
+    await writePhoto(resizedPath, camA, 6002, { resize: 0.75 });
     const tampered = pasteSquare(simPhoto(camA, 6001), simPhoto(camB, 7001), W, 420, 300, 200);
     await fs.promises.writeFile(tamperedPath, await sharp(tampered, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 95 }).toBuffer());
   }, 120_000);
   afterAll(() => work.cleanup());
 
-  it('records the region, keeps the picture out of the authentic band, pictures it and reports it; an authentic picture shows none', async () => {
+  it('records the region, keeps the picture out of the authentic band, pictures it and reports it; an authentic picture shows none; a resized one matches at its scale', async () => {
     const models = tempDir('mg-sensor-models-');
     writeStandardModels(models.dir);
     const { core, cleanup } = await testCore({ bundledModels: false, analysisInProcess: true, modelsDir: models.dir });
@@ -143,6 +171,16 @@ describe('the analysis of a picture with content pasted in from another camera',
       expect(a.sourceCamera!.integrity!.artifact).toBeUndefined();
       expect(a.verdict.explanation).not.toMatch(/sensor-noise map/);
       expect(a.warnings.some((w) => w.code === 'SENSOR_NOISE_GAPS')).toBe(false);
+
+      // The camera's picture resized to 768×576: matched at its scale, in the record and the report; not mapped (the map reads blocks at the camera's own scale).
+      const r2 = await analyse(resizedPath);
+      expect(r2.sourceCamera).toMatchObject({ cameras: 1, otherSizes: 0, matches: [{ cameraName: 'Exhibit 7 camera', outcome: 'match', rotation: 0, scale: 0.75 }] });
+      expect(r2.sourceCamera!.integrity ?? null).toBeNull();
+      const pdf2 = path.join(models.dir, 'r.pdf');
+      await core.reports.exportReport({ detectionId: r2.id, destPath: pdf2, author: { userId: 'u1', username: 'ivy', displayName: 'Ivy', role: 'investigator' }, overwrite: false });
+      const text2 = pdfText(fs.readFileSync(pdf2)).replace(/\s+/g, ' ');
+      expect(text2).toMatch(/Sensor noise matches “Exhibit 7 camera” \(PCE \d+, the picture resized ×0\.75\)/);
+      expect(text2).toMatch(/0°, resized/); // the table cell (its scale wraps to the next line)
     } finally {
       await cleanup();
       models.cleanup();

@@ -1,6 +1,6 @@
 /** The source-camera check of a still picture: its sensor noise against the camera library's fingerprints. */
 import type { Detection } from '../../../../src-shared/domain/detection';
-import { CAMERA_OUTCOME_LABEL, sensorNoiseLine, sourceCameraLine, type CameraMatch, type SensorNoiseCheck } from '../../../../src-shared/domain/cameras';
+import { CAMERA_OUTCOME_LABEL, matchGeometry, sensorNoiseLine, sourceCameraLine, type CameraMatch, type SensorNoiseCheck } from '../../../../src-shared/domain/cameras';
 import { useArtifact } from '../../lib/artifacts';
 import { LayerImage } from './forensic-layers';
 
@@ -25,7 +25,7 @@ export function CameraMatchTable({ matches }: { matches: readonly CameraMatch[] 
               <strong>{CAMERA_OUTCOME_LABEL[m.outcome]}</strong>
             </td>
             <td className="mono">{m.pce === null ? '—' : `${m.pce} (≥ ${m.threshold})`}</td>
-            <td>{m.rotation === null ? '—' : `${m.rotation}°`}</td>
+            <td>{matchGeometry(m)}</td>
             <td className="small">{m.note ?? ''}</td>
           </tr>
         ))}
