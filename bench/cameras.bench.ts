@@ -1,8 +1,9 @@
 /**
  * Camera fingerprints (core/cameras): estimating a fingerprint from reference pictures, and
  * checking one picture against the library — next to decoding the same pictures alone (the
- * floor any check pays), measured in the same run; a half-size copy compared at its scale; and the
- * sensor-noise map a match adds (over the whole fingerprint area), next to the PCE of the same picture.
+ * floor any check pays), measured in the same run; a half-size copy compared at its scale; a part
+ * cut out of the frame, searched for; and the sensor-noise map a match adds (over the whole
+ * fingerprint area), next to the PCE of the same picture.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,6 +39,8 @@ export default {
     }
     if (!fs.existsSync(pic('other-camera.jpg'))) await writePhoto(pic('other-camera.jpg'), simCamera(2, W, H), 998);
     if (!fs.existsSync(pic('half-size.jpg'))) await writePhoto(pic('half-size.jpg'), cam, 997, { resize: 0.5 });
+    if (!fs.existsSync(pic('cut-out.jpg'))) await writePhoto(pic('cut-out.jpg'), cam, 996, { cut: { left: 1000, top: 800, width: 1600, height: 1200 } });
+    if (!fs.existsSync(pic('other-cut-out.jpg'))) await writePhoto(pic('other-cut-out.jpg'), simCamera(2, W, H), 995, { cut: { left: 1000, top: 800, width: 1600, height: 1200 } });
     const lib = path.join(dir, 'library');
     fs.rmSync(lib, { recursive: true, force: true });
     const library = new CameraLibrary(lib, audit);
@@ -59,6 +62,8 @@ export default {
     const check5 = await ctx.time(() => library.check(pic('questioned.jpg'), { actor: null, limits }));
     const other5 = await ctx.time(() => library.check(pic('other-camera.jpg'), { actor: null, limits }));
     const half5 = await ctx.time(() => library.check(pic('half-size.jpg'), { actor: null, limits }));
+    const cut5 = await ctx.time(() => library.check(pic('cut-out.jpg'), { actor: null, limits }), { runs: 1 });
+    const otherCut5 = await ctx.time(() => library.check(pic('other-cut-out.jpg'), { actor: null, limits }), { runs: 1 });
     const decode = await ctx.time(() => readGreyPicture(pic('questioned.jpg'), limits));
     // The sensor-noise map a match adds (included in the checks above), next to the PCE of the same residual.
     const { cameras } = await loadCameraDir(path.join(lib, 'cameras'));
@@ -76,6 +81,8 @@ export default {
       { figure: `check a ${mp} MP picture, 5 fingerprints`, value: Math.round(check5.medianMs), unit: 'ms', detail: 'it matches each at the first turn tried', compareTo: 'decoding the picture (baseline)' },
       { figure: `another camera's picture, 5 fingerprints`, value: Math.round(other5.medianMs), unit: 'ms', detail: `no match: two turns tried each (best PCE ${Math.round(Math.max(...other5.result.matches.map((m) => m.pce ?? 0)))})`, compareTo: 'decoding the picture (baseline)' },
       { figure: `a half-size copy (${half5.result.file.width}×${half5.result.file.height}), 5 fingerprints`, value: Math.round(half5.medianMs), unit: 'ms', detail: `compared at scale 0.5: ${half5.result.matches.filter((m) => m.outcome === 'match').length} of 5 match (PCE ${Math.round(half5.result.matches[0]?.pce ?? 0)})`, compareTo: 'decoding the picture (baseline)' },
+      { figure: `a part cut out (${cut5.result.file.width}×${cut5.result.file.height}), 5 fingerprints`, value: Math.round(cut5.medianMs), unit: 'ms', detail: `searched: ${cut5.result.matches.filter((m) => m.outcome === 'match').length} of 5 found, at (${cut5.result.matches[0]?.offset?.x}, ${cut5.result.matches[0]?.offset?.y}), at the first turn`, compareTo: 'decoding the picture (baseline)' },
+      { figure: `another camera's part cut out, 5 fingerprints`, value: Math.round(otherCut5.medianMs), unit: 'ms', detail: `searched at four turns each: best PCE ${Math.round(Math.max(...otherCut5.result.matches.map((m) => m.pce ?? 0)))}`, compareTo: 'decoding the picture (baseline)' },
       { figure: 'decoding the picture (baseline)', value: Math.round(decode.medianMs), unit: 'ms', detail: 'sharp, luminance, stored orientation' },
       { figure: `sensor-noise map of a match, ${plane.width}×${plane.height}`, value: Math.round(mapOnly.medianMs), unit: 'ms', detail: `its residual included; ${mapOnly.result.cols * mapOnly.result.rows} blocks, ${Math.round(mapOnly.result.judgedShare * 100)} % judged, ${mapOnly.result.regions.length} regions`, compareTo: 'PCE of the same picture (baseline)' },
       { figure: 'PCE of the same picture (baseline)', value: Math.round(pceOnly.medianMs), unit: 'ms', detail: `one fingerprint, one turn, its central ${sub.w}×${sub.h}, residual ready` },

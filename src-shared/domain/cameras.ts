@@ -51,6 +51,11 @@ export interface CameraMatch {
    * (scaled-compare.ts), e.g. 0.5; absent when compared at the camera's own size (or not at all).
    */
   scale?: number;
+  /**
+   * For a picture found as a part cut out of the camera's frame (crop-search.ts; the Cameras
+   * screen's check only): where its top-left lay in the frame, in the turned picture's orientation.
+   */
+  offset?: { x: number; y: number };
   threshold: number;
   /** Why not comparable, or what else to know. */
   note: string | null;
@@ -145,10 +150,10 @@ export const CAMERA_OUTCOME_LABEL: Record<CameraMatch['outcome'], string> = { ma
 export const CAMERA_RUNNER_UP_MAX = 0.7;
 
 /** One line saying what the source-camera check found (CLI, report, result screen). */
-/** How the picture was set against a camera: its turn and, for a resized picture, the scale ("90°, resized ×0.75"); '—' when not compared. */
-export function matchGeometry(m: Pick<CameraMatch, 'rotation' | 'scale'>): string {
+/** How the picture was set against a camera: its turn and, for a resized picture, the scale ("90°, resized ×0.75"), for a crop where it was cut out; '—' when not compared. */
+export function matchGeometry(m: Pick<CameraMatch, 'rotation' | 'scale' | 'offset'>): string {
   if (m.rotation === null) return '—';
-  return `${m.rotation}°${m.scale !== undefined ? `, resized ×${m.scale}` : ''}`;
+  return `${m.rotation}°${m.scale !== undefined ? `, resized ×${m.scale}` : ''}${m.offset ? `, cut out at (${m.offset.x}, ${m.offset.y})` : ''}`;
 }
 
 export function sourceCameraLine(c: SourceCameraCheck): string {
@@ -156,7 +161,7 @@ export function sourceCameraLine(c: SourceCameraCheck): string {
   const compared = c.matches.length;
   const others = c.otherSizes ? `; ${c.otherSizes} of another picture size not compared` : '';
   const scaled = c.matches.some((m) => m.scale !== undefined);
-  if (matched.length) return `Sensor noise matches ${matched.map((m) => `“${m.cameraName}” (PCE ${Math.round(m.pce ?? 0)}${m.scale !== undefined ? `, the picture resized ×${m.scale}` : ''})`).join(', ')}${compared > matched.length ? `; no match with ${compared - matched.length} other camera${compared - matched.length === 1 ? '' : 's'}` : ''}${others}`;
+  if (matched.length) return `Sensor noise matches ${matched.map((m) => `“${m.cameraName}” (PCE ${Math.round(m.pce ?? 0)}${m.scale !== undefined ? `, the picture resized ×${m.scale}` : ''}${m.offset ? `, the picture cut out of its frame at (${m.offset.x}, ${m.offset.y})` : ''})`).join(', ')}${compared > matched.length ? `; no match with ${compared - matched.length} other camera${compared - matched.length === 1 ? '' : 's'}` : ''}${others}`;
   const unsure = c.matches.filter((m) => m.outcome === 'inconclusive');
   if (unsure.length) return `Inconclusive against ${unsure.map((m) => `“${m.cameraName}”`).join(', ')}: the correlation repeats at other shifts (a periodic trace such as JPEG blocks, not clearly this sensor’s noise)${compared > unsure.length ? `; no match with ${compared - unsure.length} other camera${compared - unsure.length === 1 ? '' : 's'}` : ''}${others}`;
   if (compared) return `No match with ${compared} camera${compared === 1 ? '' : 's'} of this picture size${scaled ? ' or resized to it' : ''} (best PCE ${Math.round(Math.max(...c.matches.map((m) => m.pce ?? 0)))}, threshold ${c.matches[0]!.threshold})${others}`;

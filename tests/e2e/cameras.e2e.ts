@@ -1,7 +1,8 @@
 /**
  * The Cameras screen: an admin estimates a camera's sensor-noise fingerprint from a chosen
  * folder of its pictures (one picture of another orientation left out and named), checks a
- * picture from that camera (match) and one from another camera (no match), analyses the first
+ * picture from that camera (match), one from another camera (no match) and a part cut out of one
+ * of the camera's pictures (found where it was cut), analyses the first
  * (the result's "Source camera" section names the match), then removes the camera.
  */
 import fs from 'node:fs';
@@ -20,6 +21,7 @@ test('cameras: add a fingerprint from a folder, check pictures against it, remov
   await writePhoto(path.join(refs, 'IMG_turned.jpg'), camA, 510, { turn: 90 });
   const fromA = await writePhoto(path.join(harness.uploadDir, 'questioned-a.jpg'), camA, 600);
   const fromB = await writePhoto(path.join(harness.uploadDir, 'questioned-b.jpg'), camB, 700);
+  const cutA = await writePhoto(path.join(harness.uploadDir, 'cut-a.jpg'), camA, 601, { cut: { left: 150, top: 90, width: 420, height: 300 } });
 
   await createFirstAdmin(page, harness.url);
   await nav(page, 'cameras');
@@ -54,6 +56,13 @@ test('cameras: add a fingerprint from a folder, check pictures against it, remov
   await expect(result).toContainText('questioned-b.jpg', { timeout: 60_000 });
   await expect(page.getByTestId('camera-match-row')).toContainText('No match');
   await expect(result.getByTestId('sensor-map')).toHaveCount(0);
+
+  // A part cut out of the camera's frame is searched for, and found where it was cut.
+  harness.dialogs.nextOpen = [cutA];
+  await page.getByTestId('camera-check-pick').click();
+  await expect(result).toContainText('cut-a.jpg', { timeout: 60_000 });
+  await expect(page.getByTestId('camera-match-row')).toContainText('Match');
+  await expect(page.getByTestId('camera-match-row')).toContainText('cut out at (150, 90)');
 
   // A picture dropped on the check panel is checked there, not queued for analysis.
   await dropFiles(page, [{ name: 'dropped-a.jpg', mime: 'image/jpeg', bytes: fs.readFileSync(fromA) }], '[data-testid="camera-check"]');

@@ -61,9 +61,15 @@ export function simPhoto(cam: SimCamera, seed: number, texture = 6): Buffer {
   return out;
 }
 
-/** Write a photo; `turn` stores it turned clockwise (as a phone held upright stores its rows). */
-export async function writePhoto(file: string, cam: SimCamera, seed: number, opts: { format?: 'jpeg' | 'png'; turn?: 0 | 90 | 180 | 270; make?: string; model?: string; resize?: number } = {}): Promise<string> {
+/** Write a photo; `cut` keeps only that part of the frame, `turn` stores it turned clockwise (as a phone held upright stores its rows). */
+export async function writePhoto(
+  file: string,
+  cam: SimCamera,
+  seed: number,
+  opts: { format?: 'jpeg' | 'png'; turn?: 0 | 90 | 180 | 270; make?: string; model?: string; resize?: number; cut?: { left: number; top: number; width: number; height: number } } = {},
+): Promise<string> {
   let img = sharp(simPhoto(cam, seed), { raw: { width: cam.width, height: cam.height, channels: 3 } });
+  if (opts.cut) img = sharp(await img.extract(opts.cut).png().toBuffer());
   if (opts.turn) img = sharp(await img.rotate(opts.turn).png().toBuffer());
   if (opts.resize) img = sharp(await img.resize({ width: Math.round(cam.width * opts.resize) }).png().toBuffer());
   if (opts.make || opts.model) img = img.withExif({ IFD0: { ...(opts.make ? { Make: opts.make } : {}), ...(opts.model ? { Model: opts.model } : {}) } });

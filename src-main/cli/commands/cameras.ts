@@ -16,9 +16,11 @@ Actions:
   check <picture> [--json]              compare a picture's sensor noise with every fingerprint
                                         (exit 0 when compared, match or not; 1 when it could not be)
 
-Pictures are compared at the camera's own size (as stored, or turned), or as the whole frame
-resized smaller with its proportions kept (the weaker the more it was reduced); a cropped,
-enlarged or stretched picture cannot be compared. Options: --data-dir <dir>.`;
+Pictures are compared at the camera's own size (as stored, or turned), as the whole frame
+resized smaller with its proportions kept (the weaker the more it was reduced), or — by check
+only, not in analyses — as a part cut out of the frame, searched for over every offset of the
+fingerprint's area (seconds per camera); an enlarged or stretched picture, or a crop also
+resized, cannot be compared. Options: --data-dir <dir>.`;
 
 function line(c: CameraSummary): string {
   const made = [c.make, c.model].filter(Boolean).join(' ');
@@ -30,7 +32,7 @@ function printCheck(io: CliIo, r: CameraCheck): void {
   if (!r.matches.length) io.stdout('  the library holds no camera fingerprint.\n');
   for (const m of r.matches) {
     const what = m.outcome === 'match' ? 'MATCH' : CAMERA_OUTCOME_LABEL[m.outcome].toLowerCase();
-    const pce = m.pce !== null ? `  PCE ${m.pce} (threshold ${m.threshold})${m.rotation ? `, picture turned ${m.rotation}°` : ''}${m.scale !== undefined ? `, resized ×${m.scale}` : ''}` : '';
+    const pce = m.pce !== null ? `  PCE ${m.pce} (threshold ${m.threshold})${m.rotation ? `, picture turned ${m.rotation}°` : ''}${m.scale !== undefined ? `, resized ×${m.scale}` : ''}${m.offset ? `, cut out at (${m.offset.x}, ${m.offset.y})` : ''}` : '';
     io.stdout(`  ${termSafe(m.cameraName)}: ${what}${pce}${m.note ? `\n    ${termSafe(m.note)}` : ''}\n`);
   }
   if (r.integrity) io.stdout(`  sensor-noise map: ${termSafe(sensorNoiseLine(r.integrity))}\n`);

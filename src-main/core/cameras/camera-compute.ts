@@ -9,11 +9,12 @@ import path from 'node:path';
 import { CAMERA_GOOD_IMAGES, CAMERA_MAX_IMAGES, CAMERA_RUNNER_UP_MAX, CAMERA_MIN_IMAGES, type CameraCheck, type CameraMatch, type SourceCameraCheck } from '../../../src-shared/domain/cameras';
 import type { AppSettings } from '../../../src-shared/domain/settings';
 import { AppError } from '../../../src-shared/result';
-import { FingerprintBuilder, PCE_MATCH, paddedPce, paddedResidual, pceOfResidual, questionedResidual, type PaddedResidual, type PceResult, type Plane } from '../analysis/prnu';
+import { FingerprintBuilder, PCE_MATCH, paddedPce, paddedResidual, pceOfResidual, questionedResidual, type PaddedResidual, type Plane } from '../analysis/prnu';
 import { errnoCode, fsError } from '../db/fs-errors';
 import { decodeFingerprint, type FingerprintFile } from './fingerprint-file';
 import { CAMERA_CROP_MIN, cropFor, cropTurned, pceCrop, readGreyPicture, subPlane, turnedSize, type GreyPicture, type Turn } from './picture-plane';
 import { CAMERA_SCALE_WEAK, scaledFingerprint, scaledRegion, scaledTurnsFor } from './scaled-compare';
+import { cropOffset, cropTurnsFor, PCE_SEARCH_MATCH, searchCrop, searchRegion } from './crop-search';
 import { storedSensorMap, uprightSensorMap, type StoredSensorMap } from './sensor-map';
 
 /** A fingerprint file's extension. */
@@ -83,9 +84,28 @@ export function turnsFor(width: number, height: number, camera: { width: number;
   });
 }
 
+/** One comparison of a picture with a fingerprint: at the camera's size, at a scale, or by searching for a crop. */
+interface Tried {
+  turn: Turn;
+  pce: number;
+  /** The runner-up correlation over the one judged, and where it lies (the aligned tests). */
+  ratio: number;
+  at: { dx: number; dy: number } | null;
+  scale?: number;
+  /** For a crop search: the offsets searched, and where the picture lay in the frame. */
+  searched?: number;
+  offset?: { x: number; y: number };
+}
+
 /** Above the threshold, the correlation must also stand out from every other shift: a lattice of equal peaks is a shared periodic trace. */
-function outcomeOf(r: PceResult): 'match' | 'inconclusive' | 'no-match' {
-  return r.pce < PCE_MATCH ? 'no-match' : r.runnerUp.ratio < CAMERA_RUNNER_UP_MAX ? 'match' : 'inconclusive';
+function outcomeOf(r: { pce: number; ratio: number; searched?: number; offset?: unknown }): 'match' | 'inconclusive' | 'no-match' {
+  // A searched peak must clear the search's higher threshold, and lie where the picture could have been cut from.
+  if (r.searched !== undefined && !r.offset) return 'no-match';
+  return r.pce < thresholdOf(r) ? 'no-match' : r.ratio < CAMERA_RUNNER_UP_MAX ? 'match' : 'inconclusive';
+}
+
+function thresholdOf(r: { searched?: number }): number {
+  return r.searched === undefined ? PCE_MATCH : PCE_SEARCH_MATCH;
 }
 
 /**
@@ -97,15 +117,15 @@ function outcomeOf(r: PceResult): 'match' | 'inconclusive' | 'no-match' {
  * (CAMERA_RUNNER_UP_MAX), else it is inconclusive. Fingerprints of another size (other than by such
  * a resize) are 'not-comparable'.
  */
-export function compareWithFingerprints(pic: GreyPicture, cameras: readonly FingerprintFile[], signal?: AbortSignal): CameraMatch[] {
-  return compareAndMap(pic, cameras, signal, false).matches;
+export function compareWithFingerprints(pic: GreyPicture, cameras: readonly FingerprintFile[], signal?: AbortSignal, searchCrops = false): CameraMatch[] {
+  return compareAndMap(pic, cameras, signal, false, searchCrops).matches;
 }
 
 /**
  * `compareWithFingerprints`, and with `map` the local sensor-noise map of the picture against the
  * camera it matches best (highest PCE among the matches): where it lacks that camera's noise.
  */
-export function compareAndMap(pic: GreyPicture, cameras: readonly FingerprintFile[], signal: AbortSignal | undefined, map: boolean): { matches: CameraMatch[]; map: StoredSensorMap | null } {
+export function compareAndMap(pic: GreyPicture, cameras: readonly FingerprintFile[], signal: AbortSignal | undefined, map: boolean, searchCrops = false): { matches: CameraMatch[]; map: StoredSensorMap | null } {
   const matches: CameraMatch[] = [];
   let bestMatch: { camera: FingerprintFile; turn: Turn; pce: number } | null = null;
   // The picture's cleaned noise residual depends on the turn and the crop only: computed once for all fingerprints of a size.
@@ -138,18 +158,22 @@ export function compareAndMap(pic: GreyPicture, cameras: readonly FingerprintFil
     const sub = pceCrop(h.crop);
     const turns = turnsFor(pic.width, pic.height, h);
     const scaled = turns.length ? [] : scaledTurnsFor(pic.width, pic.height, h);
-    if (!turns.length && !scaled.length) {
-      matches.push({ cameraId: h.id, cameraName: h.name, outcome: 'not-comparable', pce: null, rotation: null, threshold: PCE_MATCH, note: `The picture is ${pic.width}×${pic.height}, the camera's pictures ${h.width}×${h.height}: only a picture of that size, or of the whole frame resized smaller with its proportions kept, can be compared (not a crop, an enlargement or a stretch).` });
+    const crops = turns.length || !searchCrops ? [] : cropTurnsFor(pic.width, pic.height, h);
+    if (!turns.length && !scaled.length && !crops.length) {
+      matches.push({ cameraId: h.id, cameraName: h.name, outcome: 'not-comparable', pce: null, rotation: null, threshold: PCE_MATCH, note: `The picture is ${pic.width}×${pic.height}, the camera's pictures ${h.width}×${h.height}: only a picture of that size${searchCrops ? ', a part cut out of the frame,' : ''} or the whole frame resized smaller with its proportions kept can be compared${searchCrops ? ' (not an enlargement, a stretch, or a crop resized)' : ' here (a part cut out of the frame is searched for only by a check on the Cameras screen or with cameras check)'}.` });
       continue;
     }
-    let best: { turn: Turn; r: PceResult; scale?: number } | null = null;
+    let best: Tried | null = null;
+    const better = (t: Tried) => {
+      if (!best || t.pce > best.pce) best = t;
+      return outcomeOf(t) === 'match';
+    };
     let tooSmall: string | null = null;
     const k = turns.length ? subPlane(c.data, h.crop, sub) : null;
     for (const t of turns) {
       const q = questioned(t, sub);
       const r = pceOfResidual(q.residual, q.plane, { width: sub.w, height: sub.h, data: k! });
-      if (!best || r.pce > best.r.pce) best = { turn: t, r };
-      if (outcomeOf(r) === 'match') break; // a clear match at this turn settles it
+      if (better({ turn: t, pce: r.pce, ratio: r.runnerUp.ratio, at: r.runnerUp })) break; // a clear match at this turn settles it
     }
     for (const { turn: t, sx, sy } of scaled) {
       const region = scaledRegion(h.crop, sx, sy);
@@ -159,34 +183,64 @@ export function compareAndMap(pic: GreyPicture, cameras: readonly FingerprintFil
       }
       const q = scaledQuestioned(t, region);
       const r = paddedPce(q.residual, q.plane, scaledFingerprint(c.data, h.crop, sx, sy, region));
-      if (!best || r.pce > best.r.pce) best = { turn: t, r, scale: Math.round(((sx + sy) / 2) * 1000) / 1000 };
-      if (outcomeOf(r) === 'match') break;
+      if (better({ turn: t, pce: r.pce, ratio: r.runnerUp.ratio, at: r.runnerUp, scale: Math.round(((sx + sy) / 2) * 1000) / 1000 })) break;
+    }
+    // A part cut out of the frame: searched over every offset, unless it already matched as a resize.
+    const primary: Tried | null = best;
+    if (!primary || outcomeOf(primary) !== 'match') {
+      let found: Tried | null = null;
+      for (const t of crops) {
+        const size = turnedSize(pic.width, pic.height, t);
+        const region = searchRegion(size.width, size.height, h.crop);
+        if (!region) {
+          tooSmall ??= `The picture (${pic.width}×${pic.height}) is smaller than the camera's ${h.width}×${h.height} frame, too small to search it for (under ${CAMERA_CROP_MIN} pixels a side).`;
+          continue;
+        }
+        const q = scaledQuestioned(t, region);
+        const r = searchCrop(q.plane, q.residual, c.data, h.crop);
+        const offset = cropOffset(r, region, h.crop, size, h);
+        // A peak where the picture could not have been cut from is no match, whatever its height.
+        const tried: Tried = { turn: t, pce: r.pce, ratio: r.ratio, at: null, searched: h.crop.w * h.crop.h, ...(offset ? { offset } : {}) };
+        if (!found || tried.pce > found.pce) found = tried;
+        if (outcomeOf(tried) === 'match') break;
+      }
+      // The search's best is reported when it found something, or when nothing else was compared.
+      if (found && (!primary || outcomeOf(found) !== 'no-match')) best = found;
     }
     if (!best) {
       matches.push({ cameraId: h.id, cameraName: h.name, outcome: 'not-comparable', pce: null, rotation: null, threshold: PCE_MATCH, note: tooSmall });
       continue;
     }
-    const { turn, r, scale } = best;
-    const outcome = outcomeOf(r);
-    // The sensor-noise map reads blocks at the camera's own scale: only a same-size match is mapped.
-    if (outcome === 'match' && scale === undefined && (!bestMatch || r.pce > bestMatch.pce)) bestMatch = { camera: c, turn, pce: r.pce };
-    const resized = scale === undefined ? '' : `Compared as the camera's ${h.width}×${h.height} frame resized to ${pic.width}×${pic.height} (scale ${scale}). `;
+    const chosen: Tried = best;
+    const { turn, pce, scale, offset } = chosen;
+    const outcome = outcomeOf(chosen);
+    // The sensor-noise map reads blocks where the fingerprint lies on the picture as stored: only a same-size match is mapped.
+    if (outcome === 'match' && scale === undefined && chosen.searched === undefined && (!bestMatch || pce > bestMatch.pce)) bestMatch = { camera: c, turn, pce };
+    const how =
+      scale !== undefined
+        ? `Compared as the camera's ${h.width}×${h.height} frame resized to ${pic.width}×${pic.height} (scale ${scale}). `
+        : chosen.searched !== undefined
+          ? offset && outcome !== 'no-match'
+            ? `Found as a part cut out of the camera's ${h.width}×${h.height} frame at (${offset.x}, ${offset.y}), searched over ${chosen.searched.toLocaleString('en-US')} offsets. `
+            : `Searched as a part cut out of the camera's ${h.width}×${h.height} frame over ${chosen.searched.toLocaleString('en-US')} offsets of the fingerprint's central ${h.crop.w}×${h.crop.h}: no offset correlates (a part cut from outside that area cannot be found). `
+          : '';
     matches.push({
       cameraId: h.id,
       cameraName: h.name,
       outcome,
-      pce: Math.round(r.pce * 10) / 10,
+      pce: Math.round(pce * 10) / 10,
       rotation: turn,
       ...(scale === undefined ? {} : { scale }),
-      threshold: PCE_MATCH,
+      ...(offset && outcome !== 'no-match' ? { offset } : {}),
+      threshold: thresholdOf(chosen),
       note:
         outcome === 'inconclusive'
-          ? `${resized}The correlation is ${Math.round(r.runnerUp.ratio * 100)} % as strong at a shift of (${r.runnerUp.dx}, ${r.runnerUp.dy}) pixels as at the aligned position: a periodic trace many cameras share (JPEG's 8×8 blocks) may be what correlates, not this sensor's noise.`
+          ? `${how}The correlation is ${Math.round(chosen.ratio * 100)} % as strong ${chosen.at ? `at a shift of (${chosen.at.dx}, ${chosen.at.dy}) pixels` : 'at another offset'} as at the ${chosen.at ? 'aligned position' : 'best one'}: a periodic trace many cameras share (JPEG's 8×8 blocks) may be what correlates, not this sensor's noise.`
           : outcome === 'no-match' && scale !== undefined && scale < CAMERA_SCALE_WEAK
-            ? `${resized}Resizing this far averages away most of the sensor noise: a no-match says little.`
+            ? `${how}Resizing this far averages away most of the sensor noise: a no-match says little.`
             : outcome === 'no-match' && h.images < CAMERA_GOOD_IMAGES
-              ? `${resized}The fingerprint was estimated from ${h.images} pictures: a weak fingerprint may miss a match.`
-              : resized.trim() || null,
+              ? `${how}The fingerprint was estimated from ${h.images} pictures: a weak fingerprint may miss a match.`
+              : how.trim() || null,
     });
   }
   if (!map || !bestMatch) return { matches, map: null };
@@ -309,7 +363,7 @@ export async function estimateFingerprint(
 export async function comparePicture(opts: { path: string; dir: string; limits: Limits }, signal?: AbortSignal): Promise<CameraCheck & { problems: CameraProblem[] }> {
   const pic = await readGreyPicture(opts.path, opts.limits);
   const { cameras, problems } = await loadCameraDir(opts.dir);
-  const found = compareAndMap(pic, cameras, signal, true);
+  const found = compareAndMap(pic, cameras, signal, true, true);
   return {
     file: { name: pic.name, path: pic.path, sha256: pic.sha256, width: pic.width, height: pic.height },
     matches: found.matches,

@@ -174,6 +174,7 @@ export const zDetection = z
                 pce: z.number().nullable(),
                 rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).nullable(),
                 scale: z.number().gt(0).lt(1).optional(),
+                offset: z.object({ x: z.number().int().min(0), y: z.number().int().min(0) }).strict().optional(),
                 threshold: z.number().positive(),
                 note: z.string().max(1000).nullable(),
               })

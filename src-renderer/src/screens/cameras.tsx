@@ -46,8 +46,9 @@ function CheckBox({ cameras }: { cameras: number }) {
         </button>
       </div>
       <p className="muted small">
-        Choose a picture, or drop it on this panel. Compares the picture’s sensor noise with every camera below. A picture is compared at the camera’s own size (as stored, or turned), or as the whole frame resized
-        smaller with its proportions kept — the more it was reduced, the weaker the test; a cropped, enlarged or stretched copy cannot be compared. A match (PCE at or above 60 at the aligned position, and nowhere else nearly as high) is strong evidence the picture came from that camera; no match does not prove it did not (heavy compression, strong denoising or a
+        Choose a picture, or drop it on this panel. Compares the picture’s sensor noise with every camera below. A picture is compared at the camera’s own size (as stored, or turned), as the whole frame resized
+        smaller with its proportions kept — the more it was reduced, the weaker the test — or as a part cut out of the frame, searched for over every offset of
+        the fingerprint’s central area (seconds per camera; analyses do not search); an enlarged or stretched copy, or a crop also resized, cannot be compared. A match (PCE at or above 60 at the aligned position, and nowhere else nearly as high) is strong evidence the picture came from that camera; no match does not prove it did not (heavy compression, strong denoising or a
         weak fingerprint hide the noise).
       </p>
       {result && (

@@ -5,10 +5,11 @@
  * camera's does not; a crop, a stretch or a picture reduced too far is not compared).
  */
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { correlationPce, FingerprintBuilder, paddedPce, paddedResidual } from '../../../src-main/core/analysis/prnu';
 import { compareAndMap } from '../../../src-main/core/cameras/camera-compute';
-import { cropFor, luminance, type GreyPicture } from '../../../src-main/core/cameras/picture-plane';
+import { cropFor, cropTurned, luminance, type GreyPicture } from '../../../src-main/core/cameras/picture-plane';
+import type { FingerprintFile } from '../../../src-main/core/cameras/fingerprint-file';
 import { scaledFingerprint, scaledRegion, scaledTurnsFor, scaleOf } from '../../../src-main/core/cameras/scaled-compare';
 import { matchGeometry, sourceCameraLine } from '../../../src-shared/domain/cameras';
 import { fingerprintFile, gauss, prng, simCamera, simPhoto } from '../../helpers/camera-pictures';
@@ -117,15 +118,16 @@ describe('the PCE of zero-padded planes', () => {
   });
 });
 
-describe('comparing a resized picture', () => {
+describe('comparing a resized or cropped picture', () => {
   const W = 1024;
   const H = 768;
   const camA = simCamera(61, W, H);
   const camB = simCamera(62, W, H);
   const crop = cropFor(W, H)!;
 
-  async function picture(rgb: Buffer, opts: { width?: number; height?: number; turn?: 90 | 270; quality?: number } = {}): Promise<GreyPicture> {
+  async function picture(rgb: Buffer, opts: { width?: number; height?: number; turn?: 90 | 270; quality?: number; cut?: { left: number; top: number; width: number; height: number } } = {}): Promise<GreyPicture> {
     let img = sharp(rgb, { raw: { width: W, height: H, channels: 3 } });
+    if (opts.cut) img = sharp(await img.extract(opts.cut).png().toBuffer());
     if (opts.width) img = sharp(await img.resize(opts.width, opts.height, { fit: 'fill' }).png().toBuffer());
     if (opts.turn) img = sharp(await img.rotate(opts.turn).png().toBuffer());
     const dec = await sharp(await img.jpeg({ quality: opts.quality ?? 95 }).toBuffer())
@@ -135,16 +137,15 @@ describe('comparing a resized picture', () => {
     return { name: 'p.jpg', path: '/p.jpg', sha256: '', format: 'jpeg', make: null, model: null, width, height, data: luminance(new Uint8Array(dec.data), width, height), orientation: 1 };
   }
 
-  it('matches the camera’s own picture at its scale (turned or not), not another camera’s; a stretch, a crop or a picture reduced too far is not compared', async () => {
+  let camera: FingerprintFile;
+  beforeAll(async () => {
     const builder = new FingerprintBuilder(crop.w, crop.h);
-    for (let i = 0; i < 8; i++) {
-      const p = await picture(simPhoto(camA, 700 + i));
-      const plane = new Float32Array(crop.w * crop.h);
-      for (let y = 0; y < crop.h; y++) plane.set(p.data.subarray((crop.y + y) * W + crop.x, (crop.y + y) * W + crop.x + crop.w), y * crop.w);
-      builder.add({ width: crop.w, height: crop.h, data: plane });
-    }
-    const camera = fingerprintFile({ id: 'cam-s', name: 'Scaled camera', width: W, height: H, crop, images: 8, data: builder.finish().data });
-    const compare = async (rgb: Buffer, opts: Parameters<typeof picture>[1]) => compareAndMap(await picture(rgb, opts), [camera], undefined, true);
+    for (let i = 0; i < 8; i++) builder.add(cropTurned(await picture(simPhoto(camA, 700 + i)), 0, crop));
+    camera = fingerprintFile({ id: 'cam-s', name: 'Scaled camera', width: W, height: H, crop, images: 8, data: builder.finish().data });
+  }, 120_000);
+  const compare = async (rgb: Buffer, opts: Parameters<typeof picture>[1], searchCrops = false) => compareAndMap(await picture(rgb, opts), [camera], undefined, true, searchCrops);
+
+  it('matches the camera’s own picture at its scale (turned or not), not another camera’s; a stretch, a crop or a picture reduced too far is not compared', async () => {
 
     const resized = await compare(simPhoto(camA, 800), { width: 768, height: 576 });
     expect(resized.matches[0]).toMatchObject({ outcome: 'match', rotation: 0, scale: 0.75 });
@@ -165,9 +166,35 @@ describe('comparing a resized picture', () => {
     // Stretched (proportions changed) and reduced too far (the region would be under 256 px).
     const stretched = await compare(simPhoto(camA, 803), { width: 768, height: 600 });
     expect(stretched.matches[0]).toMatchObject({ outcome: 'not-comparable', pce: null });
-    expect(stretched.matches[0]!.note).toMatch(/not a crop, an enlargement or a stretch/);
+    expect(stretched.matches[0]!.note).toMatch(/^The picture is 768×600, the camera's pictures 1024×768: only a picture of that size or the whole frame resized smaller with its proportions kept can be compared here/);
     const tiny = await compare(simPhoto(camA, 804), { width: 384, height: 288 });
     expect(tiny.matches[0]).toMatchObject({ outcome: 'not-comparable', pce: null });
     expect(tiny.matches[0]!.note).toMatch(/^The picture \(384×288\) is the camera's 1024×768 frame resized to 37\.5 %: the fingerprint's region would be under 256 pixels a side/);
+  }, 120_000);
+
+  it('finds a part cut out of the camera’s frame where it was cut (turned or not) when asked to search, not another camera’s; analyses do not search', async () => {
+    const cut = { left: 200, top: 250, width: 640, height: 400 };
+    const found = await compare(simPhoto(camA, 810), { cut, quality: 90 }, true);
+    expect(found.matches[0]).toMatchObject({ outcome: 'match', rotation: 0, offset: { x: 200, y: 250 }, threshold: 75 });
+    expect(found.matches[0]!.scale).toBeUndefined();
+    expect(found.matches[0]!.note).toMatch(/^Found as a part cut out of the camera's 1024×768 frame at \(200, 250\), searched over 524,288 offsets\.$/);
+    expect(found.map).toBeNull();
+    expect(matchGeometry(found.matches[0]!)).toBe('0°, cut out at (200, 250)');
+    expect(sourceCameraLine({ cameras: 1, otherSizes: 0, matches: found.matches, problems: [] })).toMatch(/“Scaled camera” \(PCE \d+, the picture cut out of its frame at \(200, 250\)\)/);
+
+    // Stored turned a quarter (as an editor saving it upright might): found at the turn that undoes it, at the same place.
+    const turned = await compare(simPhoto(camA, 811), { cut, turn: 90, quality: 90 }, true);
+    expect(turned.matches[0]).toMatchObject({ outcome: 'match', rotation: 270, offset: { x: 200, y: 250 } });
+
+    const other = await compare(simPhoto(camB, 812), { cut, quality: 90 }, true);
+    expect(other.matches[0]).toMatchObject({ outcome: 'no-match', rotation: expect.any(Number) });
+    expect(other.matches[0]!.pce!).toBeLessThan(60);
+    expect(other.matches[0]!.offset).toBeUndefined();
+    expect(other.matches[0]!.note).toMatch(/^Searched as a part cut out of the camera's 1024×768 frame over 524,288 offsets of the fingerprint's central 1024×512: no offset correlates/);
+
+    // Without the search (an analysis), a crop is not compared.
+    const plain = await compare(simPhoto(camA, 810), { cut, quality: 90 });
+    expect(plain.matches[0]).toMatchObject({ outcome: 'not-comparable', pce: null });
+    expect(plain.matches[0]!.note).toMatch(/searched for only by a check on the Cameras screen or with cameras check/);
   }, 120_000);
 });
